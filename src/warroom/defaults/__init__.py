@@ -1,0 +1,1 @@
+"""Packaged defaults: the policy and (later) update templates."""

@@ -1,0 +1,1 @@
+"""Pure war-room rules: no I/O, no textual, time passed in as arguments."""

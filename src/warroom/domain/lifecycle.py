@@ -1,0 +1,58 @@
+"""Where an incident may go next, and which timestamps a move sets.
+
+investigating -> identified -> fixing -> monitoring -> resolved -> closed;
+any open status may also go back (a fix that did not hold) or be cancelled;
+resolved may be reopened; closed and cancelled are final.
+"""
+
+from __future__ import annotations
+
+from warroom.domain.vocabulary import FINAL_STATUSES, OPEN_STATUSES
+from warroom.errors import InvalidInput
+
+
+def allowed_next(status: str) -> list[str]:
+    """The statuses an incident in `status` may move to."""
+    if status in FINAL_STATUSES:
+        return []
+    if status == "resolved":
+        return ["closed", "investigating", "identified", "fixing", "monitoring"]
+    return [s for s in ("investigating", "identified", "fixing", "monitoring") if s != status] + [
+        "resolved",
+        "cancelled",
+    ]
+
+
+def check_transition(current: str, new: str) -> None:
+    """Raise InvalidInput when `current` may not move to `new`."""
+    if new == current:
+        raise InvalidInput(f"incident is already {current}")
+    if new not in allowed_next(current):
+        if current in FINAL_STATUSES:
+            raise InvalidInput(f"incident is {current}; a {current} incident cannot change status")
+        raise InvalidInput(
+            f"cannot go from {current} to {new} (allowed: {', '.join(allowed_next(current))})"
+        )
+
+
+def stamps_for(current: str, new: str) -> dict[str, str | None]:
+    """Which lifecycle columns a move sets ("now") or clears (None).
+
+    The caller replaces "now" with the action's timestamp. Reopening a resolved
+    incident clears resolved_at so the resolve timer runs again.
+    """
+    stamps: dict[str, str | None] = {}
+    if new == "monitoring":
+        stamps["mitigated_at"] = "now"
+    if new == "resolved":
+        stamps["resolved_at"] = "now"
+    if new == "closed":
+        stamps["closed_at"] = "now"
+    if current == "resolved" and new in OPEN_STATUSES:
+        stamps["resolved_at"] = None
+    return stamps
+
+
+def is_live(status: str) -> bool:
+    """Live incidents are the ones still being worked on."""
+    return status in OPEN_STATUSES

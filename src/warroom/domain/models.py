@@ -1,0 +1,67 @@
+"""Plain records read from the store and handed to the console and the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Incident:
+    id: int
+    title: str
+    severity: str
+    status: str
+    kind: str
+    summary: str
+    impact_users: str
+    impact_services: str
+    impact_business: str
+    commander: str
+    drill: bool
+    declared_at: dt.datetime
+    detected_at: dt.datetime | None
+    acknowledged_at: dt.datetime | None
+    mitigated_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    last_update_at: dt.datetime | None
+    escalation_level: int
+    channel: str
+
+    @property
+    def ref(self) -> str:
+        """How people say the incident's name: `#12`."""
+        return f"#{self.id}"
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    id: int
+    incident_id: int
+    at: dt.datetime
+    logged_at: dt.datetime
+    author: str
+    os_user: str
+    kind: str
+    text: str
+    data: dict[str, Any] = field(default_factory=dict)
+    supersedes: int | None = None
+
+
+@dataclass(frozen=True)
+class RoleAssignment:
+    incident_id: int
+    role: str
+    person: str
+    assigned_at: dt.datetime
+    assigned_by: str
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is at the keyboard: the display name and the OS account."""
+
+    name: str
+    os_user: str

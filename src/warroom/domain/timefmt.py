@@ -1,0 +1,77 @@
+"""How times and durations read on screen and in the CLI.
+
+Stored times are UTC; people read local time with the zone shown, and the
+date only when it is not today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+
+def to_iso(at: dt.datetime) -> str:
+    """The stored form: UTC, second precision, `Z` suffix (sorts as text)."""
+    if at.tzinfo is None:
+        raise ValueError("refusing a naive datetime")
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def from_iso(text: str) -> dt.datetime:
+    """Parse a stored time back into an aware UTC datetime."""
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(dt.UTC)
+
+
+def local_zone(name: str | None = None) -> dt.tzinfo:
+    """The zone to display in: an IANA name, else the machine's local zone."""
+    if name:
+        return ZoneInfo(name)
+    local = dt.datetime.now().astimezone().tzinfo
+    return local if local is not None else dt.UTC
+
+
+def format_when(at: dt.datetime, now: dt.datetime, tz: dt.tzinfo) -> str:
+    """`14:02:10 CET` today, `2026-11-22 14:02 CET` on any other day."""
+    local = at.astimezone(tz)
+    zone = local.strftime("%Z") or "UTC"
+    if local.date() == now.astimezone(tz).date():
+        return f"{local:%H:%M:%S} {zone}"
+    return f"{local:%Y-%m-%d %H:%M} {zone}"
+
+
+def format_age(since: dt.datetime, now: dt.datetime) -> str:
+    """A compact age: `45s`, `12m`, `1h 04m`, `2d 03h`."""
+    seconds = max(0, int((now - since).total_seconds()))
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, _ = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours}h {minutes:02d}m"
+    days, hours = divmod(hours, 24)
+    return f"{days}d {hours:02d}h"
+
+
+def parse_user_time(text: str, now: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """A time a person typed: ISO 8601 (zone optional, local if absent) or `HH:MM`.
+
+    `HH:MM` means the most recent such moment not after `now` in the local
+    zone, so typing `23:50` just after midnight means last night.
+    """
+    text = text.strip()
+    try:
+        if len(text) in (4, 5) and ":" in text:
+            hour, minute = (int(p) for p in text.split(":"))
+            local_now = now.astimezone(tz)
+            candidate = local_now.replace(hour=hour, minute=minute, second=0)
+            if candidate > local_now:
+                candidate -= dt.timedelta(days=1)
+            return candidate.astimezone(dt.UTC)
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a time (use ISO 8601 or HH:MM)") from exc
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    return parsed.astimezone(dt.UTC)

@@ -1,0 +1,118 @@
+"""The words of the war room: statuses, roles, incident kinds and entry kinds.
+
+Each parser accepts what a person would naturally type (any case, spaces or
+dashes) and names the accepted values when it refuses one.
+"""
+
+from __future__ import annotations
+
+from warroom.errors import InvalidInput
+
+STATUSES: tuple[str, ...] = (
+    "investigating",
+    "identified",
+    "fixing",
+    "monitoring",
+    "resolved",
+    "closed",
+    "cancelled",
+)
+OPEN_STATUSES: frozenset[str] = frozenset({"investigating", "identified", "fixing", "monitoring"})
+FINAL_STATUSES: frozenset[str] = frozenset({"closed", "cancelled"})
+
+# role key -> how the war room says it
+ROLES: dict[str, str] = {
+    "commander": "Incident Commander",
+    "deputy": "Deputy",
+    "scribe": "Scribe",
+    "tech-lead": "Tech Lead",
+    "comms-lead": "Comms Lead",
+    "security-lead": "Security Lead",
+    "sme": "SME",
+}
+
+# incident kind -> the first things to do for it (from the seeds)
+INCIDENT_KINDS: dict[str, str] = {
+    "availability": "Service down or unreachable: restore service first, then find the cause.",
+    "performance": "Slow or degraded: find the bottleneck, shed load, scale out.",
+    "security": "Breach or threat: contain, preserve evidence, involve the security lead.",
+    "data": "Corruption or loss: stop writes, verify backups, restore, check consistency.",
+}
+
+# kinds a scribe types; the rest are written by the actions that change state
+ENTRY_KINDS: tuple[str, ...] = ("note", "decision", "action", "finding", "todo")
+SYSTEM_KINDS: tuple[str, ...] = (
+    "declared",
+    "status",
+    "severity",
+    "role",
+    "ack",
+    "impact",
+    "escalation",
+    "sla_breach",
+    "checklist",
+    "update_posted",
+)
+
+# what a scribe may type in front of an entry to give it a kind
+ENTRY_PREFIXES: dict[str, str] = {
+    "n": "note",
+    "note": "note",
+    "d": "decision",
+    "decision": "decision",
+    "a": "action",
+    "action": "action",
+    "f": "finding",
+    "finding": "finding",
+    "t": "todo",
+    "todo": "todo",
+}
+
+
+def _key(text: str) -> str:
+    return text.strip().lower().replace("_", "-").replace(" ", "-")
+
+
+def _choose(value: str, allowed: list[str] | tuple[str, ...], what: str) -> str:
+    key = _key(value)
+    if key in allowed:
+        return key
+    raise InvalidInput(f"unknown {what} {value!r} (expected one of: {', '.join(allowed)})")
+
+
+def parse_status(value: str) -> str:
+    """The status key for `value`, or InvalidInput naming the statuses."""
+    return _choose(value, STATUSES, "status")
+
+
+def parse_role(value: str) -> str:
+    """The role key for `value` ("Tech Lead", "tech_lead", "ic" all work)."""
+    key = _key(value)
+    aliases = {"ic": "commander", "incident-commander": "commander", "techlead": "tech-lead"}
+    key = aliases.get(key, key)
+    for role, label in ROLES.items():
+        if key == _key(label):
+            return role
+    return _choose(key, list(ROLES), "role")
+
+
+def parse_incident_kind(value: str) -> str:
+    """The incident kind for `value`, or InvalidInput naming the kinds."""
+    return _choose(value, list(INCIDENT_KINDS), "kind")
+
+
+def parse_entry_kind(value: str) -> str:
+    """A scribe's entry kind (note, decision, action, finding, todo)."""
+    return _choose(value, ENTRY_KINDS, "entry kind")
+
+
+def split_entry_prefix(text: str) -> tuple[str, str]:
+    """Split a typed entry into (kind, text): `d: roll back` is a decision.
+
+    Text without a known prefix is a note. The prefix is only recognised when
+    followed by a colon and a space, so `http://x` or `a:b` stay notes.
+    """
+    head, sep, rest = text.partition(": ")
+    if sep and head.strip().lower() in ENTRY_PREFIXES and rest.strip():
+        return ENTRY_PREFIXES[head.strip().lower()], rest.strip()
+    return "note", text.strip()

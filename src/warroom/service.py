@@ -1,0 +1,258 @@
+"""The single door for every write: one function per user action.
+
+Each action is ONE transaction (BEGIN IMMEDIATE) that changes state and
+appends the matching timeline row, so the timeline is the complete record.
+Actions write what the user did ("set status to fixing"), never a copy of a
+whole row, so two consoles cannot overwrite each other's changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import sqlite_utils
+
+from warroom.clock import Clock
+from warroom.domain import lifecycle
+from warroom.domain.models import Actor
+from warroom.domain.policy import Policy
+from warroom.domain.timefmt import to_iso
+from warroom.domain.vocabulary import (
+    ROLES,
+    parse_entry_kind,
+    parse_incident_kind,
+    parse_role,
+    parse_status,
+)
+from warroom.errors import InvalidInput, NotFound
+from warroom.store.db import transaction
+
+IMPACT_FIELDS = {"users": "impact_users", "services": "impact_services", "business": "impact_business"}
+
+
+class WarRoom:
+    """The user actions over one database connection, as one actor, on one clock."""
+
+    def __init__(self, db: sqlite_utils.Database, clock: Clock, actor: Actor, policy: Policy):
+        self.db = db
+        self.clock = clock
+        self.actor = actor
+        self.policy = policy
+
+    # -- helpers -------------------------------------------------------------
+
+    def _current(self, incident_id: int, *columns: str) -> dict[str, Any]:
+        cols = ", ".join(columns)
+        row = self.db.conn.execute(
+            f"SELECT {cols} FROM incidents WHERE id = ?", (incident_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no incident #{incident_id}")
+        return dict(zip(columns, row, strict=True))
+
+    def _append(
+        self,
+        incident_id: int,
+        kind: str,
+        text: str,
+        *,
+        now: dt.datetime,
+        at: dt.datetime | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> int:
+        cursor = self.db.conn.execute(
+            "INSERT INTO timeline (incident_id, at, logged_at, author, os_user, kind, text, data)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                incident_id,
+                to_iso(at or now),
+                to_iso(now),
+                self.actor.name,
+                self.actor.os_user,
+                kind,
+                text,
+                json.dumps(data or {}, sort_keys=True),
+            ),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def _set_role(self, incident_id: int, role: str, person: str, now: dt.datetime) -> str | None:
+        """Move `role` to `person`, ending the previous holder; returns who had it."""
+        row = self.db.conn.execute(
+            "SELECT id, person FROM roles WHERE incident_id = ? AND role = ? AND ended_at IS NULL",
+            (incident_id, role),
+        ).fetchone()
+        if row is not None:
+            self.db.conn.execute("UPDATE roles SET ended_at = ? WHERE id = ?", (to_iso(now), row[0]))
+        self.db.conn.execute(
+            "INSERT INTO roles (incident_id, role, person, assigned_at, assigned_by)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (incident_id, role, person, to_iso(now), self.actor.name),
+        )
+        if role == "commander":
+            self.db.conn.execute(
+                "UPDATE incidents SET commander = ? WHERE id = ?", (person, incident_id)
+            )
+        return None if row is None else str(row[1])
+
+    # -- actions -------------------------------------------------------------
+
+    def declare(
+        self,
+        title: str,
+        severity: str,
+        kind: str = "availability",
+        summary: str = "",
+        *,
+        commander: str | None = None,
+        drill: bool = False,
+        declared_at: dt.datetime | None = None,
+    ) -> int:
+        """Declare an incident; the declarer commands unless someone else is named."""
+        title = title.strip()
+        if not title:
+            raise InvalidInput("an incident needs a title")
+        sev = self.policy.severity(severity)
+        kind = parse_incident_kind(kind)
+        commander = (commander or "").strip() or self.actor.name
+        now = self.clock.now()
+        declared = declared_at or now
+        if declared > now:
+            raise InvalidInput("an incident cannot be declared in the future")
+        with transaction(self.db):
+            cursor = self.db.conn.execute(
+                "INSERT INTO incidents (title, severity, status, kind, summary, commander, drill,"
+                " declared_at) VALUES (?, ?, 'investigating', ?, ?, ?, ?, ?)",
+                (title, sev.name, kind, summary.strip(), commander, int(drill), to_iso(declared)),
+            )
+            incident_id = int(cursor.lastrowid or 0)
+            channel = f"#incident-{declared:%Y-%m-%d}-{incident_id}"
+            self.db.conn.execute(
+                "UPDATE incidents SET channel = ? WHERE id = ?", (channel, incident_id)
+            )
+            self._set_role(incident_id, "commander", commander, declared)
+            drill_note = " (drill)" if drill else ""
+            self._append(
+                incident_id,
+                "declared",
+                f"Declared {sev.name} {kind} incident{drill_note}: {title}. Commander: {commander}",
+                now=now,
+                at=declared,
+                data={"severity": sev.name, "kind": kind, "commander": commander, "drill": drill},
+            )
+        return incident_id
+
+    def log(
+        self, incident_id: int, text: str, kind: str = "note", *, at: dt.datetime | None = None
+    ) -> int:
+        """A scribe's timeline entry; `at` backdates when it happened."""
+        text = text.strip()
+        if not text:
+            raise InvalidInput("an empty entry was not logged")
+        kind = parse_entry_kind(kind)
+        now = self.clock.now()
+        if at is not None and at > now:
+            raise InvalidInput("an entry cannot happen in the future")
+        with transaction(self.db):
+            self._current(incident_id, "id")
+            return self._append(incident_id, kind, text, now=now, at=at)
+
+    def set_status(self, incident_id: int, status: str) -> str:
+        """Move along the lifecycle; returns the previous status."""
+        new = parse_status(status)
+        now = self.clock.now()
+        with transaction(self.db):
+            current = self._current(incident_id, "status", "mitigated_at")
+            old = str(current["status"])
+            lifecycle.check_transition(old, new)
+            stamps = lifecycle.stamps_for(old, new)
+            if stamps.get("mitigated_at") and current["mitigated_at"]:
+                del stamps["mitigated_at"]  # first mitigation counts, not a later one
+            sets = {"status": new} | {
+                k: (to_iso(now) if v == "now" else None) for k, v in stamps.items()
+            }
+            assignments = ", ".join(f"{k} = ?" for k in sets)
+            self.db.conn.execute(
+                f"UPDATE incidents SET {assignments} WHERE id = ?", (*sets.values(), incident_id)
+            )
+            self._append(
+                incident_id, "status", f"Status {old} → {new}", now=now,
+                data={"from": old, "to": new},
+            )
+        return old
+
+    def set_severity(self, incident_id: int, severity: str) -> str:
+        """Re-classify; returns the previous severity."""
+        new = self.policy.severity(severity).name
+        now = self.clock.now()
+        with transaction(self.db):
+            old = str(self._current(incident_id, "severity")["severity"])
+            if old == new:
+                raise InvalidInput(f"incident #{incident_id} is already {new}")
+            self.db.conn.execute(
+                "UPDATE incidents SET severity = ? WHERE id = ?", (new, incident_id)
+            )
+            self._append(
+                incident_id, "severity", f"Severity {old} → {new}", now=now,
+                data={"from": old, "to": new},
+            )
+        return old
+
+    def acknowledge(self, incident_id: int) -> None:
+        """Someone has picked the incident up: stops the acknowledge clock."""
+        now = self.clock.now()
+        with transaction(self.db):
+            current = self._current(incident_id, "acknowledged_at")
+            if current["acknowledged_at"]:
+                raise InvalidInput(
+                    f"incident #{incident_id} was already acknowledged at {current['acknowledged_at']}"
+                )
+            self.db.conn.execute(
+                "UPDATE incidents SET acknowledged_at = ? WHERE id = ?", (to_iso(now), incident_id)
+            )
+            self._append(incident_id, "ack", f"Acknowledged by {self.actor.name}", now=now)
+
+    def assign_role(self, incident_id: int, role: str, person: str) -> str | None:
+        """Give `role` to `person`; returns who held it before, if anyone."""
+        role = parse_role(role)
+        person = person.strip()
+        if not person:
+            raise InvalidInput("a role needs a person's name")
+        now = self.clock.now()
+        with transaction(self.db):
+            self._current(incident_id, "id")
+            previous = self._set_role(incident_id, role, person, now)
+            if previous == person:
+                raise InvalidInput(f"{person} is already {ROLES[role]}")
+            was = f" (was {previous})" if previous else ""
+            self._append(
+                incident_id, "role", f"{person} is now {ROLES[role]}{was}", now=now,
+                data={"role": role, "person": person, "previous": previous},
+            )
+        return previous
+
+    def set_impact(self, incident_id: int, **impact: str) -> None:
+        """Record impact: any of users=, services=, business= (text as typed)."""
+        unknown = set(impact) - set(IMPACT_FIELDS)
+        if unknown:
+            raise InvalidInput(
+                f"unknown impact field {sorted(unknown)[0]!r} (expected users, services, business)"
+            )
+        now = self.clock.now()
+        with transaction(self.db):
+            current = self._current(incident_id, *IMPACT_FIELDS.values())
+            changed = {
+                name: value.strip()
+                for name, value in impact.items()
+                if value.strip() != current[IMPACT_FIELDS[name]]
+            }
+            if not changed:
+                raise InvalidInput("impact unchanged")
+            assignments = ", ".join(f"{IMPACT_FIELDS[k]} = ?" for k in changed)
+            self.db.conn.execute(
+                f"UPDATE incidents SET {assignments} WHERE id = ?", (*changed.values(), incident_id)
+            )
+            described = "; ".join(f"{k}: {v or '(cleared)'}" for k, v in changed.items())
+            self._append(incident_id, "impact", f"Impact — {described}", now=now, data=changed)

@@ -1,0 +1,1 @@
+"""SQLite storage: opening and migrating the file, and reading it back."""

@@ -1,0 +1,221 @@
+"""Open a warroom database safely, migrate it, and run write transactions.
+
+Several consoles share one file: WAL, a busy timeout, and `BEGIN IMMEDIATE`
+for every write so a writer never fails with SQLITE_BUSY_SNAPSHOT. A file that
+is not ours is refused before anything is written to it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from warroom.errors import DatabaseRefused, WriteFailed
+
+APP_ID = "warroom"
+BUSY_TIMEOUT_MS = 5000
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+migrations = Migrations("warroom")
+
+
+@migrations(name="001_core")
+def _core(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE incidents (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            status TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            summary TEXT NOT NULL DEFAULT '',
+            impact_users TEXT NOT NULL DEFAULT '',
+            impact_services TEXT NOT NULL DEFAULT '',
+            impact_business TEXT NOT NULL DEFAULT '',
+            commander TEXT NOT NULL DEFAULT '',
+            drill INTEGER NOT NULL DEFAULT 0,
+            declared_at TEXT NOT NULL,
+            detected_at TEXT,
+            acknowledged_at TEXT,
+            mitigated_at TEXT,
+            resolved_at TEXT,
+            closed_at TEXT,
+            last_update_at TEXT,
+            escalation_level INTEGER NOT NULL DEFAULT 0,
+            channel TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX incidents_status ON incidents(status);
+        CREATE TABLE timeline (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            at TEXT NOT NULL,
+            logged_at TEXT NOT NULL,
+            author TEXT NOT NULL,
+            os_user TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            text TEXT NOT NULL,
+            data TEXT NOT NULL DEFAULT '{}',
+            supersedes INTEGER REFERENCES timeline(id)
+        );
+        CREATE INDEX timeline_by_incident ON timeline(incident_id, at, id);
+        CREATE TABLE roles (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            role TEXT NOT NULL,
+            person TEXT NOT NULL,
+            assigned_at TEXT NOT NULL,
+            assigned_by TEXT NOT NULL,
+            ended_at TEXT
+        );
+        CREATE INDEX roles_current ON roles(incident_id, role, ended_at);
+        """
+    )
+
+
+SCHEMA_VERSION = len(migrations._migrations)
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
+
+
+def _check_ours(conn: sqlite3.Connection, path: Path) -> bool:
+    """True when the file is an initialised warroom database, False when empty.
+
+    Raises DatabaseRefused for somebody else's database or a newer warroom's.
+    """
+    tables = {
+        row[0]
+        for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    if not tables:
+        return False
+    if "warroom_meta" not in tables:
+        raise DatabaseRefused(
+            f"{path} is a SQLite database but not a warroom one "
+            f"(it has tables: {', '.join(sorted(tables)[:5])}); refusing to touch it"
+        )
+    meta = dict(conn.execute("SELECT key, value FROM warroom_meta").fetchall())
+    if meta.get("app") != APP_ID:
+        raise DatabaseRefused(f"{path} is not a warroom database; refusing to touch it")
+    version = int(meta.get("schema_version", "0"))
+    if version > SCHEMA_VERSION:
+        raise DatabaseRefused(
+            f"{path} was written by a newer warroom (schema {version}; "
+            f"this warroom knows up to {SCHEMA_VERSION}); upgrade warroom to open it"
+        )
+    return True
+
+
+def connect(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
+    """Open (and if needed create and migrate) the warroom database at `path`.
+
+    The returned connection is in autocommit mode; write with `transaction()`.
+    Each thread must open its own.
+    """
+    path = Path(path)
+    exists = path.exists() and path.stat().st_size > 0
+    if path.exists() and path.is_dir():
+        raise DatabaseRefused(f"{path} is a directory, not a warroom database")
+    if exists and not _looks_like_sqlite(path):
+        raise DatabaseRefused(f"{path} is not a SQLite database; refusing to touch it")
+    if not exists and not create:
+        raise DatabaseRefused(f"{path} does not exist")
+    if not exists:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WriteFailed(f"cannot create {path.parent}: {exc.strerror or exc}") from None
+    try:
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise DatabaseRefused(f"cannot open {path}: {exc}") from None
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        initialised = _check_ours(conn, path)
+        if not initialised or _needs_migration(conn):
+            _initialise(conn)
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise DatabaseRefused(f"cannot use {path}: {exc}") from None
+    except BaseException:
+        conn.close()
+        raise
+    return sqlite_utils.Database(conn)
+
+
+def _needs_migration(conn: sqlite3.Connection) -> bool:
+    row = conn.execute("SELECT value FROM warroom_meta WHERE key = 'schema_version'").fetchone()
+    return row is None or int(row[0]) < SCHEMA_VERSION
+
+
+def _initialise(conn: sqlite3.Connection) -> None:
+    """Create or upgrade the schema under one exclusive write lock.
+
+    Two consoles opening a fresh file at once: the second waits for the lock,
+    then finds nothing pending.
+    """
+    conn.execute("PRAGMA journal_mode = WAL")
+    db = sqlite_utils.Database(conn)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("CREATE TABLE IF NOT EXISTS warroom_meta (key TEXT PRIMARY KEY, value TEXT)")
+        conn.execute("INSERT OR IGNORE INTO warroom_meta VALUES ('app', ?)", (APP_ID,))
+        migrations.apply(db)
+        conn.execute(
+            "INSERT OR REPLACE INTO warroom_meta VALUES ('schema_version', ?)",
+            (str(SCHEMA_VERSION),),
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One write transaction, taken with BEGIN IMMEDIATE; rolled back on error.
+
+    SQLite errors come out as WriteFailed with a reason a person can act on.
+    """
+    conn = db.conn
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise WriteFailed(_reason(exc)) from None
+    try:
+        yield db
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise WriteFailed(_reason(exc)) from None
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _reason(exc: sqlite3.Error) -> str:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return "the database is busy (another console holds the lock); nothing was saved"
+    if "readonly" in text:
+        return "the database is read-only; nothing was saved"
+    if "full" in text:
+        return "the disk is full; nothing was saved"
+    return f"the database refused the write ({text}); nothing was saved"
+
+
+def data_version(db: sqlite_utils.Database) -> int:
+    """SQLite's change counter: moves when *another* connection commits."""
+    return int(db.conn.execute("PRAGMA data_version").fetchone()[0])

@@ -1,0 +1,110 @@
+"""Reads: rows from the store turned into domain records."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+import sqlite_utils
+
+from warroom.domain.models import Incident, RoleAssignment, TimelineEntry
+from warroom.domain.timefmt import from_iso
+from warroom.domain.vocabulary import OPEN_STATUSES
+from warroom.errors import NotFound
+
+_TIMES = (
+    "declared_at",
+    "detected_at",
+    "acknowledged_at",
+    "mitigated_at",
+    "resolved_at",
+    "closed_at",
+    "last_update_at",
+)
+
+
+def _incident(row: sqlite3.Row | dict[str, Any]) -> Incident:
+    values = dict(row)
+    for key in _TIMES:
+        values[key] = from_iso(values[key]) if values[key] else None
+    values["drill"] = bool(values["drill"])
+    return Incident(**values)
+
+
+def _rows(db: sqlite_utils.Database, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+    cursor = db.conn.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def incident(db: sqlite_utils.Database, incident_id: int) -> Incident:
+    """One incident, or NotFound naming the id."""
+    rows = _rows(db, "SELECT * FROM incidents WHERE id = ?", (incident_id,))
+    if not rows:
+        raise NotFound(f"no incident #{incident_id}")
+    return _incident(rows[0])
+
+
+def incidents(db: sqlite_utils.Database, *, include_ended: bool = False) -> list[Incident]:
+    """Incidents in id order; live ones only unless `include_ended`."""
+    if include_ended:
+        rows = _rows(db, "SELECT * FROM incidents ORDER BY id")
+    else:
+        marks = ",".join("?" * len(OPEN_STATUSES))
+        rows = _rows(
+            db,
+            f"SELECT * FROM incidents WHERE status IN ({marks}) ORDER BY id",
+            tuple(sorted(OPEN_STATUSES)),
+        )
+    return [_incident(r) for r in rows]
+
+
+def _entry(row: dict[str, Any]) -> TimelineEntry:
+    return TimelineEntry(
+        id=row["id"],
+        incident_id=row["incident_id"],
+        at=from_iso(row["at"]),
+        logged_at=from_iso(row["logged_at"]),
+        author=row["author"],
+        os_user=row["os_user"],
+        kind=row["kind"],
+        text=row["text"],
+        data=json.loads(row["data"] or "{}"),
+        supersedes=row["supersedes"],
+    )
+
+
+def timeline(db: sqlite_utils.Database, incident_id: int) -> list[TimelineEntry]:
+    """An incident's timeline, oldest first, ordered by when things happened."""
+    rows = _rows(
+        db, "SELECT * FROM timeline WHERE incident_id = ? ORDER BY at, id", (incident_id,)
+    )
+    return [_entry(r) for r in rows]
+
+
+def timeline_count(db: sqlite_utils.Database, incident_id: int) -> int:
+    return int(
+        db.conn.execute(
+            "SELECT count(*) FROM timeline WHERE incident_id = ?", (incident_id,)
+        ).fetchone()[0]
+    )
+
+
+def roles(db: sqlite_utils.Database, incident_id: int) -> list[RoleAssignment]:
+    """Who holds each role now (history is kept with ended_at set)."""
+    rows = _rows(
+        db,
+        "SELECT * FROM roles WHERE incident_id = ? AND ended_at IS NULL ORDER BY id",
+        (incident_id,),
+    )
+    return [
+        RoleAssignment(
+            incident_id=r["incident_id"],
+            role=r["role"],
+            person=r["person"],
+            assigned_at=from_iso(r["assigned_at"]),
+            assigned_by=r["assigned_by"],
+        )
+        for r in rows
+    ]
