@@ -127,7 +127,7 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
     if exists and not _looks_like_sqlite(path):
         raise DatabaseRefused(f"{path} is not a SQLite database; refusing to touch it")
     if not exists and not create:
-        raise DatabaseRefused(f"{path} does not exist")
+        raise DatabaseRefused(f"{path} does not exist (declare an incident or open the console to create it)")
     if not exists:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -219,3 +219,14 @@ def _reason(exc: sqlite3.Error) -> str:
 def data_version(db: sqlite_utils.Database) -> int:
     """SQLite's change counter: moves when *another* connection commits."""
     return int(db.conn.execute("PRAGMA data_version").fetchone()[0])
+
+
+def mark_demo(db: sqlite_utils.Database) -> None:
+    """Label a database as demo data, so `warroom demo` may replace it later."""
+    with transaction(db):
+        db.conn.execute("INSERT OR REPLACE INTO warroom_meta VALUES ('demo', '1')")
+
+
+def is_demo(db: sqlite_utils.Database) -> bool:
+    row = db.conn.execute("SELECT value FROM warroom_meta WHERE key = 'demo'").fetchone()
+    return row is not None and row[0] == "1"

@@ -108,3 +108,15 @@ def roles(db: sqlite_utils.Database, incident_id: int) -> list[RoleAssignment]:
         )
         for r in rows
     ]
+
+
+def timeline_since(
+    db: sqlite_utils.Database, incident_id: int, after_id: int = 0
+) -> list[TimelineEntry]:
+    """Entries written after row `after_id` (the timeline is append-only)."""
+    rows = _rows(
+        db,
+        "SELECT * FROM timeline WHERE incident_id = ? AND id > ? ORDER BY at, id",
+        (incident_id, after_id),
+    )
+    return [_entry(r) for r in rows]

@@ -1,0 +1,312 @@
+"""`warroom`: open the console, or do the same actions headless.
+
+Every sub-command calls the same service functions the console does. Errors
+print one line on stderr and exit 1; usage errors exit 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import click
+import sqlite_utils
+
+from warroom import __version__, settings
+from warroom.clock import Clock, SystemClock
+from warroom.domain.policy import Policy, load_policy
+from warroom.domain.timefmt import format_age, format_when, local_zone, parse_user_time
+from warroom.domain.vocabulary import ENTRY_KINDS, INCIDENT_KINDS, ROLES, STATUSES
+from warroom.errors import InvalidInput, WarroomError
+from warroom.service import WarRoom
+from warroom.store import db as store
+from warroom.store import queries
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Context:
+    """What every sub-command needs, built once from the global options."""
+
+    def __init__(self, options: settings.Settings, clock: Clock) -> None:
+        self.settings = options
+        self.clock = clock
+        self._policy: Policy | None = None
+
+    @property
+    def policy(self) -> Policy:
+        if self._policy is None:
+            self._policy = load_policy(self.settings.policy_path)
+        return self._policy
+
+    @property
+    def tz(self) -> Any:
+        try:
+            return local_zone(self.settings.tz_name)
+        except (KeyError, ValueError):
+            raise InvalidInput(f"unknown time zone {self.settings.tz_name!r}") from None
+
+    @contextmanager
+    def database(self, *, create: bool = False) -> Iterator[sqlite_utils.Database]:
+        """The database; only opening the console and declaring create a new file."""
+        db = store.connect(self.settings.db_path, create=create)
+        try:
+            yield db
+        finally:
+            db.conn.close()
+
+    @contextmanager
+    def room(self, *, create: bool = False) -> Iterator[WarRoom]:
+        with self.database(create=create) as db:
+            yield WarRoom(db, self.clock, self.settings.actor, self.policy)
+
+
+def incident_id(value: str) -> int:
+    """Accept `12` or `#12`; anything else names the bad id."""
+    text = value.strip().lstrip("#")
+    if not text.isdigit():
+        raise InvalidInput(f"unknown incident id {value!r} (ids are numbers, like 12 or #12)")
+    return int(text)
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+class WarroomGroup(click.Group):
+    """Turns warroom's own errors into one line on stderr and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except WarroomError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(
+    cls=WarroomGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option("--db", "db_path", metavar="PATH", help="Database file [env WARROOM_DB].")
+@click.option("--as", "as_name", metavar="NAME", help="Your display name [env WARROOM_USER].")
+@click.option("--policy", "policy_path", metavar="FILE", help="Policy YAML [env WARROOM_POLICY].")
+@click.option("--tz", "tz_name", metavar="ZONE", help="Display time zone [env WARROOM_TZ].")
+@click.version_option(__version__, "--version", prog_name="warroom")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    db_path: str | None,
+    as_name: str | None,
+    policy_path: str | None,
+    tz_name: str | None,
+) -> None:
+    """warroom: the incident war-room console. With no command, opens it."""
+    options = settings.resolve(db_path, as_name, policy_path, tz_name)
+    ctx.obj = Context(options, SystemClock())
+    if ctx.invoked_subcommand is None:
+        _open_console(ctx.obj)
+
+
+def _open_console(context: Context) -> None:
+    from warroom.tui.app import WarRoomApp  # the UI is only imported when it is needed
+
+    context.policy  # noqa: B018 - a bad policy stops here with its message, not in the UI
+    with context.database(create=True):
+        pass  # refuses a foreign file before the screen takes over the terminal
+    app = WarRoomApp(
+        db_path=context.settings.db_path,
+        actor=context.settings.actor,
+        policy=context.policy,
+        clock=context.clock,
+        tz=context.tz,
+    )
+    app.run()
+
+
+@cli.command()
+@click.option("--db", "db_path", metavar="PATH", help="Demo database file.")
+@click.option("--no-open", is_flag=True, help="Seed the demo database and exit.")
+@pass_ctx
+def demo(context: Context, db_path: str | None, no_open: bool) -> None:
+    """Seed a demo database with live incidents, and open it."""
+    from warroom.demo import seed_demo
+
+    path = settings.resolve(db=db_path).db_path if db_path else settings.demo_db_path()
+    ids = seed_demo(path, context.policy, context.clock.now())
+    click.echo(f"demo database with {len(ids)} incidents: {path}", err=no_open is False)
+    if not no_open:
+        context.settings = settings.Settings(
+            path, context.settings.actor, context.settings.policy_path, context.settings.tz_name
+        )
+        _open_console(context)
+
+
+@cli.command()
+@click.option("--severity", "-s", required=True, help="Severity, e.g. P1.")
+@click.option("--title", "-t", required=True, help="What is broken, in one line.")
+@click.option("--kind", "-k", default="availability", show_default=True,
+              help=f"One of: {', '.join(INCIDENT_KINDS)}.")
+@click.option("--summary", default="", help="A few sentences on what is known.")
+@click.option("--commander", default=None, help="Incident commander (default: you).")
+@click.option("--drill", is_flag=True, help="Mark this incident as an exercise.")
+@click.option("--declared-at", default=None, metavar="TIME",
+              help="When it was declared, if after the fact (ISO 8601 or HH:MM).")
+@pass_ctx
+def declare(
+    context: Context,
+    severity: str,
+    title: str,
+    kind: str,
+    summary: str,
+    commander: str | None,
+    drill: bool,
+    declared_at: str | None,
+) -> None:
+    """Declare an incident; prints its id alone."""
+    when = None
+    if declared_at:
+        try:
+            when = parse_user_time(declared_at, context.clock.now(), context.tz)
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
+    with context.room(create=True) as room:
+        new_id = room.declare(
+            title, severity, kind, summary, commander=commander, drill=drill, declared_at=when
+        )
+    click.echo(str(new_id))
+
+
+@cli.command()
+@click.argument("incident")
+@click.argument("text")
+@click.option("--kind", "-k", default="note", show_default=True,
+              help=f"One of: {', '.join(ENTRY_KINDS)}.")
+@click.option("--at", "at_text", default=None, metavar="TIME",
+              help="When it happened (ISO 8601 or HH:MM), if not now.")
+@pass_ctx
+def log(context: Context, incident: str, text: str, kind: str, at_text: str | None) -> None:
+    """Add a timeline entry."""
+    at = None
+    if at_text:
+        try:
+            at = parse_user_time(at_text, context.clock.now(), context.tz)
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
+    with context.room() as room:
+        room.log(incident_id(incident), text, kind, at=at)
+
+
+@cli.command()
+@click.argument("incident")
+@click.argument("status", metavar=f"STATUS ({'|'.join(STATUSES)})")
+@pass_ctx
+def status(context: Context, incident: str, status: str) -> None:
+    """Move an incident along its lifecycle."""
+    with context.room() as room:
+        room.set_status(incident_id(incident), status)
+
+
+@cli.command()
+@click.argument("incident")
+@click.argument("sev")
+@pass_ctx
+def severity(context: Context, incident: str, sev: str) -> None:
+    """Change an incident's severity."""
+    with context.room() as room:
+        room.set_severity(incident_id(incident), sev)
+
+
+@cli.command()
+@click.argument("incident")
+@pass_ctx
+def ack(context: Context, incident: str) -> None:
+    """Acknowledge an incident."""
+    with context.room() as room:
+        room.acknowledge(incident_id(incident))
+
+
+@cli.command()
+@click.argument("incident")
+@click.argument("role", metavar=f"ROLE ({'|'.join(ROLES)})")
+@click.argument("person")
+@pass_ctx
+def assign(context: Context, incident: str, role: str, person: str) -> None:
+    """Give a role to a person."""
+    with context.room() as room:
+        room.assign_role(incident_id(incident), role, person)
+
+
+@cli.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Include resolved, closed and cancelled.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_ctx
+def list_incidents(context: Context, show_all: bool, as_json: bool) -> None:
+    """List incidents, most severe first."""
+    from warroom.views import incident_json
+
+    now = context.clock.now()
+    with context.database() as db:
+        found = queries.incidents(db, include_ended=show_all)
+    found.sort(key=lambda i: (context.policy.rank(i.severity), i.declared_at))
+    if as_json:
+        click.echo(json.dumps([incident_json(i, now) for i in found], indent=2))
+        return
+    if not found:
+        click.echo("no live incidents" if not show_all else "no incidents")
+    for i in found:
+        age = format_age(i.declared_at, now)
+        click.echo(
+            f"#{i.id:<5} {i.severity:<5} {i.status:<13} {age:>7}  {i.title}  ({i.commander})"
+        )
+
+
+@cli.command()
+@click.argument("incident")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_ctx
+def show(context: Context, incident: str, as_json: bool) -> None:
+    """Show an incident, its roles and its timeline."""
+    from warroom.views import entry_json, incident_json, role_json
+
+    now = context.clock.now()
+    with context.database() as db:
+        found = queries.incident(db, incident_id(incident))
+        holders = queries.roles(db, found.id)
+        entries = queries.timeline(db, found.id)
+    if as_json:
+        body = incident_json(found, now) | {
+            "roles": [role_json(r) for r in holders],
+            "timeline": [entry_json(e) for e in entries],
+        }
+        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        return
+    tz = context.tz
+    drill = "  [DRILL]" if found.drill else ""
+    lines = [
+        f"#{found.id} {found.title}{drill}",
+        f"  {found.severity} · {found.status} · {found.kind} · age {format_age(found.declared_at, now)}"
+        f" · {found.channel}",
+        f"  declared {format_when(found.declared_at, now, tz)}",
+    ]
+    if found.summary:
+        lines.append(f"  summary: {found.summary}")
+    for label, value in (
+        ("users affected", found.impact_users),
+        ("services affected", found.impact_services),
+        ("business impact", found.impact_business),
+    ):
+        lines.append(f"  {label}: {value or '—'}")
+    lines.append("  roles:")
+    lines += [f"    {ROLES.get(r.role, r.role)}: {r.person}" for r in holders]
+    lines.append("  timeline:")
+    lines += [
+        f"    {format_when(e.at, now, tz)}  {e.author:<14} {e.kind:<9} {e.text}" for e in entries
+    ]
+    click.echo("\n".join(lines))
+
+
+def main() -> None:
+    """Entry point of the `warroom` script."""
+    cli(prog_name="warroom")

@@ -1,0 +1,193 @@
+"""A demo war room: a handful of live incidents so the console is alive.
+
+Everything is written through the service layer, exactly as people would have
+typed it, on a clock stepped back to when each thing happened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from warroom.clock import FrozenClock
+from warroom.domain.models import Actor
+from warroom.domain.policy import Policy
+from warroom.errors import DatabaseRefused
+from warroom.service import WarRoom
+from warroom.store import db as store
+
+
+@dataclass(frozen=True)
+class _Step:
+    minutes_ago: float
+    who: str
+    action: str  # log:<kind> | status | severity | ack | assign:<role> | impact:<field>
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class _Story:
+    title: str
+    severity: str
+    kind: str
+    summary: str
+    commander: str
+    declared_minutes_ago: float
+    steps: tuple[_Step, ...]
+    drill: bool = False
+
+
+STORIES: tuple[_Story, ...] = (
+    _Story(
+        "Checkout API returning 503 for EU customers",
+        "P0",
+        "availability",
+        "Checkout requests in eu-west fail with 503 since the 08:10 deploy of checkout-api.",
+        "Maya Chen",
+        47,
+        (
+            _Step(46, "Maya Chen", "ack"),
+            _Step(45, "Maya Chen", "assign:scribe", "Tom Okafor"),
+            _Step(45, "Maya Chen", "assign:tech-lead", "Priya Raman"),
+            _Step(44, "Tom Okafor", "log:finding", "Error rate on checkout-api eu-west at 62%, started 08:11"),
+            _Step(42, "Priya Raman", "log:finding", "Deploy 2026.11.23-3 went out at 08:10; only eu-west pods affected"),
+            _Step(40, "Maya Chen", "impact:users", "~60% of EU checkout sessions fail"),
+            _Step(40, "Maya Chen", "impact:services", "checkout-api, payments-gateway (eu-west)"),
+            _Step(39, "Maya Chen", "impact:business", "about EUR 40k/h of orders at risk"),
+            _Step(38, "Maya Chen", "status", "identified"),
+            _Step(36, "Maya Chen", "log:decision", "Roll back checkout-api to 2026.11.23-2 in eu-west"),
+            _Step(35, "Maya Chen", "assign:comms-lead", "Sam Novak"),
+            _Step(34, "Priya Raman", "log:action", "Rollback started: kubectl rollout undo deploy/checkout-api -n eu-west"),
+            _Step(33, "Sam Novak", "log:action", "Status page: 'Investigating — EU checkout errors' posted"),
+            _Step(30, "Maya Chen", "status", "fixing"),
+            _Step(24, "Priya Raman", "log:finding", "Rollback blocked: migration 0412 already applied; old pods crash-loop"),
+            _Step(20, "Maya Chen", "log:decision", "Hot-fix forward instead of rollback; [#4411] reverts the config flag"),
+            _Step(12, "Tom Okafor", "log:todo", "Check whether payments-gateway retries double-charged anyone"),
+            _Step(6, "Priya Raman", "log:action", "Hot-fix 2026.11.23-4 rolling out, 3/12 pods ready"),
+        ),
+    ),
+    _Story(
+        "Suspicious admin logins from unknown ASN",
+        "P1",
+        "security",
+        "Six successful admin logins from AS-unknown in 10 minutes; accounts have MFA.",
+        "Jordan Blake",
+        22,
+        (
+            _Step(21, "Jordan Blake", "assign:security-lead", "Ines Duarte"),
+            _Step(18, "Ines Duarte", "log:finding", "All six sessions used the same user agent and a valid MFA push"),
+            _Step(15, "Ines Duarte", "log:decision", "Revoke all admin sessions and force re-authentication"),
+            _Step(12, "Ines Duarte", "log:action", "Admin sessions revoked; preserved auth logs to evidence bucket"),
+            _Step(5, "Jordan Blake", "log:todo", "Confirm with the six admins whether they approved the MFA pushes"),
+        ),
+    ),
+    _Story(
+        "Search latency p99 above 4 s",
+        "P1",
+        "performance",
+        "Search p99 latency rose from 300 ms to 4.2 s after the index rebuild at 06:00.",
+        "Priya Raman",
+        190,
+        (
+            _Step(186, "Priya Raman", "ack"),
+            _Step(180, "Priya Raman", "impact:users", "all users; searches slow but succeed"),
+            _Step(170, "Priya Raman", "log:finding", "Index rebuild left 3 shards unbalanced on node search-7"),
+            _Step(160, "Priya Raman", "status", "identified"),
+            _Step(150, "Priya Raman", "log:action", "Rebalanced shards; throttled the reindex job"),
+            _Step(120, "Priya Raman", "status", "fixing"),
+            _Step(90, "Priya Raman", "log:finding", "p99 back to 420 ms"),
+            _Step(88, "Priya Raman", "status", "monitoring"),
+        ),
+    ),
+    _Story(
+        "Nightly billing export missing rows for 2 tenants",
+        "P2",
+        "data",
+        "The 02:00 billing export skipped rows for tenants acme and globex.",
+        "Lee Park",
+        380,
+        (
+            _Step(350, "Lee Park", "ack"),
+            _Step(340, "Lee Park", "impact:business", "invoices for 2 tenants delayed"),
+            _Step(320, "Lee Park", "log:finding", "Export query used a stale replica that lagged 40 min"),
+            _Step(300, "Lee Park", "status", "identified"),
+            _Step(240, "Lee Park", "log:todo", "Re-run export for acme and globex from the primary"),
+        ),
+    ),
+    _Story(
+        "Status page widget shows stale component state",
+        "P3",
+        "availability",
+        "The embedded status widget caches component state for 6 h instead of 60 s.",
+        "Sam Novak",
+        75,
+        (_Step(60, "Sam Novak", "log:note", "Reported by support; affects the widget only, not the page"),),
+    ),
+    _Story(
+        "Login emails delayed up to 20 minutes",
+        "P2",
+        "performance",
+        "Transactional email provider queued login emails.",
+        "Lee Park",
+        26 * 60,
+        (
+            _Step(26 * 60 - 5, "Lee Park", "ack"),
+            _Step(25 * 60, "Lee Park", "status", "monitoring"),
+            _Step(24 * 60, "Lee Park", "status", "resolved"),
+        ),
+    ),
+)
+
+
+def _play(db: sqlite_utils.Database, policy: Policy, now: dt.datetime, story: _Story) -> int:
+    clock = FrozenClock(now - dt.timedelta(minutes=story.declared_minutes_ago))
+
+    def as_(who: str) -> WarRoom:
+        return WarRoom(db, clock, Actor(who, "demo"), policy)
+
+    incident_id = as_(story.commander).declare(
+        story.title, story.severity, story.kind, story.summary, drill=story.drill
+    )
+    for step in story.steps:
+        clock.set(now - dt.timedelta(minutes=step.minutes_ago))
+        room = as_(step.who)
+        verb, _, arg = step.action.partition(":")
+        if verb == "log":
+            room.log(incident_id, step.value, arg)
+        elif verb == "status":
+            room.set_status(incident_id, step.value)
+        elif verb == "ack":
+            room.acknowledge(incident_id)
+        elif verb == "assign":
+            room.assign_role(incident_id, arg, step.value)
+        elif verb == "impact":
+            room.set_impact(incident_id, **{arg: step.value})
+    return incident_id
+
+
+def seed_demo(path: Path, policy: Policy, now: dt.datetime) -> list[int]:
+    """Create a fresh demo database at `path`; returns the incident ids.
+
+    An existing demo database there is replaced; any other file is refused.
+    """
+    if path.exists() and path.stat().st_size > 0:
+        existing = store.connect(path, create=False)
+        try:
+            if not store.is_demo(existing):
+                raise DatabaseRefused(
+                    f"{path} already holds a warroom database that is not a demo; "
+                    "refusing to replace it (choose another --db)"
+                )
+        finally:
+            existing.conn.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    db = store.connect(path)
+    try:
+        store.mark_demo(db)
+        return [_play(db, policy, now, story) for story in STORIES]
+    finally:
+        db.conn.close()

@@ -1,0 +1,489 @@
+"""Runbooks: the checklists a war room ticks together, read from YAML.
+
+A runbook has a title, a description, `applies_to` (severities and kinds;
+empty means every incident) and sections of items. An item may carry a
+detail, a command to copy, a role, a time target (`within: 15m`, counted
+from declaration; a section's `within` is the default for its items) and a
+question (`ask:`) whose typed answer is kept. Items nest.
+
+Every item has a stable key, `section-key/3` or `section-key/3.2` for a
+nested one (an explicit `id:` replaces the number), so a tick survives
+while a runbook is read again. Every error names the file, the line and the
+field, e.g. `p0.yaml:14: sections[1].items[2].within: "3x" is not a duration`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+import warroom
+from warroom.domain.policy import format_duration, parse_duration
+from warroom.domain.vocabulary import parse_incident_kind, parse_role
+from warroom.errors import InvalidInput, WarroomError
+
+
+class RunbookError(WarroomError):
+    """A runbook that cannot be used; the message names file:line: field: problem."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing to do (or ask) during an incident."""
+
+    text: str
+    detail: str = ""
+    command: str = ""
+    role: str = ""  # a role key from vocabulary.ROLES, or ""
+    within: dt.timedelta | None = None  # from declaration
+    ask: str = ""  # a question whose typed answer is kept
+    id: str = ""  # explicit key part; "" means the position
+    items: tuple[Item, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading in a runbook and the items under it."""
+
+    title: str
+    description: str = ""
+    within: dt.timedelta | None = None  # default for the items below
+    id: str = ""  # explicit key; "" means derived from the title
+    items: tuple[Item, ...] = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    """An item as a checklist shows it: its key, depth and effective time target."""
+
+    key: str
+    section_key: str
+    section: Section
+    item: Item
+    depth: int
+    within: dt.timedelta | None
+
+
+@dataclass(frozen=True)
+class Runbook:
+    """A whole runbook; `source` says where it was read from (not compared)."""
+
+    id: str
+    title: str
+    description: str = ""
+    severities: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    sections: tuple[Section, ...] = ()
+    source: str = field(default="", compare=False)
+
+    def section_keys(self) -> list[str]:
+        """One key per section: its id, or its title as a slug made unique (`-2`)."""
+        taken = {s.id for s in self.sections if s.id}
+        keys: list[str] = []
+        for position, section in enumerate(self.sections, start=1):
+            if section.id:
+                keys.append(section.id)
+                continue
+            base = slugify(section.title) or f"section-{position}"
+            key, n = base, 1
+            while key in taken:
+                n += 1
+                key = f"{base}-{n}"
+            taken.add(key)
+            keys.append(key)
+        return keys
+
+    def steps(self) -> list[Step]:
+        """Every item in reading order, nested ones right after their parent."""
+        steps: list[Step] = []
+        for key, section in zip(self.section_keys(), self.sections, strict=True):
+            steps.extend(_walk(key, section, section.items, "", 0, section.within))
+        return steps
+
+    def step(self, key: str) -> Step:
+        """The step with this key, or InvalidInput naming the runbook."""
+        for step in self.steps():
+            if step.key == key:
+                return step
+        raise InvalidInput(f"runbook {self.id!r} has no item {key!r}")
+
+
+def _walk(
+    section_key: str,
+    section: Section,
+    items: tuple[Item, ...],
+    prefix: str,
+    depth: int,
+    inherited: dt.timedelta | None,
+) -> Iterator[Step]:
+    for position, item in enumerate(items, start=1):
+        part = f"{prefix}{item.id or position}"
+        within = item.within if item.within is not None else inherited
+        yield Step(f"{section_key}/{part}", section_key, section, item, depth, within)
+        yield from _walk(section_key, section, item.items, f"{part}.", depth + 1, within)
+
+
+def slugify(text: str) -> str:
+    """`Immediate response (0-15 min)` -> `immediate-response-0-15-min`."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-")
+
+
+def tidy_line(text: str) -> str:
+    """A one-line field as stored: surrounding blanks removed."""
+    return text.strip()
+
+
+def tidy_block(text: str) -> str:
+    """A multi-line field as stored: no trailing blanks, no blank first/last lines."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
+
+
+def applies(runbook: Runbook, severity: str, kind: str) -> bool:
+    """True when the runbook is meant for an incident of this severity and kind."""
+    if runbook.severities and severity.strip().lower() not in {
+        s.lower() for s in runbook.severities
+    }:
+        return False
+    return not runbook.kinds or kind.strip().lower() in runbook.kinds
+
+
+def matching_runbooks(runbooks: Iterable[Runbook], severity: str, kind: str) -> list[Runbook]:
+    """The runbooks that apply to (severity, kind), in the order given."""
+    return [rb for rb in runbooks if applies(rb, severity, kind)]
+
+
+# ---------------------------------------------------------------- reading
+
+_ID = re.compile(r"^[a-z][a-z0-9-]*$")
+_NULL = "tag:yaml.org,2002:null"
+_RUNBOOK_FIELDS = ("id", "title", "description", "applies_to", "sections")
+_SECTION_FIELDS = ("id", "title", "description", "within", "items")
+_ITEM_FIELDS = ("id", "text", "detail", "command", "role", "within", "ask", "items")
+
+
+class _Reader:
+    """Walks a composed YAML tree so every complaint can name its line."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, node: yaml.Node, field: str, problem: str) -> RunbookError:
+        return RunbookError(f"{self.source}:{node.start_mark.line + 1}: {field}: {problem}")
+
+    def mapping(
+        self, node: yaml.Node, field: str, allowed: tuple[str, ...]
+    ) -> dict[str, yaml.Node]:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, field, "expected a mapping")
+        fields: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            where = f"{field}.{key}" if field else key
+            if key not in allowed:
+                raise self.fail(
+                    key_node, where, f"unknown field (expected one of: {', '.join(allowed)})"
+                )
+            if key in fields:
+                raise self.fail(key_node, where, "appears twice")
+            fields[key] = value_node
+        return fields
+
+    def sequence(self, node: yaml.Node, field: str) -> list[yaml.Node]:
+        if _is_null(node):
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(node, field, "expected a list")
+        return list(node.value)
+
+    def text(self, node: yaml.Node | None, field: str, *, block: bool = False) -> str:
+        if node is None or _is_null(node):
+            return ""
+        if not isinstance(node, yaml.ScalarNode):
+            raise self.fail(node, field, "expected text")
+        return tidy_block(str(node.value)) if block else tidy_line(str(node.value))
+
+    def required(self, node: yaml.Node | None, parent: yaml.Node, field: str) -> str:
+        if node is None:
+            raise self.fail(parent, field, "is required")
+        value = self.text(node, field)
+        if not value:
+            raise self.fail(node, field, "must not be empty")
+        return value
+
+    def ident(self, node: yaml.Node | None, field: str) -> str:
+        value = self.text(node, field)
+        if value and not _ID.match(value):
+            assert node is not None
+            raise self.fail(
+                node, field, f'"{value}" is not an id (lower-case letters, digits and dashes)'
+            )
+        return value
+
+    def duration(self, node: yaml.Node | None, field: str) -> dt.timedelta | None:
+        value = self.text(node, field)
+        if not value:
+            return None
+        try:
+            return parse_duration(value)
+        except ValueError:
+            assert node is not None
+            raise self.fail(
+                node, field, f'"{value}" is not a duration (use 30s, 5m, 2h, 1d or 1w)'
+            ) from None
+
+    def words(self, node: yaml.Node | None, field: str) -> list[tuple[yaml.Node, str]]:
+        """A list of short values; a single value counts as a list of one."""
+        if node is None or _is_null(node):
+            return []
+        nodes = [node] if isinstance(node, yaml.ScalarNode) else self.sequence(node, field)
+        return [(n, self.required(n, n, f"{field}[{i}]")) for i, n in enumerate(nodes)]
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == _NULL
+
+
+def _item(reader: _Reader, node: yaml.Node, where: str) -> Item:
+    if _is_null(node):
+        raise reader.fail(node, where, "is empty (write the item's text)")
+    if isinstance(node, yaml.ScalarNode):
+        return Item(text=reader.required(node, node, where))
+    fields = reader.mapping(node, where, _ITEM_FIELDS)
+    role = reader.text(fields.get("role"), f"{where}.role")
+    if role:
+        try:
+            role = parse_role(role)
+        except InvalidInput as exc:
+            raise reader.fail(fields["role"], f"{where}.role", str(exc)) from None
+    return Item(
+        text=reader.required(fields.get("text"), node, f"{where}.text"),
+        detail=reader.text(fields.get("detail"), f"{where}.detail", block=True),
+        command=reader.text(fields.get("command"), f"{where}.command", block=True),
+        role=role,
+        within=reader.duration(fields.get("within"), f"{where}.within"),
+        ask=reader.text(fields.get("ask"), f"{where}.ask"),
+        id=reader.ident(fields.get("id"), f"{where}.id"),
+        items=_items(reader, fields.get("items"), f"{where}.items"),
+    )
+
+
+def _items(reader: _Reader, node: yaml.Node | None, where: str) -> tuple[Item, ...]:
+    if node is None:
+        return ()
+    items = tuple(
+        _item(reader, n, f"{where}[{i}]") for i, n in enumerate(reader.sequence(node, where))
+    )
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if item.id and item.id in seen:
+            raise reader.fail(node.value[i], f"{where}[{i}].id", f'"{item.id}" is used twice')
+        seen.add(item.id)
+    return items
+
+
+def _section(reader: _Reader, node: yaml.Node, where: str) -> Section:
+    fields = reader.mapping(node, where, _SECTION_FIELDS)
+    return Section(
+        title=reader.required(fields.get("title"), node, f"{where}.title"),
+        description=reader.text(fields.get("description"), f"{where}.description", block=True),
+        within=reader.duration(fields.get("within"), f"{where}.within"),
+        id=reader.ident(fields.get("id"), f"{where}.id"),
+        items=_items(reader, fields.get("items"), f"{where}.items"),
+    )
+
+
+def parse_runbook(text: str, source: str) -> Runbook:
+    """Build a Runbook from YAML text; `source` names the file in errors.
+
+    The runbook's id is its `id:` field, else the file name without suffix.
+    """
+    try:
+        root = yaml.compose(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        raise RunbookError(f"{source}{line}: not valid YAML: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise RunbookError(f"{source}: not valid YAML: {exc}") from None
+    if root is None:
+        raise RunbookError(f"{source}: the file is empty")
+    reader = _Reader(source)
+    top = reader.mapping(root, "", _RUNBOOK_FIELDS)
+    title = reader.required(top.get("title"), root, "title")
+    if "sections" not in top:
+        raise reader.fail(root, "sections", "is required")
+    section_nodes = reader.sequence(top["sections"], "sections")
+    sections = tuple(_section(reader, n, f"sections[{i}]") for i, n in enumerate(section_nodes))
+    seen: set[str] = set()
+    for i, section in enumerate(sections):
+        if section.id and section.id in seen:
+            raise reader.fail(section_nodes[i], f"sections[{i}].id", f'"{section.id}" is used twice')
+        seen.add(section.id)
+
+    severities: list[str] = []
+    kinds: list[str] = []
+    if "applies_to" in top and not _is_null(top["applies_to"]):
+        scope = reader.mapping(top["applies_to"], "applies_to", ("severities", "kinds"))
+        severities = [v for _, v in reader.words(scope.get("severities"), "applies_to.severities")]
+        for i, (node, value) in enumerate(reader.words(scope.get("kinds"), "applies_to.kinds")):
+            try:
+                kinds.append(parse_incident_kind(value))
+            except InvalidInput as exc:
+                raise reader.fail(node, f"applies_to.kinds[{i}]", str(exc)) from None
+
+    runbook_id = reader.ident(top.get("id"), "id") or (
+        slugify(Path(source).stem) or slugify(title) or "runbook"
+    )
+    return Runbook(
+        id=runbook_id,
+        title=title,
+        description=reader.text(top.get("description"), "description", block=True),
+        severities=tuple(severities),
+        kinds=tuple(kinds),
+        sections=sections,
+        source=source,
+    )
+
+
+def load_runbook(path: Path) -> Runbook:
+    """The runbook in the YAML file `path`."""
+    try:
+        text = Path(path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise RunbookError(f"{path}: cannot read runbook: {reason}") from None
+    return parse_runbook(text, str(path))
+
+
+def bundled_runbooks_dir() -> Path | None:
+    """Where the shipped runbooks are: inside the package (wheel), else the checkout root."""
+    package = Path(warroom.__file__).resolve().parent
+    for candidate in (package / "runbooks", package.parents[1] / "runbooks"):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def runbook_files(directory: Path) -> list[Path]:
+    """The runbook files in `directory` (*.yaml, *.yml), sorted by name."""
+    if not Path(directory).is_dir():
+        raise RunbookError(f"{directory}: not a directory of runbooks")
+    files = [*Path(directory).glob("*.yaml"), *Path(directory).glob("*.yml")]
+    return sorted(p for p in files if p.is_file())
+
+
+def load_runbooks(dirs: Iterable[Path] = (), *, bundled: bool = True) -> list[Runbook]:
+    """The bundled runbooks, then those in each of `dirs` (e.g. the team's).
+
+    A runbook whose id is already loaded from an earlier directory replaces
+    it in place, so a team can adapt a bundled runbook by reusing its id. Two
+    files with the same id in one directory are an error.
+    """
+    directories = list(dirs)
+    if bundled:
+        found = bundled_runbooks_dir()
+        if found is not None:
+            directories.insert(0, found)
+    by_id: dict[str, Runbook] = {}
+    for directory in directories:
+        here: dict[str, Runbook] = {}
+        for path in runbook_files(directory):
+            runbook = load_runbook(path)
+            if runbook.id in here:
+                raise RunbookError(
+                    f"{path}: id: runbook id {runbook.id!r} is also used by "
+                    f"{here[runbook.id].source}"
+                )
+            here[runbook.id] = runbook
+        by_id.update(here)
+    return list(by_id.values())
+
+
+def check_runbook_files(paths: Iterable[Path]) -> list[RunbookError]:
+    """Read every file and return one error per unusable file (empty when all are good)."""
+    problems: list[RunbookError] = []
+    ids: dict[str, str] = {}
+    for path in paths:
+        try:
+            runbook = load_runbook(path)
+        except RunbookError as exc:
+            problems.append(exc)
+            continue
+        if runbook.id in ids:
+            problems.append(
+                RunbookError(f"{path}: id: runbook id {runbook.id!r} is also used by {ids[runbook.id]}")
+            )
+        ids.setdefault(runbook.id, str(path))
+    return problems
+
+
+# ---------------------------------------------------------------- writing
+
+
+class _Dumper(yaml.SafeDumper):
+    """Multi-line text as literal blocks, so commands read as they are typed."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def _item_data(item: Item) -> str | dict[str, Any]:
+    data: dict[str, Any] = {}
+    if item.id:
+        data["id"] = item.id
+    data["text"] = item.text
+    for name in ("detail", "command", "role", "ask"):
+        if getattr(item, name):
+            data[name] = getattr(item, name)
+    if item.within is not None:
+        data["within"] = format_duration(item.within)
+    if item.items:
+        data["items"] = [_item_data(child) for child in item.items]
+    return item.text if list(data) == ["text"] else data
+
+
+def _section_data(section: Section) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if section.id:
+        data["id"] = section.id
+    data["title"] = section.title
+    if section.description:
+        data["description"] = section.description
+    if section.within is not None:
+        data["within"] = format_duration(section.within)
+    data["items"] = [_item_data(item) for item in section.items]
+    return data
+
+
+def dump_runbook(runbook: Runbook) -> str:
+    """The runbook as YAML text that parse_runbook reads back to an equal Runbook."""
+    data: dict[str, Any] = {"id": runbook.id, "title": runbook.title}
+    if runbook.description:
+        data["description"] = runbook.description
+    scope: dict[str, list[str]] = {}
+    if runbook.severities:
+        scope["severities"] = list(runbook.severities)
+    if runbook.kinds:
+        scope["kinds"] = list(runbook.kinds)
+    if scope:
+        data["applies_to"] = scope
+    data["sections"] = [_section_data(section) for section in runbook.sections]
+    return yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2
+    )

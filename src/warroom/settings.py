@@ -1,0 +1,66 @@
+"""Where things are and who is typing: options, environment, platform defaults.
+
+Precedence: command-line option, then environment variable, then default.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from warroom.domain.models import Actor
+
+ENV_DB = "WARROOM_DB"
+ENV_USER = "WARROOM_USER"
+ENV_POLICY = "WARROOM_POLICY"
+ENV_TZ = "WARROOM_TZ"
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("warroom", appauthor=False))
+
+
+def default_db_path() -> Path:
+    return data_dir() / "warroom.db"
+
+
+def demo_db_path() -> Path:
+    return data_dir() / "demo.db"
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path
+    actor: Actor
+    policy_path: Path | None
+    tz_name: str | None
+
+
+def resolve(
+    db: str | None = None,
+    as_name: str | None = None,
+    policy: str | None = None,
+    tz: str | None = None,
+) -> Settings:
+    """Settings from options, falling back to the environment, then defaults."""
+    db_value = db or os.environ.get(ENV_DB)
+    policy_value = policy or os.environ.get(ENV_POLICY)
+    user = os_user()
+    name = (as_name or os.environ.get(ENV_USER) or user).strip() or user
+    return Settings(
+        db_path=Path(db_value).expanduser() if db_value else default_db_path(),
+        actor=Actor(name=name, os_user=user),
+        policy_path=Path(policy_value).expanduser() if policy_value else None,
+        tz_name=tz or os.environ.get(ENV_TZ) or None,
+    )

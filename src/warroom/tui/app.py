@@ -1,0 +1,346 @@
+"""The war-room console: one screen, keyboard first, live across consoles.
+
+State lives here and flows down into the widgets; widgets post messages up.
+Every read and write runs in a thread worker with its own connection; the UI
+thread never waits on SQLite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.app import App, ComposeResult, SystemCommand
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from warroom.clock import Clock
+from warroom.domain import lifecycle
+from warroom.domain.entries import parse_typed_entry
+from warroom.domain.models import Actor, Incident
+from warroom.domain.policy import Policy
+from warroom.domain.vocabulary import OPEN_STATUSES, ROLES
+from warroom.errors import WarroomError
+from warroom.paths import shipped_dir
+from warroom.service import WarRoom
+from warroom.store import db as store
+from warroom.tui.keys import ACTIONS, bindings
+from warroom.tui.messages import Snapshot, WatchFailed, WriteDone, WriteRefused
+from warroom.tui.screens.assign import Assignment, AssignScreen
+from warroom.tui.screens.choose import ChooseScreen
+from warroom.tui.screens.declare import Declaration, DeclareScreen
+from warroom.tui.screens.help import HelpScreen
+from warroom.tui.screens.impact import ImpactScreen
+from warroom.tui.watcher import DatabaseWatcher
+from warroom.tui.widgets.entry_line import EntryLine
+from warroom.tui.widgets.incident_detail import IncidentDetail
+from warroom.tui.widgets.incident_table import IncidentTable
+from warroom.tui.widgets.timeline_view import TimelineView
+
+Action = Callable[[WarRoom], object]
+
+
+class WarRoomApp(App[None]):
+    """The console over one database file."""
+
+    CSS_PATH = str(shipped_dir("styles") / "warroom.tcss")
+    TITLE = "warroom"
+    BINDINGS = bindings()
+
+    def __init__(
+        self,
+        *,
+        db_path: Path,
+        actor: Actor,
+        policy: Policy,
+        clock: Clock,
+        tz: dt.tzinfo,
+    ) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.actor = actor
+        self.policy = policy
+        self.clock = clock
+        self.tz = tz
+        self.incidents: list[Incident] = []
+        self.selected_id: int | None = None
+        self.show_ended = False
+        self.watcher = DatabaseWatcher(db_path, self.post_message)
+        self._tokens = itertools.count(1)
+        self._on_failure: dict[str, Callable[[], None]] = {}
+
+    # -- layout ------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        now = self.clock.now()
+        yield Static(self._status_text(), id="top-bar")
+        yield IncidentTable(id="incidents")
+        with Vertical(id="incident-pane"):
+            yield IncidentDetail(policy=self.policy, tz=self.tz, id="detail")
+            yield TimelineView(tz=self.tz, today=now.astimezone(self.tz).date(), id="timeline")
+            yield EntryLine(id="entry")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        zone = self.clock.now().astimezone(self.tz).strftime("%Z")
+        self.query_one(TimelineView).border_title = f"Timeline · times in {zone}"
+        self.query_one(IncidentTable).border_title = "Incidents"
+        self.query_one(IncidentTable).focus()
+        self.run_worker(self.watcher.run, thread=True, exclusive=True, group="watch",
+                        name="watcher")
+        self.set_interval(1.0, self.tick, name="tick")
+
+    def on_unmount(self) -> None:
+        self.watcher.stop()
+
+    def _status_text(self) -> Text:
+        live = sum(1 for i in self.incidents if i.status in OPEN_STATUSES)
+        text = Text()
+        text.append(" warroom ", style="bold reverse")
+        text.append(f"  {live} live  ·  you: ")
+        text.append(self.actor.name)
+        text.append(f"  ·  {self.db_path.name}")
+        if self.show_ended:
+            text.append("  ·  showing ended incidents")
+        return text
+
+    # -- data from the watcher ------------------------------------------------------
+
+    @property
+    def table(self) -> IncidentTable:
+        return self.query_one(IncidentTable)
+
+    def visible_incidents(self) -> list[Incident]:
+        if self.show_ended:
+            return self.incidents
+        return [i for i in self.incidents if i.status in OPEN_STATUSES]
+
+    def on_snapshot(self, message: Snapshot) -> None:
+        self.incidents = message.incidents
+        now = self.clock.now()
+        rank = {s.name: s.rank for s in self.policy.severities}
+        visible = self.visible_incidents()
+        self.table.show(visible, rank, now, self.selected_id)
+        self.query_one("#top-bar", Static).update(self._status_text())
+        if self.selected_id not in self.table.order:
+            self._select(self.table.selected_id)
+            return
+        selection = message.selection
+        if selection is None or selection.incident.id != self.selected_id:
+            return
+        self.query_one(IncidentDetail).show(selection.incident, selection.roles, now)
+        timeline = self.query_one(TimelineView)
+        if selection.reset:
+            timeline.replace(selection.entries)
+        else:
+            timeline.add(selection.entries)
+
+    def on_watch_failed(self, message: WatchFailed) -> None:
+        self.notify(message.reason, title="Cannot read", severity="error", markup=False)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._select(self.table.selected_id)
+
+    def _select(self, incident_id: int | None) -> None:
+        if incident_id == self.selected_id:
+            return
+        self.selected_id = incident_id
+        self.watcher.selected_id = incident_id
+        if incident_id is None:
+            self.query_one(IncidentDetail).show(None, [], self.clock.now())
+            self.query_one(TimelineView).replace([])
+        self.watcher.poke(reset_selection=True)
+
+    def tick(self) -> None:
+        """The one app-level timer: ages and (later) countdowns, redrawn if changed."""
+        now = self.clock.now()
+        self.table.tick(now)
+        self.query_one(IncidentDetail).tick(now)
+        self.query_one(TimelineView).set_today(now.astimezone(self.tz).date())
+
+    # -- writes ---------------------------------------------------------------------
+
+    def write(self, action: Action, done: str, on_failure: Callable[[], None] | None = None) -> None:
+        """Run one user action in a worker thread; report how it went."""
+        token = str(next(self._tokens))
+        if on_failure is not None:
+            self._on_failure[token] = on_failure
+
+        def work() -> None:
+            try:
+                db = store.connect(self.db_path)
+            except WarroomError as exc:
+                self.post_message(WriteRefused(str(exc), token))
+                return
+            try:
+                action(WarRoom(db, self.clock, self.actor, self.policy))
+            except WarroomError as exc:
+                self.post_message(WriteRefused(str(exc), token))
+            except Exception as exc:  # never lose the user's work to a traceback
+                self.post_message(WriteRefused(f"unexpected error: {exc}", token))
+            else:
+                self.post_message(WriteDone(done, token))
+            finally:
+                db.conn.close()
+
+        self.run_worker(work, thread=True, group="write", name=done)
+
+    def on_write_done(self, message: WriteDone) -> None:
+        self._on_failure.pop(message.token, None)
+        self.watcher.poke()
+
+    def on_write_refused(self, message: WriteRefused) -> None:
+        self.notify(message.reason, title="Not saved", severity="error", markup=False, timeout=8)
+        restore = self._on_failure.pop(message.token, None)
+        if restore is not None:
+            restore()
+
+    def _require_incident(self) -> int | None:
+        if self.selected_id is None:
+            self.notify("No incident selected. Press n to declare one.", severity="warning")
+        return self.selected_id
+
+    @property
+    def selected(self) -> Incident | None:
+        return next((i for i in self.incidents if i.id == self.selected_id), None)
+
+    # -- actions --------------------------------------------------------------------
+
+    def action_declare(self, draft: Declaration | None = None) -> None:
+        def declared(form: Declaration | None) -> None:
+            if form is None:
+                return
+            self.write(
+                lambda room: room.declare(form.title, form.severity, form.kind, form.summary,
+                                          commander=form.commander, drill=form.drill),
+                f"Declared {form.title}",
+                on_failure=lambda: self.call_later(self.action_declare, form),
+            )
+
+        self.push_screen(DeclareScreen(self.policy, self.actor.name, draft), declared)
+
+    def action_log(self) -> None:
+        self.query_one(EntryLine).input.focus()
+
+    def on_entry_line_submitted(self, message: EntryLine.Submitted) -> None:
+        incident_id = self._require_incident()
+        entry_line = self.query_one(EntryLine)
+        if incident_id is None:
+            entry_line.restore(message.text)
+            return
+        try:
+            typed = parse_typed_entry(message.text, self.clock.now(), self.tz)
+        except ValueError as exc:
+            entry_line.restore(message.text)
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.write(
+            lambda room: room.log(incident_id, typed.text, typed.kind, at=typed.at),
+            "Logged",
+            on_failure=lambda: entry_line.restore(message.text),
+        )
+
+    def action_leave_entry(self) -> None:
+        if self.focused is not None and self.focused.id == "entry-input":
+            self.table.focus()
+
+    def action_acknowledge(self) -> None:
+        if (incident_id := self._require_incident()) is not None:
+            self.write(lambda room: room.acknowledge(incident_id), "Acknowledged")
+
+    def action_status(self) -> None:
+        incident = self.selected
+        if incident is None:
+            self._require_incident()
+            return
+        options = [(s, s) for s in lifecycle.allowed_next(incident.status)]
+        if not options:
+            self.notify(f"#{incident.id} is {incident.status}; its status is final.", markup=False)
+            return
+
+        def chosen(status: str | None) -> None:
+            if status:
+                self.write(lambda room: room.set_status(incident.id, status), f"Status {status}")
+
+        self.push_screen(ChooseScreen(f"Status of #{incident.id} (now {incident.status})",
+                                      options), chosen)
+
+    def action_severity(self) -> None:
+        incident = self.selected
+        if incident is None:
+            self._require_incident()
+            return
+        options = [(s.name, f"{s.name}  {s.label} — {s.description}") for s in self.policy.severities]
+
+        def chosen(severity: str | None) -> None:
+            if severity and severity != incident.severity:
+                self.write(lambda room: room.set_severity(incident.id, severity),
+                           f"Severity {severity}")
+
+        self.push_screen(ChooseScreen(f"Severity of #{incident.id}", options, incident.severity),
+                         chosen)
+
+    def action_assign_role(self, draft: Assignment | None = None) -> None:
+        incident_id = self._require_incident()
+        if incident_id is None:
+            return
+        detail = self.query_one(IncidentDetail)
+        holders = {r.role: r.person for r in detail.roles}
+
+        def chosen(form: Assignment | None) -> None:
+            if form is not None:
+                self.write(
+                    lambda room: room.assign_role(incident_id, form.role, form.person),
+                    f"{form.person} is {ROLES[form.role]}",
+                    on_failure=lambda: self.call_later(self.action_assign_role, form),
+                )
+
+        self.push_screen(AssignScreen(holders, draft), chosen)
+
+    def action_impact(self) -> None:
+        incident = self.selected
+        if incident is None:
+            self._require_incident()
+            return
+        current = {"users": incident.impact_users, "services": incident.impact_services,
+                   "business": incident.impact_business}
+
+        def saved(changed: dict[str, str] | None) -> None:
+            if changed:
+                self.write(lambda room: room.set_impact(incident.id, **changed), "Impact saved")
+
+        self.push_screen(ImpactScreen(current), saved)
+
+    def action_toggle_ended(self) -> None:
+        self.show_ended = not self.show_ended
+        self.on_snapshot(Snapshot(self.incidents))
+        self.watcher.poke(reset_selection=True)
+
+    def action_focus_timeline(self) -> None:
+        if self.focused is self.table:
+            self.query_one(TimelineView).focus()
+        else:
+            self.table.focus()
+
+    def action_jump(self, n: int) -> None:
+        if n <= len(self.table.order):
+            self.table.move_cursor(row=n - 1)
+            self.table.focus()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    # -- command palette ----------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        for action in ACTIONS:
+            if action.action == "quit":
+                continue
+            yield SystemCommand(action.label, action.help,
+                                lambda name=action.action: self.run_action(name))
+        yield from super().get_system_commands(screen)

@@ -1,0 +1,67 @@
+"""Every console action in one table: its key, footer label and help text.
+
+The app's bindings, the footer, the help screen and the command palette are
+all built from this list, so an action cannot have a key but no help, or be
+missing from the palette.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class ConsoleAction:
+    key: str
+    action: str
+    label: str
+    help: str
+    footer: bool = True
+
+    @property
+    def binding_id(self) -> str:
+        return self.action.replace("_", "-")
+
+    def binding(self) -> Binding:
+        return Binding(self.key, self.action, self.label, show=self.footer, id=self.binding_id)
+
+
+ACTIONS: tuple[ConsoleAction, ...] = (
+    ConsoleAction("n", "declare", "Declare", "Declare a new incident (title, severity, kind, summary)"),
+    ConsoleAction("l", "log", "Log", "Focus the timeline entry line; type and press Enter"),
+    ConsoleAction("a", "acknowledge", "Ack", "Acknowledge the selected incident"),
+    ConsoleAction("s", "status", "Status", "Change the status along the lifecycle"),
+    ConsoleAction("p", "severity", "Severity", "Change the severity"),
+    ConsoleAction("r", "assign_role", "Role", "Assign a role (commander, scribe, tech lead, ...)"),
+    ConsoleAction("i", "impact", "Impact", "Edit users, services and business impact"),
+    ConsoleAction("t", "toggle_ended", "Ended", "Show or hide resolved, closed and cancelled incidents"),
+    ConsoleAction("tab", "focus_timeline", "Timeline", "Move focus between list and timeline", False),
+    ConsoleAction("question_mark", "help", "Help", "Show every key"),
+    ConsoleAction("q", "quit", "Quit", "Quit the console"),
+)
+
+NAVIGATION: tuple[tuple[str, str], ...] = (
+    ("↑ ↓ / j k", "Move through incidents (or the timeline when it has focus)"),
+    ("1 – 9", "Jump to the Nth incident in the list"),
+    ("Esc", "Leave the entry line and go back to the incident list"),
+    ("ctrl+p", "Command palette: every action by name"),
+    ("home / end", "Oldest / newest timeline entry (timeline focused)"),
+)
+
+ENTRY_HELP: tuple[tuple[str, str], ...] = (
+    ("text", "a note"),
+    ("d: text", "a decision"),
+    ("a: text", "an action"),
+    ("f: text", "a finding"),
+    ("t: text", "a TODO"),
+    ("14:02 text", "backdated: it happened at 14:02 (local time)"),
+)
+
+
+def bindings() -> list[Binding]:
+    jumps = [Binding(str(n), f"jump({n})", f"Jump {n}", show=False) for n in range(1, 10)]
+    return [a.binding() for a in ACTIONS] + jumps + [
+        Binding("escape", "leave_entry", "Back", show=False),
+    ]

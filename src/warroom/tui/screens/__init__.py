@@ -1,0 +1,1 @@
+"""Modal forms and full screens; each returns its result with dismiss()."""

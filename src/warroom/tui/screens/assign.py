@@ -1,0 +1,58 @@
+"""Assign a role: pick the role, type the person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Select
+
+from warroom.domain.vocabulary import ROLES
+
+
+@dataclass(frozen=True)
+class Assignment:
+    role: str
+    person: str
+
+
+class AssignScreen(ModalScreen[Assignment | None]):
+    """Role and person; Enter in the name field assigns."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, holders: dict[str, str], draft: Assignment | None = None) -> None:
+        super().__init__()
+        self.holders = holders
+        self.draft = draft
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label("Assign a role", classes="form-title")
+            yield Label("Role")
+            options = [
+                (f"{label}{' — ' + self.holders[key] if key in self.holders else ''}", key)
+                for key, label in ROLES.items()
+            ]
+            yield Select(options, value=self.draft.role if self.draft else "commander",
+                         allow_blank=False, id="role", compact=True)
+            yield Label("Person")
+            yield Input(self.draft.person if self.draft else "", placeholder="Name", id="person", compact=True)
+            yield Label("", id="form-error", classes="form-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#person", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        person = event.value.strip()
+        if not person:
+            self.query_one("#form-error", Label).update("Type the person's name.")
+            return
+        self.dismiss(Assignment(str(self.query_one("#role", Select).value), person))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,83 @@
+"""Notice changes other consoles make, and read what the screen needs.
+
+One long-lived connection in one worker thread polls `PRAGMA data_version`
+(which moves when *another* connection commits) every quarter second. Our own
+writes use other connections, so they are noticed the same way; `poke()` makes
+the next read happen at once instead of waiting for the tick.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlite_utils
+
+from warroom.errors import WarroomError
+from warroom.store import db as store
+from warroom.store import queries
+from warroom.tui.messages import Selection, Snapshot, WatchFailed
+
+POLL_SECONDS = 0.25
+
+
+class DatabaseWatcher:
+    """Reads snapshots when the file changes; runs inside a thread worker."""
+
+    def __init__(self, path: Path, post: Callable[[object], object]) -> None:
+        self.path = path
+        self.post = post
+        self.selected_id: int | None = None
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._shown_id: int | None = None
+        self._last_entry_id = 0
+
+    def poke(self, *, reset_selection: bool = False) -> None:
+        """Read now (after our own write, or when the selection changed)."""
+        if reset_selection:
+            self._shown_id = None
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+
+    def run(self) -> None:
+        db: sqlite_utils.Database | None = None
+        version = -1
+        try:
+            while not self._stop.is_set():
+                try:
+                    if db is None:
+                        db = store.connect(self.path)
+                    current = store.data_version(db)
+                    if current != version or self._wake.is_set():
+                        self._wake.clear()
+                        version = current
+                        self.post(self.read(db))
+                except (WarroomError, OSError) as exc:
+                    self.post(WatchFailed(str(exc)))
+                except Exception as exc:  # sqlite3 errors while another process writes
+                    self.post(WatchFailed(f"cannot read the database: {exc}"))
+                self._wake.wait(POLL_SECONDS)
+        finally:
+            if db is not None:
+                db.conn.close()
+
+    def read(self, db: sqlite_utils.Database) -> Snapshot:
+        """All incidents, plus the selected one's roles and new timeline rows."""
+        incidents = queries.incidents(db, include_ended=True)
+        selected = self.selected_id
+        if selected is None or not any(i.id == selected for i in incidents):
+            self._shown_id = None
+            return Snapshot(incidents=incidents)
+        reset = selected != self._shown_id
+        entries = queries.timeline_since(db, selected, 0 if reset else self._last_entry_id)
+        newest = max((e.id for e in entries), default=0)
+        self._last_entry_id = newest if reset else max(self._last_entry_id, newest)
+        self._shown_id = selected
+        incident = next(i for i in incidents if i.id == selected)
+        selection = Selection(incident, queries.roles(db, selected), entries, reset)
+        return Snapshot(incidents=incidents, selection=selection)

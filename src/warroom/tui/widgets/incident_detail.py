@@ -1,0 +1,80 @@
+"""The selected incident at a glance: what, how bad, who, impact.
+
+Everything a person typed is inserted as plain text, never as markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.widgets import Static
+
+from warroom.domain.models import Incident, RoleAssignment
+from warroom.domain.policy import Policy
+from warroom.domain.timefmt import format_age, format_when
+from warroom.domain.vocabulary import ROLES
+from warroom.errors import InvalidInput
+
+SHORT_ROLES = {"commander": "IC", "comms-lead": "Comms", "security-lead": "Security"}
+
+
+class IncidentDetail(Static):
+    """Title, severity, status, kind, roles, summary, impact and channel."""
+
+    def __init__(self, *, policy: Policy, tz: dt.tzinfo, **kwargs: object) -> None:
+        super().__init__("", **kwargs)  # type: ignore[arg-type]
+        self.policy = policy
+        self.tz = tz
+        self.incident: Incident | None = None
+        self.roles: list[RoleAssignment] = []
+        self._age = ""
+
+    def show(self, incident: Incident | None, roles: list[RoleAssignment], now: dt.datetime) -> None:
+        self.incident = incident
+        self.roles = roles
+        self._age = format_age(incident.declared_at, now) if incident else ""
+        self.update(self.describe(now))
+
+    def tick(self, now: dt.datetime) -> None:
+        if self.incident and format_age(self.incident.declared_at, now) != self._age:
+            self.show(self.incident, self.roles, now)
+
+    def describe(self, now: dt.datetime) -> Text:
+        incident = self.incident
+        if incident is None:
+            return Text("No incident selected. Press n to declare one.", style="italic")
+        try:
+            sev_label = self.policy.severity(incident.severity).label
+        except InvalidInput:  # a severity the current policy no longer names
+            sev_label = ""
+        text = Text(no_wrap=False)
+        text.append(f"#{incident.id} ", style="bold")
+        text.append(incident.title, style="bold")
+        if incident.drill:
+            text.append("  [DRILL]", style="reverse")
+        text.append("\n")
+        text.append(f"{incident.severity} {sev_label}".strip(), style="bold")
+        text.append(f" · {incident.status.upper()} · {incident.kind} · age {self._age}")
+        text.append(f" · {incident.channel}\n")
+        text.append(f"Declared {format_when(incident.declared_at, now, self.tz)} · ")
+        if incident.acknowledged_at:
+            text.append(f"acked {format_when(incident.acknowledged_at, now, self.tz)}")
+        else:
+            text.append("NOT ACKNOWLEDGED", style="bold reverse")
+        for role in self.roles:
+            name = SHORT_ROLES.get(role.role, ROLES.get(role.role, role.role))
+            text.append(f" · {name}: ", style="dim")
+            text.append(role.person)
+        text.append("\n")
+        if incident.summary:
+            text.append("Summary  ", style="bold")
+            text.append(incident.summary + "\n")
+        text.append("Impact   ", style="bold")
+        text.append("users: ", style="dim")
+        text.append(incident.impact_users or "?")
+        text.append(" · services: ", style="dim")
+        text.append(incident.impact_services or "?")
+        text.append(" · business: ", style="dim")
+        text.append(incident.impact_business or "?")
+        return text

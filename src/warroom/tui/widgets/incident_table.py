@@ -1,0 +1,85 @@
+"""The incident list: what is live, how bad, who is on it.
+
+Sorted by severity, then oldest first. Titles and names are shown as typed.
+Ended incidents (resolved, closed, cancelled) appear only when asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from warroom.domain.models import Incident
+from warroom.domain.timefmt import format_age
+from warroom.domain.vocabulary import OPEN_STATUSES
+
+# the title goes last so a narrow terminal clips it rather than the status
+COLUMNS = (("sev", "Sev"), ("id", "#"), ("status", "Status"), ("age", "Age"),
+           ("commander", "Commander"), ("title", "Title"))
+COMMANDER_W = 14
+
+
+class IncidentTable(DataTable[Text]):
+    """Live incidents; the row under the cursor is the selected incident."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
+        self.order: list[int] = []
+        self._ages: dict[int, str] = {}
+        self._shown: dict[int, Incident] = {}
+
+    def on_mount(self) -> None:
+        for key, label in COLUMNS:
+            self.add_column(label, key=key)
+
+    def show(self, incidents: list[Incident], rank: dict[str, int], now: dt.datetime,
+             selected: int | None) -> None:
+        """Redraw the rows (only when something in them changed)."""
+        ordered = sorted(incidents, key=lambda i: (i.status not in OPEN_STATUSES,
+                                                   rank.get(i.severity, 99), i.declared_at))
+        order = [i.id for i in ordered]
+        if order == self.order and all(self._shown.get(i.id) == i for i in ordered):
+            self.tick(now)
+            return
+        self.clear()
+        self.order = order
+        self._shown = {i.id: i for i in ordered}
+        self._ages = {}
+        for incident in ordered:
+            age = format_age(incident.declared_at, now)
+            self._ages[incident.id] = age
+            self.add_row(*self._cells(incident, age), key=str(incident.id))
+        if selected in self.order:
+            self.move_cursor(row=self.order.index(selected), animate=False)
+
+    def _cells(self, incident: Incident, age: str) -> tuple[Text, ...]:
+        sev = Text(incident.severity, style="bold")
+        status = incident.status if incident.status in OPEN_STATUSES else incident.status.upper()
+        title = Text(incident.title + ("  [DRILL]" if incident.drill else ""), no_wrap=True)
+        commander = incident.commander
+        if len(commander) > COMMANDER_W:
+            commander = commander[: COMMANDER_W - 1] + "…"
+        return (sev, Text(f"#{incident.id}"), Text(status), Text(age, justify="right"),
+                Text(commander), title)
+
+    def tick(self, now: dt.datetime) -> None:
+        """Once a second: update only the age cells whose text changed."""
+        for incident_id, incident in self._shown.items():
+            age = format_age(incident.declared_at, now)
+            if self._ages.get(incident_id) != age:
+                self._ages[incident_id] = age
+                self.update_cell(str(incident_id), "age", Text(age, justify="right"))
+
+    @property
+    def selected_id(self) -> int | None:
+        if not self.order or self.cursor_row < 0 or self.cursor_row >= len(self.order):
+            return None
+        return self.order[self.cursor_row]

@@ -1,0 +1,54 @@
+"""Shared fixtures: a frozen clock, a fresh database, a war room to act in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from warroom.clock import FrozenClock
+from warroom.domain.models import Actor
+from warroom.domain.policy import Policy, load_policy
+from warroom.service import WarRoom
+from warroom.store import db as store
+
+T0 = dt.datetime(2026, 11, 23, 9, 0, 0, tzinfo=dt.UTC)
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(T0)
+
+
+@pytest.fixture
+def policy() -> Policy:
+    return load_policy()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "warroom.db"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[sqlite_utils.Database]:
+    database = store.connect(db_path)
+    yield database
+    database.conn.close()
+
+
+@pytest.fixture
+def room(db: sqlite_utils.Database, clock: FrozenClock, policy: Policy) -> WarRoom:
+    return WarRoom(db, clock, Actor("Ana", "ana"), policy)
+
+
+@pytest.fixture(autouse=True)
+def _no_user_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests never read or write the real user's database or settings."""
+    for name in ("WARROOM_DB", "WARROOM_USER", "WARROOM_POLICY", "WARROOM_TZ"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))

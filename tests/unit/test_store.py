@@ -1,0 +1,104 @@
+"""Opening files: ours are migrated, anything else is refused untouched."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from warroom.errors import DatabaseRefused
+from warroom.store import db as store
+
+
+def test_new_file_is_created_with_schema_and_wal(db_path: Path) -> None:
+    database = store.connect(db_path)
+    tables = set(database.table_names())
+    assert {"incidents", "timeline", "roles", "warroom_meta"} <= tables
+    assert database.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert database.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    meta = dict(database.conn.execute("SELECT key, value FROM warroom_meta").fetchall())
+    assert meta == {"app": "warroom", "schema_version": str(store.SCHEMA_VERSION)}
+
+
+def test_reopening_keeps_data_and_applies_nothing_twice(db_path: Path, room) -> None:  # noqa: ANN001
+    incident_id = room.declare("Kept", "P2")
+    room.db.conn.close()
+    again = store.connect(db_path)
+    assert again["incidents"].get(incident_id)["title"] == "Kept"
+    applied = again.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
+    assert applied == store.SCHEMA_VERSION
+
+
+def test_empty_sqlite_file_is_initialised(db_path: Path) -> None:
+    sqlite3.connect(db_path).close()  # zero-byte file
+    database = store.connect(db_path)
+    assert "incidents" in database.table_names()
+
+
+def test_file_that_is_not_sqlite_is_refused_and_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"my precious notes\n" * 100)
+    before = path.read_bytes()
+    with pytest.raises(DatabaseRefused, match="not a SQLite database"):
+        store.connect(path)
+    assert path.read_bytes() == before
+    assert not Path(f"{path}-wal").exists()
+
+
+def test_foreign_sqlite_database_is_refused_and_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+    conn.execute("INSERT INTO customers (name) VALUES ('x')")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(DatabaseRefused, match="not a warroom one"):
+        store.connect(path)
+    assert path.read_bytes() == before
+
+
+def test_database_from_a_newer_warroom_is_refused(db_path: Path) -> None:
+    store.connect(db_path).conn.close()
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE warroom_meta SET value = '999' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseRefused, match="newer warroom"):
+        store.connect(db_path)
+
+
+def test_missing_file_is_not_created_when_asked_not_to(db_path: Path) -> None:
+    with pytest.raises(DatabaseRefused, match="does not exist"):
+        store.connect(db_path, create=False)
+    assert not db_path.exists()
+
+
+def test_two_consoles_opening_a_fresh_file_at_once_both_succeed(db_path: Path) -> None:
+    errors: list[BaseException] = []
+
+    def open_it() -> None:
+        try:
+            store.connect(db_path).conn.close()
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    check = store.connect(db_path)
+    assert check.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 1
+
+
+def test_data_version_moves_only_for_other_connections(db_path: Path) -> None:
+    watcher = store.connect(db_path)
+    writer = store.connect(db_path)
+    before = store.data_version(watcher)
+    with store.transaction(writer):
+        writer.conn.execute("INSERT INTO warroom_meta VALUES ('x', 'y')")
+    assert store.data_version(watcher) != before
