@@ -69,6 +69,8 @@ class WarRoomApp(App[None]):
         self.tz = tz
         self.incidents: list[Incident] = []
         self.selected_id: int | None = None
+        self.shown_id: int | None = None  # the incident the detail panes show
+        self.loaded = False  # the first read has reached the screen
         self.show_ended = False
         self.watcher = DatabaseWatcher(db_path, self.post_message)
         self._tokens = itertools.count(1)
@@ -121,6 +123,7 @@ class WarRoomApp(App[None]):
         return [i for i in self.incidents if i.status in OPEN_STATUSES]
 
     def on_snapshot(self, message: Snapshot) -> None:
+        self.loaded = True
         self.incidents = message.incidents
         now = self.clock.now()
         rank = {s.name: s.rank for s in self.policy.severities}
@@ -134,6 +137,7 @@ class WarRoomApp(App[None]):
         if selection is None or selection.incident.id != self.selected_id:
             return
         self.query_one(IncidentDetail).show(selection.incident, selection.roles, now)
+        self.shown_id = selection.incident.id
         timeline = self.query_one(TimelineView)
         if selection.reset:
             timeline.replace(selection.entries)
@@ -152,6 +156,7 @@ class WarRoomApp(App[None]):
         self.selected_id = incident_id
         self.watcher.selected_id = incident_id
         if incident_id is None:
+            self.shown_id = None
             self.query_one(IncidentDetail).show(None, [], self.clock.now())
             self.query_one(TimelineView).replace([])
         self.watcher.poke(reset_selection=True)

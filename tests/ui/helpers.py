@@ -1,0 +1,58 @@
+"""Building a console on a frozen clock and reading what it shows."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from warroom.clock import FrozenClock
+from warroom.domain.models import Actor
+from warroom.domain.policy import load_policy
+from warroom.tui.app import WarRoomApp
+from warroom.tui.widgets.incident_detail import IncidentDetail
+from warroom.tui.widgets.timeline_view import TimelineView
+
+
+def make_app(db_path: Path, clock: FrozenClock, name: str = "Ana") -> WarRoomApp:
+    return WarRoomApp(
+        db_path=db_path,
+        actor=Actor(name, name.lower()),
+        policy=load_policy(),
+        clock=clock,
+        tz=dt.UTC,
+    )
+
+
+async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 3.0) -> None:
+    """Let the app run until `condition` holds; fail after `timeout` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("the console did not show it in time")
+        await pilot.pause(0.02)
+
+
+def timeline_text(app: WarRoomApp) -> str:
+    """Every line the timeline would draw, scrolled or not."""
+    view = app.query_one(TimelineView)
+    lines = []
+    for y in range(len(view._rows)):  # noqa: SLF001 - read what would be drawn
+        view.scroll_to(y=0, animate=False, immediate=True)
+        lines.append(view.render_line(y).text)
+    return "\n".join(lines)
+
+
+def detail_text(app: WarRoomApp) -> str:
+    return app.query_one(IncidentDetail).describe(app.clock.now()).plain
+
+
+async def ready(pilot: Pilot[None]) -> None:
+    """Wait until the database has been read and the selected incident is shown."""
+    app = pilot.app
+    assert isinstance(app, WarRoomApp)
+    await wait_for(pilot, lambda: app.loaded and app.shown_id == app.selected_id)

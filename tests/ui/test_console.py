@@ -1,0 +1,227 @@
+"""The console driven with the keyboard alone, as a commander and a scribe would."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from tests.ui.helpers import detail_text, make_app, ready, timeline_text, wait_for
+from warroom.clock import FrozenClock
+from warroom.demo import seed_demo
+from warroom.domain.policy import load_policy
+from warroom.service import WarRoom
+from warroom.store import db as store
+from warroom.store import queries
+from warroom.tui.screens.help import HelpScreen
+from warroom.tui.widgets.incident_table import IncidentTable
+from warroom.tui.widgets.timeline_view import TimelineView
+
+
+@pytest.fixture
+def demo(db_path: Path, clock: FrozenClock) -> Path:
+    seed_demo(db_path, load_policy(), clock.now())
+    return db_path
+
+
+def titles(app) -> list[str]:  # noqa: ANN001
+    incidents = {i.id: i.title for i in app.incidents}
+    return [incidents[i] for i in app.query_one(IncidentTable).order]
+
+
+async def test_live_incidents_sorted_by_severity_then_age_and_ended_behind_toggle(
+    demo: Path, clock: FrozenClock
+) -> None:
+    app = make_app(demo, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        shown = titles(app)
+        assert shown[0].startswith("Checkout API")  # the P0
+        assert shown[1:3] == ["Search latency p99 above 4 s",
+                              "Suspicious admin logins from unknown ASN"]  # P1s, oldest first
+        assert "Login emails delayed up to 20 minutes" not in shown
+        await pilot.press("t")
+        await wait_for(pilot, lambda: "Login emails delayed up to 20 minutes" in titles(app))
+        await pilot.press("t")
+        await wait_for(pilot, lambda: "Login emails delayed up to 20 minutes" not in titles(app))
+
+
+async def test_moving_selects_and_shows_the_incident(demo: Path, clock: FrozenClock) -> None:
+    app = make_app(demo, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        assert "Checkout API returning 503" in detail_text(app)
+        assert "#incident-2026-11-23-1" in detail_text(app)
+        assert "Tom Okafor" in timeline_text(app)
+        await pilot.press("j")
+        await ready(pilot)
+        assert "Search latency" in detail_text(app)
+        await pilot.press("down")
+        await ready(pilot)
+        assert "Suspicious admin logins" in detail_text(app)
+        assert "Revoke all admin sessions" in timeline_text(app)
+        await pilot.press("k")
+        await ready(pilot)
+        assert "Search latency" in detail_text(app)
+        await pilot.press("5")
+        await ready(pilot)
+        assert "Status page widget" in detail_text(app)
+        await pilot.press("1")
+        await ready(pilot)
+        assert "Checkout API" in detail_text(app)
+
+
+async def test_declare_with_the_form(db_path: Path, clock: FrozenClock) -> None:
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.loaded)
+        await pilot.press("n")
+        await pilot.press(*"[#33] My new incident")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.shown_id is not None)
+        assert "[#33] My new incident" in detail_text(app)
+        assert app.query_one(IncidentTable).get_cell_at((0, 5)).plain == "[#33] My new incident"
+    database = store.connect(db_path)
+    [incident] = queries.incidents(database)
+    assert (incident.title, incident.severity, incident.commander) == (
+        "[#33] My new incident", "P1", "Ana")
+
+
+async def test_declare_form_needs_a_title(db_path: Path, clock: FrozenClock) -> None:
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.loaded)
+        await pilot.press("n", "ctrl+s")
+        assert "needs a title" in str(app.screen.query_one("#form-error").render())
+        await pilot.press("escape")
+        assert store.connect(db_path)["incidents"].count == 0
+
+
+async def test_scribe_logs_with_one_key_and_prefixes(demo: Path, clock: FrozenClock) -> None:
+    app = make_app(demo, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("l")
+        await pilot.press(*"d: [bold]x[/] done", "enter")
+        await wait_for(pilot, lambda: "[bold]x[/] done" in timeline_text(app))
+        await pilot.press(*"t: call the vendor", "enter")
+        await wait_for(pilot, lambda: "call the vendor" in timeline_text(app))
+        assert app.query_one("#entry-input").value == ""
+    entries = queries.timeline(store.connect(demo), 1)
+    assert [(e.kind, e.text, e.author) for e in entries[-2:]] == [
+        ("decision", "[bold]x[/] done", "Ana"), ("todo", "call the vendor", "Ana")]
+
+
+async def test_failed_write_keeps_the_text_and_says_why(
+    demo: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 50)
+    app = make_app(demo, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        blocker = store.connect(demo)
+        blocker.conn.execute("BEGIN IMMEDIATE")
+        await pilot.press("l", *"f: do not lose me", "enter")
+        entry = app.query_one("#entry-input")
+        await wait_for(pilot, lambda: entry.value == "f: do not lose me")
+        assert any("busy" in n.message for n in app._notifications)  # noqa: SLF001
+        blocker.conn.execute("ROLLBACK")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "do not lose me" in timeline_text(app))
+        assert entry.value == ""
+
+
+async def test_status_severity_ack_role_and_impact_keys(db_path: Path, clock: FrozenClock) -> None:
+    database = store.connect(db_path)
+    room = WarRoom(database, clock, make_app(db_path, clock).actor, load_policy())
+    incident_id = room.declare("API down", "P2")
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("s", "down", "enter")  # the second choice after identified
+        await wait_for(pilot, lambda: queries.incident(database, incident_id).status != "investigating")
+        assert queries.incident(database, incident_id).status == "fixing"
+        await pilot.press("p", "home", "enter")
+        await wait_for(pilot, lambda: queries.incident(database, incident_id).severity == "P0")
+        await pilot.press("a")
+        await wait_for(pilot, lambda: queries.incident(database, incident_id).acknowledged_at
+                       is not None)
+        await pilot.press("r", *"Tom", "enter")
+        await wait_for(pilot, lambda: queries.incident(database, incident_id).commander == "Tom")
+        await pilot.press("i", *"40% of users", "enter", *"checkout", "enter", *"lost orders",
+                          "enter")
+        await wait_for(pilot, lambda: queries.incident(database, incident_id).impact_business
+                       == "lost orders")
+        await wait_for(pilot, lambda: "IC: Tom" in detail_text(app) and "lost orders"
+                       in detail_text(app))
+    kinds = [e.kind for e in queries.timeline(database, incident_id)]
+    assert kinds == ["declared", "status", "severity", "ack", "role", "impact"]
+
+
+async def test_help_lists_every_key_and_palette_offers_every_action(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    from warroom.tui.keys import ACTIONS
+
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.loaded)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        help_text = _render_text(app.screen)
+        for action in ACTIONS:
+            assert action.help in help_text
+        assert "d: text" in help_text and "14:02 text" in help_text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {a.label for a in ACTIONS if a.action != "quit"} <= titles
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Declare")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "DeclareScreen")
+
+
+def _render_text(screen) -> str:  # noqa: ANN001
+    from rich.console import Console
+
+    console = Console(width=200, record=True)
+    for widget in screen.query("Static"):
+        console.print(widget.content)
+    return console.export_text()
+
+
+async def test_change_from_another_process_shows_within_a_second(
+    demo: Path, clock: FrozenClock
+) -> None:
+    import subprocess
+    import sys
+
+    app = make_app(demo, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        subprocess.run(
+            [sys.executable, "-m", "warroom", "--db", str(demo), "--as", "Bo", "log", "1",
+             "from the other console"], check=True)
+        await wait_for(pilot, lambda: "from the other console" in timeline_text(app), timeout=1.0)
+        subprocess.run(
+            [sys.executable, "-m", "warroom", "--db", str(demo), "declare", "-s", "P0", "-t",
+             "Second fire"], check=True)
+        await wait_for(pilot, lambda: "Second fire" in titles(app), timeout=1.0)
+
+
+async def test_timeline_marks_days_and_dates(db_path: Path, clock: FrozenClock) -> None:
+    database = store.connect(db_path)
+    room = WarRoom(database, clock, make_app(db_path, clock).actor, load_policy())
+    incident_id = room.declare("Long one", "P2", declared_at=clock.now() - dt.timedelta(days=1))
+    room.log(incident_id, "yesterday's note", at=clock.now() - dt.timedelta(hours=20))
+    room.log(incident_id, "today's note")
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        text = timeline_text(app)
+        assert "── Sun 2026-11-22" in text and "── Mon 2026-11-23 (today)" in text
+        assert "11-22 13:00" in text and "09:00:00" in text
+        assert app.query_one(TimelineView).border_title == "Timeline · times in UTC"

@@ -1,0 +1,176 @@
+"""The headless CLI: same actions, clear errors, stable JSON."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from warroom.cli import cli
+
+
+@pytest.fixture
+def run(db_path: Path):  # noqa: ANN201
+    runner = CliRunner()
+
+    def invoke(*args: str, db: Path | None = db_path, env: dict[str, str] | None = None) -> Result:
+        options = ["--db", str(db)] if db else []
+        return runner.invoke(cli, [*options, "--as", "Ana", *args], env=env)
+
+    return invoke
+
+
+def test_declare_prints_the_id_alone(run) -> None:  # noqa: ANN001
+    result = run("declare", "--severity", "P1", "--title", "API down")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "1\n"
+    again = run("declare", "-s", "p2", "-t", "Second", "--kind", "data", "--drill")
+    assert again.stdout == "2\n"
+
+
+def test_full_incident_flow_shows_in_show_json(run) -> None:  # noqa: ANN001
+    run("declare", "--severity", "P1", "--title", "[#33] My new incident", "--summary", "s")
+    assert run("log", "1", "[bold]x[/] done", "--kind", "decision").exit_code == 0
+    assert run("status", "1", "identified").exit_code == 0
+    assert run("severity", "#1", "P0").exit_code == 0
+    assert run("ack", "1").exit_code == 0
+    assert run("assign", "1", "scribe", "Tom").exit_code == 0
+    body = json.loads(run("show", "1", "--json").stdout)
+    assert body["title"] == "[#33] My new incident"
+    assert body["severity"] == "P0" and body["status"] == "identified"
+    assert body["acknowledged_at"] is not None
+    assert {r["role"]: r["person"] for r in body["roles"]} == {"commander": "Ana", "scribe": "Tom"}
+    kinds = [e["kind"] for e in body["timeline"]]
+    assert kinds == ["declared", "decision", "status", "severity", "ack", "role"]
+    assert body["timeline"][1]["text"] == "[bold]x[/] done"
+    assert body["timeline"][1]["author"] == "Ana"
+    expected = {"id", "title", "severity", "status", "kind", "summary", "impact", "commander",
+                "drill", "channel", "declared_at", "detected_at", "acknowledged_at",
+                "mitigated_at", "resolved_at", "closed_at", "last_update_at", "age_seconds",
+                "roles", "timeline"}
+    assert set(body) == expected
+
+
+def test_markup_is_printed_exactly_as_typed(run) -> None:  # noqa: ANN001
+    run("declare", "--severity", "P1", "--title", "[#33] My new incident")
+    run("log", "1", "[bold]x[/] done")
+    shown = run("show", "1").stdout
+    assert "[#33] My new incident" in shown
+    assert "[bold]x[/] done" in shown
+    assert "[#33] My new incident" in run("list").stdout
+
+
+def test_list_sorts_by_severity_and_hides_ended(run) -> None:  # noqa: ANN001
+    run("declare", "-s", "P3", "-t", "minor")
+    run("declare", "-s", "P0", "-t", "major")
+    run("declare", "-s", "P2", "-t", "done")
+    run("status", "3", "resolved")
+    rows = json.loads(run("list", "--json").stdout)
+    assert [r["title"] for r in rows] == ["major", "minor"]
+    every = json.loads(run("list", "--all", "--json").stdout)
+    assert {r["title"] for r in every} == {"major", "minor", "done"}
+    assert "major" in run("list").stdout.splitlines()[0]
+
+
+def test_declared_at_records_after_the_fact(run) -> None:  # noqa: ANN001
+    run("declare", "-s", "P2", "-t", "late", "--declared-at", "2026-01-02T03:04:05Z")
+    body = json.loads(run("show", "1", "--json").stdout)
+    assert body["declared_at"] == "2026-01-02T03:04:05Z"
+    assert body["channel"] == "#incident-2026-01-02-1"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("status", "7", "fixing"), "no incident #7"),
+        (("status", "abc", "fixing"), "unknown incident id 'abc'"),
+        (("severity", "1", "P9"), "unknown severity 'P9'"),
+        (("status", "1", "done"), "unknown status 'done'"),
+        (("assign", "1", "janitor", "Bo"), "unknown role 'janitor'"),
+        (("log", "1", "x", "--kind", "gossip"), "unknown entry kind 'gossip'"),
+        (("declare", "-s", "P1", "-t", "x", "--kind", "weather"), "unknown kind 'weather'"),
+        (("log", "1", "x", "--at", "noonish"), "not a time"),
+        (("ack", "1"), "already acknowledged"),
+    ],
+)
+def test_errors_are_one_line_and_exit_1(run, args: tuple[str, ...], message: str) -> None:  # noqa: ANN001
+    run("declare", "-s", "P1", "-t", "x")
+    run("ack", "1")
+    result = run(*args)
+    assert result.exit_code == 1, result.output
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+def test_usage_errors_exit_2(run) -> None:  # noqa: ANN001
+    assert run("declare", "--title", "no severity").exit_code == 2
+    assert run("frobnicate").exit_code == 2
+
+
+def test_not_a_warroom_file_is_refused_unchanged(run, tmp_path: Path) -> None:  # noqa: ANN001
+    text_file = tmp_path / "notes.txt"
+    text_file.write_text("hello")
+    result = run("list", db=text_file)
+    assert result.exit_code == 1 and "not a SQLite database" in result.stderr
+    assert text_file.read_text() == "hello"
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    before = other.read_bytes()
+    result = run("declare", "-s", "P1", "-t", "x", db=other)
+    assert result.exit_code == 1 and "not a warroom" in result.stderr
+    assert other.read_bytes() == before
+
+
+def test_reading_commands_do_not_create_a_database(run, db_path: Path) -> None:  # noqa: ANN001
+    result = run("list")
+    assert result.exit_code == 1 and "does not exist" in result.stderr
+    assert not db_path.exists()
+
+
+def test_identity_from_environment(db_path: Path) -> None:
+    runner = CliRunner()
+    env = {"WARROOM_DB": str(db_path), "WARROOM_USER": "Scribe Sue"}
+    assert runner.invoke(cli, ["declare", "-s", "P2", "-t", "x"], env=env).exit_code == 0
+    body = json.loads(runner.invoke(cli, ["show", "1", "--json"], env=env).stdout)
+    assert body["commander"] == "Scribe Sue"
+    assert body["timeline"][0]["author"] == "Scribe Sue"
+    assert body["timeline"][0]["os_user"]
+
+
+def test_demo_seeds_live_incidents_and_refuses_real_databases(run, tmp_path: Path) -> None:  # noqa: ANN001
+    demo_db = tmp_path / "demo.db"
+    result = run("demo", "--no-open", "--db", str(demo_db), db=None)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(run("list", "--all", "--json", db=demo_db).stdout)
+    assert 4 <= len([r for r in rows if r["status"] not in ("resolved", "closed")]) <= 6
+    assert {r["severity"] for r in rows} >= {"P0", "P1", "P2", "P3"}
+    assert len({r["kind"] for r in rows}) >= 3
+    entries = sum(len(json.loads(run("show", str(r["id"]), "--json", db=demo_db).stdout)["timeline"])
+                  for r in rows)
+    assert entries >= 30
+    # running it again replaces the demo, a real database is never replaced
+    assert run("demo", "--no-open", "--db", str(demo_db), db=None).exit_code == 0
+    run("declare", "-s", "P1", "-t", "real")
+    refused = run("demo", "--no-open", "--db", str(tmp_path / "warroom.db"), db=None)
+    assert refused.exit_code == 1 and "not a demo" in refused.stderr
+
+
+def test_version_and_real_process_errors_have_no_traceback(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "warroom", "--version"], capture_output=True,
+                          text=True, check=True)
+    assert "0.1.0" in done.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "warroom", "--db", str(tmp_path / "x.db"), "show", "3"],
+        capture_output=True, text=True,
+    )
+    assert bad.returncode == 1
+    assert "Traceback" not in bad.stderr and "x.db does not exist" in bad.stderr
