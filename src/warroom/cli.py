@@ -146,13 +146,22 @@ def demo(context: Context, db_path: str | None, no_open: bool) -> None:
 @cli.command()
 @click.option("--severity", "-s", required=True, help="Severity, e.g. P1.")
 @click.option("--title", "-t", required=True, help="What is broken, in one line.")
-@click.option("--kind", "-k", default="availability", show_default=True,
-              help=f"One of: {', '.join(INCIDENT_KINDS)}.")
+@click.option(
+    "--kind",
+    "-k",
+    default="availability",
+    show_default=True,
+    help=f"One of: {', '.join(INCIDENT_KINDS)}.",
+)
 @click.option("--summary", default="", help="A few sentences on what is known.")
 @click.option("--commander", default=None, help="Incident commander (default: you).")
 @click.option("--drill", is_flag=True, help="Mark this incident as an exercise.")
-@click.option("--declared-at", default=None, metavar="TIME",
-              help="When it was declared, if after the fact (ISO 8601 or HH:MM).")
+@click.option(
+    "--declared-at",
+    default=None,
+    metavar="TIME",
+    help="When it was declared, if after the fact (ISO 8601 or HH:MM).",
+)
 @pass_ctx
 def declare(
     context: Context,
@@ -181,10 +190,16 @@ def declare(
 @cli.command()
 @click.argument("incident")
 @click.argument("text")
-@click.option("--kind", "-k", default="note", show_default=True,
-              help=f"One of: {', '.join(ENTRY_KINDS)}.")
-@click.option("--at", "at_text", default=None, metavar="TIME",
-              help="When it happened (ISO 8601 or HH:MM), if not now.")
+@click.option(
+    "--kind", "-k", default="note", show_default=True, help=f"One of: {', '.join(ENTRY_KINDS)}."
+)
+@click.option(
+    "--at",
+    "at_text",
+    default=None,
+    metavar="TIME",
+    help="When it happened (ISO 8601 or HH:MM), if not now.",
+)
 @pass_ctx
 def log(context: Context, incident: str, text: str, kind: str, at_text: str | None) -> None:
     """Add a timeline entry."""
@@ -284,10 +299,10 @@ def show(context: Context, incident: str, as_json: bool) -> None:
         return
     tz = context.tz
     drill = "  [DRILL]" if found.drill else ""
+    age = format_age(found.declared_at, now)
     lines = [
         f"#{found.id} {found.title}{drill}",
-        f"  {found.severity} · {found.status} · {found.kind} · age {format_age(found.declared_at, now)}"
-        f" · {found.channel}",
+        f"  {found.severity} · {found.status} · {found.kind} · age {age} · {found.channel}",
         f"  declared {format_when(found.declared_at, now, tz)}",
     ]
     if found.summary:

@@ -52,21 +52,60 @@ STORIES: tuple[_Story, ...] = (
             _Step(46, "Maya Chen", "ack"),
             _Step(45, "Maya Chen", "assign:scribe", "Tom Okafor"),
             _Step(45, "Maya Chen", "assign:tech-lead", "Priya Raman"),
-            _Step(44, "Tom Okafor", "log:finding", "Error rate on checkout-api eu-west at 62%, started 08:11"),
-            _Step(42, "Priya Raman", "log:finding", "Deploy 2026.11.23-3 went out at 08:10; only eu-west pods affected"),
+            _Step(
+                44,
+                "Tom Okafor",
+                "log:finding",
+                "Error rate on checkout-api eu-west at 62%, started 08:11",
+            ),
+            _Step(
+                42,
+                "Priya Raman",
+                "log:finding",
+                "Deploy 2026.11.23-3 went out at 08:10; only eu-west pods affected",
+            ),
             _Step(40, "Maya Chen", "impact:users", "~60% of EU checkout sessions fail"),
             _Step(40, "Maya Chen", "impact:services", "checkout-api, payments-gateway (eu-west)"),
             _Step(39, "Maya Chen", "impact:business", "about EUR 40k/h of orders at risk"),
             _Step(38, "Maya Chen", "status", "identified"),
-            _Step(36, "Maya Chen", "log:decision", "Roll back checkout-api to 2026.11.23-2 in eu-west"),
+            _Step(
+                36, "Maya Chen", "log:decision", "Roll back checkout-api to 2026.11.23-2 in eu-west"
+            ),
             _Step(35, "Maya Chen", "assign:comms-lead", "Sam Novak"),
-            _Step(34, "Priya Raman", "log:action", "Rollback started: kubectl rollout undo deploy/checkout-api -n eu-west"),
-            _Step(33, "Sam Novak", "log:action", "Status page: 'Investigating — EU checkout errors' posted"),
+            _Step(
+                34,
+                "Priya Raman",
+                "log:action",
+                "Rollback started: kubectl rollout undo deploy/checkout-api -n eu-west",
+            ),
+            _Step(
+                33,
+                "Sam Novak",
+                "log:action",
+                "Status page: 'Investigating — EU checkout errors' posted",
+            ),
             _Step(30, "Maya Chen", "status", "fixing"),
-            _Step(24, "Priya Raman", "log:finding", "Rollback blocked: migration 0412 already applied; old pods crash-loop"),
-            _Step(20, "Maya Chen", "log:decision", "Hot-fix forward instead of rollback; [#4411] reverts the config flag"),
-            _Step(12, "Tom Okafor", "log:todo", "Check whether payments-gateway retries double-charged anyone"),
-            _Step(6, "Priya Raman", "log:action", "Hot-fix 2026.11.23-4 rolling out, 3/12 pods ready"),
+            _Step(
+                24,
+                "Priya Raman",
+                "log:finding",
+                "Rollback blocked: migration 0412 already applied; old pods crash-loop",
+            ),
+            _Step(
+                20,
+                "Maya Chen",
+                "log:decision",
+                "Hot-fix forward instead of rollback; [#4411] reverts the config flag",
+            ),
+            _Step(
+                12,
+                "Tom Okafor",
+                "log:todo",
+                "Check whether payments-gateway retries double-charged anyone",
+            ),
+            _Step(
+                6, "Priya Raman", "log:action", "Hot-fix 2026.11.23-4 rolling out, 3/12 pods ready"
+            ),
         ),
     ),
     _Story(
@@ -78,10 +117,30 @@ STORIES: tuple[_Story, ...] = (
         22,
         (
             _Step(21, "Jordan Blake", "assign:security-lead", "Ines Duarte"),
-            _Step(18, "Ines Duarte", "log:finding", "All six sessions used the same user agent and a valid MFA push"),
-            _Step(15, "Ines Duarte", "log:decision", "Revoke all admin sessions and force re-authentication"),
-            _Step(12, "Ines Duarte", "log:action", "Admin sessions revoked; preserved auth logs to evidence bucket"),
-            _Step(5, "Jordan Blake", "log:todo", "Confirm with the six admins whether they approved the MFA pushes"),
+            _Step(
+                18,
+                "Ines Duarte",
+                "log:finding",
+                "All six sessions used the same user agent and a valid MFA push",
+            ),
+            _Step(
+                15,
+                "Ines Duarte",
+                "log:decision",
+                "Revoke all admin sessions and force re-authentication",
+            ),
+            _Step(
+                12,
+                "Ines Duarte",
+                "log:action",
+                "Admin sessions revoked; preserved auth logs to evidence bucket",
+            ),
+            _Step(
+                5,
+                "Jordan Blake",
+                "log:todo",
+                "Confirm with the six admins whether they approved the MFA pushes",
+            ),
         ),
     ),
     _Story(
@@ -94,7 +153,12 @@ STORIES: tuple[_Story, ...] = (
         (
             _Step(186, "Priya Raman", "ack"),
             _Step(180, "Priya Raman", "impact:users", "all users; searches slow but succeed"),
-            _Step(170, "Priya Raman", "log:finding", "Index rebuild left 3 shards unbalanced on node search-7"),
+            _Step(
+                170,
+                "Priya Raman",
+                "log:finding",
+                "Index rebuild left 3 shards unbalanced on node search-7",
+            ),
             _Step(160, "Priya Raman", "status", "identified"),
             _Step(150, "Priya Raman", "log:action", "Rebalanced shards; throttled the reindex job"),
             _Step(120, "Priya Raman", "status", "fixing"),
@@ -112,9 +176,16 @@ STORIES: tuple[_Story, ...] = (
         (
             _Step(350, "Lee Park", "ack"),
             _Step(340, "Lee Park", "impact:business", "invoices for 2 tenants delayed"),
-            _Step(320, "Lee Park", "log:finding", "Export query used a stale replica that lagged 40 min"),
+            _Step(
+                320,
+                "Lee Park",
+                "log:finding",
+                "Export query used a stale replica that lagged 40 min",
+            ),
             _Step(300, "Lee Park", "status", "identified"),
-            _Step(240, "Lee Park", "log:todo", "Re-run export for acme and globex from the primary"),
+            _Step(
+                240, "Lee Park", "log:todo", "Re-run export for acme and globex from the primary"
+            ),
         ),
     ),
     _Story(
@@ -124,7 +195,14 @@ STORIES: tuple[_Story, ...] = (
         "The embedded status widget caches component state for 6 h instead of 60 s.",
         "Sam Novak",
         75,
-        (_Step(60, "Sam Novak", "log:note", "Reported by support; affects the widget only, not the page"),),
+        (
+            _Step(
+                60,
+                "Sam Novak",
+                "log:note",
+                "Reported by support; affects the widget only, not the page",
+            ),
+        ),
     ),
     _Story(
         "Login emails delayed up to 20 minutes",

@@ -29,7 +29,11 @@ from warroom.domain.vocabulary import (
 from warroom.errors import InvalidInput, NotFound
 from warroom.store.db import transaction
 
-IMPACT_FIELDS = {"users": "impact_users", "services": "impact_services", "business": "impact_business"}
+IMPACT_FIELDS = {
+    "users": "impact_users",
+    "services": "impact_services",
+    "business": "impact_business",
+}
 
 
 class WarRoom:
@@ -85,7 +89,9 @@ class WarRoom:
             (incident_id, role),
         ).fetchone()
         if row is not None:
-            self.db.conn.execute("UPDATE roles SET ended_at = ? WHERE id = ?", (to_iso(now), row[0]))
+            self.db.conn.execute(
+                "UPDATE roles SET ended_at = ? WHERE id = ?", (to_iso(now), row[0])
+            )
         self.db.conn.execute(
             "INSERT INTO roles (incident_id, role, person, assigned_at, assigned_by)"
             " VALUES (?, ?, ?, ?, ?)",
@@ -178,7 +184,10 @@ class WarRoom:
                 f"UPDATE incidents SET {assignments} WHERE id = ?", (*sets.values(), incident_id)
             )
             self._append(
-                incident_id, "status", f"Status {old} → {new}", now=now,
+                incident_id,
+                "status",
+                f"Status {old} → {new}",
+                now=now,
                 data={"from": old, "to": new},
             )
         return old
@@ -195,7 +204,10 @@ class WarRoom:
                 "UPDATE incidents SET severity = ? WHERE id = ?", (new, incident_id)
             )
             self._append(
-                incident_id, "severity", f"Severity {old} → {new}", now=now,
+                incident_id,
+                "severity",
+                f"Severity {old} → {new}",
+                now=now,
                 data={"from": old, "to": new},
             )
         return old
@@ -206,9 +218,8 @@ class WarRoom:
         with transaction(self.db):
             current = self._current(incident_id, "acknowledged_at")
             if current["acknowledged_at"]:
-                raise InvalidInput(
-                    f"incident #{incident_id} was already acknowledged at {current['acknowledged_at']}"
-                )
+                when = current["acknowledged_at"]
+                raise InvalidInput(f"incident #{incident_id} was already acknowledged at {when}")
             self.db.conn.execute(
                 "UPDATE incidents SET acknowledged_at = ? WHERE id = ?", (to_iso(now), incident_id)
             )
@@ -228,7 +239,10 @@ class WarRoom:
                 raise InvalidInput(f"{person} is already {ROLES[role]}")
             was = f" (was {previous})" if previous else ""
             self._append(
-                incident_id, "role", f"{person} is now {ROLES[role]}{was}", now=now,
+                incident_id,
+                "role",
+                f"{person} is now {ROLES[role]}{was}",
+                now=now,
                 data={"role": role, "person": person, "previous": previous},
             )
         return previous

@@ -38,8 +38,10 @@ async def test_live_incidents_sorted_by_severity_then_age_and_ended_behind_toggl
         await ready(pilot)
         shown = titles(app)
         assert shown[0].startswith("Checkout API")  # the P0
-        assert shown[1:3] == ["Search latency p99 above 4 s",
-                              "Suspicious admin logins from unknown ASN"]  # P1s, oldest first
+        assert shown[1:3] == [
+            "Search latency p99 above 4 s",
+            "Suspicious admin logins from unknown ASN",
+        ]  # P1s, oldest first
         assert "Login emails delayed up to 20 minutes" not in shown
         await pilot.press("t")
         await wait_for(pilot, lambda: "Login emails delayed up to 20 minutes" in titles(app))
@@ -85,7 +87,10 @@ async def test_declare_with_the_form(db_path: Path, clock: FrozenClock) -> None:
     database = store.connect(db_path)
     [incident] = queries.incidents(database)
     assert (incident.title, incident.severity, incident.commander) == (
-        "[#33] My new incident", "P1", "Ana")
+        "[#33] My new incident",
+        "P1",
+        "Ana",
+    )
 
 
 async def test_declare_form_needs_a_title(db_path: Path, clock: FrozenClock) -> None:
@@ -110,7 +115,9 @@ async def test_scribe_logs_with_one_key_and_prefixes(demo: Path, clock: FrozenCl
         assert app.query_one("#entry-input").value == ""
     entries = queries.timeline(store.connect(demo), 1)
     assert [(e.kind, e.text, e.author) for e in entries[-2:]] == [
-        ("decision", "[bold]x[/] done", "Ana"), ("todo", "call the vendor", "Ana")]
+        ("decision", "[bold]x[/] done", "Ana"),
+        ("todo", "call the vendor", "Ana"),
+    ]
 
 
 async def test_failed_write_keeps_the_text_and_says_why(
@@ -140,21 +147,27 @@ async def test_status_severity_ack_role_and_impact_keys(db_path: Path, clock: Fr
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         await pilot.press("s", "down", "enter")  # the second choice after identified
-        await wait_for(pilot, lambda: queries.incident(database, incident_id).status != "investigating")
+        await wait_for(
+            pilot, lambda: queries.incident(database, incident_id).status != "investigating"
+        )
         assert queries.incident(database, incident_id).status == "fixing"
         await pilot.press("p", "home", "enter")
         await wait_for(pilot, lambda: queries.incident(database, incident_id).severity == "P0")
         await pilot.press("a")
-        await wait_for(pilot, lambda: queries.incident(database, incident_id).acknowledged_at
-                       is not None)
+        await wait_for(
+            pilot, lambda: queries.incident(database, incident_id).acknowledged_at is not None
+        )
         await pilot.press("r", *"Tom", "enter")
         await wait_for(pilot, lambda: queries.incident(database, incident_id).commander == "Tom")
-        await pilot.press("i", *"40% of users", "enter", *"checkout", "enter", *"lost orders",
-                          "enter")
-        await wait_for(pilot, lambda: queries.incident(database, incident_id).impact_business
-                       == "lost orders")
-        await wait_for(pilot, lambda: "IC: Tom" in detail_text(app) and "lost orders"
-                       in detail_text(app))
+        await pilot.press(
+            "i", *"40% of users", "enter", *"checkout", "enter", *"lost orders", "enter"
+        )
+        await wait_for(
+            pilot, lambda: queries.incident(database, incident_id).impact_business == "lost orders"
+        )
+        await wait_for(
+            pilot, lambda: "IC: Tom" in detail_text(app) and "lost orders" in detail_text(app)
+        )
     kinds = [e.kind for e in queries.timeline(database, incident_id)]
     assert kinds == ["declared", "status", "severity", "ack", "role", "impact"]
 
@@ -203,12 +216,36 @@ async def test_change_from_another_process_shows_within_a_second(
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         subprocess.run(
-            [sys.executable, "-m", "warroom", "--db", str(demo), "--as", "Bo", "log", "1",
-             "from the other console"], check=True)
+            [
+                sys.executable,
+                "-m",
+                "warroom",
+                "--db",
+                str(demo),
+                "--as",
+                "Bo",
+                "log",
+                "1",
+                "from the other console",
+            ],
+            check=True,
+        )
         await wait_for(pilot, lambda: "from the other console" in timeline_text(app), timeout=1.0)
         subprocess.run(
-            [sys.executable, "-m", "warroom", "--db", str(demo), "declare", "-s", "P0", "-t",
-             "Second fire"], check=True)
+            [
+                sys.executable,
+                "-m",
+                "warroom",
+                "--db",
+                str(demo),
+                "declare",
+                "-s",
+                "P0",
+                "-t",
+                "Second fire",
+            ],
+            check=True,
+        )
         await wait_for(pilot, lambda: "Second fire" in titles(app), timeout=1.0)
 
 

@@ -49,10 +49,28 @@ def test_full_incident_flow_shows_in_show_json(run) -> None:  # noqa: ANN001
     assert kinds == ["declared", "decision", "status", "severity", "ack", "role"]
     assert body["timeline"][1]["text"] == "[bold]x[/] done"
     assert body["timeline"][1]["author"] == "Ana"
-    expected = {"id", "title", "severity", "status", "kind", "summary", "impact", "commander",
-                "drill", "channel", "declared_at", "detected_at", "acknowledged_at",
-                "mitigated_at", "resolved_at", "closed_at", "last_update_at", "age_seconds",
-                "roles", "timeline"}
+    expected = {
+        "id",
+        "title",
+        "severity",
+        "status",
+        "kind",
+        "summary",
+        "impact",
+        "commander",
+        "drill",
+        "channel",
+        "declared_at",
+        "detected_at",
+        "acknowledged_at",
+        "mitigated_at",
+        "resolved_at",
+        "closed_at",
+        "last_update_at",
+        "age_seconds",
+        "roles",
+        "timeline",
+    }
     assert set(body) == expected
 
 
@@ -154,8 +172,10 @@ def test_demo_seeds_live_incidents_and_refuses_real_databases(run, tmp_path: Pat
     assert 4 <= len([r for r in rows if r["status"] not in ("resolved", "closed")]) <= 6
     assert {r["severity"] for r in rows} >= {"P0", "P1", "P2", "P3"}
     assert len({r["kind"] for r in rows}) >= 3
-    entries = sum(len(json.loads(run("show", str(r["id"]), "--json", db=demo_db).stdout)["timeline"])
-                  for r in rows)
+    entries = sum(
+        len(json.loads(run("show", str(r["id"]), "--json", db=demo_db).stdout)["timeline"])
+        for r in rows
+    )
     assert entries >= 30
     # running it again replaces the demo, a real database is never replaced
     assert run("demo", "--no-open", "--db", str(demo_db), db=None).exit_code == 0
@@ -165,12 +185,14 @@ def test_demo_seeds_live_incidents_and_refuses_real_databases(run, tmp_path: Pat
 
 
 def test_version_and_real_process_errors_have_no_traceback(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "warroom", "--version"], capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "warroom", "--version"], capture_output=True, text=True, check=True
+    )
     assert "0.1.0" in done.stdout
     bad = subprocess.run(
         [sys.executable, "-m", "warroom", "--db", str(tmp_path / "x.db"), "show", "3"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert bad.returncode == 1
     assert "Traceback" not in bad.stderr and "x.db does not exist" in bad.stderr

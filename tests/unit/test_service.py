@@ -173,7 +173,10 @@ def test_a_failure_inside_an_action_leaves_neither_state_nor_row(
 
 
 def test_locked_database_fails_with_reason_and_changes_nothing(
-    room: WarRoom, db_path, clock: FrozenClock, policy  # noqa: ANN001
+    room: WarRoom,
+    db_path,
+    clock: FrozenClock,
+    policy,  # noqa: ANN001
 ) -> None:
     incident_id = room.declare("x", "P2")
     blocker = store.connect(db_path)

@@ -18,15 +18,23 @@ NOW = dt.datetime(2026, 11, 23, 0, 10, tzinfo=dt.UTC)
 
 @pytest.mark.parametrize(
     ("typed", "role"),
-    [("Tech Lead", "tech-lead"), ("tech_lead", "tech-lead"), ("IC", "commander"),
-     ("Incident Commander", "commander"), ("comms-lead", "comms-lead"), ("SME", "sme")],
+    [
+        ("Tech Lead", "tech-lead"),
+        ("tech_lead", "tech-lead"),
+        ("IC", "commander"),
+        ("Incident Commander", "commander"),
+        ("comms-lead", "comms-lead"),
+        ("SME", "sme"),
+    ],
 )
 def test_roles_as_people_say_them(typed: str, role: str) -> None:
     assert parse_role(typed) == role
 
 
 def test_unknown_values_list_the_accepted_ones() -> None:
-    with pytest.raises(InvalidInput, match=r"unknown status 'done' \(expected one of: investigating"):
+    with pytest.raises(
+        InvalidInput, match=r"unknown status 'done' \(expected one of: investigating"
+    ):
         parse_status("done")
     with pytest.raises(InvalidInput, match="unknown role 'janitor'"):
         parse_role("janitor")

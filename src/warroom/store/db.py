@@ -91,10 +91,7 @@ def _check_ours(conn: sqlite3.Connection, path: Path) -> bool:
 
     Raises DatabaseRefused for somebody else's database or a newer warroom's.
     """
-    tables = {
-        row[0]
-        for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-    }
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if not tables:
         return False
     if "warroom_meta" not in tables:
@@ -127,7 +124,9 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
     if exists and not _looks_like_sqlite(path):
         raise DatabaseRefused(f"{path} is not a SQLite database; refusing to touch it")
     if not exists and not create:
-        raise DatabaseRefused(f"{path} does not exist (declare an incident or open the console to create it)")
+        raise DatabaseRefused(
+            f"{path} does not exist (declare an incident or open the console to create it)"
+        )
     if not exists:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -32,7 +32,9 @@ def _incident(row: sqlite3.Row | dict[str, Any]) -> Incident:
     return Incident(**values)
 
 
-def _rows(db: sqlite_utils.Database, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+def _rows(
+    db: sqlite_utils.Database, sql: str, params: tuple[Any, ...] = ()
+) -> list[dict[str, Any]]:
     cursor = db.conn.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -77,9 +79,7 @@ def _entry(row: dict[str, Any]) -> TimelineEntry:
 
 def timeline(db: sqlite_utils.Database, incident_id: int) -> list[TimelineEntry]:
     """An incident's timeline, oldest first, ordered by when things happened."""
-    rows = _rows(
-        db, "SELECT * FROM timeline WHERE incident_id = ? ORDER BY at, id", (incident_id,)
-    )
+    rows = _rows(db, "SELECT * FROM timeline WHERE incident_id = ? ORDER BY at, id", (incident_id,))
     return [_entry(r) for r in rows]
 
 

@@ -74,7 +74,7 @@ class WarRoomApp(App[None]):
         self.show_ended = False
         self.watcher = DatabaseWatcher(db_path, self.post_message)
         self._tokens = itertools.count(1)
-        self._on_failure: dict[str, Callable[[], None]] = {}
+        self._on_failure: dict[str, Callable[[], object]] = {}
 
     # -- layout ------------------------------------------------------------------
 
@@ -93,8 +93,9 @@ class WarRoomApp(App[None]):
         self.query_one(TimelineView).border_title = f"Timeline · times in {zone}"
         self.query_one(IncidentTable).border_title = "Incidents"
         self.query_one(IncidentTable).focus()
-        self.run_worker(self.watcher.run, thread=True, exclusive=True, group="watch",
-                        name="watcher")
+        self.run_worker(
+            self.watcher.run, thread=True, exclusive=True, group="watch", name="watcher"
+        )
         self.set_interval(1.0, self.tick, name="tick")
 
     def on_unmount(self) -> None:
@@ -170,7 +171,9 @@ class WarRoomApp(App[None]):
 
     # -- writes ---------------------------------------------------------------------
 
-    def write(self, action: Action, done: str, on_failure: Callable[[], None] | None = None) -> None:
+    def write(
+        self, action: Action, done: str, on_failure: Callable[[], object] | None = None
+    ) -> None:
         """Run one user action in a worker thread; report how it went."""
         token = str(next(self._tokens))
         if on_failure is not None:
@@ -221,8 +224,14 @@ class WarRoomApp(App[None]):
             if form is None:
                 return
             self.write(
-                lambda room: room.declare(form.title, form.severity, form.kind, form.summary,
-                                          commander=form.commander, drill=form.drill),
+                lambda room: room.declare(
+                    form.title,
+                    form.severity,
+                    form.kind,
+                    form.summary,
+                    commander=form.commander,
+                    drill=form.drill,
+                ),
                 f"Declared {form.title}",
                 on_failure=lambda: self.call_later(self.action_declare, form),
             )
@@ -272,23 +281,28 @@ class WarRoomApp(App[None]):
             if status:
                 self.write(lambda room: room.set_status(incident.id, status), f"Status {status}")
 
-        self.push_screen(ChooseScreen(f"Status of #{incident.id} (now {incident.status})",
-                                      options), chosen)
+        self.push_screen(
+            ChooseScreen(f"Status of #{incident.id} (now {incident.status})", options), chosen
+        )
 
     def action_severity(self) -> None:
         incident = self.selected
         if incident is None:
             self._require_incident()
             return
-        options = [(s.name, f"{s.name}  {s.label} — {s.description}") for s in self.policy.severities]
+        options = [
+            (s.name, f"{s.name}  {s.label} — {s.description}") for s in self.policy.severities
+        ]
 
         def chosen(severity: str | None) -> None:
             if severity and severity != incident.severity:
-                self.write(lambda room: room.set_severity(incident.id, severity),
-                           f"Severity {severity}")
+                self.write(
+                    lambda room: room.set_severity(incident.id, severity), f"Severity {severity}"
+                )
 
-        self.push_screen(ChooseScreen(f"Severity of #{incident.id}", options, incident.severity),
-                         chosen)
+        self.push_screen(
+            ChooseScreen(f"Severity of #{incident.id}", options, incident.severity), chosen
+        )
 
     def action_assign_role(self, draft: Assignment | None = None) -> None:
         incident_id = self._require_incident()
@@ -312,8 +326,11 @@ class WarRoomApp(App[None]):
         if incident is None:
             self._require_incident()
             return
-        current = {"users": incident.impact_users, "services": incident.impact_services,
-                   "business": incident.impact_business}
+        current = {
+            "users": incident.impact_users,
+            "services": incident.impact_services,
+            "business": incident.impact_business,
+        }
 
         def saved(changed: dict[str, str] | None) -> None:
             if changed:
@@ -346,6 +363,7 @@ class WarRoomApp(App[None]):
         for action in ACTIONS:
             if action.action == "quit":
                 continue
-            yield SystemCommand(action.label, action.help,
-                                lambda name=action.action: self.run_action(name))
+            yield SystemCommand(
+                action.label, action.help, lambda name=action.action: self.run_action(name)
+            )
         yield from super().get_system_commands(screen)

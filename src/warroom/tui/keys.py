@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -29,15 +29,21 @@ class ConsoleAction:
 
 
 ACTIONS: tuple[ConsoleAction, ...] = (
-    ConsoleAction("n", "declare", "Declare", "Declare a new incident (title, severity, kind, summary)"),
+    ConsoleAction(
+        "n", "declare", "Declare", "Declare a new incident (title, severity, kind, summary)"
+    ),
     ConsoleAction("l", "log", "Log", "Focus the timeline entry line; type and press Enter"),
     ConsoleAction("a", "acknowledge", "Ack", "Acknowledge the selected incident"),
     ConsoleAction("s", "status", "Status", "Change the status along the lifecycle"),
     ConsoleAction("p", "severity", "Severity", "Change the severity"),
     ConsoleAction("r", "assign_role", "Role", "Assign a role (commander, scribe, tech lead, ...)"),
     ConsoleAction("i", "impact", "Impact", "Edit users, services and business impact"),
-    ConsoleAction("t", "toggle_ended", "Ended", "Show or hide resolved, closed and cancelled incidents"),
-    ConsoleAction("tab", "focus_timeline", "Timeline", "Move focus between list and timeline", False),
+    ConsoleAction(
+        "t", "toggle_ended", "Ended", "Show or hide resolved, closed and cancelled incidents"
+    ),
+    ConsoleAction(
+        "tab", "focus_timeline", "Timeline", "Move focus between list and timeline", False
+    ),
     ConsoleAction("question_mark", "help", "Help", "Show every key"),
     ConsoleAction("q", "quit", "Quit", "Quit the console"),
 )
@@ -60,8 +66,9 @@ ENTRY_HELP: tuple[tuple[str, str], ...] = (
 )
 
 
-def bindings() -> list[Binding]:
-    jumps = [Binding(str(n), f"jump({n})", f"Jump {n}", show=False) for n in range(1, 10)]
-    return [a.binding() for a in ACTIONS] + jumps + [
-        Binding("escape", "leave_entry", "Back", show=False),
-    ]
+def bindings() -> list[BindingType]:
+    """The app's bindings: every action, plus 1-9 jumps and Esc."""
+    found: list[BindingType] = [a.binding() for a in ACTIONS]
+    found += [Binding(str(n), f"jump({n})", f"Jump {n}", show=False) for n in range(1, 10)]
+    found.append(Binding("escape", "leave_entry", "Back", show=False))
+    return found

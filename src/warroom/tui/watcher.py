@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -25,7 +26,7 @@ POLL_SECONDS = 0.25
 class DatabaseWatcher:
     """Reads snapshots when the file changes; runs inside a thread worker."""
 
-    def __init__(self, path: Path, post: Callable[[object], object]) -> None:
+    def __init__(self, path: Path, post: Callable[[Any], object]) -> None:
         self.path = path
         self.post = post
         self.selected_id: int | None = None

@@ -37,10 +37,20 @@ class AssignScreen(ModalScreen[Assignment | None]):
                 (f"{label}{' — ' + self.holders[key] if key in self.holders else ''}", key)
                 for key, label in ROLES.items()
             ]
-            yield Select(options, value=self.draft.role if self.draft else "commander",
-                         allow_blank=False, id="role", compact=True)
+            yield Select(
+                options,
+                value=self.draft.role if self.draft else "commander",
+                allow_blank=False,
+                id="role",
+                compact=True,
+            )
             yield Label("Person")
-            yield Input(self.draft.person if self.draft else "", placeholder="Name", id="person", compact=True)
+            yield Input(
+                self.draft.person if self.draft else "",
+                placeholder="Name",
+                id="person",
+                compact=True,
+            )
             yield Label("", id="form-error", classes="form-error")
 
     def on_mount(self) -> None:

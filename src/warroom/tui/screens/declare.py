@@ -44,27 +44,56 @@ class DeclareScreen(ModalScreen[Declaration | None]):
         with Vertical(id="declare", classes="form"):
             yield Label("Declare an incident", classes="form-title")
             yield Label("Title")
-            yield Input(draft.title if draft else "", placeholder="What is broken, in one line",
-                        id="title", compact=True)
+            yield Input(
+                draft.title if draft else "",
+                placeholder="What is broken, in one line",
+                id="title",
+                compact=True,
+            )
             with Horizontal(classes="form-row"):
                 with Vertical():
                     yield Label("Severity")
-                    default_sev = draft.severity if draft else self.policy.severities[
-                        min(1, len(self.policy.severities) - 1)].name
-                    yield Select(severities, value=default_sev, allow_blank=False, id="severity", compact=True)
+                    default_sev = (
+                        draft.severity
+                        if draft
+                        else self.policy.severities[min(1, len(self.policy.severities) - 1)].name
+                    )
+                    yield Select(
+                        severities,
+                        value=default_sev,
+                        allow_blank=False,
+                        id="severity",
+                        compact=True,
+                    )
                 with Vertical():
                     yield Label("Kind")
-                    yield Select([(k, k) for k in INCIDENT_KINDS],
-                                 value=draft.kind if draft else "availability",
-                                 allow_blank=False, id="kind", compact=True)
+                    yield Select(
+                        [(k, k) for k in INCIDENT_KINDS],
+                        value=draft.kind if draft else "availability",
+                        allow_blank=False,
+                        id="kind",
+                        compact=True,
+                    )
             yield Label("Summary")
-            yield Input(draft.summary if draft else "", placeholder="What is known so far",
-                        id="summary", compact=True)
+            yield Input(
+                draft.summary if draft else "",
+                placeholder="What is known so far",
+                id="summary",
+                compact=True,
+            )
             yield Label("Commander")
-            yield Input(draft.commander if draft else "", placeholder=f"{self.me} (you)",
-                        id="commander", compact=True)
-            yield Checkbox("Drill (an exercise, not a real incident)",
-                           value=draft.drill if draft else False, id="drill", compact=True)
+            yield Input(
+                draft.commander if draft else "",
+                placeholder=f"{self.me} (you)",
+                id="commander",
+                compact=True,
+            )
+            yield Checkbox(
+                "Drill (an exercise, not a real incident)",
+                value=draft.drill if draft else False,
+                id="drill",
+                compact=True,
+            )
             yield Label("", id="form-error", classes="form-error")
             with Horizontal(classes="form-buttons"):
                 yield Button("Declare", variant="error", id="ok")

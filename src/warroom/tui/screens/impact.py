@@ -29,7 +29,9 @@ class ImpactScreen(ModalScreen[dict[str, str] | None]):
             yield Label("Impact", classes="form-title")
             for key, label, hint in FIELDS:
                 yield Label(label)
-                yield Input(self.current.get(key, ""), placeholder=hint, id=f"impact-{key}", compact=True)
+                yield Input(
+                    self.current.get(key, ""), placeholder=hint, id=f"impact-{key}", compact=True
+                )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -39,7 +41,9 @@ class ImpactScreen(ModalScreen[dict[str, str] | None]):
             self.focus_next()
 
     def action_submit(self) -> None:
-        values = {key: self.query_one(f"#impact-{key}", Input).value.strip() for key, _, _ in FIELDS}
+        values = {
+            key: self.query_one(f"#impact-{key}", Input).value.strip() for key, _, _ in FIELDS
+        }
         changed = {k: v for k, v in values.items() if v != self.current.get(k, "")}
         self.dismiss(changed or None)
 

@@ -41,8 +41,8 @@ class EntryLine(Horizontal):
             select_on_focus=False,
         )
 
-    def action_submit(self) -> None:
-        self.input.action_submit()
+    async def action_submit(self) -> None:
+        await self.input.action_submit()
 
     @property
     def input(self) -> Input:

@@ -30,7 +30,9 @@ class IncidentDetail(Static):
         self.roles: list[RoleAssignment] = []
         self._age = ""
 
-    def show(self, incident: Incident | None, roles: list[RoleAssignment], now: dt.datetime) -> None:
+    def show(
+        self, incident: Incident | None, roles: list[RoleAssignment], now: dt.datetime
+    ) -> None:
         self.incident = incident
         self.roles = roles
         self._age = format_age(incident.declared_at, now) if incident else ""

@@ -17,8 +17,14 @@ from warroom.domain.timefmt import format_age
 from warroom.domain.vocabulary import OPEN_STATUSES
 
 # the title goes last so a narrow terminal clips it rather than the status
-COLUMNS = (("sev", "Sev"), ("id", "#"), ("status", "Status"), ("age", "Age"),
-           ("commander", "Commander"), ("title", "Title"))
+COLUMNS = (
+    ("sev", "Sev"),
+    ("id", "#"),
+    ("status", "Status"),
+    ("age", "Age"),
+    ("commander", "Commander"),
+    ("title", "Title"),
+)
 COMMANDER_W = 14
 
 
@@ -40,11 +46,18 @@ class IncidentTable(DataTable[Text]):
         for key, label in COLUMNS:
             self.add_column(label, key=key)
 
-    def show(self, incidents: list[Incident], rank: dict[str, int], now: dt.datetime,
-             selected: int | None) -> None:
+    def show(
+        self,
+        incidents: list[Incident],
+        rank: dict[str, int],
+        now: dt.datetime,
+        selected: int | None,
+    ) -> None:
         """Redraw the rows (only when something in them changed)."""
-        ordered = sorted(incidents, key=lambda i: (i.status not in OPEN_STATUSES,
-                                                   rank.get(i.severity, 99), i.declared_at))
+        ordered = sorted(
+            incidents,
+            key=lambda i: (i.status not in OPEN_STATUSES, rank.get(i.severity, 99), i.declared_at),
+        )
         order = [i.id for i in ordered]
         if order == self.order and all(self._shown.get(i.id) == i for i in ordered):
             self.tick(now)
@@ -67,8 +80,14 @@ class IncidentTable(DataTable[Text]):
         commander = incident.commander
         if len(commander) > COMMANDER_W:
             commander = commander[: COMMANDER_W - 1] + "…"
-        return (sev, Text(f"#{incident.id}"), Text(status), Text(age, justify="right"),
-                Text(commander), title)
+        return (
+            sev,
+            Text(f"#{incident.id}"),
+            Text(status),
+            Text(age, justify="right"),
+            Text(commander),
+            title,
+        )
 
     def tick(self, now: dt.datetime) -> None:
         """Once a second: update only the age cells whose text changed."""

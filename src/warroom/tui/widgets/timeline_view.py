@@ -180,11 +180,21 @@ class TimelineView(ScrollView, can_focus=True):
         else:
             local = entry.at.astimezone(self.tz)
             when = f"{local:%H:%M:%S}" if local.date() == self.today else f"{local:%m-%d %H:%M}"
-            author = entry.author if len(entry.author) < AUTHOR_W else entry.author[: AUTHOR_W - 2] + "…"
+            author = (
+                entry.author if len(entry.author) < AUTHOR_W else entry.author[: AUTHOR_W - 2] + "…"
+            )
             segments = [
-                Segment(f"{when:<{TIME_W}} ", base + self.get_component_rich_style("timeline--time")),
-                Segment(f"{author:<{AUTHOR_W}} ", base + self.get_component_rich_style("timeline--author")),
-                Segment(f"{kind_label(entry.kind):<{KIND_W}} ", base + self.get_component_rich_style("timeline--kind")),
+                Segment(
+                    f"{when:<{TIME_W}} ", base + self.get_component_rich_style("timeline--time")
+                ),
+                Segment(
+                    f"{author:<{AUTHOR_W}} ",
+                    base + self.get_component_rich_style("timeline--author"),
+                ),
+                Segment(
+                    f"{kind_label(entry.kind):<{KIND_W}} ",
+                    base + self.get_component_rich_style("timeline--kind"),
+                ),
                 Segment(text, text_style),
             ]
         return Strip(segments).adjust_cell_length(width, base).crop(0, width)
