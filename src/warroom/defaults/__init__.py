@@ -1,1 +1,1 @@
-"""Packaged defaults: the policy and (later) update templates."""
+"""Packaged defaults: the policy and the status-update templates."""
