@@ -1,0 +1,98 @@
+"""The real program in a real terminal (tmux), used as a scribe would."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+class Terminal:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def screen(self) -> str:
+        return subprocess.run(
+            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
+        ).stdout
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        flags = ["-l"] if literal else []
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *flags, *keys], check=True)
+
+    def wait_for(self, text: str, timeout: float = 15.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared on screen:\n{self.screen()}")
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
+    name = f"warroom-test-{uuid.uuid4().hex[:8]}"
+    db = tmp_path / "demo.db"
+    command = " ".join(
+        shlex.quote(part)
+        for part in [sys.executable, "-m", "warroom", "--as", "Tess", "demo", "--db", str(db)]
+    )
+    subprocess.run(
+        [
+            "tmux",
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            "100",
+            "-y",
+            "30",
+            f"env TERM=xterm-256color TZ=UTC {command}",
+        ],
+        check=True,
+    )
+    try:
+        yield Terminal(name), db
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+
+
+def test_scribe_logs_an_entry_in_the_real_console(terminal: tuple[Terminal, Path]) -> None:
+    term, db = terminal
+    screen = term.wait_for("Checkout API returning 503")
+    assert "5 live" in screen and "you: Tess" in screen
+    time.sleep(0.5)  # let the terminal finish answering Textual's start-up queries
+    term.keys("l")
+    term.wait_for("esc Back to list")  # the entry line has the focus
+    term.keys("f: [bold]seen[/] from tmux", literal=True)
+    term.keys("Enter")
+    term.wait_for("[bold]seen[/] from tmux")
+    term.keys("Escape")
+    term.wait_for("n Declare")  # back on the list (and Esc not glued to the next key)
+    term.keys("a")  # the P0 is already acknowledged: a clear message, no crash
+    term.wait_for("already acknowledged")
+    term.keys("q")
+    shown = subprocess.run(
+        [sys.executable, "-m", "warroom", "--db", str(db), "show", "1", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    last = json.loads(shown.stdout)["timeline"][-1]
+    assert (last["kind"], last["text"], last["author"]) == (
+        "finding",
+        "[bold]seen[/] from tmux",
+        "Tess",
+    )
