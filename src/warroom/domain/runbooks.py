@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-import warroom
 from warroom.domain.policy import format_duration, parse_duration
 from warroom.domain.vocabulary import parse_incident_kind, parse_role
 from warroom.errors import InvalidInput, WarroomError
@@ -103,7 +102,7 @@ class Runbook:
         """Every item in reading order, nested ones right after their parent."""
         steps: list[Step] = []
         for key, section in zip(self.section_keys(), self.sections, strict=True):
-            steps.extend(_walk(key, section, section.items, "", 0, section.within))
+            steps.extend(_walk(key, section, section.items, "", section.within))
         return steps
 
     def step(self, key: str) -> Step:
@@ -115,18 +114,13 @@ class Runbook:
 
 
 def _walk(
-    section_key: str,
-    section: Section,
-    items: tuple[Item, ...],
-    prefix: str,
-    depth: int,
-    inherited: dt.timedelta | None,
+    key: str, section: Section, items: tuple[Item, ...], prefix: str, within: dt.timedelta | None
 ) -> Iterator[Step]:
     for position, item in enumerate(items, start=1):
         part = f"{prefix}{item.id or position}"
-        within = item.within if item.within is not None else inherited
-        yield Step(f"{section_key}/{part}", section_key, section, item, depth, within)
-        yield from _walk(section_key, section, item.items, f"{part}.", depth + 1, within)
+        due = item.within if item.within is not None else within
+        yield Step(f"{key}/{part}", key, section, item, part.count("."), due)
+        yield from _walk(key, section, item.items, f"{part}.", due)
 
 
 def slugify(text: str) -> str:
@@ -134,26 +128,16 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-")
 
 
-def tidy_line(text: str) -> str:
-    """A one-line field as stored: surrounding blanks removed."""
-    return text.strip()
-
-
 def tidy_block(text: str) -> str:
     """A multi-line field as stored: no trailing blanks, no blank first/last lines."""
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
-    while lines and not lines[0]:
-        lines.pop(0)
-    while lines and not lines[-1]:
-        lines.pop()
-    return "\n".join(lines)
+    lines = text.replace("\r\n", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip("\n")
 
 
 def applies(runbook: Runbook, severity: str, kind: str) -> bool:
     """True when the runbook is meant for an incident of this severity and kind."""
-    if runbook.severities and severity.strip().lower() not in {
-        s.lower() for s in runbook.severities
-    }:
+    severities = {name.lower() for name in runbook.severities}
+    if severities and severity.strip().lower() not in severities:
         return False
     return not runbook.kinds or kind.strip().lower() in runbook.kinds
 
@@ -172,6 +156,10 @@ _SECTION_FIELDS = ("id", "title", "description", "within", "items")
 _ITEM_FIELDS = ("id", "text", "detail", "command", "role", "within", "ask", "items")
 
 
+def _is_null(node: yaml.Node | None) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == _NULL
+
+
 class _Reader:
     """Walks a composed YAML tree so every complaint can name its line."""
 
@@ -181,37 +169,34 @@ class _Reader:
     def fail(self, node: yaml.Node, field: str, problem: str) -> RunbookError:
         return RunbookError(f"{self.source}:{node.start_mark.line + 1}: {field}: {problem}")
 
-    def mapping(
-        self, node: yaml.Node, field: str, allowed: tuple[str, ...]
-    ) -> dict[str, yaml.Node]:
+    def mapping(self, node: yaml.Node, field: str, allowed: tuple[str, ...]) -> dict[str, Any]:
         if not isinstance(node, yaml.MappingNode):
-            raise self.fail(node, field, "expected a mapping")
+            raise self.fail(node, field or "runbook", "expected a mapping")
         fields: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
             where = f"{field}.{key}" if field else key
             if key not in allowed:
-                raise self.fail(
-                    key_node, where, f"unknown field (expected one of: {', '.join(allowed)})"
-                )
+                expected = ", ".join(allowed)
+                raise self.fail(key_node, where, f"unknown field (expected one of: {expected})")
             if key in fields:
                 raise self.fail(key_node, where, "appears twice")
             fields[key] = value_node
         return fields
 
-    def sequence(self, node: yaml.Node, field: str) -> list[yaml.Node]:
-        if _is_null(node):
+    def sequence(self, node: yaml.Node | None, field: str) -> list[yaml.Node]:
+        if node is None or _is_null(node):
             return []
-        if not isinstance(node, yaml.SequenceNode):
-            raise self.fail(node, field, "expected a list")
-        return list(node.value)
+        if isinstance(node, yaml.SequenceNode):
+            return list(node.value)
+        raise self.fail(node, field, "expected a list")
 
     def text(self, node: yaml.Node | None, field: str, *, block: bool = False) -> str:
         if node is None or _is_null(node):
             return ""
         if not isinstance(node, yaml.ScalarNode):
             raise self.fail(node, field, "expected text")
-        return tidy_block(str(node.value)) if block else tidy_line(str(node.value))
+        return tidy_block(str(node.value)) if block else str(node.value).strip()
 
     def required(self, node: yaml.Node | None, parent: yaml.Node, field: str) -> str:
         if node is None:
@@ -223,35 +208,48 @@ class _Reader:
 
     def ident(self, node: yaml.Node | None, field: str) -> str:
         value = self.text(node, field)
-        if value and not _ID.match(value):
-            assert node is not None
-            raise self.fail(
-                node, field, f'"{value}" is not an id (lower-case letters, digits and dashes)'
-            )
+        if node is not None and value and not _ID.match(value):
+            problem = f'"{value}" is not an id (lower-case letters, digits and dashes)'
+            raise self.fail(node, field, problem)
         return value
 
     def duration(self, node: yaml.Node | None, field: str) -> dt.timedelta | None:
         value = self.text(node, field)
-        if not value:
-            return None
         try:
-            return parse_duration(value)
+            return parse_duration(value) if value else None
         except ValueError:
             assert node is not None
-            raise self.fail(
-                node, field, f'"{value}" is not a duration (use 30s, 5m, 2h, 1d or 1w)'
-            ) from None
+            problem = f'"{value}" is not a duration (use 30s, 5m, 2h, 1d or 1w)'
+            raise self.fail(node, field, problem) from None
 
-    def words(self, node: yaml.Node | None, field: str) -> list[tuple[yaml.Node, str]]:
+    def choice(
+        self, node: yaml.Node, field: str, parse: Callable[[str], str], *, required: bool = False
+    ) -> str:
+        """A word checked by `parse` (e.g. a role or a kind, as its key)."""
+        value = self.required(node, node, field) if required else self.text(node, field)
+        try:
+            return parse(value) if value else ""
+        except InvalidInput as exc:
+            raise self.fail(node, field, str(exc)) from None
+
+    def words(
+        self, node: yaml.Node | None, field: str, parse: Callable[[str], str] = str.strip
+    ) -> tuple[str, ...]:
         """A list of short values; a single value counts as a list of one."""
-        if node is None or _is_null(node):
-            return []
-        nodes = [node] if isinstance(node, yaml.ScalarNode) else self.sequence(node, field)
-        return [(n, self.required(n, n, f"{field}[{i}]")) for i, n in enumerate(nodes)]
+        single = isinstance(node, yaml.ScalarNode) and not _is_null(node)
+        nodes = [node] if single and node is not None else self.sequence(node, field)
+        return tuple(
+            self.choice(n, f"{field}[{i}]", parse, required=True) for i, n in enumerate(nodes)
+        )
 
-
-def _is_null(node: yaml.Node) -> bool:
-    return isinstance(node, yaml.ScalarNode) and node.tag == _NULL
+    def unique_ids(
+        self, nodes: list[yaml.Node], things: tuple[Item | Section, ...], where: str
+    ) -> None:
+        seen: set[str] = set()
+        for i, (node, thing) in enumerate(zip(nodes, things, strict=True)):
+            if thing.id and thing.id in seen:
+                raise self.fail(node, f"{where}[{i}].id", f'"{thing.id}" is used twice')
+            seen.add(thing.id)
 
 
 def _item(reader: _Reader, node: yaml.Node, where: str) -> Item:
@@ -260,12 +258,7 @@ def _item(reader: _Reader, node: yaml.Node, where: str) -> Item:
     if isinstance(node, yaml.ScalarNode):
         return Item(text=reader.required(node, node, where))
     fields = reader.mapping(node, where, _ITEM_FIELDS)
-    role = reader.text(fields.get("role"), f"{where}.role")
-    if role:
-        try:
-            role = parse_role(role)
-        except InvalidInput as exc:
-            raise reader.fail(fields["role"], f"{where}.role", str(exc)) from None
+    role = reader.choice(fields["role"], f"{where}.role", parse_role) if "role" in fields else ""
     return Item(
         text=reader.required(fields.get("text"), node, f"{where}.text"),
         detail=reader.text(fields.get("detail"), f"{where}.detail", block=True),
@@ -279,16 +272,9 @@ def _item(reader: _Reader, node: yaml.Node, where: str) -> Item:
 
 
 def _items(reader: _Reader, node: yaml.Node | None, where: str) -> tuple[Item, ...]:
-    if node is None:
-        return ()
-    items = tuple(
-        _item(reader, n, f"{where}[{i}]") for i, n in enumerate(reader.sequence(node, where))
-    )
-    seen: set[str] = set()
-    for i, item in enumerate(items):
-        if item.id and item.id in seen:
-            raise reader.fail(node.value[i], f"{where}[{i}].id", f'"{item.id}" is used twice')
-        seen.add(item.id)
+    nodes = reader.sequence(node, where)
+    items = tuple(_item(reader, n, f"{where}[{i}]") for i, n in enumerate(nodes))
+    reader.unique_ids(nodes, items, where)
     return items
 
 
@@ -325,23 +311,11 @@ def parse_runbook(text: str, source: str) -> Runbook:
         raise reader.fail(root, "sections", "is required")
     section_nodes = reader.sequence(top["sections"], "sections")
     sections = tuple(_section(reader, n, f"sections[{i}]") for i, n in enumerate(section_nodes))
-    seen: set[str] = set()
-    for i, section in enumerate(sections):
-        if section.id and section.id in seen:
-            raise reader.fail(section_nodes[i], f"sections[{i}].id", f'"{section.id}" is used twice')
-        seen.add(section.id)
+    reader.unique_ids(section_nodes, sections, "sections")
 
-    severities: list[str] = []
-    kinds: list[str] = []
+    scope: dict[str, yaml.Node] = {}
     if "applies_to" in top and not _is_null(top["applies_to"]):
         scope = reader.mapping(top["applies_to"], "applies_to", ("severities", "kinds"))
-        severities = [v for _, v in reader.words(scope.get("severities"), "applies_to.severities")]
-        for i, (node, value) in enumerate(reader.words(scope.get("kinds"), "applies_to.kinds")):
-            try:
-                kinds.append(parse_incident_kind(value))
-            except InvalidInput as exc:
-                raise reader.fail(node, f"applies_to.kinds[{i}]", str(exc)) from None
-
     runbook_id = reader.ident(top.get("id"), "id") or (
         slugify(Path(source).stem) or slugify(title) or "runbook"
     )
@@ -349,83 +323,11 @@ def parse_runbook(text: str, source: str) -> Runbook:
         id=runbook_id,
         title=title,
         description=reader.text(top.get("description"), "description", block=True),
-        severities=tuple(severities),
-        kinds=tuple(kinds),
+        severities=reader.words(scope.get("severities"), "applies_to.severities"),
+        kinds=reader.words(scope.get("kinds"), "applies_to.kinds", parse_incident_kind),
         sections=sections,
         source=source,
     )
-
-
-def load_runbook(path: Path) -> Runbook:
-    """The runbook in the YAML file `path`."""
-    try:
-        text = Path(path).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or exc
-        raise RunbookError(f"{path}: cannot read runbook: {reason}") from None
-    return parse_runbook(text, str(path))
-
-
-def bundled_runbooks_dir() -> Path | None:
-    """Where the shipped runbooks are: inside the package (wheel), else the checkout root."""
-    package = Path(warroom.__file__).resolve().parent
-    for candidate in (package / "runbooks", package.parents[1] / "runbooks"):
-        if candidate.is_dir():
-            return candidate
-    return None
-
-
-def runbook_files(directory: Path) -> list[Path]:
-    """The runbook files in `directory` (*.yaml, *.yml), sorted by name."""
-    if not Path(directory).is_dir():
-        raise RunbookError(f"{directory}: not a directory of runbooks")
-    files = [*Path(directory).glob("*.yaml"), *Path(directory).glob("*.yml")]
-    return sorted(p for p in files if p.is_file())
-
-
-def load_runbooks(dirs: Iterable[Path] = (), *, bundled: bool = True) -> list[Runbook]:
-    """The bundled runbooks, then those in each of `dirs` (e.g. the team's).
-
-    A runbook whose id is already loaded from an earlier directory replaces
-    it in place, so a team can adapt a bundled runbook by reusing its id. Two
-    files with the same id in one directory are an error.
-    """
-    directories = list(dirs)
-    if bundled:
-        found = bundled_runbooks_dir()
-        if found is not None:
-            directories.insert(0, found)
-    by_id: dict[str, Runbook] = {}
-    for directory in directories:
-        here: dict[str, Runbook] = {}
-        for path in runbook_files(directory):
-            runbook = load_runbook(path)
-            if runbook.id in here:
-                raise RunbookError(
-                    f"{path}: id: runbook id {runbook.id!r} is also used by "
-                    f"{here[runbook.id].source}"
-                )
-            here[runbook.id] = runbook
-        by_id.update(here)
-    return list(by_id.values())
-
-
-def check_runbook_files(paths: Iterable[Path]) -> list[RunbookError]:
-    """Read every file and return one error per unusable file (empty when all are good)."""
-    problems: list[RunbookError] = []
-    ids: dict[str, str] = {}
-    for path in paths:
-        try:
-            runbook = load_runbook(path)
-        except RunbookError as exc:
-            problems.append(exc)
-            continue
-        if runbook.id in ids:
-            problems.append(
-                RunbookError(f"{path}: id: runbook id {runbook.id!r} is also used by {ids[runbook.id]}")
-            )
-        ids.setdefault(runbook.id, str(path))
-    return problems
 
 
 # ---------------------------------------------------------------- writing
@@ -443,32 +345,22 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str)
 
 
-def _item_data(item: Item) -> str | dict[str, Any]:
+def _plain(thing: Item | Section, names: tuple[str, ...]) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    if item.id:
-        data["id"] = item.id
-    data["text"] = item.text
-    for name in ("detail", "command", "role", "ask"):
-        if getattr(item, name):
-            data[name] = getattr(item, name)
-    if item.within is not None:
-        data["within"] = format_duration(item.within)
-    if item.items:
-        data["items"] = [_item_data(child) for child in item.items]
-    return item.text if list(data) == ["text"] else data
-
-
-def _section_data(section: Section) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    if section.id:
-        data["id"] = section.id
-    data["title"] = section.title
-    if section.description:
-        data["description"] = section.description
-    if section.within is not None:
-        data["within"] = format_duration(section.within)
-    data["items"] = [_item_data(item) for item in section.items]
+    for name in names:
+        value = getattr(thing, name)
+        if isinstance(value, dt.timedelta):
+            value = format_duration(value)
+        elif name == "items":
+            value = [_item_data(item) for item in value]
+        if value:
+            data[name] = value
     return data
+
+
+def _item_data(item: Item) -> str | dict[str, Any]:
+    data = _plain(item, _ITEM_FIELDS)
+    return item.text if list(data) == ["text"] else data
 
 
 def dump_runbook(runbook: Runbook) -> str:
@@ -476,14 +368,10 @@ def dump_runbook(runbook: Runbook) -> str:
     data: dict[str, Any] = {"id": runbook.id, "title": runbook.title}
     if runbook.description:
         data["description"] = runbook.description
-    scope: dict[str, list[str]] = {}
-    if runbook.severities:
-        scope["severities"] = list(runbook.severities)
-    if runbook.kinds:
-        scope["kinds"] = list(runbook.kinds)
-    if scope:
-        data["applies_to"] = scope
-    data["sections"] = [_section_data(section) for section in runbook.sections]
+    scope = {"severities": list(runbook.severities), "kinds": list(runbook.kinds)}
+    if runbook.severities or runbook.kinds:
+        data["applies_to"] = {name: words for name, words in scope.items() if words}
+    data["sections"] = [_plain(section, _SECTION_FIELDS) for section in runbook.sections]
     return yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000, indent=2
     )
