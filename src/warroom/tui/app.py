@@ -343,12 +343,6 @@ class WarRoomApp(App[None]):
         self.on_snapshot(Snapshot(self.incidents))
         self.watcher.poke(reset_selection=True)
 
-    def action_focus_timeline(self) -> None:
-        if self.focused is self.table:
-            self.query_one(TimelineView).focus()
-        else:
-            self.table.focus()
-
     def action_jump(self, n: int) -> None:
         if n <= len(self.table.order):
             self.table.move_cursor(row=n - 1)

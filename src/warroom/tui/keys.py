@@ -41,9 +41,6 @@ ACTIONS: tuple[ConsoleAction, ...] = (
     ConsoleAction(
         "t", "toggle_ended", "Ended", "Show or hide resolved, closed and cancelled incidents"
     ),
-    ConsoleAction(
-        "tab", "focus_timeline", "Timeline", "Move focus between list and timeline", False
-    ),
     ConsoleAction("question_mark", "help", "Help", "Show every key"),
     ConsoleAction("q", "quit", "Quit", "Quit the console"),
 )
@@ -51,6 +48,7 @@ ACTIONS: tuple[ConsoleAction, ...] = (
 NAVIGATION: tuple[tuple[str, str], ...] = (
     ("↑ ↓ / j k", "Move through incidents (or the timeline when it has focus)"),
     ("1 – 9", "Jump to the Nth incident in the list"),
+    ("Tab / shift+Tab", "Next / previous pane: incident list, timeline, entry line"),
     ("Esc", "Leave the entry line and go back to the incident list"),
     ("ctrl+p", "Command palette: every action by name"),
     ("home / end", "Oldest / newest timeline entry (timeline focused)"),
