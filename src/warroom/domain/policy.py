@@ -1,21 +1,30 @@
-"""The incident policy: severities and their clocks, read from YAML.
+"""The incident policy: severities and their clocks, contacts and rota, read from YAML.
 
 A packaged default (defaults/policy.yaml, from the seeds) applies unless a
 file is given. Every error names the file, the line and the field, e.g.
 `policy.yaml:14: severities.P1.update_every: "3x" is not a duration`.
+Severity names are whatever the file lists (P0-P3, SEV1-SEV5, ...); their
+order is their rank, most severe first. Unknown or repeated fields are errors,
+so a typo cannot silently switch a clock off.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
+
 import yaml
 
+from warroom.domain.business_hours import BusinessHours, read_business_hours
+from warroom.domain.rota import Contact, Rota, find_contact, read_contacts, read_roles, read_rota
 from warroom.errors import InvalidInput, WarroomError
 
+_T = TypeVar("_T")
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
@@ -42,10 +51,58 @@ def format_duration(delta: dt.timedelta) -> str:
 
 
 @dataclass(frozen=True)
+class WarningThreshold:
+    """When a running timer turns from ok to warning: a share of its window, or a fixed lead."""
+
+    fraction: float | None = None
+    before: dt.timedelta | None = None
+
+    def reached(self, remaining: dt.timedelta, window: dt.timedelta) -> bool:
+        """Whether `remaining` of a timer that ran for `window` is inside the warning zone."""
+        if self.before is not None:
+            return remaining <= self.before
+        return remaining <= window * (self.fraction or 0.0)
+
+    @classmethod
+    def parse(cls, text: str) -> WarningThreshold:
+        """`25%` of a timer's window, or a fixed lead such as `5m`; ValueError otherwise."""
+        match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*%", text.strip())
+        if match and 0 < float(match.group(1)) < 100:
+            return cls(fraction=float(match.group(1)) / 100)
+        try:
+            return cls(before=parse_duration(text))
+        except ValueError:
+            pass
+        raise ValueError(f'"{text}" is not a share between 0% and 100% or a duration (25%, 5m)')
+
+    def __str__(self) -> str:
+        if self.before is not None:
+            return format_duration(self.before)
+        return f"{(self.fraction or 0.0) * 100:g}%"
+
+
+@dataclass(frozen=True)
+class NotifyHook:
+    """A program the console runs on a breach or an escalation (argv, no shell)."""
+
+    program: str
+    args: tuple[str, ...] = ()
+
+    def command(self, values: Mapping[str, str]) -> list[str]:
+        """The argv with `{incident}`, `{severity}`, ... filled; unknown names stay as written."""
+
+        def fill(match: re.Match[str]) -> str:
+            return values.get(match.group(1), match.group(0))
+
+        return [self.program, *(re.sub(r"\{(\w+)\}", fill, arg) for arg in self.args)]
+
+
+@dataclass(frozen=True)
 class LadderRung:
     who: str
     after: dt.timedelta
     when: str  # "unacknowledged" or "unresolved"
+    notify: str = ""  # empty: the severity's notification method
 
 
 @dataclass(frozen=True)
@@ -61,12 +118,21 @@ class Severity:
     notify: str
     postmortem_due: dt.timedelta
     ladder: tuple[LadderRung, ...]
+    business_hours: bool = False  # count only working hours (policy.business_hours)
+    warn_before: WarningThreshold | None = None  # None: the policy's threshold
 
 
 @dataclass(frozen=True)
 class Policy:
     severities: tuple[Severity, ...]
     source: str
+    warn_before: WarningThreshold = WarningThreshold(fraction=0.25)
+    bell: bool = True  # ring the terminal bell on a breach
+    notify_hook: NotifyHook | None = None
+    contacts: tuple[Contact, ...] = ()
+    roles: Mapping[str, str] = field(default_factory=dict)  # ladder title -> contact name
+    rota: Rota | None = None
+    business_hours: BusinessHours | None = None
 
     @property
     def severity_names(self) -> list[str]:
@@ -88,92 +154,211 @@ class Policy:
                 return sev.rank
         return len(self.severities)
 
+    def clock_for(self, severity: Severity) -> BusinessHours | None:
+        """The business-hours calendar a severity's timers count in, or None (24/7)."""
+        return self.business_hours if severity.business_hours else None
 
-class _Reader:
-    """Walks a composed YAML tree so every complaint can name its line."""
+    def warning_for(self, severity: Severity) -> WarningThreshold:
+        """The warning threshold of a severity: its own, else the policy's."""
+        return severity.warn_before or self.warn_before
+
+    def contact(self, name: str) -> Contact | None:
+        """The contact called `name`, if the policy lists one."""
+        return find_contact(self.contacts, name)
+
+
+_Fields = dict[str, tuple[yaml.Node, yaml.Node]]
+
+
+def _parse_bool(text: str) -> bool:
+    if text.lower() in ("true", "yes", "on"):
+        return True
+    if text.lower() in ("false", "no", "off"):
+        return False
+    raise ValueError(f'"{text}" is not true or false')
+
+
+class PolicyReader:
+    """Walks a composed YAML tree so every complaint can name its file, line and field."""
 
     def __init__(self, source: str) -> None:
         self.source = source
 
     def fail(self, node: yaml.Node, field: str, problem: str) -> PolicyError:
+        """The error to raise: `file:line: field: problem`."""
         return PolicyError(f"{self.source}:{node.start_mark.line + 1}: {field}: {problem}")
 
-    def mapping(self, node: yaml.Node, field: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    def mapping(
+        self, node: yaml.Node, where: str, allowed: tuple[str, ...] | None = None
+    ) -> _Fields:
+        """Key -> (key node, value node); repeated keys and keys not `allowed` are errors."""
         if not isinstance(node, yaml.MappingNode):
-            raise self.fail(node, field, "expected a mapping")
-        return {str(k.value): (k, v) for k, v in node.value}
+            raise self.fail(node, where or "policy", "expected a mapping")
+        fields: _Fields = {}
+        for key_node, value_node in node.value:
+            key = self.scalar(key_node, where or "policy")
+            field_name = f"{where}.{key}" if where else key
+            if key in fields:
+                raise self.fail(key_node, field_name, "appears twice")
+            if allowed is not None and key not in allowed:
+                raise self.fail(
+                    key_node, field_name, f"unknown field (expected one of: {', '.join(allowed)})"
+                )
+            fields[key] = (key_node, value_node)
+        return fields
 
-    def scalar(self, node: yaml.Node, field: str) -> str:
+    def sequence(self, node: yaml.Node, where: str) -> list[yaml.Node]:
+        """The items of a YAML list."""
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(node, where, "expected a list")
+        return list(node.value)
+
+    def is_sequence(self, node: yaml.Node) -> bool:
+        """Whether a value is written as a list."""
+        return isinstance(node, yaml.SequenceNode)
+
+    def scalar(self, node: yaml.Node, where: str) -> str:
+        """A single value as text (YAML's own typing is ignored: `09:00` stays `09:00`)."""
         if not isinstance(node, yaml.ScalarNode):
-            raise self.fail(node, field, "expected a single value")
+            raise self.fail(node, where, "expected a single value")
         return str(node.value)
 
-    def duration(self, node: yaml.Node, field: str) -> dt.timedelta:
-        text = self.scalar(node, field)
+    def text(self, fields: _Fields, where: str, key: str, default: str = "") -> str:
+        """An optional text field of a mapping read with `mapping`."""
+        if key not in fields:
+            return default
+        return self.scalar(fields[key][1], f"{where}.{key}" if where else key).strip()
+
+    def duration(self, node: yaml.Node, where: str) -> dt.timedelta:
+        """A policy duration: 30s, 5m, 2h, 1d, 1w."""
+        text = self.scalar(node, where)
         try:
             return parse_duration(text)
         except ValueError:
-            raise self.fail(node, field, f'"{text}" is not a duration') from None
+            raise self.fail(node, where, f'"{text}" is not a duration') from None
 
-
-_REQUIRED = ("ack", "update_every", "resolve_within")
-
-
-def _severity(reader: _Reader, rank: int, name: str, node: yaml.Node) -> Severity:
-    where = f"severities.{name}"
-    fields = reader.mapping(node, where)
-    for required in _REQUIRED:
-        if required not in fields:
-            raise reader.fail(node, f"{where}.{required}", "is required")
-
-    def text(key: str, default: str = "") -> str:
-        return reader.scalar(fields[key][1], f"{where}.{key}") if key in fields else default
-
-    def duration(key: str, default: dt.timedelta) -> dt.timedelta:
+    def boolean(self, fields: _Fields, where: str, key: str, default: bool) -> bool:
+        """An optional yes/no field: true/false, yes/no, on/off."""
         if key not in fields:
             return default
-        return reader.duration(fields[key][1], f"{where}.{key}")
+        return self.convert(fields[key][1], f"{where}.{key}" if where else key, _parse_bool)
 
+    def convert(self, node: yaml.Node, where: str, parse: Callable[[str], _T]) -> _T:
+        """A single value run through `parse`, whose ValueError becomes the problem."""
+        text = self.scalar(node, where).strip()
+        try:
+            return parse(text)
+        except ValueError as exc:
+            raise self.fail(node, where, str(exc)) from None
+
+
+_SEVERITY_FIELDS = tuple(
+    "label description ack first_update update_every resolve_within notify postmortem_due"
+    " ladder business_hours warn_before".split()
+)
+_RUNG_FIELDS = ("who", "after", "when", "notify")
+_TOP_FIELDS = tuple(
+    "severities warn_before bell notify_hook contacts roles rota business_hours".split()
+)
+_REQUIRED = ("ack", "update_every", "resolve_within")
+_CONDITIONS = ("unacknowledged", "unresolved")
+
+
+def _rung(reader: PolicyReader, where: str, node: yaml.Node) -> LadderRung:
+    rung = reader.mapping(node, where, allowed=_RUNG_FIELDS)
+    if "who" not in rung:
+        raise reader.fail(node, f"{where}.who", "is required")
+    who = reader.text(rung, where, "who")
+    if not who:
+        raise reader.fail(rung["who"][1], f"{where}.who", "is empty")
+    when = reader.text(rung, where, "when", "unacknowledged")
+    if when not in _CONDITIONS:
+        raise reader.fail(
+            rung["when"][1],
+            f"{where}.when",
+            f'"{when}" is not a condition (unacknowledged or unresolved)',
+        )
+    after = reader.duration(rung["after"][1], f"{where}.after") if "after" in rung else None
+    notify = reader.text(rung, where, "notify")
+    return LadderRung(who=who, after=after or dt.timedelta(0), when=when, notify=notify)
+
+
+def _ladder(reader: PolicyReader, where: str, node: yaml.Node) -> tuple[LadderRung, ...]:
     ladder: list[LadderRung] = []
-    if "ladder" in fields:
-        ladder_node = fields["ladder"][1]
-        if not isinstance(ladder_node, yaml.SequenceNode):
-            raise reader.fail(ladder_node, f"{where}.ladder", "expected a list of rungs")
-        for i, rung_node in enumerate(ladder_node.value):
-            rung_where = f"{where}.ladder[{i}]"
-            rung = reader.mapping(rung_node, rung_where)
-            if "who" not in rung:
-                raise reader.fail(rung_node, f"{rung_where}.who", "is required")
-            when = reader.scalar(rung["when"][1], f"{rung_where}.when") if "when" in rung else (
-                "unacknowledged"
+    for i, rung_node in enumerate(reader.sequence(node, f"{where}.ladder")):
+        rung = _rung(reader, f"{where}.ladder[{i}]", rung_node)
+        if ladder and rung.after < ladder[-1].after:
+            raise reader.fail(
+                rung_node,
+                f"{where}.ladder[{i}].after",
+                f"{format_duration(rung.after)} is earlier than the rung above"
+                f" ({format_duration(ladder[-1].after)}); list rungs in the order they fire",
             )
-            if when not in ("unacknowledged", "unresolved"):
-                raise reader.fail(
-                    rung["when"][1], f"{rung_where}.when",
-                    f'"{when}" is not a condition (unacknowledged or unresolved)',
-                )
-            after = (
-                reader.duration(rung["after"][1], f"{rung_where}.after")
-                if "after" in rung
-                else dt.timedelta(0)
-            )
-            ladder.append(LadderRung(reader.scalar(rung["who"][1], f"{rung_where}.who"), after, when))
+        ladder.append(rung)
+    return tuple(ladder)
 
-    ack = duration("ack", dt.timedelta(0))
+
+def _severity(
+    reader: PolicyReader,
+    rank: int,
+    name: str,
+    key: yaml.Node,
+    node: yaml.Node,
+    hours: BusinessHours | None,
+) -> Severity:
+    where = f"severities.{name}"
+    fields = reader.mapping(node, where, allowed=_SEVERITY_FIELDS)
+    for required in _REQUIRED:
+        if required not in fields:
+            raise reader.fail(key, f"{where}.{required}", "is required")
+
+    def duration(field_name: str, default: dt.timedelta) -> dt.timedelta:
+        if field_name not in fields:
+            return default
+        return reader.duration(fields[field_name][1], f"{where}.{field_name}")
+
+    business = reader.boolean(fields, where, "business_hours", False)
+    if business and hours is None:
+        raise reader.fail(
+            fields["business_hours"][1],
+            f"{where}.business_hours",
+            "needs a business_hours section at the top level of the policy",
+        )
+    warn = fields.get("warn_before")
     update_every = duration("update_every", dt.timedelta(0))
     return Severity(
         name=name,
         rank=rank,
-        label=text("label", name),
-        description=text("description"),
-        ack=ack,
+        label=reader.text(fields, where, "label", name),
+        description=reader.text(fields, where, "description"),
+        ack=duration("ack", dt.timedelta(0)),
         first_update=duration("first_update", update_every),
         update_every=update_every,
         resolve_within=duration("resolve_within", dt.timedelta(0)),
-        notify=text("notify"),
+        notify=reader.text(fields, where, "notify"),
         postmortem_due=duration("postmortem_due", dt.timedelta(weeks=1)),
-        ladder=tuple(ladder),
+        ladder=_ladder(reader, where, fields["ladder"][1]) if "ladder" in fields else (),
+        business_hours=business,
+        warn_before=reader.convert(warn[1], f"{where}.warn_before", WarningThreshold.parse)
+        if warn
+        else None,
     )
+
+
+def _notify_hook(reader: PolicyReader, node: yaml.Node) -> NotifyHook:
+    fields = reader.mapping(node, "notify_hook", allowed=("program", "args"))
+    program = reader.text(fields, "notify_hook", "program")
+    if not program:
+        raise reader.fail(
+            fields["program"][1] if "program" in fields else node,
+            "notify_hook.program",
+            "is required (the path of the program to run)",
+        )
+    args: list[str] = []
+    if "args" in fields:
+        for i, arg in enumerate(reader.sequence(fields["args"][1], "notify_hook.args")):
+            args.append(reader.scalar(arg, f"notify_hook.args[{i}]"))
+    return NotifyHook(program=program, args=tuple(args))
 
 
 def parse_policy(text: str, source: str) -> Policy:
@@ -186,21 +371,46 @@ def parse_policy(text: str, source: str) -> Policy:
         raise PolicyError(f"{source}{line}: not valid YAML: {exc.problem or exc}") from None
     if root is None:
         raise PolicyError(f"{source}: the file is empty")
-    reader = _Reader(source)
-    top = reader.mapping(root, "policy")
+    reader = PolicyReader(source)
+    top = reader.mapping(root, "", allowed=_TOP_FIELDS)
     if "severities" not in top:
         raise reader.fail(root, "severities", "is required")
     sev_node = top["severities"][1]
     sev_fields = reader.mapping(sev_node, "severities")
     if not sev_fields:
         raise reader.fail(sev_node, "severities", "needs at least one severity")
+
+    def section(name: str) -> yaml.Node | None:
+        return top[name][1] if name in top else None
+
+    hours_node, contacts_node = section("business_hours"), section("contacts")
+    roles_node, rota_node = section("roles"), section("rota")
+    hook_node, warn_node = section("notify_hook"), section("warn_before")
+    hours = read_business_hours(reader, hours_node) if hours_node else None
+    contacts = read_contacts(reader, contacts_node) if contacts_node else ()
     severities = tuple(
-        _severity(reader, rank, name, node) for rank, (name, (_, node)) in enumerate(sev_fields.items())
+        _severity(reader, rank, name, key, node, hours)
+        for rank, (name, (key, node)) in enumerate(sev_fields.items())
     )
-    return Policy(severities=severities, source=source)
+    return Policy(
+        severities=severities,
+        source=source,
+        warn_before=(
+            reader.convert(warn_node, "warn_before", WarningThreshold.parse)
+            if warn_node
+            else WarningThreshold(0.25)
+        ),
+        bell=reader.boolean(top, "", "bell", True),
+        notify_hook=_notify_hook(reader, hook_node) if hook_node else None,
+        contacts=contacts,
+        roles=read_roles(reader, roles_node, contacts) if roles_node else {},
+        rota=read_rota(reader, rota_node, contacts) if rota_node else None,
+        business_hours=hours,
+    )
 
 
 def default_policy_text() -> str:
+    """The packaged default policy, as YAML text."""
     return resources.files("warroom.defaults").joinpath("policy.yaml").read_text("utf-8")
 
 
@@ -214,3 +424,7 @@ def load_policy(path: Path | None = None) -> Policy:
         raise PolicyError(f"{path}: cannot read policy: {exc.strerror or exc}") from None
     return parse_policy(text, str(path))
 
+
+def check_policy_file(path: Path | str) -> Policy:
+    """Validate a policy file (`warroom policy check FILE`); PolicyError names file:line: field."""
+    return load_policy(Path(path))

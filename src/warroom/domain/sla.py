@@ -1,0 +1,309 @@
+"""SLA timers, right to the second: incident + policy + now -> timers.
+
+Timers are computed, never stored: each deadline derives from stored
+timestamps and the policy, so the console can ask once a second.
+
+The timers, in display order:
+
+- `ack`          Acknowledge by: declaration + ack; met when acknowledged.
+- `first_update` First external update by: declaration + first_update; met
+                 when the first update is posted.
+- `update`       Next update due: the last posted update (else declaration)
+                 + update_every; each posted update starts the next beat.
+- `resolve`      Resolve by: declaration + resolve_within; met when resolved.
+- `postmortem`   Post-mortem due: resolution + postmortem_due; only once
+                 resolved; met when the incident is closed.
+- `escalation`   Next escalation: when the next ladder rung fires (see
+                 escalation.py); absent when no rung is left to fire;
+                 overdue while a due rung waits for auto-advance (never a
+                 breach).
+
+States: `ok`; `warning` once the time left is within the policy's warning
+threshold (`warn_before`: a share of the timer's target, or a fixed lead);
+`overdue` once the deadline has passed; `met` when done in time. Exactly at
+the deadline a timer is still on time (remaining 0, warning); one second
+later it is overdue. A timer that stopped late stays overdue, its remaining
+frozen at the moment it stopped, so the miss stays visible.
+
+Rules:
+
+- Resolve stops the ack, first-update, update and resolve timers at the
+  resolution: each is met if that came in time, else overdue (frozen). The
+  post-mortem timer starts then. Cancelling an incident stops everything:
+  a cancelled incident has no timers.
+- Reopen: time spent resolved does not count on any clock. Each earlier
+  (resolved, reopened) spell is skipped, so a resolve timer with ten minutes
+  left at the resolution has ten minutes left after the reopen; a deadline
+  that had already passed before the resolution stays where it was.
+- Severity change at time c, for a timer still running with deadline D: the
+  new severity's target T applies as `max(anchor + T, min(D, c + T))`. A
+  downgrade (longer targets) counts the new target from the timer's start,
+  as if the severity had always been the new one; an upgrade (shorter
+  targets) gives the new, shorter window from the change, but never later
+  than the old deadline. Timers already stopped are not touched, and a
+  downgrade can lift an overdue timer (its breach stays in the timeline).
+- Business hours: a severity marked `business_hours` counts its targets in
+  working time (see business_hours.py); its deadlines are still instants and
+  `remaining` is wall-clock time to them, while warning uses working time.
+- An incident whose severity the policy does not know has no timers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from warroom.domain.business_hours import Spell, business_budget, clock_time_between, run_clock
+from warroom.domain.escalation import ladder_status
+from warroom.domain.models import Incident
+from warroom.domain.policy import Policy, Severity
+from warroom.errors import InvalidInput
+
+OK = "ok"
+WARNING = "warning"
+OVERDUE = "overdue"
+MET = "met"
+
+LABELS: dict[str, str] = {
+    "ack": "Acknowledge by",
+    "first_update": "First external update by",
+    "update": "Next update due",
+    "resolve": "Resolve by",
+    "postmortem": "Post-mortem due",
+    "escalation": "Next escalation",
+}
+
+
+@dataclass(frozen=True)
+class SeverityChange:
+    """A re-classification from the timeline: at `at`, `old` became `new`."""
+
+    at: dt.datetime
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class IncidentHistory:
+    """What the incident row alone does not say; the store derives it from the timeline.
+
+    Everything is optional: without it the current severity counts from
+    declaration, the first external update is taken to be the last posted
+    one, and the incident is taken never to have been reopened.
+    """
+
+    severity_changes: tuple[SeverityChange, ...] = ()
+    first_update_at: dt.datetime | None = None
+    # (resolved_at, reopened_at) of every resolution a reopen undid, oldest first
+    reopened: tuple[Spell, ...] = ()
+
+
+@dataclass(frozen=True)
+class Timer:
+    """One countdown: its deadline, the time left (negative when overdue), its state."""
+
+    name: str  # ack / first_update / update / resolve / postmortem / escalation
+    label: str
+    deadline: dt.datetime
+    remaining: dt.timedelta
+    state: str  # ok / warning / overdue / met
+    severity: str  # the severity whose target set the deadline
+    done_at: dt.datetime | None = None  # when it was met or stopped
+    business_hours: bool = False  # counts working hours only
+    detail: str = ""  # e.g. who the next escalation calls
+
+
+@dataclass(frozen=True)
+class Breach:
+    """A timer whose deadline passed before it was met: written once, at `deadline`."""
+
+    timer: str
+    label: str
+    deadline: dt.datetime
+    severity: str
+
+
+class _Clocks:
+    """The incident's severities over time and how their clocks run."""
+
+    def __init__(self, incident: Incident, policy: Policy, history: IncidentHistory) -> None:
+        self.policy = policy
+        self.changes = sorted(history.severity_changes, key=lambda c: c.at)
+        self.pauses = history.reopened
+        first = self.changes[0].old if self.changes else incident.severity
+        self.initial = self.lookup(first) or self.lookup(incident.severity)
+
+    def lookup(self, name: str) -> Severity | None:
+        try:
+            return self.policy.severity(name)
+        except InvalidInput:
+            return None
+
+    def severity_at(self, at: dt.datetime) -> Severity | None:
+        severity = self.initial
+        for change in self.changes:
+            if change.at <= at:
+                severity = self.lookup(change.new) or severity
+        return severity
+
+    def run(self, start: dt.datetime, severity: Severity, target: dt.timedelta) -> dt.datetime:
+        return run_clock(start, target, self.policy.clock_for(severity), self.pauses)
+
+    def deadline(
+        self,
+        anchor: dt.datetime,
+        target: Callable[[Severity], dt.timedelta],
+        stop: dt.datetime | None,
+    ) -> tuple[dt.datetime, Severity] | None:
+        """The deadline of a timer started at `anchor`, re-targeted by later changes."""
+        severity = self.severity_at(anchor)
+        if severity is None:
+            return None
+        due = self.run(anchor, severity, target(severity))
+        for change in self.changes:
+            new = self.lookup(change.new)
+            if new is None or change.at <= anchor or (stop is not None and change.at >= stop):
+                continue
+            from_anchor = self.run(anchor, new, target(new))
+            from_change = self.run(change.at, new, target(new))
+            due, severity = max(from_anchor, min(due, from_change)), new
+        return due, severity
+
+
+def _first(*moments: dt.datetime | None) -> dt.datetime | None:
+    present = [m for m in moments if m is not None]
+    return min(present) if present else None
+
+
+def _timer(
+    name: str,
+    deadline: dt.datetime,
+    severity: Severity,
+    target: dt.timedelta,
+    policy: Policy,
+    now: dt.datetime,
+    done_at: dt.datetime | None,
+    detail: str = "",
+) -> Timer:
+    hours = policy.clock_for(severity)
+    if done_at is not None:
+        remaining = deadline - done_at
+        state = MET if done_at <= deadline else OVERDUE
+    else:
+        remaining = deadline - now
+        if remaining < dt.timedelta(0):
+            state = OVERDUE
+        else:
+            left = clock_time_between(now, deadline, hours)
+            window = business_budget(hours, target) if hours else target
+            state = WARNING if policy.warning_for(severity).reached(left, window) else OK
+    return Timer(
+        name=name,
+        label=LABELS[name],
+        deadline=deadline,
+        remaining=remaining,
+        state=state,
+        severity=severity.name,
+        done_at=done_at,
+        business_hours=hours is not None,
+        detail=detail,
+    )
+
+
+def timers(
+    incident: Incident,
+    policy: Policy,
+    now: dt.datetime,
+    history: IncidentHistory | None = None,
+    *,
+    assigned: Mapping[str, str] | None = None,
+) -> tuple[Timer, ...]:
+    """Every timer of `incident` at `now`, in display order (see the module doc).
+
+    `assigned` (incident role key -> person) lets the next escalation name the
+    incident's own Tech lead rather than the ladder's title.
+    """
+    if incident.status == "cancelled":
+        return ()
+    history = history or IncidentHistory()
+    clocks = _Clocks(incident, policy, history)
+    declared, resolved = incident.declared_at, incident.resolved_at
+    first_update = history.first_update_at or incident.last_update_at
+    plan: list[tuple[str, dt.datetime, Callable[[Severity], dt.timedelta], dt.datetime | None]] = [
+        ("ack", declared, lambda s: s.ack, _first(incident.acknowledged_at, resolved)),
+        ("first_update", declared, lambda s: s.first_update, _first(first_update, resolved)),
+        ("update", incident.last_update_at or declared, lambda s: s.update_every, resolved),
+        ("resolve", declared, lambda s: s.resolve_within, resolved),
+    ]
+    if resolved is not None:
+        plan.append(("postmortem", resolved, lambda s: s.postmortem_due, incident.closed_at))
+    found: list[Timer] = []
+    for name, anchor, target, done_at in plan:
+        result = clocks.deadline(anchor, target, done_at)
+        if result is not None:
+            deadline, severity = result
+            found.append(_timer(name, deadline, severity, target(severity), policy, now, done_at))
+    current = clocks.lookup(incident.severity)
+    ladder = ladder_status(incident, policy, now, pauses=history.reopened, assigned=assigned)
+    step = ladder.next
+    if current is not None and step is not None:
+        found.append(
+            _timer(
+                "escalation",
+                step.due_at,
+                current,
+                step.rung.after,
+                policy,
+                now,
+                None,
+                detail=step.responder.name,
+            )
+        )
+    return tuple(found)
+
+
+def breaches(
+    incident: Incident,
+    policy: Policy,
+    now: dt.datetime,
+    history: IncidentHistory | None = None,
+) -> tuple[Breach, ...]:
+    """Timers whose deadline has passed unmet, with that deadline.
+
+    The store writes each breach once (keyed by timer and deadline), dated at
+    the deadline. A due escalation is not a breach: it is the ladder's next
+    step, and auto-advance takes it.
+    """
+    return tuple(
+        Breach(t.name, t.label, t.deadline, t.severity)
+        for t in timers(incident, policy, now, history)
+        if t.state == OVERDUE and t.name != "escalation"
+    )
+
+
+def _clock_face(seconds: int) -> str:
+    if seconds >= 86400:
+        days, rest = divmod(seconds, 86400)
+        return f"{days}d {rest // 3600:02d}h"
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def format_countdown(remaining: dt.timedelta) -> str:
+    """`04:12`, `1:04:12`, `2d 03h`; `OVERDUE +04:12` once past the deadline.
+
+    Part seconds round up while time is left (a countdown reads 00:00 only at
+    the deadline itself).
+    """
+    total = remaining.total_seconds()
+    if total < 0:
+        return f"OVERDUE +{_clock_face(math.ceil(-total))}"
+    return _clock_face(math.ceil(total))
+
+
+def countdown(timer: Timer) -> str:
+    """What a timer reads on screen: `met` once met, else its countdown."""
+    return "met" if timer.state == MET else format_countdown(timer.remaining)
