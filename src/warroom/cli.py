@@ -16,10 +16,11 @@ import sqlite_utils
 
 from warroom import __version__, settings
 from warroom.clock import Clock, SystemClock
-from warroom.domain.policy import Policy, load_policy
+from warroom.domain import escalation, sla
+from warroom.domain.policy import Policy, check_policy_file, load_policy
 from warroom.domain.timefmt import format_age, format_when, local_zone, parse_user_time
 from warroom.domain.vocabulary import ENTRY_KINDS, INCIDENT_KINDS, ROLES, STATUSES
-from warroom.errors import InvalidInput, WarroomError
+from warroom.errors import InvalidInput, WarroomError, WriteFailed
 from warroom.service import WarRoom
 from warroom.store import db as store
 from warroom.store import queries
@@ -59,8 +60,18 @@ class Context:
 
     @contextmanager
     def room(self, *, create: bool = False) -> Iterator[WarRoom]:
+        """The war room, with due breaches and escalations written first.
+
+        Any process that opens the file notices what fell due, so a breach is
+        recorded even when no console is running; a read-only file still reads.
+        """
         with self.database(create=create) as db:
-            yield WarRoom(db, self.clock, self.settings.actor, self.policy)
+            room = WarRoom(db, self.clock, self.settings.actor, self.policy)
+            try:
+                room.notify(room.sweep().engaged)
+            except WriteFailed:
+                pass
+            yield room
 
 
 def incident_id(value: str) -> int:
@@ -259,21 +270,35 @@ def assign(context: Context, incident: str, role: str, person: str) -> None:
 @pass_ctx
 def list_incidents(context: Context, show_all: bool, as_json: bool) -> None:
     """List incidents, most severe first."""
-    from warroom.views import incident_json
+    from warroom.views import incident_json, timer_json
 
     now = context.clock.now()
-    with context.database() as db:
-        found = queries.incidents(db, include_ended=show_all)
+    with context.room() as room:
+        found = queries.incidents(room.db, include_ended=show_all)
+        histories = queries.clock_state(room.db, [i.id for i in found])
     found.sort(key=lambda i: (context.policy.rank(i.severity), i.declared_at))
+    urgent = {
+        i.id: sla.most_urgent(sla.timers(i, context.policy, now, *histories[i.id][:1]))
+        for i in found
+    }
     if as_json:
-        click.echo(json.dumps([incident_json(i, now) for i in found], indent=2))
+        rows = []
+        for i in found:
+            timer = urgent[i.id]
+            rows.append(
+                incident_json(i, now) | {"next_deadline": timer_json(timer) if timer else None}
+            )
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     if not found:
         click.echo("no live incidents" if not show_all else "no incidents")
     for i in found:
         age = format_age(i.declared_at, now)
+        timer = urgent[i.id]
+        due = f"{timer.name} {sla.countdown(timer)}" if timer else ""
         click.echo(
-            f"#{i.id:<5} {i.severity:<5} {i.status:<13} {age:>7}  {i.title}  ({i.commander})"
+            f"#{i.id:<5} {i.severity:<5} {i.status:<13} {age:>7}  {due:<24} {i.title}"
+            f"  ({i.commander})"
         )
 
 
@@ -283,17 +308,27 @@ def list_incidents(context: Context, show_all: bool, as_json: bool) -> None:
 @pass_ctx
 def show(context: Context, incident: str, as_json: bool) -> None:
     """Show an incident, its roles and its timeline."""
-    from warroom.views import entry_json, incident_json, role_json
+    from warroom.views import entry_json, escalation_json, incident_json, role_json, timer_json
 
     now = context.clock.now()
-    with context.database() as db:
+    with context.room() as room:
+        db = room.db
         found = queries.incident(db, incident_id(incident))
         holders = queries.roles(db, found.id)
         entries = queries.timeline(db, found.id)
+        history = queries.history(db, found.id)
+        engaged = queries.engagements(db, found.id)
+    assigned = {r.role: r.person for r in holders}
+    clocks = sla.timers(found, context.policy, now, history, assigned=assigned)
+    ladder = escalation.ladder_status(
+        found, context.policy, now, pauses=history.reopened, assigned=assigned
+    )
     if as_json:
         body = incident_json(found, now) | {
             "roles": [role_json(r) for r in holders],
             "timeline": [entry_json(e) for e in entries],
+            "timers": [timer_json(t) for t in clocks],
+            "escalation": escalation_json(ladder, engaged),
         }
         click.echo(json.dumps(body, indent=2, ensure_ascii=False))
         return
@@ -313,6 +348,13 @@ def show(context: Context, incident: str, as_json: bool) -> None:
         ("business impact", found.impact_business),
     ):
         lines.append(f"  {label}: {value or '—'}")
+    lines.append("  timers:")
+    lines += [f"    {t.label:<26} {sla.countdown(t):<16} {t.state}" for t in clocks]
+    if ladder.next is not None:
+        lines.append(
+            f"  next escalation: level {ladder.next.level} {ladder.next.rung.who}"
+            f" ({ladder.next.responder.name}) at {format_when(ladder.next.due_at, now, tz)}"
+        )
     lines.append("  roles:")
     lines += [f"    {ROLES.get(r.role, r.role)}: {r.person}" for r in holders]
     lines.append("  timeline:")
@@ -320,6 +362,35 @@ def show(context: Context, incident: str, as_json: bool) -> None:
         f"    {format_when(e.at, now, tz)}  {e.author:<14} {e.kind:<9} {e.text}" for e in entries
     ]
     click.echo("\n".join(lines))
+
+
+@cli.command()
+@click.argument("incident")
+@pass_ctx
+def escalate(context: Context, incident: str) -> None:
+    """Engage the next rung of the escalation ladder now."""
+    with context.room() as room:
+        engaged = room.escalate(incident_id(incident))
+        click.echo(
+            f"escalated #{engaged.incident_id} to level {engaged.level}: "
+            f"{engaged.who} ({engaged.person})"
+        )
+        for outcome in room.notify([engaged]):
+            click.echo(outcome, err=True)
+
+
+@cli.group()
+def policy() -> None:
+    """Incident policy files."""
+
+
+@policy.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def policy_check(files: tuple[str, ...]) -> None:
+    """Validate policy files; every error names file, line and field."""
+    for name in files:
+        checked = check_policy_file(name)
+        click.echo(f"{name}: ok ({', '.join(checked.severity_names)})")
 
 
 def main() -> None:

@@ -24,7 +24,8 @@ from warroom.store import db as store
 class _Step:
     minutes_ago: float
     who: str
-    action: str  # log:<kind> | status | severity | ack | assign:<role> | impact:<field>
+    # log:<kind> | status | severity | ack | assign:<role> | impact:<field> | update:<audience>
+    action: str
     value: str = ""
 
 
@@ -81,8 +82,8 @@ STORIES: tuple[_Story, ...] = (
             _Step(
                 33,
                 "Sam Novak",
-                "log:action",
-                "Status page: 'Investigating — EU checkout errors' posted",
+                "update:external",
+                "We are currently investigating errors at checkout for customers in Europe.",
             ),
             _Step(30, "Maya Chen", "status", "fixing"),
             _Step(
@@ -96,6 +97,12 @@ STORIES: tuple[_Story, ...] = (
                 "Maya Chen",
                 "log:decision",
                 "Hot-fix forward instead of rollback; [#4411] reverts the config flag",
+            ),
+            _Step(
+                18,
+                "Sam Novak",
+                "update:internal",
+                "INCIDENT UPDATE: hot-fix forward chosen over rollback; ETA 30 min",
             ),
             _Step(
                 12,
@@ -135,6 +142,7 @@ STORIES: tuple[_Story, ...] = (
                 "log:action",
                 "Admin sessions revoked; preserved auth logs to evidence bucket",
             ),
+            _Step(10, "Jordan Blake", "update:internal", "Admin sessions revoked as a precaution."),
             _Step(
                 5,
                 "Jordan Blake",
@@ -152,6 +160,14 @@ STORIES: tuple[_Story, ...] = (
         190,
         (
             _Step(186, "Priya Raman", "ack"),
+            _Step(
+                178, "Priya Raman", "update:external", "Search is slower than usual; we are on it."
+            ),
+            _Step(148, "Priya Raman", "update:internal", "Shard imbalance found on search-7."),
+            _Step(118, "Priya Raman", "update:internal", "Rebalance done, latency dropping."),
+            _Step(88, "Priya Raman", "update:external", "Search speed is back to normal."),
+            _Step(58, "Priya Raman", "update:internal", "Monitoring: p99 stable at 420 ms."),
+            _Step(27, "Priya Raman", "update:internal", "Monitoring: still stable."),
             _Step(180, "Priya Raman", "impact:users", "all users; searches slow but succeed"),
             _Step(
                 170,
@@ -175,6 +191,9 @@ STORIES: tuple[_Story, ...] = (
         380,
         (
             _Step(350, "Lee Park", "ack"),
+            _Step(345, "Lee Park", "update:internal", "Billing export incomplete for 2 tenants."),
+            _Step(229, "Lee Park", "update:internal", "Cause found: lagging replica."),
+            _Step(111, "Lee Park", "update:internal", "Re-run scheduled after the backup window."),
             _Step(340, "Lee Park", "impact:business", "invoices for 2 tenants delayed"),
             _Step(
                 320,
@@ -229,7 +248,8 @@ def _play(db: sqlite_utils.Database, policy: Policy, now: dt.datetime, story: _S
     incident_id = as_(story.commander).declare(
         story.title, story.severity, story.kind, story.summary, drill=story.drill
     )
-    for step in story.steps:
+    as_(story.commander).sweep([incident_id])  # 0-minute rungs are called at once
+    for step in sorted(story.steps, key=lambda s: -s.minutes_ago):  # in the order it happened
         clock.set(now - dt.timedelta(minutes=step.minutes_ago))
         room = as_(step.who)
         verb, _, arg = step.action.partition(":")
@@ -243,6 +263,11 @@ def _play(db: sqlite_utils.Database, policy: Policy, now: dt.datetime, story: _S
             room.assign_role(incident_id, arg, step.value)
         elif verb == "impact":
             room.set_impact(incident_id, **{arg: step.value})
+        elif verb == "update":
+            room.post_update(incident_id, step.value, audience=arg)
+        room.sweep([incident_id])  # what fell due by then is on the record, dated right
+    clock.set(now)
+    as_(story.commander).sweep([incident_id])
     return incident_id
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
+from warroom import service_clocks
 from warroom.clock import Clock
 from warroom.domain import lifecycle
 from warroom.domain.models import Actor
@@ -246,6 +247,28 @@ class WarRoom:
                 data={"role": role, "person": person, "previous": previous},
             )
         return previous
+
+    # -- clocks (see service_clocks.py) -----------------------------------------------
+
+    def sweep(self, incident_ids: list[int] | None = None) -> service_clocks.SweepResult:
+        """Write due breaches and auto-escalations, exactly once each."""
+        return service_clocks.sweep(self, incident_ids)
+
+    def escalate(self, incident_id: int) -> service_clocks.Engaged:
+        """Engage the next rung of the ladder now."""
+        return service_clocks.escalate_now(self, incident_id)
+
+    def notify(self, engaged: list[service_clocks.Engaged]) -> list[str]:
+        """Run the policy's notify hook for new escalations; failures are logged, not raised."""
+        return service_clocks.notify(self, engaged)
+
+    def post_update(
+        self, incident_id: int, body: str, *, audience: str = "internal", template: str = ""
+    ) -> int:
+        """Record a status update that went out; the update timer restarts."""
+        return service_clocks.post_update(
+            self, incident_id, body, audience=audience, template=template
+        )
 
     def set_impact(self, incident_id: int, **impact: str) -> None:
         """Record impact: any of users=, services=, business= (text as typed)."""

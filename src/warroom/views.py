@@ -8,9 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from warroom.domain.escalation import LadderStatus
 from warroom.domain.models import Incident, RoleAssignment, TimelineEntry
+from warroom.domain.sla import Timer
 from warroom.domain.timefmt import to_iso
 from warroom.domain.vocabulary import ROLES
+from warroom.store.queries import Engagement
 
 
 def _time(at: dt.datetime | None) -> str | None:
@@ -65,4 +68,52 @@ def entry_json(entry: TimelineEntry) -> dict[str, Any]:
         "text": entry.text,
         "data": entry.data,
         "supersedes": entry.supersedes,
+    }
+
+
+def timer_json(timer: Timer) -> dict[str, Any]:
+    return {
+        "name": timer.name,
+        "label": timer.label,
+        "deadline": to_iso(timer.deadline),
+        "remaining_seconds": int(timer.remaining.total_seconds()),
+        "state": timer.state,
+        "severity": timer.severity,
+    }
+
+
+def escalation_json(ladder: LadderStatus, engaged: list[Engagement]) -> dict[str, Any]:
+    current = ladder.current
+    upcoming = ladder.next
+    return {
+        "level": ladder.level,
+        "current": None
+        if current is None
+        else {
+            "level": current.level,
+            "who": current.rung.who,
+            "person": current.responder.name,
+        },
+        "engaged": [
+            {
+                "level": e.level,
+                "who": e.who,
+                "person": e.person,
+                "notify": e.notify,
+                "engaged_at": to_iso(e.engaged_at),
+                "how": e.how,
+                "by": e.by,
+            }
+            for e in engaged
+        ],
+        "next": None
+        if upcoming is None
+        else {
+            "level": upcoming.level,
+            "who": upcoming.rung.who,
+            "person": upcoming.responder.name,
+            "notify": upcoming.notify,
+            "condition": upcoming.rung.when,
+        },
+        "next_at": None if ladder.next_at is None else to_iso(ladder.next_at),
     }

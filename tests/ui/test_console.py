@@ -83,7 +83,10 @@ async def test_declare_with_the_form(db_path: Path, clock: FrozenClock) -> None:
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.shown_id is not None)
         assert "[#33] My new incident" in detail_text(app)
-        assert app.query_one(IncidentTable).get_cell_at((0, 5)).plain == "[#33] My new incident"
+        assert (
+            app.query_one(IncidentTable).get_cell(str(app.shown_id), "title").plain
+            == "[#33] My new incident"
+        )
     database = store.connect(db_path)
     [incident] = queries.incidents(database)
     assert (incident.title, incident.severity, incident.commander) == (

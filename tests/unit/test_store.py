@@ -92,7 +92,8 @@ def test_two_consoles_opening_a_fresh_file_at_once_both_succeed(db_path: Path) -
         t.join()
     assert errors == []
     check = store.connect(db_path)
-    assert check.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 1
+    applied = check.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
+    assert applied == store.SCHEMA_VERSION
 
 
 def test_data_version_moves_only_for_other_connections(db_path: Path) -> None:

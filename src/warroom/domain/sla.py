@@ -307,3 +307,9 @@ def format_countdown(remaining: dt.timedelta) -> str:
 def countdown(timer: Timer) -> str:
     """What a timer reads on screen: `met` once met, else its countdown."""
     return "met" if timer.state == MET else format_countdown(timer.remaining)
+
+
+def most_urgent(found: tuple[Timer, ...]) -> Timer | None:
+    """The running timer with the least time left (overdue ones first); None if all are met."""
+    running = [t for t in found if t.state != MET and t.done_at is None]
+    return min(running, key=lambda t: t.remaining, default=None)

@@ -78,6 +78,45 @@ def _core(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="002_clocks")
+def _clocks(db: sqlite_utils.Database) -> None:
+    """Breaches and escalations are recorded once each; updates restart the update clock."""
+    db.executescript(
+        """
+        CREATE TABLE sla_breaches (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            timer TEXT NOT NULL,
+            deadline TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            UNIQUE (incident_id, timer, deadline)
+        );
+        CREATE TABLE escalations (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            level INTEGER NOT NULL,
+            who TEXT NOT NULL,
+            person TEXT NOT NULL,
+            notify TEXT NOT NULL,
+            engaged_at TEXT NOT NULL,
+            how TEXT NOT NULL,
+            by TEXT NOT NULL,
+            UNIQUE (incident_id, level)
+        );
+        CREATE TABLE updates (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            audience TEXT NOT NULL,
+            template TEXT NOT NULL,
+            body TEXT NOT NULL,
+            posted_at TEXT NOT NULL,
+            author TEXT NOT NULL
+        );
+        CREATE INDEX updates_by_incident ON updates(incident_id, posted_at);
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
+from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
 
 from warroom.domain.models import Incident, RoleAssignment, TimelineEntry
+from warroom.domain.sla import IncidentHistory, SeverityChange
 from warroom.domain.timefmt import from_iso
 from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.errors import NotFound
@@ -120,3 +123,95 @@ def timeline_since(
         (incident_id, after_id),
     )
     return [_entry(r) for r in rows]
+
+
+def history(db: sqlite_utils.Database, incident_id: int) -> IncidentHistory:
+    """What the timers need beyond the incident row, derived from the timeline.
+
+    Severity changes come from `severity` rows; each reopen (a move out of
+    `resolved` back to an open status) pairs with the resolution it undid.
+    """
+    rows = db.conn.execute(
+        "SELECT kind, at, data FROM timeline WHERE incident_id = ? AND kind IN"
+        " ('severity', 'status') ORDER BY at, id",
+        (incident_id,),
+    ).fetchall()
+    changes: list[SeverityChange] = []
+    spells: list[tuple[dt.datetime, dt.datetime]] = []
+    resolved_at: dt.datetime | None = None
+    for kind, at_text, data_text in rows:
+        data = json.loads(data_text or "{}")
+        at = from_iso(at_text)
+        if kind == "severity" and "from" in data:
+            changes.append(SeverityChange(at, data["from"], data["to"]))
+        elif kind == "status" and data.get("to") == "resolved":
+            resolved_at = at
+        elif kind == "status" and data.get("from") == "resolved" and resolved_at is not None:
+            if data.get("to") in OPEN_STATUSES:
+                spells.append((resolved_at, at))
+            resolved_at = None
+    first = db.conn.execute(
+        "SELECT min(posted_at) FROM updates WHERE incident_id = ?", (incident_id,)
+    ).fetchone()[0]
+    return IncidentHistory(
+        severity_changes=tuple(changes),
+        first_update_at=from_iso(first) if first else None,
+        reopened=tuple(spells),
+    )
+
+
+def role_holders(db: sqlite_utils.Database, incident_id: int) -> dict[str, str]:
+    """Role key -> person, for naming an incident's own people on the ladder."""
+    return {r.role: r.person for r in roles(db, incident_id)}
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """A rung of the ladder that was reached: who, when, how."""
+
+    level: int
+    who: str
+    person: str
+    notify: str
+    engaged_at: dt.datetime
+    how: str  # auto / manual
+    by: str
+
+
+def engagements(db: sqlite_utils.Database, incident_id: int) -> list[Engagement]:
+    rows = _rows(
+        db, "SELECT * FROM escalations WHERE incident_id = ? ORDER BY level", (incident_id,)
+    )
+    return [
+        Engagement(
+            r["level"],
+            r["who"],
+            r["person"],
+            r["notify"],
+            from_iso(r["engaged_at"]),
+            r["how"],
+            r["by"],
+        )
+        for r in rows
+    ]
+
+
+def clock_state(
+    db: sqlite_utils.Database, incident_ids: list[int]
+) -> dict[int, tuple[IncidentHistory, dict[str, str]]]:
+    """History and role holders for each incident, for computing its timers."""
+    return {i: (history(db, i), role_holders(db, i)) for i in incident_ids}
+
+
+def recorded_breaches(
+    db: sqlite_utils.Database, incident_ids: list[int]
+) -> frozenset[tuple[int, str, str]]:
+    """(incident, timer, deadline) of each breach already in the record."""
+    if not incident_ids:
+        return frozenset()
+    marks = ",".join("?" * len(incident_ids))
+    rows = db.conn.execute(
+        f"SELECT incident_id, timer, deadline FROM sla_breaches WHERE incident_id IN ({marks})",
+        incident_ids,
+    ).fetchall()
+    return frozenset((int(r[0]), str(r[1]), str(r[2])) for r in rows)

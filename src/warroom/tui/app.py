@@ -15,12 +15,12 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
-from textual.containers import Vertical
+from textual.containers import Container, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from warroom.clock import Clock
-from warroom.domain import lifecycle
+from warroom.domain import lifecycle, sla
 from warroom.domain.entries import parse_typed_entry
 from warroom.domain.models import Actor, Incident
 from warroom.domain.policy import Policy
@@ -29,6 +29,8 @@ from warroom.errors import WarroomError
 from warroom.paths import shipped_dir
 from warroom.service import WarRoom
 from warroom.store import db as store
+from warroom.store.queries import Engagement
+from warroom.tui.clock_board import ClockBoard
 from warroom.tui.keys import ACTIONS, bindings
 from warroom.tui.messages import Snapshot, WatchFailed, WriteDone, WriteRefused
 from warroom.tui.screens.assign import Assignment, AssignScreen
@@ -37,6 +39,7 @@ from warroom.tui.screens.declare import Declaration, DeclareScreen
 from warroom.tui.screens.help import HelpScreen
 from warroom.tui.screens.impact import ImpactScreen
 from warroom.tui.watcher import DatabaseWatcher
+from warroom.tui.widgets.clocks import LadderPane, SlaPane
 from warroom.tui.widgets.entry_line import EntryLine
 from warroom.tui.widgets.incident_detail import IncidentDetail
 from warroom.tui.widgets.incident_table import IncidentTable
@@ -73,6 +76,10 @@ class WarRoomApp(App[None]):
         self.loaded = False  # the first read has reached the screen
         self.show_ended = False
         self.watcher = DatabaseWatcher(db_path, self.post_message)
+        self.board = ClockBoard(policy)
+        self.engagements: list[Engagement] = []
+        self._sweeping = False
+        self._last_quiet = ""
         self._tokens = itertools.count(1)
         self._on_failure: dict[str, Callable[[], object]] = {}
 
@@ -84,7 +91,11 @@ class WarRoomApp(App[None]):
         yield IncidentTable(id="incidents")
         with Vertical(id="incident-pane"):
             yield IncidentDetail(policy=self.policy, tz=self.tz, id="detail")
-            yield TimelineView(tz=self.tz, today=now.astimezone(self.tz).date(), id="timeline")
+            with Container(id="body"):
+                yield TimelineView(tz=self.tz, today=now.astimezone(self.tz).date(), id="timeline")
+                with Container(id="clocks"):
+                    yield SlaPane(tz=self.tz, id="sla")
+                    yield LadderPane(tz=self.tz, id="ladder")
             yield EntryLine(id="entry")
         yield Footer()
 
@@ -129,7 +140,11 @@ class WarRoomApp(App[None]):
         now = self.clock.now()
         rank = {s.name: s.rank for s in self.policy.severities}
         visible = self.visible_incidents()
-        self.table.show(visible, rank, now, self.selected_id)
+        new_breaches = self.board.update(message.incidents, message.clocks, message.breaches)
+        if new_breaches and self.policy.bell:
+            self.bell()
+        reading = self.board.read(now)
+        self.table.show(visible, rank, now, self.selected_id, reading.next_due)
         self.query_one("#top-bar", Static).update(self._status_text())
         if self.selected_id not in self.table.order:
             self._select(self.table.selected_id)
@@ -139,6 +154,8 @@ class WarRoomApp(App[None]):
             return
         self.query_one(IncidentDetail).show(selection.incident, selection.roles, now)
         self.shown_id = selection.incident.id
+        self.engagements = selection.engagements
+        self._show_clocks(now, reading.timers)
         timeline = self.query_one(TimelineView)
         if selection.reset:
             timeline.replace(selection.entries)
@@ -163,16 +180,51 @@ class WarRoomApp(App[None]):
         self.watcher.poke(reset_selection=True)
 
     def tick(self) -> None:
-        """The one app-level timer: ages and (later) countdowns, redrawn if changed."""
+        """The one app-level timer: ages and countdowns, redrawn only where changed."""
         now = self.clock.now()
-        self.table.tick(now)
+        reading = self.board.read(now)
+        self.table.tick(now, reading.next_due)
         self.query_one(IncidentDetail).tick(now)
         self.query_one(TimelineView).set_today(now.astimezone(self.tz).date())
+        self._show_clocks(now, reading.timers)
+        if reading.unrecorded:
+            self.sweep()
+
+    def _show_clocks(self, now: dt.datetime, timers: dict[int, tuple[sla.Timer, ...]]) -> None:
+        incident = self.selected
+        if incident is None or self.shown_id != incident.id:
+            self.query_one(SlaPane).show(())
+            self.query_one(LadderPane).show(None, [], now, "")
+            return
+        self.query_one(SlaPane).show(timers.get(incident.id, ()))
+        ladder = self.board.ladder(incident.id, now)
+        self.query_one(LadderPane).show(ladder, self.engagements, now, incident.severity)
+
+    def sweep(self) -> None:
+        """Something fell due that is not recorded: have the service write it (once)."""
+        if self._sweeping:
+            return
+        self._sweeping = True
+
+        def work(room: WarRoom) -> object:
+            return room.notify(room.sweep().engaged)
+
+        self.write(work, "sweep", quiet_failure=True)
+
+    def on_resize(self) -> None:
+        # small terminals (80x24): clocks go under the detail, the detail and list shrink
+        self.screen.set_class(self.size.width < 110, "-narrow")
+        self.screen.set_class(self.size.height < 32, "-short")
 
     # -- writes ---------------------------------------------------------------------
 
     def write(
-        self, action: Action, done: str, on_failure: Callable[[], object] | None = None
+        self,
+        action: Action,
+        done: str,
+        on_failure: Callable[[], object] | None = None,
+        *,
+        quiet_failure: bool = False,
     ) -> None:
         """Run one user action in a worker thread; report how it went."""
         token = str(next(self._tokens))
@@ -183,16 +235,18 @@ class WarRoomApp(App[None]):
             try:
                 db = store.connect(self.db_path)
             except WarroomError as exc:
-                self.post_message(WriteRefused(str(exc), token))
+                self.post_message(WriteRefused(str(exc), token, quiet_failure, done))
                 return
             try:
-                action(WarRoom(db, self.clock, self.actor, self.policy))
+                outcome = action(WarRoom(db, self.clock, self.actor, self.policy))
             except WarroomError as exc:
-                self.post_message(WriteRefused(str(exc), token))
+                self.post_message(WriteRefused(str(exc), token, quiet_failure, done))
             except Exception as exc:  # never lose the user's work to a traceback
-                self.post_message(WriteRefused(f"unexpected error: {exc}", token))
+                self.post_message(
+                    WriteRefused(f"unexpected error: {exc}", token, quiet_failure, done)
+                )
             else:
-                self.post_message(WriteDone(done, token))
+                self.post_message(WriteDone(done, token, outcome))
             finally:
                 db.conn.close()
 
@@ -200,9 +254,20 @@ class WarRoomApp(App[None]):
 
     def on_write_done(self, message: WriteDone) -> None:
         self._on_failure.pop(message.token, None)
+        if message.description == "sweep":
+            self._sweeping = False
+        if isinstance(message.outcome, list):  # notify hook outcomes
+            for line in message.outcome:
+                if isinstance(line, str) and "failed" in line:
+                    self.notify(line, title="Notify hook", severity="warning", markup=False)
         self.watcher.poke()
 
     def on_write_refused(self, message: WriteRefused) -> None:
+        if message.description == "sweep":
+            self._sweeping = False
+        if message.quiet and self._last_quiet == message.reason:
+            return  # a background sweep that keeps failing says so once
+        self._last_quiet = message.reason if message.quiet else ""
         self.notify(message.reason, title="Not saved", severity="error", markup=False, timeout=8)
         restore = self._on_failure.pop(message.token, None)
         if restore is not None:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from textual.message import Message
 
 from warroom.domain.models import Incident, RoleAssignment, TimelineEntry
+from warroom.domain.sla import IncidentHistory
+from warroom.store.queries import Engagement
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,15 @@ class Selection:
     roles: list[RoleAssignment]
     entries: list[TimelineEntry]  # new since the last snapshot unless `reset`
     reset: bool
+    engagements: list[Engagement] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ClockInputs:
+    """What an incident's timers need besides the incident row."""
+
+    history: IncidentHistory
+    assigned: dict[str, str]
 
 
 @dataclass
@@ -25,6 +36,9 @@ class Snapshot(Message):
 
     incidents: list[Incident]
     selection: Selection | None = field(default=None)
+    clocks: dict[int, ClockInputs] = field(default_factory=dict)
+    # (incident id, timer, deadline) of every recorded breach of a live incident
+    breaches: frozenset[tuple[int, str, str]] = frozenset()
 
 
 @dataclass
@@ -33,6 +47,7 @@ class WriteDone(Message):
 
     description: str
     token: str = ""
+    outcome: object = None
 
 
 @dataclass
@@ -41,6 +56,8 @@ class WriteRefused(Message):
 
     reason: str
     token: str = ""
+    quiet: bool = False  # a background write: say it once, not every second
+    description: str = ""
 
 
 @dataclass

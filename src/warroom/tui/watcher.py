@@ -15,12 +15,14 @@ from typing import Any
 
 import sqlite_utils
 
+from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.errors import WarroomError
 from warroom.store import db as store
 from warroom.store import queries
-from warroom.tui.messages import Selection, Snapshot, WatchFailed
+from warroom.tui.messages import ClockInputs, Selection, Snapshot, WatchFailed
 
 POLL_SECONDS = 0.25
+CLOCK_STATUSES = OPEN_STATUSES | {"resolved"}  # resolved still runs the post-mortem clock
 
 
 class DatabaseWatcher:
@@ -70,15 +72,23 @@ class DatabaseWatcher:
     def read(self, db: sqlite_utils.Database) -> Snapshot:
         """All incidents, plus the selected one's roles and new timeline rows."""
         incidents = queries.incidents(db, include_ended=True)
+        running = [i.id for i in incidents if i.status in CLOCK_STATUSES]
+        clocks = {
+            incident_id: ClockInputs(history, assigned)
+            for incident_id, (history, assigned) in queries.clock_state(db, running).items()
+        }
+        breaches = queries.recorded_breaches(db, running)
         selected = self.selected_id
         if selected is None or not any(i.id == selected for i in incidents):
             self._shown_id = None
-            return Snapshot(incidents=incidents)
+            return Snapshot(incidents=incidents, clocks=clocks, breaches=breaches)
         reset = selected != self._shown_id
         entries = queries.timeline_since(db, selected, 0 if reset else self._last_entry_id)
         newest = max((e.id for e in entries), default=0)
         self._last_entry_id = newest if reset else max(self._last_entry_id, newest)
         self._shown_id = selected
         incident = next(i for i in incidents if i.id == selected)
-        selection = Selection(incident, queries.roles(db, selected), entries, reset)
-        return Snapshot(incidents=incidents, selection=selection)
+        selection = Selection(
+            incident, queries.roles(db, selected), entries, reset, queries.engagements(db, selected)
+        )
+        return Snapshot(incidents=incidents, selection=selection, clocks=clocks, breaches=breaches)

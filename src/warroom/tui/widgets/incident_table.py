@@ -1,7 +1,8 @@
-"""The incident list: what is live, how bad, who is on it.
+"""The incident list: what is live, how bad, who is on it, what is due next.
 
 Sorted by severity, then oldest first. Titles and names are shown as typed.
 Ended incidents (resolved, closed, cancelled) appear only when asked for.
+Each second only the cells whose text changed are redrawn.
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ COLUMNS = (
     ("sev", "Sev"),
     ("id", "#"),
     ("status", "Status"),
+    ("next", "Next deadline"),
     ("age", "Age"),
     ("commander", "Commander"),
     ("title", "Title"),
 )
 COMMANDER_W = 14
+NEXT_W = 18
 
 
 class IncidentTable(DataTable[Text]):
@@ -39,8 +42,8 @@ class IncidentTable(DataTable[Text]):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
         self.order: list[int] = []
-        self._ages: dict[int, str] = {}
         self._shown: dict[int, Incident] = {}
+        self._cells_drawn: dict[tuple[int, str], str] = {}
 
     def on_mount(self) -> None:
         for key, label in COLUMNS:
@@ -52,6 +55,7 @@ class IncidentTable(DataTable[Text]):
         rank: dict[str, int],
         now: dt.datetime,
         selected: int | None,
+        next_due: dict[int, str],
     ) -> None:
         """Redraw the rows (only when something in them changed)."""
         ordered = sorted(
@@ -60,42 +64,52 @@ class IncidentTable(DataTable[Text]):
         )
         order = [i.id for i in ordered]
         if order == self.order and all(self._shown.get(i.id) == i for i in ordered):
-            self.tick(now)
+            self.tick(now, next_due)
             return
         self.clear()
         self.order = order
         self._shown = {i.id: i for i in ordered}
-        self._ages = {}
+        self._cells_drawn = {}
         for incident in ordered:
             age = format_age(incident.declared_at, now)
-            self._ages[incident.id] = age
-            self.add_row(*self._cells(incident, age), key=str(incident.id))
+            due = next_due.get(incident.id, "")
+            self._cells_drawn[(incident.id, "age")] = age
+            self._cells_drawn[(incident.id, "next")] = due
+            self.add_row(*self._cells(incident, age, due), key=str(incident.id))
         if selected in self.order:
             self.move_cursor(row=self.order.index(selected), animate=False)
 
-    def _cells(self, incident: Incident, age: str) -> tuple[Text, ...]:
-        sev = Text(incident.severity, style="bold")
+    def _cells(self, incident: Incident, age: str, due: str) -> tuple[Text, ...]:
         status = incident.status if incident.status in OPEN_STATUSES else incident.status.upper()
         title = Text(incident.title + ("  [DRILL]" if incident.drill else ""), no_wrap=True)
         commander = incident.commander
         if len(commander) > COMMANDER_W:
             commander = commander[: COMMANDER_W - 1] + "…"
         return (
-            sev,
+            Text(incident.severity, style="bold"),
             Text(f"#{incident.id}"),
             Text(status),
+            self._due_text(due),
             Text(age, justify="right"),
             Text(commander),
             title,
         )
 
-    def tick(self, now: dt.datetime) -> None:
-        """Once a second: update only the age cells whose text changed."""
+    @staticmethod
+    def _due_text(due: str) -> Text:
+        return Text(due.ljust(NEXT_W), style="bold reverse" if "OVERDUE" in due else "")
+
+    def tick(self, now: dt.datetime, next_due: dict[int, str]) -> None:
+        """Once a second: update only the cells whose text changed."""
         for incident_id, incident in self._shown.items():
             age = format_age(incident.declared_at, now)
-            if self._ages.get(incident_id) != age:
-                self._ages[incident_id] = age
+            if self._cells_drawn.get((incident_id, "age")) != age:
+                self._cells_drawn[(incident_id, "age")] = age
                 self.update_cell(str(incident_id), "age", Text(age, justify="right"))
+            due = next_due.get(incident_id, "")
+            if self._cells_drawn.get((incident_id, "next")) != due:
+                self._cells_drawn[(incident_id, "next")] = due
+                self.update_cell(str(incident_id), "next", self._due_text(due))
 
     @property
     def selected_id(self) -> int | None:

@@ -1,0 +1,88 @@
+"""Every incident's clocks, recomputed from stored data once a second.
+
+Deadlines derive from the stored timestamps, the history and the policy
+(never a stored countdown), so the board is right after a restart. It also
+says when something fell due that nobody has recorded yet, so the console
+can ask the service to write it, and counts newly recorded breaches for the bell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from warroom.domain import escalation, sla
+from warroom.domain.models import Incident
+from warroom.domain.policy import Policy
+from warroom.domain.timefmt import to_iso
+from warroom.tui.messages import ClockInputs
+
+# the incident list has room for a word, not a label
+LIST_LABELS = {
+    "ack": "ack",
+    "first_update": "1st upd",
+    "update": "update",
+    "resolve": "resolve",
+    "postmortem": "PM",
+    "escalation": "escal.",
+}
+
+
+@dataclass(frozen=True)
+class BoardReading:
+    timers: dict[int, tuple[sla.Timer, ...]]
+    next_due: dict[int, str]  # incident id -> "Ack OVERDUE +04:12"
+    unrecorded: bool  # a breach or a due rung that is not in the record yet
+
+
+class ClockBoard:
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.incidents: dict[int, Incident] = {}
+        self.inputs: dict[int, ClockInputs] = {}
+        self.recorded: frozenset[tuple[int, str, str]] = frozenset()
+        self._seen_once = False
+
+    def update(
+        self,
+        incidents: list[Incident],
+        inputs: dict[int, ClockInputs],
+        recorded: frozenset[tuple[int, str, str]],
+    ) -> int:
+        """Take a fresh snapshot; returns how many breaches were recorded since the last one."""
+        new = len(recorded - self.recorded) if self._seen_once else 0
+        self._seen_once = True
+        self.incidents = {i.id: i for i in incidents if i.id in inputs}
+        self.inputs = inputs
+        self.recorded = recorded
+        return new
+
+    def read(self, now: dt.datetime) -> BoardReading:
+        timers: dict[int, tuple[sla.Timer, ...]] = {}
+        next_due: dict[int, str] = {}
+        unrecorded = False
+        for incident_id, incident in self.incidents.items():
+            clock = self.inputs[incident_id]
+            found = sla.timers(incident, self.policy, now, clock.history, assigned=clock.assigned)
+            timers[incident_id] = found
+            urgent = sla.most_urgent(found)
+            if urgent is not None:
+                label = LIST_LABELS.get(urgent.name, urgent.name)
+                next_due[incident_id] = f"{label} {sla.countdown(urgent)}"
+            for timer in found:
+                if timer.state != sla.OVERDUE:
+                    continue
+                if timer.name == "escalation":
+                    unrecorded = True  # a due rung waits for auto-advance
+                elif (incident_id, timer.name, to_iso(timer.deadline)) not in self.recorded:
+                    unrecorded = True
+        return BoardReading(timers, next_due, unrecorded)
+
+    def ladder(self, incident_id: int, now: dt.datetime) -> escalation.LadderStatus | None:
+        incident = self.incidents.get(incident_id)
+        clock = self.inputs.get(incident_id)
+        if incident is None or clock is None:
+            return None
+        return escalation.ladder_status(
+            incident, self.policy, now, pauses=clock.history.reopened, assigned=clock.assigned
+        )

@@ -1,0 +1,141 @@
+"""The SLA pane and the escalation-ladder pane of the selected incident.
+
+Each pane is one widget that draws all of its lines, redrawn only when the
+text changed (once a second while something counts down). States are words
+and classes (`-overdue`, `-warning`), never colour alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.widgets import Static
+
+from warroom.domain import escalation, sla
+from warroom.store.queries import Engagement
+
+SHORT_LABELS = {
+    "ack": "Ack by",
+    "first_update": "1st update by",
+    "update": "Next update",
+    "resolve": "Resolve by",
+    "postmortem": "Post-mortem",
+    "escalation": "Escalation",
+}
+
+
+def _clock(at: dt.datetime, tz: dt.tzinfo) -> str:
+    return at.astimezone(tz).strftime("%H:%M")
+
+
+class SlaPane(Static):
+    """Acknowledge by, first update, next update, resolve by, post-mortem, next escalation."""
+
+    COMPONENT_CLASSES = {"sla--overdue", "sla--warning", "sla--met", "sla--title"}
+
+    def __init__(self, *, tz: dt.tzinfo, **kwargs: object) -> None:
+        super().__init__("", **kwargs)  # type: ignore[arg-type]
+        self.tz = tz
+        self._drawn: tuple[str, ...] = ()
+
+    def show(self, timers: tuple[sla.Timer, ...]) -> None:
+        lines = tuple(self._line(t) for t in timers)
+        worst = {t.state for t in timers if t.done_at is None}
+        self.set_class(sla.OVERDUE in worst, "-overdue")
+        self.set_class(sla.WARNING in worst and sla.OVERDUE not in worst, "-warning")
+        if lines == self._drawn:
+            return
+        self._drawn = lines
+        text = Text()
+        text.append("SLA\n", style=self.get_component_rich_style("sla--title"))
+        if not timers:
+            text.append("no running clocks")
+        for timer, line in zip(timers, lines, strict=True):
+            style = {
+                sla.OVERDUE: "sla--overdue",
+                sla.WARNING: "sla--warning",
+                sla.MET: "sla--met",
+            }.get(timer.state)
+            text.append(line, style=self.get_component_rich_style(style) if style else "")
+            text.append("\n")
+        text.rstrip()
+        self.update(text)
+
+    def _line(self, timer: sla.Timer) -> str:
+        label = SHORT_LABELS.get(timer.name, timer.label)
+        if timer.state == sla.MET:
+            done = f" {_clock(timer.done_at, self.tz)}" if timer.done_at else ""
+            value = f"met{done}"
+        else:
+            value = sla.countdown(timer)
+            if timer.state == sla.WARNING:
+                value += " soon"
+            if timer.done_at is not None:
+                value += " (missed)"
+        due = f"{_clock(timer.deadline, self.tz)}"
+        return f"{label:<13} {value:<17} {due}"
+
+
+class LadderPane(Static):
+    """Who has been called, who is next, and when."""
+
+    COMPONENT_CLASSES = {"ladder--title", "ladder--next"}
+
+    def __init__(self, *, tz: dt.tzinfo, **kwargs: object) -> None:
+        super().__init__("", **kwargs)  # type: ignore[arg-type]
+        self.tz = tz
+        self._drawn: tuple[str, ...] = ()
+
+    def show(
+        self,
+        ladder: escalation.LadderStatus | None,
+        engaged: list[Engagement],
+        now: dt.datetime,
+        severity: str,
+    ) -> None:
+        lines = self._lines(ladder, engaged, now)
+        if lines == self._drawn:
+            return
+        self._drawn = lines
+        text = Text()
+        text.append(
+            f"Escalation ladder {severity}\n", style=self.get_component_rich_style("ladder--title")
+        )
+        upcoming = ladder.next if ladder else None
+        for index, line in enumerate(lines):
+            is_next = upcoming is not None and index == upcoming.level - 1
+            text.append(
+                Text(line, style=self.get_component_rich_style("ladder--next") if is_next else "")
+            )
+            text.append("\n")
+        text.rstrip()
+        self.update(text)
+
+    def _lines(
+        self, ladder: escalation.LadderStatus | None, engaged: list[Engagement], now: dt.datetime
+    ) -> tuple[str, ...]:
+        if ladder is None or not ladder.rungs:
+            return ("no ladder for this severity",)
+        by_level = {e.level: e for e in engaged}
+        upcoming = ladder.next
+        lines = []
+        for rung in ladder.rungs:
+            who = rung.rung.who
+            person = rung.responder.name if rung.responder.name != who else ""
+            if rung.level in by_level:
+                record = by_level[rung.level]
+                how = "by hand" if record.how == "manual" else "auto"
+                mark, when = "✓", f"{_clock(record.engaged_at, self.tz)} {how}"
+            elif rung.state in (escalation.ENGAGED, escalation.PASSED):
+                mark, when = "✓", "passed"
+            elif rung.state == escalation.STOPPED:
+                mark, when = "–", "not needed"
+            elif upcoming is not None and rung.level == upcoming.level:
+                left = rung.due_at - now
+                due = sla.format_countdown(left) if left.total_seconds() >= 0 else "due now"
+                mark, when = "→", f"NEXT {due}"
+            else:
+                mark, when = " ", f"at {_clock(rung.due_at, self.tz)}"
+            lines.append(f"{mark} {rung.level} {who[:9]:<9} {person[:11]:<11} {when}")
+        return tuple(lines)
