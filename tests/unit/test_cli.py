@@ -45,10 +45,11 @@ def test_full_incident_flow_shows_in_show_json(run) -> None:  # noqa: ANN001
     assert body["severity"] == "P0" and body["status"] == "identified"
     assert body["acknowledged_at"] is not None
     assert {r["role"]: r["person"] for r in body["roles"]} == {"commander": "Ana", "scribe": "Tom"}
-    kinds = [e["kind"] for e in body["timeline"]]
+    people = [e for e in body["timeline"] if e["kind"] not in ("escalation", "sla_breach")]
+    kinds = [e["kind"] for e in people]
     assert kinds == ["declared", "decision", "status", "severity", "ack", "role"]
-    assert body["timeline"][1]["text"] == "[bold]x[/] done"
-    assert body["timeline"][1]["author"] == "Ana"
+    assert people[1]["text"] == "[bold]x[/] done"
+    assert people[1]["author"] == "Ana"
     expected = {
         "id",
         "title",
@@ -69,6 +70,8 @@ def test_full_incident_flow_shows_in_show_json(run) -> None:  # noqa: ANN001
         "last_update_at",
         "age_seconds",
         "roles",
+        "timers",
+        "escalation",
         "timeline",
     }
     assert set(body) == expected
@@ -196,3 +199,72 @@ def test_version_and_real_process_errors_have_no_traceback(tmp_path: Path) -> No
     )
     assert bad.returncode == 1
     assert "Traceback" not in bad.stderr and "x.db does not exist" in bad.stderr
+
+
+def test_show_json_has_timers_and_escalation(run) -> None:  # noqa: ANN001
+    run("declare", "-s", "P1", "-t", "late", "--declared-at", "2026-01-02T03:04:05Z")
+    body = json.loads(run("show", "1", "--json").stdout)
+    timers = {t["name"]: t for t in body["timers"]}
+    assert timers["ack"]["deadline"] == "2026-01-02T03:19:05Z"
+    assert timers["ack"]["state"] == "overdue" and timers["ack"]["remaining_seconds"] < 0
+    assert set(timers["ack"]) == {
+        "name",
+        "label",
+        "deadline",
+        "remaining_seconds",
+        "state",
+        "severity",
+    }
+    ladder = body["escalation"]
+    assert ladder["level"] == 3  # every P1 rung is long past: auto-advanced
+    assert [e["who"] for e in ladder["engaged"]] == ["On-call", "Tech lead", "CTO"]
+    assert ladder["next"] is None and ladder["next_at"] is None
+    kinds = [e["kind"] for e in body["timeline"]]
+    assert kinds.count("sla_breach") >= 3 and kinds.count("escalation") == 3
+    listed = json.loads(run("list", "--json").stdout)[0]
+    assert listed["next_deadline"]["state"] == "overdue"
+
+
+def test_escalate_command(run) -> None:  # noqa: ANN001
+    run("declare", "-s", "P2", "-t", "x")
+    run("ack", "1")
+    result = run("escalate", "1")
+    assert result.exit_code == 0 and "level 2: Tech lead" in result.stdout
+    again = run("escalate", "1")
+    assert again.exit_code == 1 and "nobody left to escalate to" in again.stderr
+
+
+def test_policy_check_names_file_line_and_field(run, tmp_path: Path) -> None:  # noqa: ANN001
+    bad = tmp_path / "policy.yaml"
+    bad.write_text(
+        "severities:\n  P1:\n    ack: 5m\n    update_every: 3x\n    resolve_within: 1h\n"
+    )
+    result = run("policy", "check", str(bad))
+    assert result.exit_code == 1
+    assert f'{bad}:4: severities.P1.update_every: "3x" is not a duration' in result.stderr
+    good = run("policy", "check", "src/warroom/defaults/policy.yaml")
+    assert good.exit_code == 0 and "ok (P0, P1, P2, P3)" in good.stdout
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("severities:\n  P1: [unclosed\n")
+    result = run("policy", "check", str(broken))
+    assert result.exit_code == 1 and f"{broken}:" in result.stderr and "YAML" in result.stderr
+
+
+def test_console_refuses_to_start_on_a_bad_policy(run, tmp_path: Path) -> None:  # noqa: ANN001
+    bad = tmp_path / "policy.yaml"
+    bad.write_text(
+        "severities:\n  P1:\n    ack: soon\n    update_every: 5m\n    resolve_within: 1h\n"
+    )
+    result = run("--policy", str(bad))
+    assert result.exit_code == 1
+    assert 'policy.yaml:3: severities.P1.ack: "soon" is not a duration' in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_sev1_to_sev5_policy_works_in_the_cli(run) -> None:  # noqa: ANN001
+    policy = str(Path(__file__).parents[1] / "fixtures" / "policies" / "sev5.yaml")
+    assert run("--policy", policy, "declare", "-s", "sev4", "-t", "x").exit_code == 0
+    bad = run("--policy", policy, "declare", "-s", "P1", "-t", "x")
+    assert bad.exit_code == 1 and "expected one of: SEV1, SEV2, SEV3, SEV4, SEV5" in bad.stderr
+    body = json.loads(run("--policy", policy, "show", "1", "--json").stdout)
+    assert body["severity"] == "SEV4" and body["timers"]

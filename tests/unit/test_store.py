@@ -103,3 +103,24 @@ def test_data_version_moves_only_for_other_connections(db_path: Path) -> None:
     with store.transaction(writer):
         writer.conn.execute("INSERT INTO warroom_meta VALUES ('x', 'y')")
     assert store.data_version(watcher) != before
+
+
+def test_a_database_from_the_first_schema_is_migrated_and_keeps_its_data(db_path: Path) -> None:
+    import sqlite_utils
+
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("CREATE TABLE warroom_meta (key TEXT PRIMARY KEY, value TEXT)")
+    conn.execute("INSERT INTO warroom_meta VALUES ('app', 'warroom'), ('schema_version', '1')")
+    store.migrations.apply(sqlite_utils.Database(conn), stop_before="002_clocks")
+    conn.execute(
+        "INSERT INTO incidents (title, severity, status, kind, declared_at)"
+        " VALUES ('old one', 'P2', 'investigating', 'data', '2026-01-01T00:00:00Z')"
+    )
+    conn.close()
+    database = store.connect(db_path)
+    assert database["incidents"].get(1)["title"] == "old one"
+    assert {"sla_breaches", "escalations", "updates"} <= set(database.table_names())
+    version = database.conn.execute(
+        "SELECT value FROM warroom_meta WHERE key = 'schema_version'"
+    ).fetchone()[0]
+    assert version == str(store.SCHEMA_VERSION)

@@ -332,6 +332,14 @@ class WarRoomApp(App[None]):
         if (incident_id := self._require_incident()) is not None:
             self.write(lambda room: room.acknowledge(incident_id), "Acknowledged")
 
+    def action_escalate(self) -> None:
+        if (incident_id := self._require_incident()) is not None:
+
+            def escalate(room: WarRoom) -> object:
+                return room.notify([room.escalate(incident_id)])
+
+            self.write(escalate, "Escalated")
+
     def action_status(self) -> None:
         incident = self.selected
         if incident is None:

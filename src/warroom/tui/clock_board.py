@@ -70,12 +70,12 @@ class ClockBoard:
                 label = LIST_LABELS.get(urgent.name, urgent.name)
                 next_due[incident_id] = f"{label} {sla.countdown(urgent)}"
             for timer in found:
-                if timer.state != sla.OVERDUE:
-                    continue
                 if timer.name == "escalation":
-                    unrecorded = True  # a due rung waits for auto-advance
-                elif (incident_id, timer.name, to_iso(timer.deadline)) not in self.recorded:
-                    unrecorded = True
+                    # a rung is due the moment its time comes: auto-advance takes it
+                    unrecorded = unrecorded or timer.remaining <= dt.timedelta(0)
+                elif timer.state == sla.OVERDUE:
+                    key = (incident_id, timer.name, to_iso(timer.deadline))
+                    unrecorded = unrecorded or key not in self.recorded
         return BoardReading(timers, next_due, unrecorded)
 
     def ladder(self, incident_id: int, now: dt.datetime) -> escalation.LadderStatus | None:

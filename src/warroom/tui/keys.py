@@ -37,6 +37,7 @@ ACTIONS: tuple[ConsoleAction, ...] = (
     ConsoleAction("s", "status", "Status", "Change the status along the lifecycle"),
     ConsoleAction("p", "severity", "Severity", "Change the severity"),
     ConsoleAction("r", "assign_role", "Role", "Assign a role (commander, scribe, tech lead, ...)"),
+    ConsoleAction("e", "escalate", "Escalate", "Escalate now: call the next rung of the ladder"),
     ConsoleAction("i", "impact", "Impact", "Edit users, services and business impact"),
     ConsoleAction(
         "t", "toggle_ended", "Ended", "Show or hide resolved, closed and cancelled incidents"

@@ -1,0 +1,45 @@
+"""The SLA and ladder panes in their ok, warning and overdue states."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from tests.conftest import T0
+from tests.ui.helpers import make_app, ready, wait_for
+from warroom.clock import FrozenClock
+from warroom.domain.models import Actor
+from warroom.domain.policy import load_policy
+from warroom.service import WarRoom
+from warroom.store import db as store
+from warroom.tui.app import WarRoomApp
+
+
+def _app(tmp_path: Path, minutes: float) -> WarRoomApp:
+    path = tmp_path / "clocks.db"
+    clock = FrozenClock(T0)
+    room = WarRoom(store.connect(path), clock, Actor("Maya Chen", "maya"), load_policy())
+    incident_id = room.declare("Checkout errors in EU", "P1", "availability", "5xx at checkout")
+    room.sweep()
+    clock.step(minutes=3)
+    room.log(incident_id, "Error rate at 40%", "finding")
+    clock.set(T0 + dt.timedelta(minutes=minutes))
+    return make_app(path, clock, name="Maya Chen")
+
+
+async def _settled(pilot: Pilot[None]) -> None:
+    """Loaded, swept (nothing due left unrecorded), and redrawn."""
+    await ready(pilot)
+    app = pilot.app
+    assert isinstance(app, WarRoomApp)
+    await wait_for(pilot, lambda: not app.board.read(app.clock.now()).unrecorded)
+    app.tick()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize(("minutes", "state"), [(5, "ok"), (12, "warning"), (16, "overdue")])
+def test_clock_panes(snap_compare, tmp_path: Path, minutes: float, state: str) -> None:  # noqa: ANN001
+    assert snap_compare(_app(tmp_path, minutes), terminal_size=(120, 36), run_before=_settled)

@@ -1,0 +1,111 @@
+"""Countdowns and the ladder on screen, with a clock the test steps."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from tests.conftest import T0
+from tests.ui.helpers import make_app, ready, timeline_text, wait_for
+from warroom.clock import FrozenClock
+from warroom.domain.models import Actor
+from warroom.domain.policy import load_policy
+from warroom.service import WarRoom
+from warroom.store import db as store
+from warroom.store import queries
+from warroom.tui.app import WarRoomApp
+from warroom.tui.widgets.clocks import LadderPane, SlaPane
+
+
+def pane_text(app: WarRoomApp, pane: type[SlaPane] | type[LadderPane]) -> str:
+    return str(app.query_one(pane).content)
+
+
+@pytest.fixture
+def p1(db_path: Path, clock: FrozenClock) -> int:
+    room = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), load_policy())
+    return room.declare("Checkout errors", "P1")
+
+
+async def step(pilot: Pilot[None], clock: FrozenClock, **delta: float) -> None:
+    clock.step(**delta)
+    app = pilot.app
+    assert isinstance(app, WarRoomApp)
+    app.tick()
+    await pilot.pause()
+
+
+async def test_stepping_past_the_ack_deadline(db_path: Path, clock: FrozenClock, p1: int) -> None:
+    app = make_app(db_path, clock)
+    rings: list[int] = []
+    app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: "On-call" in pane_text(app, LadderPane))
+        assert "Ack by        15:00" in pane_text(app, SlaPane)
+        await step(pilot, clock, minutes=12)
+        assert "Ack by        03:00 soon" in pane_text(app, SlaPane)
+        assert app.query_one(SlaPane).has_class("-warning")
+        await step(pilot, clock, minutes=3)
+        assert "Ack by        00:00 soon" in pane_text(app, SlaPane)  # at the deadline: on time
+        await step(pilot, clock, seconds=1)
+        assert "Ack by        OVERDUE +00:01" in pane_text(app, SlaPane)
+        assert app.query_one(SlaPane).has_class("-overdue")
+        await wait_for(pilot, lambda: "SLA breached: Acknowledge by" in timeline_text(app))
+        await wait_for(pilot, lambda: "✓ 2 Tech lead" in pane_text(app, LadderPane))
+        for _ in range(3):
+            await step(pilot, clock, seconds=1)
+        assert "ack OVERDUE +00:04" in app.table.get_cell(str(p1), "next").plain
+        assert len(rings) == 1  # two breaches at the same moment: one ring, and no more
+    database = store.connect(db_path)
+    kinds = [e.kind for e in queries.timeline(database, p1)]
+    assert kinds.count("sla_breach") == 2
+    assert kinds.count("escalation") == 2
+    assert database.conn.execute("SELECT count(*) FROM sla_breaches").fetchone()[0] == 2
+
+
+async def test_acknowledging_stops_the_clock_and_the_ladder(
+    db_path: Path, clock: FrozenClock, p1: int
+) -> None:
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await step(pilot, clock, minutes=5)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: "Ack by        met" in pane_text(app, SlaPane))
+        await step(pilot, clock, minutes=20)
+        assert "– 2 Tech lead" in pane_text(app, LadderPane)
+        assert "not needed" in pane_text(app, LadderPane)
+
+
+async def test_e_escalates_now(db_path: Path, clock: FrozenClock, p1: int) -> None:
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        try:
+            await wait_for(pilot, lambda: "→ 2 Tech lead" in pane_text(app, LadderPane))
+        except AssertionError:
+            raise AssertionError(pane_text(app, LadderPane)) from None
+        await pilot.press("e")
+        await wait_for(pilot, lambda: "✓ 2 Tech lead" in pane_text(app, LadderPane))
+        assert "by hand" in pane_text(app, LadderPane)
+        assert "Escalated to level 2: Tech lead" in timeline_text(app)
+
+
+async def test_a_five_level_policy_drives_the_console(db_path: Path) -> None:
+    policy = load_policy(Path(__file__).parents[1] / "fixtures" / "policies" / "sev5.yaml")
+    clock = FrozenClock(dt.datetime(2026, 11, 24, 15, 0, tzinfo=dt.UTC))  # a Tuesday, 10:00 NY
+    room = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), policy)
+    room.declare("Queue backlog", "SEV2")
+    app = WarRoomApp(
+        db_path=db_path, actor=Actor("Ana", "ana"), policy=policy, clock=clock, tz=dt.UTC
+    )
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: "SEV2" in pane_text(app, LadderPane))
+        await pilot.press("p", "end", "enter")
+        await wait_for(pilot, lambda: "SEV5" in pane_text(app, LadderPane))
+    assert T0 < clock.now()
