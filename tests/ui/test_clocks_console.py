@@ -58,7 +58,7 @@ async def test_stepping_past_the_ack_deadline(db_path: Path, clock: FrozenClock,
         await wait_for(pilot, lambda: "✓ 2 Tech lead" in pane_text(app, LadderPane))
         for _ in range(3):
             await step(pilot, clock, seconds=1)
-        assert "ack OVERDUE +00:04" in app.table.get_cell(str(p1), "next").plain
+        assert "ack OVERDUE 4s" in app.table.get_cell(str(p1), "next").plain
         assert len(rings) == 1  # two breaches at the same moment: one ring, and no more
     database = store.connect(db_path)
     kinds = [e.kind for e in queries.timeline(database, p1)]

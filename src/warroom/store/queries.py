@@ -125,17 +125,42 @@ def timeline_since(
     return [_entry(r) for r in rows]
 
 
-def history(db: sqlite_utils.Database, incident_id: int) -> IncidentHistory:
+def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def histories(db: sqlite_utils.Database, incident_ids: list[int]) -> dict[int, IncidentHistory]:
     """What the timers need beyond the incident row, derived from the timeline.
 
     Severity changes come from `severity` rows; each reopen (a move out of
     `resolved` back to an open status) pairs with the resolution it undid.
+    Three queries for any number of incidents.
     """
-    rows = db.conn.execute(
-        "SELECT kind, at, data FROM timeline WHERE incident_id = ? AND kind IN"
-        " ('severity', 'status') ORDER BY at, id",
-        (incident_id,),
-    ).fetchall()
+    rows_by_incident: dict[int, list[tuple[str, str, str]]] = {i: [] for i in incident_ids}
+    first_updates: dict[int, str] = {}
+    for chunk in _chunks(incident_ids):
+        marks = ",".join("?" * len(chunk))
+        for incident_id, kind, at_text, data_text in db.conn.execute(
+            f"SELECT incident_id, kind, at, data FROM timeline WHERE incident_id IN ({marks})"
+            " AND kind IN ('severity', 'status') ORDER BY incident_id, at, id",
+            chunk,
+        ):
+            rows_by_incident[incident_id].append((kind, at_text, data_text))
+        first_updates.update(
+            db.conn.execute(
+                f"SELECT incident_id, min(posted_at) FROM updates WHERE incident_id IN ({marks})"
+                " GROUP BY incident_id",
+                chunk,
+            ).fetchall()
+        )
+    found = {}
+    for incident_id, rows in rows_by_incident.items():
+        first = first_updates.get(incident_id)
+        found[incident_id] = _history(rows, from_iso(first) if first else None)
+    return found
+
+
+def _history(rows: list[tuple[str, str, str]], first_update: dt.datetime | None) -> IncidentHistory:
     changes: list[SeverityChange] = []
     spells: list[tuple[dt.datetime, dt.datetime]] = []
     resolved_at: dt.datetime | None = None
@@ -150,14 +175,14 @@ def history(db: sqlite_utils.Database, incident_id: int) -> IncidentHistory:
             if data.get("to") in OPEN_STATUSES:
                 spells.append((resolved_at, at))
             resolved_at = None
-    first = db.conn.execute(
-        "SELECT min(posted_at) FROM updates WHERE incident_id = ?", (incident_id,)
-    ).fetchone()[0]
     return IncidentHistory(
-        severity_changes=tuple(changes),
-        first_update_at=from_iso(first) if first else None,
-        reopened=tuple(spells),
+        severity_changes=tuple(changes), first_update_at=first_update, reopened=tuple(spells)
     )
+
+
+def history(db: sqlite_utils.Database, incident_id: int) -> IncidentHistory:
+    """One incident's history (see `histories`)."""
+    return histories(db, [incident_id])[incident_id]
 
 
 def role_holders(db: sqlite_utils.Database, incident_id: int) -> dict[str, str]:
@@ -200,7 +225,17 @@ def clock_state(
     db: sqlite_utils.Database, incident_ids: list[int]
 ) -> dict[int, tuple[IncidentHistory, dict[str, str]]]:
     """History and role holders for each incident, for computing its timers."""
-    return {i: (history(db, i), role_holders(db, i)) for i in incident_ids}
+    holders: dict[int, dict[str, str]] = {i: {} for i in incident_ids}
+    for chunk in _chunks(incident_ids):
+        marks = ",".join("?" * len(chunk))
+        for incident_id, role, person in db.conn.execute(
+            f"SELECT incident_id, role, person FROM roles WHERE incident_id IN ({marks})"
+            " AND ended_at IS NULL ORDER BY id",
+            chunk,
+        ):
+            holders[incident_id][role] = person
+    found = histories(db, incident_ids)
+    return {i: (found[i], holders[i]) for i in incident_ids}
 
 
 def recorded_breaches(

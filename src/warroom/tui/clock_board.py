@@ -28,6 +28,26 @@ LIST_LABELS = {
 }
 
 
+def list_countdown(remaining: dt.timedelta) -> str:
+    """The list's coarser countdown: `45s`, `14m`, `1h 04m`, `OVERDUE 32m`.
+
+    It changes once a minute (seconds only in the last minute), so a list of
+    many live incidents is not redrawn every second; the SLA pane of the
+    selected incident shows the seconds.
+    """
+    seconds = int(remaining.total_seconds())
+    span = abs(seconds)
+    if span < 60:
+        text = f"{span}s"
+    elif span < 3600:
+        text = f"{span // 60}m"
+    elif span < 86400:
+        text = f"{span // 3600}h {span % 3600 // 60:02d}m"
+    else:
+        text = f"{span // 86400}d {span % 86400 // 3600:02d}h"
+    return f"OVERDUE {text}" if seconds < 0 else text
+
+
 @dataclass(frozen=True)
 class BoardReading:
     timers: dict[int, tuple[sla.Timer, ...]]
@@ -68,7 +88,7 @@ class ClockBoard:
             urgent = sla.most_urgent(found)
             if urgent is not None:
                 label = LIST_LABELS.get(urgent.name, urgent.name)
-                next_due[incident_id] = f"{label} {sla.countdown(urgent)}"
+                next_due[incident_id] = f"{label} {list_countdown(urgent.remaining)}"
             for timer in found:
                 if timer.name == "escalation":
                     # a rung is due the moment its time comes: auto-advance takes it

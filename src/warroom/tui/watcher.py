@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
+from warroom.domain.models import Incident
 from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.errors import WarroomError
 from warroom.store import db as store
@@ -36,11 +37,17 @@ class DatabaseWatcher:
         self._stop = threading.Event()
         self._shown_id: int | None = None
         self._last_entry_id = 0
+        self._force = False
+        self._list: tuple[list[Incident], dict[int, ClockInputs], frozenset[tuple[int, str, str]]]
+        self._list = ([], {}, frozenset())
 
     def poke(self, *, reset_selection: bool = False) -> None:
-        """Read now (after our own write, or when the selection changed)."""
+        """Read now: after our own write (everything), or when the selection changed
+        (only the selected incident; the list is re-read only when the file changed)."""
         if reset_selection:
             self._shown_id = None
+        else:
+            self._force = True
         self._wake.set()
 
     def stop(self) -> None:
@@ -57,9 +64,11 @@ class DatabaseWatcher:
                         db = store.connect(self.path)
                     current = store.data_version(db)
                     if current != version or self._wake.is_set():
+                        changed = current != version or self._force
                         self._wake.clear()
+                        self._force = False
                         version = current
-                        self.post(self.read(db))
+                        self.post(self.read(db, changed=changed))
                 except (WarroomError, OSError) as exc:
                     self.post(WatchFailed(str(exc)))
                 except Exception as exc:  # sqlite3 errors while another process writes
@@ -69,15 +78,18 @@ class DatabaseWatcher:
             if db is not None:
                 db.conn.close()
 
-    def read(self, db: sqlite_utils.Database) -> Snapshot:
-        """All incidents, plus the selected one's roles and new timeline rows."""
-        incidents = queries.incidents(db, include_ended=True)
-        running = [i.id for i in incidents if i.status in CLOCK_STATUSES]
-        clocks = {
-            incident_id: ClockInputs(history, assigned)
-            for incident_id, (history, assigned) in queries.clock_state(db, running).items()
-        }
-        breaches = queries.recorded_breaches(db, running)
+    def read(self, db: sqlite_utils.Database, *, changed: bool = True) -> Snapshot:
+        """All incidents (re-read only when the file changed), plus the selected
+        one's roles and new timeline rows."""
+        if changed or not self._list[0]:
+            incidents = queries.incidents(db, include_ended=True)
+            running = [i.id for i in incidents if i.status in CLOCK_STATUSES]
+            clocks = {
+                incident_id: ClockInputs(history, assigned)
+                for incident_id, (history, assigned) in queries.clock_state(db, running).items()
+            }
+            self._list = (incidents, clocks, queries.recorded_breaches(db, running))
+        incidents, clocks, breaches = self._list
         selected = self.selected_id
         if selected is None or not any(i.id == selected for i in incidents):
             self._shown_id = None
