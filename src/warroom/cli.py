@@ -6,6 +6,7 @@ print one line on stderr and exit 1; usage errors exit 2; never a traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +19,8 @@ from warroom import __version__, settings
 from warroom.clock import Clock, SystemClock
 from warroom.domain import escalation, sla
 from warroom.domain.policy import Policy, check_policy_file, load_policy
+from warroom.domain.runbook_files import load_runbooks
+from warroom.domain.runbooks import Runbook
 from warroom.domain.timefmt import format_age, format_when, local_zone, parse_user_time
 from warroom.domain.vocabulary import ENTRY_KINDS, INCIDENT_KINDS, ROLES, STATUSES
 from warroom.errors import InvalidInput, WarroomError, WriteFailed
@@ -35,12 +38,21 @@ class Context:
         self.settings = options
         self.clock = clock
         self._policy: Policy | None = None
+        self._runbooks: list[Runbook] | None = None
 
     @property
     def policy(self) -> Policy:
         if self._policy is None:
             self._policy = load_policy(self.settings.policy_path)
         return self._policy
+
+    @property
+    def runbooks(self) -> list[Runbook]:
+        """Bundled runbooks plus the team's (a bad file stops here with file:line)."""
+        if self._runbooks is None:
+            team = self.settings.runbooks_dir
+            self._runbooks = load_runbooks([team] if team else [])
+        return self._runbooks
 
     @property
     def tz(self) -> Any:
@@ -66,7 +78,7 @@ class Context:
         recorded even when no console is running; a read-only file still reads.
         """
         with self.database(create=create) as db:
-            room = WarRoom(db, self.clock, self.settings.actor, self.policy)
+            room = WarRoom(db, self.clock, self.settings.actor, self.policy, self.runbooks)
             try:
                 room.notify(room.sweep().engaged)
             except WriteFailed:
@@ -104,6 +116,9 @@ class WarroomGroup(click.Group):
 @click.option("--as", "as_name", metavar="NAME", help="Your display name [env WARROOM_USER].")
 @click.option("--policy", "policy_path", metavar="FILE", help="Policy YAML [env WARROOM_POLICY].")
 @click.option("--tz", "tz_name", metavar="ZONE", help="Display time zone [env WARROOM_TZ].")
+@click.option(
+    "--runbooks", "runbooks_dir", metavar="DIR", help="Team runbooks [env WARROOM_RUNBOOKS]."
+)
 @click.version_option(__version__, "--version", prog_name="warroom")
 @click.pass_context
 def cli(
@@ -112,9 +127,10 @@ def cli(
     as_name: str | None,
     policy_path: str | None,
     tz_name: str | None,
+    runbooks_dir: str | None,
 ) -> None:
     """warroom: the incident war-room console. With no command, opens it."""
-    options = settings.resolve(db_path, as_name, policy_path, tz_name)
+    options = settings.resolve(db_path, as_name, policy_path, tz_name, runbooks_dir)
     ctx.obj = Context(options, SystemClock())
     if ctx.invoked_subcommand is None:
         _open_console(ctx.obj)
@@ -132,6 +148,7 @@ def _open_console(context: Context) -> None:
         policy=context.policy,
         clock=context.clock,
         tz=context.tz,
+        runbooks=context.runbooks,
     )
     app.run()
 
@@ -145,12 +162,10 @@ def demo(context: Context, db_path: str | None, no_open: bool) -> None:
     from warroom.demo import seed_demo
 
     path = settings.resolve(db=db_path).db_path if db_path else settings.demo_db_path()
-    ids = seed_demo(path, context.policy, context.clock.now())
+    ids = seed_demo(path, context.policy, context.clock.now(), context.runbooks)
     click.echo(f"demo database with {len(ids)} incidents: {path}", err=no_open is False)
     if not no_open:
-        context.settings = settings.Settings(
-            path, context.settings.actor, context.settings.policy_path, context.settings.tz_name
-        )
+        context.settings = dataclasses.replace(context.settings, db_path=path)
         _open_console(context)
 
 
@@ -393,6 +408,20 @@ def policy_check(files: tuple[str, ...]) -> None:
         click.echo(f"{name}: ok ({', '.join(checked.severity_names)})")
 
 
+@cli.command()
+@click.argument("incident")
+@click.argument("kind", metavar=f"KIND ({'|'.join(INCIDENT_KINDS)})")
+@pass_ctx
+def kind(context: Context, incident: str, kind: str) -> None:
+    """Change an incident's kind (attaches runbooks that now apply)."""
+    with context.room() as room:
+        room.set_kind(incident_id(incident), kind)
+
+
 def main() -> None:
     """Entry point of the `warroom` script."""
     cli(prog_name="warroom")
+
+
+# registers the runbook and checklist commands on `cli` (defined above)
+from warroom import cli_checklists  # noqa: E402, F401

@@ -7,6 +7,7 @@ typed it, on a clock stepped back to when each thing happened.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import sqlite_utils
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
 from warroom.domain.policy import Policy
+from warroom.domain.runbooks import Runbook
 from warroom.errors import DatabaseRefused
 from warroom.service import WarRoom
 from warroom.store import db as store
@@ -25,6 +27,7 @@ class _Step:
     minutes_ago: float
     who: str
     # log:<kind> | status | severity | ack | assign:<role> | impact:<field> | update:<audience>
+    # | tick (value: item key) | answer:<item key>   (both skipped without runbooks)
     action: str
     value: str = ""
 
@@ -51,6 +54,22 @@ STORIES: tuple[_Story, ...] = (
         47,
         (
             _Step(46, "Maya Chen", "ack"),
+            _Step(46, "Maya Chen", "tick", "initial-response/take-the-incident/1"),
+            _Step(45, "Maya Chen", "tick", "initial-response/take-the-incident/2"),
+            _Step(45, "Maya Chen", "tick", "initial-response/take-the-incident/3"),
+            _Step(44, "Tom Okafor", "tick", "initial-response/open-the-channel/1"),
+            _Step(
+                41,
+                "Priya Raman",
+                "answer:rapid-assessment/triage-questions/1",
+                "checkout-api in eu-west",
+            ),
+            _Step(
+                40,
+                "Maya Chen",
+                "answer:rapid-assessment/triage-questions/2",
+                "~60% of EU checkout sessions",
+            ),
             _Step(45, "Maya Chen", "assign:scribe", "Tom Okafor"),
             _Step(45, "Maya Chen", "assign:tech-lead", "Priya Raman"),
             _Step(
@@ -239,11 +258,17 @@ STORIES: tuple[_Story, ...] = (
 )
 
 
-def _play(db: sqlite_utils.Database, policy: Policy, now: dt.datetime, story: _Story) -> int:
+def _play(
+    db: sqlite_utils.Database,
+    policy: Policy,
+    now: dt.datetime,
+    story: _Story,
+    runbooks: Sequence[Runbook],
+) -> int:
     clock = FrozenClock(now - dt.timedelta(minutes=story.declared_minutes_ago))
 
     def as_(who: str) -> WarRoom:
-        return WarRoom(db, clock, Actor(who, "demo"), policy)
+        return WarRoom(db, clock, Actor(who, "demo"), policy, runbooks)
 
     incident_id = as_(story.commander).declare(
         story.title, story.severity, story.kind, story.summary, drill=story.drill
@@ -265,13 +290,19 @@ def _play(db: sqlite_utils.Database, policy: Policy, now: dt.datetime, story: _S
             room.set_impact(incident_id, **{arg: step.value})
         elif verb == "update":
             room.post_update(incident_id, step.value, audience=arg)
+        elif verb == "tick" and runbooks:
+            room.tick(incident_id, step.value)
+        elif verb == "answer" and runbooks:
+            room.answer(incident_id, arg, step.value)
         room.sweep([incident_id])  # what fell due by then is on the record, dated right
     clock.set(now)
     as_(story.commander).sweep([incident_id])
     return incident_id
 
 
-def seed_demo(path: Path, policy: Policy, now: dt.datetime) -> list[int]:
+def seed_demo(
+    path: Path, policy: Policy, now: dt.datetime, runbooks: Sequence[Runbook] = ()
+) -> list[int]:
     """Create a fresh demo database at `path`; returns the incident ids.
 
     An existing demo database there is replaced; any other file is refused.
@@ -291,6 +322,6 @@ def seed_demo(path: Path, policy: Policy, now: dt.datetime) -> list[int]:
     db = store.connect(path)
     try:
         store.mark_demo(db)
-        return [_play(db, policy, now, story) for story in STORIES]
+        return [_play(db, policy, now, story, runbooks) for story in STORIES]
     finally:
         db.conn.close()

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import sqlite_utils
 
-from warroom import service_clocks
+from warroom import service_checklists, service_clocks
 from warroom.clock import Clock
 from warroom.domain import lifecycle
 from warroom.domain.models import Actor
 from warroom.domain.policy import Policy
+from warroom.domain.runbooks import Runbook
 from warroom.domain.timefmt import to_iso
 from warroom.domain.vocabulary import (
     ROLES,
@@ -40,11 +42,19 @@ IMPACT_FIELDS = {
 class WarRoom:
     """The user actions over one database connection, as one actor, on one clock."""
 
-    def __init__(self, db: sqlite_utils.Database, clock: Clock, actor: Actor, policy: Policy):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        clock: Clock,
+        actor: Actor,
+        policy: Policy,
+        runbooks: Sequence[Runbook] = (),
+    ):
         self.db = db
         self.clock = clock
         self.actor = actor
         self.policy = policy
+        self.runbooks = tuple(runbooks)  # attached automatically where they apply
 
     # -- helpers -------------------------------------------------------------
 
@@ -149,6 +159,7 @@ class WarRoom:
                 at=declared,
                 data={"severity": sev.name, "kind": kind, "commander": commander, "drill": drill},
             )
+            service_checklists.attach_matching(self, incident_id, sev.name, kind)
         return incident_id
 
     def log(
@@ -211,7 +222,43 @@ class WarRoom:
                 now=now,
                 data={"from": old, "to": new},
             )
+            kind = str(self._current(incident_id, "kind")["kind"])
+            service_checklists.attach_matching(self, incident_id, new, kind)
         return old
+
+    def set_kind(self, incident_id: int, kind: str) -> str:
+        """Re-classify the kind (availability, performance, security, data)."""
+        new = parse_incident_kind(kind)
+        now = self.clock.now()
+        with transaction(self.db):
+            current = self._current(incident_id, "kind", "severity")
+            old = str(current["kind"])
+            if old == new:
+                raise InvalidInput(f"incident #{incident_id} is already {new}")
+            self.db.conn.execute("UPDATE incidents SET kind = ? WHERE id = ?", (new, incident_id))
+            self._append(
+                incident_id, "kind", f"Kind {old} → {new}", now=now, data={"from": old, "to": new}
+            )
+            service_checklists.attach_matching(self, incident_id, str(current["severity"]), new)
+        return old
+
+    # -- checklists (see service_checklists.py) ----------------------------------------
+
+    def attach_runbook(self, incident_id: int, runbook_id: str) -> int:
+        """Attach a runbook's checklist to the incident."""
+        return service_checklists.attach(self, incident_id, runbook_id)
+
+    def detach_runbook(self, incident_id: int, runbook_id: str) -> None:
+        """Take a runbook's checklist off the incident (its history stays)."""
+        service_checklists.detach(self, incident_id, runbook_id)
+
+    def tick(self, incident_id: int, item: str, *, done: bool = True) -> None:
+        """Tick (or untick) a checklist item, by number or key."""
+        service_checklists.tick(self, incident_id, item, done=done)
+
+    def answer(self, incident_id: int, item: str, reply: str) -> None:
+        """Answer a checklist question; the answer is kept for update templates."""
+        service_checklists.answer(self, incident_id, item, reply)
 
     def acknowledge(self, incident_id: int) -> None:
         """Someone has picked the incident up: stops the acknowledge clock."""

@@ -18,6 +18,7 @@ ENV_DB = "WARROOM_DB"
 ENV_USER = "WARROOM_USER"
 ENV_POLICY = "WARROOM_POLICY"
 ENV_TZ = "WARROOM_TZ"
+ENV_RUNBOOKS = "WARROOM_RUNBOOKS"
 
 
 def data_dir() -> Path:
@@ -45,6 +46,7 @@ class Settings:
     actor: Actor
     policy_path: Path | None
     tz_name: str | None
+    runbooks_dir: Path | None = None
 
 
 def resolve(
@@ -52,10 +54,12 @@ def resolve(
     as_name: str | None = None,
     policy: str | None = None,
     tz: str | None = None,
+    runbooks: str | None = None,
 ) -> Settings:
     """Settings from options, falling back to the environment, then defaults."""
     db_value = db or os.environ.get(ENV_DB)
     policy_value = policy or os.environ.get(ENV_POLICY)
+    runbooks_value = runbooks or os.environ.get(ENV_RUNBOOKS)
     user = os_user()
     name = (as_name or os.environ.get(ENV_USER) or user).strip() or user
     return Settings(
@@ -63,4 +67,5 @@ def resolve(
         actor=Actor(name=name, os_user=user),
         policy_path=Path(policy_value).expanduser() if policy_value else None,
         tz_name=tz or os.environ.get(ENV_TZ) or None,
+        runbooks_dir=Path(runbooks_value).expanduser() if runbooks_value else None,
     )

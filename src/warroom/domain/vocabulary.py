@@ -45,6 +45,7 @@ SYSTEM_KINDS: tuple[str, ...] = (
     "declared",
     "status",
     "severity",
+    "kind",
     "role",
     "ack",
     "impact",

@@ -117,6 +117,45 @@ def _clocks(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="003_checklists")
+def _checklists(db: sqlite_utils.Database) -> None:
+    """Runbooks attached to an incident, items copied so every console ticks one list."""
+    db.executescript(
+        """
+        CREATE TABLE checklists (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            runbook_id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            attached_at TEXT NOT NULL,
+            attached_by TEXT NOT NULL,
+            detached_at TEXT
+        );
+        CREATE UNIQUE INDEX checklists_attached
+            ON checklists(incident_id, runbook_id) WHERE detached_at IS NULL;
+        CREATE TABLE checklist_items (
+            id INTEGER PRIMARY KEY,
+            checklist_id INTEGER NOT NULL REFERENCES checklists(id),
+            position INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            section TEXT NOT NULL,
+            depth INTEGER NOT NULL DEFAULT 0,
+            text TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '',
+            command TEXT NOT NULL DEFAULT '',
+            role TEXT NOT NULL DEFAULT '',
+            within_seconds INTEGER,
+            ask TEXT NOT NULL DEFAULT '',
+            answer TEXT,
+            done_by TEXT,
+            done_at TEXT,
+            UNIQUE (checklist_id, key)
+        );
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from warroom.domain import lifecycle, sla
 from warroom.domain.entries import parse_typed_entry
 from warroom.domain.models import Actor, Incident
 from warroom.domain.policy import Policy
+from warroom.domain.runbooks import Runbook
 from warroom.domain.vocabulary import OPEN_STATUSES, ROLES
 from warroom.errors import WarroomError
 from warroom.paths import shipped_dir
@@ -63,8 +64,10 @@ class WarRoomApp(App[None]):
         policy: Policy,
         clock: Clock,
         tz: dt.tzinfo,
+        runbooks: Sequence[Runbook] = (),
     ) -> None:
         super().__init__()
+        self.runbooks = tuple(runbooks)
         self.db_path = db_path
         self.actor = actor
         self.policy = policy
@@ -238,7 +241,7 @@ class WarRoomApp(App[None]):
                 self.post_message(WriteRefused(str(exc), token, quiet_failure, done))
                 return
             try:
-                outcome = action(WarRoom(db, self.clock, self.actor, self.policy))
+                outcome = action(WarRoom(db, self.clock, self.actor, self.policy, self.runbooks))
             except WarroomError as exc:
                 self.post_message(WriteRefused(str(exc), token, quiet_failure, done))
             except Exception as exc:  # never lose the user's work to a traceback

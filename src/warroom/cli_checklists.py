@@ -1,0 +1,167 @@
+"""CLI commands for runbooks and checklists: list, check, import, tick, answer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from warroom.cli import Context, cli, incident_id, pass_ctx
+from warroom.domain import checklists as checklist_rules
+from warroom.errors import InvalidInput
+from warroom.store import checklist_queries, queries
+
+
+@cli.group()
+def runbook() -> None:
+    """Runbooks: the checklists that attach to incidents."""
+
+
+@runbook.command("list")
+@pass_ctx
+def runbook_list(context: Context) -> None:
+    """Bundled and team runbooks, with what they apply to."""
+    for book in context.runbooks:
+        applies = ", ".join([*book.severities, *book.kinds]) or "every incident"
+        click.echo(f"{book.id:<22} {len(book.steps()):>3} items  {book.title}  ({applies})")
+
+
+@runbook.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def runbook_check(files: tuple[str, ...]) -> None:
+    """Validate runbook files; every error names file and line."""
+    from warroom.domain.runbook_files import check_runbook_files
+
+    problems = check_runbook_files([Path(f) for f in files])
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        raise SystemExit(1)
+    click.echo(f"{len(files)} runbook file(s) ok")
+
+
+@runbook.command("import")
+@click.argument("markdown", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write YAML here.")
+@click.option("--force", is_flag=True, help="Overwrite the output file.")
+def runbook_import(markdown: str, output: str | None, force: bool) -> None:
+    """Turn a Markdown runbook into warroom YAML."""
+    from warroom.domain.runbook_import import import_markdown
+    from warroom.domain.runbooks import dump_runbook
+
+    try:
+        text = Path(markdown).read_text("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{markdown}: not UTF-8 text") from None
+    yaml_text = dump_runbook(import_markdown(text, markdown))
+    if output is None:
+        click.echo(yaml_text, nl=False)
+        return
+    if Path(output).exists() and not force:
+        raise InvalidInput(f"{output} exists; add --force to overwrite it")
+    Path(output).write_text(yaml_text, "utf-8")
+    click.echo(f"wrote {output}", err=True)
+
+
+@cli.command()
+@click.argument("incident")
+@click.argument("runbook_id", metavar="RUNBOOK")
+@click.option("--detach", is_flag=True, help="Take the runbook off instead.")
+@pass_ctx
+def attach(context: Context, incident: str, runbook_id: str, detach: bool) -> None:
+    """Attach a runbook's checklist to an incident (or --detach it)."""
+    with context.room() as room:
+        if detach:
+            room.detach_runbook(incident_id(incident), runbook_id)
+        else:
+            room.attach_runbook(incident_id(incident), runbook_id)
+
+
+@cli.command()
+@click.argument("incident")
+@click.argument("item")
+@click.option("--undo", is_flag=True, help="Untick the item.")
+@pass_ctx
+def tick(context: Context, incident: str, item: str, undo: bool) -> None:
+    """Tick a checklist item, by its number in `warroom checklist ID` or its key."""
+    with context.room() as room:
+        room.tick(incident_id(incident), item, done=not undo)
+
+
+@cli.command()
+@click.argument("incident")
+@click.argument("item")
+@click.argument("reply")
+@pass_ctx
+def answer(context: Context, incident: str, item: str, reply: str) -> None:
+    """Answer a checklist question (an item with `ask:`)."""
+    with context.room() as room:
+        room.answer(incident_id(incident), item, reply)
+
+
+@cli.command()
+@click.argument("incident")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_ctx
+def checklist(context: Context, incident: str, as_json: bool) -> None:
+    """An incident's checklists: every item, who ticked it and when."""
+    now = context.clock.now()
+    with context.room() as room:
+        found = queries.incident(room.db, incident_id(incident))
+        lists = checklist_queries.checklists(room.db, found.id)
+    if as_json:
+        click.echo(
+            json.dumps(
+                [_checklist_json(c, found.declared_at, now) for c in lists],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    if not lists:
+        click.echo(f"#{found.id} has no checklists")
+    for book in lists:
+        click.echo(f"{book.title} [{checklist_rules.progress(book.items)}]")
+        for section, items in checklist_rules.sections(book):
+            click.echo(f"  {section} [{checklist_rules.progress(items)}]")
+            for item in items:
+                mark = "x" if item.done else " "
+                late = (
+                    " OVERDUE" if checklist_rules.is_overdue(item, found.declared_at, now) else ""
+                )
+                who = f"  — {item.done_by} {item.done_at:%H:%M}" if item.done_at else ""
+                said = f"  = {item.answer}" if item.answer else ""
+                indent = "  " * item.depth
+                click.echo(f"  {item.number:>4}. [{mark}] {indent}{item.text}{said}{who}{late}")
+
+
+def _checklist_json(book: checklist_rules.Checklist, declared: object, now: object) -> dict:
+    import datetime as dt
+
+    assert isinstance(declared, dt.datetime) and isinstance(now, dt.datetime)
+    return {
+        "runbook": book.runbook_id,
+        "title": book.title,
+        "progress": {"done": checklist_rules.progress(book.items).done, "total": len(book.items)},
+        "items": [
+            {
+                "number": i.number,
+                "key": i.key,
+                "section": i.section,
+                "depth": i.depth,
+                "text": i.text,
+                "detail": i.detail,
+                "command": i.command,
+                "role": i.role,
+                "within_seconds": None if i.within is None else int(i.within.total_seconds()),
+                "ask": i.ask,
+                "answer": i.answer,
+                "done": i.done,
+                "done_by": i.done_by,
+                "done_at": i.done_at.strftime("%Y-%m-%dT%H:%M:%SZ") if i.done_at else None,
+                "overdue": checklist_rules.is_overdue(i, declared, now),
+            }
+            for i in book.items
+        ],
+    }
