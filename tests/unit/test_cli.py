@@ -45,7 +45,8 @@ def test_full_incident_flow_shows_in_show_json(run) -> None:  # noqa: ANN001
     assert body["severity"] == "P0" and body["status"] == "identified"
     assert body["acknowledged_at"] is not None
     assert {r["role"]: r["person"] for r in body["roles"]} == {"commander": "Ana", "scribe": "Tom"}
-    people = [e for e in body["timeline"] if e["kind"] not in ("escalation", "sla_breach")]
+    machine = ("escalation", "sla_breach", "checklist")  # written by ladder and runbooks
+    people = [e for e in body["timeline"] if e["kind"] not in machine]
     kinds = [e["kind"] for e in people]
     assert kinds == ["declared", "decision", "status", "severity", "ack", "role"]
     assert people[1]["text"] == "[bold]x[/] done"
