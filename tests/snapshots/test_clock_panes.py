@@ -43,3 +43,26 @@ async def _settled(pilot: Pilot[None]) -> None:
 @pytest.mark.parametrize(("minutes", "state"), [(5, "ok"), (12, "warning"), (16, "overdue")])
 def test_clock_panes(snap_compare, tmp_path: Path, minutes: float, state: str) -> None:  # noqa: ANN001
     assert snap_compare(_app(tmp_path, minutes), terminal_size=(120, 36), run_before=_settled)
+
+
+def test_checklist_pane(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
+    from warroom.domain.runbook_files import load_runbooks
+
+    runbooks = load_runbooks()
+    path = tmp_path / "checklist.db"
+    clock = FrozenClock(T0)
+    room = WarRoom(store.connect(path), clock, Actor("Maya Chen", "maya"), load_policy(), runbooks)
+    incident_id = room.declare("Checkout errors in EU", "P1", "availability")
+    clock.step(minutes=2)
+    room.tick(incident_id, "1")
+    room.tick(incident_id, "2")
+    room.answer(incident_id, "rapid-assessment/triage-questions/1", "checkout-api [eu-west]")
+    clock.step(minutes=14)
+    app = make_app(path, clock, name="Maya Chen", runbooks=runbooks)
+
+    async def open_checklist(pilot: Pilot[None]) -> None:
+        await _settled(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=open_checklist)

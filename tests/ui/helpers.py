@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -12,18 +12,22 @@ from textual.pilot import Pilot
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
 from warroom.domain.policy import load_policy
+from warroom.domain.runbooks import Runbook
 from warroom.tui.app import WarRoomApp
 from warroom.tui.widgets.incident_detail import IncidentDetail
 from warroom.tui.widgets.timeline_view import TimelineView
 
 
-def make_app(db_path: Path, clock: FrozenClock, name: str = "Ana") -> WarRoomApp:
+def make_app(
+    db_path: Path, clock: FrozenClock, name: str = "Ana", runbooks: Sequence[Runbook] = ()
+) -> WarRoomApp:
     return WarRoomApp(
         db_path=db_path,
         actor=Actor(name, name.lower()),
         policy=load_policy(),
         clock=clock,
         tz=dt.UTC,
+        runbooks=runbooks,
     )
 
 

@@ -17,7 +17,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Container, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import ContentSwitcher, DataTable, Footer, Static
 
 from warroom.clock import Clock
 from warroom.domain import lifecycle, sla
@@ -31,6 +31,7 @@ from warroom.paths import shipped_dir
 from warroom.service import WarRoom
 from warroom.store import db as store
 from warroom.store.queries import Engagement
+from warroom.tui import checklist_actions
 from warroom.tui.clock_board import ClockBoard
 from warroom.tui.keys import ACTIONS, bindings
 from warroom.tui.messages import Snapshot, WatchFailed, WriteDone, WriteRefused
@@ -40,6 +41,7 @@ from warroom.tui.screens.declare import Declaration, DeclareScreen
 from warroom.tui.screens.help import HelpScreen
 from warroom.tui.screens.impact import ImpactScreen
 from warroom.tui.watcher import DatabaseWatcher
+from warroom.tui.widgets.checklist_pane import ChecklistPane
 from warroom.tui.widgets.clocks import LadderPane, SlaPane
 from warroom.tui.widgets.entry_line import EntryLine
 from warroom.tui.widgets.incident_detail import IncidentDetail
@@ -95,7 +97,11 @@ class WarRoomApp(App[None]):
         with Vertical(id="incident-pane"):
             yield IncidentDetail(policy=self.policy, tz=self.tz, id="detail")
             with Container(id="body"):
-                yield TimelineView(tz=self.tz, today=now.astimezone(self.tz).date(), id="timeline")
+                with ContentSwitcher(initial="timeline", id="left"):
+                    yield TimelineView(
+                        tz=self.tz, today=now.astimezone(self.tz).date(), id="timeline"
+                    )
+                    yield ChecklistPane(tz=self.tz, id="checklist")
                 with Container(id="clocks"):
                     yield SlaPane(tz=self.tz, id="sla")
                     yield LadderPane(tz=self.tz, id="ladder")
@@ -159,6 +165,9 @@ class WarRoomApp(App[None]):
         self.shown_id = selection.incident.id
         self.engagements = selection.engagements
         self._show_clocks(now, reading.timers)
+        self.query_one(ChecklistPane).show(
+            selection.checklists, selection.incident.declared_at, now
+        )
         timeline = self.query_one(TimelineView)
         if selection.reset:
             timeline.replace(selection.entries)
@@ -190,6 +199,8 @@ class WarRoomApp(App[None]):
         self.query_one(IncidentDetail).tick(now)
         self.query_one(TimelineView).set_today(now.astimezone(self.tz).date())
         self._show_clocks(now, reading.timers)
+        pane = self.query_one(ChecklistPane)
+        pane.show(pane.lists, pane.declared_at, now)  # items passing their target turn OVERDUE
         if reading.unrecorded:
             self.sweep()
 
@@ -342,6 +353,24 @@ class WarRoomApp(App[None]):
                 return room.notify([room.escalate(incident_id)])
 
             self.write(escalate, "Escalated")
+
+    def action_checklist(self) -> None:
+        checklist_actions.show_or_hide(self)
+
+    def on_checklist_pane_toggle(self, message: ChecklistPane.Toggle) -> None:
+        checklist_actions.tick_item(self, message)
+
+    def on_checklist_pane_answer(self, message: ChecklistPane.Answer) -> None:
+        checklist_actions.answer_item(self, message)
+
+    def action_attach_runbook(self) -> None:
+        checklist_actions.attach(self)
+
+    def action_detach_runbook(self) -> None:
+        checklist_actions.detach(self)
+
+    def action_kind(self) -> None:
+        checklist_actions.change_kind(self)
 
     def action_status(self) -> None:
         incident = self.selected

@@ -38,6 +38,10 @@ ACTIONS: tuple[ConsoleAction, ...] = (
     ConsoleAction("p", "severity", "Severity", "Change the severity"),
     ConsoleAction("r", "assign_role", "Role", "Assign a role (commander, scribe, tech lead, ...)"),
     ConsoleAction("e", "escalate", "Escalate", "Escalate now: call the next rung of the ladder"),
+    ConsoleAction("c", "checklist", "Checklist", "Show the checklists (again: the timeline)"),
+    ConsoleAction("b", "attach_runbook", "Runbook", "Attach a runbook's checklist"),
+    ConsoleAction("B", "detach_runbook", "Detach", "Detach a runbook's checklist", False),
+    ConsoleAction("K", "kind", "Kind", "Change the incident kind", False),
     ConsoleAction("i", "impact", "Impact", "Edit users, services and business impact"),
     ConsoleAction(
         "t", "toggle_ended", "Ended", "Show or hide resolved, closed and cancelled incidents"
@@ -53,6 +57,8 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("Esc", "Leave the entry line and go back to the incident list"),
     ("ctrl+p", "Command palette: every action by name"),
     ("home / end", "Oldest / newest timeline entry (timeline focused)"),
+    ("space", "Tick or untick the checklist item (checklist focused)"),
+    ("Enter", "Answer a checklist question (checklist focused)"),
 )
 
 ENTRY_HELP: tuple[tuple[str, str], ...] = (

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
+from warroom.domain.checklists import Checklist
 from warroom.domain.models import Incident, RoleAssignment, TimelineEntry
 from warroom.domain.sla import IncidentHistory
 from warroom.store.queries import Engagement
@@ -20,6 +21,7 @@ class Selection:
     entries: list[TimelineEntry]  # new since the last snapshot unless `reset`
     reset: bool
     engagements: list[Engagement] = field(default_factory=list)
+    checklists: list[Checklist] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

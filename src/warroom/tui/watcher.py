@@ -18,8 +18,8 @@ import sqlite_utils
 from warroom.domain.models import Incident
 from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.errors import WarroomError
+from warroom.store import checklist_queries, queries
 from warroom.store import db as store
-from warroom.store import queries
 from warroom.tui.messages import ClockInputs, Selection, Snapshot, WatchFailed
 
 POLL_SECONDS = 0.25
@@ -101,6 +101,11 @@ class DatabaseWatcher:
         self._shown_id = selected
         incident = next(i for i in incidents if i.id == selected)
         selection = Selection(
-            incident, queries.roles(db, selected), entries, reset, queries.engagements(db, selected)
+            incident,
+            queries.roles(db, selected),
+            entries,
+            reset,
+            queries.engagements(db, selected),
+            checklist_queries.checklists(db, selected),
         )
         return Snapshot(incidents=incidents, selection=selection, clocks=clocks, breaches=breaches)

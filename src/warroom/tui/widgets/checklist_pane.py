@@ -1,0 +1,131 @@
+"""The checklist pane: runbooks attached to the selected incident, ticked together.
+
+Sections and runbooks show progress (3/9); each ticked item says who and
+when; an item past its `within` target says OVERDUE until ticked. Space
+ticks or unticks; Enter answers a question item. Text is shown as typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from warroom.domain import checklists as rules
+from warroom.domain.checklists import Checklist, ChecklistItem
+
+
+class ChecklistPane(OptionList):
+    """Every item of every attached runbook; headers are not selectable."""
+
+    BINDINGS = [
+        Binding("space", "tick_item", "Tick/untick"),
+        Binding("enter", "answer", "Answer", show=True),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+    @dataclass
+    class Toggle(Message):
+        key: str
+        text: str
+        done: bool  # what the item should become
+
+    @dataclass
+    class Answer(Message):
+        key: str
+        question: str
+        current: str
+
+    def __init__(self, *, tz: dt.tzinfo, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.tz = tz
+        self.lists: list[Checklist] = []
+        self.declared_at: dt.datetime | None = None
+        self._items: dict[str, ChecklistItem] = {}
+        self._drawn: tuple[object, ...] = ()
+
+    def show(
+        self, lists: list[Checklist], declared_at: dt.datetime | None, now: dt.datetime
+    ) -> None:
+        """Redraw when the items or the set of overdue items changed."""
+        self.lists = lists
+        self.declared_at = declared_at
+        late = frozenset(
+            i.id
+            for c in lists
+            for i in c.items
+            if declared_at is not None and rules.is_overdue(i, declared_at, now)
+        )
+        drawn = (tuple(lists), late)
+        if drawn == self._drawn:
+            return
+        self._drawn = drawn
+        highlighted = self.highlighted_option.id if self.highlighted_option else None
+        self._items = {i.key: i for c in lists for i in c.items}
+        options: list[Option | None] = []
+        for book in lists:
+            title = Text(f"{book.title}  {rules.progress(book.items)}", style="bold reverse")
+            options.append(Option(title, id=f"book:{book.id}", disabled=True))
+            for section, items in rules.sections(book):
+                head = Text(f" {section}  {rules.progress(items)}", style="bold")
+                options.append(Option(head, id=f"section:{book.id}:{section}", disabled=True))
+                options.extend(Option(self._line(i, i.id in late), id=i.key) for i in items)
+        if not lists:
+            options.append(
+                Option(Text("No runbooks attached. Press b to attach one."), disabled=True)
+            )
+        self.set_options(o for o in options if o is not None)
+        if highlighted is not None and highlighted in self._items:
+            self.highlighted = self.get_option_index(highlighted)
+        elif self._items:  # start on the first item, not on a heading
+            self.highlighted = self.get_option_index(next(iter(self._items)))
+
+    def _line(self, item: ChecklistItem, late: bool) -> Text:
+        text = Text("  " + "  " * item.depth)
+        text.append("[x] " if item.done else "[ ] ", style="bold")
+        text.append(item.text, style="dim" if item.done else "")
+        if item.answer:
+            text.append(" = ", style="bold")
+            text.append(item.answer)
+        elif item.ask and not item.done:
+            text.append("  (Enter to answer)", style="italic")
+        if item.role:
+            text.append(f"  [{item.role}]", style="italic")
+        if item.done_at is not None:
+            text.append(
+                f"  — {item.done_by} {item.done_at.astimezone(self.tz):%H:%M}", style="italic"
+            )
+        elif late:
+            text.append("  OVERDUE", style="bold reverse")
+        elif item.within is not None and self.declared_at is not None:
+            due = (self.declared_at + item.within).astimezone(self.tz)
+            text.append(f"  by {due:%H:%M}", style="italic")
+        if item.command:
+            text.append(
+                "\n      $ " + item.command.strip().replace("\n", "\n        "), style="dim"
+            )
+        return text
+
+    def _current(self) -> ChecklistItem | None:
+        option = self.highlighted_option
+        return None if option is None or option.id is None else self._items.get(option.id)
+
+    def action_tick_item(self) -> None:
+        item = self._current()
+        if item is not None:
+            self.post_message(self.Toggle(item.key, item.text, not item.done))
+
+    def action_answer(self) -> None:
+        item = self._current()
+        if item is None:
+            return
+        if item.ask:
+            self.post_message(self.Answer(item.key, item.ask, item.answer or ""))
+        else:
+            self.post_message(self.Toggle(item.key, item.text, not item.done))

@@ -1,0 +1,107 @@
+"""Engineers tick runbook items from the keyboard; everyone sees who did what."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.ui.helpers import make_app, ready, timeline_text, wait_for
+from warroom.clock import FrozenClock
+from warroom.domain.models import Actor
+from warroom.domain.policy import load_policy
+from warroom.domain.runbook_files import load_runbooks
+from warroom.service import WarRoom
+from warroom.store import checklist_queries, queries
+from warroom.store import db as store
+from warroom.tui.app import WarRoomApp
+from warroom.tui.screens.answer import AnswerScreen
+from warroom.tui.widgets.checklist_pane import ChecklistPane
+
+RUNBOOKS = load_runbooks()
+
+
+@pytest.fixture
+def incident(db_path: Path, clock: FrozenClock) -> int:
+    room = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), load_policy(), RUNBOOKS)
+    return room.declare("Checkout errors", "P1", "availability")
+
+
+def pane_lines(app: WarRoomApp) -> list[str]:
+    pane = app.query_one(ChecklistPane)
+    return [str(pane.get_option_at_index(n).prompt) for n in range(pane.option_count)]
+
+
+async def test_tick_with_the_keyboard(db_path: Path, clock: FrozenClock, incident: int) -> None:
+    app = make_app(db_path, clock, runbooks=RUNBOOKS)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        assert app.focused is app.query_one(ChecklistPane)
+        assert pane_lines(app)[0] == "Initial response  0/9"
+        await pilot.press("space")  # the first item is highlighted
+        await wait_for(pilot, lambda: pane_lines(app)[0] == "Initial response  1/9")
+        lines = pane_lines(app)
+        assert "Take the incident  1/3" in lines[1]
+        assert lines[2].strip().startswith("[x] Acknowledge the alert or report")
+        assert "— Ana 09:00" in lines[2]
+        await pilot.press("space")  # untick
+        await wait_for(pilot, lambda: pane_lines(app)[0] == "Initial response  0/9")
+        await pilot.press("c")
+        await wait_for(pilot, lambda: "Unticked: Acknowledge" in timeline_text(app))
+    rows = [
+        e.text for e in queries.timeline(store.connect(db_path), incident) if e.kind == "checklist"
+    ]
+    assert rows[-2:] == [
+        "Ticked: Acknowledge the alert or report",
+        "Unticked: Acknowledge the alert or report",
+    ]
+
+
+async def test_items_past_their_target_say_overdue(
+    db_path: Path, clock: FrozenClock, incident: int
+) -> None:
+    app = make_app(db_path, clock, runbooks=RUNBOOKS)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: len(pane_lines(app)) > 5)
+        assert not any("OVERDUE" in line for line in pane_lines(app))
+        clock.step(minutes=15, seconds=1)
+        app.tick()
+        await pilot.pause()
+        late = [line for line in pane_lines(app) if "OVERDUE" in line]
+        assert any("What is broken?" in line for line in late)
+
+
+async def test_answering_a_question(db_path: Path, clock: FrozenClock, incident: int) -> None:
+    app = make_app(db_path, clock, runbooks=RUNBOOKS)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        pane = app.query_one(ChecklistPane)
+        pane.highlighted = pane.get_option_index("rapid-assessment/triage-questions/2")
+        await pilot.press("enter")
+        assert isinstance(app.screen, AnswerScreen)
+        await pilot.press(*"[#33] about 40%", "enter")
+        await wait_for(pilot, lambda: any("= [#33] about 40%" in line for line in pane_lines(app)))
+    answers = checklist_queries.answers(store.connect(db_path), incident)
+    assert list(answers.values()) == ["[#33] about 40%"]
+
+
+async def test_attach_and_detach_from_the_console(
+    db_path: Path, clock: FrozenClock, incident: int
+) -> None:
+    app = make_app(db_path, clock, runbooks=RUNBOOKS)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        pane = app.query_one(ChecklistPane)
+        before = [c.runbook_id for c in pane.lists]
+        assert len(before) == 7 and "security-incident" not in before
+        await pilot.press("b")
+        await pilot.press("enter")  # the first runbook not yet attached
+        await wait_for(pilot, lambda: len(pane.lists) == 8)
+        await pilot.press("B", "enter")  # the first attached one
+        await wait_for(pilot, lambda: len(pane.lists) == 7)
+        assert "initial-response" not in [c.runbook_id for c in pane.lists]
