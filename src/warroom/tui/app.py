@@ -144,6 +144,14 @@ class WarRoomApp(App[None]):
         return [i for i in self.incidents if i.status in OPEN_STATUSES]
 
     def on_snapshot(self, message: Snapshot) -> None:
+        if not self._screen_alive():
+            return  # a read that lands while the console is closing
+        self._apply_snapshot(message)
+
+    def _screen_alive(self) -> bool:
+        return bool(self.screen_stack) and bool(self.screen_stack[0].query("#incidents"))
+
+    def _apply_snapshot(self, message: Snapshot) -> None:
         self.loaded = True
         self.incidents = message.incidents
         now = self.clock.now()
@@ -193,6 +201,8 @@ class WarRoomApp(App[None]):
 
     def tick(self) -> None:
         """The one app-level timer: ages and countdowns, redrawn only where changed."""
+        if not self._screen_alive():
+            return
         now = self.clock.now()
         reading = self.board.read(now)
         self.table.tick(now, reading.next_due)
