@@ -105,3 +105,15 @@ async def test_attach_and_detach_from_the_console(
         await pilot.press("B", "enter")  # the first attached one
         await wait_for(pilot, lambda: len(pane.lists) == 7)
         assert "initial-response" not in [c.runbook_id for c in pane.lists]
+
+
+async def test_copy_an_items_command(db_path: Path, clock: FrozenClock, incident: int) -> None:
+    app = make_app(db_path, clock, runbooks=RUNBOOKS)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        pane = app.query_one(ChecklistPane)
+        with_command = next(i for c in pane.lists for i in c.items if i.command)
+        pane.highlighted = pane.get_option_index(with_command.key)
+        await pilot.press("y")
+        assert app.clipboard == with_command.command.strip()

@@ -269,3 +269,33 @@ def test_a_sev1_to_sev5_policy_works_in_the_cli(run) -> None:  # noqa: ANN001
     assert bad.exit_code == 1 and "expected one of: SEV1, SEV2, SEV3, SEV4, SEV5" in bad.stderr
     body = json.loads(run("--policy", policy, "show", "1", "--json").stdout)
     assert body["severity"] == "SEV4" and body["timers"]
+
+
+def test_checklist_tick_and_runbook_commands(run, tmp_path: Path) -> None:  # noqa: ANN001
+    run("declare", "-s", "P1", "-t", "x")
+    assert run("tick", "1", "1").exit_code == 0
+    again = run("tick", "1", "1")
+    assert again.exit_code == 1 and "already ticked by Ana" in again.stderr
+    assert run("answer", "1", "rapid-assessment/triage-questions/2", "[#33] 40%").exit_code == 0
+    shown = run("checklist", "1").stdout
+    assert "Initial response [1/9]" in shown and "= [#33] 40%" in shown
+    body = json.loads(run("checklist", "1", "--json").stdout)
+    first = body[0]["items"][0]
+    assert (first["number"], first["done"], first["done_by"]) == (1, True, "Ana")
+    assert run("tick", "1", "1", "--undo").exit_code == 0
+    missing = run("tick", "1", "9999")
+    assert missing.exit_code == 1 and "no checklist item '9999'" in missing.stderr
+    listed = run("runbook", "list").stdout
+    assert "p0-critical" in listed and "(P0)" in listed
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: x\nsections:\n  - title: s\n    within: soon\n")
+    result = run("runbook", "check", str(bad))
+    assert result.exit_code == 1 and f"{bad}:4:" in result.stderr
+    markdown = tmp_path / "rb.md"
+    markdown.write_text("# Restore\n\n## Steps\n\n- [ ] Stop writes [db]\n1. Verify backups\n")
+    out = tmp_path / "rb.yaml"
+    assert run("runbook", "import", str(markdown), "-o", str(out)).exit_code == 0
+    assert "Stop writes [db]" in out.read_text()
+    refused = run("runbook", "import", str(markdown), "-o", str(out))
+    assert refused.exit_code == 1 and "--force" in refused.stderr
+    assert run("runbook", "check", str(out)).exit_code == 0

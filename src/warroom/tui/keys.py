@@ -59,6 +59,7 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("home / end", "Oldest / newest timeline entry (timeline focused)"),
     ("space", "Tick or untick the checklist item (checklist focused)"),
     ("Enter", "Answer a checklist question (checklist focused)"),
+    ("y", "Copy the item's command to the clipboard (checklist focused)"),
 )
 
 ENTRY_HELP: tuple[tuple[str, str], ...] = (

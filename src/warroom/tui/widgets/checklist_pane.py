@@ -26,6 +26,7 @@ class ChecklistPane(OptionList):
     BINDINGS = [
         Binding("space", "tick_item", "Tick/untick"),
         Binding("enter", "answer", "Answer", show=True),
+        Binding("y", "copy_command", "Copy command"),
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
     ]
@@ -120,6 +121,15 @@ class ChecklistPane(OptionList):
         item = self._current()
         if item is not None:
             self.post_message(self.Toggle(item.key, item.text, not item.done))
+
+    def action_copy_command(self) -> None:
+        """Put the item's command on the clipboard (OSC 52: works over SSH)."""
+        item = self._current()
+        if item is None or not item.command:
+            self.notify("This item has no command to copy.", severity="warning")
+            return
+        self.app.copy_to_clipboard(item.command.strip())
+        self.notify("Command copied to the clipboard.")
 
     def action_answer(self) -> None:
         item = self._current()
