@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from warroom.domain import escalation, sla
+from warroom.domain.models import Incident
 from warroom.domain.timefmt import to_iso
 from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.errors import InvalidInput
@@ -162,17 +163,23 @@ def _engage(
     return Engaged(incident_id, severity, rung.level, rung.rung.who, person, rung.notify, how)
 
 
-def _advance(
-    room: WarRoom, incident_id: int, now: dt.datetime, history: sla.IncidentHistory
-) -> list[Engaged]:
-    incident = queries.incident(room.db, incident_id)
-    ladder = escalation.ladder_status(
+def _ladder(
+    room: WarRoom, incident: Incident, now: dt.datetime, history: sla.IncidentHistory
+) -> escalation.LadderStatus:
+    return escalation.ladder_status(
         incident,
         room.policy,
         now,
         pauses=history.reopened,
-        assigned=queries.role_holders(room.db, incident_id),
+        assigned=queries.role_holders(room.db, incident.id),
     )
+
+
+def _advance(
+    room: WarRoom, incident_id: int, now: dt.datetime, history: sla.IncidentHistory
+) -> list[Engaged]:
+    incident = queries.incident(room.db, incident_id)
+    ladder = _ladder(room, incident, now, history)
     if not ladder.due:
         return []
     changed = room.db.conn.execute(
@@ -189,14 +196,7 @@ def escalate_now(room: WarRoom, incident_id: int) -> Engaged:
     now = room.clock.now()
     with transaction(room.db):
         incident = queries.incident(room.db, incident_id)
-        history = queries.history(room.db, incident_id)
-        ladder = escalation.ladder_status(
-            incident,
-            room.policy,
-            now,
-            pauses=history.reopened,
-            assigned=queries.role_holders(room.db, incident_id),
-        )
+        ladder = _ladder(room, incident, now, queries.history(room.db, incident_id))
         upcoming = [r for r in ladder.rungs if r.level > ladder.level]
         if not upcoming:
             raise InvalidInput(

@@ -97,3 +97,15 @@ def test_lifecycle_allows_reopen_but_not_after_close() -> None:
     assert lifecycle.allowed_next("closed") == []
     with pytest.raises(InvalidInput, match="cannot go from investigating to closed"):
         lifecycle.check_transition("investigating", "closed")
+
+
+def test_machine_zone_follows_tz_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    from warroom.domain.timefmt import local_zone
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    zone = local_zone()
+    summer = dt.datetime(2026, 7, 1, 12, tzinfo=dt.UTC).astimezone(zone)
+    winter = dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC).astimezone(zone)
+    assert (summer.strftime("%Z"), winter.strftime("%Z")) == ("CEST", "CET")
+    with pytest.raises(KeyError):  # ZoneInfoNotFoundError: the CLI names it
+        local_zone("Mars/Olympus")

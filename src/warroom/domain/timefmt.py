@@ -7,6 +7,8 @@ date only when it is not today.
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 
@@ -23,11 +25,34 @@ def from_iso(text: str) -> dt.datetime:
 
 
 def local_zone(name: str | None = None) -> dt.tzinfo:
-    """The zone to display in: an IANA name, else the machine's local zone."""
+    """The zone to display in: an IANA name, else the machine's own zone.
+
+    The machine's zone is found by name (TZ, /etc/timezone, or the target of
+    /etc/localtime) so daylight-saving changes are followed; UTC if none is set.
+    """
     if name:
         return ZoneInfo(name)
-    local = dt.datetime.now().astimezone().tzinfo
-    return local if local is not None else dt.UTC
+    for candidate in _machine_zone_names():
+        try:
+            return ZoneInfo(candidate)
+        except (ValueError, OSError, KeyError):
+            continue
+    return dt.UTC
+
+
+def _machine_zone_names() -> list[str]:
+    names = []
+    if os.environ.get("TZ"):
+        names.append(os.environ["TZ"].lstrip(":"))
+    timezone_file = Path("/etc/timezone")
+    if timezone_file.is_file():
+        names.append(timezone_file.read_text().strip())
+    localtime = Path("/etc/localtime")
+    if localtime.is_symlink():
+        target = str(localtime.resolve())
+        if "zoneinfo/" in target:
+            names.append(target.split("zoneinfo/", 1)[1])
+    return names
 
 
 def format_when(at: dt.datetime, now: dt.datetime, tz: dt.tzinfo) -> str:
