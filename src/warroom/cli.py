@@ -119,6 +119,9 @@ class WarroomGroup(click.Group):
 @click.option(
     "--runbooks", "runbooks_dir", metavar="DIR", help="Team runbooks [env WARROOM_RUNBOOKS]."
 )
+@click.option(
+    "--templates", "templates_dir", metavar="DIR", help="Team templates [env WARROOM_TEMPLATES]."
+)
 @click.version_option(__version__, "--version", prog_name="warroom")
 @click.pass_context
 def cli(
@@ -128,9 +131,10 @@ def cli(
     policy_path: str | None,
     tz_name: str | None,
     runbooks_dir: str | None,
+    templates_dir: str | None,
 ) -> None:
     """warroom: the incident war-room console. With no command, opens it."""
-    options = settings.resolve(db_path, as_name, policy_path, tz_name, runbooks_dir)
+    options = settings.resolve(db_path, as_name, policy_path, tz_name, runbooks_dir, templates_dir)
     ctx.obj = Context(options, SystemClock())
     if ctx.invoked_subcommand is None:
         _open_console(ctx.obj)
@@ -424,4 +428,4 @@ def main() -> None:
 
 
 # registers the runbook and checklist commands on `cli` (defined above)
-from warroom import cli_checklists  # noqa: E402, F401
+from warroom import cli_checklists, cli_updates  # noqa: E402, F401

@@ -317,6 +317,14 @@ class WarRoom:
             self, incident_id, body, audience=audience, template=template
         )
 
+    def save_draft(self, incident_id: int, template: str, body: str) -> None:
+        """Keep an unposted status update for the incident."""
+        service_clocks.save_draft(self, incident_id, template, body)
+
+    def discard_draft(self, incident_id: int) -> None:
+        """Throw away the incident's unposted status update."""
+        service_clocks.discard_draft(self, incident_id)
+
     def set_impact(self, incident_id: int, **impact: str) -> None:
         """Record impact: any of users=, services=, business= (text as typed)."""
         unknown = set(impact) - set(IMPACT_FIELDS)

@@ -235,6 +235,7 @@ def post_update(
         room.db.conn.execute(
             "UPDATE incidents SET last_update_at = ? WHERE id = ?", (to_iso(now), incident_id)
         )
+        room.db.conn.execute("DELETE FROM drafts WHERE incident_id = ?", (incident_id,))
         first_line = body.splitlines()[0]
         room._append(
             incident_id,
@@ -284,3 +285,19 @@ def notify(room: WarRoom, engaged: list[Engaged]) -> list[str]:
             )
         outcomes.append(outcome)
     return outcomes
+
+
+def save_draft(room: WarRoom, incident_id: int, template: str, body: str) -> None:
+    """Keep the update being written (it survives closing the console)."""
+    with transaction(room.db):
+        room._current(incident_id, "id")
+        room.db.conn.execute(
+            "INSERT OR REPLACE INTO drafts (incident_id, template, body, updated_at, author)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (incident_id, template, body, to_iso(room.clock.now()), room.actor.name),
+        )
+
+
+def discard_draft(room: WarRoom, incident_id: int) -> None:
+    with transaction(room.db):
+        room.db.conn.execute("DELETE FROM drafts WHERE incident_id = ?", (incident_id,))

@@ -19,6 +19,7 @@ ENV_USER = "WARROOM_USER"
 ENV_POLICY = "WARROOM_POLICY"
 ENV_TZ = "WARROOM_TZ"
 ENV_RUNBOOKS = "WARROOM_RUNBOOKS"
+ENV_TEMPLATES = "WARROOM_TEMPLATES"
 
 
 def data_dir() -> Path:
@@ -47,6 +48,7 @@ class Settings:
     policy_path: Path | None
     tz_name: str | None
     runbooks_dir: Path | None = None
+    templates_dir: Path | None = None
 
 
 def resolve(
@@ -55,11 +57,13 @@ def resolve(
     policy: str | None = None,
     tz: str | None = None,
     runbooks: str | None = None,
+    templates: str | None = None,
 ) -> Settings:
     """Settings from options, falling back to the environment, then defaults."""
     db_value = db or os.environ.get(ENV_DB)
     policy_value = policy or os.environ.get(ENV_POLICY)
     runbooks_value = runbooks or os.environ.get(ENV_RUNBOOKS)
+    templates_value = templates or os.environ.get(ENV_TEMPLATES)
     user = os_user()
     name = (as_name or os.environ.get(ENV_USER) or user).strip() or user
     return Settings(
@@ -68,4 +72,5 @@ def resolve(
         policy_path=Path(policy_value).expanduser() if policy_value else None,
         tz_name=tz or os.environ.get(ENV_TZ) or None,
         runbooks_dir=Path(runbooks_value).expanduser() if runbooks_value else None,
+        templates_dir=Path(templates_value).expanduser() if templates_value else None,
     )

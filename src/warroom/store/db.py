@@ -156,6 +156,22 @@ def _checklists(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="004_drafts")
+def _drafts(db: sqlite_utils.Database) -> None:
+    """A status update being written: one draft per incident, kept until posted."""
+    db.executescript(
+        """
+        CREATE TABLE drafts (
+            incident_id INTEGER PRIMARY KEY REFERENCES incidents(id),
+            template TEXT NOT NULL,
+            body TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            author TEXT NOT NULL
+        );
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

@@ -1,0 +1,144 @@
+"""CLI commands for status updates: templates, compose, post, updates."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from warroom.cli import Context, cli, incident_id, pass_ctx
+from warroom.domain.templates import Template, load_templates
+from warroom.errors import InvalidInput
+
+
+def _templates(context: Context) -> dict[str, Template]:
+    team = context.settings.templates_dir
+    return load_templates(team)
+
+
+def _template(context: Context, name: str) -> Template:
+    found = _templates(context)
+    if name not in found:
+        raise InvalidInput(f"unknown template {name!r} (known: {', '.join(sorted(found))})")
+    return found[name]
+
+
+def _free(pairs: tuple[str, ...]) -> dict[str, str]:
+    values = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InvalidInput(f"--set takes NAME=VALUE, not {pair!r}")
+        values[key.strip().lower()] = value
+    return values
+
+
+@cli.command()
+@pass_ctx
+def templates(context: Context) -> None:
+    """List the update templates (packaged and the team's)."""
+    for name, template in sorted(_templates(context).items()):
+        fields = f"  asks: {', '.join(template.free_fields)}" if template.free_fields else ""
+        click.echo(
+            f"{name:<22} {template.audience:<9} {template.phase:<11} {template.title}{fields}"
+        )
+
+
+@cli.command()
+@click.argument("incident")
+@click.option("--template", "-t", "name", required=True, help="Template name.")
+@click.option("--set", "pairs", multiple=True, metavar="NAME=VALUE", help="Free fields (ETA=...).")
+@pass_ctx
+def compose(context: Context, incident: str, name: str, pairs: tuple[str, ...]) -> None:
+    """Print a template filled from the incident."""
+    from warroom.composer import fill
+
+    template = _template(context, name)
+    with context.room() as room:
+        text = fill(
+            room.db,
+            context.policy,
+            incident_id(incident),
+            template,
+            context.clock.now(),
+            context.tz,
+            _free(pairs),
+        )
+    click.echo(text)
+
+
+@cli.command()
+@click.argument("incident")
+@click.option("--template", "-t", "name", required=True, help="Template name.")
+@click.option(
+    "--file", "-f", "source", metavar="F|-", help="Post this text instead of the filled template."
+)
+@click.option("--set", "pairs", multiple=True, metavar="NAME=VALUE", help="Free fields (ETA=...).")
+@pass_ctx
+def post(
+    context: Context, incident: str, name: str, source: str | None, pairs: tuple[str, ...]
+) -> None:
+    """Record a status update as sent: restarts the next-update timer."""
+    from warroom.composer import fill
+
+    template = _template(context, name)
+    with context.room() as room:
+        number = incident_id(incident)
+        if source == "-":
+            body = sys.stdin.read()
+        elif source:
+            try:
+                body = Path(source).read_text("utf-8")
+            except OSError as exc:
+                raise InvalidInput(f"cannot read {source}: {exc.strerror or exc}") from None
+        else:
+            body = fill(
+                room.db,
+                context.policy,
+                number,
+                template,
+                context.clock.now(),
+                context.tz,
+                _free(pairs),
+            )
+        room.post_update(number, body, audience=template.audience, template=template.name)
+
+
+@cli.command()
+@click.argument("incident")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_ctx
+def updates(context: Context, incident: str, as_json: bool) -> None:
+    """The incident's posted updates, latest first."""
+    from warroom.composer import posted
+
+    with context.room() as room:
+        found = posted(room.db, incident_id(incident))
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "audience": u.audience,
+                        "template": u.template,
+                        "body": u.body,
+                        "posted_at": u.posted_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        "author": u.author,
+                    }
+                    for u in found
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    if not found:
+        click.echo("no updates posted")
+    for update in found:
+        click.echo(
+            f"— {update.posted_at:%Y-%m-%d %H:%M} UTC · {update.audience} · "
+            f"{update.template or 'free text'} · {update.author}"
+        )
+        click.echo(update.body.rstrip() + "\n")
