@@ -21,6 +21,7 @@ from warroom.domain import escalation, sla
 from warroom.domain.policy import Policy, check_policy_file, load_policy
 from warroom.domain.runbook_files import load_runbooks
 from warroom.domain.runbooks import Runbook
+from warroom.domain.templates import load_templates
 from warroom.domain.timefmt import format_age, format_when, local_zone, parse_user_time
 from warroom.domain.vocabulary import ENTRY_KINDS, INCIDENT_KINDS, ROLES, STATUSES
 from warroom.errors import InvalidInput, WarroomError, WriteFailed
@@ -153,6 +154,7 @@ def _open_console(context: Context) -> None:
         clock=context.clock,
         tz=context.tz,
         runbooks=context.runbooks,
+        templates=load_templates(context.settings.templates_dir),
     )
     app.run()
 

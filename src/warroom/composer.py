@@ -55,6 +55,7 @@ def fill(
         now=now,
         tz=tz,
         answers=checklist_queries.answers(db, incident_id),
+        status_page_url=policy.status_page_url or None,
         update_every=severity.update_every if severity else None,
         postmortem_due=severity.postmortem_due if severity else None,
         severity_label=severity.label if severity else None,

@@ -66,3 +66,14 @@ def test_checklist_pane(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=open_checklist)
+
+
+def test_composer(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
+    app = _app(tmp_path, 10)
+
+    async def open_composer(pilot: Pilot[None]) -> None:
+        await _settled(pilot)
+        await pilot.press("u")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=open_composer)

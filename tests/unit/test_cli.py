@@ -299,3 +299,27 @@ def test_checklist_tick_and_runbook_commands(run, tmp_path: Path) -> None:  # no
     refused = run("runbook", "import", str(markdown), "-o", str(out))
     assert refused.exit_code == 1 and "--force" in refused.stderr
     assert run("runbook", "check", str(out)).exit_code == 0
+
+
+def test_templates_compose_post_and_updates(run, tmp_path: Path) -> None:  # noqa: ANN001
+    run("declare", "-s", "P1", "-t", "[#33] {__class__} checkout")
+    listed = run("templates").stdout
+    assert "external-initial" in listed and "incident-update" in listed
+    filled = run("compose", "1", "-t", "incident-update", "--set", "ETA=30 min")
+    assert filled.exit_code == 0
+    assert "[#33] {__class__} checkout" in filled.stdout and "ETA: 30 min" in filled.stdout
+    assert "⟨next steps?⟩" in filled.stdout
+    unknown = run("compose", "1", "-t", "nope")
+    assert unknown.exit_code == 1 and "unknown template 'nope'" in unknown.stderr
+    bad = run("compose", "1", "-t", "incident-update", "--set", "ETA")
+    assert bad.exit_code == 1 and "NAME=VALUE" in bad.stderr
+    text = tmp_path / "update.txt"
+    text.write_text("We fixed it. [bold]really[/]")
+    assert run("post", "1", "-t", "external-resolution", "--file", str(text)).exit_code == 0
+    assert run("post", "1", "-t", "internal-update", "--set", "eta=5m").exit_code == 0
+    body = json.loads(run("updates", "1", "--json").stdout)
+    assert [u["template"] for u in body] == ["internal-update", "external-resolution"]
+    assert body[1]["body"] == "We fixed it. [bold]really[/]" and body[1]["audience"] == "external"
+    shown = json.loads(run("show", "1", "--json").stdout)
+    assert shown["last_update_at"] is not None
+    assert [t["state"] for t in shown["timers"] if t["name"] == "first_update"] == ["met"]

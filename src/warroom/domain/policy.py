@@ -133,6 +133,7 @@ class Policy:
     roles: Mapping[str, str] = field(default_factory=dict)  # ladder title -> contact name
     rota: Rota | None = None
     business_hours: BusinessHours | None = None
+    status_page_url: str = ""  # for update templates
 
     @property
     def severity_names(self) -> list[str]:
@@ -258,7 +259,8 @@ _SEVERITY_FIELDS = tuple(
 )
 _RUNG_FIELDS = ("who", "after", "when", "notify")
 _TOP_FIELDS = tuple(
-    "severities warn_before bell notify_hook contacts roles rota business_hours".split()
+    "severities warn_before bell notify_hook contacts roles rota business_hours"
+    " status_page_url".split()
 )
 _REQUIRED = ("ack", "update_every", "resolve_within")
 _CONDITIONS = ("unacknowledged", "unresolved")
@@ -406,6 +408,7 @@ def parse_policy(text: str, source: str) -> Policy:
         roles=read_roles(reader, roles_node, contacts) if roles_node else {},
         rota=read_rota(reader, rota_node, contacts) if rota_node else None,
         business_hours=hours,
+        status_page_url=reader.text(top, "", "status_page_url"),
     )
 
 

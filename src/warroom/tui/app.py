@@ -25,18 +25,20 @@ from warroom.domain.entries import parse_typed_entry
 from warroom.domain.models import Actor, Incident
 from warroom.domain.policy import Policy
 from warroom.domain.runbooks import Runbook
+from warroom.domain.templates import Template, load_templates
 from warroom.domain.vocabulary import OPEN_STATUSES, ROLES
 from warroom.errors import WarroomError
 from warroom.paths import shipped_dir
 from warroom.service import WarRoom
 from warroom.store import db as store
 from warroom.store.queries import Engagement
-from warroom.tui import checklist_actions
+from warroom.tui import checklist_actions, update_actions
 from warroom.tui.clock_board import ClockBoard
 from warroom.tui.keys import ACTIONS, bindings
 from warroom.tui.messages import Snapshot, WatchFailed, WriteDone, WriteRefused
 from warroom.tui.screens.assign import Assignment, AssignScreen
 from warroom.tui.screens.choose import ChooseScreen
+from warroom.tui.screens.composer import ComposerKeep, ComposerPost
 from warroom.tui.screens.declare import Declaration, DeclareScreen
 from warroom.tui.screens.help import HelpScreen
 from warroom.tui.screens.impact import ImpactScreen
@@ -67,9 +69,11 @@ class WarRoomApp(App[None]):
         clock: Clock,
         tz: dt.tzinfo,
         runbooks: Sequence[Runbook] = (),
+        templates: dict[str, Template] | None = None,
     ) -> None:
         super().__init__()
         self.runbooks = tuple(runbooks)
+        self.templates = templates if templates is not None else load_templates()
         self.db_path = db_path
         self.actor = actor
         self.policy = policy
@@ -87,6 +91,7 @@ class WarRoomApp(App[None]):
         self._last_quiet = ""
         self._tokens = itertools.count(1)
         self._on_failure: dict[str, Callable[[], object]] = {}
+        self._on_success: dict[str, Callable[[], object]] = {}
 
     # -- layout ------------------------------------------------------------------
 
@@ -249,11 +254,14 @@ class WarRoomApp(App[None]):
         on_failure: Callable[[], object] | None = None,
         *,
         quiet_failure: bool = False,
+        on_success: Callable[[], object] | None = None,
     ) -> None:
         """Run one user action in a worker thread; report how it went."""
         token = str(next(self._tokens))
         if on_failure is not None:
             self._on_failure[token] = on_failure
+        if on_success is not None:
+            self._on_success[token] = on_success
 
         def work() -> None:
             try:
@@ -278,6 +286,8 @@ class WarRoomApp(App[None]):
 
     def on_write_done(self, message: WriteDone) -> None:
         self._on_failure.pop(message.token, None)
+        if (succeeded := self._on_success.pop(message.token, None)) is not None:
+            succeeded()
         if message.description == "sweep":
             self._sweeping = False
         if isinstance(message.outcome, list):  # notify hook outcomes
@@ -293,6 +303,7 @@ class WarRoomApp(App[None]):
             return  # a background sweep that keeps failing says so once
         self._last_quiet = message.reason if message.quiet else ""
         self.notify(message.reason, title="Not saved", severity="error", markup=False, timeout=8)
+        self._on_success.pop(message.token, None)
         restore = self._on_failure.pop(message.token, None)
         if restore is not None:
             restore()
@@ -363,6 +374,15 @@ class WarRoomApp(App[None]):
                 return room.notify([room.escalate(incident_id)])
 
             self.write(escalate, "Escalated")
+
+    def action_compose(self) -> None:
+        update_actions.open_composer(self)
+
+    def on_composer_post(self, message: ComposerPost) -> None:
+        update_actions.post(self, message)
+
+    def on_composer_keep(self, message: ComposerKeep) -> None:
+        update_actions.keep(self, message)
 
     def action_checklist(self) -> None:
         checklist_actions.show_or_hide(self)

@@ -38,6 +38,7 @@ ACTIONS: tuple[ConsoleAction, ...] = (
     ConsoleAction("p", "severity", "Severity", "Change the severity"),
     ConsoleAction("r", "assign_role", "Role", "Assign a role (commander, scribe, tech lead, ...)"),
     ConsoleAction("e", "escalate", "Escalate", "Escalate now: call the next rung of the ladder"),
+    ConsoleAction("u", "compose", "Update", "Compose a status update from a template"),
     ConsoleAction("c", "checklist", "Checklist", "Show the checklists (again: the timeline)"),
     ConsoleAction("b", "attach_runbook", "Runbook", "Attach a runbook's checklist"),
     ConsoleAction("B", "detach_runbook", "Detach", "Detach a runbook's checklist", False),

@@ -1,0 +1,178 @@
+"""The status-update composer: pick a template, see it filled, edit, copy, post.
+
+ctrl+y copies (OSC 52, which works over SSH, and the local clipboard where
+there is one); ctrl+s posts (stored, on the timeline, the update timer
+restarts); Esc closes and keeps the draft for this incident; ctrl+d discards it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Select, Static, TextArea
+
+from warroom.composer import Draft, PostedUpdate
+from warroom.domain.templates import Template
+
+Filler = Callable[[str, dict[str, str]], str]
+
+
+@dataclass
+class ComposerPost(Message):
+    incident_id: int
+    template: str
+    body: str
+
+
+@dataclass
+class ComposerKeep(Message):
+    """Save (or with an empty body, discard) the draft."""
+
+    incident_id: int
+    template: str
+    body: str
+
+
+class ComposerScreen(ModalScreen[None]):
+    BINDINGS = [
+        # priority: the text area has its own ctrl+y (redo) and ctrl+d (delete)
+        Binding("ctrl+y", "copy", "Copy", priority=True),
+        Binding("ctrl+s", "post", "Post", priority=True),
+        Binding("ctrl+r", "refill", "Refill", priority=True),
+        Binding("ctrl+d", "discard", "Discard draft", priority=True),
+        Binding("escape", "close", "Close (keep draft)", priority=True),
+    ]
+
+    def __init__(
+        self,
+        incident_id: int,
+        templates: dict[str, Template],
+        suggested: str,
+        fill: Filler,
+        draft: Draft | None,
+        posted: list[PostedUpdate],
+    ) -> None:
+        super().__init__()
+        self.incident_id = incident_id
+        self.templates = templates
+        self.fill = fill
+        self.draft = draft
+        self.posted = posted
+        self.template_name = draft.template if draft and draft.template in templates else suggested
+        self._filled = ""  # the text as last filled, to tell hand edits apart
+        self._confirmed = False  # posting with unfilled markers needs a second ctrl+s
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form composer"):
+            yield Label(Text(f"Status update for #{self.incident_id}"), classes="form-title")
+            options = [
+                (f"{t.audience} · {t.phase} · {t.title}", name)
+                for name, t in sorted(self.templates.items())
+            ]
+            yield Select(
+                options, value=self.template_name, allow_blank=False, id="template", compact=True
+            )
+            with Horizontal(id="free-fields"):
+                yield Input(placeholder="ETA", id="free-eta", compact=True)
+                yield Input(placeholder="Next steps", id="free-next_steps", compact=True)
+            yield TextArea(id="body", soft_wrap=True)
+            yield Label(
+                "ctrl+y copy · ctrl+s post · ctrl+r refill · ctrl+d discard draft · "
+                "Esc close (keeps the draft)",
+                id="composer-keys",
+            )
+            yield Label("", id="composer-status")
+            yield Static(self._posted_text(), id="posted")
+
+    def _posted_text(self) -> Text:
+        text = Text("Posted updates (latest first)\n", style="bold")
+        if not self.posted:
+            text.append("none yet", style="italic")
+        for update in self.posted[:3]:
+            first = update.body.strip().splitlines()[0] if update.body.strip() else ""
+            text.append(f"{update.posted_at:%H:%M} {update.audience} {update.author}: ")
+            text.append(first[:90])
+            text.append("\n")
+        return text
+
+    def on_mount(self) -> None:
+        body = self.query_one("#body", TextArea)
+        if self.draft is not None:
+            body.text = self.draft.body
+            self._status(
+                f"Draft restored (saved {self.draft.updated_at:%H:%M} by {self.draft.author})."
+            )
+        else:
+            self.action_refill()
+        body.focus()
+
+    def _free(self) -> dict[str, str]:
+        return {
+            "eta": self.query_one("#free-eta", Input).value,
+            "next_steps": self.query_one("#free-next_steps", Input).value,
+        }
+
+    def _status(self, message: str) -> None:
+        self.query_one("#composer-status", Label).update(Text(message))
+
+    def action_refill(self) -> None:
+        text = self.fill(self.template_name, self._free())
+        self._filled = text
+        self.query_one("#body", TextArea).text = text
+
+    def _refill_if_untouched(self) -> None:
+        if self.query_one("#body", TextArea).text == self._filled:
+            self.action_refill()
+        else:
+            self._status("Edited by hand: ctrl+r refills from the template (your edits go).")
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.value != self.template_name and isinstance(event.value, str):
+            self.template_name = event.value
+            self._refill_if_untouched()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self._filled:
+            self._refill_if_untouched()
+
+    @property
+    def body(self) -> str:
+        return self.query_one("#body", TextArea).text
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.body)
+        where = "terminal clipboard (OSC 52)"
+        try:
+            import pyperclip
+
+            pyperclip.copy(self.body)
+            where += " and the local clipboard"
+        except Exception:  # no local clipboard (SSH, no X): OSC 52 is enough
+            pass
+        self.notify(f"Copied to the {where}.")
+
+    def action_post(self) -> None:
+        markers = re.findall(r"⟨([^⟩]*)\?⟩", self.body)
+        if markers and not self._confirmed:
+            self._confirmed = True
+            self._status(f"Still unfilled: {', '.join(markers)} — ctrl+s again to post anyway.")
+            return
+        self._confirmed = False
+        self.app.post_message(ComposerPost(self.incident_id, self.template_name, self.body))
+
+    def action_close(self) -> None:
+        if self.body.strip():
+            self.app.post_message(ComposerKeep(self.incident_id, self.template_name, self.body))
+        self.dismiss(None)
+
+    def action_discard(self) -> None:
+        self.app.post_message(ComposerKeep(self.incident_id, self.template_name, ""))
+        self.dismiss(None)

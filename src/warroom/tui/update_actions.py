@@ -1,0 +1,72 @@
+"""Console actions for status updates: open the composer, post, keep drafts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from warroom import composer
+from warroom.domain.templates import suggest_phase, templates_for
+from warroom.store import db as store
+from warroom.tui.screens.composer import ComposerKeep, ComposerPost, ComposerScreen
+
+if TYPE_CHECKING:
+    from warroom.tui.app import WarRoomApp
+
+
+def open_composer(app: WarRoomApp) -> None:
+    incident = app.selected
+    if incident is None:
+        app._require_incident()
+        return
+    incident_id = incident.id
+    phase = suggest_phase(incident)
+    fitting = templates_for(app.templates, audience="external", phase=phase) or list(
+        app.templates.values()
+    )
+    suggested = fitting[0].name
+
+    def fill(name: str, free: dict[str, str]) -> str:
+        # a short read of one incident; the composer waits for its text anyway
+        db = store.connect(app.db_path, create=False)
+        try:
+            return composer.fill(
+                db, app.policy, incident_id, app.templates[name], app.clock.now(), app.tz, free
+            )
+        finally:
+            db.conn.close()
+
+    db = store.connect(app.db_path, create=False)
+    try:
+        draft = composer.draft(db, incident_id)
+        posted = composer.posted(db, incident_id)
+    finally:
+        db.conn.close()
+    app.push_screen(ComposerScreen(incident_id, app.templates, suggested, fill, draft, posted))
+
+
+def post(app: WarRoomApp, message: ComposerPost) -> None:
+    template = app.templates.get(message.template)
+    audience = template.audience if template else "internal"
+
+    def posted() -> None:
+        if isinstance(app.screen, ComposerScreen):
+            app.screen.dismiss(None)
+        app.notify("Update posted; the next-update timer restarted.")
+
+    app.write(
+        lambda room: room.post_update(
+            message.incident_id, message.body, audience=audience, template=message.template
+        ),
+        "Update posted",
+        on_success=posted,
+    )
+
+
+def keep(app: WarRoomApp, message: ComposerKeep) -> None:
+    if message.body.strip():
+        app.write(
+            lambda room: room.save_draft(message.incident_id, message.template, message.body),
+            "Draft kept",
+        )
+    else:
+        app.write(lambda room: room.discard_draft(message.incident_id), "Draft discarded")
