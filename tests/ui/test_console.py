@@ -266,3 +266,24 @@ async def test_timeline_marks_days_and_dates(db_path: Path, clock: FrozenClock) 
         assert "── Sun 2026-11-22" in text and "── Mon 2026-11-23 (today)" in text
         assert "11-22 13:00" in text and "09:00:00" in text
         assert app.query_one(TimelineView).border_title == "Timeline · times in UTC"
+
+
+async def test_a_declaration_that_cannot_be_saved_reopens_the_form_with_its_text(
+    db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from warroom.tui.screens.declare import DeclareScreen
+
+    store.connect(db_path).conn.close()
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 50)
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.loaded)
+        blocker = store.connect(db_path)
+        blocker.conn.execute("BEGIN IMMEDIATE")
+        await pilot.press("n", *"Payments down", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, DeclareScreen))
+        assert app.screen.query_one("#title").value == "Payments down"
+        blocker.conn.execute("ROLLBACK")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.shown_id is not None)
+    assert [i.title for i in queries.incidents(store.connect(db_path))] == ["Payments down"]

@@ -20,28 +20,24 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Footer, Static
 
 from warroom.clock import Clock
-from warroom.domain import lifecycle, sla
+from warroom.domain import sla
 from warroom.domain.entries import parse_typed_entry
 from warroom.domain.models import Actor, Incident
 from warroom.domain.policy import Policy
 from warroom.domain.runbooks import Runbook
 from warroom.domain.templates import Template, load_templates
-from warroom.domain.vocabulary import OPEN_STATUSES, ROLES
+from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.errors import WarroomError
 from warroom.paths import shipped_dir
 from warroom.service import WarRoom
 from warroom.store import db as store
 from warroom.store.queries import Engagement
-from warroom.tui import checklist_actions, update_actions
+from warroom.tui import checklist_actions, incident_actions, update_actions
 from warroom.tui.clock_board import ClockBoard
 from warroom.tui.keys import ACTIONS, bindings
 from warroom.tui.messages import Snapshot, WatchFailed, WriteDone, WriteRefused
-from warroom.tui.screens.assign import Assignment, AssignScreen
-from warroom.tui.screens.choose import ChooseScreen
 from warroom.tui.screens.composer import ComposerKeep, ComposerPost
-from warroom.tui.screens.declare import Declaration, DeclareScreen
 from warroom.tui.screens.help import HelpScreen
-from warroom.tui.screens.impact import ImpactScreen
 from warroom.tui.watcher import DatabaseWatcher
 from warroom.tui.widgets.checklist_pane import ChecklistPane
 from warroom.tui.widgets.clocks import LadderPane, SlaPane
@@ -319,24 +315,20 @@ class WarRoomApp(App[None]):
 
     # -- actions --------------------------------------------------------------------
 
-    def action_declare(self, draft: Declaration | None = None) -> None:
-        def declared(form: Declaration | None) -> None:
-            if form is None:
-                return
-            self.write(
-                lambda room: room.declare(
-                    form.title,
-                    form.severity,
-                    form.kind,
-                    form.summary,
-                    commander=form.commander,
-                    drill=form.drill,
-                ),
-                f"Declared {form.title}",
-                on_failure=lambda: self.call_later(self.action_declare, form),
-            )
+    def action_declare(self) -> None:
+        incident_actions.declare(self)
 
-        self.push_screen(DeclareScreen(self.policy, self.actor.name, draft), declared)
+    def action_status(self) -> None:
+        incident_actions.change_status(self)
+
+    def action_severity(self) -> None:
+        incident_actions.change_severity(self)
+
+    def action_assign_role(self) -> None:
+        incident_actions.assign_role(self)
+
+    def action_impact(self) -> None:
+        incident_actions.edit_impact(self)
 
     def action_log(self) -> None:
         self.query_one(EntryLine).input.focus()
@@ -401,77 +393,6 @@ class WarRoomApp(App[None]):
 
     def action_kind(self) -> None:
         checklist_actions.change_kind(self)
-
-    def action_status(self) -> None:
-        incident = self.selected
-        if incident is None:
-            self._require_incident()
-            return
-        options = [(s, s) for s in lifecycle.allowed_next(incident.status)]
-        if not options:
-            self.notify(f"#{incident.id} is {incident.status}; its status is final.", markup=False)
-            return
-
-        def chosen(status: str | None) -> None:
-            if status:
-                self.write(lambda room: room.set_status(incident.id, status), f"Status {status}")
-
-        self.push_screen(
-            ChooseScreen(f"Status of #{incident.id} (now {incident.status})", options), chosen
-        )
-
-    def action_severity(self) -> None:
-        incident = self.selected
-        if incident is None:
-            self._require_incident()
-            return
-        options = [
-            (s.name, f"{s.name}  {s.label} — {s.description}") for s in self.policy.severities
-        ]
-
-        def chosen(severity: str | None) -> None:
-            if severity and severity != incident.severity:
-                self.write(
-                    lambda room: room.set_severity(incident.id, severity), f"Severity {severity}"
-                )
-
-        self.push_screen(
-            ChooseScreen(f"Severity of #{incident.id}", options, incident.severity), chosen
-        )
-
-    def action_assign_role(self, draft: Assignment | None = None) -> None:
-        incident_id = self._require_incident()
-        if incident_id is None:
-            return
-        detail = self.query_one(IncidentDetail)
-        holders = {r.role: r.person for r in detail.roles}
-
-        def chosen(form: Assignment | None) -> None:
-            if form is not None:
-                self.write(
-                    lambda room: room.assign_role(incident_id, form.role, form.person),
-                    f"{form.person} is {ROLES[form.role]}",
-                    on_failure=lambda: self.call_later(self.action_assign_role, form),
-                )
-
-        self.push_screen(AssignScreen(holders, draft), chosen)
-
-    def action_impact(self) -> None:
-        incident = self.selected
-        if incident is None:
-            self._require_incident()
-            return
-        current = {
-            "users": incident.impact_users,
-            "services": incident.impact_services,
-            "business": incident.impact_business,
-        }
-
-        def saved(changed: dict[str, str] | None) -> None:
-            if changed:
-                self.write(lambda room: room.set_impact(incident.id, **changed), "Impact saved")
-
-        self.push_screen(ImpactScreen(current), saved)
 
     def action_toggle_ended(self) -> None:
         self.show_ended = not self.show_ended
