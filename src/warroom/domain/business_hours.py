@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 if TYPE_CHECKING:
     import yaml
 
-    from warroom.domain.policy import PolicyReader
+    from warroom.domain.policy_reader import PolicyReader
 
 Spell = tuple[dt.datetime, dt.datetime]
 """A stretch of time (start, end) during which a clock does not run."""

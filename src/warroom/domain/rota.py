@@ -26,7 +26,7 @@ from warroom.domain.business_hours import (
 if TYPE_CHECKING:
     import yaml
 
-    from warroom.domain.policy import PolicyReader
+    from warroom.domain.policy_reader import PolicyReader
 
 
 @dataclass(frozen=True)
