@@ -416,6 +416,17 @@ def policy_check(files: tuple[str, ...]) -> None:
 
 @cli.command()
 @click.argument("incident")
+@click.argument("person")
+@click.option("--note", required=True, help="State, open TODOs, next steps.")
+@pass_ctx
+def handoff(context: Context, incident: str, person: str, note: str) -> None:
+    """Hand command of an incident to PERSON, with a hand-off note."""
+    with context.room() as room:
+        room.hand_off(incident_id(incident), person, note)
+
+
+@cli.command()
+@click.argument("incident")
 @click.argument("kind", metavar=f"KIND ({'|'.join(INCIDENT_KINDS)})")
 @pass_ctx
 def kind(context: Context, incident: str, kind: str) -> None:

@@ -325,6 +325,31 @@ class WarRoom:
         """Throw away the incident's unposted status update."""
         service_clocks.discard_draft(self, incident_id)
 
+    def hand_off(self, incident_id: int, person: str, note: str) -> str:
+        """The commander hands command to `person`, with a note on state, TODOs, next steps.
+
+        One transaction: the role moves and the note is logged. Returns the old commander.
+        """
+        person, note = person.strip(), note.strip()
+        if not person:
+            raise InvalidInput("a hand-off needs the person taking command")
+        if not note:
+            raise InvalidInput("a hand-off needs a note (state, open TODOs, next steps)")
+        now = self.clock.now()
+        with transaction(self.db):
+            self._current(incident_id, "id")
+            previous = self._set_role(incident_id, "commander", person, now)
+            if previous == person:
+                raise InvalidInput(f"{person} already has command")
+            self._append(
+                incident_id,
+                "role",
+                f"Hand-off: {previous or 'nobody'} → {person} has command. {note}",
+                now=now,
+                data={"role": "commander", "person": person, "previous": previous, "handoff": note},
+            )
+        return previous or ""
+
     def set_impact(self, incident_id: int, **impact: str) -> None:
         """Record impact: any of users=, services=, business= (text as typed)."""
         unknown = set(impact) - set(IMPACT_FIELDS)

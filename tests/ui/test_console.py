@@ -287,3 +287,22 @@ async def test_a_declaration_that_cannot_be_saved_reopens_the_form_with_its_text
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.shown_id is not None)
     assert [i.title for i in queries.incidents(store.connect(db_path))] == ["Payments down"]
+
+
+async def test_hand_off_with_h(db_path: Path, clock: FrozenClock) -> None:
+    from warroom.tui.screens.handoff import HandOffScreen
+
+    database = store.connect(db_path)
+    room = WarRoom(database, clock, make_app(db_path, clock).actor, load_policy())
+    incident_id = room.declare("API down", "P2")
+    room.log(incident_id, "page the DBA", "todo")
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("h")
+        assert isinstance(app.screen, HandOffScreen)
+        assert "- TODO page the DBA" in app.screen.query_one("#note").text
+        await pilot.press(*"Tom", "enter", "ctrl+s")
+        await wait_for(pilot, lambda: "IC: Tom" in detail_text(app))
+    last = queries.timeline(database, incident_id)[-1]
+    assert last.data["handoff"].endswith("Next steps:") and "page the DBA" in last.text

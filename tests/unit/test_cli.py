@@ -323,3 +323,12 @@ def test_templates_compose_post_and_updates(run, tmp_path: Path) -> None:  # noq
     shown = json.loads(run("show", "1", "--json").stdout)
     assert shown["last_update_at"] is not None
     assert [t["state"] for t in shown["timers"] if t["name"] == "first_update"] == ["met"]
+
+
+def test_handoff_command(run) -> None:  # noqa: ANN001
+    run("declare", "-s", "P2", "-t", "x")
+    assert run("handoff", "1", "Bo", "--note", "State: stable").exit_code == 0
+    body = json.loads(run("show", "1", "--json").stdout)
+    assert body["commander"] == "Bo"
+    missing = run("handoff", "1", "Cy")
+    assert missing.exit_code == 2

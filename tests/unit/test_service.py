@@ -208,3 +208,17 @@ def test_concurrent_writers_lose_nothing(db_path, clock: FrozenClock, policy) ->
     for t in threads:
         t.join()
     assert queries.timeline_count(first, incident_id) == 1 + 200
+
+
+def test_hand_off_moves_command_and_logs_the_note(room: WarRoom) -> None:
+    incident_id = room.declare("x", "P1")
+    assert room.hand_off(incident_id, "Bo", "State: fixing. TODO: call vendor.") == "Ana"
+    assert queries.incident(room.db, incident_id).commander == "Bo"
+    last = queries.timeline(room.db, incident_id)[-1]
+    assert last.kind == "role" and last.data["handoff"] == "State: fixing. TODO: call vendor."
+    assert "Ana → Bo has command" in last.text
+    with pytest.raises(InvalidInput, match="already has command"):
+        room.hand_off(incident_id, "Bo", "again")
+    with pytest.raises(InvalidInput, match="needs a note"):
+        room.hand_off(incident_id, "Cy", "  ")
+    assert queries.incident(room.db, incident_id).commander == "Bo"

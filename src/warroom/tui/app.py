@@ -330,6 +330,9 @@ class WarRoomApp(App[None]):
     def action_impact(self) -> None:
         incident_actions.edit_impact(self)
 
+    def action_hand_off(self) -> None:
+        incident_actions.hand_off(self)
+
     def action_log(self) -> None:
         self.query_one(EntryLine).input.focus()
 

@@ -1,4 +1,4 @@
-"""Console actions that open a form: declare, status, severity, role, impact.
+"""Console actions that open a form: declare, status, severity, role, impact, hand-off.
 
 Each form returns what the person chose; the app writes it in a worker. A
 write that fails reopens the declare and role forms with what was typed.
@@ -13,8 +13,10 @@ from warroom.domain.vocabulary import ROLES
 from warroom.tui.screens.assign import Assignment, AssignScreen
 from warroom.tui.screens.choose import ChooseScreen
 from warroom.tui.screens.declare import Declaration, DeclareScreen
+from warroom.tui.screens.handoff import HandOff, HandOffScreen
 from warroom.tui.screens.impact import ImpactScreen
 from warroom.tui.widgets.incident_detail import IncidentDetail
+from warroom.tui.widgets.timeline_view import TimelineView
 
 if TYPE_CHECKING:
     from warroom.tui.app import WarRoomApp
@@ -107,3 +109,21 @@ def edit_impact(app: WarRoomApp) -> None:
             app.write(lambda room: room.set_impact(incident.id, **changed), "Impact saved")
 
     app.push_screen(ImpactScreen(current), saved)
+
+
+def hand_off(app: WarRoomApp, draft: HandOff | None = None) -> None:
+    incident = app.selected
+    if incident is None:
+        app._require_incident()
+        return
+    todos = [e.text for e in app.query_one(TimelineView).entries if e.kind == "todo"]
+
+    def chosen(form: HandOff | None) -> None:
+        if form is not None:
+            app.write(
+                lambda room: room.hand_off(incident.id, form.person, form.note),
+                f"{form.person} has command",
+                on_failure=lambda: app.call_later(hand_off, app, form),
+            )
+
+    app.push_screen(HandOffScreen(incident.commander, todos, draft), chosen)

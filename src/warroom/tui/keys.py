@@ -43,6 +43,7 @@ ACTIONS: tuple[ConsoleAction, ...] = (
     ConsoleAction("b", "attach_runbook", "Runbook", "Attach a runbook's checklist"),
     ConsoleAction("B", "detach_runbook", "Detach", "Detach a runbook's checklist", False),
     ConsoleAction("K", "kind", "Kind", "Change the incident kind", False),
+    ConsoleAction("h", "hand_off", "Hand off", "Hand command to someone, with a hand-off note"),
     ConsoleAction("i", "impact", "Impact", "Edit users, services and business impact"),
     ConsoleAction(
         "t", "toggle_ended", "Ended", "Show or hide resolved, closed and cancelled incidents"
