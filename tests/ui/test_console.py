@@ -304,5 +304,5 @@ async def test_hand_off_with_h(db_path: Path, clock: FrozenClock) -> None:
         assert "- TODO page the DBA" in app.screen.query_one("#note").text
         await pilot.press(*"Tom", "enter", "ctrl+s")
         await wait_for(pilot, lambda: "IC: Tom" in detail_text(app))
-    last = queries.timeline(database, incident_id)[-1]
-    assert last.data["handoff"].endswith("Next steps:") and "page the DBA" in last.text
+    [handed] = [e for e in queries.timeline(database, incident_id) if "handoff" in e.data]
+    assert handed.data["handoff"].endswith("Next steps:") and "page the DBA" in handed.text
