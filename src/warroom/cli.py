@@ -27,7 +27,7 @@ from warroom.domain.vocabulary import ENTRY_KINDS, INCIDENT_KINDS, ROLES, STATUS
 from warroom.errors import InvalidInput, WarroomError, WriteFailed
 from warroom.service import WarRoom
 from warroom.store import db as store
-from warroom.store import queries
+from warroom.store import queries, scribe_queries
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -248,11 +248,19 @@ def log(context: Context, incident: str, text: str, kind: str, at_text: str | No
 @cli.command()
 @click.argument("incident")
 @click.argument("status", metavar=f"STATUS ({'|'.join(STATUSES)})")
+@click.option(
+    "--postmortem-owner", "owner", default=None, help="Who writes the post-mortem (closing)."
+)
 @pass_ctx
-def status(context: Context, incident: str, status: str) -> None:
-    """Move an incident along its lifecycle."""
+def status(context: Context, incident: str, status: str, owner: str | None) -> None:
+    """Move an incident along its lifecycle; closing names the post-mortem owner."""
     with context.room() as room:
-        room.set_status(incident_id(incident), status)
+        number = incident_id(incident)
+        room.set_status(number, status, postmortem_owner=owner)
+        if status.strip().lower() == "closed":
+            still_open = [f for f in scribe_queries.follow_ups(room.db, number, open_only=True)]
+            for item in still_open:
+                click.echo(f"open follow-up #{item.id}: {item.text} ({item.owner or 'no owner'})")
 
 
 @cli.command()
@@ -329,7 +337,16 @@ def list_incidents(context: Context, show_all: bool, as_json: bool) -> None:
 @pass_ctx
 def show(context: Context, incident: str, as_json: bool) -> None:
     """Show an incident, its roles and its timeline."""
-    from warroom.views import entry_json, escalation_json, incident_json, role_json, timer_json
+    from warroom.domain.timeline_state import TimelineState
+    from warroom.views import (
+        entry_json,
+        escalation_json,
+        follow_up_json,
+        incident_json,
+        role_json,
+        timeline_lines,
+        timer_json,
+    )
 
     now = context.clock.now()
     with context.room() as room:
@@ -339,6 +356,9 @@ def show(context: Context, incident: str, as_json: bool) -> None:
         entries = queries.timeline(db, found.id)
         history = queries.history(db, found.id)
         engaged = queries.engagements(db, found.id)
+        follow_ups = scribe_queries.follow_ups(db, found.id)
+    state = TimelineState()
+    state.add(entries)
     assigned = {r.role: r.person for r in holders}
     clocks = sla.timers(found, context.policy, now, history, assigned=assigned)
     ladder = escalation.ladder_status(
@@ -347,7 +367,11 @@ def show(context: Context, incident: str, as_json: bool) -> None:
     if as_json:
         body = incident_json(found, now) | {
             "roles": [role_json(r) for r in holders],
-            "timeline": [entry_json(e) for e in entries],
+            "timeline": [
+                entry_json(e, current=state.is_current(e.id), pinned=state.pinned(e.id))
+                for e in entries
+            ],
+            "follow_ups": [follow_up_json(f) for f in follow_ups],
             "timers": [timer_json(t) for t in clocks],
             "escalation": escalation_json(ladder, engaged),
         }
@@ -378,10 +402,17 @@ def show(context: Context, incident: str, as_json: bool) -> None:
         )
     lines.append("  roles:")
     lines += [f"    {ROLES.get(r.role, r.role)}: {r.person}" for r in holders]
-    lines.append("  timeline:")
-    lines += [
-        f"    {format_when(e.at, now, tz)}  {e.author:<14} {e.kind:<9} {e.text}" for e in entries
-    ]
+    lines.append("  timeline (★ pinned):")
+    lines += timeline_lines(state.current(), now, tz)
+    if follow_ups:
+        lines.append("  follow-ups:")
+        lines += [
+            f"    #{f.id} [{f.status}] {f.priority} · {f.owner or 'no owner'} · "
+            f"due {f.due or '—'} · {f.text}"
+            for f in follow_ups
+        ]
+    if found.postmortem_owner:
+        lines.append(f"  post-mortem owner: {found.postmortem_owner}")
     click.echo("\n".join(lines))
 
 
@@ -441,4 +472,4 @@ def main() -> None:
 
 
 # registers the runbook and checklist commands on `cli` (defined above)
-from warroom import cli_checklists, cli_updates  # noqa: E402, F401
+from warroom import cli_checklists, cli_report, cli_timeline, cli_updates  # noqa: E402, F401

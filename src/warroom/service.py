@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
-from warroom import service_checklists, service_clocks
+from warroom import service_checklists, service_clocks, service_scribe
 from warroom.clock import Clock
 from warroom.domain import lifecycle
 from warroom.domain.models import Actor
@@ -76,10 +76,11 @@ class WarRoom:
         now: dt.datetime,
         at: dt.datetime | None = None,
         data: dict[str, Any] | None = None,
+        supersedes: int | None = None,
     ) -> int:
         cursor = self.db.conn.execute(
-            "INSERT INTO timeline (incident_id, at, logged_at, author, os_user, kind, text, data)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO timeline (incident_id, at, logged_at, author, os_user, kind, text, data,"
+            " supersedes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 incident_id,
                 to_iso(at or now),
@@ -89,6 +90,7 @@ class WarRoom:
                 kind,
                 text,
                 json.dumps(data or {}, sort_keys=True),
+                supersedes,
             ),
         )
         return int(cursor.lastrowid or 0)
@@ -177,31 +179,46 @@ class WarRoom:
             self._current(incident_id, "id")
             return self._append(incident_id, kind, text, now=now, at=at)
 
-    def set_status(self, incident_id: int, status: str) -> str:
-        """Move along the lifecycle; returns the previous status."""
+    def set_status(
+        self, incident_id: int, status: str, *, postmortem_owner: str | None = None
+    ) -> str:
+        """Move along the lifecycle; returns the previous status.
+
+        Closing names who owns the post-mortem (unless the policy relaxes it).
+        """
         new = parse_status(status)
+        owner = (postmortem_owner or "").strip()
         now = self.clock.now()
         with transaction(self.db):
-            current = self._current(incident_id, "status", "mitigated_at")
+            current = self._current(incident_id, "status", "mitigated_at", "postmortem_owner")
             old = str(current["status"])
             lifecycle.check_transition(old, new)
             stamps = lifecycle.stamps_for(old, new)
             if stamps.get("mitigated_at") and current["mitigated_at"]:
                 del stamps["mitigated_at"]  # first mitigation counts, not a later one
-            sets = {"status": new} | {
+            sets: dict[str, Any] = {"status": new} | {
                 k: (to_iso(now) if v == "now" else None) for k, v in stamps.items()
             }
+            text, data = f"Status {old} → {new}", {"from": old, "to": new}
+            if new == "closed":
+                owner = owner or str(current["postmortem_owner"])
+                if not owner and self.policy.require_postmortem_owner:
+                    raise InvalidInput(
+                        f"closing #{incident_id} needs a post-mortem owner "
+                        "(the policy's require_postmortem_owner)"
+                    )
+                sets["postmortem_owner"] = owner
+                still_open = self.db.conn.execute(
+                    "SELECT count(*) FROM follow_ups WHERE incident_id = ? AND status = 'open'",
+                    (incident_id,),
+                ).fetchone()[0]
+                text += f". Post-mortem owner: {owner or 'none'}; open follow-ups: {still_open}"
+                data |= {"postmortem_owner": owner, "open_follow_ups": still_open}
             assignments = ", ".join(f"{k} = ?" for k in sets)
             self.db.conn.execute(
                 f"UPDATE incidents SET {assignments} WHERE id = ?", (*sets.values(), incident_id)
             )
-            self._append(
-                incident_id,
-                "status",
-                f"Status {old} → {new}",
-                now=now,
-                data={"from": old, "to": new},
-            )
+            self._append(incident_id, "status", text, now=now, data=data)
         return old
 
     def set_severity(self, incident_id: int, severity: str) -> str:
@@ -259,6 +276,49 @@ class WarRoom:
     def answer(self, incident_id: int, item: str, reply: str) -> None:
         """Answer a checklist question; the answer is kept for update templates."""
         service_checklists.answer(self, incident_id, item, reply)
+
+    # -- the scribe's tools (see service_scribe.py) ---------------------------------
+
+    def correct(self, entry_id: int, text: str, kind: str | None = None) -> int:
+        """Correct an entry: a new row supersedes it; the old one stays in the record."""
+        return service_scribe.correct(self, entry_id, text, kind)
+
+    def strike(self, entry_id: int, reason: str = "") -> int:
+        """Strike an entry out (kept in the record, marked struck)."""
+        return service_scribe.strike(self, entry_id, reason)
+
+    def pin(self, entry_id: int, pinned: bool = True) -> int:
+        """Pin (or unpin) an entry that matters for the post-mortem."""
+        return service_scribe.pin(self, entry_id, pinned)
+
+    def add_follow_up(
+        self,
+        incident_id: int,
+        text: str,
+        *,
+        owner: str = "",
+        due: dt.date | None = None,
+        priority: str = "medium",
+    ) -> int:
+        """Record a follow-up (action item) for the incident."""
+        return service_scribe.add_follow_up(
+            self, incident_id, text, owner=owner, due=due, priority=priority
+        )
+
+    def promote(
+        self,
+        entry_id: int,
+        *,
+        owner: str = "",
+        due: dt.date | None = None,
+        priority: str = "medium",
+    ) -> int:
+        """Turn a TODO entry into a follow-up."""
+        return service_scribe.promote(self, entry_id, owner=owner, due=due, priority=priority)
+
+    def update_follow_up(self, follow_up_id: int, **changes: Any) -> None:
+        """Change a follow-up's status, owner, due date or priority."""
+        service_scribe.update_follow_up(self, follow_up_id, **changes)
 
     def acknowledge(self, incident_id: int) -> None:
         """Someone has picked the incident up: stops the acknowledge clock."""

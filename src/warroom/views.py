@@ -9,9 +9,10 @@ import datetime as dt
 from typing import Any
 
 from warroom.domain.escalation import LadderStatus
-from warroom.domain.models import Incident, RoleAssignment, TimelineEntry
+from warroom.domain.models import FollowUp, Incident, RoleAssignment, TimelineEntry
 from warroom.domain.sla import Timer
-from warroom.domain.timefmt import to_iso
+from warroom.domain.timefmt import format_when, to_iso
+from warroom.domain.timeline_state import ShownEntry
 from warroom.domain.vocabulary import ROLES
 from warroom.store.queries import Engagement
 
@@ -43,6 +44,7 @@ def incident_json(incident: Incident, now: dt.datetime) -> dict[str, Any]:
         "resolved_at": _time(incident.resolved_at),
         "closed_at": _time(incident.closed_at),
         "last_update_at": _time(incident.last_update_at),
+        "postmortem_owner": incident.postmortem_owner,
         "age_seconds": int((now - incident.declared_at).total_seconds()),
     }
 
@@ -57,7 +59,9 @@ def role_json(role: RoleAssignment) -> dict[str, Any]:
     }
 
 
-def entry_json(entry: TimelineEntry) -> dict[str, Any]:
+def entry_json(
+    entry: TimelineEntry, *, current: bool = True, pinned: bool = False
+) -> dict[str, Any]:
     return {
         "id": entry.id,
         "at": to_iso(entry.at),
@@ -68,7 +72,54 @@ def entry_json(entry: TimelineEntry) -> dict[str, Any]:
         "text": entry.text,
         "data": entry.data,
         "supersedes": entry.supersedes,
+        "current": current,
+        "pinned": pinned,
     }
+
+
+def follow_up_json(item: FollowUp) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "incident_id": item.incident_id,
+        "text": item.text,
+        "owner": item.owner,
+        "due": item.due.isoformat() if item.due else None,
+        "priority": item.priority,
+        "status": item.status,
+        "from_entry": item.from_entry,
+        "created_at": to_iso(item.created_at),
+        "created_by": item.created_by,
+        "updated_at": to_iso(item.updated_at),
+        "updated_by": item.updated_by,
+    }
+
+
+def timeline_lines(
+    shown: list[ShownEntry], now: dt.datetime, tz: dt.tzinfo, *, history: bool = True
+) -> list[str]:
+    """The timeline as `show` prints it: entry ids to correct by, pins, struck entries,
+    and (with `history`) every earlier version under the one that replaced it."""
+    lines = []
+    for item in shown:
+        entry = item.entry
+        mark = "★" if item.pinned else " "
+        text = entry.text
+        if item.struck:
+            reason = entry.data.get("reason") or "no reason given"
+            text = f"[struck by {entry.author}: {reason}] {text}"
+        elif item.edited:
+            text = f"{text} (edited)"
+        lines.append(
+            f"  {mark} #{entry.id:<5} {format_when(entry.at, now, tz)}  {entry.author:<14}"
+            f" {entry.kind:<9} {text}"
+        )
+        if history:
+            for old in item.history:
+                lines.append(
+                    f"           was #{old.id} (by {old.author}, logged"
+                    f" {format_when(old.logged_at, now, tz)}): {old.text}"
+                )
+    return lines
 
 
 def timer_json(timer: Timer) -> dict[str, Any]:

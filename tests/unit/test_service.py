@@ -110,7 +110,10 @@ def test_status_moves_stamp_times_and_write_rows(room: WarRoom, clock: FrozenClo
     room.set_status(incident_id, "fixing")  # reopen
     assert queries.incident(room.db, incident_id).resolved_at is None
     room.set_status(incident_id, "resolved")
-    room.set_status(incident_id, "closed")
+    with pytest.raises(InvalidInput, match="needs a post-mortem owner"):
+        room.set_status(incident_id, "closed")
+    room.set_status(incident_id, "closed", postmortem_owner="Bo")
+    assert queries.incident(room.db, incident_id).postmortem_owner == "Bo"
     with pytest.raises(InvalidInput, match="closed"):
         room.set_status(incident_id, "fixing")
 

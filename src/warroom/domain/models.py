@@ -29,6 +29,7 @@ class Incident:
     last_update_at: dt.datetime | None
     escalation_level: int
     channel: str
+    postmortem_owner: str = ""
 
     @property
     def ref(self) -> str:
@@ -48,6 +49,28 @@ class TimelineEntry:
     text: str
     data: dict[str, Any] = field(default_factory=dict)
     supersedes: int | None = None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Work that outlives the incident: an action item for the post-mortem."""
+
+    id: int
+    incident_id: int
+    text: str
+    owner: str
+    due: dt.date | None
+    priority: str  # high / medium / low
+    status: str  # open / done / wont-do
+    from_entry: int | None
+    created_at: dt.datetime
+    created_by: str
+    updated_at: dt.datetime
+    updated_by: str
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,7 @@ class Policy:
     rota: Rota | None = None
     business_hours: BusinessHours | None = None
     status_page_url: str = ""  # for update templates
+    require_postmortem_owner: bool = True  # closing names who writes the post-mortem
 
     @property
     def severity_names(self) -> list[str]:
@@ -155,7 +156,7 @@ _SEVERITY_FIELDS = tuple(
 _RUNG_FIELDS = ("who", "after", "when", "notify")
 _TOP_FIELDS = tuple(
     "severities warn_before bell notify_hook contacts roles rota business_hours"
-    " status_page_url".split()
+    " status_page_url require_postmortem_owner".split()
 )
 _REQUIRED = ("ack", "update_every", "resolve_within")
 _CONDITIONS = ("unacknowledged", "unresolved")
@@ -304,6 +305,7 @@ def parse_policy(text: str, source: str) -> Policy:
         rota=read_rota(reader, rota_node, contacts) if rota_node else None,
         business_hours=hours,
         status_page_url=reader.text(top, "", "status_page_url"),
+        require_postmortem_owner=reader.boolean(top, "", "require_postmortem_owner", True),
     )
 
 

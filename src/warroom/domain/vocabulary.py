@@ -40,7 +40,18 @@ INCIDENT_KINDS: dict[str, str] = {
 }
 
 # kinds a scribe types; the rest are written by the actions that change state
-ENTRY_KINDS: tuple[str, ...] = ("note", "decision", "action", "finding", "todo")
+ENTRY_KINDS: tuple[str, ...] = (
+    "note",
+    "decision",
+    "action",
+    "finding",
+    "todo",
+    # for the post-mortem: its sections are pre-filled from these
+    "root-cause",
+    "went-well",
+    "went-wrong",
+    "lesson",
+)
 SYSTEM_KINDS: tuple[str, ...] = (
     "declared",
     "status",
@@ -53,6 +64,8 @@ SYSTEM_KINDS: tuple[str, ...] = (
     "sla_breach",
     "checklist",
     "update_posted",
+    "pin",
+    "follow_up",
 )
 
 # what a scribe may type in front of an entry to give it a kind
@@ -67,7 +80,14 @@ ENTRY_PREFIXES: dict[str, str] = {
     "finding": "finding",
     "t": "todo",
     "todo": "todo",
+    "cause": "root-cause",
+    "well": "went-well",
+    "wrong": "went-wrong",
+    "lesson": "lesson",
 }
+
+FOLLOW_UP_PRIORITIES: tuple[str, ...] = ("high", "medium", "low")
+FOLLOW_UP_STATUSES: dict[str, str] = {"open": "open", "done": "done", "wont-do": "won't do"}
 
 
 def _key(text: str) -> str:
@@ -105,6 +125,20 @@ def parse_incident_kind(value: str) -> str:
 def parse_entry_kind(value: str) -> str:
     """A scribe's entry kind (note, decision, action, finding, todo)."""
     return _choose(value, ENTRY_KINDS, "entry kind")
+
+
+def parse_priority(value: str) -> str:
+    """A follow-up priority: high, medium or low (h, m, l work too)."""
+    key = _key(value)
+    key = {"h": "high", "m": "medium", "med": "medium", "l": "low"}.get(key, key)
+    return _choose(key, FOLLOW_UP_PRIORITIES, "priority")
+
+
+def parse_follow_up_status(value: str) -> str:
+    """A follow-up status: open, done or wont-do ("won't do" works too)."""
+    key = _key(value).replace("'", "")
+    key = {"wontdo": "wont-do", "wont": "wont-do", "dropped": "wont-do"}.get(key, key)
+    return _choose(key, list(FOLLOW_UP_STATUSES), "follow-up status")
 
 
 def split_entry_prefix(text: str) -> tuple[str, str]:

@@ -172,6 +172,47 @@ def _drafts(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="005_scribe")
+def _scribe(db: sqlite_utils.Database) -> None:
+    """Follow-ups, the post-mortem owner, and full-text search over the timeline.
+
+    Pins and corrections are timeline rows (kind `pin`; `supersedes`), so they
+    reach every console the way entries do.
+    """
+    db.executescript(
+        """
+        ALTER TABLE incidents ADD COLUMN postmortem_owner TEXT NOT NULL DEFAULT '';
+        CREATE TABLE follow_ups (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            text TEXT NOT NULL,
+            owner TEXT NOT NULL DEFAULT '',
+            due TEXT,
+            priority TEXT NOT NULL DEFAULT 'medium',
+            status TEXT NOT NULL DEFAULT 'open',
+            from_entry INTEGER REFERENCES timeline(id),
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL
+        );
+        CREATE INDEX follow_ups_by_incident ON follow_ups(incident_id, status);
+        CREATE UNIQUE INDEX follow_ups_promoted ON follow_ups(from_entry)
+            WHERE from_entry IS NOT NULL;
+        CREATE VIRTUAL TABLE timeline_fts USING fts5(
+            text, content='timeline', content_rowid='id', tokenize='unicode61'
+        );
+        CREATE TRIGGER timeline_fts_insert AFTER INSERT ON timeline BEGIN
+            INSERT INTO timeline_fts(rowid, text) VALUES (new.id, new.text);
+        END;
+        CREATE TRIGGER timeline_fts_delete AFTER DELETE ON timeline BEGIN
+            INSERT INTO timeline_fts(timeline_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        END;
+        INSERT INTO timeline_fts(timeline_fts) VALUES ('rebuild');
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

@@ -1,0 +1,148 @@
+"""`warroom report`: counts, response times and SLA compliance across incidents.
+
+The numbers come from `domain/report.py` (see its module doc for what counts);
+this module reads the store, parses `--since` and prints text or JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import click
+
+from warroom.cli import Context, cli, pass_ctx
+from warroom.domain.policy_reader import parse_duration
+from warroom.domain.report import DurationStats, IncidentReport, TimerCompliance, build_report
+from warroom.domain.timefmt import format_age, parse_user_time, to_iso
+from warroom.errors import InvalidInput
+from warroom.store import queries
+
+NONE = "—"
+
+
+def parse_since(text: str, now: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """`2026-11-01` (local midnight), an ISO time, or how long ago: `7d`, `2w`, `12h`."""
+    try:
+        return now - parse_duration(text)
+    except ValueError:
+        pass
+    try:
+        since = parse_user_time(text, now, tz)
+    except ValueError:
+        raise InvalidInput(
+            f"--since {text!r} is not a date or a span (use YYYY-MM-DD, or 7d, 2w, 12h)"
+        ) from None
+    if since > now:
+        raise InvalidInput(f"--since {text!r} is in the future")
+    return since
+
+
+def _seconds(value: dt.timedelta | None) -> int | None:
+    return None if value is None else int(value.total_seconds())
+
+
+def _percent(compliance: TimerCompliance) -> float | None:
+    share = compliance.met_percent
+    return None if share is None else round(share, 1)
+
+
+def _stats_json(stats: DurationStats) -> dict[str, Any]:
+    return {
+        "count": stats.count,
+        "median_seconds": _seconds(stats.median),
+        "p90_seconds": _seconds(stats.p90),
+    }
+
+
+def report_json(found: IncidentReport) -> dict[str, Any]:
+    """The stable `--json` shape (field names are an interface: add, never rename)."""
+    return {
+        "since": to_iso(found.since) if found.since else None,
+        "until": to_iso(found.until),
+        "incidents": found.incidents,
+        "drills_excluded": found.drills_excluded,
+        "by_severity": dict(found.by_severity),
+        "by_status": dict(found.by_status),
+        "time_to_ack": _stats_json(found.time_to_ack),
+        "time_to_resolve": _stats_json(found.time_to_resolve),
+        "sla": {
+            c.timer: {
+                "label": c.label,
+                "met": c.met,
+                "breached": c.breached,
+                "running": c.running,
+                "met_percent": _percent(c),
+            }
+            for c in found.sla
+        },
+    }
+
+
+def _span(value: dt.timedelta | None) -> str:
+    """A duration as the CLI shows ages (`45s`, `12m`, `1h 04m`, `2d 03h`); `—` if none."""
+    if value is None:
+        return NONE
+    start = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    return format_age(start, start + value)
+
+
+def _moment(at: dt.datetime, tz: dt.tzinfo) -> str:
+    local = at.astimezone(tz)
+    return f"{local:%Y-%m-%d %H:%M} {local.strftime('%Z') or 'UTC'}"
+
+
+def report_text(found: IncidentReport, tz: dt.tzinfo) -> str:
+    """The report as a few small tables."""
+    start = _moment(found.since, tz) if found.since else "the first incident"
+    drills = found.drills_excluded
+    excluded = f" ({drills} drill{'s' if drills != 1 else ''} excluded)" if drills else ""
+    statuses = " · ".join(f"{name} {count}" for name, count in found.by_status if count)
+    lines = [
+        f"Incidents declared from {start} to {_moment(found.until, tz)}: "
+        f"{found.incidents}{excluded}",
+        "",
+        "  by severity  " + " · ".join(f"{name} {count}" for name, count in found.by_severity),
+        f"  by status    {statuses or NONE}",
+        "",
+        f"  {'Time to':<22} {'n':>4} {'median':>8} {'p90':>8}",
+    ]
+    for label, stats in (("acknowledge", found.time_to_ack), ("resolve", found.time_to_resolve)):
+        lines.append(
+            f"  {label:<22} {stats.count:>4} {_span(stats.median):>8} {_span(stats.p90):>8}"
+        )
+    lines += ["", f"  {'SLA timer':<26} {'met':>4} {'breached':>8} {'running':>7} {'met %':>6}"]
+    for c in found.sla:
+        share = _percent(c)
+        shown = NONE if share is None else f"{share:g}%"
+        lines.append(f"  {c.label:<26} {c.met:>4} {c.breached:>8} {c.running:>7} {shown:>6}")
+    return "\n".join(line.rstrip() for line in lines)
+
+
+@cli.command()
+@click.option(
+    "--since",
+    "since_text",
+    metavar="DATE",
+    help="Incidents declared from this day (YYYY-MM-DD, local) or this long ago (7d, 30d).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_ctx
+def report(context: Context, since_text: str | None, as_json: bool) -> None:
+    """Counts by severity, time to acknowledge and resolve, SLA compliance; drills excluded."""
+    now = context.clock.now()
+    tz = context.tz
+    since = parse_since(since_text, now, tz) if since_text is not None else None
+    with context.room() as room:
+        found = [
+            i
+            for i in queries.incidents(room.db, include_ended=True)
+            if since is None or i.declared_at >= since
+        ]
+        histories = queries.histories(room.db, [i.id for i in found if not i.drill])
+    result = build_report(found, histories, context.policy, now, since)
+    if as_json:
+        click.echo(json.dumps(report_json(result), indent=2, ensure_ascii=False))
+        return
+    click.echo(report_text(result, tz))

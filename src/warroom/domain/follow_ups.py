@@ -1,0 +1,57 @@
+"""Follow-ups: the action items an incident leaves behind.
+
+A due date is typed the way people say it: `2026-12-01`, `+3d`, `2w`,
+`today`, `tomorrow`, or a weekday (`fri`: the next one, not today).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from warroom.domain.models import FollowUp
+
+_RELATIVE = re.compile(r"^\+?(\d+)\s*([dw])$")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_PRIORITY_RANK = {"high": 0, "medium": 1, "low": 2}
+_STATUS_RANK = {"open": 0, "done": 1, "wont-do": 2}
+
+
+def parse_due(text: str, today: dt.date) -> dt.date | None:
+    """The due date for `text` (empty: none); ValueError naming what was typed."""
+    value = text.strip().lower()
+    if not value:
+        return None
+    if value == "today":
+        return today
+    if value == "tomorrow":
+        return today + dt.timedelta(days=1)
+    if match := _RELATIVE.match(value):
+        count = int(match.group(1))
+        return today + dt.timedelta(days=count * (7 if match.group(2) == "w" else 1))
+    for number, name in enumerate(_WEEKDAYS):
+        if len(value) >= 3 and name.startswith(value):
+            return today + dt.timedelta(days=(number - today.weekday()) % 7 or 7)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            f"{text.strip()!r} is not a due date (use YYYY-MM-DD, +3d, 2w, tomorrow or a weekday)"
+        ) from None
+
+
+def ordered(items: list[FollowUp]) -> list[FollowUp]:
+    """Open first; then by priority, due date (undated last) and age."""
+    return sorted(
+        items,
+        key=lambda f: (
+            _STATUS_RANK.get(f.status, 3),
+            _PRIORITY_RANK.get(f.priority, 3),
+            f.due or dt.date.max,
+            f.id,
+        ),
+    )
+
+
+def is_overdue(item: FollowUp, today: dt.date) -> bool:
+    return item.is_open and item.due is not None and item.due < today

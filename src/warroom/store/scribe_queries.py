@@ -1,0 +1,97 @@
+"""Reads for the scribe's tools: single entries, full-text search, follow-ups."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import sqlite_utils
+
+from warroom.domain.models import FollowUp, TimelineEntry
+from warroom.domain.timefmt import from_iso
+from warroom.errors import NotFound
+from warroom.store.queries import _entry, _rows
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def entry(db: sqlite_utils.Database, entry_id: int) -> TimelineEntry:
+    """One timeline row, or NotFound naming it."""
+    rows = _rows(db, "SELECT * FROM timeline WHERE id = ?", (entry_id,))
+    if not rows:
+        raise NotFound(f"no timeline entry #{entry_id}")
+    return _entry(rows[0])
+
+
+def superseded_by(db: sqlite_utils.Database, entry_id: int) -> int | None:
+    """The row that corrected `entry_id`, if any."""
+    row = db.conn.execute(
+        "SELECT id FROM timeline WHERE supersedes = ? ORDER BY id LIMIT 1", (entry_id,)
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def fts_query(text: str) -> str:
+    """What a person typed as an FTS5 query: every word must appear, the last as a prefix.
+
+    Words are quoted, so `5xx-spike`, `AND`, `"` or `*` never make a syntax error.
+    """
+    words = _WORD.findall(text)
+    if not words:
+        return ""
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def search(db: sqlite_utils.Database, incident_id: int, text: str, limit: int = 5000) -> list[int]:
+    """Ids of the incident's timeline rows matching `text`, in timeline order."""
+    query = fts_query(text)
+    if not query:
+        return []
+    rows = db.conn.execute(
+        "SELECT t.id FROM timeline_fts JOIN timeline t ON t.id = timeline_fts.rowid"
+        " WHERE timeline_fts MATCH ? AND t.incident_id = ? ORDER BY t.at, t.id LIMIT ?",
+        (query, incident_id, limit),
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def _follow_up(row: dict[str, Any]) -> FollowUp:
+    return FollowUp(
+        id=row["id"],
+        incident_id=row["incident_id"],
+        text=row["text"],
+        owner=row["owner"],
+        due=dt.date.fromisoformat(row["due"]) if row["due"] else None,
+        priority=row["priority"],
+        status=row["status"],
+        from_entry=row["from_entry"],
+        created_at=from_iso(row["created_at"]),
+        created_by=row["created_by"],
+        updated_at=from_iso(row["updated_at"]),
+        updated_by=row["updated_by"],
+    )
+
+
+def follow_up(db: sqlite_utils.Database, follow_up_id: int) -> FollowUp:
+    rows = _rows(db, "SELECT * FROM follow_ups WHERE id = ?", (follow_up_id,))
+    if not rows:
+        raise NotFound(f"no follow-up #{follow_up_id}")
+    return _follow_up(rows[0])
+
+
+def follow_ups(
+    db: sqlite_utils.Database, incident_id: int | None = None, *, open_only: bool = False
+) -> list[FollowUp]:
+    """Follow-ups of one incident (or all), in the order they were made."""
+    where, params = [], []
+    if incident_id is not None:
+        where.append("incident_id = ?")
+        params.append(incident_id)
+    if open_only:
+        where.append("status = 'open'")
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    rows = _rows(db, f"SELECT * FROM follow_ups{clause} ORDER BY id", tuple(params))
+    return [_follow_up(r) for r in rows]
