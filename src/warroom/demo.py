@@ -28,6 +28,8 @@ class _Step:
     who: str
     # log:<kind> | status | severity | ack | assign:<role> | impact:<field> | update:<audience>
     # | tick (value: item key) | answer:<item key>   (both skipped without runbooks)
+    # | pin | correct | promote:<owner>   (act on the entry logged last)
+    # | followup:<owner> (value: text)
     action: str
     value: str = ""
 
@@ -117,6 +119,7 @@ STORIES: tuple[_Story, ...] = (
                 "log:decision",
                 "Hot-fix forward instead of rollback; [#4411] reverts the config flag",
             ),
+            _Step(19, "Tom Okafor", "pin"),
             _Step(
                 18,
                 "Sam Novak",
@@ -129,9 +132,17 @@ STORIES: tuple[_Story, ...] = (
                 "log:todo",
                 "Check whether payments-gateway retries double-charged anyone",
             ),
+            _Step(11, "Maya Chen", "promote:Priya Raman"),
             _Step(
                 6, "Priya Raman", "log:action", "Hot-fix 2026.11.23-4 rolling out, 3/12 pods ready"
             ),
+            _Step(
+                5,
+                "Tom Okafor",
+                "log:root-cause",
+                "Config flag checkout.eu_routing defaulted on by the 08:10 deploy",
+            ),
+            _Step(5, "Maya Chen", "pin"),
         ),
     ),
     _Story(
@@ -252,7 +263,15 @@ STORIES: tuple[_Story, ...] = (
         (
             _Step(26 * 60 - 5, "Lee Park", "ack"),
             _Step(25 * 60, "Lee Park", "status", "monitoring"),
+            _Step(
+                25 * 60 + 30, "Lee Park", "log:finding", "Provider queue depth at 14k, normal 200"
+            ),
+            _Step(25 * 60 + 20, "Lee Park", "correct", "Provider queue depth at 41k, normal 200"),
             _Step(24 * 60, "Lee Park", "status", "resolved"),
+            _Step(23 * 60, "Lee Park", "log:went-well", "Support spotted it within 5 minutes"),
+            _Step(23 * 60, "Lee Park", "log:went-wrong", "No alert on email delivery latency"),
+            _Step(23 * 60, "Lee Park", "log:lesson", "Watch the provider's queue, not only ours"),
+            _Step(23 * 60, "Lee Park", "followup:Lee Park", "Alert when login email p95 > 2 min"),
         ),
     ),
 )
@@ -274,12 +293,23 @@ def _play(
         story.title, story.severity, story.kind, story.summary, drill=story.drill
     )
     as_(story.commander).sweep([incident_id])  # 0-minute rungs are called at once
+    last_entry = 0
     for step in sorted(story.steps, key=lambda s: -s.minutes_ago):  # in the order it happened
         clock.set(now - dt.timedelta(minutes=step.minutes_ago))
         room = as_(step.who)
         verb, _, arg = step.action.partition(":")
         if verb == "log":
-            room.log(incident_id, step.value, arg)
+            last_entry = room.log(incident_id, step.value, arg)
+        elif verb == "pin":
+            room.pin(last_entry)
+        elif verb == "correct":
+            last_entry = room.correct(last_entry, step.value)
+        elif verb == "promote":
+            room.promote(last_entry, owner=arg, due=(clock.now() + dt.timedelta(days=2)).date())
+        elif verb == "followup":
+            room.add_follow_up(
+                incident_id, step.value, owner=arg, due=(clock.now() + dt.timedelta(days=7)).date()
+            )
         elif verb == "status":
             room.set_status(incident_id, step.value)
         elif verb == "ack":

@@ -312,9 +312,12 @@ class WarRoom:
         owner: str = "",
         due: dt.date | None = None,
         priority: str = "medium",
+        text: str | None = None,
     ) -> int:
-        """Turn a TODO entry into a follow-up."""
-        return service_scribe.promote(self, entry_id, owner=owner, due=due, priority=priority)
+        """Turn a TODO entry into a follow-up (its text, unless `text` rewords it)."""
+        return service_scribe.promote(
+            self, entry_id, owner=owner, due=due, priority=priority, text=text
+        )
 
     def update_follow_up(self, follow_up_id: int, **changes: Any) -> None:
         """Change a follow-up's status, owner, due date or priority."""

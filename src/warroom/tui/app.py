@@ -32,7 +32,7 @@ from warroom.paths import shipped_dir
 from warroom.service import WarRoom
 from warroom.store import db as store
 from warroom.store.queries import Engagement
-from warroom.tui import checklist_actions, incident_actions, update_actions
+from warroom.tui import checklist_actions, incident_actions, scribe_actions, update_actions
 from warroom.tui.clock_board import ClockBoard
 from warroom.tui.keys import ACTIONS, bindings
 from warroom.tui.messages import Snapshot, WatchFailed, WriteDone, WriteRefused
@@ -42,6 +42,7 @@ from warroom.tui.watcher import DatabaseWatcher
 from warroom.tui.widgets.checklist_pane import ChecklistPane
 from warroom.tui.widgets.clocks import LadderPane, SlaPane
 from warroom.tui.widgets.entry_line import EntryLine
+from warroom.tui.widgets.follow_up_pane import FollowUpPane
 from warroom.tui.widgets.incident_detail import IncidentDetail
 from warroom.tui.widgets.incident_table import IncidentTable
 from warroom.tui.widgets.timeline_view import TimelineView
@@ -88,6 +89,8 @@ class WarRoomApp(App[None]):
         self._tokens = itertools.count(1)
         self._on_failure: dict[str, Callable[[], object]] = {}
         self._on_success: dict[str, Callable[[], object]] = {}
+        self.zone_label = clock.now().astimezone(tz).strftime("%Z")
+        self.search_text = ""  # what the timeline search last looked for
 
     # -- layout ------------------------------------------------------------------
 
@@ -103,6 +106,7 @@ class WarRoomApp(App[None]):
                         tz=self.tz, today=now.astimezone(self.tz).date(), id="timeline"
                     )
                     yield ChecklistPane(tz=self.tz, id="checklist")
+                    yield FollowUpPane(tz=self.tz, id="follow-ups")
                 with Container(id="clocks"):
                     yield SlaPane(tz=self.tz, id="sla")
                     yield LadderPane(tz=self.tz, id="ladder")
@@ -110,8 +114,7 @@ class WarRoomApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        zone = self.clock.now().astimezone(self.tz).strftime("%Z")
-        self.query_one(TimelineView).border_title = f"Timeline · times in {zone}"
+        scribe_actions.retitle(self)
         self.query_one(IncidentTable).border_title = "Incidents"
         self.query_one(IncidentTable).focus()
         self.run_worker(
@@ -177,9 +180,12 @@ class WarRoomApp(App[None]):
         self.query_one(ChecklistPane).show(
             selection.checklists, selection.incident.declared_at, now
         )
+        self.query_one(FollowUpPane).show(selection.follow_ups, now.astimezone(self.tz).date())
         timeline = self.query_one(TimelineView)
         if selection.reset:
+            self.search_text = ""
             timeline.replace(selection.entries)
+            scribe_actions.retitle(self)
         else:
             timeline.add(selection.entries)
 
@@ -198,6 +204,7 @@ class WarRoomApp(App[None]):
             self.shown_id = None
             self.query_one(IncidentDetail).show(None, [], self.clock.now())
             self.query_one(TimelineView).replace([])
+            self.query_one(FollowUpPane).show([], self.clock.now().astimezone(self.tz).date())
         self.watcher.poke(reset_selection=True)
 
     def tick(self) -> None:
@@ -208,7 +215,10 @@ class WarRoomApp(App[None]):
         reading = self.board.read(now)
         self.table.tick(now, reading.next_due)
         self.query_one(IncidentDetail).tick(now)
-        self.query_one(TimelineView).set_today(now.astimezone(self.tz).date())
+        today = now.astimezone(self.tz).date()
+        self.query_one(TimelineView).set_today(today)
+        follow_ups = self.query_one(FollowUpPane)
+        follow_ups.show(follow_ups.items, today)  # due dates passing turn OVERDUE
         self._show_clocks(now, reading.timers)
         pane = self.query_one(ChecklistPane)
         pane.show(pane.lists, pane.declared_at, now)  # items passing their target turn OVERDUE
@@ -396,6 +406,41 @@ class WarRoomApp(App[None]):
 
     def action_kind(self) -> None:
         checklist_actions.change_kind(self)
+
+    # -- the scribe's tools (see scribe_actions.py) ----------------------------------
+
+    def action_filter(self) -> None:
+        scribe_actions.choose_filter(self)
+
+    def action_search(self) -> None:
+        scribe_actions.search(self)
+
+    def action_pin(self) -> None:
+        scribe_actions.toggle_pin(self)
+
+    def action_edit_entry(self) -> None:
+        scribe_actions.edit_entry(self)
+
+    def action_strike_entry(self) -> None:
+        scribe_actions.strike_entry(self)
+
+    def action_follow_ups(self) -> None:
+        scribe_actions.show_follow_ups(self)
+
+    def action_promote(self) -> None:
+        scribe_actions.promote(self)
+
+    def action_add_follow_up(self) -> None:
+        scribe_actions.add_follow_up(self)
+
+    def on_follow_up_pane_change(self, message: FollowUpPane.Change) -> None:
+        scribe_actions.change_follow_up(self, message)
+
+    def on_follow_up_pane_edit(self, message: FollowUpPane.Edit) -> None:
+        scribe_actions.edit_follow_up(self, message)
+
+    def action_export(self) -> None:
+        scribe_actions.export(self)
 
     def action_toggle_ended(self) -> None:
         self.show_ended = not self.show_ended

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from warroom.domain import lifecycle
 from warroom.domain.vocabulary import ROLES
+from warroom.tui import scribe_actions
 from warroom.tui.screens.assign import Assignment, AssignScreen
 from warroom.tui.screens.choose import ChooseScreen
 from warroom.tui.screens.declare import Declaration, DeclareScreen
@@ -53,7 +54,9 @@ def change_status(app: WarRoomApp) -> None:
         return
 
     def chosen(status: str | None) -> None:
-        if status:
+        if status == "closed":
+            scribe_actions.close(app)
+        elif status:
             app.write(lambda room: room.set_status(incident.id, status), f"Status {status}")
 
     app.push_screen(
@@ -116,7 +119,11 @@ def hand_off(app: WarRoomApp, draft: HandOff | None = None) -> None:
     if incident is None:
         app._require_incident()
         return
-    todos = [e.text for e in app.query_one(TimelineView).entries if e.kind == "todo"]
+    todos = [
+        s.entry.text
+        for s in app.query_one(TimelineView).state.current()
+        if s.entry.kind == "todo" and not s.struck
+    ]
 
     def chosen(form: HandOff | None) -> None:
         if form is not None:

@@ -44,6 +44,19 @@ ACTIONS: tuple[ConsoleAction, ...] = (
     ConsoleAction("B", "detach_runbook", "Detach", "Detach a runbook's checklist", False),
     ConsoleAction("K", "kind", "Kind", "Change the incident kind", False),
     ConsoleAction("h", "hand_off", "Hand off", "Hand command to someone, with a hand-off note"),
+    ConsoleAction("f", "filter", "Filter", "Filter the timeline by kind, or pinned only"),
+    ConsoleAction("slash", "search", "Search", "Search the timeline (full text); empty clears"),
+    ConsoleAction("asterisk", "pin", "Pin", "Pin or unpin the timeline entry at the cursor"),
+    ConsoleAction(
+        "E", "edit_entry", "Edit", "Correct the entry at the cursor (history kept)", False
+    ),
+    ConsoleAction("X", "strike_entry", "Strike", "Strike out the entry at the cursor", False),
+    ConsoleAction("F", "follow_ups", "Follow-ups", "Show the follow-ups (again: the timeline)"),
+    ConsoleAction("P", "promote", "Promote", "Make the entry at the cursor a follow-up", False),
+    ConsoleAction("plus", "add_follow_up", "Add follow-up", "Add a follow-up directly", False),
+    ConsoleAction(
+        "x", "export", "Export", "Export the post-mortem (Markdown) or everything (JSON)"
+    ),
     ConsoleAction("i", "impact", "Impact", "Edit users, services and business impact"),
     ConsoleAction(
         "t", "toggle_ended", "Ended", "Show or hide resolved, closed and cancelled incidents"
@@ -53,7 +66,7 @@ ACTIONS: tuple[ConsoleAction, ...] = (
 )
 
 NAVIGATION: tuple[tuple[str, str], ...] = (
-    ("↑ ↓ / j k", "Move through incidents (or the timeline when it has focus)"),
+    ("↑ ↓ / j k", "Move through incidents (or the timeline's cursor when it has focus)"),
     ("1 – 9", "Jump to the Nth incident in the list"),
     ("Tab / shift+Tab", "Next / previous pane: incident list, timeline, entry line"),
     ("Esc", "Leave the entry line and go back to the incident list"),
@@ -62,6 +75,8 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("space", "Tick or untick the checklist item (checklist focused)"),
     ("Enter", "Answer a checklist question (checklist focused)"),
     ("y", "Copy the item's command to the clipboard (checklist focused)"),
+    ("space / w", "Follow-up done or reopened / won't do (follow-ups focused)"),
+    ("Enter", "Edit owner, due date, priority, status (follow-ups focused)"),
 )
 
 ENTRY_HELP: tuple[tuple[str, str], ...] = (
@@ -70,6 +85,7 @@ ENTRY_HELP: tuple[tuple[str, str], ...] = (
     ("a: text", "an action"),
     ("f: text", "a finding"),
     ("t: text", "a TODO"),
+    ("cause: / well: / wrong: / lesson:", "root cause, went well, went wrong, lesson learned"),
     ("14:02 text", "backdated: it happened at 14:02 (local time)"),
 )
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from textual.message import Message
 
 from warroom.domain.checklists import Checklist
-from warroom.domain.models import Incident, RoleAssignment, TimelineEntry
+from warroom.domain.models import FollowUp, Incident, RoleAssignment, TimelineEntry
 from warroom.domain.sla import IncidentHistory
 from warroom.store.queries import Engagement
 
@@ -22,6 +22,7 @@ class Selection:
     reset: bool
     engagements: list[Engagement] = field(default_factory=list)
     checklists: list[Checklist] = field(default_factory=list)
+    follow_ups: list[FollowUp] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

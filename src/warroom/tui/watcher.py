@@ -18,7 +18,7 @@ import sqlite_utils
 from warroom.domain.models import Incident
 from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.errors import WarroomError
-from warroom.store import checklist_queries, queries
+from warroom.store import checklist_queries, queries, scribe_queries
 from warroom.store import db as store
 from warroom.tui.messages import ClockInputs, Selection, Snapshot, WatchFailed
 
@@ -107,5 +107,6 @@ class DatabaseWatcher:
             reset,
             queries.engagements(db, selected),
             checklist_queries.checklists(db, selected),
+            scribe_queries.follow_ups(db, selected),
         )
         return Snapshot(incidents=incidents, selection=selection, clocks=clocks, breaches=breaches)

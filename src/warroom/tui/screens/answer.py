@@ -1,4 +1,4 @@
-"""Answer a checklist question; the answer is kept and shown to everyone."""
+"""One line of text: a checklist answer, a search, a correction, a reason."""
 
 from __future__ import annotations
 
@@ -13,19 +13,36 @@ from textual.widgets import Input, Label
 class AnswerScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, question: str, current: str = "") -> None:
+    def __init__(
+        self,
+        question: str,
+        current: str = "",
+        *,
+        placeholder: str = "Answer, then Enter",
+        allow_empty: bool = False,
+        select_on_focus: bool = True,
+    ) -> None:
         super().__init__()
         self.question = question
         self.current = current
+        self.placeholder = placeholder
+        self.allow_empty = allow_empty
+        self.select_on_focus = select_on_focus
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
             yield Label(Text(self.question), classes="form-title")
-            yield Input(self.current, placeholder="Answer, then Enter", id="answer", compact=True)
+            yield Input(
+                self.current,
+                placeholder=self.placeholder,
+                id="answer",
+                compact=True,
+                select_on_focus=self.select_on_focus,
+            )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.value.strip():
+        if event.value.strip() or self.allow_empty:
             self.dismiss(event.value.strip())
 
     def action_cancel(self) -> None:

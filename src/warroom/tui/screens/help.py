@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from warroom.tui.keys import ACTIONS, ENTRY_HELP, NAVIGATION
 
-KEY_NAMES = {"question_mark": "?", "tab": "Tab"}
+KEY_NAMES = {"question_mark": "?", "tab": "Tab", "slash": "/", "asterisk": "*", "plus": "+"}
 
 
 def help_table() -> Table:

@@ -1,32 +1,63 @@
-"""The timeline: every entry, oldest first, newest in view.
+"""The timeline: every entry as it reads now, oldest first, newest in view.
 
 Built on the Line API: only the visible lines are rendered, so a timeline of
 tens of thousands of entries scrolls as fast as one of ten. Entry text is
 shown literally (never parsed as markup); long entries wrap under the text
-column; a rule marks each new day.
+column; a rule marks each new day. Corrections show the newest version
+(`edited`), struck entries stay visible, crossed out; pinned ones carry a ★.
+A cursor picks the entry that pin, edit, strike and promote act on; a filter
+(by kind, pinned) and a search narrow what is shown.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
+from collections.abc import Callable, Iterable
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Size
+from textual.binding import Binding
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from warroom.domain.models import TimelineEntry
+from warroom.domain.timeline_state import ShownEntry, TimelineState
+from warroom.domain.vocabulary import ENTRY_KINDS
 
 KIND_LABELS = {
     "todo": "TODO",
     "sla_breach": "BREACH",
     "update_posted": "update",
     "escalation": "escalate",
+    "root-cause": "cause",
+    "went-well": "well",
+    "went-wrong": "wrong",
+    "follow_up": "follow-up",
 }
-TIME_W, AUTHOR_W, KIND_W = 11, 13, 9
-TEXT_INDENT = TIME_W + AUTHOR_W + KIND_W + 3
+MARK_W, TIME_W, AUTHOR_W, KIND_W = 2, 11, 13, 9
+TEXT_INDENT = MARK_W + TIME_W + AUTHOR_W + KIND_W + 3
+
+
+def _kind_is(kind: str) -> Callable[[ShownEntry], bool]:
+    return lambda s: s.entry.kind == kind
+
+
+# filter name -> (what the title says, which entries pass)
+FILTERS: dict[str, tuple[str, Callable[[ShownEntry], bool]]] = {
+    "all": ("everything", lambda s: True),
+    "scribe": ("scribe entries", lambda s: s.entry.kind in ENTRY_KINDS),
+    "pinned": ("pinned", lambda s: s.pinned),
+    **{
+        kind: (f"{kind}s" if kind != "todo" else "TODOs", _kind_is(kind))
+        for kind in ("decision", "action", "finding", "todo", "note")
+    },
+    "post-mortem": (
+        "root cause, went well/wrong, lessons",
+        lambda s: s.entry.kind in ("root-cause", "went-well", "went-wrong", "lesson"),
+    ),
+    "system": ("console records", lambda s: s.entry.kind not in ENTRY_KINDS),
+}
 
 
 def kind_label(kind: str) -> str:
@@ -56,12 +87,19 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-def _sort_key(entry: TimelineEntry) -> tuple[dt.datetime, int]:
-    return (entry.at, entry.id)
+def display_text(item: ShownEntry) -> str:
+    """An entry's text with what happened to it: edited, or struck and why."""
+    entry = item.entry
+    if item.struck:
+        reason = entry.data.get("reason") or "no reason given"
+        return f"{entry.text}  ✗ struck by {entry.author}: {reason}"
+    if item.edited:
+        return f"{entry.text}  (edited)"
+    return entry.text
 
 
 class TimelineView(ScrollView, can_focus=True):
-    """A scrolling, windowed view of one incident's timeline."""
+    """A scrolling, windowed view of one incident's timeline, with a cursor."""
 
     COMPONENT_CLASSES = {
         "timeline--time",
@@ -71,69 +109,153 @@ class TimelineView(ScrollView, can_focus=True):
         "timeline--decision",
         "timeline--system",
         "timeline--alert",
+        "timeline--struck",
+        "timeline--pin",
+        "timeline--cursor",
     }
     BINDINGS = [
-        ("up,k", "scroll_up", "Up"),
-        ("down,j", "scroll_down", "Down"),
-        ("home,g", "scroll_home", "Oldest"),
-        ("end,G", "scroll_end", "Newest"),
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "cursor(-10)", "Page up", show=False),
+        Binding("pagedown", "cursor(10)", "Page down", show=False),
+        Binding("home,g", "cursor_to(0)", "Oldest", show=False),
+        Binding("end,G", "cursor_to(-1)", "Newest", show=False),
     ]
 
     def __init__(self, *, tz: dt.tzinfo, today: dt.date, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.tz = tz
         self.today = today
-        self.entries: list[TimelineEntry] = []
-        self._keys: list[tuple[dt.datetime, int]] = []
-        # each display row: ("day", date) or ("entry", index, line number)
+        self.state = TimelineState()
+        self.shown: list[ShownEntry] = []  # what passes the filter and search, in order
+        self.filter_name = "all"
+        self.matches: frozenset[int] | None = None  # search hits (row ids), None: no search
+        self.cursor = -1  # index into `shown`; -1 follows the newest
+        # each display row: ("day", date) or ("entry", index into shown, line number)
         self._rows: list[tuple[object, ...]] = []
+        self._first_row: list[int] = []  # display row of each shown entry's first line
         self._laid_out_width = -1
 
     # -- data ------------------------------------------------------------------
 
-    def replace(self, entries: list[TimelineEntry]) -> None:
-        """Show a different incident's timeline, scrolled to the newest entry."""
-        self.entries = sorted(entries, key=_sort_key)
-        self._keys = [_sort_key(e) for e in self.entries]
+    @property
+    def entries(self) -> list[TimelineEntry]:
+        """Every entry as it reads now (struck ones included), whatever the filter."""
+        return [s.entry for s in self.state.current()]
+
+    @property
+    def selected(self) -> ShownEntry | None:
+        """The entry under the cursor (the newest when the cursor follows)."""
+        if not self.shown:
+            return None
+        return self.shown[self.cursor if 0 <= self.cursor < len(self.shown) else -1]
+
+    def replace(self, entries: Iterable[TimelineEntry]) -> None:
+        """Show a different incident's timeline, cursor on the newest entry."""
+        self.state = TimelineState()
+        self.state.add(entries)
+        self.matches = None
+        self.cursor = -1
         self._relayout(follow=True)
 
     def add(self, entries: list[TimelineEntry]) -> None:
-        """Merge newly written entries (backdated ones land where they happened)."""
+        """Fold in newly written rows (backdated ones land where they happened)."""
         if not entries:
             return
-        follow = self.is_vertical_scroll_end or self.max_scroll_y == 0
-        known = {e.id for e in self.entries[-len(entries) * 4 :]}
-        for entry in sorted(entries, key=_sort_key):
-            if entry.id in known:
-                continue
-            key = _sort_key(entry)
-            index = bisect.bisect(self._keys, key)
-            self._keys.insert(index, key)
-            self.entries.insert(index, entry)
-        self._relayout(follow=follow)
+        following = self.cursor == -1
+        # the cursor stays on its entry, even when a correction replaces it
+        keep = (
+            self.state.root.get(self.selected.entry.id) if self.selected and not following else None
+        )
+        self.state.add(entries)
+        self._relayout(follow=following, keep=keep)
+
+    def set_filter(self, name: str) -> None:
+        self.filter_name = name if name in FILTERS else "all"
+        self.cursor = -1
+        self._relayout(follow=True)
+
+    def set_matches(self, ids: Iterable[int] | None) -> None:
+        """Show only these rows (a search); None shows everything again."""
+        self.matches = None if ids is None else frozenset(ids)
+        self.cursor = -1
+        self._relayout(follow=True)
+
+    @property
+    def narrowed(self) -> bool:
+        return self.filter_name != "all" or self.matches is not None
 
     def set_today(self, today: dt.date) -> None:
         if today != self.today:
             self.today = today
             self._relayout(follow=False)
 
+    # -- cursor ----------------------------------------------------------------
+
+    def action_cursor(self, step: int) -> None:
+        if not self.shown:
+            return
+        current = self.cursor if self.cursor >= 0 else len(self.shown) - 1
+        self._move_to(max(0, min(len(self.shown) - 1, current + step)))
+
+    def action_cursor_to(self, index: int) -> None:
+        if self.shown:
+            self._move_to(index % len(self.shown))
+
+    def _move_to(self, index: int) -> None:
+        self.cursor = -1 if index == len(self.shown) - 1 else index
+        self._scroll_to_cursor()
+        self.refresh()
+
+    def _scroll_to_cursor(self) -> None:
+        if not self.shown:
+            return
+        index = self.cursor if self.cursor >= 0 else len(self.shown) - 1
+        top = self._first_row[index]
+        bottom = self._first_row[index + 1] if index + 1 < len(self.shown) else len(self._rows)
+        if index == len(self.shown) - 1:
+            self.scroll_end(animate=False, immediate=True)
+        else:
+            self.scroll_to_region(
+                Region(0, top, 1, bottom - top), animate=False, immediate=True, force=True
+            )
+
     # -- layout ----------------------------------------------------------------
 
     def _text_width(self) -> int:
         return max(10, self.scrollable_content_region.width - TEXT_INDENT)
 
-    def _relayout(self, *, follow: bool) -> None:
+    def _passes(self) -> Callable[[ShownEntry], bool]:
+        wanted = FILTERS[self.filter_name][1]
+        matches = self.matches
+        if matches is None:
+            return wanted
+        return lambda s: (
+            wanted(s) and (s.entry.id in matches or any(h.id in matches for h in s.history))
+        )
+
+    def _relayout(self, *, follow: bool, keep: int | None = None) -> None:
+        passes = self._passes()
+        self.shown = [s for s in self.state.current() if passes(s)]
+        if keep is not None:
+            root = self.state.root
+            self.cursor = next(
+                (i for i, s in enumerate(self.shown) if root.get(s.entry.id) == keep), -1
+            )
         width = self._text_width()
         rows: list[tuple[object, ...]] = []
+        first_row: list[int] = []
         last_day: dt.date | None = None
-        for index, entry in enumerate(self.entries):
-            day = entry.at.astimezone(self.tz).date()
+        for index, item in enumerate(self.shown):
+            day = item.entry.at.astimezone(self.tz).date()
             if day != last_day:
                 rows.append(("day", day))
                 last_day = day
-            for line_no in range(len(wrap(entry.text, width))):
+            first_row.append(len(rows))
+            for line_no in range(len(wrap(display_text(item), width))):
                 rows.append(("entry", index, line_no))
         self._rows = rows
+        self._first_row = first_row
         self._laid_out_width = self.scrollable_content_region.width
         self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
         if follow:
@@ -144,6 +266,12 @@ class TimelineView(ScrollView, can_focus=True):
         if self.scrollable_content_region.width != self._laid_out_width:
             self._relayout(follow=self.is_vertical_scroll_end)
 
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
     # -- rendering -------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
@@ -152,6 +280,8 @@ class TimelineView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base = self.rich_style
         if row_index >= len(self._rows):
+            if row_index == 0 and self.narrowed:
+                return Strip([Segment("(nothing matches)".ljust(width)[:width], base)], width)
             return Strip.blank(width, base)
         row = self._rows[row_index]
         if row[0] == "day":
@@ -162,19 +292,30 @@ class TimelineView(ScrollView, can_focus=True):
             return Strip([Segment(label.ljust(width, "─")[:width], style)], width)
         _, index, line_no = row
         assert isinstance(index, int) and isinstance(line_no, int)
-        return self._entry_line(self.entries[index], line_no, width, base)
+        at_cursor = index == (self.cursor if self.cursor >= 0 else len(self.shown) - 1)
+        if at_cursor and self.has_focus:
+            base = base + self.get_component_rich_style("timeline--cursor")
+        return self._entry_line(self.shown[index], line_no, width, base, at_cursor)
 
-    def _entry_line(self, entry: TimelineEntry, line_no: int, width: int, base: Style) -> Strip:
-        text_lines = wrap(entry.text, max(10, width - TEXT_INDENT))
+    def _text_style(self, item: ShownEntry, base: Style) -> Style:
+        kind = item.entry.kind
+        if item.struck:
+            return base + self.get_component_rich_style("timeline--struck")
+        if kind in ("decision", "todo", "root-cause"):
+            return base + self.get_component_rich_style("timeline--decision")
+        if kind == "sla_breach":
+            return base + self.get_component_rich_style("timeline--alert")
+        if kind not in ENTRY_KINDS:
+            return base + self.get_component_rich_style("timeline--system")
+        return base
+
+    def _entry_line(
+        self, item: ShownEntry, line_no: int, width: int, base: Style, at_cursor: bool
+    ) -> Strip:
+        entry = item.entry
+        text_lines = wrap(display_text(item), max(10, width - TEXT_INDENT))
         text = text_lines[line_no] if line_no < len(text_lines) else ""
-        if entry.kind in ("decision", "todo"):
-            text_style = base + self.get_component_rich_style("timeline--decision")
-        elif entry.kind == "sla_breach":
-            text_style = base + self.get_component_rich_style("timeline--alert")
-        elif entry.kind not in ("note", "action", "finding"):
-            text_style = base + self.get_component_rich_style("timeline--system")
-        else:
-            text_style = base
+        text_style = self._text_style(item, base)
         if line_no:
             segments = [Segment(" " * TEXT_INDENT, base), Segment(text, text_style)]
         else:
@@ -183,7 +324,10 @@ class TimelineView(ScrollView, can_focus=True):
             author = (
                 entry.author if len(entry.author) < AUTHOR_W else entry.author[: AUTHOR_W - 2] + "…"
             )
+            pointer = "▶" if at_cursor and self.has_focus else " "
+            mark = "★" if item.pinned else " "
             segments = [
+                Segment(f"{pointer}{mark}", base + self.get_component_rich_style("timeline--pin")),
                 Segment(
                     f"{when:<{TIME_W}} ", base + self.get_component_rich_style("timeline--time")
                 ),

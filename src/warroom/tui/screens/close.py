@@ -1,0 +1,54 @@
+"""Close an incident: name the post-mortem owner and see the follow-ups still open."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from warroom.domain.models import FollowUp
+
+
+class CloseScreen(ModalScreen[str | None]):
+    """Enter closes (with the owner typed); Esc cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", priority=True)]
+
+    def __init__(
+        self, incident_ref: str, owner: str, open_items: list[FollowUp], *, required: bool
+    ) -> None:
+        super().__init__()
+        self.incident_ref = incident_ref
+        self.owner = owner
+        self.open_items = open_items
+        self.required = required
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label(Text(f"Close {self.incident_ref}: post-mortem done"), classes="form-title")
+            yield Label("Post-mortem owner" + ("" if self.required else " (optional)"))
+            yield Input(self.owner, placeholder="who writes the post-mortem", id="owner")
+            listing = Text()
+            if self.open_items:
+                listing.append(f"{len(self.open_items)} follow-up(s) still open:\n", style="bold")
+                for item in self.open_items:
+                    listing.append(f"  #{item.id} {item.text} ({item.owner or 'no owner'})\n")
+            else:
+                listing.append("No open follow-ups.")
+            yield Static(listing, id="open-follow-ups")
+            yield Label("Enter: close · Esc: cancel", classes="form-hint")
+            yield Label("", id="form-error", classes="form-error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        owner = event.value.strip()
+        if self.required and not owner:
+            self.query_one("#form-error", Label).update("Who owns the post-mortem?")
+            return
+        self.dismiss(owner)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

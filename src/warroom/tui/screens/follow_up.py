@@ -1,0 +1,123 @@
+"""Add or edit a follow-up: text, owner, due date, priority (and status when editing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Select
+
+from warroom.domain.follow_ups import parse_due
+from warroom.domain.vocabulary import FOLLOW_UP_PRIORITIES, FOLLOW_UP_STATUSES
+
+
+@dataclass(frozen=True)
+class FollowUpForm:
+    text: str
+    owner: str
+    due_text: str
+    due: dt.date | None
+    priority: str
+    status: str = "open"
+
+
+class FollowUpScreen(ModalScreen[FollowUpForm | None]):
+    """Enter moves on (and saves from the last field); ctrl+s saves; Esc cancels."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", priority=True),
+        Binding("ctrl+s", "submit", "Save", priority=True),
+    ]
+
+    def __init__(
+        self, title: str, today: dt.date, draft: FollowUpForm, *, editing: bool = False
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.today = today
+        self.draft = draft
+        self.editing = editing
+
+    def compose(self) -> ComposeResult:
+        draft = self.draft
+        with Vertical(classes="form"):
+            yield Label(Text(self.title_text), classes="form-title")
+            yield Label("What needs doing")
+            yield Input(draft.text, id="text", compact=True, disabled=self.editing)
+            with Horizontal(classes="form-row"):
+                with Vertical():
+                    yield Label("Owner")
+                    yield Input(draft.owner, placeholder="who does it", id="owner", compact=True)
+                with Vertical():
+                    yield Label("Due")
+                    yield Input(
+                        draft.due_text,
+                        placeholder="2026-12-01, +3d, 2w, fri",
+                        id="due",
+                        compact=True,
+                    )
+            with Horizontal(classes="form-row"):
+                with Vertical():
+                    yield Label("Priority")
+                    yield Select(
+                        [(p, p) for p in FOLLOW_UP_PRIORITIES],
+                        value=draft.priority,
+                        allow_blank=False,
+                        id="priority",
+                        compact=True,
+                    )
+                if self.editing:
+                    with Vertical():
+                        yield Label("Status")
+                        yield Select(
+                            [(label, key) for key, label in FOLLOW_UP_STATUSES.items()],
+                            value=draft.status,
+                            allow_blank=False,
+                            id="status",
+                            compact=True,
+                        )
+            yield Label("Enter: next field · ctrl+s: save · Esc: cancel", classes="form-hint")
+            yield Label("", id="form-error", classes="form-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#owner" if self.editing or self.draft.text else "#text", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "due":
+            self.action_submit()
+        else:
+            self.focus_next()
+
+    def action_submit(self) -> None:
+        text = self.query_one("#text", Input).value.strip()
+        due_text = self.query_one("#due", Input).value.strip()
+        error = self.query_one("#form-error", Label)
+        if not text:
+            error.update("A follow-up needs a text.")
+            return
+        try:
+            due = parse_due(due_text, self.today)
+        except ValueError as exc:
+            error.update(Text(str(exc)))
+            self.query_one("#due", Input).focus()
+            return
+        status = str(self.query_one("#status", Select).value) if self.editing else self.draft.status
+        self.dismiss(
+            FollowUpForm(
+                text,
+                self.query_one("#owner", Input).value.strip(),
+                due_text,
+                due,
+                str(self.query_one("#priority", Select).value),
+                status,
+            )
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,113 @@
+"""The follow-up pane: the incident's action items, open ones first.
+
+Each line says priority, owner, due date and status; a due date in the past
+says OVERDUE. Space marks done (or reopens), w marks won't do, Enter edits.
+Text is shown as typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from warroom.domain import follow_ups as rules
+from warroom.domain.models import FollowUp
+from warroom.domain.vocabulary import FOLLOW_UP_STATUSES
+
+_STATUS_MARK = {"open": "[ ]", "done": "[x]", "wont-do": "[-]"}
+
+
+class FollowUpPane(OptionList):
+    """Every follow-up of the selected incident."""
+
+    BINDINGS = [
+        Binding("space", "toggle_done", "Done/reopen"),
+        Binding("w", "wont_do", "Won't do"),
+        Binding("enter", "edit", "Edit", show=True),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+    @dataclass
+    class Change(Message):
+        follow_up: FollowUp
+        status: str
+
+    @dataclass
+    class Edit(Message):
+        follow_up: FollowUp
+
+    def __init__(self, *, tz: dt.tzinfo, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.tz = tz
+        self.items: list[FollowUp] = []
+        self._drawn: tuple[object, ...] = ()
+
+    def show(self, items: list[FollowUp], today: dt.date) -> None:
+        """Redraw when the follow-ups or the day changed."""
+        items = rules.ordered(items)
+        drawn = (tuple(items), today)
+        if drawn == self._drawn:
+            return
+        self._drawn = drawn
+        self.items = items
+        highlighted = self.highlighted_option.id if self.highlighted_option else None
+        still_open = sum(1 for i in items if i.is_open)
+        self.border_title = f"Follow-ups · {still_open} open of {len(items)}"
+        options = [Option(self._line(i, today), id=str(i.id)) for i in items]
+        if not items:
+            options.append(
+                Option(
+                    Text("No follow-ups. Press + to add one, or P on a TODO in the timeline."),
+                    disabled=True,
+                )
+            )
+        self.set_options(options)
+        ids = [str(i.id) for i in items]
+        if highlighted in ids:
+            self.highlighted = ids.index(highlighted)
+        elif items:
+            self.highlighted = 0
+
+    def _line(self, item: FollowUp, today: dt.date) -> Text:
+        text = Text(" ")
+        text.append(f"{_STATUS_MARK.get(item.status, '[?]')} ", style="bold")
+        text.append(f"#{item.id} ", style="bold")
+        text.append(item.text, style="" if item.is_open else "dim")
+        text.append(f"  {item.priority}", style="bold" if item.priority == "high" else "italic")
+        text.append(f" · {item.owner or 'no owner'}", style="italic")
+        if item.due is not None:
+            text.append(f" · due {item.due:%a %Y-%m-%d}", style="italic")
+        if rules.is_overdue(item, today):
+            text.append("  OVERDUE", style="bold reverse")
+        if not item.is_open:
+            when = item.updated_at.astimezone(self.tz)
+            text.append(
+                f"  — {FOLLOW_UP_STATUSES[item.status]} by {item.updated_by} {when:%m-%d %H:%M}",
+                style="italic",
+            )
+        return text
+
+    def _current(self) -> FollowUp | None:
+        option = self.highlighted_option
+        if option is None or option.id is None:
+            return None
+        return next((i for i in self.items if str(i.id) == option.id), None)
+
+    def action_toggle_done(self) -> None:
+        if (item := self._current()) is not None:
+            self.post_message(self.Change(item, "done" if item.is_open else "open"))
+
+    def action_wont_do(self) -> None:
+        if (item := self._current()) is not None:
+            self.post_message(self.Change(item, "open" if item.status == "wont-do" else "wont-do"))
+
+    def action_edit(self) -> None:
+        if (item := self._current()) is not None:
+            self.post_message(self.Edit(item))

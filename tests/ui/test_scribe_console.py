@@ -1,0 +1,176 @@
+"""The scribe's tools driven from the keyboard: filter, search, pin, correct, strike,
+follow-ups, closing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlite_utils
+from textual.widgets import ContentSwitcher
+
+from tests.ui.helpers import make_app, ready, timeline_text, wait_for
+from warroom.clock import FrozenClock
+from warroom.domain.policy import load_policy
+from warroom.domain.timeline_state import fold
+from warroom.service import WarRoom
+from warroom.store import db as store
+from warroom.store import queries, scribe_queries
+from warroom.tui.widgets.follow_up_pane import FollowUpPane
+from warroom.tui.widgets.timeline_view import TimelineView
+
+
+def seeded(db_path: Path, clock: FrozenClock) -> tuple[sqlite_utils.Database, int]:
+    database = store.connect(db_path)
+    room = WarRoom(database, clock, make_app(db_path, clock).actor, load_policy())
+    incident_id = room.declare("API down", "P2")
+    clock.step(minutes=1)
+    room.log(incident_id, "roll back deploy 42", "decision")
+    clock.step(minutes=1)
+    room.log(incident_id, "[bold]5xx[/] spike on checkout", "finding")
+    clock.step(minutes=1)
+    room.log(incident_id, "add an alert on pool saturation", "todo")
+    return database, incident_id
+
+
+def shown_texts(app) -> list[str]:  # noqa: ANN001
+    return [s.entry.text for s in app.query_one(TimelineView).shown]
+
+
+def everything_shown(app) -> bool:  # noqa: ANN001
+    view = app.query_one(TimelineView)
+    return len(view.shown) == len(view.state.current()) >= 4
+
+
+async def test_filter_by_kind_and_back(db_path: Path, clock: FrozenClock) -> None:
+    seeded(db_path, clock)
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        assert {"roll back deploy 42", "[bold]5xx[/] spike on checkout"} <= set(shown_texts(app))
+        await pilot.press("f", "down", "down", "down", "enter")  # all, scribe, pinned, decisions
+        await wait_for(pilot, lambda: shown_texts(app) == ["roll back deploy 42"])
+        view = app.query_one(TimelineView)
+        assert "showing decisions" in str(view.border_title)
+        assert "5xx" not in timeline_text(app)
+        await pilot.press("f", "home", "enter")
+        await wait_for(pilot, lambda: everything_shown(app))
+        assert "showing" not in str(view.border_title)
+
+
+async def test_search_shows_only_matches_and_markup_stays_literal(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    seeded(db_path, clock)
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"5xx", "enter")
+        await wait_for(pilot, lambda: shown_texts(app) == ["[bold]5xx[/] spike on checkout"])
+        assert "[bold]5xx[/] spike on checkout" in timeline_text(app)
+        assert "search “5xx”: 1" in str(app.query_one(TimelineView).border_title)
+        await pilot.press("slash", "ctrl+u", "enter")  # an empty search shows everything again
+        await wait_for(pilot, lambda: everything_shown(app))
+
+
+async def test_pin_the_entry_at_the_cursor(db_path: Path, clock: FrozenClock) -> None:
+    database, incident_id = seeded(db_path, clock)
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("tab", "k", "k")  # timeline: from the TODO up to the decision
+        assert app.query_one(TimelineView).selected.entry.text == "roll back deploy 42"
+        await pilot.press("asterisk")
+        await wait_for(pilot, lambda: "★" in timeline_text(app))
+        pinned = [s.entry.text for s in fold(queries.timeline(database, incident_id)) if s.pinned]
+        assert pinned == ["roll back deploy 42"]
+        starred = [line for line in timeline_text(app).splitlines() if "★" in line]
+        assert len(starred) == 1 and "roll back deploy 42" in starred[0]
+        await pilot.press("f", "down", "down", "enter")  # pinned only
+        await wait_for(pilot, lambda: shown_texts(app) == ["roll back deploy 42"])
+        await pilot.press("asterisk")  # unpin
+        await wait_for(pilot, lambda: shown_texts(app) == [])
+        assert "(nothing matches)" in timeline_text(app) or timeline_text(app) == ""
+
+
+async def test_correct_and_strike_keep_the_history(db_path: Path, clock: FrozenClock) -> None:
+    database, incident_id = seeded(db_path, clock)
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("tab", "k")  # the finding
+        await pilot.press("E")
+        field = app.screen.query_one("#answer")
+        assert field.value == "f: [bold]5xx[/] spike on checkout"
+        await pilot.press("end", *" (eu-west only)", "enter")
+        await wait_for(pilot, lambda: "eu-west only)  (edited)" in timeline_text(app))
+        assert app.query_one(TimelineView).selected.entry.text.endswith("(eu-west only)")
+        await pilot.press("X", *"duplicate", "enter")
+        await wait_for(pilot, lambda: app.query_one(TimelineView).selected.struck)
+        assert "✗ struck by Ana:" in timeline_text(app)
+    rows = [r for r in queries.timeline(database, incident_id) if r.kind == "finding"]
+    assert [r.text for r in rows] == [
+        "[bold]5xx[/] spike on checkout",
+        "[bold]5xx[/] spike on checkout (eu-west only)",
+        "[bold]5xx[/] spike on checkout (eu-west only)",
+    ]
+    assert rows[2].data["struck"] and rows[2].supersedes == rows[1].id
+
+
+async def test_console_records_are_not_editable(db_path: Path, clock: FrozenClock) -> None:
+    seeded(db_path, clock)
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("tab", "home", "E")  # the `declared` record
+        await pilot.pause()
+        assert not app.screen.query("#answer")
+        assert any("written by the console" in str(n.message) for n in app._notifications)
+
+
+async def test_promote_a_todo_then_tick_it_done_in_the_follow_up_pane(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    database, incident_id = seeded(db_path, clock)
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("tab", "P")  # the newest entry: the TODO
+        assert app.screen.query_one("#text").value == "add an alert on pool saturation"
+        await pilot.press(*"Bo", "enter", *"someday", "enter")
+        await wait_for(
+            pilot, lambda: "not a due date" in str(app.screen.query_one("#form-error").render())
+        )
+        await pilot.press("ctrl+u", *"+3d", "enter")
+        pane = app.query_one(FollowUpPane)
+        await wait_for(pilot, lambda: len(pane.items) == 1)
+        await pilot.press("F")
+        assert app.query_one("#left", ContentSwitcher).current == "follow-ups"
+        assert "Follow-ups · 1 open of 1" in str(pane.border_title)
+        [item] = pane.items
+        assert (item.owner, item.due.isoformat(), item.status) == ("Bo", "2026-11-26", "open")
+        await pilot.press("space")
+        await wait_for(pilot, lambda: pane.items[0].status == "done")
+        assert "0 open of 1" in str(pane.border_title)
+    [stored] = scribe_queries.follow_ups(database, incident_id)
+    assert stored.from_entry is not None and stored.status == "done"
+
+
+async def test_closing_asks_for_the_postmortem_owner(db_path: Path, clock: FrozenClock) -> None:
+    database, incident_id = seeded(db_path, clock)
+    room = WarRoom(database, clock, make_app(db_path, clock).actor, load_policy())
+    room.add_follow_up(incident_id, "write the runbook", owner="Cy")
+    room.set_status(incident_id, "resolved")
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("t")  # resolved incidents are behind the toggle
+        await ready(pilot)
+        await wait_for(pilot, lambda: app.selected_id == incident_id)
+        await pilot.press("s")
+        await pilot.press("home", "enter")  # "closed" is first for a resolved incident
+        listing = str(app.screen.query_one("#open-follow-ups").render())
+        assert "#1 write the runbook (Cy)" in listing
+        await pilot.press("ctrl+u", "enter")
+        assert "Who owns the post-mortem?" in str(app.screen.query_one("#form-error").render())
+        await pilot.press(*"Di", "enter")
+        await wait_for(pilot, lambda: queries.incident(database, incident_id).status == "closed")
+    assert queries.incident(database, incident_id).postmortem_owner == "Di"
