@@ -472,4 +472,10 @@ def main() -> None:
 
 
 # registers the runbook and checklist commands on `cli` (defined above)
-from warroom import cli_checklists, cli_report, cli_timeline, cli_updates  # noqa: E402, F401
+from warroom import (  # noqa: E402, F401
+    cli_checklists,
+    cli_export,
+    cli_report,
+    cli_timeline,
+    cli_updates,
+)

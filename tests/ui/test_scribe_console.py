@@ -174,3 +174,28 @@ async def test_closing_asks_for_the_postmortem_owner(db_path: Path, clock: Froze
         await pilot.press(*"Di", "enter")
         await wait_for(pilot, lambda: queries.incident(database, incident_id).status == "closed")
     assert queries.incident(database, incident_id).postmortem_owner == "Di"
+
+
+async def test_export_the_postmortem_with_x(
+    db_path: Path, clock: FrozenClock, tmp_path: Path
+) -> None:
+    seeded(db_path, clock)
+    target = tmp_path / "pm.md"
+    target.write_text("keep me")
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("x")
+        path = app.screen.query_one("#path")
+        assert path.value == "incident-1-postmortem.md"
+        path.value = str(target)
+        await pilot.press("enter")  # exists, and Overwrite is not ticked: refused
+        await wait_for(pilot, lambda: app.screen.query("#path"))
+        assert target.read_text() == "keep me"
+        assert app.screen.query_one("#path").value == str(target)  # the form comes back
+        app.screen.query_one("#force").value = True
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: target.read_text() != "keep me")
+    text = target.read_text()
+    assert text.startswith("# Post-mortem: #1 API down")
+    assert "\\[bold]5xx\\[/] spike on checkout" in text  # reads as typed once rendered

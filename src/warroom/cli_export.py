@@ -1,0 +1,70 @@
+"""`warroom export` and `warroom import`: the post-mortem, and incidents moved between files.
+
+`export ID` prints the post-mortem in Markdown (or, with `--format json`,
+everything about the incident); `-o FILE` writes it instead, refusing to
+replace an existing file without `--force`. `import FILE` reads a JSON export
+into this database under a new id and prints that id.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from warroom.cli import Context, cli, incident_id, pass_ctx
+from warroom.errors import InvalidInput
+
+
+@cli.command()
+@click.argument("incident", metavar="ID")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="markdown: the post-mortem; json: everything, for `warroom import`.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write to FILE instead of stdout."
+)
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@pass_ctx
+def export(context: Context, incident: str, fmt: str, output: Path | None, force: bool) -> None:
+    """Export an incident: its post-mortem (Markdown) or everything (JSON)."""
+    from warroom import transfer  # lazy: only this command needs it
+
+    number = incident_id(incident)
+    now = context.clock.now()
+    with context.room() as room:
+        if fmt == "json":
+            text = transfer.export_json(room.db, number, now)
+        else:
+            text = transfer.export_markdown(room.db, number, context.policy, now, context.tz)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    transfer.write_file(output, text, force=force)
+    click.echo(f"wrote #{number} ({fmt}) to {output}", err=True)
+
+
+@cli.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path))
+@pass_ctx
+def import_(context: Context, file: Path) -> None:
+    """Import a JSON export as a new incident; prints its id alone."""
+    from warroom import service_transfer, transfer
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{file} is not JSON (it is not UTF-8 text)") from None
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {file}: {exc.strerror or exc}") from None
+    document = transfer.parse_document(text, str(file))
+    with context.room(create=True) as room:
+        new_id = service_transfer.import_incident(room, document)
+    was = document["incident"]["id"]
+    click.echo(f"imported #{was} from {file} as #{new_id}", err=True)
+    click.echo(str(new_id))

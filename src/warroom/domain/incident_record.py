@@ -1,0 +1,202 @@
+"""The whole record of one incident, and how long things took (for the post-mortem).
+
+The store reads an `IncidentRecord` in one snapshot; the post-mortem is
+written from it. Durations are measured like this:
+
+- Time to detect: the declaration minus the first sign, which is the
+  earliest `at` of any timeline entry (or `detected_at`) when one precedes
+  the declaration; 0 when nothing on record does ("at declaration").
+- Time to acknowledge / mitigate / resolve: acknowledged_at / mitigated_at
+  (the first move to monitoring) / resolved_at minus declared_at; a reopened
+  incident counts to its last resolution.
+- Time at each severity: from the `severity` rows (data from/to), from the
+  declaration to when the incident stopped being open (resolved or
+  cancelled), clipped at `now` while it is live.
+- Time in each status: from the `status` rows, from the declaration to the
+  closing or cancellation; a live or resolved incident is clipped at `now`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from warroom.domain import sla
+from warroom.domain.checklists import Checklist
+from warroom.domain.models import FollowUp, Incident, TimelineEntry
+from warroom.domain.vocabulary import FINAL_STATUSES, OPEN_STATUSES, ROLES, STATUSES
+
+_ZERO = dt.timedelta(0)
+
+
+@dataclass(frozen=True)
+class RoleSpell:
+    """A role held by a person, from `assigned_at` until `ended_at` (None: still)."""
+
+    role: str
+    person: str
+    assigned_at: dt.datetime
+    ended_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class PostedUpdate:
+    posted_at: dt.datetime
+    audience: str
+    author: str
+    body: str
+
+
+@dataclass(frozen=True)
+class RecordedBreach:
+    timer: str
+    deadline: dt.datetime
+    recorded_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Escalation:
+    level: int
+    who: str
+    person: str
+    engaged_at: dt.datetime
+    how: str  # auto / manual
+
+
+@dataclass(frozen=True)
+class IncidentRecord:
+    """Everything the post-mortem is written from (timeline: every row, pins included)."""
+
+    incident: Incident
+    timeline: tuple[TimelineEntry, ...]
+    roles: tuple[RoleSpell, ...] = ()
+    follow_ups: tuple[FollowUp, ...] = ()
+    updates: tuple[PostedUpdate, ...] = ()
+    breaches: tuple[RecordedBreach, ...] = ()
+    escalations: tuple[Escalation, ...] = ()
+    checklists: tuple[Checklist, ...] = ()
+    history: sla.IncidentHistory = sla.IncidentHistory()
+
+
+def stamp(at: dt.datetime) -> str:
+    """`2026-11-24 00:05 UTC`."""
+    return f"{at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def span(delta: dt.timedelta) -> str:
+    """`45s`, `4m 10s`, `1h 4m`, `2d 3h`: the two largest units, zeros left out."""
+    seconds = max(0, int(delta.total_seconds()))
+    parts: list[tuple[int, str]] = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        count, seconds = divmod(seconds, size)
+        if count or parts:
+            parts.append((count, unit))
+    return " ".join(f"{n}{u}" for n, u in parts[:2] if n) or "0s"
+
+
+def first_sign(incident: Incident, timeline: Sequence[TimelineEntry]) -> dt.datetime:
+    """The earliest moment on record: the declaration, or an entry backdated before it."""
+    moments = [e.at for e in timeline] + [incident.declared_at]
+    if incident.detected_at is not None:
+        moments.append(incident.detected_at)
+    return min(moments)
+
+
+def _status_moves(timeline: Sequence[TimelineEntry], to: tuple[str, ...]) -> list[dt.datetime]:
+    return [e.at for e in timeline if e.kind == "status" and e.data.get("to") in to]
+
+
+def ended_at(
+    incident: Incident, timeline: Sequence[TimelineEntry], now: dt.datetime
+) -> dt.datetime:
+    """When the incident stopped being open (resolved or cancelled); `now` while live."""
+    if incident.status in OPEN_STATUSES:
+        return now
+    stops = _status_moves(timeline, ("resolved", "cancelled"))
+    return max(stops, default=incident.resolved_at or now)
+
+
+def time_in(
+    incident: Incident,
+    timeline: Sequence[TimelineEntry],
+    kind: str,
+    initial: str,
+    end: dt.datetime,
+) -> dict[str, dt.timedelta]:
+    """Time at each value of `kind` (`status`, `severity`) from declaration to `end`."""
+    changes = sorted(
+        (e.at, e.id, str(e.data["to"])) for e in timeline if e.kind == kind and "to" in e.data
+    )
+    totals: dict[str, dt.timedelta] = {}
+    current, since = initial, incident.declared_at
+    for at, _, new in changes:
+        at = min(max(at, since), end)
+        totals[current] = totals.get(current, _ZERO) + (at - since)
+        current, since = new, at
+    totals[current] = totals.get(current, _ZERO) + max(end - since, _ZERO)
+    return totals
+
+
+def time_at_severity(
+    incident: Incident, timeline: Sequence[TimelineEntry], now: dt.datetime
+) -> dict[str, dt.timedelta]:
+    """Severity -> time spent at it, in the order the incident went through them."""
+    first = next((e for e in timeline if e.kind == "severity" and "from" in e.data), None)
+    initial = str(first.data["from"]) if first else incident.severity
+    return time_in(incident, timeline, "severity", initial, ended_at(incident, timeline, now))
+
+
+def time_in_status(
+    incident: Incident, timeline: Sequence[TimelineEntry], now: dt.datetime
+) -> dict[str, dt.timedelta]:
+    """Status -> time spent in it, in lifecycle order (closed and cancelled have none)."""
+    final = _status_moves(timeline, tuple(FINAL_STATUSES))
+    end = max(final) if incident.status in FINAL_STATUSES and final else now
+    totals = time_in(incident, timeline, "status", "investigating", end)
+    order = {name: i for i, name in enumerate(STATUSES)}
+    return {
+        name: totals[name]
+        for name in sorted(totals, key=lambda s: order.get(s, len(order)))
+        if name not in FINAL_STATUSES
+    }
+
+
+@dataclass(frozen=True)
+class ResponseTime:
+    """One measure: how long it took (None: not yet), and between which moments."""
+
+    name: str  # detect / acknowledge / mitigate / resolve
+    took: dt.timedelta | None
+    start: dt.datetime
+    end: dt.datetime | None
+
+
+def response_times(incident: Incident, timeline: Sequence[TimelineEntry]) -> list[ResponseTime]:
+    """Time to detect, acknowledge, mitigate and resolve (see the module doc)."""
+    declared = incident.declared_at
+    sign = first_sign(incident, timeline)
+    found = [ResponseTime("detect", declared - sign, sign, declared)]
+    for name, at in (
+        ("acknowledge", incident.acknowledged_at),
+        ("mitigate", incident.mitigated_at),
+        ("resolve", incident.resolved_at),
+    ):
+        found.append(ResponseTime(name, None if at is None else at - declared, declared, at))
+    return found
+
+
+def participants(record: IncidentRecord) -> dict[str, list[str]]:
+    """Person -> what they did: each role held (when it changed hands) and each escalation."""
+    held: dict[str, list[str]] = {}
+    handed: set[str] = set()  # roles with an earlier holder: say when each took over
+    for spell in record.roles:
+        since = f" from {stamp(spell.assigned_at)}" if spell.role in handed else ""
+        until = f" until {stamp(spell.ended_at)}" if spell.ended_at else ""
+        handed.add(spell.role)
+        held.setdefault(spell.person, []).append(
+            f"{ROLES.get(spell.role, spell.role)}{since}{until}"
+        )
+    for e in record.escalations:
+        held.setdefault(e.person, []).append(f"escalated to as {e.who}")
+    return held

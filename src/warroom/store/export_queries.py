@@ -1,0 +1,162 @@
+"""Everything recorded about one incident, read in one snapshot, for export.
+
+`incident_rows` returns the rows as stored (for the JSON export);
+`incident_record` turns the same rows into domain records (for the
+post-mortem). Both read inside one read transaction, so a console writing
+at the same moment never leaves the export half before and half after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlite_utils
+
+from warroom.domain.checklists import Checklist, ChecklistItem
+from warroom.domain.incident_record import (
+    Escalation,
+    IncidentRecord,
+    PostedUpdate,
+    RecordedBreach,
+    RoleSpell,
+)
+from warroom.domain.timefmt import from_iso
+from warroom.errors import NotFound
+from warroom.store.queries import _entry, _history, _incident, _rows
+from warroom.store.scribe_queries import _follow_up
+
+# table -> rows of the incident, in the order they were written
+_CHILDREN = {
+    "timeline": "SELECT * FROM timeline WHERE incident_id = ? ORDER BY id",
+    "roles": "SELECT * FROM roles WHERE incident_id = ? ORDER BY id",
+    "checklists": "SELECT * FROM checklists WHERE incident_id = ? ORDER BY id",
+    "checklist_items": "SELECT i.* FROM checklist_items i JOIN checklists c"
+    " ON c.id = i.checklist_id WHERE c.incident_id = ? ORDER BY c.id, i.position, i.id",
+    "updates": "SELECT * FROM updates WHERE incident_id = ? ORDER BY id",
+    "follow_ups": "SELECT * FROM follow_ups WHERE incident_id = ? ORDER BY id",
+    "sla_breaches": "SELECT * FROM sla_breaches WHERE incident_id = ? ORDER BY id",
+    "escalations": "SELECT * FROM escalations WHERE incident_id = ? ORDER BY id",
+    "drafts": "SELECT * FROM drafts WHERE incident_id = ?",
+}
+
+
+@contextmanager
+def _snapshot(db: sqlite_utils.Database) -> Iterator[None]:
+    """A read transaction (unless the caller already holds one)."""
+    conn = db.conn
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+
+
+def incident_rows(db: sqlite_utils.Database, incident_id: int) -> dict[str, Any]:
+    """`incident`: its row; every other table: its rows (column -> stored value).
+
+    Raises NotFound naming the id.
+    """
+    with _snapshot(db):
+        found = _rows(db, "SELECT * FROM incidents WHERE id = ?", (incident_id,))
+        if not found:
+            raise NotFound(f"no incident #{incident_id}")
+        rows: dict[str, Any] = {"incident": found[0]}
+        for table, sql in _CHILDREN.items():
+            rows[table] = _rows(db, sql, (incident_id,))
+    return rows
+
+
+def _time(text: str | None) -> dt.datetime | None:
+    return from_iso(text) if text else None
+
+
+def _checklists(rows: dict[str, Any]) -> tuple[Checklist, ...]:
+    items: dict[int, list[ChecklistItem]] = {c["id"]: [] for c in rows["checklists"]}
+    live = {c["id"] for c in rows["checklists"] if c["detached_at"] is None}
+    number = 0
+    for r in rows["checklist_items"]:
+        if r["checklist_id"] not in live:
+            continue
+        number += 1
+        seconds = r["within_seconds"]
+        items[r["checklist_id"]].append(
+            ChecklistItem(
+                id=r["id"],
+                checklist_id=r["checklist_id"],
+                number=number,
+                key=r["key"],
+                section=r["section"],
+                depth=r["depth"],
+                text=r["text"],
+                detail=r["detail"],
+                command=r["command"],
+                role=r["role"],
+                within=None if seconds is None else dt.timedelta(seconds=seconds),
+                ask=r["ask"],
+                answer=r["answer"],
+                done_by=r["done_by"],
+                done_at=_time(r["done_at"]),
+            )
+        )
+    return tuple(
+        Checklist(
+            c["id"],
+            c["runbook_id"],
+            c["title"],
+            c["description"],
+            from_iso(c["attached_at"]),
+            c["attached_by"],
+            tuple(items[c["id"]]),
+        )
+        for c in rows["checklists"]
+        if c["id"] in live
+    )
+
+
+def record_from_rows(rows: dict[str, Any]) -> IncidentRecord:
+    """The domain records for rows read by `incident_rows` (checklists: attached ones)."""
+    timeline = tuple(_entry(r) for r in rows["timeline"])
+    moves = sorted(
+        (r["at"], r["id"], r["kind"], r["data"])
+        for r in rows["timeline"]
+        if r["kind"] in ("severity", "status")
+    )
+    first_update = min((u["posted_at"] for u in rows["updates"]), default=None)
+    return IncidentRecord(
+        incident=_incident(rows["incident"]),
+        timeline=timeline,
+        roles=tuple(
+            RoleSpell(r["role"], r["person"], from_iso(r["assigned_at"]), _time(r["ended_at"]))
+            for r in rows["roles"]
+        ),
+        follow_ups=tuple(_follow_up(r) for r in rows["follow_ups"]),
+        updates=tuple(
+            PostedUpdate(from_iso(u["posted_at"]), u["audience"], u["author"], u["body"])
+            for u in rows["updates"]
+        ),
+        breaches=tuple(
+            RecordedBreach(b["timer"], from_iso(b["deadline"]), from_iso(b["recorded_at"]))
+            for b in rows["sla_breaches"]
+        ),
+        escalations=tuple(
+            Escalation(e["level"], e["who"], e["person"], from_iso(e["engaged_at"]), e["how"])
+            for e in sorted(rows["escalations"], key=lambda e: e["level"])
+        ),
+        checklists=_checklists(rows),
+        history=_history(
+            [(kind, at, data) for at, _, kind, data in moves],
+            from_iso(first_update) if first_update else None,
+        ),
+    )
+
+
+def incident_record(db: sqlite_utils.Database, incident_id: int) -> IncidentRecord:
+    """Everything the post-mortem needs about one incident, from one snapshot."""
+    return record_from_rows(incident_rows(db, incident_id))

@@ -1,0 +1,319 @@
+"""Exporting an incident (post-mortem Markdown, or everything as JSON) and reading exports back.
+
+The JSON document (`format: "warroom-export"`, `version: 1`) carries every
+row that belongs to the incident: the incident, the whole timeline (corrected,
+struck and pin rows included, data as objects), roles with their history,
+checklists with their items, posted updates, the unposted draft, follow-ups,
+SLA breaches and escalations. Rows keep their ids so references between them
+(`supersedes`, a pin's `data.entry`, a correction's `data.corrects`, a
+follow-up's `from_entry` and `data.follow_up`) can be remapped on import.
+Times are the stored UTC ISO strings; keys are sorted, so exports diff well.
+
+`FIELDS` is the format: a test checks it covers every column of the schema,
+so a new column cannot be left out of exports silently.
+
+The console imports this module lazily (export is off the start-up path).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from warroom.domain.policy import Policy
+from warroom.domain.postmortem import render_postmortem
+from warroom.domain.timefmt import to_iso
+from warroom.domain.vocabulary import STATUSES
+from warroom.errors import InvalidInput, WriteFailed
+from warroom.store.export_queries import incident_rows, record_from_rows
+
+FORMAT = "warroom-export"
+VERSION = 1
+
+# record -> field -> type: int, text, bool, time, date, object; `?` allows null
+FIELDS: dict[str, dict[str, str]] = {
+    "incident": {
+        **dict.fromkeys(("title", "severity", "status", "kind", "summary", "commander"), "text"),
+        **dict.fromkeys(("impact_users", "impact_services", "impact_business"), "text"),
+        **dict.fromkeys(("channel", "postmortem_owner"), "text"),
+        **dict.fromkeys(("id", "escalation_level"), "int"),
+        "drill": "bool",
+        "declared_at": "time",
+        **dict.fromkeys(
+            ("detected_at", "acknowledged_at", "mitigated_at", "resolved_at", "closed_at"), "time?"
+        ),
+        "last_update_at": "time?",
+    },
+    "timeline": {
+        "id": "int",
+        **dict.fromkeys(("at", "logged_at"), "time"),
+        **dict.fromkeys(("author", "os_user", "kind", "text"), "text"),
+        "data": "object",
+        "supersedes": "int?",
+    },
+    "roles": {
+        "id": "int",
+        **dict.fromkeys(("role", "person", "assigned_by"), "text"),
+        "assigned_at": "time",
+        "ended_at": "time?",
+    },
+    "checklists": {
+        "id": "int",
+        **dict.fromkeys(("runbook_id", "title", "description", "attached_by"), "text"),
+        "attached_at": "time",
+        "detached_at": "time?",
+        "items": "list",
+    },
+    "checklist_items": {
+        **dict.fromkeys(("position", "depth"), "int"),
+        **dict.fromkeys(("key", "section", "text", "detail", "command", "role", "ask"), "text"),
+        "within_seconds": "int?",
+        **dict.fromkeys(("answer", "done_by"), "text?"),
+        "done_at": "time?",
+    },
+    "updates": {
+        "id": "int",
+        **dict.fromkeys(("audience", "template", "body", "author"), "text"),
+        "posted_at": "time",
+    },
+    "drafts": {
+        **dict.fromkeys(("template", "body", "author"), "text"),
+        "updated_at": "time",
+    },
+    "follow_ups": {
+        "id": "int",
+        **dict.fromkeys(("text", "owner", "priority", "status"), "text"),
+        **dict.fromkeys(("created_by", "updated_by"), "text"),
+        "due": "date?",
+        "from_entry": "int?",
+        **dict.fromkeys(("created_at", "updated_at"), "time"),
+    },
+    "sla_breaches": {
+        "id": "int",
+        "timer": "text",
+        **dict.fromkeys(("deadline", "recorded_at"), "time"),
+    },
+    "escalations": {
+        **dict.fromkeys(("id", "level"), "int"),
+        **dict.fromkeys(("who", "person", "notify", "how", "by"), "text"),
+        "engaged_at": "time",
+    },
+}
+# the lists of the document (drafts is a single `draft`, or null)
+LISTS = ("timeline", "roles", "checklists", "updates", "follow_ups", "sla_breaches", "escalations")
+
+
+def _pick(row: dict[str, Any], record: str) -> dict[str, Any]:
+    picked = {name: row[name] for name in FIELDS[record] if name in row}
+    if record == "incident":
+        picked["drill"] = bool(picked["drill"])
+    if record == "timeline":
+        picked["data"] = json.loads(picked["data"] or "{}")
+    return picked
+
+
+def build_document(rows: dict[str, Any], now: dt.datetime | None = None) -> dict[str, Any]:
+    """The export document for rows read by `export_queries.incident_rows`."""
+    items: dict[int, list[dict[str, Any]]] = {c["id"]: [] for c in rows["checklists"]}
+    for item in rows["checklist_items"]:
+        items[item["checklist_id"]].append(_pick(item, "checklist_items"))
+    document: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": to_iso(now) if now else None,
+        "incident": _pick(rows["incident"], "incident"),
+        "draft": _pick(rows["drafts"][0], "drafts") if rows["drafts"] else None,
+    }
+    for name in LISTS:
+        document[name] = [_pick(r, name) for r in rows[name]]
+    for checklist in document["checklists"]:
+        checklist["items"] = items[checklist["id"]]
+    return document
+
+
+def dump(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def export_json(db: sqlite_utils.Database, incident_id: int, now: dt.datetime | None = None) -> str:
+    """Everything about one incident as a JSON document (see the module doc)."""
+    return dump(build_document(incident_rows(db, incident_id), now))
+
+
+def export_markdown(
+    db: sqlite_utils.Database,
+    incident_id: int,
+    policy: Policy,
+    now: dt.datetime,
+    tz: dt.tzinfo | None = None,
+) -> str:
+    """The incident's post-mortem in Markdown (times UTC; `tz` adds local declaration time)."""
+    return render_postmortem(record_from_rows(incident_rows(db, incident_id)), policy, now, tz)
+
+
+def write_file(path: Path, text: str, *, force: bool = False) -> None:
+    """Write an export; an existing file is only replaced with `force`."""
+    try:
+        with path.open("w" if force else "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise InvalidInput(f"{path} already exists; use --force to overwrite it") from None
+    except OSError as exc:
+        raise WriteFailed(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+# -- reading an export back ------------------------------------------------------------
+
+# timeline `data` keys that name another row: (row kind, or None for any, key) -> list
+DATA_REFERENCES: dict[tuple[str | None, str], str] = {
+    (None, "corrects"): "timeline",
+    ("pin", "entry"): "timeline",
+    ("follow_up", "from_entry"): "timeline",
+    ("follow_up", "follow_up"): "follow_ups",
+}
+_TYPE_NAMES = {
+    "int": "a whole number",
+    "text": "text",
+    "bool": "true or false",
+    "time": "a UTC time (ISO 8601 with a zone)",
+    "date": "a date (YYYY-MM-DD)",
+    "object": "an object",
+    "list": "a list",
+}
+
+
+def data_references(row: dict[str, Any]) -> list[tuple[str, str]]:
+    """(data key, list it points into) for each reference in a timeline row's data."""
+    return [
+        (key, target)
+        for (kind, key), target in DATA_REFERENCES.items()
+        if (kind is None or kind == row["kind"]) and row["data"].get(key) is not None
+    ]
+
+
+class _Checker:
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, problem: str) -> InvalidInput:
+        return InvalidInput(f"{self.source}: {problem}")
+
+    def value(self, value: Any, kind: str, where: str) -> Any:
+        if kind.endswith("?"):
+            if value is None:
+                return None
+            kind = kind[:-1]
+        try:
+            if kind == "time":
+                parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+                if not isinstance(value, str) or parsed.tzinfo is None:
+                    raise ValueError(value)
+                return to_iso(parsed)
+            if kind == "date" and isinstance(value, str):
+                return dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+        expected = {"int": int, "text": str, "bool": bool, "object": dict, "list": list}
+        if kind in expected and isinstance(value, expected[kind]):
+            if not (kind == "int" and isinstance(value, bool)):
+                return value
+        shown = json.dumps(value, ensure_ascii=False)[:40]
+        raise self.fail(f"{where} must be {_TYPE_NAMES[kind]}, not {shown}")
+
+    def record(self, value: Any, record: str, where: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(f"{where} must be an object")
+        fields = FIELDS[record]
+        unknown = sorted(set(value) - set(fields))
+        if unknown:
+            raise self.fail(f"{where} has an unknown field {unknown[0]!r}")
+        missing = [name for name, kind in fields.items() if name not in value and "?" not in kind]
+        if missing:
+            raise self.fail(f"{where}.{missing[0]} is missing")
+        return {
+            name: self.value(value.get(name), kind, f"{where}.{name}")
+            for name, kind in fields.items()
+        }
+
+    def references(self, document: dict[str, Any]) -> None:
+        ids: dict[str, set[int]] = {}
+        for name in ("timeline", "follow_ups"):
+            found = [row["id"] for row in document[name]]
+            ids[name] = set(found)
+            if len(ids[name]) != len(found):
+                raise self.fail(f"{name} lists the same id twice")
+        for row in document["timeline"]:
+            if row["supersedes"] is not None and not (
+                row["supersedes"] in ids["timeline"] and row["supersedes"] < row["id"]
+            ):
+                raise self.fail(
+                    f"timeline entry {row['id']} supersedes {row['supersedes']}, "
+                    "which is not an earlier entry in the file"
+                )
+            for key, target in data_references(row):
+                if row["data"][key] not in ids[target]:
+                    raise self.fail(
+                        f"timeline entry {row['id']} refers to {target} {row['data'][key]!r} "
+                        f"(data.{key}), which is not in the file"
+                    )
+        for item in document["follow_ups"]:
+            if item["from_entry"] is not None and item["from_entry"] not in ids["timeline"]:
+                raise self.fail(
+                    f"follow-up {item['id']} comes from timeline entry {item['from_entry']}, "
+                    "which is not in the file"
+                )
+
+
+def parse_document(text: str, source: str) -> dict[str, Any]:
+    """A checked export document, times normalised; InvalidInput names `source` and the problem."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"{source} is not JSON (line {exc.lineno}: {exc.msg})") from None
+    if not isinstance(document, dict) or "format" not in document:
+        raise InvalidInput(f'{source} is not a warroom export (no "format": "{FORMAT}")')
+    if document["format"] != FORMAT:
+        raise InvalidInput(
+            f"{source} is not a warroom export (format {document['format']!r}, expected {FORMAT!r})"
+        )
+    check = _Checker(source)
+    version = document.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise check.fail(f"version {json.dumps(version)} is not an export version")
+    if version > VERSION:
+        raise InvalidInput(
+            f"{source} was written by a newer warroom (export version {version}; this warroom "
+            f"reads version {VERSION}); upgrade warroom to import it"
+        )
+    known = {"format", "version", "exported_at", "incident", "draft", *LISTS}
+    unknown = sorted(set(document) - known)
+    if unknown:
+        raise check.fail(f"unknown field {unknown[0]!r}")
+    missing = sorted(known - set(document) - {"exported_at", "draft"})
+    if missing:
+        raise check.fail(f"{missing[0]} is missing")
+    parsed: dict[str, Any] = {
+        "format": FORMAT,
+        "version": version,
+        "exported_at": check.value(document.get("exported_at"), "time?", "exported_at"),
+        "incident": check.record(document["incident"], "incident", "incident"),
+        "draft": None,
+    }
+    if document.get("draft") is not None:
+        parsed["draft"] = check.record(document["draft"], "drafts", "draft")
+    if parsed["incident"]["status"] not in STATUSES:
+        raise check.fail(f"incident.status {parsed['incident']['status']!r} is not a status")
+    for name in LISTS:
+        rows = check.value(document[name], "list", name)
+        parsed[name] = [check.record(r, name, f"{name}[{i}]") for i, r in enumerate(rows)]
+    for i, checklist in enumerate(parsed["checklists"]):
+        checklist["items"] = [
+            check.record(item, "checklist_items", f"checklists[{i}].items[{j}]")
+            for j, item in enumerate(checklist["items"])
+        ]
+    check.references(parsed)
+    return parsed
