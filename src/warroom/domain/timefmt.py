@@ -21,7 +21,8 @@ def to_iso(at: dt.datetime) -> str:
 
 def from_iso(text: str) -> dt.datetime:
     """Parse a stored time back into an aware UTC datetime."""
-    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(dt.UTC)
+    parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return parsed if parsed.utcoffset() == dt.timedelta(0) else parsed.astimezone(dt.UTC)
 
 
 def local_zone(name: str | None = None) -> dt.tzinfo:

@@ -75,7 +75,7 @@ def _entry(row: dict[str, Any]) -> TimelineEntry:
         os_user=row["os_user"],
         kind=row["kind"],
         text=row["text"],
-        data=json.loads(row["data"] or "{}"),
+        data=json.loads(row["data"]) if row["data"] not in ("{}", "", None) else {},
         supersedes=row["supersedes"],
     )
 
@@ -116,10 +116,15 @@ def roles(db: sqlite_utils.Database, incident_id: int) -> list[RoleAssignment]:
 def timeline_since(
     db: sqlite_utils.Database, incident_id: int, after_id: int = 0
 ) -> list[TimelineEntry]:
-    """Entries written after row `after_id` (the timeline is append-only)."""
+    """Entries written after row `after_id` (the timeline is append-only).
+
+    After the first read only a few rows are new: `+incident_id` makes SQLite
+    walk the rowid range from `after_id` instead of the incident's whole index.
+    """
+    column = "+incident_id" if after_id else "incident_id"
     rows = _rows(
         db,
-        "SELECT * FROM timeline WHERE incident_id = ? AND id > ? ORDER BY at, id",
+        f"SELECT * FROM timeline WHERE {column} = ? AND id > ? ORDER BY at, id",
         (incident_id, after_id),
     )
     return [_entry(r) for r in rows]

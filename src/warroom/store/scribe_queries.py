@@ -50,9 +50,11 @@ def search(db: sqlite_utils.Database, incident_id: int, text: str, limit: int = 
     query = fts_query(text)
     if not query:
         return []
+    # the full-text index first, then the matching rows by id (never the other way round)
     rows = db.conn.execute(
-        "SELECT t.id FROM timeline_fts JOIN timeline t ON t.id = timeline_fts.rowid"
-        " WHERE timeline_fts MATCH ? AND t.incident_id = ? ORDER BY t.at, t.id LIMIT ?",
+        "SELECT t.id FROM timeline t WHERE t.id IN"
+        " (SELECT rowid FROM timeline_fts WHERE timeline_fts MATCH ?)"
+        " AND +t.incident_id = ? ORDER BY t.at, t.id LIMIT ?",
         (query, incident_id, limit),
     ).fetchall()
     return [int(r[0]) for r in rows]

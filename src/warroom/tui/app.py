@@ -184,7 +184,7 @@ class WarRoomApp(App[None]):
         timeline = self.query_one(TimelineView)
         if selection.reset:
             self.search_text = ""
-            timeline.replace(selection.entries)
+            timeline.replace(selection.folded or selection.entries)
             scribe_actions.retitle(self)
         else:
             timeline.add(selection.entries)

@@ -9,6 +9,7 @@ from textual.message import Message
 from warroom.domain.checklists import Checklist
 from warroom.domain.models import FollowUp, Incident, RoleAssignment, TimelineEntry
 from warroom.domain.sla import IncidentHistory
+from warroom.domain.timeline_state import TimelineState
 from warroom.store.queries import Engagement
 
 
@@ -23,6 +24,7 @@ class Selection:
     engagements: list[Engagement] = field(default_factory=list)
     checklists: list[Checklist] = field(default_factory=list)
     follow_ups: list[FollowUp] = field(default_factory=list)
+    folded: TimelineState | None = None  # `entries` already folded, when `reset`
 
 
 @dataclass(frozen=True)

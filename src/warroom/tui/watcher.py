@@ -16,6 +16,7 @@ from typing import Any
 import sqlite_utils
 
 from warroom.domain.models import Incident
+from warroom.domain.timeline_state import TimelineState
 from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.errors import WarroomError
 from warroom.store import checklist_queries, queries, scribe_queries
@@ -96,6 +97,11 @@ class DatabaseWatcher:
             return Snapshot(incidents=incidents, clocks=clocks, breaches=breaches)
         reset = selected != self._shown_id
         entries = queries.timeline_since(db, selected, 0 if reset else self._last_entry_id)
+        folded = None
+        if reset:  # fold a whole timeline here, off the UI thread
+            folded = TimelineState()
+            folded.add(entries)
+            folded.current()
         newest = max((e.id for e in entries), default=0)
         self._last_entry_id = newest if reset else max(self._last_entry_id, newest)
         self._shown_id = selected
@@ -108,5 +114,6 @@ class DatabaseWatcher:
             queries.engagements(db, selected),
             checklist_queries.checklists(db, selected),
             scribe_queries.follow_ups(db, selected),
+            folded,
         )
         return Snapshot(incidents=incidents, selection=selection, clocks=clocks, breaches=breaches)

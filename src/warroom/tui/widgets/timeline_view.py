@@ -135,6 +135,8 @@ class TimelineView(ScrollView, can_focus=True):
         self._rows: list[tuple[object, ...]] = []
         self._first_row: list[int] = []  # display row of each shown entry's first line
         self._laid_out_width = -1
+        self._line_counts: dict[int, int] = {}  # entry id -> wrapped lines at _counted_width
+        self._counted_width = -1
 
     # -- data ------------------------------------------------------------------
 
@@ -150,10 +152,14 @@ class TimelineView(ScrollView, can_focus=True):
             return None
         return self.shown[self.cursor if 0 <= self.cursor < len(self.shown) else -1]
 
-    def replace(self, entries: Iterable[TimelineEntry]) -> None:
-        """Show a different incident's timeline, cursor on the newest entry."""
-        self.state = TimelineState()
-        self.state.add(entries)
+    def replace(self, entries: Iterable[TimelineEntry] | TimelineState) -> None:
+        """Show a different incident's timeline (rows, or rows already folded),
+        cursor on the newest entry."""
+        if isinstance(entries, TimelineState):
+            self.state = entries
+        else:
+            self.state = TimelineState()
+            self.state.add(entries)
         self.matches = None
         self.cursor = -1
         self._relayout(follow=True)
@@ -243,17 +249,25 @@ class TimelineView(ScrollView, can_focus=True):
                 (i for i, s in enumerate(self.shown) if root.get(s.entry.id) == keep), -1
             )
         width = self._text_width()
+        if width != self._counted_width:
+            self._line_counts = {}
+            self._counted_width = width
+        counts = self._line_counts
         rows: list[tuple[object, ...]] = []
         first_row: list[int] = []
         last_day: dt.date | None = None
+        tz = self.tz
         for index, item in enumerate(self.shown):
-            day = item.entry.at.astimezone(self.tz).date()
+            entry = item.entry
+            day = entry.at.astimezone(tz).date()
             if day != last_day:
                 rows.append(("day", day))
                 last_day = day
             first_row.append(len(rows))
-            for line_no in range(len(wrap(display_text(item), width))):
-                rows.append(("entry", index, line_no))
+            lines = counts.get(entry.id)
+            if lines is None:
+                lines = counts[entry.id] = len(wrap(display_text(item), width))
+            rows.extend(("entry", index, line_no) for line_no in range(lines))
         self._rows = rows
         self._first_row = first_row
         self._laid_out_width = self.scrollable_content_region.width

@@ -1,0 +1,95 @@
+"""How the timeline copes with one huge incident, next to a minimal Textual app.
+
+One incident with N timeline rows (default 100,000). Prints: time until the
+timeline is on screen; a key that moves the cursor (k) and jumps to the oldest
+entry (home); a new entry written by another connection until it shows; the
+filter (decisions only) and a full-text search until their result shows.
+Run:  python bench/bench_timeline.py [entries]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.bench_console import NOW, minimal  # noqa: E402
+from bench.big_war_room import build  # noqa: E402
+from warroom.clock import FrozenClock  # noqa: E402
+from warroom.domain.models import Actor  # noqa: E402
+from warroom.domain.policy import load_policy  # noqa: E402
+from warroom.service import WarRoom  # noqa: E402
+from warroom.store import db as store  # noqa: E402
+from warroom.tui.app import WarRoomApp  # noqa: E402
+from warroom.tui.widgets.timeline_view import TimelineView  # noqa: E402
+
+
+async def until(condition, timeout: float = 60.0) -> None:  # noqa: ANN001
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise SystemExit("timed out waiting for the console")
+        await asyncio.sleep(0.001)
+
+
+async def timeline(path: Path) -> dict[str, float]:
+    clock = FrozenClock(NOW)
+    app = WarRoomApp(
+        db_path=path, actor=Actor("bench", "bench"), policy=load_policy(), clock=clock, tz=dt.UTC
+    )
+    found: dict[str, float] = {}
+    start = time.perf_counter()
+    async with app.run_test(size=(120, 36)) as pilot:
+        view = app.query_one(TimelineView)
+        await until(lambda: app.loaded and app.shown_id == app.selected_id and view.shown)
+        found["timeline on screen"] = time.perf_counter() - start
+        await pilot.press("tab")
+        keys = []
+        for _ in range(10):
+            t0 = time.perf_counter()
+            await pilot.press("k")
+            keys.append(time.perf_counter() - t0)
+        found["key k (cursor up), median"] = statistics.median(keys)
+        t0 = time.perf_counter()
+        await pilot.press("home")
+        found["key home (oldest)"] = time.perf_counter() - t0
+        writer = WarRoom(store.connect(path), clock, Actor("other", "other"), load_policy())
+        t0 = time.perf_counter()
+        entry = writer.log(app.selected_id or 1, "written by another console", "note")
+        await until(lambda: any(s.entry.id == entry for s in view.shown[-3:]))
+        found["another console's entry shown"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        view.set_filter("decision")
+        found["filter: decisions"] = time.perf_counter() - t0
+        view.set_filter("all")
+        await pilot.press("slash", *"another")
+        t0 = time.perf_counter()
+        await pilot.press("enter")
+        await until(lambda: view.matches is not None)
+        found["search, Enter to result shown"] = time.perf_counter() - t0
+    return found
+
+
+def main() -> None:
+    entries = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "big.db"
+        t0 = time.perf_counter()
+        build(path, 1, entries, NOW, live_share=1.0)
+        print(f"built 1 incident / {entries} entries in {time.perf_counter() - t0:.1f}s")
+        m_first, m_key = asyncio.run(minimal())
+        found = asyncio.run(timeline(path))
+    print(f"minimal Textual app: first paint {m_first * 1000:.0f} ms, key {m_key * 1000:.0f} ms")
+    for label, seconds in found.items():
+        print(f"{label:34}{seconds * 1000:>8.0f} ms")
+    print("(pilot.press waits for idle, ~60 ms of each key figure is the pilot itself)")
+
+
+if __name__ == "__main__":
+    main()
