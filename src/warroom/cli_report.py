@@ -140,8 +140,10 @@ def report(context: Context, since_text: str | None, as_json: bool) -> None:
             for i in queries.incidents(room.db, include_ended=True)
             if since is None or i.declared_at >= since
         ]
-        histories = queries.histories(room.db, [i.id for i in found if not i.drill])
-    result = build_report(found, histories, context.policy, now, since)
+        counted = [i.id for i in found if not i.drill]
+        histories = queries.histories(room.db, counted)
+        breached = {(i, timer) for i, timer, _ in queries.recorded_breaches(room.db, counted)}
+    result = build_report(found, histories, context.policy, now, since, breached)
     if as_json:
         click.echo(json.dumps(report_json(result), indent=2, ensure_ascii=False))
         return

@@ -13,6 +13,7 @@ import warroom.cli
 import warroom.cli_report  # noqa: F401 - registers `report` on the group
 from warroom.cli import cli
 from warroom.clock import FrozenClock
+from warroom.domain import sla
 from warroom.domain.models import Incident
 from warroom.domain.policy import Policy
 from warroom.domain.report import SLA_TIMERS, build_report, percentile
@@ -152,6 +153,27 @@ def test_sla_compliance_per_timer(scenario, policy: Policy) -> None:  # noqa: AN
     assert shares["postmortem"] == 100.0
 
 
+def test_a_breach_on_the_record_counts_even_when_the_timer_reads_met_now(
+    scenario, policy: Policy
+) -> None:  # noqa: ANN001
+    found, histories = scenario
+    now = T0 + 10 * H
+    before = build_report(found, histories, policy, now, since=T0)
+    met_update = next(
+        i.id
+        for i in found
+        if not i.drill
+        and any(
+            t.name == "update" and t.state == "met"
+            for t in sla.timers(i, policy, now, histories.get(i.id))
+        )
+    )
+    after = build_report(found, histories, policy, now, since=T0, breached={(met_update, "update")})
+    old = next(c for c in before.sla if c.timer == "update")
+    new = next(c for c in after.sla if c.timer == "update")
+    assert (new.met, new.breached) == (old.met - 1, old.breached + 1)
+
+
 def test_without_since_every_incident_up_to_now_counts(scenario, policy: Policy) -> None:  # noqa: ANN001
     found, histories = scenario
     report = build_report(found, histories, policy, T0 + 10 * H)
@@ -255,12 +277,12 @@ def test_report_json_numbers(run, worked) -> None:  # noqa: ANN001
             "running": 0,
             "met_percent": 50.0,
         },
-        "update": {
+        "update": {  # #1 kept its last update but missed the one due at T0+40m
             "label": "Next update due",
-            "met": 1,
-            "breached": 1,
+            "met": 0,
+            "breached": 2,
             "running": 0,
-            "met_percent": 50.0,
+            "met_percent": 0.0,
         },
         "resolve": {
             "label": "Resolve by",

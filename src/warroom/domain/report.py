@@ -25,15 +25,16 @@ What counts:
   update, resolve, postmortem): `met`, `breached` (overdue, whether still
   running or stopped late) and `running` (ok or warning: not decided yet).
   The share met is over decided timers only. Cancelled incidents have no
-  timers. The update timer is the current beat only (the last posted update
-  or the resolution), not every beat of the incident. The escalation timer is
+  timers. A timer with a breach on the record counts as breached even if it
+  reads met now: an incident that missed one update and kept the next has
+  breached the update SLA. The escalation timer is
   a ladder step, never a breach, so it is not an SLA here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from warroom.domain import sla
@@ -132,6 +133,7 @@ def _compliance(
     histories: Mapping[int, sla.IncidentHistory],
     policy: Policy,
     now: dt.datetime,
+    breached: Collection[tuple[int, str]],
 ) -> tuple[TimerCompliance, ...]:
     tally = {name: {sla.MET: 0, sla.OVERDUE: 0, "running": 0} for name in SLA_TIMERS}
     for incident in incidents:
@@ -139,6 +141,8 @@ def _compliance(
             if timer.name not in tally:
                 continue
             state = timer.state if timer.state in (sla.MET, sla.OVERDUE) else "running"
+            if (incident.id, timer.name) in breached:
+                state = sla.OVERDUE
             tally[timer.name][state] += 1
     return tuple(
         TimerCompliance(
@@ -158,11 +162,13 @@ def build_report(
     policy: Policy,
     now: dt.datetime,
     since: dt.datetime | None = None,
+    breached: Collection[tuple[int, str]] = (),
 ) -> IncidentReport:
     """The report over `incidents` declared in [since, now], drills excluded.
 
     `histories` maps incident id to what the timeline says beyond the row
-    (`queries.histories`); a missing id reads as no history.
+    (`queries.histories`); a missing id reads as no history. `breached` holds
+    (incident id, timer) of every breach on the record.
     """
     in_period = [i for i in incidents if _in_period(i, since, now)]
     counted = [i for i in in_period if not i.drill]
@@ -181,5 +187,5 @@ def build_report(
         by_status=_by_status(counted),
         time_to_ack=duration_stats(to_ack),
         time_to_resolve=duration_stats(to_resolve),
-        sla=_compliance(counted, histories, policy, now),
+        sla=_compliance(counted, histories, policy, now, frozenset(breached)),
     )
