@@ -3,6 +3,7 @@ follow-ups, closing."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import sqlite_utils
@@ -199,3 +200,23 @@ async def test_export_the_postmortem_with_x(
     text = target.read_text()
     assert text.startswith("# Post-mortem: #1 API down")
     assert "\\[bold]5xx\\[/] spike on checkout" in text  # reads as typed once rendered
+
+
+async def test_a_backdated_entry_typed_after_midnight_lands_before_it(db_path: Path) -> None:
+    clock = FrozenClock(dt.datetime(2026, 11, 24, 0, 5, tzinfo=dt.UTC))
+    database = store.connect(db_path)
+    room = WarRoom(database, clock, make_app(db_path, clock).actor, load_policy())
+    room.declare("Night page", "P2", declared_at=dt.datetime(2026, 11, 23, 23, 50, tzinfo=dt.UTC))
+    room.log(1, "restarted the pool")  # 00:05
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("l", *"23:58 f: saw 5xx spike", "enter")
+        await wait_for(pilot, lambda: "saw 5xx spike" in shown_texts(app))
+        texts = shown_texts(app)
+        assert texts.index("saw 5xx spike") < texts.index("restarted the pool")
+        lines = timeline_text(app).splitlines()
+        rule = next(i for i, line in enumerate(lines) if "── Tue 2026-11-24 (today)" in line)
+        spike = next(i for i, line in enumerate(lines) if "saw 5xx spike" in line)
+        assert "── Mon 2026-11-23" in lines[0] and spike < rule
+        assert "11-23 23:58" in lines[spike]
