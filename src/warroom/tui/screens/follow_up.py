@@ -48,7 +48,13 @@ class FollowUpScreen(ModalScreen[FollowUpForm | None]):
         with Vertical(classes="form"):
             yield Label(Text(self.title_text), classes="form-title")
             yield Label("What needs doing")
-            yield Input(draft.text, id="text", compact=True, disabled=self.editing)
+            yield Input(
+                draft.text,
+                placeholder="e.g. alert on connection-pool saturation",
+                id="text",
+                compact=True,
+                disabled=self.editing,
+            )
             with Horizontal(classes="form-row"):
                 with Vertical():
                     yield Label("Owner")
