@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual.widgets import ContentSwitcher
-
 from warroom.domain.vocabulary import INCIDENT_KINDS
+from warroom.tui import scribe_actions
 from warroom.tui.screens.answer import AnswerScreen
 from warroom.tui.screens.choose import ChooseScreen
 from warroom.tui.widgets.checklist_pane import ChecklistPane
@@ -19,13 +18,7 @@ if TYPE_CHECKING:
 
 
 def show_or_hide(app: WarRoomApp) -> None:
-    switcher = app.query_one("#left", ContentSwitcher)
-    if switcher.current == "checklist":
-        switcher.current = "timeline"
-        app.table.focus()
-    else:
-        switcher.current = "checklist"
-        app.query_one(ChecklistPane).focus()
+    scribe_actions.toggle_left(app, "checklist")
 
 
 def tick_item(app: WarRoomApp, message: ChecklistPane.Toggle) -> None:

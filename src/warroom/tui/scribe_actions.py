@@ -211,14 +211,19 @@ def strike_entry(app: WarRoomApp) -> None:
 # -- follow-ups -------------------------------------------------------------------------
 
 
-def show_follow_ups(app: WarRoomApp) -> None:
+def toggle_left(app: WarRoomApp, pane_id: str) -> None:
+    """Show a pane in place of the timeline, focused; again: back to the timeline."""
     switcher = app.query_one("#left", ContentSwitcher)
-    if switcher.current == "follow-ups":
+    if switcher.current == pane_id:
         switcher.current = "timeline"
         app.table.focus()
     else:
-        switcher.current = "follow-ups"
-        app.query_one(FollowUpPane).focus()
+        switcher.current = pane_id
+        app.query_one(f"#{pane_id}").focus()
+
+
+def show_follow_ups(app: WarRoomApp) -> None:
+    toggle_left(app, "follow-ups")
 
 
 def promote(app: WarRoomApp, draft: FollowUpForm | None = None) -> None:
