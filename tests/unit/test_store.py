@@ -124,3 +124,23 @@ def test_a_database_from_the_first_schema_is_migrated_and_keeps_its_data(db_path
         "SELECT value FROM warroom_meta WHERE key = 'schema_version'"
     ).fetchone()[0]
     assert version == str(store.SCHEMA_VERSION)
+
+
+def test_opening_again_keeps_this_process_locks(db_path: Path) -> None:
+    """A console holds one connection open while it opens others; another process
+    that closes its own must not find the file unlocked and delete the WAL."""
+    import subprocess
+    import sys
+
+    watcher = store.connect(db_path)
+    watcher.conn.execute("SELECT count(*) FROM incidents").fetchone()
+    store.connect(db_path).conn.close()  # a write worker comes and goes
+    script = (
+        "import sys; from warroom.store import db; d = db.connect(sys.argv[1]); "
+        "d.conn.execute(\"INSERT INTO warroom_meta VALUES ('probe', '1')\"); d.conn.close()"
+    )
+    subprocess.run([sys.executable, "-c", script, str(db_path)], check=True)
+    assert Path(f"{db_path}-wal").exists()  # still in use by this process
+    found = watcher.conn.execute("SELECT value FROM warroom_meta WHERE key = 'probe'").fetchone()
+    assert found == ("1",)
+    watcher.conn.close()

@@ -19,7 +19,6 @@ from warroom.errors import DatabaseRefused, WriteFailed
 
 APP_ID = "warroom"
 BUSY_TIMEOUT_MS = 5000
-_SQLITE_HEADER = b"SQLite format 3\x00"
 
 migrations = Migrations("warroom")
 
@@ -216,17 +215,23 @@ def _scribe(db: sqlite_utils.Database) -> None:
 SCHEMA_VERSION = len(migrations._migrations)
 
 
-def _looks_like_sqlite(path: Path) -> bool:
-    with path.open("rb") as handle:
-        return handle.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
-
-
 def _check_ours(conn: sqlite3.Connection, path: Path) -> bool:
     """True when the file is an initialised warroom database, False when empty.
 
     Raises DatabaseRefused for somebody else's database or a newer warroom's.
     """
-    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    try:
+        tables = {
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+    except sqlite3.DatabaseError as exc:
+        # SQLite reads the header and refuses before it writes anything. (The file is
+        # never opened by hand: closing any descriptor of it would drop the locks this
+        # process's other connections hold, and another process could then delete the WAL.)
+        if "not a database" in str(exc) or "encrypted" in str(exc):
+            refused = f"{path} is not a SQLite database; refusing to touch it"
+            raise DatabaseRefused(refused) from None
+        raise
     if not tables:
         return False
     if "warroom_meta" not in tables:
@@ -256,8 +261,6 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
     exists = path.exists() and path.stat().st_size > 0
     if path.exists() and path.is_dir():
         raise DatabaseRefused(f"{path} is a directory, not a warroom database")
-    if exists and not _looks_like_sqlite(path):
-        raise DatabaseRefused(f"{path} is not a SQLite database; refusing to touch it")
     if not exists and not create:
         raise DatabaseRefused(
             f"{path} does not exist (declare an incident or open the console to create it)"
