@@ -48,9 +48,22 @@ def _latest(room: WarRoom, entry_id: int) -> dict[str, Any]:
     if newer is not None:
         raise InvalidInput(
             f"entry #{entry_id} was already corrected by {newer[1]} (entry #{newer[0]}); "
-            "correct the newer version"
+            "use the newer version"
         )
     return row
+
+
+def _chain(room: WarRoom, entry_id: int) -> list[int]:
+    """Every version of an entry: its first version and each correction since."""
+    root = _root(room, entry_id)
+    return [
+        int(r[0])
+        for r in room.db.conn.execute(
+            "WITH RECURSIVE chain(id) AS (SELECT ? UNION SELECT t.id FROM timeline t"
+            " JOIN chain ON t.supersedes = chain.id) SELECT id FROM chain",
+            (root,),
+        )
+    ]
 
 
 def _root(room: WarRoom, entry_id: int) -> int:
@@ -124,15 +137,7 @@ def pin(room: WarRoom, entry_id: int, pinned: bool = True) -> int:
         row = _row(room, entry_id)
         if row["kind"] == "pin":
             raise InvalidInput(f"entry #{entry_id} is a pin record, not an entry")
-        root = _root(room, entry_id)
-        chain = [
-            r[0]
-            for r in room.db.conn.execute(
-                "WITH RECURSIVE chain(id) AS (SELECT ? UNION SELECT t.id FROM timeline t"
-                " JOIN chain ON t.supersedes = chain.id) SELECT id FROM chain",
-                (root,),
-            )
-        ]
+        chain = _chain(room, entry_id)
         marks = ",".join("?" * len(chain))
         last = room.db.conn.execute(
             "SELECT data FROM timeline WHERE incident_id = ? AND kind = 'pin'"
@@ -179,8 +184,12 @@ def add_follow_up(
             row = _latest(room, from_entry)
             if row["incident_id"] != incident_id:
                 raise InvalidInput(f"entry #{from_entry} belongs to incident #{row['incident_id']}")
+            if row["data"].get("struck"):
+                raise InvalidInput(f"entry #{from_entry} is struck out; it cannot be a follow-up")
+            chain = _chain(room, from_entry)
+            marks = ",".join("?" * len(chain))
             taken = room.db.conn.execute(
-                "SELECT id FROM follow_ups WHERE from_entry = ?", (from_entry,)
+                f"SELECT id FROM follow_ups WHERE from_entry IN ({marks})", chain
             ).fetchone()
             if taken is not None:
                 raise InvalidInput(f"entry #{from_entry} is already follow-up #{taken[0]}")

@@ -556,3 +556,22 @@ def test_export_of_an_unknown_incident_says_so(db_path: Path, incident: int, run
 def test_a_title_ending_in_a_hash_keeps_it_in_the_heading() -> None:
     heading = _cells(f"# Post-mortem: {heading_text('Build broken for C #')}\n")[0]
     assert _plain(heading) == "Post-mortem: Build broken for C #"
+
+
+def test_struck_entries_are_no_evidence_and_resolving_counts_as_mitigating(
+    room: WarRoom, clock: FrozenClock, policy: Policy
+) -> None:
+    incident_id = room.declare("API down", "P2")
+    wrong = room.log(
+        incident_id, "alarm at 08:00", "finding", at=clock.now() - dt.timedelta(hours=1)
+    )
+    room.pin(wrong)
+    room.strike(wrong, "that alarm was another service")
+    clock.step(minutes=30)
+    room.set_status(incident_id, "resolved")  # straight from investigating
+    text = export_markdown(room.db, incident_id, policy, clock.now())
+    summary = text.split("### Timeline summary")[1].split("###")[0]
+    assert "alarm at 08:00" not in summary  # struck: not a milestone, pinned or not
+    assert "| Detect | 0s | at declaration |" in text
+    assert "| Mitigate | 30m | declared → 2026-11-23 09:30 UTC |" in text
+    assert "~~alarm at 08:00~~ **struck**" in text  # still in the full timeline

@@ -219,3 +219,19 @@ def test_upgrading_an_older_database_indexes_its_timeline(db_path, clock, policy
     assert scribe_queries.search(upgraded, 1, "before search") == [1]
     assert queries.incident(upgraded, 1).postmortem_owner == ""
     upgraded.conn.close()
+
+
+def test_a_corrected_todo_cannot_become_a_second_follow_up(room: WarRoom) -> None:
+    incident_id = room.declare("API down", "P1")
+    todo = room.log(incident_id, "add pool alert", "todo")
+    follow_up = room.promote(todo)
+    newer = room.correct(todo, "add a pool saturation alert")
+    with pytest.raises(InvalidInput, match=f"already follow-up #{follow_up}"):
+        room.promote(newer)
+    other = room.log(incident_id, "wrong idea", "todo")
+    struck = room.strike(other, "not needed")
+    with pytest.raises(InvalidInput, match="struck out"):
+        room.promote(struck)
+    with pytest.raises(InvalidInput, match="use the newer version"):
+        room.promote(other)
+    assert len(scribe_queries.follow_ups(room.db, incident_id)) == 1

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from warroom.domain import sla
 from warroom.domain.checklists import Checklist
 from warroom.domain.models import FollowUp, Incident, TimelineEntry
+from warroom.domain.timeline_state import fold
 from warroom.domain.vocabulary import FINAL_STATUSES, OPEN_STATUSES, ROLES, STATUSES
 
 _ZERO = dt.timedelta(0)
@@ -96,8 +97,9 @@ def span(delta: dt.timedelta) -> str:
 
 
 def first_sign(incident: Incident, timeline: Sequence[TimelineEntry]) -> dt.datetime:
-    """The earliest moment on record: the declaration, or an entry backdated before it."""
-    moments = [e.at for e in timeline] + [incident.declared_at]
+    """The earliest moment on record: the declaration, or an entry backdated before it
+    (as it reads now: a struck entry is no evidence of anything)."""
+    moments = [s.entry.at for s in fold(timeline) if not s.struck] + [incident.declared_at]
     if incident.detected_at is not None:
         moments.append(incident.detected_at)
     return min(moments)
@@ -179,7 +181,7 @@ def response_times(incident: Incident, timeline: Sequence[TimelineEntry]) -> lis
     found = [ResponseTime("detect", declared - sign, sign, declared)]
     for name, at in (
         ("acknowledge", incident.acknowledged_at),
-        ("mitigate", incident.mitigated_at),
+        ("mitigate", incident.mitigated_at or incident.resolved_at),  # resolving mitigates
         ("resolve", incident.resolved_at),
     ):
         found.append(ResponseTime(name, None if at is None else at - declared, declared, at))

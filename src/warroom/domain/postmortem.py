@@ -99,7 +99,8 @@ def _overview(record: IncidentRecord, shown: list[ShownEntry], now: dt.datetime)
     moments = [
         f"- {stamp(s.entry.at)} — {'★ ' if s.pinned else ''}{md(s.entry.text)}"
         for s in shown
-        if s.entry.kind in _MILESTONES or s.pinned or s.entry.at == sign < incident.declared_at
+        if not s.struck
+        and (s.entry.kind in _MILESTONES or s.pinned or s.entry.at == sign < incident.declared_at)
     ]
     impact = (incident.impact_users, incident.impact_services, incident.impact_business)
     until = {"cancelled": "cancelled"}.get(incident.status, "resolved")
@@ -149,7 +150,8 @@ def _response(record: IncidentRecord, now: dt.datetime) -> list[str]:
         *table(("Time to", "Took", "Between"), rows),
         "",
         "_Detect: from the earliest entry on record, when it was backdated before the "
-        "declaration. Acknowledge, mitigate (first move to monitoring), resolve: from the "
+        "declaration. Acknowledge, mitigate (first move to monitoring, else the resolution),"
+        " resolve: from the "
         "declaration._",
         "",
         *table(("Severity", "Time at it"), [(md(k), span(v)) for k, v in severities.items()]),
