@@ -63,6 +63,10 @@ def import_(context: Context, file: Path) -> None:
     except OSError as exc:
         raise InvalidInput(f"cannot read {file}: {exc.strerror or exc}") from None
     document = transfer.parse_document(text, str(file))
+    try:
+        context.policy.severity(document["incident"]["severity"])
+    except InvalidInput as exc:
+        raise InvalidInput(f"{file}: incident.severity: {exc}") from None
     with context.room(create=True) as room:
         new_id = service_transfer.import_incident(room, document)
     was = document["incident"]["id"]

@@ -50,6 +50,7 @@ def _fields(row: dict[str, Any], record: str, *skip: str) -> dict[str, Any]:
 def import_incident(room: WarRoom, document: dict[str, Any]) -> int:
     """Write a document checked by `transfer.parse_document`; returns the new incident id."""
     conn = room.db.conn
+    room.policy.severity(document["incident"]["severity"])  # one this policy knows, or say so
     with transaction(room.db):
         incident = _fields(document["incident"], "incident", "id")
         incident["drill"] = int(incident["drill"])

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,12 @@ import sqlite_utils
 from warroom.domain.policy import Policy
 from warroom.domain.postmortem import render_postmortem
 from warroom.domain.timefmt import to_iso
-from warroom.domain.vocabulary import STATUSES
+from warroom.domain.vocabulary import (
+    FOLLOW_UP_PRIORITIES,
+    FOLLOW_UP_STATUSES,
+    INCIDENT_KINDS,
+    STATUSES,
+)
 from warroom.errors import InvalidInput, WriteFailed
 from warroom.store.export_queries import incident_rows, record_from_rows
 
@@ -305,8 +311,6 @@ def parse_document(text: str, source: str) -> dict[str, Any]:
     }
     if document.get("draft") is not None:
         parsed["draft"] = check.record(document["draft"], "drafts", "draft")
-    if parsed["incident"]["status"] not in STATUSES:
-        raise check.fail(f"incident.status {parsed['incident']['status']!r} is not a status")
     for name in LISTS:
         rows = check.value(document[name], "list", name)
         parsed[name] = [check.record(r, name, f"{name}[{i}]") for i, r in enumerate(rows)]
@@ -315,5 +319,23 @@ def parse_document(text: str, source: str) -> dict[str, Any]:
             check.record(item, "checklist_items", f"checklists[{i}].items[{j}]")
             for j, item in enumerate(checklist["items"])
         ]
+    _check_words(check, parsed)
     check.references(parsed)
     return parsed
+
+
+def _check_words(check: _Checker, parsed: dict[str, Any]) -> None:
+    """Fields with a fixed vocabulary hold one of its words (a console reads them back)."""
+    incident = parsed["incident"]
+    choices: list[tuple[str, object, Collection[str]]] = [
+        ("incident.status", incident["status"], STATUSES),
+        ("incident.kind", incident["kind"], INCIDENT_KINDS),
+    ]
+    choices += [
+        (f"follow_ups[{i}].{field}", item[field], allowed)
+        for i, item in enumerate(parsed.get("follow_ups", []))
+        for field, allowed in (("status", FOLLOW_UP_STATUSES), ("priority", FOLLOW_UP_PRIORITIES))
+    ]
+    for where, value, allowed in choices:
+        if value not in allowed:
+            raise check.fail(f"{where} {value!r} is not one of: {', '.join(allowed)}")

@@ -448,6 +448,14 @@ def _broken(change: str) -> Any:
             document["incident"]["colour"] = "red"
         elif change == "list":
             return [document]
+        elif change == "follow-up status":
+            document["follow_ups"][0]["status"] = "bogus"
+        elif change == "priority":
+            document["follow_ups"][0]["priority"] = "urgent"
+        elif change == "kind":
+            document["incident"]["kind"] = "weird"
+        elif change == "severity":
+            document["incident"]["severity"] = "P9"
         return document
 
     return apply
@@ -463,6 +471,10 @@ def _broken(change: str) -> Any:
         ("dangling", ": follow-up 1 comes from timeline entry 9999, which is not in the file"),
         ("unknown", ": incident has an unknown field 'colour'"),
         ("list", ' is not a warroom export (no "format"'),
+        ("follow-up status", ": follow_ups[0].status 'bogus' is not one of: open, done, wont-do"),
+        ("priority", ": follow_ups[0].priority 'urgent' is not one of: high, medium, low"),
+        ("kind", ": incident.kind 'weird' is not one of: availability, performance"),
+        ("severity", ": incident.severity: unknown severity 'P9' (expected one of: P0"),
     ],
 )
 def test_a_bad_export_is_refused_with_one_line_and_nothing_written(

@@ -88,8 +88,9 @@ class FollowUpPane(OptionList):
             text.append("  OVERDUE", style="bold reverse")
         if not item.is_open:
             when = item.updated_at.astimezone(self.tz)
+            said = FOLLOW_UP_STATUSES.get(item.status, item.status)
             text.append(
-                f"  — {FOLLOW_UP_STATUSES[item.status]} by {item.updated_by} {when:%m-%d %H:%M}",
+                f"  — {said} by {item.updated_by} {when:%m-%d %H:%M}",
                 style="italic",
             )
         return text
