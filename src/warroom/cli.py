@@ -254,6 +254,8 @@ def log(context: Context, incident: str, text: str, kind: str, at_text: str | No
 @pass_ctx
 def status(context: Context, incident: str, status: str, owner: str | None) -> None:
     """Move an incident along its lifecycle; closing names the post-mortem owner."""
+    if owner is not None and status.strip().lower() != "closed":
+        raise InvalidInput("--postmortem-owner goes with closing (warroom status ID closed ...)")
     with context.room() as room:
         number = incident_id(incident)
         room.set_status(number, status, postmortem_owner=owner)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 import sqlite_utils
 from textual.widgets import ContentSwitcher
 
@@ -220,3 +221,58 @@ async def test_a_backdated_entry_typed_after_midnight_lands_before_it(db_path: P
         spike = next(i for i, line in enumerate(lines) if "saw 5xx spike" in line)
         assert "── Mon 2026-11-23" in lines[0] and spike < rule
         assert "11-23 23:58" in lines[spike]
+
+
+async def test_a_refused_strike_and_close_keep_what_was_typed(
+    db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database, incident_id = seeded(db_path, clock)
+    WarRoom(database, clock, make_app(db_path, clock).actor, load_policy()).set_status(
+        incident_id, "resolved"
+    )
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 50)
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("t")
+        await ready(pilot)
+        await pilot.press("tab")
+        while app.query_one(TimelineView).selected.entry.kind not in ("todo", "finding"):
+            await pilot.press("k")  # up to the newest scribe entry
+        blocker = store.connect(db_path)
+        blocker.conn.execute("BEGIN IMMEDIATE")
+        await pilot.press("X", *"logged twice", "enter")
+        await wait_for(pilot, lambda: bool(app.screen.query("#answer")))
+        assert app.screen.query_one("#answer").value == "logged twice"
+        await pilot.press("escape", "escape")
+        await pilot.press("s", "home", "enter", *"Di", "enter")  # close: refused too
+        await wait_for(pilot, lambda: bool(app.screen.query("#owner")))
+        assert app.screen.query_one("#owner").value == "Di"
+        blocker.conn.execute("ROLLBACK")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: queries.incident(database, incident_id).status == "closed")
+    assert not any(s.struck for s in fold(queries.timeline(database, incident_id)))
+
+
+async def test_a_correction_that_lost_the_race_shows_the_other_one(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    database, incident_id = seeded(db_path, clock)
+    other = WarRoom(database, clock, make_app(db_path, clock, "Bo").actor, load_policy())
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("tab", "k", "k", "E")  # the decision
+        decision = app.query_one(TimelineView).selected.entry.id
+        other.correct(decision, "roll back deploy 43")  # Bo, in another console, first
+        await pilot.press("end", *" now", "enter")
+        await wait_for(pilot, lambda: "corrected it meanwhile" in _title(app))
+        assert "Bo corrected it meanwhile: “roll back deploy 43”" in _title(app)
+        assert app.screen.query_one("#answer").value == "d: roll back deploy 42 now"
+        await pilot.press("escape")
+    texts = [s.entry.text for s in fold(queries.timeline(database, incident_id))]
+    assert "roll back deploy 43" in texts and "roll back deploy 42 now" not in texts
+
+
+def _title(app) -> str:  # noqa: ANN001
+    labels = app.screen.query(".form-title")
+    return str(labels.first().render()) if labels else ""

@@ -160,12 +160,23 @@ def toggle_pin(app: WarRoomApp) -> None:
     app.write(lambda room: room.pin(entry_id, pinned), f"{verb}: {_short(item.entry.text)}")
 
 
-def edit_entry(app: WarRoomApp, typed: str | None = None) -> None:
-    if (item := _entry(app, scribe_only=True, doing="corrected")) is None:
+def edit_entry(app: WarRoomApp, typed: str | None = None, based_on: int | None = None) -> None:
+    """Correct the entry at the cursor; after a refused write, the same entry again
+    (`based_on`: the version that was being corrected), saying if someone else got there first."""
+    view = app.query_one(TimelineView)
+    if based_on is not None and based_on in view.state.root:
+        versions = view.state.versions[view.state.root[based_on]]
+        item: ShownEntry | None = view.state.shown(versions[-1])
+    else:
+        item = _entry(app, scribe_only=True, doing="corrected")
+    if item is None:
         return
     entry = item.entry
     prefix = PREFIX_OF.get(entry.kind, "")
     current = typed if typed is not None else (f"{prefix}: {entry.text}" if prefix else entry.text)
+    title = f"Correct this {entry.kind} (the old text stays in the history)"
+    if based_on is not None and based_on != entry.id:
+        title = f"{entry.author} corrected it meanwhile: “{_short(entry.text, 60)}”. Yours:"
 
     def corrected(text: str | None) -> None:
         if not text:
@@ -175,12 +186,12 @@ def edit_entry(app: WarRoomApp, typed: str | None = None) -> None:
         app.write(
             lambda room: room.correct(entry.id, body, kind),
             f"Corrected: {_short(body)}",
-            on_failure=lambda: app.call_later(edit_entry, app, text),
+            on_failure=lambda: app.call_later(edit_entry, app, text, entry.id),
         )
 
     app.push_screen(
         AnswerScreen(
-            f"Correct this {entry.kind} (the old text stays in the history)",
+            title,
             current,
             placeholder="corrected text (d: a: f: t: change the kind)",
             select_on_focus=False,
@@ -189,18 +200,23 @@ def edit_entry(app: WarRoomApp, typed: str | None = None) -> None:
     )
 
 
-def strike_entry(app: WarRoomApp) -> None:
-    if (item := _entry(app, scribe_only=True, doing="struck")) is None:
+def strike_entry(app: WarRoomApp, reason: str = "", item: ShownEntry | None = None) -> None:
+    if item is None and (item := _entry(app, scribe_only=True, doing="struck")) is None:
         return
-    entry = item.entry
+    entry, shown = item.entry, item
 
     def struck(reason: str | None) -> None:
         if reason is not None:
-            app.write(lambda room: room.strike(entry.id, reason), f"Struck: {_short(entry.text)}")
+            app.write(
+                lambda room: room.strike(entry.id, reason),
+                f"Struck: {_short(entry.text)}",
+                on_failure=lambda: app.call_later(strike_entry, app, reason, shown),
+            )
 
     app.push_screen(
         AnswerScreen(
             f"Strike out “{_short(entry.text, 50)}”? It stays in the record, crossed out.",
+            reason,
             placeholder="why (optional), then Enter",
             allow_empty=True,
         ),
@@ -272,10 +288,14 @@ def change_follow_up(app: WarRoomApp, message: FollowUpPane.Change) -> None:
     )
 
 
-def edit_follow_up(app: WarRoomApp, message: FollowUpPane.Edit) -> None:
+def edit_follow_up(
+    app: WarRoomApp, message: FollowUpPane.Edit, draft: FollowUpForm | None = None
+) -> None:
     item = message.follow_up
     due_text = item.due.isoformat() if item.due else ""
-    draft = FollowUpForm(item.text, item.owner, due_text, item.due, item.priority, item.status)
+    draft = draft or FollowUpForm(
+        item.text, item.owner, due_text, item.due, item.priority, item.status
+    )
 
     def chosen(form: FollowUpForm | None) -> None:
         if form is None:
@@ -293,6 +313,7 @@ def edit_follow_up(app: WarRoomApp, message: FollowUpPane.Edit) -> None:
             app.write(
                 lambda room: room.update_follow_up(item.id, **changes),
                 f"Follow-up #{item.id} saved",
+                on_failure=lambda: app.call_later(edit_follow_up, app, message, form),
             )
 
     title = f"Follow-up #{item.id}: {_short(item.text, 50)}"
@@ -302,23 +323,28 @@ def edit_follow_up(app: WarRoomApp, message: FollowUpPane.Edit) -> None:
 # -- closing and export -----------------------------------------------------------------
 
 
-def close(app: WarRoomApp) -> None:
+def close(app: WarRoomApp, typed: str | None = None) -> None:
     """Closing asks who owns the post-mortem and lists the follow-ups still open."""
     incident = app.selected
     if incident is None:
         return
     open_items = [i for i in app.query_one(FollowUpPane).items if i.is_open]
-    owner = incident.postmortem_owner or incident.commander
+    owner = typed if typed is not None else incident.postmortem_owner
 
     def chosen(name: str | None) -> None:
         if name is not None:
             app.write(
                 lambda room: room.set_status(incident.id, "closed", postmortem_owner=name),
                 f"Closed #{incident.id}",
+                on_failure=lambda: app.call_later(close, app, name),
             )
 
     screen = CloseScreen(
-        incident.ref, owner, open_items, required=app.policy.require_postmortem_owner
+        incident.ref,
+        owner,
+        open_items,
+        required=app.policy.require_postmortem_owner,
+        suggestion=incident.commander,
     )
     app.push_screen(screen, chosen)
 

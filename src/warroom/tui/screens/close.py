@@ -18,19 +18,27 @@ class CloseScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", priority=True)]
 
     def __init__(
-        self, incident_ref: str, owner: str, open_items: list[FollowUp], *, required: bool
+        self,
+        incident_ref: str,
+        owner: str,
+        open_items: list[FollowUp],
+        *,
+        required: bool,
+        suggestion: str = "",
     ) -> None:
         super().__init__()
         self.incident_ref = incident_ref
         self.owner = owner
         self.open_items = open_items
         self.required = required
+        self.suggestion = suggestion
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
             yield Label(Text(f"Close {self.incident_ref}: post-mortem done"), classes="form-title")
             yield Label("Post-mortem owner" + ("" if self.required else " (optional)"))
-            yield Input(self.owner, placeholder="who writes the post-mortem", id="owner")
+            hint = f" (e.g. {self.suggestion})" if self.suggestion else ""
+            yield Input(self.owner, placeholder=f"who writes the post-mortem{hint}", id="owner")
             listing = Text()
             if self.open_items:
                 listing.append(f"{len(self.open_items)} follow-up(s) still open:\n", style="bold")
