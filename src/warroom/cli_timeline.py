@@ -79,7 +79,9 @@ def search(context: Context, incident: str, words: str) -> None:
         rows = queries.timeline(db, number)
     state = TimelineState()
     state.add(rows)
-    hits = [s for s in state.current() if s.entry.id in found]
+    hits = [  # an entry matches when any of its versions does, as in the console
+        s for s in state.current() if s.entry.id in found or any(h.id in found for h in s.history)
+    ]
     for line in timeline_lines(hits, now, context.tz, history=False):
         click.echo(line)
     if not hits:
@@ -91,10 +93,12 @@ def _print_follow_ups(items: list[FollowUp], today: dt.date) -> None:
         click.echo("no follow-ups")
     for item in items:
         late = "  OVERDUE" if follow_up_rules.is_overdue(item, today) else ""
-        status = FOLLOW_UP_STATUSES.get(item.status, item.status)
+        status = f"[{FOLLOW_UP_STATUSES.get(item.status, item.status)}]"
+        owner = " ".join((item.owner or "no owner").split())
+        text = " ".join(item.text.split())  # one line per follow-up
         click.echo(
-            f"#{item.id:<4} incident #{item.incident_id:<4} [{status}] {item.priority:<6} "
-            f"{item.owner or 'no owner':<14} due {item.due or '—'!s:<10}  {item.text}{late}"
+            f"#{item.id:<4} incident #{item.incident_id:<4} {status:<10} {item.priority:<6} "
+            f"{owner:<14} due {item.due or '—'!s:<10}  {text}{late}"
         )
 
 

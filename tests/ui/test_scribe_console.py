@@ -104,7 +104,7 @@ async def test_correct_and_strike_keep_the_history(db_path: Path, clock: FrozenC
         field = app.screen.query_one("#answer")
         assert field.value == "f: [bold]5xx[/] spike on checkout"
         await pilot.press("end", *" (eu-west only)", "enter")
-        await wait_for(pilot, lambda: "eu-west only)  (edited)" in timeline_text(app))
+        await wait_for(pilot, lambda: "(edited by Ana)" in timeline_text(app))
         assert app.query_one(TimelineView).selected.entry.text.endswith("(eu-west only)")
         await pilot.press("X", *"duplicate", "enter")
         await wait_for(pilot, lambda: app.query_one(TimelineView).selected.struck)

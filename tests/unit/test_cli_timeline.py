@@ -108,3 +108,12 @@ def test_closing_names_the_postmortem_owner_and_lists_open_follow_ups(run) -> No
     assert closed.exit_code == 0, closed.output
     assert "open follow-up #1: write runbook (Cy)" in closed.stdout
     assert json.loads(run("show", "1", "--json").stdout)["postmortem_owner"] == "Di"
+
+
+def test_search_finds_an_entry_by_its_earlier_text(run) -> None:  # noqa: ANN001
+    run("declare", "-s", "P1", "-t", "API down")
+    run("log", "1", "queue depth 14k", "--kind", "finding")
+    first = entries(run)[-1]["id"]
+    run("correct", str(first), "queue depth 41k")
+    found = run("search", "1", "14k")
+    assert "queue depth 41k (edited)" in found.stdout

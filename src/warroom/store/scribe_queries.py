@@ -46,7 +46,8 @@ def fts_query(text: str) -> str:
 
 
 def search(db: sqlite_utils.Database, incident_id: int, text: str, limit: int = 5000) -> list[int]:
-    """Ids of the incident's timeline rows matching `text`, in timeline order."""
+    """Ids of the incident's timeline rows matching `text`, in timeline order
+    (the newest `limit` when there are more)."""
     query = fts_query(text)
     if not query:
         return []
@@ -54,10 +55,10 @@ def search(db: sqlite_utils.Database, incident_id: int, text: str, limit: int = 
     rows = db.conn.execute(
         "SELECT t.id FROM timeline t WHERE t.id IN"
         " (SELECT rowid FROM timeline_fts WHERE timeline_fts MATCH ?)"
-        " AND +t.incident_id = ? ORDER BY t.at, t.id LIMIT ?",
+        " AND +t.incident_id = ? ORDER BY t.at DESC, t.id DESC LIMIT ?",
         (query, incident_id, limit),
     ).fetchall()
-    return [int(r[0]) for r in rows]
+    return [int(r[0]) for r in reversed(rows)]
 
 
 def _follow_up(row: dict[str, Any]) -> FollowUp:

@@ -94,7 +94,7 @@ def display_text(item: ShownEntry) -> str:
         reason = entry.data.get("reason") or "no reason given"
         return f"{entry.text}  ✗ struck by {entry.author}: {reason}"
     if item.edited:
-        return f"{entry.text}  (edited)"
+        return f"{entry.text}  (edited by {entry.author})"
     return entry.text
 
 
@@ -335,10 +335,10 @@ class TimelineView(ScrollView, can_focus=True):
         else:
             local = entry.at.astimezone(self.tz)
             when = f"{local:%H:%M:%S}" if local.date() == self.today else f"{local:%m-%d %H:%M}"
-            author = (
-                entry.author if len(entry.author) < AUTHOR_W else entry.author[: AUTHOR_W - 2] + "…"
-            )
-            pointer = "▶" if at_cursor and self.has_focus else " "
+            writer = item.history[0].author if item.history else entry.author
+            author = writer if len(writer) < AUTHOR_W else writer[: AUTHOR_W - 2] + "…"
+            # the entry * E X P act on is always marked, focused or not
+            pointer = ("▶" if self.has_focus else "›") if at_cursor else " "
             mark = "★" if item.pinned else " "
             segments = [
                 Segment(f"{pointer}{mark}", base + self.get_component_rich_style("timeline--pin")),
