@@ -45,7 +45,7 @@ def export(context: Context, incident: str, fmt: str, output: Path | None, force
     if output is None:
         click.echo(text, nl=False)
         return
-    transfer.write_file(output, text, force=force)
+    transfer.write_file(output, text, force=force, database=context.settings.db_path)
     click.echo(f"wrote #{number} ({fmt}) to {output}", err=True)
 
 

@@ -161,8 +161,14 @@ def export_markdown(
     return render_postmortem(record_from_rows(incident_rows(db, incident_id)), policy, now, tz)
 
 
-def write_file(path: Path, text: str, *, force: bool = False) -> None:
-    """Write an export; an existing file is only replaced with `force`."""
+def write_file(path: Path, text: str, *, force: bool = False, database: Path | None = None) -> None:
+    """Write an export; an existing file is only replaced with `force`, and never
+    the `database` (or its WAL and shared-memory files), whatever `force` says."""
+    if database is not None:
+        target = path.expanduser().resolve()
+        base = database.expanduser().resolve()
+        if target in {base, Path(f"{base}-wal"), Path(f"{base}-shm")}:
+            raise InvalidInput(f"{path} is the warroom database; export to another file")
     try:
         with path.open("w" if force else "x", encoding="utf-8") as handle:
             handle.write(text)

@@ -587,3 +587,12 @@ def test_struck_entries_are_no_evidence_and_resolving_counts_as_mitigating(
     assert "| Detect | 0s | at declaration |" in text
     assert "| Mitigate | 30m | declared → 2026-11-23 09:30 UTC |" in text
     assert "~~alarm at 08:00~~ **struck**" in text  # still in the full timeline
+
+
+def test_export_never_overwrites_the_database(db_path: Path, incident: int, run) -> None:  # noqa: ANN001
+    before = db_path.stat().st_size
+    refused = run(db_path, "export", "1", "-o", str(db_path), "--force")
+    assert refused.exit_code == 1
+    assert "is the warroom database" in refused.stderr
+    assert db_path.stat().st_size == before
+    assert run(db_path, "show", "1").exit_code == 0

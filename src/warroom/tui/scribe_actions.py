@@ -374,7 +374,7 @@ def export(app: WarRoomApp, draft: ExportRequest | None = None) -> None:
                 text = transfer.export_json(db, incident_id, now)
             else:
                 text = transfer.export_markdown(db, incident_id, app.policy, now, app.tz)
-            transfer.write_file(request.path, text, force=request.force)
+            transfer.write_file(request.path, text, force=request.force, database=app.db_path)
             return str(request.path)
 
         def written(path: str) -> None:
