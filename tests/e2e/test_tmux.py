@@ -96,3 +96,34 @@ def test_scribe_logs_an_entry_in_the_real_console(terminal: tuple[Terminal, Path
         "[bold]seen[/] from tmux",
         "Tess",
     )
+
+
+def test_scribe_pins_and_corrects_in_the_real_console(terminal: tuple[Terminal, Path]) -> None:
+    term, db = terminal
+    term.wait_for("Checkout API returning 503")
+    time.sleep(0.5)
+    term.keys("l")
+    term.wait_for("esc Back to list")
+    term.keys("d: page the DBA on call", literal=True)
+    term.keys("Enter")
+    term.wait_for("page the DBA on call")
+    term.keys("Escape")
+    term.wait_for("n Declare")
+    term.keys("Tab")  # the timeline, its cursor on the newest entry
+    term.keys("*")
+    screen = term.wait_for("★")
+    assert any("★" in line and "page the DBA" in line for line in screen.splitlines())
+    term.keys("E")
+    term.wait_for("Correct this decision")
+    term.keys(" [#33]", literal=True)
+    term.keys("Enter")
+    term.wait_for("page the DBA on call [#33]  (edited by")
+    term.keys("Escape", "q")
+    shown = subprocess.run(
+        [sys.executable, "-m", "warroom", "--db", str(db), "show", "1"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "page the DBA on call [#33] (edited)" in shown
+    assert "was #" in shown and ": page the DBA on call\n" in shown
