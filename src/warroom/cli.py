@@ -7,7 +7,6 @@ print one line on stderr and exit 1; usage errors exit 2; never a traceback.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -17,17 +16,16 @@ import sqlite_utils
 
 from warroom import __version__, settings
 from warroom.clock import Clock, SystemClock
-from warroom.domain import escalation, sla
 from warroom.domain.policy import Policy, check_policy_file, load_policy
 from warroom.domain.runbook_files import load_runbooks
 from warroom.domain.runbooks import Runbook
 from warroom.domain.templates import load_templates
-from warroom.domain.timefmt import format_age, format_when, local_zone, parse_user_time
+from warroom.domain.timefmt import local_zone, parse_user_time
 from warroom.domain.vocabulary import ENTRY_KINDS, INCIDENT_KINDS, ROLES, STATUSES
 from warroom.errors import InvalidInput, WarroomError, WriteFailed
 from warroom.service import WarRoom
 from warroom.store import db as store
-from warroom.store import queries, scribe_queries
+from warroom.store import scribe_queries
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -295,129 +293,6 @@ def assign(context: Context, incident: str, role: str, person: str) -> None:
         room.assign_role(incident_id(incident), role, person)
 
 
-@cli.command("list")
-@click.option("--all", "show_all", is_flag=True, help="Include resolved, closed and cancelled.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@pass_ctx
-def list_incidents(context: Context, show_all: bool, as_json: bool) -> None:
-    """List incidents, most severe first."""
-    from warroom.views import incident_json, timer_json
-
-    now = context.clock.now()
-    with context.room() as room:
-        found = queries.incidents(room.db, include_ended=show_all)
-        histories = queries.clock_state(room.db, [i.id for i in found])
-    found.sort(key=lambda i: (context.policy.rank(i.severity), i.declared_at))
-    urgent = {
-        i.id: sla.most_urgent(sla.timers(i, context.policy, now, *histories[i.id][:1]))
-        for i in found
-    }
-    if as_json:
-        rows = []
-        for i in found:
-            timer = urgent[i.id]
-            rows.append(
-                incident_json(i, now) | {"next_deadline": timer_json(timer) if timer else None}
-            )
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-        return
-    if not found:
-        click.echo("no live incidents" if not show_all else "no incidents")
-    for i in found:
-        age = format_age(i.declared_at, now)
-        timer = urgent[i.id]
-        due = f"{timer.name} {sla.countdown(timer)}" if timer else ""
-        click.echo(
-            f"#{i.id:<5} {i.severity:<5} {i.status:<13} {age:>7}  {due:<24} {i.title}"
-            f"  ({i.commander})"
-        )
-
-
-@cli.command()
-@click.argument("incident")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@pass_ctx
-def show(context: Context, incident: str, as_json: bool) -> None:
-    """Show an incident, its roles and its timeline."""
-    from warroom.domain.timeline_state import TimelineState
-    from warroom.views import (
-        entry_json,
-        escalation_json,
-        follow_up_json,
-        incident_json,
-        role_json,
-        timeline_lines,
-        timer_json,
-    )
-
-    now = context.clock.now()
-    with context.room() as room:
-        db = room.db
-        found = queries.incident(db, incident_id(incident))
-        holders = queries.roles(db, found.id)
-        entries = queries.timeline(db, found.id)
-        history = queries.history(db, found.id)
-        engaged = queries.engagements(db, found.id)
-        follow_ups = scribe_queries.follow_ups(db, found.id)
-    state = TimelineState()
-    state.add(entries)
-    assigned = {r.role: r.person for r in holders}
-    clocks = sla.timers(found, context.policy, now, history, assigned=assigned)
-    ladder = escalation.ladder_status(
-        found, context.policy, now, pauses=history.reopened, assigned=assigned
-    )
-    if as_json:
-        body = incident_json(found, now) | {
-            "roles": [role_json(r) for r in holders],
-            "timeline": [
-                entry_json(e, current=state.is_current(e.id), pinned=state.pinned(e.id))
-                for e in entries
-            ],
-            "follow_ups": [follow_up_json(f) for f in follow_ups],
-            "timers": [timer_json(t) for t in clocks],
-            "escalation": escalation_json(ladder, engaged),
-        }
-        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
-        return
-    tz = context.tz
-    drill = "  [DRILL]" if found.drill else ""
-    age = format_age(found.declared_at, now)
-    lines = [
-        f"#{found.id} {found.title}{drill}",
-        f"  {found.severity} · {found.status} · {found.kind} · age {age} · {found.channel}",
-        f"  declared {format_when(found.declared_at, now, tz)}",
-    ]
-    if found.summary:
-        lines.append(f"  summary: {found.summary}")
-    for label, value in (
-        ("users affected", found.impact_users),
-        ("services affected", found.impact_services),
-        ("business impact", found.impact_business),
-    ):
-        lines.append(f"  {label}: {value or '—'}")
-    lines.append("  timers:")
-    lines += [f"    {t.label:<26} {sla.countdown(t):<16} {t.state}" for t in clocks]
-    if ladder.next is not None:
-        lines.append(
-            f"  next escalation: level {ladder.next.level} {ladder.next.rung.who}"
-            f" ({ladder.next.responder.name}) at {format_when(ladder.next.due_at, now, tz)}"
-        )
-    lines.append("  roles:")
-    lines += [f"    {ROLES.get(r.role, r.role)}: {r.person}" for r in holders]
-    lines.append("  timeline (★ pinned):")
-    lines += timeline_lines(state.current(), now, tz)
-    if follow_ups:
-        lines.append("  follow-ups:")
-        lines += [
-            f"    #{f.id} [{f.status}] {f.priority} · {f.owner or 'no owner'} · "
-            f"due {f.due or '—'} · {f.text}"
-            for f in follow_ups
-        ]
-    if found.postmortem_owner:
-        lines.append(f"  post-mortem owner: {found.postmortem_owner}")
-    click.echo("\n".join(lines))
-
-
 @cli.command()
 @click.argument("incident")
 @pass_ctx
@@ -473,10 +348,11 @@ def main() -> None:
     cli(prog_name="warroom")
 
 
-# registers the runbook and checklist commands on `cli` (defined above)
+# the other commands live in cli_*.py and register themselves on `cli` (defined above)
 from warroom import (  # noqa: E402, F401
     cli_checklists,
     cli_export,
+    cli_read,
     cli_report,
     cli_timeline,
     cli_updates,
