@@ -39,6 +39,16 @@ class Terminal:
             time.sleep(0.1)
         raise AssertionError(f"{text!r} never appeared on screen:\n{self.screen()}")
 
+    def wait_for_line(self, *parts: str, timeout: float = 15.0) -> str:
+        """Wait for one screen line holding every part."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in self.screen().splitlines():
+                if all(part in line for part in parts):
+                    return line
+            time.sleep(0.1)
+        raise AssertionError(f"no line with {parts!r} on screen:\n{self.screen()}")
+
 
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
@@ -110,9 +120,11 @@ def test_scribe_pins_and_corrects_in_the_real_console(terminal: tuple[Terminal, 
     term.keys("Escape")
     term.wait_for("n Declare")
     term.keys("Tab")  # the timeline, its cursor on the newest entry
+    term.wait_for("▶")
+    cursor_on(term, "page the DBA on call")
     term.keys("*")
-    screen = term.wait_for("★")
-    assert any("★" in line and "page the DBA" in line for line in screen.splitlines())
+    term.wait_for_line("★", "page the DBA on call")  # the demo has pins of its own
+    cursor_on(term, "page the DBA on call")
     term.keys("E")
     term.wait_for("Correct this decision")
     term.keys(" [#33]", literal=True)
@@ -127,3 +139,13 @@ def test_scribe_pins_and_corrects_in_the_real_console(terminal: tuple[Terminal, 
     ).stdout
     assert "page the DBA on call [#33] (edited)" in shown
     assert "was #" in shown and ": page the DBA on call\n" in shown
+
+
+def cursor_on(term: Terminal, text: str) -> None:
+    """Move the timeline cursor up to the entry with `text` (a sweep may add rows below)."""
+    for _ in range(10):
+        if any("▶" in line and text in line for line in term.screen().splitlines()):
+            return
+        term.keys("k")
+        time.sleep(0.2)
+    raise AssertionError(f"the cursor never reached {text!r}:\n{term.screen()}")
