@@ -16,6 +16,7 @@ from warroom.domain.policy import load_policy
 from warroom.service import WarRoom
 from warroom.store import db as store
 from warroom.tui.app import WarRoomApp
+from warroom.tui.screens.composer import ComposerScreen
 
 
 def _app(tmp_path: Path, minutes: float) -> WarRoomApp:
@@ -74,6 +75,7 @@ def test_composer(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
     async def open_composer(pilot: Pilot[None]) -> None:
         await _settled(pilot)
         await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ComposerScreen))
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=open_composer)

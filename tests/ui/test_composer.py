@@ -38,6 +38,7 @@ async def test_compose_edit_copy_and_post(
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ComposerScreen))
         assert isinstance(app.screen, ComposerScreen)
         screen = app.screen
         assert "We are currently investigating" in screen.body  # external initial
@@ -74,6 +75,7 @@ async def test_unfilled_markers_need_a_second_post(
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ComposerScreen))
         screen = app.screen
         assert isinstance(screen, ComposerScreen)
         screen.query_one("#template").value = "incident-update"
@@ -94,6 +96,7 @@ async def test_a_draft_survives_closing_and_reopening_the_app(
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ComposerScreen))
         screen = app.screen
         assert isinstance(screen, ComposerScreen)
         screen.query_one("#body").text = "Half-written [bold]update[/]"
@@ -109,6 +112,7 @@ async def test_a_draft_survives_closing_and_reopening_the_app(
     async with again.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ComposerScreen))
         screen = again.screen
         assert isinstance(screen, ComposerScreen)
         assert screen.body == "Half-written [bold]update[/]"

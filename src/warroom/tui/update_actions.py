@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from warroom import composer
 from warroom.domain.templates import suggest_phase, templates_for
 from warroom.store import db as store
+from warroom.tui import scribe_actions
 from warroom.tui.screens.composer import ComposerKeep, ComposerPost, ComposerScreen
 
 if TYPE_CHECKING:
@@ -35,13 +36,19 @@ def open_composer(app: WarRoomApp) -> None:
         finally:
             db.conn.close()
 
-    db = store.connect(app.db_path, create=False)
-    try:
-        draft = composer.draft(db, incident_id)
-        posted = composer.posted(db, incident_id)
-    finally:
-        db.conn.close()
-    app.push_screen(ComposerScreen(incident_id, app.templates, suggested, fill, draft, posted))
+    def opened(found: tuple[Any, Any]) -> None:
+        if app.selected_id == incident_id and not isinstance(app.screen, ComposerScreen):
+            draft, posted = found
+            app.push_screen(
+                ComposerScreen(incident_id, app.templates, suggested, fill, draft, posted)
+            )
+
+    # the draft and what was posted are read in a worker, like every other read
+    scribe_actions.read(
+        app,
+        lambda db: (composer.draft(db, incident_id), composer.posted(db, incident_id)),
+        opened,
+    )
 
 
 def post(app: WarRoomApp, message: ComposerPost) -> None:
