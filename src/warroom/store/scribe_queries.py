@@ -24,14 +24,6 @@ def entry(db: sqlite_utils.Database, entry_id: int) -> TimelineEntry:
     return _entry(rows[0])
 
 
-def superseded_by(db: sqlite_utils.Database, entry_id: int) -> int | None:
-    """The row that corrected `entry_id`, if any."""
-    row = db.conn.execute(
-        "SELECT id FROM timeline WHERE supersedes = ? ORDER BY id LIMIT 1", (entry_id,)
-    ).fetchone()
-    return None if row is None else int(row[0])
-
-
 def fts_query(text: str) -> str:
     """What a person typed as an FTS5 query: every word must appear, the last as a prefix.
 

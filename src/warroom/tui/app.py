@@ -218,7 +218,8 @@ class WarRoomApp(App[None]):
         today = now.astimezone(self.tz).date()
         self.query_one(TimelineView).set_today(today)
         follow_ups = self.query_one(FollowUpPane)
-        follow_ups.show(follow_ups.items, today)  # due dates passing turn OVERDUE
+        if follow_ups.today != today:  # a new day: due dates passing turn OVERDUE
+            follow_ups.show(follow_ups.items, today)
         self._show_clocks(now, reading.timers)
         pane = self.query_one(ChecklistPane)
         pane.show(pane.lists, pane.declared_at, now)  # items passing their target turn OVERDUE

@@ -47,10 +47,12 @@ class FollowUpPane(OptionList):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.tz = tz
         self.items: list[FollowUp] = []
+        self.today: dt.date | None = None
         self._drawn: tuple[object, ...] = ()
 
     def show(self, items: list[FollowUp], today: dt.date) -> None:
         """Redraw when the follow-ups or the day changed."""
+        self.today = today
         items = rules.ordered(items)
         drawn = (tuple(items), today)
         if drawn == self._drawn:

@@ -141,11 +141,6 @@ class TimelineView(ScrollView, can_focus=True):
     # -- data ------------------------------------------------------------------
 
     @property
-    def entries(self) -> list[TimelineEntry]:
-        """Every entry as it reads now (struck ones included), whatever the filter."""
-        return [s.entry for s in self.state.current()]
-
-    @property
     def selected(self) -> ShownEntry | None:
         """The entry under the cursor (the newest when the cursor follows)."""
         if not self.shown:
