@@ -6,13 +6,16 @@ Shared by the console's composer and `warroom compose`; reads only.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import sqlite_utils
 
+from warroom.domain.models import Incident, TimelineEntry
 from warroom.domain.policy import Policy
 from warroom.domain.templates import Template, build_context, render
 from warroom.domain.timefmt import from_iso
+from warroom.domain.timeline_state import fold
 from warroom.errors import InvalidInput
 from warroom.store import checklist_queries, queries
 
@@ -44,17 +47,44 @@ def fill(
     free: dict[str, str] | None = None,
 ) -> str:
     """The template filled from the incident; missing values show as ⟨ETA?⟩ markers."""
-    incident = queries.incident(db, incident_id)
+    return fill_from(
+        queries.incident(db, incident_id),
+        current_entries(queries.timeline(db, incident_id)),
+        checklist_queries.answers(db, incident_id),
+        policy,
+        template,
+        now,
+        tz,
+        free,
+    )
+
+
+def current_entries(rows: Iterable[TimelineEntry]) -> list[TimelineEntry]:
+    """The timeline as it reads now: the newest version of each entry, struck ones left out."""
+    return [s.entry for s in fold(rows) if not s.struck]
+
+
+def fill_from(
+    incident: Incident,
+    entries: Sequence[TimelineEntry],
+    answers: dict[str, str],
+    policy: Policy,
+    template: Template,
+    now: dt.datetime,
+    tz: dt.tzinfo,
+    free: dict[str, str] | None = None,
+) -> str:
+    """`fill` from what is already at hand (the console holds it): no reads."""
     try:
         severity = policy.severity(incident.severity)
     except InvalidInput:
         severity = None
     context = build_context(
         incident,
-        queries.timeline(db, incident_id),
+        list(entries),
         now=now,
         tz=tz,
-        answers=checklist_queries.answers(db, incident_id),
+        answers=answers,
         status_page_url=policy.status_page_url or None,
         update_every=severity.update_every if severity else None,
         postmortem_due=severity.postmortem_due if severity else None,

@@ -276,3 +276,34 @@ async def test_a_correction_that_lost_the_race_shows_the_other_one(
 def _title(app) -> str:  # noqa: ANN001
     labels = app.screen.query(".form-title")
     return str(labels.first().render()) if labels else ""
+
+
+async def test_the_composer_fills_from_what_the_console_shows(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    from warroom import composer
+    from warroom.tui.screens.composer import ComposerScreen
+
+    database, incident_id = seeded(db_path, clock)
+    room = WarRoom(database, clock, make_app(db_path, clock).actor, load_policy())
+    decision = next(e for e in queries.timeline(database, incident_id) if e.kind == "decision")
+    room.correct(decision.id, "roll back deploy 43")
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(app.screen, ComposerScreen))
+        screen = app.screen
+        assert isinstance(screen, ComposerScreen)
+        in_console = screen.fill("internal-update", {"eta": "30 min"})
+    from_file = composer.fill(
+        database,
+        app.policy,
+        incident_id,
+        app.templates["internal-update"],
+        clock.now(),
+        app.tz,
+        {"eta": "30 min"},
+    )
+    assert in_console == from_file
+    assert "roll back deploy 43" in in_console and "deploy 42" not in in_console

@@ -235,3 +235,18 @@ def test_a_corrected_todo_cannot_become_a_second_follow_up(room: WarRoom) -> Non
     with pytest.raises(InvalidInput, match="use the newer version"):
         room.promote(other)
     assert len(scribe_queries.follow_ups(room.db, incident_id)) == 1
+
+
+def test_status_updates_read_the_timeline_as_it_stands(room: WarRoom, clock: FrozenClock) -> None:
+    from warroom import composer
+    from warroom.domain.templates import load_templates
+
+    incident_id = room.declare("API down", "P1")
+    typo = room.log(incident_id, "roll back deploy 24", "decision")
+    room.correct(typo, "roll back deploy 42")
+    wrong = room.log(incident_id, "fail over to us-east", "decision")
+    room.strike(wrong, "decided against")
+    template = load_templates()["internal-update"]
+    text = composer.fill(room.db, room.policy, incident_id, template, clock.now(), dt.UTC)
+    assert "roll back deploy 42" in text
+    assert "deploy 24" not in text and "fail over to us-east" not in text

@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from warroom import composer
 from warroom.domain.templates import suggest_phase, templates_for
-from warroom.store import db as store
 from warroom.tui import scribe_actions
 from warroom.tui.screens.composer import ComposerKeep, ComposerPost, ComposerScreen
+from warroom.tui.widgets.checklist_pane import ChecklistPane
+from warroom.tui.widgets.timeline_view import TimelineView
 
 if TYPE_CHECKING:
     from warroom.tui.app import WarRoomApp
@@ -27,14 +28,18 @@ def open_composer(app: WarRoomApp) -> None:
     suggested = fitting[0].name
 
     def fill(name: str, free: dict[str, str]) -> str:
-        # a short read of one incident; the composer waits for its text anyway
-        db = store.connect(app.db_path, create=False)
-        try:
-            return composer.fill(
-                db, app.policy, incident_id, app.templates[name], app.clock.now(), app.tz, free
-            )
-        finally:
-            db.conn.close()
+        # from what the console already shows (as fresh as the last read): no SQLite here
+        shown = app.selected or incident
+        entries = [s.entry for s in app.query_one(TimelineView).state.current() if not s.struck]
+        answers = {
+            item.ask: item.answer
+            for book in app.query_one(ChecklistPane).lists
+            for item in book.items
+            if item.ask and item.answer is not None
+        }
+        return composer.fill_from(
+            shown, entries, answers, app.policy, app.templates[name], app.clock.now(), app.tz, free
+        )
 
     def opened(found: tuple[Any, Any]) -> None:
         if app.selected_id == incident_id and not isinstance(app.screen, ComposerScreen):
