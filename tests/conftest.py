@@ -25,6 +25,15 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
+def cli_clock(monkeypatch: pytest.MonkeyPatch, clock: FrozenClock) -> FrozenClock:
+    """The CLI runs on the test's frozen clock (step it between commands)."""
+    import warroom.cli
+
+    monkeypatch.setattr(warroom.cli, "SystemClock", lambda: clock)
+    return clock
+
+
+@pytest.fixture
 def policy() -> Policy:
     return load_policy()
 

@@ -85,12 +85,17 @@ class Context:
             yield room
 
 
-def incident_id(value: str) -> int:
-    """Accept `12` or `#12`; anything else names the bad id."""
+def record_id(value: str, what: str = "incident") -> int:
+    """Accept `12` or `#12` (incidents, timeline entries, follow-ups); anything else
+    names the bad id."""
     text = value.strip().lstrip("#")
     if not text.isdigit():
-        raise InvalidInput(f"unknown incident id {value!r} (ids are numbers, like 12 or #12)")
+        raise InvalidInput(f"unknown {what} id {value!r} (ids are numbers, like 12 or #12)")
     return int(text)
+
+
+def incident_id(value: str) -> int:
+    return record_id(value, "incident")
 
 
 pass_ctx = click.make_pass_decorator(Context)

@@ -15,7 +15,7 @@ import click
 from warroom.cli import Context, cli, pass_ctx
 from warroom.domain.policy_reader import parse_duration
 from warroom.domain.report import DurationStats, IncidentReport, TimerCompliance, build_report
-from warroom.domain.timefmt import format_age, parse_user_time, to_iso
+from warroom.domain.timefmt import format_elapsed, parse_user_time, to_iso
 from warroom.errors import InvalidInput
 from warroom.store import queries
 
@@ -82,10 +82,7 @@ def report_json(found: IncidentReport) -> dict[str, Any]:
 
 def _span(value: dt.timedelta | None) -> str:
     """A duration as the CLI shows ages (`45s`, `12m`, `1h 04m`, `2d 03h`); `—` if none."""
-    if value is None:
-        return NONE
-    start = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-    return format_age(start, start + value)
+    return NONE if value is None else format_elapsed(value)
 
 
 def _moment(at: dt.datetime, tz: dt.tzinfo) -> str:

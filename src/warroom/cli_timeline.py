@@ -7,7 +7,7 @@ import json
 
 import click
 
-from warroom.cli import Context, cli, incident_id, pass_ctx
+from warroom.cli import Context, cli, incident_id, pass_ctx, record_id
 from warroom.domain import follow_ups as follow_up_rules
 from warroom.domain.models import FollowUp
 from warroom.domain.timeline_state import TimelineState
@@ -18,11 +18,8 @@ from warroom.views import follow_up_json, timeline_lines
 
 
 def entry_id(value: str, what: str = "entry") -> int:
-    """Accept `41` or `#41` (the numbers `warroom show` and `warroom followups` print)."""
-    text = value.strip().lstrip("#")
-    if not text.isdigit():
-        raise InvalidInput(f"unknown {what} id {value!r} (ids are numbers, like 41 or #41)")
-    return int(text)
+    """A timeline entry's (or follow-up's) number, as `show` and `followups` print it."""
+    return record_id(value, what)
 
 
 def _due(context: Context, text: str | None) -> dt.date | None:

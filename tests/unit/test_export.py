@@ -160,11 +160,10 @@ def incident(db: sqlite_utils.Database, clock: FrozenClock, policy: Policy) -> i
 
 
 @pytest.fixture
-def frozen(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
+def frozen(cli_clock: FrozenClock) -> FrozenClock:
     """The CLI's clock, standing at the export time."""
-    at = FrozenClock(EXPORTED)
-    monkeypatch.setattr(warroom.cli, "SystemClock", lambda: at)
-    return at
+    cli_clock.set(EXPORTED)
+    return cli_clock
 
 
 @pytest.fixture

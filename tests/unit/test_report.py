@@ -205,11 +205,10 @@ def test_a_severity_the_policy_does_not_know_is_listed_after_its_own(policy: Pol
 
 
 @pytest.fixture
-def frozen(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
+def frozen(cli_clock: FrozenClock) -> FrozenClock:
     """The CLI's clock, standing at T0 until a test moves it."""
-    clock = FrozenClock(T0)
-    monkeypatch.setattr(warroom.cli, "SystemClock", lambda: clock)
-    return clock
+    assert cli_clock.now() == T0
+    return cli_clock
 
 
 @pytest.fixture

@@ -67,7 +67,12 @@ def format_when(at: dt.datetime, now: dt.datetime, tz: dt.tzinfo) -> str:
 
 def format_age(since: dt.datetime, now: dt.datetime) -> str:
     """A compact age: `45s`, `12m`, `1h 04m`, `2d 03h`."""
-    seconds = max(0, int((now - since).total_seconds()))
+    return format_elapsed(now - since)
+
+
+def format_elapsed(delta: dt.timedelta) -> str:
+    """A span the way ages are shown: `45s`, `12m`, `1h 04m`, `2d 03h`."""
+    seconds = max(0, int(delta.total_seconds()))
     if seconds < 60:
         return f"{seconds}s"
     minutes, _ = divmod(seconds, 60)
