@@ -85,19 +85,48 @@ def format_elapsed(delta: dt.timedelta) -> str:
     return f"{days}d {hours:02d}h"
 
 
+# A typed `HH:MM` up to this far ahead of the clock is the typist's watch running
+# ahead (or the minute turning while they type): it means now, not yesterday.
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+# Stored times must lie in this range: outside it, deadline arithmetic overflows
+# (year 9999 plus a day) and the record means nothing (year 0999).
+EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
+
+
+def check_moment(at: dt.datetime, what: str = "time") -> dt.datetime:
+    """Return `at` if it is a time warroom can keep, else raise ValueError naming `what`."""
+    if at.tzinfo is None:
+        raise ValueError(f"{what} {at.isoformat()} has no time zone")
+    try:
+        inside = EARLIEST <= at < LATEST
+    except OverflowError:
+        inside = False
+    if not inside:
+        raise ValueError(
+            f"{what} {at.isoformat()} is outside {EARLIEST:%Y}-{LATEST:%Y}; "
+            "check the year"
+        )
+    return at
+
+
 def parse_user_time(text: str, now: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
     """A time a person typed: ISO 8601 (zone optional, local if absent) or `HH:MM`.
 
     `HH:MM` means the most recent such moment not after `now` in the local
-    zone, so typing `23:50` just after midnight means last night.
+    zone, so typing `23:50` just after midnight means last night. A time at
+    most `CLOCK_SKEW` ahead of `now` is clock skew and means now.
     """
     text = text.strip()
     try:
         if len(text) in (4, 5) and ":" in text:
             hour, minute = (int(p) for p in text.split(":"))
             local_now = now.astimezone(tz)
-            candidate = local_now.replace(hour=hour, minute=minute, second=0)
+            candidate = local_now.replace(hour=hour, minute=minute, second=0, microsecond=0)
             if candidate > local_now:
+                if candidate - local_now <= CLOCK_SKEW:
+                    return now.astimezone(dt.UTC)
                 candidate -= dt.timedelta(days=1)
             return candidate.astimezone(dt.UTC)
         parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -105,4 +134,8 @@ def parse_user_time(text: str, now: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
         raise ValueError(f"{text!r} is not a time (use ISO 8601 or HH:MM)") from exc
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
-    return parsed.astimezone(dt.UTC)
+    try:
+        utc = parsed.astimezone(dt.UTC)
+    except OverflowError as exc:
+        raise ValueError(f"{text!r} is outside {EARLIEST:%Y}-{LATEST:%Y}; check the year") from exc
+    return check_moment(utc, repr(text))
