@@ -27,6 +27,8 @@ from warroom.domain.policy_reader import (
     parse_duration,
 )
 from warroom.domain.rota import Contact, Rota, find_contact, read_contacts, read_roles, read_rota
+from warroom.domain.text_files import read_text_file
+from warroom.domain.yaml_text import compose_yaml
 from warroom.errors import InvalidInput
 
 
@@ -261,12 +263,7 @@ def _notify_hook(reader: PolicyReader, node: yaml.Node) -> NotifyHook:
 
 def parse_policy(text: str, source: str) -> Policy:
     """Build a Policy from YAML text; `source` names the file in errors."""
-    try:
-        root = yaml.compose(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f":{mark.line + 1}" if mark else ""
-        raise PolicyError(f"{source}{line}: not valid YAML: {exc.problem or exc}") from None
+    root = compose_yaml(text, source, PolicyError)
     if root is None:
         raise PolicyError(f"{source}: the file is empty")
     reader = PolicyReader(source)
@@ -318,11 +315,7 @@ def load_policy(path: Path | None = None) -> Policy:
     """The policy in `path`, or the packaged default when None."""
     if path is None:
         return parse_policy(default_policy_text(), "policy.yaml (default)")
-    try:
-        text = Path(path).read_text("utf-8")
-    except OSError as exc:
-        raise PolicyError(f"{path}: cannot read policy: {exc.strerror or exc}") from None
-    return parse_policy(text, str(path))
+    return parse_policy(read_text_file(path, "policy", PolicyError), str(path))
 
 
 def check_policy_file(path: Path | str) -> Policy:

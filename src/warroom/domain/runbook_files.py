@@ -11,17 +11,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from warroom.domain.runbooks import Runbook, RunbookError, parse_runbook
+from warroom.domain.text_files import read_text_file
 from warroom.paths import shipped_dir
 
 
 def load_runbook(path: Path) -> Runbook:
     """The runbook in the YAML file `path`."""
-    try:
-        text = Path(path).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or exc
-        raise RunbookError(f"{path}: cannot read runbook: {reason}") from None
-    return parse_runbook(text, str(path))
+    return parse_runbook(read_text_file(path, "runbook", RunbookError), str(path))
 
 
 def bundled_runbooks_dir() -> Path | None:

@@ -18,7 +18,9 @@ from pathlib import Path
 
 import yaml
 
-from warroom.domain.runbooks import Item, Runbook, Section, slugify, tidy_block
+from warroom.domain.runbooks import Item, Runbook, RunbookError, Section, slugify, tidy_block
+from warroom.domain.text_files import MAX_TEXT_BYTES, refuse_unsafe_text
+from warroom.domain.yaml_text import compose_yaml
 
 _FENCE = re.compile(r"^( *)(`{3,}|~{3,})(.*)$")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
@@ -36,6 +38,8 @@ _HTML_TAGS = frozenset(
 )
 _LINK = re.compile(r"""<a\s[^<>]*?href=(["'])([^"']*)\1[^<>]*>([^<>]+)</a>""", re.IGNORECASE)
 _UNTITLED_ITEM = "(untitled step)"
+# items nest at most this deep; the YAML written for them stays well inside yaml_text.MAX_DEPTH
+MAX_ITEM_DEPTH = 20
 
 
 @dataclass
@@ -43,13 +47,15 @@ class _Draft:
     """An item while its lines are still arriving."""
 
     text: str
+    more: list[str] = field(default_factory=list)  # lazy continuation lines of the text
     detail: list[str] = field(default_factory=list)
     commands: list[str] = field(default_factory=list)
     children: list[_Draft] = field(default_factory=list)
 
     def item(self) -> Item:
+        text = " ".join(part for part in (self.text.strip(), *self.more) if part)
         return Item(
-            text=self.text.strip() or _UNTITLED_ITEM,
+            text=text or _UNTITLED_ITEM,
             detail=tidy_block(textwrap.dedent("\n".join(self.detail))),
             command=tidy_block("\n\n".join(self.commands)),
             items=tuple(child.item() for child in self.children),
@@ -111,12 +117,20 @@ def _front_matter(lines: list[str]) -> tuple[dict[str, str], int]:
     body = lines[1:end]
     found: dict[str, str] = {}
     if fence == "---":
-        try:
-            data = yaml.safe_load("\n".join(body))
-        except yaml.YAMLError:
-            data = None
-        if isinstance(data, dict):
-            found = {k: str(v) for k, v in data.items() if k in ("title", "description") and v}
+        try:  # front matter that is not plain YAML is left alone, like any other
+            node = compose_yaml("\n".join(body), "front matter", RunbookError)
+        except RunbookError:
+            node = None
+        if isinstance(node, yaml.MappingNode):
+            found = {
+                key.value: str(value.value)
+                for key, value in node.value
+                if isinstance(key, yaml.ScalarNode)
+                and key.value in ("title", "description")
+                and isinstance(value, yaml.ScalarNode)
+                and value.value
+                and value.tag != "tag:yaml.org,2002:null"
+            }
     else:
         for line in body:
             match = re.match(r'^\s*(title|description)\s*=\s*"(.*)"\s*$', line)
@@ -179,7 +193,9 @@ class _Importer:
         if marker[0].isdigit() or checkbox:
             text = (checkbox.group(1) or "") if checkbox else content
             draft = _Draft(text.strip())
-            parent = self.owner()
+            # deeper than MAX_ITEM_DEPTH, an item joins the deepest level instead
+            drafts = [frame.draft for frame in self.stack if frame.draft is not None]
+            parent = drafts[min(len(drafts), MAX_ITEM_DEPTH - 1) - 1] if drafts else None
             if parent is not None:
                 parent.children.append(draft)
             else:
@@ -197,7 +213,7 @@ class _Importer:
     def text_line(self, line: str) -> None:
         if not self.blank and self.target is not None:
             if isinstance(self.target, _Draft):
-                self.target.text = f"{self.target.text} {line.strip()}".strip()
+                self.target.more.append(line.strip())  # joined once: no quadratic copying
             else:
                 self.target.append(line)
             return
@@ -252,7 +268,14 @@ def _heading_text(match: re.Match[str]) -> str:
 
 
 def import_markdown(text: str, source: str = "imported.md") -> Runbook:
-    """A Runbook from Markdown text; `source` names the file (its stem becomes the id)."""
+    """A Runbook from Markdown text; `source` names the file (its stem becomes the id).
+
+    Text over 1 MB, or holding NUL characters, is refused with a RunbookError;
+    lists nested deeper than MAX_ITEM_DEPTH are kept, at that depth.
+    """
+    if len(text) > MAX_TEXT_BYTES:
+        raise RunbookError(f"{source}: the file is larger than 1 MB; warroom refuses it")
+    refuse_unsafe_text(text, source, RunbookError)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
     meta, start = _front_matter(lines)
     lines = lines[start:]

@@ -25,6 +25,7 @@ import yaml
 
 from warroom.domain.policy import format_duration, parse_duration
 from warroom.domain.vocabulary import parse_incident_kind, parse_role
+from warroom.domain.yaml_text import compose_yaml
 from warroom.errors import InvalidInput, WarroomError
 
 
@@ -174,6 +175,8 @@ class _Reader:
             raise self.fail(node, field or "runbook", "expected a mapping")
         fields: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(key_node, field or "runbook", "expected a field name")
             key = str(key_node.value)
             where = f"{field}.{key}" if field else key
             if key not in allowed:
@@ -294,14 +297,7 @@ def parse_runbook(text: str, source: str) -> Runbook:
 
     The runbook's id is its `id:` field, else the file name without suffix.
     """
-    try:
-        root = yaml.compose(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f":{mark.line + 1}" if mark else ""
-        raise RunbookError(f"{source}{line}: not valid YAML: {exc.problem or exc}") from None
-    except yaml.YAMLError as exc:
-        raise RunbookError(f"{source}: not valid YAML: {exc}") from None
+    root = compose_yaml(text, source, RunbookError)
     if root is None:
         raise RunbookError(f"{source}: the file is empty")
     reader = _Reader(source)
