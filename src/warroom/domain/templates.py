@@ -77,6 +77,7 @@ from warroom.domain.template_context import (
     marker,
     placeholder_label,
 )
+from warroom.domain.text_files import MAX_TEXT_BYTES, decode_text
 from warroom.errors import WarroomError
 
 __all__ = [
@@ -273,9 +274,11 @@ def _read_dir(files: Iterable[Traversable], source_of: dict[str, str]) -> dict[s
             continue
         source = source_of.get(item.name, item.name)
         try:
-            text = item.read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise TemplateError(f"{source}: cannot read template: {exc}") from None
+            with item.open("rb") as handle:
+                data = handle.read(MAX_TEXT_BYTES + 1)
+        except OSError as exc:
+            raise TemplateError(f"{source}: cannot read template: {exc.strerror or exc}") from None
+        text = decode_text(data, source, TemplateError)
         stem = item.name.rsplit(".", 1)[0]
         template = parse_template(text, source, default_name=stem)
         if template.name in found:
