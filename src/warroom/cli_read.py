@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from warroom.cli import Context, cli, incident_id, pass_ctx
 from warroom.domain import escalation, sla
 from warroom.domain.timefmt import format_age, format_when
+from warroom.domain.visible import pad
+from warroom.domain.visible import visible_line as one_line
 from warroom.domain.vocabulary import ROLES
 from warroom.store import queries, scribe_queries
+from warroom.views import echo, echo_json
 
 
 @cli.command("list")
@@ -37,17 +38,18 @@ def list_incidents(context: Context, show_all: bool, as_json: bool) -> None:
             rows.append(
                 incident_json(i, now) | {"next_deadline": timer_json(timer) if timer else None}
             )
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        echo_json(rows)
         return
     if not found:
-        click.echo("no live incidents" if not show_all else "no incidents")
+        echo("no live incidents" if not show_all else "no incidents")
     for i in found:
         age = format_age(i.declared_at, now)
         timer = urgent[i.id]
         due = f"{timer.name} {sla.countdown(timer)}" if timer else ""
-        click.echo(
-            f"#{i.id:<5} {i.severity:<5} {i.status:<13} {age:>7}  {due:<24} {i.title}"
-            f"  ({i.commander})"
+        # widths in terminal cells, so a CJK or emoji name keeps the title column in place
+        echo(
+            f"#{i.id:<5} {pad(one_line(i.severity), 5)} {i.status:<13} {age:>7}  {due:<24} "
+            f"{pad(one_line(i.commander), 14)} {one_line(i.title)}"
         )
 
 
@@ -95,42 +97,44 @@ def show(context: Context, incident: str, as_json: bool) -> None:
             "timers": [timer_json(t) for t in clocks],
             "escalation": escalation_json(ladder, engaged),
         }
-        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        echo_json(body)
         return
     tz = context.tz
     drill = "  [DRILL]" if found.drill else ""
     age = format_age(found.declared_at, now)
     lines = [
-        f"#{found.id} {found.title}{drill}",
-        f"  {found.severity} · {found.status} · {found.kind} · age {age} · {found.channel}",
+        f"#{found.id} {one_line(found.title)}{drill}",
+        f"  {one_line(found.severity)} · {found.status} · {found.kind} · age {age}"
+        f" · {one_line(found.channel)}",
         f"  declared {format_when(found.declared_at, now, tz)}",
     ]
     if found.summary:
-        lines.append(f"  summary: {found.summary}")
+        lines.append(f"  summary: {one_line(found.summary)}")
     for label, value in (
         ("users affected", found.impact_users),
         ("services affected", found.impact_services),
         ("business impact", found.impact_business),
     ):
-        lines.append(f"  {label}: {value or '—'}")
+        lines.append(f"  {label}: {one_line(value) or '—'}")
     lines.append("  timers:")
     lines += [f"    {t.label:<26} {sla.countdown(t):<16} {t.state}" for t in clocks]
     if ladder.next is not None:
         lines.append(
-            f"  next escalation: level {ladder.next.level} {ladder.next.rung.who}"
-            f" ({ladder.next.responder.name}) at {format_when(ladder.next.due_at, now, tz)}"
+            f"  next escalation: level {ladder.next.level} {one_line(ladder.next.rung.who)}"
+            f" ({one_line(ladder.next.responder.name)})"
+            f" at {format_when(ladder.next.due_at, now, tz)}"
         )
     lines.append("  roles:")
-    lines += [f"    {ROLES.get(r.role, r.role)}: {r.person}" for r in holders]
+    lines += [f"    {one_line(ROLES.get(r.role, r.role))}: {one_line(r.person)}" for r in holders]
     lines.append("  timeline (★ pinned):")
     lines += timeline_lines(state.current(), now, tz)
     if follow_ups:
         lines.append("  follow-ups:")
         lines += [
-            f"    #{f.id} [{f.status}] {f.priority} · {f.owner or 'no owner'} · "
-            f"due {f.due or '—'} · {f.text}"
+            f"    #{f.id} [{f.status}] {f.priority} · {one_line(f.owner or 'no owner')} · "
+            f"due {f.due or '—'} · {one_line(f.text)}"
             for f in follow_ups
         ]
     if found.postmortem_owner:
-        lines.append(f"  post-mortem owner: {found.postmortem_owner}")
-    click.echo("\n".join(lines))
+        lines.append(f"  post-mortem owner: {one_line(found.postmortem_owner)}")
+    echo("\n".join(lines))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import click
 
@@ -11,10 +10,11 @@ from warroom.cli import Context, cli, incident_id, pass_ctx, record_id
 from warroom.domain import follow_ups as follow_up_rules
 from warroom.domain.models import FollowUp
 from warroom.domain.timeline_state import TimelineState
+from warroom.domain.visible import pad, visible_line
 from warroom.domain.vocabulary import ENTRY_KINDS, FOLLOW_UP_PRIORITIES, FOLLOW_UP_STATUSES
 from warroom.errors import InvalidInput
 from warroom.store import queries, scribe_queries
-from warroom.views import follow_up_json, timeline_lines
+from warroom.views import echo, echo_json, follow_up_json, timeline_lines
 
 
 def entry_id(value: str, what: str = "entry") -> int:
@@ -80,22 +80,22 @@ def search(context: Context, incident: str, words: str) -> None:
         s for s in state.current() if s.entry.id in found or any(h.id in found for h in s.history)
     ]
     for line in timeline_lines(hits, now, context.tz, history=False):
-        click.echo(line)
+        echo(line)
     if not hits:
-        click.echo(f"nothing in #{number} matches {words!r}", err=True)
+        echo(f"nothing in #{number} matches {words!r}", err=True)
 
 
 def _print_follow_ups(items: list[FollowUp], today: dt.date) -> None:
     if not items:
-        click.echo("no follow-ups")
+        echo("no follow-ups")
     for item in items:
         late = "  OVERDUE" if follow_up_rules.is_overdue(item, today) else ""
         status = f"[{FOLLOW_UP_STATUSES.get(item.status, item.status)}]"
-        owner = " ".join((item.owner or "no owner").split())
-        text = " ".join(item.text.split())  # one line per follow-up
-        click.echo(
+        owner = visible_line(" ".join((item.owner or "no owner").split()))
+        text = visible_line(" ".join(item.text.split()))  # one line per follow-up
+        echo(  # widths in terminal cells: a CJK owner keeps the due column in place
             f"#{item.id:<4} incident #{item.incident_id:<4} {status:<10} {item.priority:<6} "
-            f"{owner:<14} due {item.due or '—'!s:<10}  {text}{late}"
+            f"{pad(owner, 14)} due {item.due or '—'!s:<10}  {text}{late}"
         )
 
 
@@ -116,7 +116,7 @@ def followups(
         number = queries.incident(db, incident_id(incident)).id if incident else None
         items = follow_up_rules.ordered(scribe_queries.follow_ups(db, number, open_only=open_only))
     if as_json:
-        click.echo(json.dumps([follow_up_json(i) for i in items], indent=2, ensure_ascii=False))
+        echo_json([follow_up_json(i) for i in items])
         return
     _print_follow_ups(items, context.clock.now().astimezone(context.tz).date())
 

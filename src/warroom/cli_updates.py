@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -10,7 +9,9 @@ import click
 
 from warroom.cli import Context, cli, incident_id, pass_ctx
 from warroom.domain.templates import Template, load_templates
+from warroom.domain.visible import visible_line as one_line
 from warroom.errors import InvalidInput
+from warroom.views import echo, echo_json
 
 
 def _templates(context: Context) -> dict[str, Template]:
@@ -41,9 +42,7 @@ def templates(context: Context) -> None:
     """List the update templates (packaged and the team's)."""
     for name, template in sorted(_templates(context).items()):
         fields = f"  asks: {', '.join(template.free_fields)}" if template.free_fields else ""
-        click.echo(
-            f"{name:<22} {template.audience:<9} {template.phase:<11} {template.title}{fields}"
-        )
+        echo(f"{name:<22} {template.audience:<9} {template.phase:<11} {template.title}{fields}")
 
 
 @cli.command()
@@ -66,7 +65,7 @@ def compose(context: Context, incident: str, name: str, pairs: tuple[str, ...]) 
             context.tz,
             _free(pairs),
         )
-    click.echo(text)
+    echo(text)
 
 
 @cli.command()
@@ -117,28 +116,24 @@ def updates(context: Context, incident: str, as_json: bool) -> None:
     with context.room() as room:
         found = posted(room.db, incident_id(incident))
     if as_json:
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "audience": u.audience,
-                        "template": u.template,
-                        "body": u.body,
-                        "posted_at": u.posted_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                        "author": u.author,
-                    }
-                    for u in found
-                ],
-                indent=2,
-                ensure_ascii=False,
-            )
+        echo_json(
+            [
+                {
+                    "audience": u.audience,
+                    "template": u.template,
+                    "body": u.body,
+                    "posted_at": u.posted_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "author": u.author,
+                }
+                for u in found
+            ]
         )
         return
     if not found:
-        click.echo("no updates posted")
+        echo("no updates posted")
     for update in found:
-        click.echo(
-            f"— {update.posted_at:%Y-%m-%d %H:%M} UTC · {update.audience} · "
-            f"{update.template or 'free text'} · {update.author}"
+        echo(
+            f"— {update.posted_at:%Y-%m-%d %H:%M} UTC · {one_line(update.audience)} · "
+            f"{one_line(update.template or 'free text')} · {one_line(update.author)}"
         )
-        click.echo(update.body.rstrip() + "\n")
+        echo(update.body.rstrip() + "\n")  # the body keeps its lines

@@ -1,6 +1,9 @@
-"""Stable JSON shapes for `--json` output (field names are an interface).
+"""Stable JSON shapes for `--json` output (field names are an interface), and the
+CLI's text output.
 
-Documented in the README; add fields, never rename or remove them.
+Documented in the README; add fields, never rename or remove them. Everything
+the CLI prints goes out through `echo` or `echo_json`, so stored text reaches
+the terminal with its control characters made visible (text) or escaped (JSON).
 """
 
 from __future__ import annotations
@@ -8,13 +11,30 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import click
+
 from warroom.domain.escalation import LadderStatus
 from warroom.domain.models import FollowUp, Incident, RoleAssignment, TimelineEntry
 from warroom.domain.sla import Timer
 from warroom.domain.timefmt import format_when, to_iso
 from warroom.domain.timeline_state import ShownEntry
+from warroom.domain.visible import json_text, pad, visible, visible_line
 from warroom.domain.vocabulary import ROLES
 from warroom.store.queries import Engagement
+
+
+def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print `text` with every control character made visible (newlines and tabs kept).
+
+    Callers make single-line cells visible (and pad them) themselves with
+    `visible_line` and `pad`; this is the guard for everything else.
+    """
+    click.echo(visible(text), err=err, nl=nl)
+
+
+def echo_json(value: Any) -> None:
+    """Print `value` as indented JSON: exact text, control characters escaped."""
+    click.echo(json_text(value, indent=2))
 
 
 def _time(at: dt.datetime | None) -> str | None:
@@ -109,15 +129,16 @@ def timeline_lines(
             text = f"[struck by {entry.author}: {reason}] {text}"
         elif item.edited:
             text = f"{text} (edited)"
+        author, kind = visible_line(entry.author), visible_line(entry.kind)
         lines.append(
-            f"  {mark} #{entry.id:<5} {format_when(entry.at, now, tz)}  {entry.author:<14}"
-            f" {entry.kind:<9} {text}"
+            f"  {mark} #{entry.id:<5} {format_when(entry.at, now, tz)}  {pad(author, 14)}"
+            f" {pad(kind, 9)} {visible_line(text)}"
         )
         if history:
             for old in item.history:
                 lines.append(
-                    f"           was #{old.id} (by {old.author}, logged"
-                    f" {format_when(old.logged_at, now, tz)}): {old.text}"
+                    f"           was #{old.id} (by {visible_line(old.author)}, logged"
+                    f" {format_when(old.logged_at, now, tz)}): {visible_line(old.text)}"
                 )
     return lines
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from warroom.domain.visible import visible
+
 _ALWAYS = frozenset("\\`*[<|~$")
 _ENTITY = re.compile(r"&(#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _LIST_NUMBER = re.compile(r"^(\d{1,9})([.)])")
@@ -22,11 +24,12 @@ def markdown_text(text: str) -> str:
     `_` unless inside a word (`snake_case` stays readable), `&` only where it
     would spell an entity, and a leading `# > - + =` or `1.`. So `[#33]` is
     written `\\[#33]` and renders `[#33]`. Line breaks become `<br>`, so a
-    table cell or a list item stays whole.
+    table cell or a list item stays whole. Control characters are made visible
+    (`warroom.domain.visible`), so `cat` on the file cannot drive the terminal.
     """
     lines = text.strip().replace("\r\n", "\n").replace("\r", "\n").split("\n")
     escaped = []
-    for line in lines:
+    for line in map(visible, lines):  # ESC, BEL, C1... as `␛`, `␇`, `⟨U+009B⟩`
         out = []
         for i, ch in enumerate(line):
             in_word = 0 < i < len(line) - 1 and line[i - 1].isalnum() and line[i + 1].isalnum()

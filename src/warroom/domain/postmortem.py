@@ -37,6 +37,7 @@ from warroom.domain.policy import Policy
 from warroom.domain.template_context import spell_duration
 from warroom.domain.timefmt import to_iso
 from warroom.domain.timeline_state import ShownEntry, fold
+from warroom.domain.visible import visible
 from warroom.domain.vocabulary import FOLLOW_UP_STATUSES, OPEN_STATUSES
 from warroom.errors import InvalidInput
 
@@ -76,7 +77,7 @@ def _timeline(shown: list[ShownEntry]) -> list[str]:
         when = f"{at:%H:%M:%S}" if at.date() == day else f"{at:%Y-%m-%d %H:%M:%S}"
         day = at.date()
         author = (item.history[0] if item.history else item.entry).author
-        rows.append((when, item.entry.kind.replace("_", "-"), md(author), _cell(item)))
+        rows.append((when, md(item.entry.kind.replace("_", "-")), md(author), _cell(item)))
     legend = "★ pinned · ~~struck~~ text was struck out or corrected (the record keeps both)."
     return ["## Timeline (UTC)", "", legend, "", *table(("Time", "Kind", "Who", "Entry"), rows)]
 
@@ -190,7 +191,7 @@ def _clocks(record: IncidentRecord) -> list[str]:
 
 
 def _updates(record: IncidentRecord) -> list[str]:
-    rows = [(stamp(u.posted_at), u.audience, md(u.author), md(u.body)) for u in record.updates]
+    rows = [(stamp(u.posted_at), md(u.audience), md(u.author), md(u.body)) for u in record.updates]
     found = table(("Posted", "Audience", "By", "Update"), rows, "No status update was posted.")
     return ["## Updates posted", "", *found]
 
@@ -322,4 +323,5 @@ def render_postmortem(
         ["## Lessons learned", "", *bullets(_entries(shown, "lesson"), _LESSONS)],
         _review(record, policy, now),
     ]
-    return "\n\n".join("\n".join(lines) for lines in sections) + "\n"
+    # every piece of stored text went through `md`; this is the last guard for the rest
+    return visible("\n\n".join("\n".join(lines) for lines in sections)) + "\n"
