@@ -58,7 +58,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -78,6 +77,7 @@ from warroom.domain.template_context import (
     placeholder_label,
 )
 from warroom.domain.text_files import MAX_TEXT_BYTES, decode_text
+from warroom.domain.visible import visible
 from warroom.errors import WarroomError
 
 __all__ = [
@@ -108,7 +108,6 @@ _NAME = re.compile(NAME_PATTERN)
 _ANSWER = re.compile(re.escape(ANSWER_PREFIX) + ANSWER_KEY_PATTERN)
 _TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _HEADER_KEYS = ("name", "audience", "phase", "title", "fields")
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _SUFFIXES = (".md", ".txt")
 
 
@@ -327,26 +326,14 @@ def suggest_phase(incident: Incident) -> str:
     return "update" if incident.last_update_at is not None else "initial"
 
 
-def _visible(char: str) -> str:
-    code = ord(char)
-    if code < 0x20:
-        return chr(0x2400 + code)  # ␛ for ESC, ␍ for CR, ...
-    if code == 0x7F:
-        return "\u2421"  # ␡
-    return f"⟨U+{code:04X}⟩"
-
-
 def visible_controls(text: str) -> str:
     """`text` with control characters and bidi overrides made visible; newline and tab kept.
 
     An ANSI escape such as `\\x1b[31m` becomes `␛[31m`: harmless on a
     terminal, in Slack or on a status page, and obviously not meant to be there.
+    The mapping lives in `warroom.domain.visible`, shared by every output.
     """
-    text = text.replace("\r\n", "\n")
-    return "".join(
-        _visible(c) if c not in "\n\t" and (unicodedata.category(c) == "Cc" or c in _BIDI) else c
-        for c in text
-    )
+    return visible(text)
 
 
 def render(template: Template, context: TemplateContext) -> str:
