@@ -101,8 +101,32 @@ def incident_id(value: str) -> int:
 pass_ctx = click.make_pass_decorator(Context)
 
 
+def refuse_undecodable(args: list[str]) -> None:
+    """ClickException (exit 1) naming the first argument that is not UTF-8 text.
+
+    Python hands such bytes over as lone surrogates (surrogateescape); they
+    would fail later, half-way through a write, so they stop everything here.
+    """
+    for position, arg in enumerate(args, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            try:
+                raw = arg.encode("utf-8", "surrogateescape")
+            except UnicodeEncodeError:
+                raw = arg.encode("utf-8", "backslashreplace")
+            shown = raw.decode("utf-8", "backslashreplace")
+            raise click.ClickException(
+                f"argument {position} ('{shown}') is not UTF-8 text; nothing was done"
+            ) from None
+
+
 class WarroomGroup(click.Group):
     """Turns warroom's own errors into one line on stderr and exit status 1."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        refuse_undecodable(args)  # before any option is read or any file opened
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

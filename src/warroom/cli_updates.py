@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
 from warroom.cli import Context, cli, incident_id, pass_ctx
+from warroom.domain import text_files
+from warroom.domain.template_context import FREE_FIELDS, PLACEHOLDERS
 from warroom.domain.templates import Template, load_templates
 from warroom.domain.visible import visible_line as one_line
 from warroom.errors import InvalidInput
@@ -26,14 +27,37 @@ def _template(context: Context, name: str) -> Template:
     return found[name]
 
 
-def _free(pairs: tuple[str, ...]) -> dict[str, str]:
+def _free(pairs: tuple[str, ...], template: Template) -> dict[str, str]:
+    """`--set NAME=VALUE` pairs as free fields; a name the template cannot take is refused."""
+    known = (*FREE_FIELDS, *template.fields)
     values = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
+        name = key.strip().lower()
+        if not sep or not name:
             raise InvalidInput(f"--set takes NAME=VALUE, not {pair!r}")
-        values[key.strip().lower()] = value
+        if name in PLACEHOLDERS:
+            raise InvalidInput(f"--set {name}: filled from the incident, not a free field")
+        if name not in known:
+            raise InvalidInput(
+                f"--set {key.strip()!r}: not a free field of template {template.name!r} "
+                f"(free fields: {', '.join(known)})"
+            )
+        values[name] = value
     return values
+
+
+def _update_text(source: str) -> str:
+    """The text of `--file F` (or `-` for standard input): UTF-8, no NUL, at most 1 MB."""
+    if source != "-":
+        return text_files.read_text_file(source, "update", InvalidInput)
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text-only stdin (some test harnesses)
+        text = sys.stdin.read(text_files.MAX_TEXT_BYTES + 1)
+        text_files.refuse_unsafe_text(text, "standard input", InvalidInput)
+        return text
+    data = stream.read(text_files.MAX_TEXT_BYTES + 1)
+    return text_files.decode_text(data, "standard input", InvalidInput)
 
 
 @cli.command()
@@ -55,6 +79,7 @@ def compose(context: Context, incident: str, name: str, pairs: tuple[str, ...]) 
     from warroom.composer import fill
 
     template = _template(context, name)
+    free = _free(pairs, template)
     with context.room() as room:
         text = fill(
             room.db,
@@ -63,7 +88,7 @@ def compose(context: Context, incident: str, name: str, pairs: tuple[str, ...]) 
             template,
             context.clock.now(),
             context.tz,
-            _free(pairs),
+            free,
         )
     echo(text)
 
@@ -83,16 +108,11 @@ def post(
     from warroom.composer import fill
 
     template = _template(context, name)
+    free = _free(pairs, template)
+    body = _update_text(source) if source else ""
     with context.room() as room:
         number = incident_id(incident)
-        if source == "-":
-            body = sys.stdin.read()
-        elif source:
-            try:
-                body = Path(source).read_text("utf-8")
-            except OSError as exc:
-                raise InvalidInput(f"cannot read {source}: {exc.strerror or exc}") from None
-        else:
+        if not source:
             body = fill(
                 room.db,
                 context.policy,
@@ -100,7 +120,7 @@ def post(
                 template,
                 context.clock.now(),
                 context.tz,
-                _free(pairs),
+                free,
             )
         room.post_update(number, body, audience=template.audience, template=template.name)
 
