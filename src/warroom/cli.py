@@ -21,6 +21,7 @@ from warroom.domain.runbook_files import load_runbooks
 from warroom.domain.runbooks import Runbook
 from warroom.domain.templates import load_templates
 from warroom.domain.timefmt import local_zone, parse_user_time
+from warroom.domain.visible import visible, visible_line
 from warroom.domain.vocabulary import ENTRY_KINDS, INCIDENT_KINDS, ROLES, STATUSES
 from warroom.errors import InvalidInput, WarroomError, WriteFailed
 from warroom.service import WarRoom
@@ -132,7 +133,7 @@ class WarroomGroup(click.Group):
         try:
             return super().invoke(ctx)
         except WarroomError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(visible(str(exc))) from None
 
 
 @click.group(
@@ -289,7 +290,8 @@ def status(context: Context, incident: str, status: str, owner: str | None) -> N
         if status.strip().lower() == "closed":
             still_open = [f for f in scribe_queries.follow_ups(room.db, number, open_only=True)]
             for item in still_open:
-                click.echo(f"open follow-up #{item.id}: {item.text} ({item.owner or 'no owner'})")
+                said = f"{item.text} ({item.owner or 'no owner'})"
+                click.echo(f"open follow-up #{item.id}: {visible_line(said)}")
 
 
 @cli.command()
@@ -329,12 +331,10 @@ def escalate(context: Context, incident: str) -> None:
     """Engage the next rung of the escalation ladder now."""
     with context.room() as room:
         engaged = room.escalate(incident_id(incident))
-        click.echo(
-            f"escalated #{engaged.incident_id} to level {engaged.level}: "
-            f"{engaged.who} ({engaged.person})"
-        )
+        who = visible_line(f"{engaged.who} ({engaged.person})")
+        click.echo(f"escalated #{engaged.incident_id} to level {engaged.level}: {who}")
         for outcome in room.notify([engaged]):
-            click.echo(outcome, err=True)
+            click.echo(visible(outcome), err=True)
 
 
 @cli.group()

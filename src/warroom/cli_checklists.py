@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from warroom.cli import Context, cli, incident_id, pass_ctx
 from warroom.domain import checklists as checklist_rules
+from warroom.domain.visible import visible_line as one_line
 from warroom.errors import InvalidInput
 from warroom.store import checklist_queries, queries
+from warroom.views import echo, echo_json
 
 
 @cli.group()
@@ -24,7 +25,7 @@ def runbook_list(context: Context) -> None:
     """Bundled and team runbooks, with what they apply to."""
     for book in context.runbooks:
         applies = ", ".join([*book.severities, *book.kinds]) or "every incident"
-        click.echo(f"{book.id:<22} {len(book.steps()):>3} items  {book.title}  ({applies})")
+        echo(f"{book.id:<22} {len(book.steps()):>3} items  {one_line(book.title)}  ({applies})")
 
 
 @runbook.command("check")
@@ -111,29 +112,24 @@ def checklist(context: Context, incident: str, as_json: bool) -> None:
         found = queries.incident(room.db, incident_id(incident))
         lists = checklist_queries.checklists(room.db, found.id)
     if as_json:
-        click.echo(
-            json.dumps(
-                [_checklist_json(c, found.declared_at, now) for c in lists],
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
+        echo_json([_checklist_json(c, found.declared_at, now) for c in lists])
         return
     if not lists:
-        click.echo(f"#{found.id} has no checklists")
+        echo(f"#{found.id} has no checklists")
     for book in lists:
-        click.echo(f"{book.title} [{checklist_rules.progress(book.items)}]")
+        echo(f"{one_line(book.title)} [{checklist_rules.progress(book.items)}]")
         for section, items in checklist_rules.sections(book):
-            click.echo(f"  {section} [{checklist_rules.progress(items)}]")
+            echo(f"  {one_line(section)} [{checklist_rules.progress(items)}]")
             for item in items:
                 mark = "x" if item.done else " "
                 late = (
                     " OVERDUE" if checklist_rules.is_overdue(item, found.declared_at, now) else ""
                 )
-                who = f"  — {item.done_by} {item.done_at:%H:%M}" if item.done_at else ""
-                said = f"  = {item.answer}" if item.answer else ""
+                who = f"  — {one_line(item.done_by)} {item.done_at:%H:%M}" if item.done_at else ""
+                said = f"  = {one_line(item.answer)}" if item.answer else ""
                 indent = "  " * item.depth
-                click.echo(f"  {item.number:>4}. [{mark}] {indent}{item.text}{said}{who}{late}")
+                text = one_line(item.text)
+                echo(f"  {item.number:>4}. [{mark}] {indent}{text}{said}{who}{late}")
 
 
 def _checklist_json(book: checklist_rules.Checklist, declared: object, now: object) -> dict:

@@ -7,7 +7,6 @@ this module reads the store, parses `--since` and prints text or JSON.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 import click
@@ -18,6 +17,7 @@ from warroom.domain.report import DurationStats, IncidentReport, TimerCompliance
 from warroom.domain.timefmt import format_elapsed, parse_user_time, to_iso
 from warroom.errors import InvalidInput
 from warroom.store import queries
+from warroom.views import echo, echo_json
 
 NONE = "—"
 
@@ -142,6 +142,6 @@ def report(context: Context, since_text: str | None, as_json: bool) -> None:
         breached = {(i, timer) for i, timer, _ in queries.recorded_breaches(room.db, counted)}
     result = build_report(found, histories, context.policy, now, since, breached)
     if as_json:
-        click.echo(json.dumps(report_json(result), indent=2, ensure_ascii=False))
+        echo_json(report_json(result))
         return
-    click.echo(report_text(result, tz))
+    echo(report_text(result, tz))

@@ -29,6 +29,7 @@ import sqlite_utils
 from warroom.domain.policy import Policy
 from warroom.domain.postmortem import render_postmortem
 from warroom.domain.timefmt import to_iso
+from warroom.domain.visible import json_text
 from warroom.domain.vocabulary import (
     FOLLOW_UP_PRIORITIES,
     FOLLOW_UP_STATUSES,
@@ -144,7 +145,8 @@ def build_document(rows: dict[str, Any], now: dt.datetime | None = None) -> dict
 
 
 def dump(document: dict[str, Any]) -> str:
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """The document as JSON: exact text, with what a terminal would act on escaped."""
+    return json_text(document, indent=2, sort_keys=True) + "\n"
 
 
 def export_json(db: sqlite_utils.Database, incident_id: int, now: dt.datetime | None = None) -> str:
