@@ -23,6 +23,13 @@ class TypedEntry:
     at: dt.datetime | None  # None: it happened now
 
 
+def without_leading_time(typed: str) -> str:
+    """The typed line without its backdating `HH:MM` (what decides the kind)."""
+    body = typed.strip()
+    match = _LEADING_TIME.match(body)
+    return body[match.end() :] if match else body
+
+
 def parse_typed_entry(typed: str, now: dt.datetime, tz: dt.tzinfo) -> TypedEntry:
     """Split a typed line into kind, text and an optional backdated time."""
     at = None

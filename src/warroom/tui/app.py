@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.containers import Container, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Footer, Static
@@ -34,6 +35,7 @@ from warroom.store import db as store
 from warroom.store.queries import Engagement
 from warroom.tui import checklist_actions, incident_actions, scribe_actions, update_actions
 from warroom.tui.clock_board import ClockBoard
+from warroom.tui.key_order import OrderedKeys
 from warroom.tui.keys import ACTIONS, bindings
 from warroom.tui.messages import Snapshot, WatchFailed, WriteDone, WriteRefused
 from warroom.tui.screens.composer import ComposerKeep, ComposerPost
@@ -50,7 +52,7 @@ from warroom.tui.widgets.timeline_view import TimelineView
 Action = Callable[[WarRoom], object]
 
 
-class WarRoomApp(App[None]):
+class WarRoomApp(OrderedKeys):
     """The console over one database file."""
 
     CSS_PATH = str(shipped_dir("styles") / "warroom.tcss")
@@ -89,6 +91,11 @@ class WarRoomApp(App[None]):
         self._tokens = itertools.count(1)
         self._on_failure: dict[str, Callable[[], object]] = {}
         self._on_success: dict[str, Callable[[], object]] = {}
+        # Writes commit in the order they were asked for: each takes a ticket on
+        # the UI thread, and its worker waits for its turn (see `write`).
+        self._write_turn = threading.Condition()
+        self._tickets = itertools.count()
+        self._serving = 0
         self.zone_label = clock.now().astimezone(tz).strftime("%Z")
         self.search_text = ""  # what the timeline search last looked for
 
@@ -263,14 +270,29 @@ class WarRoomApp(App[None]):
         quiet_failure: bool = False,
         on_success: Callable[[], object] | None = None,
     ) -> None:
-        """Run one user action in a worker thread; report how it went."""
+        """Run one user action in a worker thread; report how it went.
+
+        Actions commit one at a time in the order they were asked for, so entries
+        typed in a burst keep their order and one action never races another.
+        """
         token = str(next(self._tokens))
+        ticket = next(self._tickets)
         if on_failure is not None:
             self._on_failure[token] = on_failure
         if on_success is not None:
             self._on_success[token] = on_success
 
         def work() -> None:
+            with self._write_turn:
+                self._write_turn.wait_for(lambda: self._serving == ticket, timeout=60)
+            try:
+                attempt()
+            finally:
+                with self._write_turn:
+                    self._serving = max(self._serving, ticket + 1)
+                    self._write_turn.notify_all()
+
+        def attempt() -> None:
             try:
                 db = store.connect(self.db_path)
             except WarroomError as exc:

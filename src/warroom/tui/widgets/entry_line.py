@@ -2,8 +2,10 @@
 
 The kind shows beside the input as you type its prefix (`d:` decision,
 `a:` action, `f:` finding, `t:` TODO, `n:` note); a leading `HH:MM` backdates.
-The line clears at once so the scribe can keep typing; if the write fails,
-the text comes back into the line (nothing typed is lost).
+The line clears in the same step that takes its text, so keys typed right
+behind Enter start the next entry; a paste of several lines logs one entry per
+line, in order. If a write fails, the text comes back into the line (nothing
+typed is lost).
 """
 
 from __future__ import annotations
@@ -11,14 +13,42 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from warroom.domain.entries import without_leading_time
 from warroom.domain.vocabulary import split_entry_prefix
 from warroom.tui.widgets.timeline_view import kind_label
+
+
+class LineInput(Input):
+    """An Input that hands over each typed or pasted line exactly once."""
+
+    @dataclass
+    class Lines(Message):
+        """Lines to log, in the order typed (the line is already clear)."""
+
+        lines: list[str]
+
+    async def action_submit(self) -> None:
+        text, self.value = self.value, ""  # one step: nothing typed after Enter joins it
+        if text.strip():
+            self.post_message(self.Lines([text]))
+
+    def _on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        if "\n" not in event.text and "\r" not in event.text:
+            self.insert_text_at_cursor(event.text)  # one line: edit it before Enter
+            return
+        before, after = self.value[: self.cursor_position], self.value[self.cursor_position :]
+        self.value = ""
+        lines = [line for line in (before + event.text + after).splitlines() if line.strip()]
+        if lines:
+            self.post_message(self.Lines(lines))
 
 
 class EntryLine(Horizontal):
@@ -35,7 +65,7 @@ class EntryLine(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("note"), id="entry-kind")
-        yield Input(
+        yield LineInput(
             placeholder="l: log — d: decision  a: action  f: finding  t: TODO  HH:MM backdates",
             id="entry-input",
             select_on_focus=False,
@@ -45,23 +75,18 @@ class EntryLine(Horizontal):
         await self.input.action_submit()
 
     @property
-    def input(self) -> Input:
-        return self.query_one("#entry-input", Input)
+    def input(self) -> LineInput:
+        return self.query_one("#entry-input", LineInput)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        typed = event.value
-        parts = typed.strip().split(" ", 1)
-        if len(parts) == 2 and ":" in parts[0] and parts[0].replace(":", "").isdigit():
-            typed = parts[1]
-        kind, _ = split_entry_prefix(typed)
+        kind, _ = split_entry_prefix(without_leading_time(event.value))
         self.query_one("#entry-kind", Static).update(Text(kind_label(kind)))
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def on_line_input_lines(self, event: LineInput.Lines) -> None:
         event.stop()
-        if event.value.strip():
-            self.post_message(self.Submitted(event.value))
-            self.input.value = ""
+        for line in event.lines:
+            self.post_message(self.Submitted(line))
 
     def restore(self, text: str) -> None:
         """A write failed: put the text back, ahead of anything typed since."""
