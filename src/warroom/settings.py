@@ -20,6 +20,8 @@ ENV_POLICY = "WARROOM_POLICY"
 ENV_TZ = "WARROOM_TZ"
 ENV_RUNBOOKS = "WARROOM_RUNBOOKS"
 ENV_TEMPLATES = "WARROOM_TEMPLATES"
+ENV_READ_ONLY = "WARROOM_READ_ONLY"
+ENV_SHARE_GROUP = "WARROOM_SHARE_GROUP"
 
 
 def data_dir() -> Path:
@@ -49,6 +51,12 @@ class Settings:
     tz_name: str | None
     runbooks_dir: Path | None = None
     templates_dir: Path | None = None
+    read_only: bool = False  # an observer: read the database, never write it
+    share_group: bool = False  # new files 0660 and the data folder 2770, for a Unix group
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def resolve(
@@ -58,6 +66,9 @@ def resolve(
     tz: str | None = None,
     runbooks: str | None = None,
     templates: str | None = None,
+    *,
+    read_only: bool = False,
+    share_group: bool = False,
 ) -> Settings:
     """Settings from options, falling back to the environment, then defaults."""
     db_value = db or os.environ.get(ENV_DB)
@@ -73,4 +84,6 @@ def resolve(
         tz_name=tz or os.environ.get(ENV_TZ) or None,
         runbooks_dir=Path(runbooks_value).expanduser() if runbooks_value else None,
         templates_dir=Path(templates_value).expanduser() if templates_value else None,
+        read_only=read_only or _env_flag(ENV_READ_ONLY),
+        share_group=share_group or _env_flag(ENV_SHARE_GROUP),
     )

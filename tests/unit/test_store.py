@@ -144,3 +144,46 @@ def test_opening_again_keeps_this_process_locks(db_path: Path) -> None:
     found = watcher.conn.execute("SELECT value FROM warroom_meta WHERE key = 'probe'").fetchone()
     assert found == ("1",)
     watcher.conn.close()
+
+
+def test_an_observer_reads_what_writers_commit_and_cannot_write(db_path: Path) -> None:
+    """What the console's observer mode stands on: every connection opened on the
+    path (console workers too) is read-only, sees other consoles' commits, and
+    says why a write did not happen."""
+    from warroom.errors import WriteFailed
+
+    writer = store.connect(db_path)
+    store.set_access(db_path, store.Access(read_only=True))
+    try:
+        observer = store.connect(db_path)
+    finally:
+        store.set_access(db_path, store.Access())
+    assert store.read_only_reason(observer) == "opened with --read-only"
+    assert store.read_only_reason(writer) is None
+    before = store.data_version(observer)
+    with store.transaction(writer):
+        writer.conn.execute("INSERT INTO warroom_meta VALUES ('seen', '1')")
+    assert store.data_version(observer) != before
+    found = observer.conn.execute("SELECT value FROM warroom_meta WHERE key = 'seen'").fetchone()
+    assert found == ("1",)
+    with pytest.raises(
+        WriteFailed, match=r"^read-only: opened with --read-only; nothing was saved$"
+    ):
+        with store.transaction(observer):
+            observer.conn.execute("INSERT INTO warroom_meta VALUES ('mine', '1')")
+    gone = writer.conn.execute("SELECT count(*) FROM warroom_meta WHERE key = 'mine'").fetchone()
+    assert gone == (0,)
+
+
+def test_read_only_never_creates_or_upgrades_a_file(db_path: Path) -> None:
+    with pytest.raises(DatabaseRefused, match="--read-only creates nothing"):
+        store.connect(db_path, read_only=True)
+    assert not db_path.exists()
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("CREATE TABLE warroom_meta (key TEXT PRIMARY KEY, value TEXT)")
+    conn.execute("INSERT INTO warroom_meta VALUES ('app', 'warroom'), ('schema_version', '1')")
+    conn.close()
+    with pytest.raises(DatabaseRefused, match="needs upgrading by a warroom that can write it"):
+        store.connect(db_path, read_only=True)
+    tables = sqlite3.connect(db_path).execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    assert tables.fetchall() == [("warroom_meta",)]  # not migrated
