@@ -151,6 +151,16 @@ class WarroomGroup(click.Group):
 @click.option(
     "--templates", "templates_dir", metavar="DIR", help="Team templates [env WARROOM_TEMPLATES]."
 )
+@click.option(
+    "--read-only",
+    is_flag=True,
+    help="Only read the database, as an observer [env WARROOM_READ_ONLY=1].",
+)
+@click.option(
+    "--share-group",
+    is_flag=True,
+    help="Make new files for your Unix group: 0660, folder 2770 [env WARROOM_SHARE_GROUP=1].",
+)
 @click.version_option(__version__, "--version", prog_name="warroom")
 @click.pass_context
 def cli(
@@ -161,9 +171,22 @@ def cli(
     tz_name: str | None,
     runbooks_dir: str | None,
     templates_dir: str | None,
+    read_only: bool,
+    share_group: bool,
 ) -> None:
     """warroom: the incident war-room console. With no command, opens it."""
-    options = settings.resolve(db_path, as_name, policy_path, tz_name, runbooks_dir, templates_dir)
+    options = settings.resolve(
+        db_path,
+        as_name,
+        policy_path,
+        tz_name,
+        runbooks_dir,
+        templates_dir,
+        read_only=read_only,
+        share_group=share_group,
+    )
+    # every connection this process opens on the file (console workers too) follows these
+    store.set_access(options.db_path, store.Access(options.read_only, options.share_group))
     ctx.obj = Context(options, SystemClock())
     if ctx.invoked_subcommand is None:
         _open_console(ctx.obj)

@@ -46,8 +46,10 @@ def runbook_check(files: tuple[str, ...]) -> None:
 @click.argument("markdown", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write YAML here.")
 @click.option("--force", is_flag=True, help="Overwrite the output file.")
-def runbook_import(markdown: str, output: str | None, force: bool) -> None:
+@pass_ctx
+def runbook_import(context: Context, markdown: str, output: str | None, force: bool) -> None:
     """Turn a Markdown runbook into warroom YAML."""
+    from warroom import transfer  # the one safe way to write a file
     from warroom.domain.runbook_import import import_markdown
     from warroom.domain.runbooks import dump_runbook
 
@@ -59,9 +61,14 @@ def runbook_import(markdown: str, output: str | None, force: bool) -> None:
     if output is None:
         click.echo(yaml_text, nl=False)
         return
-    if Path(output).exists() and not force:
-        raise InvalidInput(f"{output} exists; add --force to overwrite it")
-    Path(output).write_text(yaml_text, "utf-8")
+    settings = context.settings
+    transfer.write_file(
+        Path(output),
+        yaml_text,
+        force=force,
+        database=settings.db_path,
+        share_group=settings.share_group,
+    )
     click.echo(f"wrote {output}", err=True)
 
 

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import tempfile
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,8 @@ from warroom.domain.vocabulary import (
     STATUSES,
 )
 from warroom.errors import InvalidInput, WriteFailed
+from warroom.paths import file_mode
+from warroom.store.db import access_for
 from warroom.store.export_queries import incident_rows, record_from_rows
 
 _UNSAFE_TEXT = re.compile("[\x00\ud800-\udfff]")
@@ -165,21 +169,108 @@ def export_markdown(
     return render_postmortem(record_from_rows(incident_rows(db, incident_id)), policy, now, tz)
 
 
-def write_file(path: Path, text: str, *, force: bool = False, database: Path | None = None) -> None:
-    """Write an export; an existing file is only replaced with `force`, and never
-    the `database` (or its WAL and shared-memory files), whatever `force` says."""
+def write_file(
+    path: Path,
+    text: str,
+    *,
+    force: bool = False,
+    database: Path | None = None,
+    share_group: bool | None = None,
+) -> None:
+    """Write a file warroom makes (an export, a runbook), the one safe way.
+
+    Never over the `database` or its -wal/-shm, by any name (a hard link, a
+    symlink), whatever `force` says; over an existing file, or through a link to
+    a file that does not exist, only with `force`. The text goes to a temporary
+    file beside the target that is then renamed over it, so a failure leaves the
+    old file (or none), never half of one. The file is 0600, or 0660 with
+    `share_group` (by default: as `database` is opened).
+    """
+    path = path.expanduser()
     if database is not None:
-        target = path.expanduser().resolve()
-        base = database.expanduser().resolve()
-        if target in {base, Path(f"{base}-wal"), Path(f"{base}-shm")}:
-            raise InvalidInput(f"{path} is the warroom database; export to another file")
+        _refuse_database(path, database)
+    if share_group is None:
+        share_group = database is not None and access_for(database).share_group
+    target = _target(path, force)
+    _write_via_temporary(path, target, text, file_mode(share_group), replace=force)
+
+
+def _resolved(path: Path) -> Path:
     try:
-        with path.open("w" if force else "x", encoding="utf-8") as handle:
-            handle.write(text)
-    except FileExistsError:
-        raise InvalidInput(f"{path} already exists; use --force to overwrite it") from None
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        raise InvalidInput(f"cannot follow the link {path} (it loops)") from None
+
+
+def _refuse_database(path: Path, database: Path) -> None:
+    base = _resolved(database.expanduser())
+    target = _resolved(path)
+    for name in (base, Path(f"{base}-wal"), Path(f"{base}-shm")):
+        same = target == name  # by name: also a -wal that is not there right now
+        if not same:
+            try:
+                same = os.path.samefile(path, name)  # by inode: hard links, other routes
+            except OSError:
+                continue  # one of them does not exist
+        if same:
+            raise InvalidInput(f"{path} is the warroom database; write to another file")
+
+
+def _target(path: Path, force: bool) -> Path:
+    """The file to write: a symlink's target; refused when it needs `force`."""
+    if path.is_symlink():
+        target = _resolved(path)
+        if not target.exists():
+            if not force:
+                raise InvalidInput(
+                    f"{path} is a link to {os.readlink(path)}, which does not exist; "
+                    "use --force to write there"
+                )
+            return target
+        path = target
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a folder; give a file name")
+    if path.exists() and not force:
+        raise InvalidInput(f"{path} already exists; use --force to overwrite it")
+    return path
+
+
+def _write_via_temporary(shown: Path, target: Path, text: str, mode: int, *, replace: bool) -> None:
+    try:
+        fd, temporary = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".part"
+        )
     except OSError as exc:
-        raise WriteFailed(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise WriteFailed(f"cannot write {shown}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            os.fchmod(handle.fileno(), mode)  # exact, whatever the umask
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if replace:
+            os.replace(temporary, target)
+        else:
+            _link_new(temporary, target)
+    except FileExistsError:
+        raise InvalidInput(f"{shown} already exists; use --force to overwrite it") from None
+    except OSError as exc:
+        raise WriteFailed(f"cannot write {shown}: {exc.strerror or exc}") from None
+    finally:
+        if os.path.lexists(temporary):
+            os.unlink(temporary)
+
+
+def _link_new(temporary: str, target: Path) -> None:
+    """Put the file in place only if nothing appeared there meanwhile."""
+    try:
+        os.link(temporary, target)  # fails if the name is taken: no race with a new file
+    except FileExistsError:
+        raise
+    except OSError:  # a filesystem without hard links
+        if os.path.lexists(target):
+            raise FileExistsError(target) from None
+        os.replace(temporary, target)
 
 
 # -- reading an export back ------------------------------------------------------------

@@ -356,7 +356,8 @@ def export(app: WarRoomApp, draft: ExportRequest | None = None) -> None:
     def chosen(request: ExportRequest | None) -> None:
         if request is None:
             return
-        if request.path.exists() and not request.force:
+        # a link to a missing file counts as taken: writing there needs the same tick
+        if (request.path.exists() or request.path.is_symlink()) and not request.force:
             app.notify(
                 f"{request.path} exists; tick “Overwrite” to replace it.",
                 title="Not exported",

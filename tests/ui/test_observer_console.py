@@ -1,0 +1,41 @@
+"""The console opened read-only (`warroom --read-only`): it reads and follows the
+file, and a key that would write says "read-only" instead of failing silently."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.ui.helpers import make_app, ready, timeline_text, wait_for
+from warroom.clock import FrozenClock
+from warroom.domain.policy import load_policy
+from warroom.service import WarRoom
+from warroom.store import db as store
+from warroom.store import queries
+
+
+async def test_observer_follows_the_file_and_a_write_says_read_only(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    writer = store.connect(db_path, read_only=False)
+    room = WarRoom(writer, clock, make_app(db_path, clock, "Eve").actor, load_policy())
+    incident_id = room.declare("API down", "P2")
+    store.set_access(db_path, store.Access(read_only=True))  # as `warroom --read-only` does
+    try:
+        app = make_app(db_path, clock)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await ready(pilot)
+            room.log(incident_id, "another console logged this")  # a writer elsewhere
+            await wait_for(pilot, lambda: "another console logged this" in timeline_text(app))
+
+            def refusals() -> int:
+                return sum(
+                    n.message == "read-only: opened with --read-only; nothing was saved"
+                    for n in app._notifications  # noqa: SLF001
+                )
+
+            before = refusals()
+            await pilot.press("a")  # acknowledge
+            await wait_for(pilot, lambda: refusals() > before)
+    finally:
+        store.set_access(db_path, store.Access())
+    assert queries.incident(writer, incident_id).acknowledged_at is None
