@@ -20,13 +20,13 @@ from warroom.domain.policy import Policy, check_policy_file, load_policy
 from warroom.domain.runbook_files import load_runbooks
 from warroom.domain.runbooks import Runbook
 from warroom.domain.templates import load_templates
-from warroom.domain.timefmt import local_zone, parse_user_time
+from warroom.domain.timefmt import local_zone, read_user_time
 from warroom.domain.visible import visible, visible_line
 from warroom.domain.vocabulary import ENTRY_KINDS, INCIDENT_KINDS, ROLES, STATUSES
 from warroom.errors import InvalidInput, WarroomError, WriteFailed
 from warroom.service import WarRoom
 from warroom.store import db as store
-from warroom.store import scribe_queries
+from warroom.store import queries, scribe_queries
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,12 +63,19 @@ class Context:
 
     @contextmanager
     def database(self, *, create: bool = False) -> Iterator[sqlite_utils.Database]:
-        """The database; only opening the console and declaring create a new file."""
+        """The database; only opening the console and declaring create a new file.
+
+        Rows whose stored times cannot be used are left out of what the command
+        shows; after a command that worked, a warning on stderr names them.
+        """
         db = store.connect(self.settings.db_path, create=create)
+        queries.forget_unreadable()
         try:
             yield db
         finally:
             db.conn.close()
+        if unreadable := queries.unreadable_times():
+            click.echo(f"warning: {queries.unreadable_warning(unreadable)}", err=True)
 
     @contextmanager
     def room(self, *, create: bool = False) -> Iterator[WarRoom]:
@@ -100,6 +107,18 @@ def incident_id(value: str) -> int:
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+
+def typed_time(context: Context, text: str, option: str) -> Any:
+    """A time typed after `option`, as a moment; a local time at a daylight-saving
+    change is read by timefmt's rule and a warning on stderr says how."""
+    try:
+        typed = read_user_time(text, context.clock.now(), context.tz)
+    except ValueError as exc:
+        raise InvalidInput(f"{option}: {exc}") from None
+    if typed.note:
+        click.echo(f"warning: {option}: {typed.note}", err=True)
+    return typed.at
 
 
 def refuse_undecodable(args: list[str]) -> None:
@@ -257,12 +276,7 @@ def declare(
     declared_at: str | None,
 ) -> None:
     """Declare an incident; prints its id alone."""
-    when = None
-    if declared_at:
-        try:
-            when = parse_user_time(declared_at, context.clock.now(), context.tz)
-        except ValueError as exc:
-            raise InvalidInput(str(exc)) from None
+    when = typed_time(context, declared_at, "--declared-at") if declared_at else None
     with context.room(create=True) as room:
         new_id = room.declare(
             title, severity, kind, summary, commander=commander, drill=drill, declared_at=when
@@ -286,12 +300,7 @@ def declare(
 @pass_ctx
 def log(context: Context, incident: str, text: str, kind: str, at_text: str | None) -> None:
     """Add a timeline entry."""
-    at = None
-    if at_text:
-        try:
-            at = parse_user_time(at_text, context.clock.now(), context.tz)
-        except ValueError as exc:
-            raise InvalidInput(str(exc)) from None
+    at = typed_time(context, at_text, "--at") if at_text else None
     with context.room() as room:
         room.log(incident_id(incident), text, kind, at=at)
 

@@ -14,7 +14,7 @@ import click
 from warroom.cli import Context, cli, pass_ctx
 from warroom.domain.policy_reader import parse_duration
 from warroom.domain.report import DurationStats, IncidentReport, TimerCompliance, build_report
-from warroom.domain.timefmt import format_elapsed, parse_user_time, to_iso
+from warroom.domain.timefmt import OutOfRange, format_elapsed, parse_user_time, to_iso
 from warroom.errors import InvalidInput
 from warroom.store import queries
 from warroom.views import echo, echo_json
@@ -26,10 +26,14 @@ def parse_since(text: str, now: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
     """`2026-11-01` (local midnight), an ISO time, or how long ago: `7d`, `2w`, `12h`."""
     try:
         return now - parse_duration(text)
+    except OverflowError:
+        raise InvalidInput(f"--since {text!r} reaches back further than dates go") from None
     except ValueError:
         pass
     try:
         since = parse_user_time(text, now, tz)
+    except OutOfRange as exc:
+        raise InvalidInput(f"--since {exc}") from None
     except ValueError:
         raise InvalidInput(
             f"--since {text!r} is not a date or a span (use YYYY-MM-DD, or 7d, 2w, 12h)"

@@ -21,7 +21,7 @@ from warroom.domain import lifecycle
 from warroom.domain.models import Actor
 from warroom.domain.policy import Policy
 from warroom.domain.runbooks import Runbook
-from warroom.domain.timefmt import to_iso
+from warroom.domain.timefmt import check_moment, to_iso
 from warroom.domain.vocabulary import (
     ROLES,
     parse_entry_kind,
@@ -40,6 +40,16 @@ IMPACT_FIELDS = {
 
 
 class WarRoom:
+def checked_moment(at: dt.datetime, what: str) -> dt.datetime:
+    """A time given to an action (CLI, console, import): refused, naming `what`, unless
+    it is zoned and inside the range warroom keeps; a stored year 0999 or 9999 would
+    break every later read and clock."""
+    try:
+        return check_moment(at, what)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+
+
     """The user actions over one database connection, as one actor, on one clock."""
 
     def __init__(
@@ -137,7 +147,7 @@ class WarRoom:
         kind = parse_incident_kind(kind)
         commander = (commander or "").strip() or self.actor.name
         now = self.clock.now()
-        declared = declared_at or now
+        declared = now if declared_at is None else checked_moment(declared_at, "declared at")
         if declared > now:
             raise InvalidInput("an incident cannot be declared in the future")
         with transaction(self.db):
@@ -173,7 +183,7 @@ class WarRoom:
             raise InvalidInput("an empty entry was not logged")
         kind = parse_entry_kind(kind)
         now = self.clock.now()
-        if at is not None and at > now:
+        if at is not None and checked_moment(at, "entry time") > now:
             raise InvalidInput("an entry cannot happen in the future")
         with transaction(self.db):
             self._current(incident_id, "id")

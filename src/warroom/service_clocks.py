@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from warroom.domain import escalation, sla
 from warroom.domain.models import Incident
 from warroom.domain.timefmt import to_iso
-from warroom.domain.vocabulary import OPEN_STATUSES
+from warroom.domain.vocabulary import OPEN_STATUSES, SYSTEM_AUTHOR
 from warroom.errors import InvalidInput
 from warroom.store import queries
 from warroom.store.db import transaction
@@ -79,7 +79,10 @@ def sweep(room: WarRoom, incident_ids: list[int] | None = None) -> SweepResult:
 
 
 def _has_work(room: WarRoom, incident_id: int, now: dt.datetime) -> bool:
-    incident = queries.incident(room.db, incident_id)
+    try:
+        incident = queries.incident(room.db, incident_id)
+    except queries.UnreadableRow:  # a stored time it cannot use: left out (and named) by reads
+        return False
     history = queries.history(room.db, incident_id)
     recorded = {
         (timer, deadline)
@@ -113,6 +116,7 @@ def _record_breach(room: WarRoom, incident_id: int, breach: sla.Breach, now: dt.
             "deadline": to_iso(breach.deadline),
             "severity": breach.severity,
         },
+        automatic=True,
     )
     return True
 
@@ -139,7 +143,7 @@ def _engage(
             rung.notify,
             to_iso(at),
             how,
-            room.actor.name,
+            room.actor.name if how == "manual" else SYSTEM_AUTHOR,
         ),
     )
     person = rung.responder.name
@@ -159,6 +163,7 @@ def _engage(
             "how": how,
             "notify": rung.notify,
         },
+        automatic=how == "auto",
     )
     return Engaged(incident_id, severity, rung.level, rung.rung.who, person, rung.notify, how)
 
@@ -282,6 +287,7 @@ def notify(room: WarRoom, engaged: list[Engaged]) -> list[str]:
                 f"{outcome} for {step.person}",
                 now=now,
                 data={"hook": outcome, "level": step.level},
+                automatic=step.how == "auto",
             )
         outcomes.append(outcome)
     return outcomes

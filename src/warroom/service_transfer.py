@@ -12,10 +12,13 @@ it was: it names the channel people used, even though it carries the old id.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from warroom.domain.timefmt import EARLIEST, LATEST, check_day, stored_time
+from warroom.errors import InvalidInput
 from warroom.store.db import transaction
 from warroom.transfer import FIELDS, LISTS, data_references
 
@@ -47,10 +50,47 @@ def _fields(row: dict[str, Any], record: str, *skip: str) -> dict[str, Any]:
     return {name: row[name] for name in FIELDS[record] if name not in skip}
 
 
+def _records(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(where, record kind, row) for every row of the document."""
+    yield "incident", "incident", document["incident"]
+    if document["draft"] is not None:
+        yield "draft", "drafts", document["draft"]
+    for name in LISTS:
+        for i, row in enumerate(document[name]):
+            yield f"{name}[{i}]", name, row
+    for i, checklist in enumerate(document["checklists"]):
+        for j, item in enumerate(checklist["items"]):
+            yield f"checklists[{i}].items[{j}]", "checklist_items", item
+
+
+def check_times(document: dict[str, Any]) -> None:
+    """Every time and date lies in the range warroom keeps, or InvalidInput names the field.
+
+    `parse_document` checks this already; the import checks again so a document
+    built any other way cannot store a year 0001 that breaks every later read.
+    """
+    for where, record, row in _records(document):
+        for name, kind in FIELDS[record].items():
+            value = row.get(name)
+            if value is None or kind.rstrip("?") not in ("time", "date"):
+                continue
+            try:
+                if kind.startswith("time"):
+                    stored_time(value)
+                else:
+                    check_day(dt.date.fromisoformat(value))
+            except (ValueError, TypeError):
+                raise InvalidInput(
+                    f"{where}.{name} {value!r} is not a {kind.rstrip('?')} warroom can keep"
+                    f" ({EARLIEST:%Y}-{LATEST:%Y})"
+                ) from None
+
+
 def import_incident(room: WarRoom, document: dict[str, Any]) -> int:
     """Write a document checked by `transfer.parse_document`; returns the new incident id."""
     conn = room.db.conn
     room.policy.severity(document["incident"]["severity"])  # one this policy knows, or say so
+    check_times(document)
     with transaction(room.db):
         incident = _fields(document["incident"], "incident", "id")
         incident["drill"] = int(incident["drill"])

@@ -30,7 +30,7 @@ import sqlite_utils
 
 from warroom.domain.policy import Policy
 from warroom.domain.postmortem import render_postmortem
-from warroom.domain.timefmt import to_iso
+from warroom.domain.timefmt import EARLIEST, LATEST, check_day, check_moment, to_iso
 from warroom.domain.visible import json_text
 from warroom.domain.vocabulary import (
     FOLLOW_UP_PRIORITIES,
@@ -319,9 +319,9 @@ class _Checker:
                 parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
                 if not isinstance(value, str) or parsed.tzinfo is None:
                     raise ValueError(value)
-                return to_iso(parsed)
+                return to_iso(self.moment(parsed, value, where))
             if kind == "date" and isinstance(value, str):
-                return dt.date.fromisoformat(value).isoformat()
+                return self.day(dt.date.fromisoformat(value), value, where).isoformat()
         except ValueError:
             pass
         expected = {"int": int, "text": str, "bool": bool, "object": dict, "list": list}
@@ -330,6 +330,22 @@ class _Checker:
                 return value
         shown = json.dumps(value, ensure_ascii=False)[:40]
         raise self.fail(f"{where} must be {_TYPE_NAMES[kind]}, not {shown}")
+
+    # Year 0001 or 9999 would break every later read of the incident: refused, named.
+    def moment(self, parsed: dt.datetime, value: str, where: str) -> dt.datetime:
+        try:
+            return check_moment(parsed.astimezone(dt.UTC), where)
+        except (ValueError, OverflowError):
+            raise self.out_of_range(value, where) from None
+
+    def day(self, parsed: dt.date, value: str, where: str) -> dt.date:
+        try:
+            return check_day(parsed, where)
+        except ValueError:
+            raise self.out_of_range(value, where) from None
+
+    def out_of_range(self, value: str, where: str) -> InvalidInput:
+        return self.fail(f"{where} {value} is outside {EARLIEST:%Y}-{LATEST:%Y}; check the year")
 
     def record(self, value: Any, record: str, where: str) -> dict[str, Any]:
         if not isinstance(value, dict):

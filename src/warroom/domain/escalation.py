@@ -170,6 +170,37 @@ def _severity(policy: Policy, name: str) -> Severity | None:
         return None
 
 
+def _rung(
+    incident: Incident,
+    policy: Policy,
+    severity: Severity,
+    index: int,
+    reached: int,
+    now: dt.datetime,
+    pauses: Sequence[Spell],
+    assigned: Mapping[str, str] | None,
+) -> RungStatus:
+    rung = severity.ladder[index]
+    due_at = rung_due_at(incident, policy, severity, rung, pauses)
+    if index < reached:
+        at = min(due_at, now)
+        state = ENGAGED if condition_holds(incident, rung, at) else PASSED
+    elif incident.status == "cancelled" or not condition_holds(incident, rung, now):
+        at, state = due_at, STOPPED
+    elif due_at <= now:
+        at, state = now, DUE
+    else:
+        at, state = due_at, WAITING
+    return RungStatus(
+        level=index + 1,
+        rung=rung,
+        due_at=due_at,
+        state=state,
+        responder=resolve_who(policy, rung.who, at, assigned),
+        notify=rung.notify or severity.notify,
+    )
+
+
 def ladder_status(
     incident: Incident,
     policy: Policy,
@@ -189,26 +220,10 @@ def ladder_status(
     ladder = severity.ladder if severity else ()
     reached = max(0, min(incident.escalation_level if level is None else level, len(ladder)))
     rungs: list[RungStatus] = []
-    for index, rung in enumerate(ladder):
+    for index in range(len(ladder)):
         assert severity is not None
-        due_at = rung_due_at(incident, policy, severity, rung, pauses)
-        if index < reached:
-            at = min(due_at, now)
-            state = ENGAGED if condition_holds(incident, rung, at) else PASSED
-        elif incident.status == "cancelled" or not condition_holds(incident, rung, now):
-            at, state = due_at, STOPPED
-        elif due_at <= now:
-            at, state = now, DUE
-        else:
-            at, state = due_at, WAITING
-        rungs.append(
-            RungStatus(
-                level=index + 1,
-                rung=rung,
-                due_at=due_at,
-                state=state,
-                responder=resolve_who(policy, rung.who, at, assigned),
-                notify=rung.notify or severity.notify,
-            )
-        )
+        try:
+            rungs.append(_rung(incident, policy, severity, index, reached, now, pauses, assigned))
+        except OverflowError:  # due past year 9999 (or its rota week is): it never comes
+            continue
     return LadderStatus(rungs=tuple(rungs), level=reached)

@@ -241,7 +241,10 @@ def timers(
         plan.append(("postmortem", resolved, lambda s: s.postmortem_due, incident.closed_at))
     found: list[Timer] = []
     for name, anchor, target, done_at in plan:
-        result = clocks.deadline(anchor, target, done_at)
+        try:
+            result = clocks.deadline(anchor, target, done_at)
+        except OverflowError:  # a deadline past year 9999 never comes: no timer to show
+            continue
         if result is not None:
             deadline, severity = result
             found.append(_timer(name, deadline, severity, target(severity), policy, now, done_at))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -95,6 +96,10 @@ EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 LATEST = dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
 
 
+class OutOfRange(ValueError):
+    """A time or date outside EARLIEST..LATEST (the message says which and why)."""
+
+
 def check_moment(at: dt.datetime, what: str = "time") -> dt.datetime:
     """Return `at` if it is a time warroom can keep, else raise ValueError naming `what`."""
     if at.tzinfo is None:
@@ -104,38 +109,114 @@ def check_moment(at: dt.datetime, what: str = "time") -> dt.datetime:
     except OverflowError:
         inside = False
     if not inside:
-        raise ValueError(
-            f"{what} {at.isoformat()} is outside {EARLIEST:%Y}-{LATEST:%Y}; "
-            "check the year"
+        raise OutOfRange(
+            f"{what} {at.isoformat()} is outside {EARLIEST:%Y}-{LATEST:%Y}; check the year"
         )
     return at
 
 
-def parse_user_time(text: str, now: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+def stored_time(text: str) -> dt.datetime:
+    """A stored time read back for use: ValueError when it is not a time or lies
+    outside the range warroom keeps (a file written by hand, or by an old version)."""
+    try:
+        return check_moment(from_iso(text), "stored time")
+    except (OverflowError, TypeError, AttributeError) as exc:
+        raise ValueError(f"{text!r} is not a stored time") from exc
+
+
+def check_day(day: dt.date, what: str = "date") -> dt.date:
+    """Return `day` if it lies in the range warroom keeps, else raise ValueError naming `what`."""
+    if not EARLIEST.date() <= day < LATEST.date():
+        raise OutOfRange(
+            f"{what} {day.isoformat()} is outside {EARLIEST:%Y}-{LATEST:%Y}; check the year"
+        )
+    return day
+
+
+@dataclass(frozen=True)
+class UserTime:
+    """A typed time read as a moment, and what to tell the typist about it (or "")."""
+
+    at: dt.datetime
+    note: str = ""
+
+
+def _wall_clock(naive: dt.datetime, tz: dt.tzinfo) -> tuple[dt.datetime, str]:
+    """A local wall-clock time as a moment, by one rule at daylight-saving changes.
+
+    In a spring-forward gap (02:30 that never happened) the time is read with the
+    offset from before the gap: the clocks jumped, so it is 03:30 new time. In a
+    fall-back overlap (01:30 happened twice) it is the first occurrence. Either
+    way the note says so; otherwise the note is empty.
+    """
+    first = naive.replace(tzinfo=tz, fold=0)
+    second = naive.replace(tzinfo=tz, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return first, ""
+    # zoneinfo (PEP 495): fold=0 takes the offset from before the change, in both cases
+    read = first.astimezone(dt.UTC).astimezone(tz)
+    shown = f"{naive:%Y-%m-%d %H:%M}"
+    if read.replace(tzinfo=None) != naive:
+        return first, (
+            f"{shown} does not exist in {_zone_name(tz)} (the clocks went forward); "
+            f"read as {read:%H:%M %Z} ({to_iso(first)})"
+        )
+    return first, (
+        f"{shown} happened twice in {_zone_name(tz)} (the clocks went back); "
+        f"read as the first, {read:%H:%M %Z} ({to_iso(first)})"
+    )
+
+
+def _zone_name(tz: dt.tzinfo) -> str:
+    return str(getattr(tz, "key", None) or tz)
+
+
+def read_user_time(text: str, now: dt.datetime, tz: dt.tzinfo) -> UserTime:
     """A time a person typed: ISO 8601 (zone optional, local if absent) or `HH:MM`.
 
     `HH:MM` means the most recent such moment not after `now` in the local
     zone, so typing `23:50` just after midnight means last night. A time at
-    most `CLOCK_SKEW` ahead of `now` is clock skew and means now.
+    most `CLOCK_SKEW` ahead of `now` is clock skew and means now. A local time
+    at a daylight-saving change follows `_wall_clock`'s rule, and the note says
+    how it was read. ValueError names what was typed.
     """
     text = text.strip()
     try:
         if len(text) in (4, 5) and ":" in text:
             hour, minute = (int(p) for p in text.split(":"))
-            local_now = now.astimezone(tz)
-            candidate = local_now.replace(hour=hour, minute=minute, second=0, microsecond=0)
-            if candidate > local_now:
-                if candidate - local_now <= CLOCK_SKEW:
-                    return now.astimezone(dt.UTC)
-                candidate -= dt.timedelta(days=1)
-            return candidate.astimezone(dt.UTC)
+            return _recent_wall_clock(dt.time(hour, minute), now, tz)
         parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
         raise ValueError(f"{text!r} is not a time (use ISO 8601 or HH:MM)") from exc
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=tz)
+    note = ""
     try:
-        utc = parsed.astimezone(dt.UTC)
-    except OverflowError as exc:
-        raise ValueError(f"{text!r} is outside {EARLIEST:%Y}-{LATEST:%Y}; check the year") from exc
-    return check_moment(utc, repr(text))
+        if parsed.tzinfo is None:
+            parsed, note = _wall_clock(parsed, tz)
+        utc = check_moment(parsed.astimezone(dt.UTC))
+    except (OverflowError, OutOfRange) as exc:
+        raise OutOfRange(f"{text!r} is outside {EARLIEST:%Y}-{LATEST:%Y}; check the year") from exc
+    return UserTime(utc, note)
+
+
+def _recent_wall_clock(time: dt.time, now: dt.datetime, tz: dt.tzinfo) -> UserTime:
+    """`HH:MM` today, or yesterday when today's is still ahead (beyond the skew).
+
+    Compared in UTC: aware datetimes in one zone compare by wall clock, fold ignored.
+    """
+    today = now.astimezone(tz).date()
+    tomorrow, _ = _wall_clock(dt.datetime.combine(today + dt.timedelta(days=1), time), tz)
+    if dt.timedelta(0) < tomorrow.astimezone(dt.UTC) - now <= CLOCK_SKEW:
+        return UserTime(now.astimezone(dt.UTC))  # `00:01` typed at 23:58 is skew too
+    for day in (today, today - dt.timedelta(days=1)):
+        moment, note = _wall_clock(dt.datetime.combine(day, time), tz)
+        at = moment.astimezone(dt.UTC)
+        if at <= now:
+            return UserTime(at, note)
+        if at - now <= CLOCK_SKEW:
+            return UserTime(now.astimezone(dt.UTC))
+    raise ValueError(f"{time:%H:%M} is ahead of the clock")  # yesterday's never is
+
+
+def parse_user_time(text: str, now: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """`read_user_time` without the note (see there)."""
+    return read_user_time(text, now, tz).at

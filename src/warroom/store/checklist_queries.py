@@ -7,7 +7,7 @@ import datetime as dt
 import sqlite_utils
 
 from warroom.domain.checklists import Checklist, ChecklistItem
-from warroom.domain.timefmt import from_iso
+from warroom.store.queries import _readable, _required_time, _time
 
 
 def checklists(db: sqlite_utils.Database, incident_id: int) -> list[Checklist]:
@@ -42,12 +42,21 @@ def checklists(db: sqlite_utils.Database, incident_id: int) -> list[Checklist]:
                 ask=r[10],
                 answer=r[11],
                 done_by=r[12],
-                done_at=from_iso(r[13]) if r[13] else None,
+                done_at=_time(r[13], f"checklist item #{r[0]}", "done_at"),
             )
         )
-    return [
-        Checklist(h[0], h[1], h[2], h[3], from_iso(h[4]), h[5], tuple(items[h[0]])) for h in heads
-    ]
+    return _readable(
+        lambda h: Checklist(
+            h[0],
+            h[1],
+            h[2],
+            h[3],
+            _required_time(h[4], f"checklist #{h[0]}", "attached_at", "checklist"),
+            h[5],
+            tuple(items[h[0]]),
+        ),
+        heads,
+    )
 
 
 def ever_attached(db: sqlite_utils.Database, incident_id: int) -> set[str]:

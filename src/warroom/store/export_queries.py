@@ -23,9 +23,17 @@ from warroom.domain.incident_record import (
     RecordedBreach,
     RoleSpell,
 )
-from warroom.domain.timefmt import from_iso
 from warroom.errors import NotFound
-from warroom.store.queries import _entry, _history, _incident, _rows
+from warroom.store.queries import (
+    _entry,
+    _history,
+    _incident,
+    _one,
+    _readable,
+    _required_time,
+    _rows,
+    _time,
+)
 from warroom.store.scribe_queries import _follow_up
 
 # table -> rows of the incident, in the order they were written
@@ -73,10 +81,6 @@ def incident_rows(db: sqlite_utils.Database, incident_id: int) -> dict[str, Any]
     return rows
 
 
-def _time(text: str | None) -> dt.datetime | None:
-    return from_iso(text) if text else None
-
-
 def _checklists(rows: dict[str, Any]) -> tuple[Checklist, ...]:
     items: dict[int, list[ChecklistItem]] = {c["id"]: [] for c in rows["checklists"]}
     live = {c["id"] for c in rows["checklists"] if c["detached_at"] is None}
@@ -102,58 +106,98 @@ def _checklists(rows: dict[str, Any]) -> tuple[Checklist, ...]:
                 ask=r["ask"],
                 answer=r["answer"],
                 done_by=r["done_by"],
-                done_at=_time(r["done_at"]),
+                done_at=_time(r["done_at"], f"checklist item #{r['id']}", "done_at"),
             )
         )
     return tuple(
-        Checklist(
-            c["id"],
-            c["runbook_id"],
-            c["title"],
-            c["description"],
-            from_iso(c["attached_at"]),
-            c["attached_by"],
-            tuple(items[c["id"]]),
+        _readable(
+            lambda c: Checklist(
+                c["id"],
+                c["runbook_id"],
+                c["title"],
+                c["description"],
+                _required_time(
+                    c["attached_at"], f"checklist #{c['id']}", "attached_at", "checklist"
+                ),
+                c["attached_by"],
+                tuple(items[c["id"]]),
+            ),
+            (c for c in rows["checklists"] if c["id"] in live),
         )
-        for c in rows["checklists"]
-        if c["id"] in live
     )
 
 
 def record_from_rows(rows: dict[str, Any]) -> IncidentRecord:
-    """The domain records for rows read by `incident_rows` (checklists: attached ones)."""
-    timeline = tuple(_entry(r) for r in rows["timeline"])
+    """The domain records for rows read by `incident_rows` (checklists: attached ones).
+
+    A row whose time cannot be used is left out (and noted, see `queries`); an
+    incident without a usable declaration time is UnreadableRow.
+    """
+    incident = _one(_incident, rows["incident"])
+    ref = incident.ref
+    timeline = tuple(_readable(_entry, rows["timeline"]))
     moves = sorted(
-        (r["at"], r["id"], r["kind"], r["data"])
-        for r in rows["timeline"]
-        if r["kind"] in ("severity", "status")
+        (e.at, e.id, e.kind, e.data) for e in timeline if e.kind in ("severity", "status")
     )
-    first_update = min((u["posted_at"] for u in rows["updates"]), default=None)
+    updates = _readable(
+        lambda u: PostedUpdate(
+            _required_time(
+                u["posted_at"], f"update #{u['id']} of incident {ref}", "posted_at", "update"
+            ),
+            u["audience"],
+            u["author"],
+            u["body"],
+        ),
+        rows["updates"],
+    )
     return IncidentRecord(
-        incident=_incident(rows["incident"]),
+        incident=incident,
         timeline=timeline,
-        roles=tuple(
-            RoleSpell(r["role"], r["person"], from_iso(r["assigned_at"]), _time(r["ended_at"]))
-            for r in rows["roles"]
-        ),
-        follow_ups=tuple(_follow_up(r) for r in rows["follow_ups"]),
-        updates=tuple(
-            PostedUpdate(from_iso(u["posted_at"]), u["audience"], u["author"], u["body"])
-            for u in rows["updates"]
-        ),
-        breaches=tuple(
-            RecordedBreach(b["timer"], from_iso(b["deadline"]), from_iso(b["recorded_at"]))
-            for b in rows["sla_breaches"]
-        ),
+        roles=tuple(_readable(lambda r: _role_spell(r, ref), rows["roles"])),
+        follow_ups=tuple(_readable(_follow_up, rows["follow_ups"])),
+        updates=tuple(updates),
+        breaches=tuple(_readable(lambda b: _breach(b, ref), rows["sla_breaches"])),
         escalations=tuple(
-            Escalation(e["level"], e["who"], e["person"], from_iso(e["engaged_at"]), e["how"])
-            for e in sorted(rows["escalations"], key=lambda e: e["level"])
+            _readable(
+                lambda e: Escalation(
+                    e["level"],
+                    e["who"],
+                    e["person"],
+                    _required_time(
+                        e["engaged_at"],
+                        f"escalation to level {e['level']} of incident {ref}",
+                        "engaged_at",
+                        "escalation",
+                    ),
+                    e["how"],
+                ),
+                sorted(rows["escalations"], key=lambda e: e["level"]),
+            )
         ),
         checklists=_checklists(rows),
         history=_history(
             [(kind, at, data) for at, _, kind, data in moves],
-            from_iso(first_update) if first_update else None,
+            min((u.posted_at for u in updates), default=None),
         ),
+    )
+
+
+def _role_spell(row: dict[str, Any], ref: str) -> RoleSpell:
+    name = f"role #{row['id']} of incident {ref}"
+    return RoleSpell(
+        row["role"],
+        row["person"],
+        _required_time(row["assigned_at"], name, "assigned_at", "role"),
+        _time(row["ended_at"], name, "ended_at"),
+    )
+
+
+def _breach(row: dict[str, Any], ref: str) -> RecordedBreach:
+    name = f"breach #{row['id']} of incident {ref}"
+    return RecordedBreach(
+        row["timer"],
+        _required_time(row["deadline"], name, "deadline", "breach"),
+        _required_time(row["recorded_at"], name, "recorded_at", "breach"),
     )
 
 

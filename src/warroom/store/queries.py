@@ -5,16 +5,115 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlite_utils
 
 from warroom.domain.models import Incident, RoleAssignment, TimelineEntry
 from warroom.domain.sla import IncidentHistory, SeverityChange
-from warroom.domain.timefmt import from_iso
+from warroom.domain.timefmt import EARLIEST, LATEST, stored_time
 from warroom.domain.vocabulary import OPEN_STATUSES
-from warroom.errors import NotFound
+from warroom.errors import NotFound, WarroomError
+
+_Record = TypeVar("_Record")
+
+# -- stored times that cannot be used ------------------------------------------------
+#
+# A row written by hand, by an old version or by a bad import can hold a time
+# that is not a time ('garbage') or lies where the clocks overflow (year 0999,
+# 9999). Every row becomes a record through `_time` / `_required_time`: an
+# optional time reads as unset, a row without its required time is left out,
+# and either way the row is noted here, so one bad row never hides the rest and
+# the CLI (stderr) and the console (a notification) can name it.
+
+_unreadable: dict[tuple[str, str], str] = {}
+_unreadable_lock = threading.Lock()
+
+
+class UnreadableRow(WarroomError):
+    """A record asked for by id whose stored time cannot be used."""
+
+
+class _LeftOut(Exception):
+    """A row without a usable required time (list reads leave it out)."""
+
+    def __init__(self, line: str) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def _note(row: str, column: str, value: object, outcome: str) -> str:
+    shown = "NULL" if value is None else repr(value)
+    line = f"{row} {column} {shown} ({outcome})"
+    with _unreadable_lock:
+        _unreadable[(row, column)] = line
+    return line
+
+
+def unreadable_times() -> list[str]:
+    """One line per stored time found unusable since `forget_unreadable`, in the order
+    found: `incident #3 declared_at '0999-01-01T00:00:00Z' (incident left out)`."""
+    with _unreadable_lock:
+        return list(_unreadable.values())
+
+
+def forget_unreadable() -> None:
+    """Start noting afresh (a CLI command, a console)."""
+    with _unreadable_lock:
+        _unreadable.clear()
+
+
+def unreadable_warning(lines: list[str]) -> str:
+    """What to tell a person about `lines` (from `unreadable_times`), in one line."""
+    rows = "row has a stored time" if len(lines) == 1 else "rows have stored times"
+    return (
+        f"{len(lines)} {rows} that cannot be used (not a time, or outside "
+        f"{EARLIEST:%Y}-{LATEST:%Y}): " + "; ".join(lines)
+    )
+
+
+def _time(value: object, row: str, column: str) -> dt.datetime | None:
+    """An optional stored time; unusable: noted and read as not set."""
+    if value is None or value == "":
+        return None
+    try:
+        return stored_time(str(value))
+    except ValueError:
+        _note(row, column, value, "read as not set")
+        return None
+
+
+def _required_time(value: object, row: str, column: str, what: str) -> dt.datetime:
+    """A stored time the row cannot do without; unusable: noted, and `_LeftOut`."""
+    try:
+        if value is None:
+            raise ValueError("no time")
+        return stored_time(str(value))
+    except ValueError:
+        raise _LeftOut(_note(row, column, value, f"{what} left out")) from None
+
+
+def _readable(convert: Callable[[Any], _Record], rows: Iterable[Any]) -> list[_Record]:
+    """`convert` of each row, leaving out (noted) the rows it cannot read."""
+    found = []
+    for row in rows:
+        try:
+            found.append(convert(row))
+        except _LeftOut:
+            continue
+    return found
+
+
+def _one(convert: Callable[[Any], _Record], row: Any) -> _Record:
+    """`convert` of a row asked for by id; unreadable: one line that names it."""
+    try:
+        return convert(row)
+    except _LeftOut as exc:
+        raise UnreadableRow(f"cannot read {exc.line}") from None
+
 
 _TIMES = (
     "declared_at",
@@ -29,8 +128,11 @@ _TIMES = (
 
 def _incident(row: sqlite3.Row | dict[str, Any]) -> Incident:
     values = dict(row)
+    name = f"incident #{values['id']}"
     for key in _TIMES:
-        values[key] = from_iso(values[key]) if values[key] else None
+        if key != "declared_at":
+            values[key] = _time(values[key], name, key)
+    values["declared_at"] = _required_time(row["declared_at"], name, "declared_at", "incident")
     values["drill"] = bool(values["drill"])
     return Incident(**values)
 
@@ -48,7 +150,7 @@ def incident(db: sqlite_utils.Database, incident_id: int) -> Incident:
     rows = _rows(db, "SELECT * FROM incidents WHERE id = ?", (incident_id,))
     if not rows:
         raise NotFound(f"no incident #{incident_id}")
-    return _incident(rows[0])
+    return _one(_incident, rows[0])
 
 
 def incidents(db: sqlite_utils.Database, *, include_ended: bool = False) -> list[Incident]:
@@ -62,15 +164,16 @@ def incidents(db: sqlite_utils.Database, *, include_ended: bool = False) -> list
             f"SELECT * FROM incidents WHERE status IN ({marks}) ORDER BY id",
             tuple(sorted(OPEN_STATUSES)),
         )
-    return [_incident(r) for r in rows]
+    return _readable(_incident, rows)
 
 
 def _entry(row: dict[str, Any]) -> TimelineEntry:
+    name = f"timeline entry #{row['id']} of incident #{row['incident_id']}"
     return TimelineEntry(
         id=row["id"],
         incident_id=row["incident_id"],
-        at=from_iso(row["at"]),
-        logged_at=from_iso(row["logged_at"]),
+        at=_required_time(row["at"], name, "at", "entry"),
+        logged_at=_required_time(row["logged_at"], name, "logged_at", "entry"),
         author=row["author"],
         os_user=row["os_user"],
         kind=row["kind"],
@@ -83,7 +186,7 @@ def _entry(row: dict[str, Any]) -> TimelineEntry:
 def timeline(db: sqlite_utils.Database, incident_id: int) -> list[TimelineEntry]:
     """An incident's timeline, oldest first, ordered by when things happened."""
     rows = _rows(db, "SELECT * FROM timeline WHERE incident_id = ? ORDER BY at, id", (incident_id,))
-    return [_entry(r) for r in rows]
+    return _readable(_entry, rows)
 
 
 def timeline_count(db: sqlite_utils.Database, incident_id: int) -> int:
@@ -101,16 +204,21 @@ def roles(db: sqlite_utils.Database, incident_id: int) -> list[RoleAssignment]:
         "SELECT * FROM roles WHERE incident_id = ? AND ended_at IS NULL ORDER BY id",
         (incident_id,),
     )
-    return [
-        RoleAssignment(
+    return _readable(
+        lambda r: RoleAssignment(
             incident_id=r["incident_id"],
             role=r["role"],
             person=r["person"],
-            assigned_at=from_iso(r["assigned_at"]),
+            assigned_at=_required_time(
+                r["assigned_at"],
+                f"role #{r['id']} of incident #{incident_id}",
+                "assigned_at",
+                "role",
+            ),
             assigned_by=r["assigned_by"],
-        )
-        for r in rows
-    ]
+        ),
+        rows,
+    )
 
 
 def timeline_since(
@@ -127,7 +235,7 @@ def timeline_since(
         f"SELECT * FROM timeline WHERE {column} = ? AND id > ? ORDER BY at, id",
         (incident_id, after_id),
     )
-    return [_entry(r) for r in rows]
+    return _readable(_entry, rows)
 
 
 def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
@@ -141,37 +249,46 @@ def histories(db: sqlite_utils.Database, incident_ids: list[int]) -> dict[int, I
     `resolved` back to an open status) pairs with the resolution it undid.
     Three queries for any number of incidents.
     """
-    rows_by_incident: dict[int, list[tuple[str, str, str]]] = {i: [] for i in incident_ids}
-    first_updates: dict[int, str] = {}
+    rows_by_incident: dict[int, list[tuple[str, dt.datetime, dict[str, Any]]]] = {
+        i: [] for i in incident_ids
+    }
+    first_updates: dict[int, dt.datetime | None] = {}
     for chunk in _chunks(incident_ids):
         marks = ",".join("?" * len(chunk))
-        for incident_id, kind, at_text, data_text in db.conn.execute(
-            f"SELECT incident_id, kind, at, data FROM timeline WHERE incident_id IN ({marks})"
+        for entry_id, incident_id, kind, at_text, data_text in db.conn.execute(
+            f"SELECT id, incident_id, kind, at, data FROM timeline WHERE incident_id IN ({marks})"
             " AND kind IN ('severity', 'status') ORDER BY incident_id, at, id",
             chunk,
         ):
-            rows_by_incident[incident_id].append((kind, at_text, data_text))
-        first_updates.update(
-            db.conn.execute(
-                f"SELECT incident_id, min(posted_at) FROM updates WHERE incident_id IN ({marks})"
-                " GROUP BY incident_id",
-                chunk,
-            ).fetchall()
-        )
-    found = {}
-    for incident_id, rows in rows_by_incident.items():
-        first = first_updates.get(incident_id)
-        found[incident_id] = _history(rows, from_iso(first) if first else None)
-    return found
+            name = f"timeline entry #{entry_id} of incident #{incident_id}"
+            try:
+                at = _required_time(at_text, name, "at", "entry")
+            except _LeftOut:
+                continue
+            rows_by_incident[incident_id].append((kind, at, json.loads(data_text or "{}")))
+        # the earliest usable one (a stored year 0999 would sort first as text)
+        for incident_id, first in db.conn.execute(
+            f"SELECT incident_id, min(posted_at) FROM updates WHERE incident_id IN ({marks})"
+            " AND posted_at >= ? AND posted_at < ? GROUP BY incident_id",
+            (*chunk, f"{EARLIEST:%Y-%m-%d}", f"{LATEST:%Y-%m-%d}"),
+        ):
+            first_updates[incident_id] = _time(
+                first, f"update of incident #{incident_id}", "posted_at"
+            )
+    return {
+        incident_id: _history(rows, first_updates.get(incident_id))
+        for incident_id, rows in rows_by_incident.items()
+    }
 
 
-def _history(rows: list[tuple[str, str, str]], first_update: dt.datetime | None) -> IncidentHistory:
+def _history(
+    rows: list[tuple[str, dt.datetime, dict[str, Any]]], first_update: dt.datetime | None
+) -> IncidentHistory:
+    """From an incident's `severity` and `status` rows (kind, at, data), in timeline order."""
     changes: list[SeverityChange] = []
     spells: list[tuple[dt.datetime, dt.datetime]] = []
     resolved_at: dt.datetime | None = None
-    for kind, at_text, data_text in rows:
-        data = json.loads(data_text or "{}")
-        at = from_iso(at_text)
+    for kind, at, data in rows:
         if kind == "severity" and "from" in data:
             changes.append(SeverityChange(at, data["from"], data["to"]))
         elif kind == "status" and data.get("to") == "resolved":
@@ -212,18 +329,23 @@ def engagements(db: sqlite_utils.Database, incident_id: int) -> list[Engagement]
     rows = _rows(
         db, "SELECT * FROM escalations WHERE incident_id = ? ORDER BY level", (incident_id,)
     )
-    return [
-        Engagement(
+    return _readable(
+        lambda r: Engagement(
             r["level"],
             r["who"],
             r["person"],
             r["notify"],
-            from_iso(r["engaged_at"]),
+            _required_time(
+                r["engaged_at"],
+                f"escalation to level {r['level']} of incident #{incident_id}",
+                "engaged_at",
+                "escalation",
+            ),
             r["how"],
             r["by"],
-        )
-        for r in rows
-    ]
+        ),
+        rows,
+    )
 
 
 def clock_state(

@@ -9,9 +9,9 @@ from typing import Any
 import sqlite_utils
 
 from warroom.domain.models import FollowUp, TimelineEntry
-from warroom.domain.timefmt import from_iso
+from warroom.domain.timefmt import check_day
 from warroom.errors import NotFound
-from warroom.store.queries import _entry, _rows
+from warroom.store.queries import _entry, _note, _one, _readable, _required_time, _rows
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -21,7 +21,7 @@ def entry(db: sqlite_utils.Database, entry_id: int) -> TimelineEntry:
     rows = _rows(db, "SELECT * FROM timeline WHERE id = ?", (entry_id,))
     if not rows:
         raise NotFound(f"no timeline entry #{entry_id}")
-    return _entry(rows[0])
+    return _one(_entry, rows[0])
 
 
 def fts_query(text: str) -> str:
@@ -53,19 +53,31 @@ def search(db: sqlite_utils.Database, incident_id: int, text: str, limit: int = 
     return [int(r[0]) for r in reversed(rows)]
 
 
+def _due(value: object, row: str) -> dt.date | None:
+    """A stored due date; unusable (not a date, or outside the years kept): not set, noted."""
+    if value is None or value == "":
+        return None
+    try:
+        return check_day(dt.date.fromisoformat(str(value)))
+    except ValueError:
+        _note(row, "due", value, "read as no due date")
+        return None
+
+
 def _follow_up(row: dict[str, Any]) -> FollowUp:
+    name = f"follow-up #{row['id']} of incident #{row['incident_id']}"
     return FollowUp(
         id=row["id"],
         incident_id=row["incident_id"],
         text=row["text"],
         owner=row["owner"],
-        due=dt.date.fromisoformat(row["due"]) if row["due"] else None,
+        due=_due(row["due"], name),
         priority=row["priority"],
         status=row["status"],
         from_entry=row["from_entry"],
-        created_at=from_iso(row["created_at"]),
+        created_at=_required_time(row["created_at"], name, "created_at", "follow-up"),
         created_by=row["created_by"],
-        updated_at=from_iso(row["updated_at"]),
+        updated_at=_required_time(row["updated_at"], name, "updated_at", "follow-up"),
         updated_by=row["updated_by"],
     )
 
@@ -74,7 +86,7 @@ def follow_up(db: sqlite_utils.Database, follow_up_id: int) -> FollowUp:
     rows = _rows(db, "SELECT * FROM follow_ups WHERE id = ?", (follow_up_id,))
     if not rows:
         raise NotFound(f"no follow-up #{follow_up_id}")
-    return _follow_up(rows[0])
+    return _one(_follow_up, rows[0])
 
 
 def follow_ups(
@@ -89,4 +101,4 @@ def follow_ups(
         where.append("status = 'open'")
     clause = f" WHERE {' AND '.join(where)}" if where else ""
     rows = _rows(db, f"SELECT * FROM follow_ups{clause} ORDER BY id", tuple(params))
-    return [_follow_up(r) for r in rows]
+    return _readable(_follow_up, rows)

@@ -39,6 +39,7 @@ class DatabaseWatcher:
         self._shown_id: int | None = None
         self._last_entry_id = 0
         self._force = False
+        self._said: set[str] = set()  # unreadable rows already named
         self._list: tuple[list[Incident], dict[int, ClockInputs], frozenset[tuple[int, str, str]]]
         self._list = ([], {}, frozenset())
 
@@ -58,6 +59,7 @@ class DatabaseWatcher:
     def run(self) -> None:
         db: sqlite_utils.Database | None = None
         version = -1
+        queries.forget_unreadable()
         try:
             while not self._stop.is_set():
                 try:
@@ -70,6 +72,7 @@ class DatabaseWatcher:
                         self._force = False
                         version = current
                         self.post(self.read(db, changed=changed))
+                        self._say_unreadable()
                 except (WarroomError, OSError) as exc:
                     self.post(WatchFailed(str(exc)))
                 except Exception as exc:  # sqlite3 errors while another process writes
@@ -78,6 +81,13 @@ class DatabaseWatcher:
         finally:
             if db is not None:
                 db.conn.close()
+
+    def _say_unreadable(self) -> None:
+        """Name rows left out for an unusable stored time, each once (they stay out)."""
+        fresh = [line for line in queries.unreadable_times() if line not in self._said]
+        if fresh:
+            self._said.update(fresh)
+            self.post(WatchFailed(queries.unreadable_warning(fresh)))
 
     def read(self, db: sqlite_utils.Database, *, changed: bool = True) -> Snapshot:
         """All incidents (re-read only when the file changed), plus the selected
