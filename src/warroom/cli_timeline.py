@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from warroom.cli import Context, cli, incident_id, pass_ctx, record_id
+from warroom.cli import Context, cli, incident_id, pass_ctx, record_id, typed_time
 from warroom.domain import follow_ups as follow_up_rules
 from warroom.domain.models import FollowUp
 from warroom.domain.timeline_state import TimelineState
@@ -36,11 +36,18 @@ def _due(context: Context, text: str | None) -> dt.date | None:
 @click.argument("entry")
 @click.argument("text")
 @click.option("--kind", "-k", default=None, help=f"New kind: {', '.join(ENTRY_KINDS)}.")
+@click.option(
+    "--at", "at_text", default=None, help="When it really happened: ISO 8601 or HH:MM (local)."
+)
 @pass_ctx
-def correct(context: Context, entry: str, text: str, kind: str | None) -> None:
-    """Correct timeline ENTRY: a new row replaces it; the old text stays in the history."""
+def correct(
+    context: Context, entry: str, text: str, kind: str | None, at_text: str | None
+) -> None:
+    """Correct timeline ENTRY (text, kind or time): a new row replaces it; the old one
+    stays in the history."""
+    at = typed_time(context, at_text, "--at") if at_text else None
     with context.room() as room:
-        click.echo(room.correct(entry_id(entry), text, kind))
+        click.echo(room.correct(entry_id(entry), text, kind, at))
 
 
 @cli.command()

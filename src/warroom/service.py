@@ -24,6 +24,7 @@ from warroom.domain.runbooks import Runbook
 from warroom.domain.timefmt import check_moment, to_iso
 from warroom.domain.vocabulary import (
     ROLES,
+    SYSTEM_AUTHOR,
     parse_entry_kind,
     parse_incident_kind,
     parse_role,
@@ -39,7 +40,6 @@ IMPACT_FIELDS = {
 }
 
 
-class WarRoom:
 def checked_moment(at: dt.datetime, what: str) -> dt.datetime:
     """A time given to an action (CLI, console, import): refused, naming `what`, unless
     it is zoned and inside the range warroom keeps; a stored year 0999 or 9999 would
@@ -50,6 +50,7 @@ def checked_moment(at: dt.datetime, what: str) -> dt.datetime:
         raise InvalidInput(str(exc)) from None
 
 
+class WarRoom:
     """The user actions over one database connection, as one actor, on one clock."""
 
     def __init__(
@@ -87,7 +88,12 @@ def checked_moment(at: dt.datetime, what: str) -> dt.datetime:
         at: dt.datetime | None = None,
         data: dict[str, Any] | None = None,
         supersedes: int | None = None,
+        automatic: bool = False,
     ) -> int:
+        """Write one timeline row. `automatic`: the system's own event (a breach, a
+        rung reached on time), signed as warroom; the console that noticed it is detail."""
+        if automatic:
+            data = {**(data or {}), "noticed_by": self.actor.name}
         cursor = self.db.conn.execute(
             "INSERT INTO timeline (incident_id, at, logged_at, author, os_user, kind, text, data,"
             " supersedes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -95,7 +101,7 @@ def checked_moment(at: dt.datetime, what: str) -> dt.datetime:
                 incident_id,
                 to_iso(at or now),
                 to_iso(now),
-                self.actor.name,
+                SYSTEM_AUTHOR if automatic else self.actor.name,
                 self.actor.os_user,
                 kind,
                 text,
@@ -289,9 +295,11 @@ def checked_moment(at: dt.datetime, what: str) -> dt.datetime:
 
     # -- the scribe's tools (see service_scribe.py) ---------------------------------
 
-    def correct(self, entry_id: int, text: str, kind: str | None = None) -> int:
-        """Correct an entry: a new row supersedes it; the old one stays in the record."""
-        return service_scribe.correct(self, entry_id, text, kind)
+    def correct(
+        self, entry_id: int, text: str, kind: str | None = None, at: dt.datetime | None = None
+    ) -> int:
+        """Correct an entry (text, kind, when): a new row supersedes it; the old one stays."""
+        return service_scribe.correct(self, entry_id, text, kind, at)
 
     def strike(self, entry_id: int, reason: str = "") -> int:
         """Strike an entry out (kept in the record, marked struck)."""

@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
-from warroom.domain.timefmt import from_iso, to_iso
+from warroom.domain.timefmt import check_moment, from_iso, to_iso
 from warroom.domain.vocabulary import (
     ENTRY_KINDS,
     FOLLOW_UP_STATUSES,
@@ -88,24 +88,45 @@ def _scribe_entry(row: dict[str, Any], doing: str) -> None:
         )
 
 
-def correct(room: WarRoom, entry_id: int, text: str, kind: str | None = None) -> int:
-    """Replace an entry's text (and optionally kind) with a new row that supersedes it."""
+def correct(
+    room: WarRoom,
+    entry_id: int,
+    text: str,
+    kind: str | None = None,
+    at: dt.datetime | None = None,
+) -> int:
+    """Replace an entry's text (and optionally kind and time) with a new row that
+    supersedes it; `at` None keeps when it happened."""
     text = text.strip()
     if not text:
         raise InvalidInput("a correction needs the corrected text (to remove an entry, strike it)")
     now = room.clock.now()
+    if at is not None:
+        try:
+            check_moment(at, "the corrected time")
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from exc
+        if at > now:
+            raise InvalidInput("an entry cannot happen in the future")
     with transaction(room.db):
         row = _latest(room, entry_id)
         _scribe_entry(row, "corrected")
         new_kind = parse_entry_kind(kind) if kind else row["kind"]
-        if text == row["text"] and new_kind == row["kind"] and not row["data"].get("struck"):
+        old_at = from_iso(row["at"])
+        new_at = at.replace(microsecond=0) if at is not None else old_at
+        if (
+            text == row["text"]
+            and new_kind == row["kind"]
+            and new_at == old_at
+            and not row["data"].get("struck")
+        ):
             raise InvalidInput(f"entry #{entry_id} already says that")
         return room._append(
             row["incident_id"],
             new_kind,
             text,
             now=now,
-            at=from_iso(row["at"]),
+            at=new_at,
             data={"corrects": entry_id},
             supersedes=entry_id,
         )

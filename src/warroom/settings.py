@@ -13,6 +13,8 @@ from pathlib import Path
 import platformdirs
 
 from warroom.domain.models import Actor
+from warroom.domain.vocabulary import SYSTEM_AUTHOR
+from warroom.errors import InvalidInput
 
 ENV_DB = "WARROOM_DB"
 ENV_USER = "WARROOM_USER"
@@ -76,7 +78,13 @@ def resolve(
     runbooks_value = runbooks or os.environ.get(ENV_RUNBOOKS)
     templates_value = templates or os.environ.get(ENV_TEMPLATES)
     user = os_user()
-    name = (as_name or os.environ.get(ENV_USER) or user).strip() or user
+    chosen = (as_name or os.environ.get(ENV_USER) or "").strip()
+    if chosen.casefold() == SYSTEM_AUTHOR:
+        raise InvalidInput(
+            f"{chosen!r} signs what the war room does by itself (breaches, escalations on "
+            "time); use your own name (--as or WARROOM_USER)"
+        )
+    name = chosen or user
     return Settings(
         db_path=Path(db_value).expanduser() if db_value else default_db_path(),
         actor=Actor(name=name, os_user=user),

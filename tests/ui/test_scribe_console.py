@@ -307,3 +307,23 @@ async def test_the_composer_fills_from_what_the_console_shows(
     )
     assert in_console == from_file
     assert "roll back deploy 43" in in_console and "deploy 42" not in in_console
+
+
+async def test_a_correction_typed_with_a_time_moves_the_entry(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    database, incident_id = seeded(db_path, clock)
+    app = make_app(db_path, clock)
+    declared = queries.timeline(database, incident_id)[0].at
+    moved_to = (declared + dt.timedelta(seconds=30)).strftime("%H:%M")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("tab", "k", "E")  # the finding, third of the scribe's entries
+        app.screen.query_one("#answer").value = f"{moved_to} f: 5xx spike seen first"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "5xx spike seen first" in timeline_text(app))
+        texts = shown_texts(app)
+        assert texts.index("5xx spike seen first") < texts.index("roll back deploy 42")
+    finding = next(s for s in fold(queries.timeline(database, incident_id)) if "5xx" in s.entry.text)
+    assert finding.entry.at == declared.replace(second=0)
+    assert finding.entry.kind == "finding" and finding.history[0].text.startswith("[bold]5xx")

@@ -334,3 +334,16 @@ def test_handoff_command(run) -> None:  # noqa: ANN001
     assert body["commander"] == "Bo"
     missing = run("handoff", "1", "Cy")
     assert missing.exit_code == 2
+
+
+def test_nobody_can_sign_as_the_war_room_itself(db_path: Path) -> None:
+    runner = CliRunner()
+    for args, env in (
+        (["--as", "WarRoom"], {}),
+        ([], {"WARROOM_USER": " warroom "}),
+    ):
+        result = runner.invoke(cli, ["--db", str(db_path), *args, "list"], env=env)
+        assert result.exit_code == 1
+        assert "signs what the war room does by itself" in result.output
+        assert "Traceback" not in result.output
+    assert not db_path.exists()  # refused before anything was opened

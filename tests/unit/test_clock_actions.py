@@ -216,3 +216,24 @@ def test_sweepers_racing_on_one_breach_write_it_once(
     ).fetchall()
     assert breaches and all(count == 1 for _, count in breaches)
     assert [e.level for e in queries.engagements(room.db, incident_id)] == [1, 2]
+
+
+def test_what_falls_due_is_signed_by_warroom_not_the_console_that_noticed(
+    room: WarRoom, clock: FrozenClock
+) -> None:
+    incident_id = room.declare("API down", "P1")  # by Ana (the fixture's actor)
+    clock.step(minutes=20)  # ack and first update breached; the ladder reaches the tech lead
+    room.sweep()
+    room.escalate(incident_id)  # and one rung by hand
+    timeline = queries.timeline(room.db, incident_id)
+    breaches = [e for e in timeline if e.kind == "sla_breach"]
+    auto = [e for e in timeline if e.kind == "escalation" and e.data["how"] == "auto"]
+    manual = [e for e in timeline if e.kind == "escalation" and e.data["how"] == "manual"]
+    assert breaches and auto and manual
+    for entry in breaches + auto:
+        assert entry.author == "warroom"
+        assert entry.data["noticed_by"] == room.actor.name  # kept as detail
+    assert [e.author for e in manual] == [room.actor.name]
+    assert "noticed_by" not in manual[0].data
+    ladder = queries.engagements(room.db, incident_id)
+    assert {(e.how, e.by) for e in ladder} == {("auto", "warroom"), ("manual", room.actor.name)}

@@ -52,6 +52,10 @@ ENTRY_KINDS: tuple[str, ...] = (
     "went-wrong",
     "lesson",
 )
+# The author of what the war room does by itself (breaches, rungs reached on
+# time): not the person whose console happened to notice first.
+SYSTEM_AUTHOR = "warroom"
+
 SYSTEM_KINDS: tuple[str, ...] = (
     "declared",
     "status",

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from textual.widgets import ContentSwitcher
 
+from warroom.domain.entries import parse_typed_entry, without_leading_time
 from warroom.domain.timeline_state import ShownEntry
-from warroom.domain.vocabulary import ENTRY_KINDS, ENTRY_PREFIXES, split_entry_prefix
+from warroom.domain.vocabulary import ENTRY_KINDS, ENTRY_PREFIXES
 from warroom.errors import WarroomError
 from warroom.store import db as store
 from warroom.store import scribe_queries
@@ -181,10 +182,17 @@ def edit_entry(app: WarRoomApp, typed: str | None = None, based_on: int | None =
     def corrected(text: str | None) -> None:
         if not text:
             return
-        head = text.partition(": ")[0].strip().lower()
-        kind, body = split_entry_prefix(text) if head in ENTRY_PREFIXES else (entry.kind, text)
+        try:  # a leading HH:MM moves the entry, as on the entry line
+            typed = parse_typed_entry(text, app.clock.now(), app.tz)
+        except ValueError as exc:
+            app.notify(str(exc), severity="error", markup=False)
+            app.call_later(edit_entry, app, text, entry.id)
+            return
+        body = without_leading_time(text)
+        head = body.partition(": ")[0].strip().lower()
+        kind, body = (typed.kind, typed.text) if head in ENTRY_PREFIXES else (entry.kind, body)
         app.write(
-            lambda room: room.correct(entry.id, body, kind),
+            lambda room: room.correct(entry.id, body, kind, typed.at),
             f"Corrected: {_short(body)}",
             on_failure=lambda: app.call_later(edit_entry, app, text, entry.id),
         )
@@ -193,7 +201,7 @@ def edit_entry(app: WarRoomApp, typed: str | None = None, based_on: int | None =
         AnswerScreen(
             title,
             current,
-            placeholder="corrected text (d: a: f: t: change the kind)",
+            placeholder="corrected text (d: a: f: t: change the kind; HH:MM its time)",
             select_on_focus=False,
         ),
         corrected,
