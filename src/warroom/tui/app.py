@@ -31,6 +31,7 @@ from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.errors import WarroomError
 from warroom.paths import shipped_dir
 from warroom.service import WarRoom
+from warroom.service_clocks import Engaged
 from warroom.store import db as store
 from warroom.store.queries import Engagement
 from warroom.tui import checklist_actions, incident_actions, scribe_actions, update_actions
@@ -250,7 +251,7 @@ class WarRoomApp(OrderedKeys):
         self._sweeping = True
 
         def work(room: WarRoom) -> object:
-            return room.notify(room.sweep().engaged)
+            return room.sweep().engaged
 
         self.write(work, "sweep", quiet_failure=True)
 
@@ -319,11 +320,37 @@ class WarRoomApp(OrderedKeys):
             succeeded()
         if message.description == "sweep":
             self._sweeping = False
-        if isinstance(message.outcome, list):  # notify hook outcomes
-            for line in message.outcome:
-                if isinstance(line, str) and "failed" in line:
-                    self.notify(line, title="Notify hook", severity="warning", markup=False)
+        if isinstance(message.outcome, list):
+            engaged = [e for e in message.outcome if isinstance(e, Engaged)]
+            if engaged:
+                self._run_hooks(engaged)
         self.watcher.poke()
+
+    def _run_hooks(self, engaged: list[Engaged]) -> None:
+        """Run the notify hook for rungs just reached, beside the write queue: a slow
+        hook (up to its timeout) never holds back the entries typed meanwhile."""
+
+        def work() -> None:
+            try:
+                db = store.connect(self.db_path)
+            except WarroomError as exc:
+                self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+                return
+            try:
+                room = WarRoom(db, self.clock, self.actor, self.policy, self.runbooks)
+                outcomes = room.notify(engaged)
+            except Exception as exc:  # the hook's failure is reported, never fatal
+                outcomes = [f"notify hook failed: {exc}"]
+            finally:
+                db.conn.close()
+            for line in outcomes:
+                if "failed" in line:
+                    self.call_from_thread(
+                        self.notify, line, title="Notify hook", severity="warning", markup=False
+                    )
+            self.call_from_thread(self.watcher.poke)
+
+        self.run_worker(work, thread=True, group="hooks", name="notify hook")
 
     def on_write_refused(self, message: WriteRefused) -> None:
         if message.description == "sweep":
@@ -399,7 +426,7 @@ class WarRoomApp(OrderedKeys):
         if (incident_id := self._require_incident()) is not None:
 
             def escalate(room: WarRoom) -> object:
-                return room.notify([room.escalate(incident_id)])
+                return [room.escalate(incident_id)]
 
             self.write(escalate, "Escalated")
 
