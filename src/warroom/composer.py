@@ -14,7 +14,6 @@ import sqlite_utils
 from warroom.domain.models import Incident, TimelineEntry
 from warroom.domain.policy import Policy
 from warroom.domain.templates import Template, build_context, render
-from warroom.domain.timefmt import from_iso
 from warroom.domain.timeline_state import fold
 from warroom.errors import InvalidInput
 from warroom.store import checklist_queries, queries
@@ -97,11 +96,22 @@ def fill_from(
 def posted(db: sqlite_utils.Database, incident_id: int) -> list[PostedUpdate]:
     """The incident's posted updates, latest first."""
     rows = db.conn.execute(
-        "SELECT audience, template, body, posted_at, author FROM updates WHERE incident_id = ?"
-        " ORDER BY posted_at DESC, id DESC",
+        "SELECT audience, template, body, posted_at, author, id FROM updates"
+        " WHERE incident_id = ? ORDER BY posted_at DESC, id DESC",
         (incident_id,),
     ).fetchall()
-    return [PostedUpdate(r[0], r[1], r[2], from_iso(r[3]), r[4]) for r in rows]
+    return queries._readable(  # noqa: SLF001 - a row with an unusable time is left out, named
+        lambda r: PostedUpdate(
+            r[0],
+            r[1],
+            r[2],
+            queries._required_time(  # noqa: SLF001
+                r[3], f"update #{r[5]} of incident #{incident_id}", "posted_at", "update"
+            ),
+            r[4],
+        ),
+        rows,
+    )
 
 
 def draft(db: sqlite_utils.Database, incident_id: int) -> Draft | None:
@@ -109,4 +119,15 @@ def draft(db: sqlite_utils.Database, incident_id: int) -> Draft | None:
         "SELECT template, body, updated_at, author FROM drafts WHERE incident_id = ?",
         (incident_id,),
     ).fetchone()
-    return None if row is None else Draft(row[0], row[1], from_iso(row[2]), row[3])
+    found = queries._readable(  # noqa: SLF001 - an unusable time: left out, named
+        lambda r: Draft(
+            r[0],
+            r[1],
+            queries._required_time(  # noqa: SLF001
+                r[2], f"draft of incident #{incident_id}", "updated_at", "draft"
+            ),
+            r[3],
+        ),
+        [] if row is None else [row],
+    )
+    return found[0] if found else None

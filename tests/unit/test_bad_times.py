@@ -20,9 +20,11 @@ from click.testing import CliRunner, Result
 
 from tests.conftest import T0
 from tests.ui.helpers import make_app, ready, wait_for
+from warroom import composer
 from warroom.cli import cli
 from warroom.clock import FrozenClock
 from warroom.domain import escalation, sla
+from warroom.domain.follow_ups import parse_due
 from warroom.domain.models import Incident
 from warroom.domain.policy import Policy
 from warroom.domain.timefmt import OutOfRange, parse_user_time, read_user_time
@@ -436,3 +438,50 @@ async def test_the_console_shows_the_good_incident_and_names_the_bad_one(
         said = f"incident #{bad} declared_at '9999-12-31T23:59:59Z' (incident left out)"
         notes = app._notifications  # noqa: SLF001
         await wait_for(pilot, lambda: any(said in str(n.message) for n in notes))
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("9999-12-31", "due date 9999-12-31 is outside 1970-2200; check the year"),
+        ("0999-01-01", "due date 0999-01-01 is outside 1970-2200; check the year"),
+        ("+999999999d", "'+999999999d' is too far ahead for a due date"),
+        ("+99999w", "is outside 1970-2200; check the year"),
+    ],
+)
+def test_a_typed_due_date_outside_the_years_kept_is_refused(
+    run, typed: str, said: str, db_path: Path
+) -> None:  # noqa: ANN001
+    assert run("declare", "-s", "P1", "-t", "API down").exit_code == 0
+    line = one_clear_line(run("followups", "add", "1", "Add an alert", "--due", typed))
+    assert said in line
+    assert count(db_path, "follow_ups") == 0
+    assert parse_due("+3d", dt.date(2026, 11, 23)) == dt.date(2026, 11, 26)
+
+
+def test_posted_updates_and_drafts_with_a_bad_time_are_left_out(
+    db: sqlite_utils.Database, room: WarRoom, db_path: Path
+) -> None:
+    incident = room.declare("API down", "P1")
+    for posted_at, body in (("2026-11-23T08:10:00Z", "kept"), ("garbage", "lost")):
+        write_raw(
+            db_path,
+            "INSERT INTO updates (incident_id, audience, template, body, author, posted_at)"
+            " VALUES (?, 'internal', 'x', ?, 'Ana', ?)",
+            incident,
+            body,
+            posted_at,
+        )
+    write_raw(
+        db_path,
+        "INSERT INTO drafts (incident_id, template, body, author, updated_at)"
+        " VALUES (?, 'x', 'draft', 'Ana', '9999-12-31T23:59:59Z')",
+        incident,
+    )
+    queries.forget_unreadable()
+    assert [u.body for u in composer.posted(db, incident)] == ["kept"]
+    assert composer.draft(db, incident) is None
+    assert queries.unreadable_times() == [
+        f"update #2 of incident #{incident} posted_at 'garbage' (update left out)",
+        f"draft of incident #{incident} updated_at '9999-12-31T23:59:59Z' (draft left out)",
+    ]

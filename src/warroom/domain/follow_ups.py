@@ -10,6 +10,7 @@ import datetime as dt
 import re
 
 from warroom.domain.models import FollowUp
+from warroom.domain.timefmt import OutOfRange, check_day
 
 _RELATIVE = re.compile(r"^\+?(\d+)\s*([dw])$")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -28,16 +29,21 @@ def parse_due(text: str, today: dt.date) -> dt.date | None:
         return today + dt.timedelta(days=1)
     if match := _RELATIVE.match(value):
         count = int(match.group(1))
-        return today + dt.timedelta(days=count * (7 if match.group(2) == "w" else 1))
+        try:
+            due = today + dt.timedelta(days=count * (7 if match.group(2) == "w" else 1))
+        except OverflowError:
+            raise OutOfRange(f"{text.strip()!r} is too far ahead for a due date") from None
+        return check_day(due, "due date")
     for number, name in enumerate(_WEEKDAYS):
         if len(value) >= 3 and name.startswith(value):
             return today + dt.timedelta(days=(number - today.weekday()) % 7 or 7)
     try:
-        return dt.date.fromisoformat(value)
+        due = dt.date.fromisoformat(value)
     except ValueError:
         raise ValueError(
             f"{text.strip()!r} is not a due date (use YYYY-MM-DD, +3d, 2w, tomorrow or a weekday)"
         ) from None
+    return check_day(due, "due date")  # a year 9999 would overflow every "due in" sum
 
 
 def ordered(items: list[FollowUp]) -> list[FollowUp]:
