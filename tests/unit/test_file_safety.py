@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -319,13 +320,7 @@ def test_a_full_disk_still_reads_and_a_write_says_why(open_folder: Path) -> None
         declare(db_path)
         export = open_folder / "postmortem.md"
         export.write_text("my edits\n", encoding="utf-8")
-        filler = os.open(open_folder / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
-        try:
-            with pytest.raises(OSError, match="No space left"):
-                while True:
-                    os.write(filler, b"x" * 65536)
-        finally:
-            os.close(filler)
+        fill(open_folder)
         listed = run(db_path, "list")
         shown = run(db_path, "show", "1")
         refused = run(db_path, "log", "1", "rolled back the deploy")
@@ -339,3 +334,66 @@ def test_a_full_disk_still_reads_and_a_write_says_why(open_folder: Path) -> None
     )
     assert exported.stderr == f"Error: cannot write {export}: No space left on device\n"
     assert (kept, files) == ("my edits\n", ["filler", "postmortem.md", "warroom.db"])
+
+
+def fill(folder: Path, leave: int = 0) -> Path:
+    """Fill the disk holding `folder`, then give back `leave` bytes."""
+    filler = folder / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        with pytest.raises(OSError, match="No space left"):
+            while True:
+                os.write(fd, b"x" * 65536)
+        os.ftruncate(fd, os.fstat(fd).st_size - leave)
+    finally:
+        os.close(fd)
+    return filler
+
+
+def test_a_nearly_full_disk_still_reads_and_writes_again_once_there_is_room(
+    open_folder: Path,
+) -> None:
+    with mounted(open_folder, "-t", "tmpfs", "-o", "size=1m", "tmpfs"):
+        db_path = open_folder / "warroom.db"
+        declare(db_path)
+        filler = fill(open_folder, leave=8192)  # room for a little, not for a 32 KiB -shm
+        listed = run(db_path, "list")
+        refused = run(db_path, "log", "1", "rolled back the deploy")
+        filler.unlink()
+        logged = run(db_path, "log", "1", "rolled back the deploy")
+        shown = run(db_path, "show", "1")
+    assert listed.exit_code == 0 and "Checkout errors" in listed.stdout, listed.output
+    # the first read's attempt to set up a -shm took what room was left
+    assert re.match(
+        rf"Error: read-only: (there is no room to write in|the disk holding) {open_folder}\b",
+        refused.stderr,
+    ), refused.stderr
+    assert logged.exit_code == 0, logged.output
+    assert "rolled back the deploy" in shown.stdout
+
+
+@pytest.mark.skipif(not ROOT, reason="needs a second user: root writes while nobody watches")
+def test_a_snapshot_observer_follows_a_writer_that_arrives_later(open_folder: Path) -> None:
+    """Nobody has the file open, and the observer cannot write beside it: it reads
+    an immutable snapshot, which must not stay frozen once a writer comes."""
+    db_path = open_folder / "warroom.db"
+    declare(db_path)
+    db_path.chmod(0o644)  # the observer may read it, and write neither it nor its folder
+    with as_other_user():
+        observer = store.connect(db_path)
+        assert store.read_only_reason(observer) == f"{db_path} is not writable"
+        before = store.data_version(observer)
+    writer = store.connect(db_path)
+    try:
+        with store.transaction(writer):
+            writer.conn.execute("INSERT INTO warroom_meta VALUES ('arrived', '1')")
+        with as_other_user():
+            moved = store.data_version(observer)
+            found = observer.conn.execute(
+                "SELECT value FROM warroom_meta WHERE key = 'arrived'"
+            ).fetchone()
+    finally:
+        writer.conn.close()
+        observer.conn.close()
+    assert moved != before
+    assert found == ("1",)

@@ -6,29 +6,28 @@ is not ours is refused before anything is written to it.
 
 A new database is created 0600 in a 0700 folder (0660 in a setgid 2770 folder
 for a team's Unix group); SQLite gives its -wal and -shm the database's mode.
-
-A database this process cannot write (opened with --read-only, a read-only
-folder or file, a full disk) is opened for reading only, without creating
-anything beside it: with `mode=ro` when its -wal and -shm exist (a writer is
-or was there, and we see its commits), otherwise as an `immutable` snapshot of
-the file. Writes on such a connection fail with one "read-only: ..." line.
+A database this process cannot write is opened for reading only (see
+file_access); a write on it fails with one "read-only: ..." line.
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from warroom.errors import DatabaseRefused, WriteFailed
 from warroom.paths import create_private_file, make_private_dir
+from warroom.store.file_access import Access as Access
+from warroom.store.file_access import WarroomConnection as WarroomConnection
+from warroom.store.file_access import access_for as access_for
+from warroom.store.file_access import cannot_write, changed, no_room, open_connection
+from warroom.store.file_access import read_only_reason as read_only_reason
+from warroom.store.file_access import set_access as set_access
 
 APP_ID = "warroom"
 BUSY_TIMEOUT_MS = 5000
@@ -264,99 +263,6 @@ def _check_ours(conn: sqlite3.Connection, path: Path) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class Access:
-    """How this process opens one database file (set once from the global options)."""
-
-    read_only: bool = False  # an observer: never write, never create files beside it
-    share_group: bool = False  # new files 0660, a new folder 2770, for a team's Unix group
-
-
-_access: dict[Path, Access] = {}
-
-
-def _key(path: Path | str) -> Path:
-    return Path(path).expanduser().resolve()
-
-
-def set_access(path: Path | str, access: Access) -> None:
-    """Every later `connect(path)` in this process (console workers too) opens this way."""
-    _access[_key(path)] = access
-
-
-def access_for(path: Path | str) -> Access:
-    return _access.get(_key(path), Access())
-
-
-class WarroomConnection(sqlite3.Connection):
-    """A connection that knows why it may not write (`read_only` is None when it may)."""
-
-    read_only: str | None = None
-
-
-def read_only_reason(db: sqlite_utils.Database) -> str | None:
-    """Why this connection only reads ("opened with --read-only", "... is not writable"),
-    or None when it may write: what an observer's console shows."""
-    return getattr(db.conn, "read_only", None)
-
-
-def _writable(path: Path, mode: int = os.W_OK) -> bool:
-    if os.access in os.supports_effective_ids:  # a setuid or seteuid process: its own rights
-        return os.access(path, mode, effective_ids=True)
-    return os.access(path, mode)
-
-
-def _cannot_write(path: Path) -> str | None:
-    """Why this process cannot write the existing database at `path`, or None."""
-    folder = path.parent
-    if not _writable(path):
-        return f"{path} is not writable"
-    if not _writable(folder, os.W_OK | os.X_OK):
-        return f"the folder {folder} is not writable"
-    for companion in (Path(f"{path}-wal"), Path(f"{path}-shm")):
-        if companion.exists() and not _writable(companion):
-            return f"{companion} is not writable (made by another user?)"
-    try:
-        space = os.statvfs(folder)
-    except OSError:
-        return None
-    free = space.f_bfree if os.geteuid() == 0 else space.f_bavail
-    if free == 0:
-        return f"the disk holding {folder} is full"
-    return None
-
-
-def _open(path: Path, read_only: str | None, *, could_write: bool) -> WarroomConnection:
-    """A read-write connection, or a read-only one that creates nothing it should not.
-
-    A read-only connection on a WAL database creates -wal and -shm when they are
-    missing, with the database's mode and owned by the reader, and cannot remove
-    them again: a 0444 database would leave 0444 files that break every later
-    writer. So a reader that could not write, finding no -wal and -shm (nobody
-    has the file open), opens an `immutable` snapshot of the file instead.
-    """
-    target: str = str(path)
-    if read_only is not None:
-        wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
-        if wal.exists() and (shm.exists() or wal.stat().st_size > 0):
-            how = "mode=ro"  # a writer is or was here: read its log, see its commits
-        elif could_write:
-            how = "mode=ro"  # what it leaves is as writable as the database itself
-        else:
-            how = "immutable=1"
-        target = f"file:{quote(str(path.absolute()))}?{how}"
-    conn = sqlite3.connect(
-        target,
-        isolation_level=None,
-        check_same_thread=False,
-        uri=read_only is not None,
-        factory=WarroomConnection,
-    )
-    assert isinstance(conn, WarroomConnection)
-    conn.read_only = read_only
-    return conn
-
-
 def connect(
     path: Path | str, *, create: bool = True, read_only: bool | None = None
 ) -> sqlite_utils.Database:
@@ -385,15 +291,25 @@ def connect(
             create_private_file(path, share_group=access.share_group)
         except OSError as exc:
             raise WriteFailed(f"cannot create {path}: {exc.strerror or exc}") from None
-    blocked = _cannot_write(path) if exists else None
+    blocked = cannot_write(path) if exists else None
     reason = "opened with --read-only" if explicit else blocked
     try:
-        conn = _open(path, reason, could_write=blocked is None)
+        conn = open_connection(path, reason, could_write=blocked is None)
     except sqlite3.Error as exc:
         raise DatabaseRefused(f"cannot open {path}: {exc}") from None
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        initialised = _check_ours(conn, path)
+        try:
+            initialised = _check_ours(conn, path)
+        except sqlite3.OperationalError as exc:
+            if not (exists and reason is None and no_room(exc)):
+                raise
+            # too little room for the -shm: read the file as it is, and say so on writes
+            conn.close()
+            why = f"there is no room to write in {path.parent} ({exc})"
+            conn = open_connection(path, why, could_write=False)
+            reason = why
+            initialised = _check_ours(conn, path)
         if (not initialised or _needs_migration(conn)) and reason is not None:
             raise DatabaseRefused(
                 f"read-only: {path} needs upgrading by a warroom that can write it ({reason})"
@@ -408,6 +324,7 @@ def connect(
     except BaseException:
         conn.close()
         raise
+    conn.reopen = lambda: connect(path, create=False, read_only=read_only)
     return sqlite_utils.Database(conn)
 
 
@@ -477,8 +394,21 @@ def _reason(exc: sqlite3.Error) -> str:
 
 
 def data_version(db: sqlite_utils.Database) -> int:
-    """SQLite's change counter: moves when *another* connection commits."""
-    return int(db.conn.execute("PRAGMA data_version").fetchone()[0])
+    """SQLite's change counter: moves when *another* connection commits.
+
+    A snapshot (read-only, of a file nobody had open) cannot see commits: once
+    the file moves on or a writer arrives, it is reopened in place and the
+    counter moves, so a watcher that polls this follows the file all the same.
+    """
+    conn = db.conn
+    if changed(conn) and isinstance(conn, WarroomConnection) and conn.reopen is not None:
+        fresh = conn.reopen().conn
+        assert isinstance(fresh, WarroomConnection)
+        fresh.generation = conn.generation + 1
+        db.conn = fresh
+        conn.close()
+    generation = getattr(db.conn, "generation", 0)
+    return int(db.conn.execute("PRAGMA data_version").fetchone()[0]) + (generation << 32)
 
 
 def mark_demo(db: sqlite_utils.Database) -> None:
