@@ -1,8 +1,9 @@
 """`warroom export` and `warroom import`: the post-mortem, and incidents moved between files.
 
 `export ID` prints the post-mortem in Markdown (or, with `--format json`,
-everything about the incident); `-o FILE` writes it instead, refusing to
-replace an existing file without `--force`. `import FILE` reads a JSON export
+everything about the incident); `-o FILE` writes it instead (0600, see
+`transfer.write_file`), refusing to replace an existing file without `--force`
+and the database by any name even with it. `import FILE` reads a JSON export
 into this database under a new id and prints that id.
 """
 
@@ -29,7 +30,7 @@ from warroom.errors import InvalidInput
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="Write to FILE instead of stdout."
 )
-@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists (never the database).")
 @pass_ctx
 def export(context: Context, incident: str, fmt: str, output: Path | None, force: bool) -> None:
     """Export an incident: its post-mortem (Markdown) or everything (JSON)."""

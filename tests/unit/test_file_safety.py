@@ -232,6 +232,12 @@ def test_read_only_option_reads_and_refuses_writes_in_one_line(tmp_path: Path) -
         "Error: read-only: opened with --read-only; nothing was saved\n",
     )
     assert "rolled back" not in run(db_path, "show", "1").stdout
+    exported = tmp_path / "incident.json"
+    done = run(db_path, "--read-only", "export", "1", "--format", "json", "-o", str(exported))
+    assert done.exit_code == 0, done.output  # an observer may take a copy elsewhere
+    imported = run(db_path, "--read-only", "import", str(exported))
+    assert imported.stderr == "Error: read-only: opened with --read-only; nothing was saved\n"
+    assert "#2" not in run(db_path, "list").stdout
     env = run(db_path, "log", "1", "rolled back", env={"WARROOM_READ_ONLY": "1"})
     assert env.exit_code == 1 and "read-only" in env.stderr
     missing = run(tmp_path / "none.db", "--read-only", "declare", "-s", "P2", "-t", "x")
