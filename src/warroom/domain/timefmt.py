@@ -96,6 +96,10 @@ EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 LATEST = dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
 
 
+_EARLIEST_TEXT = EARLIEST.strftime("%Y-%m-%dT%H:%M:%SZ")
+_LATEST_TEXT = LATEST.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 class OutOfRange(ValueError):
     """A time or date outside EARLIEST..LATEST (the message says which and why)."""
 
@@ -118,6 +122,9 @@ def check_moment(at: dt.datetime, what: str = "time") -> dt.datetime:
 def stored_time(text: str) -> dt.datetime:
     """A stored time read back for use: ValueError when it is not a time or lies
     outside the range warroom keeps (a file written by hand, or by an old version)."""
+    if len(text) == 20 and _EARLIEST_TEXT <= text < _LATEST_TEXT and text[-1] == "Z":
+        # the stored form (`to_iso`) sorts as time: in range as text is in range as time
+        return dt.datetime.fromisoformat(text)
     try:
         return check_moment(from_iso(text), "stored time")
     except (OverflowError, TypeError, AttributeError) as exc:

@@ -168,12 +168,17 @@ def incidents(db: sqlite_utils.Database, *, include_ended: bool = False) -> list
 
 
 def _entry(row: dict[str, Any]) -> TimelineEntry:
-    name = f"timeline entry #{row['id']} of incident #{row['incident_id']}"
+    try:
+        at, logged_at = stored_time(row["at"]), stored_time(row["logged_at"])
+    except (ValueError, TypeError):  # named only when bad: a timeline can be 100,000 rows
+        name = f"timeline entry #{row['id']} of incident #{row['incident_id']}"
+        at = _required_time(row["at"], name, "at", "entry")
+        logged_at = _required_time(row["logged_at"], name, "logged_at", "entry")
     return TimelineEntry(
         id=row["id"],
         incident_id=row["incident_id"],
-        at=_required_time(row["at"], name, "at", "entry"),
-        logged_at=_required_time(row["logged_at"], name, "logged_at", "entry"),
+        at=at,
+        logged_at=logged_at,
         author=row["author"],
         os_user=row["os_user"],
         kind=row["kind"],
