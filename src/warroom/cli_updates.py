@@ -49,15 +49,19 @@ def _free(pairs: tuple[str, ...], template: Template) -> dict[str, str]:
 
 def _update_text(source: str) -> str:
     """The text of `--file F` (or `-` for standard input): UTF-8, no NUL, at most 1 MB."""
-    if source != "-":
-        return text_files.read_text_file(source, "update", InvalidInput)
+    name = "standard input" if source == "-" else source
     stream = getattr(sys.stdin, "buffer", None)
-    if stream is None:  # a text-only stdin (some test harnesses)
+    if source != "-":
+        text = text_files.read_text_file(source, "update", InvalidInput)
+    elif stream is None:  # a text-only stdin (some test harnesses)
         text = sys.stdin.read(text_files.MAX_TEXT_BYTES + 1)
-        text_files.refuse_unsafe_text(text, "standard input", InvalidInput)
-        return text
-    data = stream.read(text_files.MAX_TEXT_BYTES + 1)
-    return text_files.decode_text(data, "standard input", InvalidInput)
+        text_files.refuse_unsafe_text(text, name, InvalidInput)
+    else:
+        data = stream.read(text_files.MAX_TEXT_BYTES + 1)
+        text = text_files.decode_text(data, name, InvalidInput)
+    if not text.strip():
+        raise InvalidInput(f"{name}: the file is empty; nothing was posted")
+    return text
 
 
 @cli.command()
