@@ -67,6 +67,8 @@ def compose_yaml(text: str, source: str, error: type[WarroomError]) -> yaml.Node
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
         problem = str(exc.problem or exc.context)
+        if exc.context and problem.startswith("but "):  # "expected a single document, but ..."
+            problem = f"{exc.context}, {problem}"
         if "'\\t'" in problem:
             problem += " (YAML indents with spaces, not tabs)"
         raise error(f"{source}{line}: not valid YAML: {problem}") from None
