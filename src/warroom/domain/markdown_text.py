@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from warroom.domain.visible import visible
+from warroom.domain.visible import visible_line
 
 _ALWAYS = frozenset("\\`*[<|~$")
 _ENTITY = re.compile(r"&(#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
@@ -29,7 +29,7 @@ def markdown_text(text: str) -> str:
     """
     lines = text.strip().replace("\r\n", "\n").replace("\r", "\n").split("\n")
     escaped = []
-    for line in map(visible, lines):  # ESC, BEL, C1... as `␛`, `␇`, `⟨U+009B⟩`
+    for line in map(visible_line, lines):  # ESC, BEL, C1... as `␛`, `␇`, `⟨U+009B⟩`
         out = []
         for i, ch in enumerate(line):
             in_word = 0 < i < len(line) - 1 and line[i - 1].isalnum() and line[i + 1].isalnum()

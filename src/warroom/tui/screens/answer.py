@@ -9,6 +9,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from warroom.domain.visible import visible_line
+
 
 class AnswerScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -31,7 +33,7 @@ class AnswerScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
-            yield Label(Text(self.question), classes="form-title")
+            yield Label(Text(visible_line(self.question)), classes="form-title")
             yield Input(
                 self.current,
                 placeholder=self.placeholder,

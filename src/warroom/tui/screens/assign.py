@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
+from warroom.domain.visible import visible_line
 from warroom.domain.vocabulary import ROLES
 
 
@@ -33,10 +34,8 @@ class AssignScreen(ModalScreen[Assignment | None]):
         with Vertical(classes="form"):
             yield Label("Assign a role", classes="form-title")
             yield Label("Role")
-            options = [
-                (f"{label}{' — ' + self.holders[key] if key in self.holders else ''}", key)
-                for key, label in ROLES.items()
-            ]
+            held = {key: f" — {visible_line(person)}" for key, person in self.holders.items()}
+            options = [(f"{label}{held.get(key, '')}", key) for key, label in ROLES.items()]
             yield Select(
                 options,
                 value=self.draft.role if self.draft else "commander",

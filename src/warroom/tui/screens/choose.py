@@ -10,6 +10,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from warroom.domain.visible import visible_line
+
 
 class ChooseScreen(ModalScreen[str | None]):
     """A titled list; Enter picks, Escape cancels. Options are (value, label)."""
@@ -24,9 +26,10 @@ class ChooseScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form chooser"):
-            yield Label(Text(self.heading), classes="form-title")
+            yield Label(Text(visible_line(self.heading)), classes="form-title")
             yield OptionList(
-                *[Option(Text(label), id=value) for value, label in self.options], id="choices"
+                *[Option(Text(visible_line(label)), id=value) for value, label in self.options],
+                id="choices",
             )
 
     def on_mount(self) -> None:

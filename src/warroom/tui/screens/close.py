@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from warroom.domain.models import FollowUp
+from warroom.domain.visible import visible_line
 
 
 class CloseScreen(ModalScreen[str | None]):
@@ -35,7 +36,8 @@ class CloseScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
-            yield Label(Text(f"Close {self.incident_ref}: post-mortem done"), classes="form-title")
+            heading = f"Close {visible_line(self.incident_ref)}: post-mortem done"
+            yield Label(Text(heading), classes="form-title")
             yield Label("Post-mortem owner" + ("" if self.required else " (optional)"))
             hint = f" (e.g. {self.suggestion})" if self.suggestion else ""
             yield Input(self.owner, placeholder=f"who writes the post-mortem{hint}", id="owner")
@@ -43,7 +45,8 @@ class CloseScreen(ModalScreen[str | None]):
             if self.open_items:
                 listing.append(f"{len(self.open_items)} follow-up(s) still open:\n", style="bold")
                 for item in self.open_items:
-                    listing.append(f"  #{item.id} {item.text} ({item.owner or 'no owner'})\n")
+                    said = visible_line(f"{item.text} ({item.owner or 'no owner'})")
+                    listing.append(f"  #{item.id} {said}\n")
             else:
                 listing.append("No open follow-ups.")
             yield Static(listing, id="open-follow-ups")

@@ -21,6 +21,7 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 
 from warroom.composer import Draft, PostedUpdate
 from warroom.domain.templates import Template
+from warroom.domain.visible import visible_line
 
 Filler = Callable[[str, dict[str, str]], str]
 
@@ -74,7 +75,7 @@ class ComposerScreen(ModalScreen[None]):
         with Vertical(classes="form composer"):
             yield Label(Text(f"Status update for #{self.incident_id}"), classes="form-title")
             options = [
-                (f"{t.audience} · {t.phase} · {t.title}", name)
+                (visible_line(f"{t.audience} · {t.phase} · {t.title}"), name)
                 for name, t in sorted(self.templates.items())
             ]
             yield Select(
@@ -98,8 +99,9 @@ class ComposerScreen(ModalScreen[None]):
             text.append("none yet", style="italic")
         for update in self.posted[:3]:
             first = update.body.strip().splitlines()[0] if update.body.strip() else ""
-            text.append(f"{update.posted_at:%H:%M} {update.audience} {update.author}: ")
-            text.append(first[:90])
+            said = visible_line(f"{update.audience} {update.author}")
+            text.append(f"{update.posted_at:%H:%M} {said}: ")
+            text.append(visible_line(first[:90]))
             text.append("\n")
         return text
 

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
 from warroom.domain.follow_ups import parse_due
+from warroom.domain.visible import visible_line
 from warroom.domain.vocabulary import FOLLOW_UP_PRIORITIES, FOLLOW_UP_STATUSES
 
 
@@ -46,7 +47,7 @@ class FollowUpScreen(ModalScreen[FollowUpForm | None]):
     def compose(self) -> ComposeResult:
         draft = self.draft
         with Vertical(classes="form"):
-            yield Label(Text(self.title_text), classes="form-title")
+            yield Label(Text(visible_line(self.title_text)), classes="form-title")
             yield Label("What needs doing")
             yield Input(
                 draft.text,

@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, TextArea
 
+from warroom.domain.visible import visible_line
+
 
 @dataclass(frozen=True)
 class HandOff:
@@ -34,11 +36,13 @@ class HandOffScreen(ModalScreen[HandOff | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
-            yield Label(Text(f"Hand off command (now: {self.commander})"), classes="form-title")
+            heading = f"Hand off command (now: {visible_line(self.commander)})"
+            yield Label(Text(heading), classes="form-title")
             yield Label("New incident commander")
             yield Input(self.draft.person if self.draft else "", id="person", compact=True)
             yield Label("Hand-off note: state, open TODOs, next steps (ctrl+s hands over)")
-            todos = "\n".join(f"- TODO {t}" for t in self.open_todos)
+            # a suggestion to edit, so what it quotes is shown as it reads on the timeline
+            todos = "\n".join(f"- TODO {visible_line(t)}" for t in self.open_todos)
             note = self.draft.note if self.draft else f"State: \n{todos}\nNext steps: ".strip()
             yield TextArea(note, id="note")
             yield Label("", id="form-error", classes="form-error")

@@ -2,7 +2,8 @@
 
 Sections and runbooks show progress (3/9); each ticked item says who and
 when; an item past its `within` target says OVERDUE until ticked. Space
-ticks or unticks; Enter answers a question item. Text is shown as typed.
+ticks or unticks; Enter answers a question item. Text is shown as typed, control
+characters made visible (`␛`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from warroom.domain import checklists as rules
 from warroom.domain.checklists import Checklist, ChecklistItem
+from warroom.domain.visible import visible, visible_line
 
 
 class ChecklistPane(OptionList):
@@ -71,10 +73,11 @@ class ChecklistPane(OptionList):
         self._items = {i.key: i for c in lists for i in c.items}
         options: list[Option | None] = []
         for book in lists:
-            title = Text(f"{book.title}  {rules.progress(book.items)}", style="bold reverse")
+            heading = f"{visible_line(book.title)}  {rules.progress(book.items)}"
+            title = Text(heading, style="bold reverse")
             options.append(Option(title, id=f"book:{book.id}", disabled=True))
             for section, items in rules.sections(book):
-                head = Text(f" {section}  {rules.progress(items)}", style="bold")
+                head = Text(f" {visible_line(section)}  {rules.progress(items)}", style="bold")
                 options.append(Option(head, id=f"section:{book.id}:{section}", disabled=True))
                 options.extend(Option(self._line(i, i.id in late), id=i.key) for i in items)
         if not lists:
@@ -90,17 +93,18 @@ class ChecklistPane(OptionList):
     def _line(self, item: ChecklistItem, late: bool) -> Text:
         text = Text("  " + "  " * item.depth)
         text.append("[x] " if item.done else "[ ] ", style="bold")
-        text.append(item.text, style="dim" if item.done else "")
+        text.append(visible_line(item.text), style="dim" if item.done else "")
         if item.answer:
             text.append(" = ", style="bold")
-            text.append(item.answer)
+            text.append(visible_line(item.answer))
         elif item.ask and not item.done:
             text.append("  (Enter to answer)", style="italic")
         if item.role:
-            text.append(f"  [{item.role}]", style="italic")
+            text.append(f"  [{visible_line(item.role)}]", style="italic")
         if item.done_at is not None:
             text.append(
-                f"  — {item.done_by} {item.done_at.astimezone(self.tz):%H:%M}", style="italic"
+                f"  — {visible_line(item.done_by or '')} {item.done_at.astimezone(self.tz):%H:%M}",
+                style="italic",
             )
         elif late:
             text.append("  OVERDUE", style="bold reverse")
@@ -108,9 +112,8 @@ class ChecklistPane(OptionList):
             due = (self.declared_at + item.within).astimezone(self.tz)
             text.append(f"  by {due:%H:%M}", style="italic")
         if item.command:
-            text.append(
-                "\n      $ " + item.command.strip().replace("\n", "\n        "), style="dim"
-            )
+            lines = visible(item.command.strip()).replace("\t", " ").split("\n")
+            text.append("\n      $ " + "\n        ".join(lines), style="dim")
         return text
 
     def _current(self) -> ChecklistItem | None:

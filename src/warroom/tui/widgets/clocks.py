@@ -2,17 +2,21 @@
 
 Each pane is one widget that draws all of its lines, redrawn only when the
 text changed (once a second while something counts down). States are words
-and classes (`-overdue`, `-warning`), never colour alone.
+and classes (`-overdue`, `-warning`), never colour alone. Names (a role
+holder on the ladder, a policy's labels) show control characters visibly and
+take their columns in terminal cells.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from rich.cells import set_cell_size
 from rich.text import Text
 from textual.widgets import Static
 
 from warroom.domain import escalation, sla
+from warroom.domain.visible import pad, visible_line
 from warroom.store.queries import Engagement
 
 SHORT_LABELS = {
@@ -63,7 +67,7 @@ class SlaPane(Static):
         self.update(text)
 
     def _line(self, timer: sla.Timer) -> str:
-        label = SHORT_LABELS.get(timer.name, timer.label)
+        label = pad(visible_line(SHORT_LABELS.get(timer.name, timer.label)), 13)
         if timer.state == sla.MET:
             done = f" {_clock(timer.done_at, self.tz)}" if timer.done_at else ""
             value = f"met{done}"
@@ -74,7 +78,7 @@ class SlaPane(Static):
             if timer.done_at is not None:
                 value += " (missed)"
         due = f"{_clock(timer.deadline, self.tz)}"
-        return f"{label:<13} {value:<17} {due}"
+        return f"{label} {value:<17} {due}"
 
 
 class LadderPane(Static):
@@ -137,5 +141,6 @@ class LadderPane(Static):
                 mark, when = "→", f"NEXT {due}"
             else:
                 mark, when = " ", f"at {_clock(rung.due_at, self.tz)}"
-            lines.append(f"{mark} {rung.level} {who[:9]:<9} {person[:11]:<11} {when}")
+            shown = set_cell_size(visible_line(who), 9), set_cell_size(visible_line(person), 11)
+            lines.append(f"{mark} {rung.level} {shown[0]} {shown[1]} {when}")
         return tuple(lines)

@@ -2,7 +2,7 @@
 
 Each line says priority, owner, due date and status; a due date in the past
 says OVERDUE. Space marks done (or reopens), w marks won't do, Enter edits.
-Text is shown as typed.
+Text is shown as typed, control characters made visible (`␛`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from warroom.domain import follow_ups as rules
 from warroom.domain.models import FollowUp
+from warroom.domain.visible import visible_line
 from warroom.domain.vocabulary import FOLLOW_UP_STATUSES
 
 _STATUS_MARK = {"open": "[ ]", "done": "[x]", "wont-do": "[-]"}
@@ -81,9 +82,9 @@ class FollowUpPane(OptionList):
         text = Text(" ")
         text.append(f"{_STATUS_MARK.get(item.status, '[?]')} ", style="bold")
         text.append(f"#{item.id} ", style="bold")
-        text.append(item.text, style="" if item.is_open else "dim")
+        text.append(visible_line(item.text), style="" if item.is_open else "dim")
         text.append(f"  {item.priority}", style="bold" if item.priority == "high" else "italic")
-        text.append(f" · {item.owner or 'no owner'}", style="italic")
+        text.append(f" · {visible_line(item.owner or 'no owner')}", style="italic")
         if item.due is not None:
             text.append(f" · due {item.due:%a %Y-%m-%d}", style="italic")
         if rules.is_overdue(item, today):
@@ -92,7 +93,7 @@ class FollowUpPane(OptionList):
             when = item.updated_at.astimezone(self.tz)
             said = FOLLOW_UP_STATUSES.get(item.status, item.status)
             text.append(
-                f"  — {said} by {item.updated_by} {when:%m-%d %H:%M}",
+                f"  — {said} by {visible_line(item.updated_by)} {when:%m-%d %H:%M}",
                 style="italic",
             )
         return text

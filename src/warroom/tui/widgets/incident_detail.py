@@ -1,6 +1,7 @@
 """The selected incident at a glance: what, how bad, who, impact.
 
-Everything a person typed is inserted as plain text, never as markup.
+Everything a person typed is inserted as plain text, never as markup, with
+control characters made visible (`␛`, `⟨U+009B⟩`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from textual.widgets import Static
 from warroom.domain.models import Incident, RoleAssignment
 from warroom.domain.policy import Policy
 from warroom.domain.timefmt import format_age, format_when
+from warroom.domain.visible import visible, visible_line
 from warroom.domain.vocabulary import ROLES
 from warroom.errors import InvalidInput
 
@@ -52,13 +54,13 @@ class IncidentDetail(Static):
             sev_label = ""
         text = Text(no_wrap=False)
         text.append(f"#{incident.id} ", style="bold")
-        text.append(incident.title, style="bold")
+        text.append(visible_line(incident.title), style="bold")
         if incident.drill:
             text.append("  [DRILL]", style="reverse")
         text.append("\n")
-        text.append(f"{incident.severity} {sev_label}".strip(), style="bold")
+        text.append(visible_line(f"{incident.severity} {sev_label}".strip()), style="bold")
         text.append(f" · {incident.status.upper()} · {incident.kind} · age {self._age}")
-        text.append(f" · {incident.channel}\n")
+        text.append(f" · {visible_line(incident.channel)}\n")
         text.append(f"Declared {format_when(incident.declared_at, now, self.tz)} · ")
         if incident.acknowledged_at:
             text.append(f"acked {format_when(incident.acknowledged_at, now, self.tz)}")
@@ -66,17 +68,17 @@ class IncidentDetail(Static):
             text.append("NOT ACKNOWLEDGED", style="bold reverse")
         for role in self.roles:
             name = SHORT_ROLES.get(role.role, ROLES.get(role.role, role.role))
-            text.append(f" · {name}: ", style="dim")
-            text.append(role.person)
+            text.append(f" · {visible_line(name)}: ", style="dim")
+            text.append(visible_line(role.person))
         text.append("\n")
         if incident.summary:
             text.append("Summary  ", style="bold")
-            text.append(incident.summary + "\n")
+            text.append(visible(incident.summary).replace("\t", " ") + "\n")
         text.append("Impact   ", style="bold")
         text.append("users: ", style="dim")
-        text.append(incident.impact_users or "?")
+        text.append(visible_line(incident.impact_users or "?"))
         text.append(" · services: ", style="dim")
-        text.append(incident.impact_services or "?")
+        text.append(visible_line(incident.impact_services or "?"))
         text.append(" · business: ", style="dim")
-        text.append(incident.impact_business or "?")
+        text.append(visible_line(incident.impact_business or "?"))
         return text

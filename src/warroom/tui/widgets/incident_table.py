@@ -1,6 +1,7 @@
 """The incident list: what is live, how bad, who is on it, what is due next.
 
-Sorted by severity, then oldest first. Titles and names are shown as typed.
+Sorted by severity, then oldest first. Titles and names are shown as typed,
+with control characters made visible (`␛`); widths count terminal cells.
 Ended incidents (resolved, closed, cancelled) appear only when asked for.
 Each second only the cells whose text changed are redrawn.
 """
@@ -15,6 +16,7 @@ from textual.widgets import DataTable
 
 from warroom.domain.models import Incident
 from warroom.domain.timefmt import format_age
+from warroom.domain.visible import fit, visible_line
 from warroom.domain.vocabulary import OPEN_STATUSES
 
 # the title goes last so a narrow terminal clips it rather than the status
@@ -81,18 +83,16 @@ class IncidentTable(DataTable[Text]):
 
     def _cells(self, incident: Incident, age: str, due: str) -> tuple[Text, ...]:
         status = incident.status if incident.status in OPEN_STATUSES else incident.status.upper()
-        title = Text(incident.title + ("  [DRILL]" if incident.drill else ""), no_wrap=True)
-        commander = incident.commander
-        if len(commander) > COMMANDER_W:
-            commander = commander[: COMMANDER_W - 1] + "…"
+        title = visible_line(incident.title) + ("  [DRILL]" if incident.drill else "")
+        commander = fit(visible_line(incident.commander), COMMANDER_W).rstrip()
         return (
-            Text(incident.severity, style="bold"),
+            Text(visible_line(incident.severity), style="bold"),
             Text(f"#{incident.id}"),
             Text(status),
             self._due_text(due),
             Text(age, justify="right"),
             Text(commander),
-            title,
+            Text(title, no_wrap=True),
         )
 
     @staticmethod

@@ -2,9 +2,11 @@
 
 Built on the Line API: only the visible lines are rendered, so a timeline of
 tens of thousands of entries scrolls as fast as one of ten. Entry text is
-shown literally (never parsed as markup); long entries wrap under the text
-column; a rule marks each new day. Corrections show the newest version
-(`edited`), struck entries stay visible, crossed out; pinned ones carry a ★.
+shown literally (never parsed as markup), control characters made visible
+(`␛[2J`, `⟨U+009B⟩`: segments go to the terminal as they are); long entries
+wrap under the text column, counted in terminal cells; a rule marks each new
+day. Corrections show the newest version (`edited`), struck entries stay
+visible, crossed out; pinned ones carry a ★.
 A cursor picks the entry that pin, edit, strike and promote act on; a filter
 (by kind, pinned) and a search narrow what is shown.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
+from rich.cells import cell_len, chop_cells
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -23,6 +26,7 @@ from textual.strip import Strip
 
 from warroom.domain.models import TimelineEntry
 from warroom.domain.timeline_state import ShownEntry, TimelineState
+from warroom.domain.visible import fit, visible, visible_line
 from warroom.domain.vocabulary import ENTRY_KINDS
 
 KIND_LABELS = {
@@ -61,24 +65,28 @@ FILTERS: dict[str, tuple[str, Callable[[ShownEntry], bool]]] = {
 
 
 def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind)
+    return visible_line(KIND_LABELS.get(kind, kind))
 
 
 def wrap(text: str, width: int) -> list[str]:
-    """Word-wrap `text` to `width` cells, hard-breaking words that are too long."""
+    """Word-wrap `text` to `width` cells, hard-breaking words that are too long.
+
+    Wide characters (CJK, emoji) count two cells, as the terminal draws them.
+    """
     width = max(8, width)
     lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
+    for paragraph in text.splitlines() or [""]:  # after `visible`, only a newline breaks one
         line = ""
         for word in paragraph.split(" "):
-            while len(word) > width:
+            while cell_len(word) > width:
                 if line:
                     lines.append(line)
                     line = ""
-                lines.append(word[:width])
-                word = word[width:]
+                head = chop_cells(word, width)[0]
+                lines.append(head)
+                word = word[len(head) :]
             candidate = f"{line} {word}" if line else word
-            if len(candidate) <= width:
+            if cell_len(candidate) <= width:
                 line = candidate
             else:
                 lines.append(line)
@@ -88,14 +96,17 @@ def wrap(text: str, width: int) -> list[str]:
 
 
 def display_text(item: ShownEntry) -> str:
-    """An entry's text with what happened to it: edited, or struck and why."""
+    """An entry's text with what happened to it: edited, or struck and why; its own
+    lines kept, every control character (tabs aside: a space) made visible."""
     entry = item.entry
     if item.struck:
         reason = entry.data.get("reason") or "no reason given"
-        return f"{entry.text}  ✗ struck by {entry.author}: {reason}"
-    if item.edited:
-        return f"{entry.text}  (edited by {entry.author})"
-    return entry.text
+        text = f"{entry.text}  ✗ struck by {entry.author}: {reason}"
+    elif item.edited:
+        text = f"{entry.text}  (edited by {entry.author})"
+    else:
+        text = entry.text
+    return visible(text).replace("\t", " ")
 
 
 class TimelineView(ScrollView, can_focus=True):
@@ -331,7 +342,7 @@ class TimelineView(ScrollView, can_focus=True):
             local = entry.at.astimezone(self.tz)
             when = f"{local:%H:%M:%S}" if local.date() == self.today else f"{local:%m-%d %H:%M}"
             writer = item.history[0].author if item.history else entry.author
-            author = writer if len(writer) < AUTHOR_W else writer[: AUTHOR_W - 2] + "…"
+            author = fit(visible_line(writer), AUTHOR_W - 1)
             # the entry * E X P act on is always marked, focused or not
             pointer = ("▶" if self.has_focus else "›") if at_cursor else " "
             mark = "★" if item.pinned else " "
@@ -341,11 +352,11 @@ class TimelineView(ScrollView, can_focus=True):
                     f"{when:<{TIME_W}} ", base + self.get_component_rich_style("timeline--time")
                 ),
                 Segment(
-                    f"{author:<{AUTHOR_W}} ",
+                    f"{author}  ",
                     base + self.get_component_rich_style("timeline--author"),
                 ),
                 Segment(
-                    f"{kind_label(entry.kind):<{KIND_W}} ",
+                    f"{fit(kind_label(entry.kind), KIND_W)} ",
                     base + self.get_component_rich_style("timeline--kind"),
                 ),
                 Segment(text, text_style),
