@@ -7,7 +7,8 @@ print one line on stderr and exit 1; usage errors exit 2; never a traceback.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -121,23 +122,34 @@ def typed_time(context: Context, text: str, option: str) -> Any:
     return typed.at
 
 
-def refuse_undecodable(args: list[str]) -> None:
-    """ClickException (exit 1) naming the first argument that is not UTF-8 text.
+def _shown(text: str) -> str:
+    """Text that is not UTF-8 as its bytes would read: `caf\\xe9`."""
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "backslashreplace")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def refuse_undecodable(args: list[str], environ: Mapping[str, str]) -> None:
+    """ClickException (exit 1) naming the first argument (or WARROOM_* variable) that is
+    not UTF-8 text.
 
     Python hands such bytes over as lone surrogates (surrogateescape); they
     would fail later, half-way through a write, so they stop everything here.
     """
-    for position, arg in enumerate(args, start=1):
+    named = [(f"argument {n}", arg) for n, arg in enumerate(args, start=1)]
+    named += [
+        (f"{name} in the environment", v)
+        for name, v in environ.items()
+        if name.startswith("WARROOM_")
+    ]
+    for what, text in named:
         try:
-            arg.encode("utf-8")
+            text.encode("utf-8")
         except UnicodeEncodeError:
-            try:
-                raw = arg.encode("utf-8", "surrogateescape")
-            except UnicodeEncodeError:
-                raw = arg.encode("utf-8", "backslashreplace")
-            shown = raw.decode("utf-8", "backslashreplace")
             raise click.ClickException(
-                f"argument {position} ('{shown}') is not UTF-8 text; nothing was done"
+                f"{what} ('{_shown(text)}') is not UTF-8 text; nothing was done"
             ) from None
 
 
@@ -145,7 +157,7 @@ class WarroomGroup(click.Group):
     """Turns warroom's own errors into one line on stderr and exit status 1."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        refuse_undecodable(args)  # before any option is read or any file opened
+        refuse_undecodable(args, os.environ)  # before any option is read or any file opened
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:

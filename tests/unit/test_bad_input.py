@@ -15,6 +15,7 @@ and keep their text exactly.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import shutil
 import signal
@@ -490,3 +491,13 @@ def test_a_lone_surrogate_argument_is_refused_through_click(
     assert all("bad" not in entry["text"] for entry in shown["timeline"])
     result = run("log", "1", "lone \ud800")
     assert_clean(result, "argument 7 ('lone \\ud800') is not UTF-8 text")
+
+
+def test_a_warroom_variable_that_is_not_utf8_is_refused_by_name(tmp_path: Path) -> None:
+    argv = [sys.executable, "-m", "warroom", "--db", "warroom.db", "declare", "-s", "P1", "-t", "x"]
+    env = {**os.environb, b"WARROOM_USER": b"caf\xe9"}
+    done = subprocess.run(
+        argv, cwd=tmp_path, env=env, capture_output=True, timeout=TIMEOUT, check=False
+    )
+    _one_error(done, "WARROOM_USER in the environment ('caf\\xe9') is not UTF-8 text")
+    assert not (tmp_path / "warroom.db").exists()
