@@ -52,11 +52,9 @@ def runbook_import(context: Context, markdown: str, output: str | None, force: b
     from warroom import transfer  # the one safe way to write a file
     from warroom.domain.runbook_import import import_markdown
     from warroom.domain.runbooks import dump_runbook
+    from warroom.domain.text_files import read_text_file
 
-    try:
-        text = Path(markdown).read_text("utf-8")
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{markdown}: not UTF-8 text") from None
+    text = read_text_file(markdown, "Markdown runbook", InvalidInput)  # UTF-8, no NUL, 1 MB
     yaml_text = dump_runbook(import_markdown(text, markdown))
     if output is None:
         click.echo(yaml_text, nl=False)
