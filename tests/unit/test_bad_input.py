@@ -195,7 +195,8 @@ def test_every_loader_survives_every_corpus_file(
         ("latin1.yaml", "post --file", ":2: not UTF-8 text (byte 0xe9 at offset 19)"),
         ("latin1.json", "import", " is not JSON (it is not UTF-8 text)"),
         ("nul.yaml", "runbook check", ":3: a NUL byte at offset 31"),
-        ("nul.md", "runbook import", ":3: a NUL character"),
+        ("nul.md", "runbook import", ":3: a NUL byte at offset 15"),
+        ("latin1.md", "runbook import", ":1: not UTF-8 text (byte 0xe9 at offset 5)"),
         ("nul.md", "post --file", ":3: a NUL byte at offset 15"),
         ("nul-escaped.json", "import", ": format holds a NUL character"),
         ("lone-surrogate.json", "import", ": incident.title holds a lone surrogate (U+D800)"),
@@ -501,3 +502,13 @@ def test_a_warroom_variable_that_is_not_utf8_is_refused_by_name(tmp_path: Path) 
     )
     _one_error(done, "WARROOM_USER in the environment ('caf\\xe9') is not UTF-8 text")
     assert not (tmp_path / "warroom.db").exists()
+
+
+def test_markdown_import_refuses_nul_and_oversize_text_itself() -> None:
+    from warroom.domain.runbook_import import import_markdown
+    from warroom.domain.runbooks import RunbookError
+
+    with pytest.raises(RunbookError, match=r"^pasted\.md:2: a NUL character"):
+        import_markdown("# T\n- [ ] a\x00b\n", "pasted.md")
+    with pytest.raises(RunbookError, match=r"^pasted\.md: the file is larger than 1 MB"):
+        import_markdown("- [ ] step\n" * 100_000, "pasted.md")
