@@ -130,7 +130,8 @@ def checklist(context: Context, incident: str, as_json: bool) -> None:
                 late = (
                     " OVERDUE" if checklist_rules.is_overdue(item, found.declared_at, now) else ""
                 )
-                who = f"  — {one_line(item.done_by)} {item.done_at:%H:%M}" if item.done_at else ""
+                by = one_line(item.done_by or "")
+                who = f"  — {by} {item.done_at:%H:%M}" if item.done_at else ""
                 said = f"  = {one_line(item.answer)}" if item.answer else ""
                 indent = "  " * item.depth
                 text = one_line(item.text)

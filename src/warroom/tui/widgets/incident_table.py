@@ -16,7 +16,7 @@ from textual.widgets import DataTable
 
 from warroom.domain.models import Incident
 from warroom.domain.timefmt import format_age
-from warroom.domain.visible import fit, visible_line
+from warroom.domain.visible import fit, pad, visible_line
 from warroom.domain.vocabulary import OPEN_STATUSES
 
 # the title goes last so a narrow terminal clips it rather than the status
@@ -97,7 +97,8 @@ class IncidentTable(DataTable[Text]):
 
     @staticmethod
     def _due_text(due: str) -> Text:
-        return Text(due.ljust(NEXT_W), style="bold reverse" if "OVERDUE" in due else "")
+        shown = pad(visible_line(due), NEXT_W)  # a policy's timer name, made safe
+        return Text(shown, style="bold reverse" if "OVERDUE" in due else "")
 
     def tick(self, now: dt.datetime, next_due: dict[int, str]) -> None:
         """Once a second: update only the cells whose text changed."""
