@@ -74,19 +74,21 @@ def wrap(text: str, width: int) -> list[str]:
     Wide characters (CJK, emoji) count two cells, as the terminal draws them.
     """
     width = max(8, width)
+    # ASCII (controls already made visible) is one cell a character: len is exact and fast
+    cells = len if text.isascii() else cell_len
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:  # after `visible`, only a newline breaks one
         line = ""
         for word in paragraph.split(" "):
-            while cell_len(word) > width:
+            while cells(word) > width:
                 if line:
                     lines.append(line)
                     line = ""
-                head = chop_cells(word, width)[0]
+                head = word[:width] if cells is len else chop_cells(word, width)[0]
                 lines.append(head)
                 word = word[len(head) :]
             candidate = f"{line} {word}" if line else word
-            if cell_len(candidate) <= width:
+            if cells(candidate) <= width:
                 line = candidate
             else:
                 lines.append(line)
