@@ -216,8 +216,9 @@ def _parse_body(
     parts: list[str | Slot] = []
     literal: list[str] = []
     position = 0
+    line = first_line
     for match in _TOKEN.finditer(body):
-        line = first_line + body.count("\n", 0, match.start())
+        line += body.count("\n", position, match.start())  # from the last token: linear
         literal.append(body[position : match.start()])
         position = match.end()
         token = match.group(0)
