@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from textual.color import Color
 from textual.geometry import Region
@@ -30,7 +31,7 @@ from warroom.tui.widgets.clocks import LadderPane
 from warroom.tui.widgets.follow_up_pane import FollowUpPane
 from warroom.tui.widgets.incident_detail import IncidentDetail
 from warroom.tui.widgets.incident_table import IncidentTable
-from warroom.tui.widgets.timeline_view import TimelineView
+from warroom.tui.widgets.timeline_view import TimelineView, wrap
 
 
 def seed(db_path: Path, clock: FrozenClock) -> None:
@@ -112,3 +113,11 @@ def test_the_guard_drops_control_characters_and_keeps_widths() -> None:
     assert sum(s.cell_length for s in cleaned) == sum(s.cell_length for s in segments)
     plain = [Segment("nothing to drop 日本")]
     assert guard.apply(plain, Color(0, 0, 0)) is plain
+
+
+def test_timeline_wraps_wide_text_in_terminal_cells() -> None:
+    text = "結帳接口 對歐盟客戶返回503錯誤 自部署以來一直如此 🔥🔥🔥 " * 3
+    lines = wrap(text, 20)
+    assert all(cell_len(line) <= 20 for line in lines), [cell_len(line) for line in lines]
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost
+    assert wrap("a" * 25, 10) == ["a" * 10, "a" * 10, "a" * 5]
