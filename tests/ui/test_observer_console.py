@@ -24,6 +24,9 @@ async def test_observer_follows_the_file_and_a_write_says_read_only(
         app = make_app(db_path, clock)
         async with app.run_test(size=(120, 36)) as pilot:
             await ready(pilot)
+            top = app.query_one("#top-bar")
+            await wait_for(pilot, lambda: "OBSERVER" in str(top.render()))
+            assert "OBSERVER, opened with --read-only" in str(top.render())
             room.log(incident_id, "another console logged this")  # a writer elsewhere
             await wait_for(pilot, lambda: "another console logged this" in timeline_text(app))
 

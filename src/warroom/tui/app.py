@@ -27,6 +27,7 @@ from warroom.domain.models import Actor, Incident
 from warroom.domain.policy import Policy
 from warroom.domain.runbooks import Runbook
 from warroom.domain.templates import Template, load_templates
+from warroom.domain.visible import visible_line
 from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.errors import WarroomError
 from warroom.paths import shipped_dir
@@ -99,6 +100,7 @@ class WarRoomApp(OrderedKeys):
         self._serving = 0
         self.zone_label = clock.now().astimezone(tz).strftime("%Z")
         self.search_text = ""  # what the timeline search last looked for
+        self.observer: str | None = None  # why this console only reads, if it does
 
     # -- layout ------------------------------------------------------------------
 
@@ -129,6 +131,12 @@ class WarRoomApp(OrderedKeys):
             self.watcher.run, thread=True, exclusive=True, group="watch", name="watcher"
         )
         self.set_interval(1.0, self.tick, name="tick")
+        scribe_actions.read(self, store.read_only_reason, self._observing)
+
+    def _observing(self, reason: str | None) -> None:
+        """This console can only read (--read-only, a read-only file or folder): say so."""
+        self.observer = reason
+        self.query_one("#top-bar", Static).update(self._status_text())
 
     def on_unmount(self) -> None:
         self.watcher.stop()
@@ -138,8 +146,10 @@ class WarRoomApp(OrderedKeys):
         text = Text()
         text.append(" warroom ", style="bold reverse")
         text.append(f"  {live} live  ·  you: ")
-        text.append(self.actor.name)
-        text.append(f"  ·  {self.db_path.name}")
+        text.append(visible_line(self.actor.name))
+        text.append(f"  ·  {visible_line(self.db_path.name)}")
+        if self.observer:
+            text.append(f"  ·  OBSERVER, {visible_line(self.observer)}", style="bold")
         if self.show_ended:
             text.append("  ·  showing ended incidents")
         return text
