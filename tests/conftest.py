@@ -58,6 +58,13 @@ def room(db: sqlite_utils.Database, clock: FrozenClock, policy: Policy) -> WarRo
 @pytest.fixture(autouse=True)
 def _no_user_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Tests never read or write the real user's database or settings."""
-    for name in ("WARROOM_DB", "WARROOM_USER", "WARROOM_POLICY", "WARROOM_TZ"):
+    for name in (
+        "WARROOM_DB",
+        "WARROOM_USER",
+        "WARROOM_POLICY",
+        "WARROOM_TZ",
+        "WARROOM_READ_ONLY",
+        "WARROOM_SHARE_GROUP",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
