@@ -117,7 +117,7 @@ def show(context: Context, incident: str, as_json: bool) -> None:
     ):
         lines.append(f"  {label}: {one_line(value) or '—'}")
     lines.append("  timers:")
-    lines += [f"    {t.label:<26} {sla.countdown(t):<16} {t.state}" for t in clocks]
+    lines += [f"    {pad(one_line(t.label), 26)} {sla.countdown(t):<16} {t.state}" for t in clocks]
     if ladder.next is not None:
         lines.append(
             f"  next escalation: level {ladder.next.level} {one_line(ladder.next.rung.who)}"

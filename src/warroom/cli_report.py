@@ -15,6 +15,7 @@ from warroom.cli import Context, cli, pass_ctx
 from warroom.domain.policy_reader import parse_duration
 from warroom.domain.report import DurationStats, IncidentReport, TimerCompliance, build_report
 from warroom.domain.timefmt import OutOfRange, format_elapsed, parse_user_time, to_iso
+from warroom.domain.visible import pad, visible_line
 from warroom.errors import InvalidInput
 from warroom.store import queries
 from warroom.views import echo, echo_json
@@ -117,7 +118,8 @@ def report_text(found: IncidentReport, tz: dt.tzinfo) -> str:
     for c in found.sla:
         share = _percent(c)
         shown = NONE if share is None else f"{share:g}%"
-        lines.append(f"  {c.label:<26} {c.met:>4} {c.breached:>8} {c.running:>7} {shown:>6}")
+        label = pad(visible_line(c.label), 26)  # a policy's label: CJK takes two cells
+        lines.append(f"  {label} {c.met:>4} {c.breached:>8} {c.running:>7} {shown:>6}")
     return "\n".join(line.rstrip() for line in lines)
 
 
