@@ -243,10 +243,12 @@ def test_json_export_escapes_and_an_import_of_it_keeps_the_exact_text(
     )
 
 
-def test_an_error_naming_stored_text_shows_it_visibly(run, hostile: Path) -> None:  # noqa: ANN001
-    result = CliRunner().invoke(cli, ["--db", str(hostile), "show", f"9{EVIL}"])
-    assert result.exit_code != 0
-    assert not unsafe(result.output)
+def test_an_error_naming_stored_text_shows_it_visibly(hostile: Path) -> None:
+    again = ["--db", str(hostile), "assign", "1", "scribe", EVIL]  # "<person> is already Scribe"
+    result = CliRunner().invoke(cli, again)
+    assert result.exit_code == 1
+    assert "␛]52;c;SGVsbG8=␇" in result.output and "is already Scribe" in result.output
+    assert not unsafe(result.output, tab=True)  # an error keeps its lines and tabs
 
 
 # -- alignment ------------------------------------------------------------------------
