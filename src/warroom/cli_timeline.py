@@ -40,9 +40,7 @@ def _due(context: Context, text: str | None) -> dt.date | None:
     "--at", "at_text", default=None, help="When it really happened: ISO 8601 or HH:MM (local)."
 )
 @pass_ctx
-def correct(
-    context: Context, entry: str, text: str, kind: str | None, at_text: str | None
-) -> None:
+def correct(context: Context, entry: str, text: str, kind: str | None, at_text: str | None) -> None:
     """Correct timeline ENTRY (text, kind or time): a new row replaces it; the old one
     stays in the history."""
     at = typed_time(context, at_text, "--at") if at_text else None

@@ -53,6 +53,18 @@ def _latest(room: WarRoom, entry_id: int) -> dict[str, Any]:
     return row
 
 
+def _stored_at(row: dict[str, Any]) -> dt.datetime:
+    """When the entry happened; a stored time that cannot be used is named, and a
+    correction with a time (`--at`, or `HH:MM` in the console) repairs it."""
+    try:
+        return check_moment(from_iso(str(row["at"])), "its time")
+    except (ValueError, OverflowError, TypeError):
+        raise InvalidInput(
+            f"entry #{row['id']} has an unreadable time {row['at']!r}; correct it with a time"
+            " (correct --at, or HH:MM first in the console)"
+        ) from None
+
+
 def _chain(room: WarRoom, entry_id: int) -> list[int]:
     """Every version of an entry: its first version and each correction since."""
     root = _root(room, entry_id)
@@ -112,7 +124,12 @@ def correct(
         row = _latest(room, entry_id)
         _scribe_entry(row, "corrected")
         new_kind = parse_entry_kind(kind) if kind else row["kind"]
-        old_at = from_iso(row["at"])
+        try:
+            old_at: dt.datetime | None = _stored_at(row)
+        except InvalidInput:
+            if at is None:
+                raise
+            old_at = None  # the time given repairs it
         new_at = at.replace(microsecond=0) if at is not None else old_at
         if (
             text == row["text"]
@@ -145,7 +162,7 @@ def strike(room: WarRoom, entry_id: int, reason: str = "") -> int:
             row["kind"],
             row["text"],
             now=now,
-            at=from_iso(row["at"]),
+            at=_stored_at(row),
             data={"corrects": entry_id, "struck": True, "reason": reason.strip()},
             supersedes=entry_id,
         )

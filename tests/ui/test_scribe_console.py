@@ -324,6 +324,8 @@ async def test_a_correction_typed_with_a_time_moves_the_entry(
         await wait_for(pilot, lambda: "5xx spike seen first" in timeline_text(app))
         texts = shown_texts(app)
         assert texts.index("5xx spike seen first") < texts.index("roll back deploy 42")
-    finding = next(s for s in fold(queries.timeline(database, incident_id)) if "5xx" in s.entry.text)
+    finding = next(
+        s for s in fold(queries.timeline(database, incident_id)) if "5xx" in s.entry.text
+    )
     assert finding.entry.at == declared.replace(second=0)
     assert finding.entry.kind == "finding" and finding.history[0].text.startswith("[bold]5xx")

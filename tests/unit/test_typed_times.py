@@ -63,3 +63,28 @@ def test_a_correction_cannot_move_an_entry_into_the_future_or_year_999(
     with pytest.raises(InvalidInput, match="check the year"):
         room.correct(entry, "rollback started", at=dt.datetime(999, 1, 1, tzinfo=dt.UTC))
     assert [r.id for r in queries.timeline(room.db, incident_id) if r.kind == "action"] == [entry]
+
+
+def test_a_backdated_entry_in_the_repeated_hour_says_how_it_was_read() -> None:
+    zone = ZoneInfo("America/New_York")
+    now = dt.datetime(2026, 11, 1, 3, 0, tzinfo=zone)  # the clocks went back at 02:00 EDT
+    typed = parse_typed_entry("01:30 f: pool exhausted", now, zone)
+    assert typed.at == dt.datetime(2026, 11, 1, 5, 30, tzinfo=dt.UTC)  # the first 01:30 (EDT)
+    assert "happened twice" in typed.note and "America/New_York" in typed.note
+    assert parse_typed_entry("02:45 f: later", now, zone).note == ""
+
+
+def test_an_entry_with_an_unreadable_time_is_named_and_a_time_repairs_it(
+    room: WarRoom, clock: FrozenClock
+) -> None:
+    incident_id = room.declare("API down", "P1")
+    entry = room.log(incident_id, "rollback started", "action")
+    with room.db.conn:
+        room.db.conn.execute("UPDATE timeline SET at = 'garbage' WHERE id = ?", (entry,))
+    with pytest.raises(InvalidInput, match=r"entry #\d+ has an unreadable time 'garbage'"):
+        room.correct(entry, "rollback started at last")
+    with pytest.raises(InvalidInput, match="unreadable time"):
+        room.strike(entry, "wrong")
+    fixed = room.correct(entry, "rollback started", at=clock.now())
+    shown = [s.entry for s in fold(queries.timeline(room.db, incident_id))]
+    assert [(e.id, e.at) for e in shown if e.kind == "action"] == [(fixed, clock.now())]

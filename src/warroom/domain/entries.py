@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from warroom.domain.timefmt import parse_user_time
+from warroom.domain.timefmt import read_user_time
 from warroom.domain.vocabulary import split_entry_prefix
 
 _LEADING_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)\s+(?=\S)")
@@ -21,6 +21,7 @@ class TypedEntry:
     kind: str
     text: str
     at: dt.datetime | None  # None: it happened now
+    note: str = ""  # how a local time at a daylight-saving change was read, if it was
 
 
 def without_leading_time(typed: str) -> str:
@@ -32,11 +33,12 @@ def without_leading_time(typed: str) -> str:
 
 def parse_typed_entry(typed: str, now: dt.datetime, tz: dt.tzinfo) -> TypedEntry:
     """Split a typed line into kind, text and an optional backdated time."""
-    at = None
+    at, note = None, ""
     match = _LEADING_TIME.match(typed.strip())
     body = typed.strip()
     if match:
-        at = parse_user_time(f"{int(match.group(1)):02d}:{match.group(2)}", now, tz)
+        when = read_user_time(f"{int(match.group(1)):02d}:{match.group(2)}", now, tz)
+        at, note = when.at, when.note
         body = body[match.end() :]
     kind, text = split_entry_prefix(body)
-    return TypedEntry(kind, text, at)
+    return TypedEntry(kind, text, at, note)

@@ -39,7 +39,7 @@ from warroom.tui import checklist_actions, incident_actions, scribe_actions, upd
 from warroom.tui.clock_board import ClockBoard
 from warroom.tui.key_order import OrderedKeys
 from warroom.tui.keys import ACTIONS, bindings
-from warroom.tui.messages import Snapshot, WatchFailed, WriteDone, WriteRefused
+from warroom.tui.messages import RowsLeftOut, Snapshot, WatchFailed, WriteDone, WriteRefused
 from warroom.tui.screens.composer import ComposerKeep, ComposerPost
 from warroom.tui.screens.help import HelpScreen
 from warroom.tui.watcher import DatabaseWatcher
@@ -209,6 +209,11 @@ class WarRoomApp(OrderedKeys):
 
     def on_watch_failed(self, message: WatchFailed) -> None:
         self.notify(message.reason, title="Cannot read", severity="error", markup=False)
+
+    def on_rows_left_out(self, message: RowsLeftOut) -> None:
+        self.notify(
+            message.warning, title="Left out", severity="warning", markup=False, timeout=15
+        )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._select(self.table.selected_id)
@@ -418,6 +423,8 @@ class WarRoomApp(OrderedKeys):
             entry_line.restore(message.text)
             self.notify(str(exc), severity="error", markup=False)
             return
+        if typed.note:
+            self.notify(typed.note, title="Daylight saving", severity="warning", markup=False)
         self.write(
             lambda room: room.log(incident_id, typed.text, typed.kind, at=typed.at),
             "Logged",

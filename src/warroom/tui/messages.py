@@ -70,3 +70,10 @@ class WatchFailed(Message):
     """The database could not be read; the console keeps trying."""
 
     reason: str
+
+
+@dataclass
+class RowsLeftOut(Message):
+    """Rows with times that cannot be used were left out; everything else shows."""
+
+    warning: str

@@ -21,7 +21,7 @@ from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.errors import WarroomError
 from warroom.store import checklist_queries, queries, scribe_queries
 from warroom.store import db as store
-from warroom.tui.messages import ClockInputs, Selection, Snapshot, WatchFailed
+from warroom.tui.messages import ClockInputs, RowsLeftOut, Selection, Snapshot, WatchFailed
 
 POLL_SECONDS = 0.25
 CLOCK_STATUSES = OPEN_STATUSES | {"resolved"}  # resolved still runs the post-mortem clock
@@ -87,7 +87,7 @@ class DatabaseWatcher:
         fresh = [line for line in queries.unreadable_times() if line not in self._said]
         if fresh:
             self._said.update(fresh)
-            self.post(WatchFailed(queries.unreadable_warning(fresh)))
+            self.post(RowsLeftOut(queries.unreadable_warning(fresh)))
 
     def read(self, db: sqlite_utils.Database, *, changed: bool = True) -> Snapshot:
         """All incidents (re-read only when the file changed), plus the selected
