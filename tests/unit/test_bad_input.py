@@ -525,3 +525,22 @@ def test_a_template_of_a_megabyte_of_placeholders_loads_in_linear_time(tmp_path:
     done = warroom("--templates", team, "templates", cwd=tmp_path, timeout=20)
     assert done.returncode == 0, done.stderr
     assert b"many " in done.stdout
+
+
+def test_a_policy_of_twenty_thousand_contacts_reads_in_linear_time(tmp_path: Path) -> None:
+    n = 20_000
+    contacts = "".join(f"  - {{name: P{i}}}\n" for i in range(n))
+    roles = "".join(f"  R{i}: P{n - 1 - i}\n" for i in range(n))
+    severity = "  P1: {ack: 5m, first_update: 5m, update_every: 5m, resolve_within: 1h}\n"
+    policy = tmp_path / "big-team.yaml"
+    policy.write_text(f"contacts:\n{contacts}roles:\n{roles}severities:\n{severity}")
+    # ~4 s here; looking every name up in a list took over a minute
+    done = warroom("policy", "check", policy, cwd=tmp_path, timeout=30)
+    assert done.returncode == 0, done.stderr
+    bad = tmp_path / "bad-role.yaml"
+    bad.write_text(f"contacts:\n{contacts}roles:\n  Boss: Nobody\nseverities:\n{severity}")
+    _one_error(
+        warroom("policy", "check", bad, cwd=tmp_path, timeout=30),
+        f'{bad}:{n + 3}: roles.Boss: "Nobody" is not in contacts (P0, P1, P2, P3, P4, P5, P6, P7,'
+        f" P8, P9 and {n - 10} more)",
+    )
