@@ -199,10 +199,11 @@ def test_every_loader_survives_every_corpus_file(
         ("latin1.md", "runbook import", ":1: not UTF-8 text (byte 0xe9 at offset 5)"),
         ("nul.md", "post --file", ":3: a NUL byte at offset 15"),
         ("nul-escaped.json", "import", ": format holds a NUL character"),
+        ("nul-escaped.yaml", "runbook check", ":2: a NUL character (written as an escape)"),
         ("lone-surrogate.json", "import", ": incident.title holds a lone surrogate (U+D800)"),
         ("huge-number.json", "import", " is not usable JSON (a number is too long)"),
         ("binary.bin", "policy check", ":1: a NUL byte at offset 0"),
-        ("tabs.yaml", "runbook check", ":3: not valid YAML: found character '\\t'"),
+        ("tabs.yaml", "runbook check", ":3: not valid YAML: found character"),
         ("unbalanced-quote.yaml", "runbook check", ":5: not valid YAML"),
         (
             "two-documents.yaml",
@@ -229,6 +230,34 @@ def test_each_case_says_what_is_wrong_and_where(
     assert result.exit_code == 1, result.output
     assert_clean(result, names)
     assert _errors(result)[0].split(names, 1)[1].startswith(message), _errors(result)[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("alias-bomb-runbook.yaml", ":7: YAML aliases (*a0) are not supported"),
+        ("deep-flow.yaml", ":2: nested more than 64 levels deep"),
+        ("deep-block.yaml", ":3: nested more than 64 levels deep"),
+        ("nul-escaped.yaml", ":2: a NUL character (written as an escape)"),
+        ("lone-surrogate.yaml", ":3: a lone surrogate (U+D800) (written as an escape)"),
+        ("tabs.yaml", ":3: not valid YAML: found character '\\t' that cannot start any token"),
+    ],
+)
+def test_without_libyaml_the_same_cases_are_refused(
+    monkeypatch: pytest.MonkeyPatch, name: str, message: str
+) -> None:
+    from warroom.domain import yaml_text
+    from warroom.domain.runbooks import RunbookError
+
+    monkeypatch.setattr(yaml_text, "_Events", yaml_text._PythonEvents)
+    with pytest.raises(RunbookError) as refused:
+        load_runbook(BAD / name)
+    assert str(refused.value).startswith(f"{BAD / name}{message}")
+
+
+def test_a_tab_in_the_indentation_is_named(run: Callable[..., Result]) -> None:
+    result = run("runbook", "check", BAD / "tabs.yaml")
+    assert _errors(result)[0].endswith("(YAML indents with spaces, not tabs)")
 
 
 def test_the_python_tag_runs_nothing(tmp_path: Path) -> None:

@@ -85,16 +85,19 @@ class Runbook:
     def section_keys(self) -> list[str]:
         """One key per section: its id, or its title as a slug made unique (`-2`)."""
         taken = {s.id for s in self.sections if s.id}
+        last_n: dict[str, int] = {}  # per title, where to resume: linear for 10,000 "Checks"
         keys: list[str] = []
         for position, section in enumerate(self.sections, start=1):
             if section.id:
                 keys.append(section.id)
                 continue
             base = slugify(section.title) or f"section-{position}"
-            key, n = base, 1
+            n = last_n.get(base, 1)
+            key = base if n == 1 else f"{base}-{n}"
             while key in taken:
                 n += 1
                 key = f"{base}-{n}"
+            last_n[base] = n
             taken.add(key)
             keys.append(key)
         return keys

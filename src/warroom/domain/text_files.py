@@ -65,11 +65,19 @@ def read_text_file(
     return decode_text(data, str(path), error, limit)
 
 
-def refuse_unsafe_text(text: str, source: str, error: type[WarroomError]) -> None:
-    """`error` if `text` holds a NUL or a lone surrogate (neither can be stored or shown)."""
+def unsafe_character(text: str) -> tuple[int, str] | None:
+    """(index, description) of the first NUL or lone surrogate in `text`, if any."""
     found = _UNSAFE.search(text)
     if found is None:
-        return
+        return None
     char = found.group(0)
     problem = "a NUL character" if char == "\x00" else f"a lone surrogate (U+{ord(char):04X})"
-    raise error(f"{source}:{line_of(text, found.start())}: {problem}; warroom reads text only")
+    return found.start(), problem
+
+
+def refuse_unsafe_text(text: str, source: str, error: type[WarroomError]) -> None:
+    """`error` if `text` holds a NUL or a lone surrogate (neither can be stored or shown)."""
+    found = unsafe_character(text)
+    if found is not None:
+        index, problem = found
+        raise error(f"{source}:{line_of(text, index)}: {problem}; warroom reads text only")

@@ -16,9 +16,16 @@ Size and encoding are checked when the file is read (`text_files`).
 
 from __future__ import annotations
 
-import yaml
+from typing import Any
 
-from warroom.domain.text_files import line_of, refuse_unsafe_text
+import yaml
+from yaml.composer import Composer
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
+
+from warroom.domain.text_files import line_of, refuse_unsafe_text, unsafe_character
 from warroom.errors import WarroomError
 
 # A runbook item nested 25 deep sits at depth 53; nothing real comes near 64.
@@ -34,18 +41,49 @@ class _Refused(Exception):
         self.problem = problem
 
 
-class _Composer(yaml.SafeLoader):
-    """SafeLoader's composer, refusing aliases and counting depth as it descends."""
+class _PythonEvents(Reader, Scanner, Parser):
+    """PyYAML's own parser, for when libyaml is not installed."""
 
     def __init__(self, text: str) -> None:
-        super().__init__(text)
+        Reader.__init__(self, text)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+
+
+_Events: Any
+try:  # libyaml parses the same events about three times faster
+    from yaml._yaml import CParser as _Events
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    _Events = _PythonEvents
+
+
+class _Composer(Composer, Resolver):
+    """SafeLoader's composer (no constructor runs), refusing aliases and counting depth."""
+
+    def __init__(self, text: str) -> None:
+        self.events = _Events(text)
+        Composer.__init__(self)
+        Resolver.__init__(self)
         self.depth = 0
+
+    def check_event(self, *choices: type[yaml.Event]) -> bool:
+        return bool(self.events.check_event(*choices))
+
+    def peek_event(self) -> Any:
+        return self.events.peek_event()
+
+    def get_event(self) -> Any:
+        return self.events.get_event()
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         event = self.peek_event()
         line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent):
             raise _Refused(line, f"YAML aliases (*{event.anchor}) are not supported")
+        if isinstance(event, yaml.ScalarEvent):  # "\0" or "\ud800" written as an escape
+            unsafe = unsafe_character(event.value)
+            if unsafe is not None:
+                raise _Refused(line, f"{unsafe[1]} (written as an escape); warroom reads text only")
         if self.depth >= MAX_DEPTH:
             raise _Refused(line, f"nested more than {MAX_DEPTH} levels deep")
         self.depth += 1
@@ -53,6 +91,12 @@ class _Composer(yaml.SafeLoader):
             return super().compose_node(parent, index)  # type: ignore[no-any-return]
         finally:
             self.depth -= 1
+
+
+def _tab_at(text: str, line: int) -> bool:
+    """Whether the 0-based `line` of `text` is indented with a tab."""
+    lines = text.split("\n", line + 1)
+    return line < len(lines) and "\t" in lines[line][: len(lines[line]) - len(lines[line].lstrip())]
 
 
 def compose_yaml(text: str, source: str, error: type[WarroomError]) -> yaml.Node | None:
@@ -69,13 +113,15 @@ def compose_yaml(text: str, source: str, error: type[WarroomError]) -> yaml.Node
         problem = str(exc.problem or exc.context)
         if exc.context and problem.startswith("but "):  # "expected a single document, but ..."
             problem = f"{exc.context}, {problem}"
-        if "'\\t'" in problem:
+        if "maximum nesting depth" in problem:  # libyaml's own limit, met while reading ahead
+            raise error(f"{source}{line}: nested more than {MAX_DEPTH} levels deep") from None
+        if "cannot start any token" in problem and mark and _tab_at(text, mark.line):
             problem += " (YAML indents with spaces, not tabs)"
         raise error(f"{source}{line}: not valid YAML: {problem}") from None
     except yaml.reader.ReaderError as exc:
         problem = f"character U+{exc.character:04X} is not allowed in YAML"
-        raise error(f"{source}:{line_of(text, exc.position)}: {problem}") from None
+        # libyaml counts bytes of the UTF-8 text, PyYAML characters
+        where = text.encode() if _Events is not _PythonEvents else text
+        raise error(f"{source}:{line_of(where, exc.position)}: {problem}") from None
     except yaml.YAMLError as exc:
         raise error(f"{source}: not valid YAML: {' '.join(str(exc).split())}") from None
-    finally:
-        loader.dispose()
