@@ -573,3 +573,15 @@ def test_a_policy_of_twenty_thousand_contacts_reads_in_linear_time(tmp_path: Pat
         f'{bad}:{n + 3}: roles.Boss: "Nobody" is not in contacts (P0, P1, P2, P3, P4, P5, P6, P7,'
         f" P8, P9 and {n - 10} more)",
     )
+
+
+def test_sixty_thousand_same_titled_sections_get_keys_in_linear_time(tmp_path: Path) -> None:
+    team = tmp_path / "team"
+    team.mkdir()
+    (team / "same.yaml").write_text("title: Same\nsections:\n" + "  - {title: Checks}\n" * 60_000)
+    # ~4 s here; numbering each "checks-N" from 1 again took over two minutes
+    done = warroom("--runbooks", team, "runbook", "list", cwd=tmp_path, timeout=40)
+    assert done.returncode == 0, done.stderr
+    assert b"same " in done.stdout
+    keys = load_runbook(team / "same.yaml").section_keys()
+    assert keys[:3] == ["checks", "checks-2", "checks-3"] and keys[-1] == "checks-60000"
