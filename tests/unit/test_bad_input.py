@@ -575,13 +575,15 @@ def test_a_policy_of_twenty_thousand_contacts_reads_in_linear_time(tmp_path: Pat
     )
 
 
-def test_sixty_thousand_same_titled_sections_get_keys_in_linear_time(tmp_path: Path) -> None:
+def test_45_000_same_titled_sections_get_keys_in_linear_time(tmp_path: Path) -> None:
     team = tmp_path / "team"
     team.mkdir()
-    (team / "same.yaml").write_text("title: Same\nsections:\n" + "  - {title: Checks}\n" * 60_000)
+    (team / "same.yaml").write_text(
+        "title: Same\nsections:\n" + "  - {title: Checks}\n" * 45_000
+    )  # 900 kB
     # ~4 s here; numbering each "checks-N" from 1 again took over two minutes
     done = warroom("--runbooks", team, "runbook", "list", cwd=tmp_path, timeout=40)
     assert done.returncode == 0, done.stderr
     assert b"same " in done.stdout
     keys = load_runbook(team / "same.yaml").section_keys()
-    assert keys[:3] == ["checks", "checks-2", "checks-3"] and keys[-1] == "checks-60000"
+    assert keys[:3] == ["checks", "checks-2", "checks-3"] and keys[-1] == "checks-45000"
