@@ -91,7 +91,6 @@ async def test_no_control_character_reaches_the_terminal_with_the_guard(
     bar (the person's own name), an edit form's input holding the stored text."""
     seed(db_path, clock)
     app = make_app(db_path, clock, name=EVIL)
-    app._filters.append(DropControlCharacters())  # noqa: SLF001 - as WarRoomApp registers it
     async with app.run_test(size=(160, 48)) as pilot:
         await ready(pilot)
         assert not unsafe(screen_text(app))

@@ -40,6 +40,7 @@ from warroom.tui.clock_board import ClockBoard
 from warroom.tui.key_order import OrderedKeys
 from warroom.tui.keys import ACTIONS, bindings
 from warroom.tui.messages import RowsLeftOut, Snapshot, WatchFailed, WriteDone, WriteRefused
+from warroom.tui.safe_output import DropControlCharacters
 from warroom.tui.screens.composer import ComposerKeep, ComposerPost
 from warroom.tui.screens.help import HelpScreen
 from warroom.tui.watcher import DatabaseWatcher
@@ -73,6 +74,7 @@ class WarRoomApp(OrderedKeys):
         templates: dict[str, Template] | None = None,
     ) -> None:
         super().__init__()
+        self._filters.append(DropControlCharacters())  # the last guard: see safe_output
         self.runbooks = tuple(runbooks)
         self.templates = templates if templates is not None else load_templates()
         self.db_path = db_path
@@ -211,9 +213,7 @@ class WarRoomApp(OrderedKeys):
         self.notify(message.reason, title="Cannot read", severity="error", markup=False)
 
     def on_rows_left_out(self, message: RowsLeftOut) -> None:
-        self.notify(
-            message.warning, title="Left out", severity="warning", markup=False, timeout=15
-        )
+        self.notify(message.warning, title="Left out", severity="warning", markup=False, timeout=15)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._select(self.table.selected_id)

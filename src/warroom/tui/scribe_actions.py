@@ -14,6 +14,7 @@ from textual.widgets import ContentSwitcher
 
 from warroom.domain.entries import parse_typed_entry, without_leading_time
 from warroom.domain.timeline_state import ShownEntry
+from warroom.domain.visible import visible_line
 from warroom.domain.vocabulary import ENTRY_KINDS, ENTRY_PREFIXES
 from warroom.errors import WarroomError
 from warroom.store import db as store
@@ -144,7 +145,7 @@ def _entry(app: WarRoomApp, *, scribe_only: bool, doing: str) -> ShownEntry | No
         return None
     if scribe_only and item.entry.kind not in ENTRY_KINDS:
         app.notify(
-            f"That is a {item.entry.kind} record written by the console; "
+            f"That is a {visible_line(item.entry.kind)} record written by the console; "
             f"only scribe entries can be {doing}. Pick one with ↑↓ in the timeline.",
             severity="warning",
             markup=False,
