@@ -13,6 +13,7 @@ file_access); a write on it fails with one "read-only: ..." line.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -333,13 +334,26 @@ def _needs_migration(conn: sqlite3.Connection) -> bool:
     return row is None or int(row[0]) < SCHEMA_VERSION
 
 
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch a new file to WAL. SQLite answers `locked` at once, without the busy
+    timeout, while another process switches the same fresh file: wait and look again."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _initialise(conn: sqlite3.Connection) -> None:
     """Create or upgrade the schema under one exclusive write lock.
 
     Two consoles opening a fresh file at once: the second waits for the lock,
     then finds nothing pending.
     """
-    conn.execute("PRAGMA journal_mode = WAL")
+    _use_wal(conn)
     db = sqlite_utils.Database(conn)
     conn.execute("BEGIN IMMEDIATE")
     try:
