@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from warroom.cli import Context, cli, incident_id, pass_ctx
+from warroom.domain.text_files import read_text_file
 from warroom.errors import InvalidInput
 
 
@@ -50,6 +51,11 @@ def export(context: Context, incident: str, fmt: str, output: Path | None, force
     click.echo(f"wrote #{number} ({fmt}) to {output}", err=True)
 
 
+# An export of a long incident is large (100,000 entries: about 40 MB); anything
+# bigger than this is not one of ours, and is refused before it fills memory.
+MAX_EXPORT_BYTES = 512 * 1024 * 1024
+
+
 @cli.command(name="import")
 @click.argument("file", type=click.Path(path_type=Path))
 @pass_ctx
@@ -57,12 +63,7 @@ def import_(context: Context, file: Path) -> None:
     """Import a JSON export as a new incident; prints its id alone."""
     from warroom import service_transfer, transfer
 
-    try:
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{file} is not JSON (it is not UTF-8 text)") from None
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {file}: {exc.strerror or exc}") from None
+    text = read_text_file(file, "export", InvalidInput, limit=MAX_EXPORT_BYTES)
     document = transfer.parse_document(text, str(file))
     try:
         context.policy.severity(document["incident"]["severity"])

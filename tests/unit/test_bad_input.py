@@ -193,7 +193,7 @@ def test_every_loader_survives_every_corpus_file(
         ("latin1.yaml", "policy check", ":2: not UTF-8 text (byte 0xe9 at offset 19)"),
         ("latin1.md", "--templates", ":1: not UTF-8 text (byte 0xe9 at offset 5)"),
         ("latin1.yaml", "post --file", ":2: not UTF-8 text (byte 0xe9 at offset 19)"),
-        ("latin1.json", "import", " is not JSON (it is not UTF-8 text)"),
+        ("latin1.json", "import", ":1: not UTF-8 text (byte 0xe9 at offset 42)"),
         ("nul.yaml", "runbook check", ":3: a NUL byte at offset 31"),
         ("nul.md", "runbook import", ":3: a NUL byte at offset 15"),
         ("latin1.md", "runbook import", ":1: not UTF-8 text (byte 0xe9 at offset 5)"),

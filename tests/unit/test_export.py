@@ -514,7 +514,7 @@ def test_a_file_that_is_not_json_is_refused_before_any_database_is_made(
     missing = run(target, "import", str(tmp_path / "nowhere.json"))
     assert (
         missing.stderr
-        == f"Error: cannot read {tmp_path / 'nowhere.json'}: No such file or directory\n"
+        == f"Error: {tmp_path / 'nowhere.json'}: cannot read export: No such file or directory\n"
     )
 
 
