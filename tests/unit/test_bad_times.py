@@ -28,7 +28,7 @@ from warroom.domain.follow_ups import parse_due
 from warroom.domain.models import Incident
 from warroom.domain.policy import Policy
 from warroom.domain.timefmt import OutOfRange, parse_user_time, read_user_time
-from warroom.errors import InvalidInput
+from warroom.errors import InvalidInput, WarroomError
 from warroom.service import WarRoom
 from warroom.service_transfer import import_incident
 from warroom.store import queries, scribe_queries
@@ -487,3 +487,17 @@ def test_posted_updates_and_drafts_with_a_bad_time_are_left_out(
         f"update #2 of incident #{incident} posted_at 'garbage' (update left out)",
         f"draft of incident #{incident} updated_at '9999-12-31T23:59:59Z' (draft left out)",
     ]
+
+
+@pytest.mark.parametrize("start", ["0001-01-01", "9999-12-27"])
+def test_a_policy_with_a_rota_starting_in_year_1_or_9999_is_refused(
+    tmp_path: Path, start: str
+) -> None:
+    from warroom.domain.policy import default_policy_text, load_policy
+
+    text = default_policy_text().replace("start: 2026-01-05", f"start: {start}")
+    assert f"start: {start}" in text
+    path = tmp_path / "policy.yaml"
+    path.write_text(text)
+    with pytest.raises(WarroomError, match=r"policy.yaml:\d+: rota.start: .*check the year"):
+        load_policy(path)

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from warroom.domain.timefmt import EARLIEST, LATEST
+
 if TYPE_CHECKING:
     import yaml
 
@@ -206,9 +208,12 @@ def parse_time_of_day(text: str) -> dt.time:
 def parse_date(text: str) -> dt.date:
     """`2026-12-25` -> date; ValueError otherwise."""
     try:
-        return dt.date.fromisoformat(str(text).strip())
+        day = dt.date.fromisoformat(str(text).strip())
     except ValueError:
         raise ValueError(f'"{text}" is not a date (use YYYY-MM-DD)') from None
+    if not EARLIEST.date() <= day < LATEST.date():
+        raise ValueError(f"{day} is outside {EARLIEST:%Y}-{LATEST:%Y}; check the year")
+    return day
 
 
 def parse_zone(text: str) -> str:
