@@ -33,10 +33,13 @@ from warroom.domain.postmortem import render_postmortem
 from warroom.domain.timefmt import EARLIEST, LATEST, check_day, check_moment, to_iso
 from warroom.domain.visible import json_text
 from warroom.domain.vocabulary import (
+    ENTRY_KINDS,
     FOLLOW_UP_PRIORITIES,
     FOLLOW_UP_STATUSES,
     INCIDENT_KINDS,
+    ROLES,
     STATUSES,
+    SYSTEM_KINDS,
 )
 from warroom.errors import InvalidInput, WriteFailed
 from warroom.paths import file_mode
@@ -506,6 +509,13 @@ def _check_words(check: _Checker, parsed: dict[str, Any]) -> None:
         (f"follow_ups[{i}].{field}", item[field], allowed)
         for i, item in enumerate(parsed.get("follow_ups", []))
         for field, allowed in (("status", FOLLOW_UP_STATUSES), ("priority", FOLLOW_UP_PRIORITIES))
+    ]
+    choices += [
+        (f"timeline[{i}].kind", row["kind"], (*ENTRY_KINDS, *SYSTEM_KINDS))
+        for i, row in enumerate(parsed.get("timeline", []))
+    ]
+    choices += [
+        (f"roles[{i}].role", row["role"], ROLES) for i, row in enumerate(parsed.get("roles", []))
     ]
     for where, value, allowed in choices:
         if value not in allowed:

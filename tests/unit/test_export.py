@@ -595,3 +595,29 @@ def test_export_never_overwrites_the_database(db_path: Path, incident: int, run)
     assert "is the warroom database" in refused.stderr
     assert db_path.stat().st_size == before
     assert run(db_path, "show", "1").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("section", "field", "value", "said"),
+    [
+        ("timeline", "kind", "\x1b[2J", "timeline[0].kind '\\x1b[2J' is not one of: note,"),
+        ("roles", "role", "ceo", "roles[0].role 'ceo' is not one of: commander,"),
+    ],
+)
+def test_import_refuses_timeline_kinds_and_roles_the_console_does_not_know(
+    run,  # noqa: ANN001
+    tmp_path: Path,
+    section: str,
+    field: str,
+    value: str,
+    said: str,
+) -> None:
+    document = json.loads((GOLDEN / "export.json").read_text())
+    document[section][0][field] = value
+    bad = tmp_path / "export.json"
+    bad.write_text(json.dumps(document))
+    target = tmp_path / "new.db"
+    result = run(target, "import", str(bad))
+    assert result.exit_code == 1
+    assert said in result.stderr and str(bad) in result.stderr
+    assert not target.exists()
