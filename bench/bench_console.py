@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.big_war_room import build  # noqa: E402
 from warroom.clock import FrozenClock  # noqa: E402
 from warroom.domain.models import Actor  # noqa: E402
-from warroom.domain.policy import load_policy  # noqa: E402
+from warroom.loaders.policy import load_policy  # noqa: E402
 from warroom.tui.app import WarRoomApp  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)

@@ -23,7 +23,7 @@ from bench.bench_console import NOW, minimal  # noqa: E402
 from bench.big_war_room import build  # noqa: E402
 from warroom.clock import FrozenClock  # noqa: E402
 from warroom.domain.models import Actor  # noqa: E402
-from warroom.domain.policy import load_policy  # noqa: E402
+from warroom.loaders.policy import load_policy  # noqa: E402
 from warroom.service import WarRoom  # noqa: E402
 from warroom.store import db as store  # noqa: E402
 from warroom.tui.app import WarRoomApp  # noqa: E402

@@ -11,7 +11,8 @@ import sqlite_utils
 
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
-from warroom.domain.policy import Policy, load_policy
+from warroom.domain.policy import Policy
+from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
 from warroom.store import db as store
 
@@ -27,9 +28,9 @@ def clock() -> FrozenClock:
 @pytest.fixture
 def cli_clock(monkeypatch: pytest.MonkeyPatch, clock: FrozenClock) -> FrozenClock:
     """The CLI runs on the test's frozen clock (step it between commands)."""
-    import warroom.cli
+    import warroom.cli.group
 
-    monkeypatch.setattr(warroom.cli, "SystemClock", lambda: clock)
+    monkeypatch.setattr(warroom.cli.group, "SystemClock", lambda: clock)
     return clock
 
 

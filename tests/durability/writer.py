@@ -24,7 +24,7 @@ from pathlib import Path
 
 from warroom.clock import SystemClock
 from warroom.domain.models import Actor
-from warroom.domain.policy import load_policy
+from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
 from warroom.store import db as store
 from warroom.store import queries

@@ -12,7 +12,7 @@ from tests.conftest import T0
 from tests.ui.helpers import make_app, ready, wait_for
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
-from warroom.domain.policy import load_policy
+from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
 from warroom.store import db as store
 from warroom.tui.app import WarRoomApp
@@ -47,7 +47,7 @@ def test_clock_panes(snap_compare, tmp_path: Path, minutes: float, state: str) -
 
 
 def test_checklist_pane(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
-    from warroom.domain.runbook_files import load_runbooks
+    from warroom.loaders.runbooks import load_runbooks
 
     runbooks = load_runbooks()
     path = tmp_path / "checklist.db"

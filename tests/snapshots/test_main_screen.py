@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 from tests.ui.helpers import make_app, ready
 from warroom.clock import FrozenClock
 from warroom.demo import seed_demo
-from warroom.domain.policy import load_policy
+from warroom.loaders.policy import load_policy
 
 
 @pytest.fixture

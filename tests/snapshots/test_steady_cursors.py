@@ -12,7 +12,7 @@ from textual.widgets import Input, TextArea
 from tests.ui.helpers import make_app, ready, wait_for
 from warroom.clock import FrozenClock
 from warroom.demo import seed_demo
-from warroom.domain.policy import load_policy
+from warroom.loaders.policy import load_policy
 from warroom.tui.screens.composer import ComposerScreen
 
 BLINK_PERIOD = 0.5  # textual toggles a blinking cursor every half second

@@ -11,8 +11,8 @@ from textual.pilot import Pilot
 
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
-from warroom.domain.policy import load_policy
 from warroom.domain.runbooks import Runbook
+from warroom.loaders.policy import load_policy
 from warroom.tui.app import WarRoomApp
 from warroom.tui.widgets.incident_detail import IncidentDetail
 from warroom.tui.widgets.timeline_view import TimelineView

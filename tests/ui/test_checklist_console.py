@@ -9,8 +9,8 @@ import pytest
 from tests.ui.helpers import make_app, ready, timeline_text, wait_for
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
-from warroom.domain.policy import load_policy
-from warroom.domain.runbook_files import load_runbooks
+from warroom.loaders.policy import load_policy
+from warroom.loaders.runbooks import load_runbooks
 from warroom.service import WarRoom
 from warroom.store import checklist_queries, queries
 from warroom.store import db as store

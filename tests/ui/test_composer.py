@@ -11,7 +11,7 @@ from tests.ui.helpers import make_app, ready, wait_for
 from warroom.clock import FrozenClock
 from warroom.domain import sla
 from warroom.domain.models import Actor
-from warroom.domain.policy import load_policy
+from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
 from warroom.store import db as store
 from warroom.store import queries

@@ -10,7 +10,7 @@ import pytest
 from tests.ui.helpers import detail_text, make_app, ready, timeline_text, wait_for
 from warroom.clock import FrozenClock
 from warroom.demo import seed_demo
-from warroom.domain.policy import load_policy
+from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
 from warroom.store import db as store
 from warroom.store import queries

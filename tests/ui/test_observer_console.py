@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.ui.helpers import make_app, ready, timeline_text, wait_for
 from warroom.clock import FrozenClock
-from warroom.domain.policy import load_policy
+from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
 from warroom.store import db as store
 from warroom.store import queries

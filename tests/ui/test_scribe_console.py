@@ -12,8 +12,8 @@ from textual.widgets import ContentSwitcher
 
 from tests.ui.helpers import make_app, ready, timeline_text, wait_for
 from warroom.clock import FrozenClock
-from warroom.domain.policy import load_policy
 from warroom.domain.timeline_state import fold
+from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
 from warroom.store import db as store
 from warroom.store import queries, scribe_queries

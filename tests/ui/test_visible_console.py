@@ -20,8 +20,8 @@ from tests.ui.helpers import make_app, ready, wait_for
 from tests.unit.test_visible_output import EVIL, SHOWN, unsafe
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
-from warroom.domain.policy import load_policy
-from warroom.domain.runbook_files import load_runbooks
+from warroom.loaders.policy import load_policy
+from warroom.loaders.runbooks import load_runbooks
 from warroom.service import WarRoom
 from warroom.store import db as store
 from warroom.tui.app import WarRoomApp

@@ -30,8 +30,8 @@ import yaml
 from click.testing import CliRunner, Result
 
 from warroom.cli import cli
-from warroom.domain.policy import load_policy
-from warroom.domain.runbook_files import load_runbook
+from warroom.loaders.policy import load_policy
+from warroom.loaders.runbooks import load_runbook
 
 BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
 CORPUS = sorted(p for p in BAD.iterdir() if p.is_file() and p.name != "README.md")

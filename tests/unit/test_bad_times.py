@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlite_utils
 from click.testing import CliRunner, Result
+from warroom.service_transfer import import_incident
 
 from tests.conftest import T0
 from tests.ui.helpers import make_app, ready, wait_for
@@ -30,7 +31,6 @@ from warroom.domain.policy import Policy
 from warroom.domain.timefmt import OutOfRange, parse_user_time, read_user_time
 from warroom.errors import InvalidInput, WarroomError
 from warroom.service import WarRoom
-from warroom.service_transfer import import_incident
 from warroom.store import queries, scribe_queries
 from warroom.store.export_queries import incident_record
 from warroom.transfer import export_json, parse_document
@@ -493,7 +493,7 @@ def test_posted_updates_and_drafts_with_a_bad_time_are_left_out(
 def test_a_policy_with_a_rota_starting_in_year_1_or_9999_is_refused(
     tmp_path: Path, start: str
 ) -> None:
-    from warroom.domain.policy import default_policy_text, load_policy
+    from warroom.loaders.policy import default_policy_text, load_policy
 
     text = default_policy_text().replace("start: 2026-01-05", f"start: {start}")
     assert f"start: {start}" in text

@@ -14,9 +14,9 @@ from warroom.clock import FrozenClock
 from warroom.domain import checklists as rules
 from warroom.domain.models import Actor
 from warroom.domain.policy import Policy
-from warroom.domain.runbook_files import load_runbooks
 from warroom.domain.runbooks import parse_runbook
 from warroom.errors import InvalidInput, NotFound
+from warroom.loaders.runbooks import load_runbooks
 from warroom.service import WarRoom
 from warroom.store import checklist_queries, queries
 from warroom.store import db as store

@@ -14,8 +14,9 @@ from tests.conftest import T0
 from warroom.clock import FrozenClock
 from warroom.domain import sla
 from warroom.domain.models import Actor
-from warroom.domain.policy import NotifyHook, Policy, load_policy
+from warroom.domain.policy import NotifyHook, Policy
 from warroom.errors import InvalidInput
+from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
 from warroom.store import db as store
 from warroom.store import queries

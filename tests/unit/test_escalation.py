@@ -22,7 +22,8 @@ from warroom.domain.escalation import (
     resolve_who,
 )
 from warroom.domain.models import Incident
-from warroom.domain.policy import Policy, check_policy_file, load_policy
+from warroom.domain.policy import Policy
+from warroom.loaders.policy import check_policy_file, load_policy
 
 T0 = dt.datetime(2026, 11, 23, 9, 0, 0, tzinfo=dt.UTC)  # a Monday; London is on UTC
 SEC = dt.timedelta(seconds=1)

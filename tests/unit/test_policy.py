@@ -13,14 +13,12 @@ from warroom.domain.policy import (
     NotifyHook,
     PolicyError,
     WarningThreshold,
-    check_policy_file,
-    default_policy_text,
     format_duration,
-    load_policy,
     parse_duration,
     parse_policy,
 )
 from warroom.errors import InvalidInput
+from warroom.loaders.policy import check_policy_file, default_policy_text, load_policy
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "policies"
 MIN = dt.timedelta(minutes=1)

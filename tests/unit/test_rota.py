@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from warroom.domain.policy import check_policy_file, load_policy
 from warroom.domain.rota import Contact, Rota, RotaWeek, find_contact, on_call
+from warroom.loaders.policy import check_policy_file, load_policy
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

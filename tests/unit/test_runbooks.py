@@ -8,12 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from warroom.domain.runbook_files import (
-    bundled_runbooks_dir,
-    check_runbook_files,
-    load_runbook,
-    load_runbooks,
-)
 from warroom.domain.runbooks import (
     Item,
     Runbook,
@@ -25,6 +19,12 @@ from warroom.domain.runbooks import (
     parse_runbook,
 )
 from warroom.errors import InvalidInput, WarroomError
+from warroom.loaders.runbooks import (
+    bundled_runbooks_dir,
+    check_runbook_files,
+    load_runbook,
+    load_runbooks,
+)
 
 REPO = Path(__file__).parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "runbooks"

@@ -239,7 +239,7 @@ def test_a_corrected_todo_cannot_become_a_second_follow_up(room: WarRoom) -> Non
 
 def test_status_updates_read_the_timeline_as_it_stands(room: WarRoom, clock: FrozenClock) -> None:
     from warroom import composer
-    from warroom.domain.templates import load_templates
+    from warroom.loaders.templates import load_templates
 
     incident_id = room.declare("API down", "P1")
     typo = room.log(incident_id, "roll back deploy 24", "decision")

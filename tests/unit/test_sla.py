@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from warroom.domain.models import Incident
-from warroom.domain.policy import Policy, check_policy_file, load_policy, parse_policy
+from warroom.domain.policy import Policy, parse_policy
 from warroom.domain.sla import (
     MET,
     OK,
@@ -28,6 +28,7 @@ from warroom.domain.sla import (
     format_countdown,
     timers,
 )
+from warroom.loaders.policy import check_policy_file, load_policy
 
 T0 = dt.datetime(2026, 11, 23, 9, 0, 0, tzinfo=dt.UTC)
 SEC = dt.timedelta(seconds=1)

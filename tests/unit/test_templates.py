@@ -22,7 +22,6 @@ from warroom.domain.templates import (
     TemplateContext,
     TemplateError,
     build_context,
-    load_templates,
     parse_template,
     render,
     suggest_phase,
@@ -30,6 +29,7 @@ from warroom.domain.templates import (
     unfilled,
     visible_controls,
 )
+from warroom.loaders.templates import load_templates
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "templates"
 PARIS = ZoneInfo("Europe/Paris")

@@ -100,7 +100,7 @@ def test_lifecycle_allows_reopen_but_not_after_close() -> None:
 
 
 def test_machine_zone_follows_tz_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    from warroom.domain.timefmt import local_zone
+    from warroom.loaders.zone import local_zone
 
     monkeypatch.setenv("TZ", "Europe/Berlin")
     zone = local_zone()

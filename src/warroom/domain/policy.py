@@ -1,7 +1,8 @@
 """The incident policy: severities and their clocks, contacts and rota, read from YAML.
 
-A packaged default (defaults/policy.yaml, from the seeds) applies unless a
-file is given. Every error names the file, the line and the field, e.g.
+`parse_policy` takes the YAML text; `warroom.loaders.policy` reads the file
+(or the packaged default, defaults/policy.yaml, from the seeds). Every error
+names the file, the line and the field, e.g.
 `policy.yaml:14: severities.P1.update_every: "3x" is not a duration`.
 Severity names are whatever the file lists (P0-P3, SEV1-SEV5, ...); their
 order is their rank, most severe first. Unknown or repeated fields are errors,
@@ -14,8 +15,6 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 
 import yaml
 
@@ -27,7 +26,6 @@ from warroom.domain.policy_reader import (
     parse_duration,
 )
 from warroom.domain.rota import Contact, Rota, find_contact, read_contacts, read_roles, read_rota
-from warroom.domain.text_files import read_text_file
 from warroom.domain.yaml_text import compose_yaml
 from warroom.errors import InvalidInput
 
@@ -304,20 +302,3 @@ def parse_policy(text: str, source: str) -> Policy:
         status_page_url=reader.text(top, "", "status_page_url"),
         require_postmortem_owner=reader.boolean(top, "", "require_postmortem_owner", True),
     )
-
-
-def default_policy_text() -> str:
-    """The packaged default policy, as YAML text."""
-    return resources.files("warroom.defaults").joinpath("policy.yaml").read_text("utf-8")
-
-
-def load_policy(path: Path | None = None) -> Policy:
-    """The policy in `path`, or the packaged default when None."""
-    if path is None:
-        return parse_policy(default_policy_text(), "policy.yaml (default)")
-    return parse_policy(read_text_file(path, "policy", PolicyError), str(path))
-
-
-def check_policy_file(path: Path | str) -> Policy:
-    """Validate a policy file (`warroom policy check FILE`); PolicyError names file:line: field."""
-    return load_policy(Path(path))

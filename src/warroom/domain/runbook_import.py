@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import textwrap
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import PurePath
 
 import yaml
 
@@ -281,7 +281,7 @@ def import_markdown(text: str, source: str = "imported.md") -> Runbook:
     lines = lines[start:]
 
     importer = _Importer()
-    stem = Path(source).stem
+    stem = PurePath(source).stem
     title = ""
     title_index = _title_heading(lines)
     if title_index is not None:

@@ -18,7 +18,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import PurePath
 from typing import Any
 
 import yaml
@@ -316,7 +316,7 @@ def parse_runbook(text: str, source: str) -> Runbook:
     if "applies_to" in top and not _is_null(top["applies_to"]):
         scope = reader.mapping(top["applies_to"], "applies_to", ("severities", "kinds"))
     runbook_id = reader.ident(top.get("id"), "id") or (
-        slugify(Path(source).stem) or slugify(title) or "runbook"
+        slugify(PurePath(source).stem) or slugify(title) or "runbook"
     )
     return Runbook(
         id=runbook_id,

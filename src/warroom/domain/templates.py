@@ -1,4 +1,4 @@
-"""Status-update templates: load, check and render them safely.
+"""Status-update templates: check and render them safely (`loaders.templates` reads them).
 
 A template is a text file with a small front-matter header and `{placeholder}`
 slots. `{{` and `}}` write literal braces. Nothing else is special: no code
@@ -60,9 +60,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import resources
-from importlib.resources.abc import Traversable
-from pathlib import Path
+from pathlib import PurePath
 
 from warroom.domain.models import Incident
 from warroom.domain.template_context import (
@@ -76,7 +74,6 @@ from warroom.domain.template_context import (
     marker,
     placeholder_label,
 )
-from warroom.domain.text_files import MAX_TEXT_BYTES, decode_text
 from warroom.domain.visible import visible
 from warroom.errors import WarroomError
 
@@ -90,7 +87,6 @@ __all__ = [
     "TemplateContext",
     "TemplateError",
     "build_context",
-    "load_templates",
     "parse_template",
     "placeholder_label",
     "render",
@@ -108,7 +104,6 @@ _NAME = re.compile(NAME_PATTERN)
 _ANSWER = re.compile(re.escape(ANSWER_PREFIX) + ANSWER_KEY_PATTERN)
 _TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _HEADER_KEYS = ("name", "audience", "phase", "title", "fields")
-_SUFFIXES = (".md", ".txt")
 
 
 class TemplateError(WarroomError):
@@ -246,7 +241,7 @@ def parse_template(text: str, source: str, default_name: str | None = None) -> T
     """
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     header, body, first_line = _split_header(text, source)
-    fallback = default_name if default_name is not None else Path(source).stem
+    fallback = default_name if default_name is not None else PurePath(source).stem
     name_line, name = header.get("name", (1, fallback))
     if not _TEMPLATE_NAME.fullmatch(name):
         raise _fail(source, name_line, f"name: {name!r} is not a template name (a-z, 0-9, -, _)")
@@ -260,53 +255,6 @@ def parse_template(text: str, source: str, default_name: str | None = None) -> T
     fields = _declared_fields(header, source)
     parts = _parse_body(body, first_line, fields, source)
     return Template(name, audience, phase, title, body, source, fields, parts)
-
-
-def _read_dir(files: Iterable[Traversable], source_of: dict[str, str]) -> dict[str, Template]:
-    found: dict[str, Template] = {}
-    for item in sorted(files, key=lambda f: f.name):
-        if (
-            not item.name.endswith(_SUFFIXES)
-            or item.name.startswith((".", "_"))
-            or item.name.upper().startswith("README")
-            or not item.is_file()
-        ):
-            continue
-        source = source_of.get(item.name, item.name)
-        try:
-            with item.open("rb") as handle:
-                data = handle.read(MAX_TEXT_BYTES + 1)
-        except OSError as exc:
-            raise TemplateError(f"{source}: cannot read template: {exc.strerror or exc}") from None
-        text = decode_text(data, source, TemplateError)
-        stem = item.name.rsplit(".", 1)[0]
-        template = parse_template(text, source, default_name=stem)
-        if template.name in found:
-            raise TemplateError(
-                f"{source}: template {template.name!r} is also defined in "
-                f"{found[template.name].source}"
-            )
-        found[template.name] = template
-    return found
-
-
-def load_templates(team_dir: Path | None = None) -> dict[str, Template]:
-    """The packaged templates, overridden and extended by those in `team_dir`.
-
-    A team template with the same name as a default replaces it. Raises
-    TemplateError on the first file that cannot be used.
-    """
-    packaged = resources.files("warroom.defaults") / "templates"
-    files = list(packaged.iterdir())
-    templates = _read_dir(files, {f.name: f"templates/{f.name} (default)" for f in files})
-    if team_dir is None:
-        return templates
-    team = Path(team_dir)
-    if not team.is_dir():
-        raise TemplateError(f"{team}: templates directory does not exist")
-    team_files = list(team.iterdir())
-    templates.update(_read_dir(team_files, {f.name: str(team / f.name) for f in team_files}))
-    return templates
 
 
 def templates_for(

@@ -1,17 +1,17 @@
-"""Reading a person's text file (policy, runbook, template, update) without surprises.
+"""Checking a person's text (policy, runbook, template, update) without surprises.
 
 Every file warroom reads is UTF-8 text of a sane size. Anything else is
 refused with one line that names the file and where the problem is, never a
 traceback: a file that is not UTF-8 (`p.yaml:3: not UTF-8 text (byte 0xff at
 offset 41)`), a NUL byte (a binary file, most likely), a file over the size
-limit (read no further than the limit, so a 10 GB file costs nothing). A
-leading byte-order mark is dropped.
+limit (`warroom.loaders.text_files` reads no further than the limit, so a
+10 GB file costs nothing). A leading byte-order mark is dropped. Nothing here
+opens a file: these functions take the bytes or the text.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from warroom.errors import WarroomError
 
@@ -51,18 +51,6 @@ def decode_text(
             f"(byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8"
         ) from None
     return text.removeprefix("\ufeff")
-
-
-def read_text_file(
-    path: Path | str, what: str, error: type[WarroomError], limit: int = MAX_TEXT_BYTES
-) -> str:
-    """The UTF-8 text of `path` (a `what`: policy, runbook ...), read no further than `limit`."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
-    except OSError as exc:
-        raise error(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
-    return decode_text(data, str(path), error, limit)
 
 
 def unsafe_character(text: str) -> tuple[int, str] | None:

@@ -7,10 +7,7 @@ date only when it is not today.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
-from pathlib import Path
-from zoneinfo import ZoneInfo
 
 
 def to_iso(at: dt.datetime) -> str:
@@ -24,37 +21,6 @@ def from_iso(text: str) -> dt.datetime:
     """Parse a stored time back into an aware UTC datetime."""
     parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     return parsed if parsed.utcoffset() == dt.timedelta(0) else parsed.astimezone(dt.UTC)
-
-
-def local_zone(name: str | None = None) -> dt.tzinfo:
-    """The zone to display in: an IANA name, else the machine's own zone.
-
-    The machine's zone is found by name (TZ, /etc/timezone, or the target of
-    /etc/localtime) so daylight-saving changes are followed; UTC if none is set.
-    """
-    if name:
-        return ZoneInfo(name)
-    for candidate in _machine_zone_names():
-        try:
-            return ZoneInfo(candidate)
-        except (ValueError, OSError, KeyError):
-            continue
-    return dt.UTC
-
-
-def _machine_zone_names() -> list[str]:
-    names = []
-    if os.environ.get("TZ"):
-        names.append(os.environ["TZ"].lstrip(":"))
-    timezone_file = Path("/etc/timezone")
-    if timezone_file.is_file():
-        names.append(timezone_file.read_text().strip())
-    localtime = Path("/etc/localtime")
-    if localtime.is_symlink():
-        target = str(localtime.resolve())
-        if "zoneinfo/" in target:
-            names.append(target.split("zoneinfo/", 1)[1])
-    return names
 
 
 def format_when(at: dt.datetime, now: dt.datetime, tz: dt.tzinfo) -> str:

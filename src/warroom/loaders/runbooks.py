@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from warroom.domain.runbooks import Runbook, RunbookError, parse_runbook
-from warroom.domain.text_files import read_text_file
+from warroom.loaders.text_files import read_text_file
 from warroom.paths import shipped_dir
 
 

@@ -1,0 +1,27 @@
+"""The policy file: the packaged default, or a team's YAML file, read and parsed."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from warroom.domain.policy import Policy, parse_policy
+from warroom.domain.policy_reader import PolicyError
+from warroom.loaders.text_files import read_text_file
+
+
+def default_policy_text() -> str:
+    """The packaged default policy, as YAML text."""
+    return resources.files("warroom.defaults").joinpath("policy.yaml").read_text("utf-8")
+
+
+def load_policy(path: Path | None = None) -> Policy:
+    """The policy in `path`, or the packaged default when None."""
+    if path is None:
+        return parse_policy(default_policy_text(), "policy.yaml (default)")
+    return parse_policy(read_text_file(path, "policy", PolicyError), str(path))
+
+
+def check_policy_file(path: Path | str) -> Policy:
+    """Validate a policy file (`warroom policy check FILE`); PolicyError names file:line: field."""
+    return load_policy(Path(path))
