@@ -83,6 +83,19 @@ class RoleAssignment:
 
 
 @dataclass(frozen=True)
+class Engagement:
+    """A rung of the escalation ladder that was reached: who, when, how."""
+
+    level: int
+    who: str
+    person: str
+    notify: str
+    engaged_at: dt.datetime
+    how: str  # auto / manual
+    by: str
+
+
+@dataclass(frozen=True)
 class Actor:
     """Who is at the keyboard: the display name and the OS account."""
 

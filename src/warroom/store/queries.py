@@ -7,12 +7,11 @@ import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import sqlite_utils
 
-from warroom.domain.models import Incident, RoleAssignment, TimelineEntry
+from warroom.domain.models import Engagement, Incident, RoleAssignment, TimelineEntry
 from warroom.domain.sla import IncidentHistory, SeverityChange
 from warroom.domain.timefmt import EARLIEST, LATEST, stored_time
 from warroom.domain.vocabulary import OPEN_STATUSES
@@ -315,19 +314,6 @@ def history(db: sqlite_utils.Database, incident_id: int) -> IncidentHistory:
 def role_holders(db: sqlite_utils.Database, incident_id: int) -> dict[str, str]:
     """Role key -> person, for naming an incident's own people on the ladder."""
     return {r.role: r.person for r in roles(db, incident_id)}
-
-
-@dataclass(frozen=True)
-class Engagement:
-    """A rung of the ladder that was reached: who, when, how."""
-
-    level: int
-    who: str
-    person: str
-    notify: str
-    engaged_at: dt.datetime
-    how: str  # auto / manual
-    by: str
 
 
 def engagements(db: sqlite_utils.Database, incident_id: int) -> list[Engagement]:

@@ -15,24 +15,25 @@ from typing import Any
 
 import sqlite_utils
 
-from warroom.domain.models import Incident
+from warroom.domain.policy import Policy
 from warroom.domain.timeline_state import TimelineState
-from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.errors import WarroomError
-from warroom.store import checklist_queries, queries, scribe_queries
 from warroom.store import db as store
-from warroom.tui.messages import ClockInputs, RowsLeftOut, Selection, Snapshot, WatchFailed
+from warroom.store import queries, read_model
+from warroom.tui.messages import RowsLeftOut, Selection, Snapshot, WatchFailed
 
 POLL_SECONDS = 0.25
-CLOCK_STATUSES = OPEN_STATUSES | {"resolved"}  # resolved still runs the post-mortem clock
 
 
 class DatabaseWatcher:
     """Reads snapshots when the file changes; runs inside a thread worker."""
 
-    def __init__(self, path: Path, post: Callable[[Any], object]) -> None:
+    def __init__(
+        self, path: Path, post: Callable[[Any], object], policy: Policy | None = None
+    ) -> None:
         self.path = path
         self.post = post
+        self.policy = policy  # ranks severities for the list order
         self.selected_id: int | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -40,8 +41,7 @@ class DatabaseWatcher:
         self._last_entry_id = 0
         self._force = False
         self._said: set[str] = set()  # unreadable rows already named
-        self._list: tuple[list[Incident], dict[int, ClockInputs], frozenset[tuple[int, str, str]]]
-        self._list = ([], {}, frozenset())
+        self._list: read_model.IncidentList | None = None
 
     def poke(self, *, reset_selection: bool = False) -> None:
         """Read now: after our own write (everything), or when the selection changed
@@ -90,23 +90,22 @@ class DatabaseWatcher:
             self.post(RowsLeftOut(queries.unreadable_warning(fresh)))
 
     def read(self, db: sqlite_utils.Database, *, changed: bool = True) -> Snapshot:
-        """All incidents (re-read only when the file changed), plus the selected
-        one's roles and new timeline rows."""
-        if changed or not self._list[0]:
-            incidents = queries.incidents(db, include_ended=True)
-            running = [i.id for i in incidents if i.status in CLOCK_STATUSES]
-            clocks = {
-                incident_id: ClockInputs(history, assigned)
-                for incident_id, (history, assigned) in queries.clock_state(db, running).items()
-            }
-            self._list = (incidents, clocks, queries.recorded_breaches(db, running))
-        incidents, clocks, breaches = self._list
+        """All incidents in list order (re-read only when the file changed), plus the
+        selected one's view with its new timeline rows (see `store.read_model`)."""
+        if changed or self._list is None or not self._list.incidents:
+            self._list = read_model.incident_list(db, self.policy, show_ended=True)
+        listed = self._list
+        incidents = list(listed.incidents)
+        clocks = dict(listed.clocks)
         selected = self.selected_id
-        if selected is None or not any(i.id == selected for i in incidents):
+        if selected is None or selected not in listed.by_id:
             self._shown_id = None
-            return Snapshot(incidents=incidents, clocks=clocks, breaches=breaches)
+            return Snapshot(incidents=incidents, clocks=clocks, breaches=listed.breaches)
         reset = selected != self._shown_id
-        entries = queries.timeline_since(db, selected, 0 if reset else self._last_entry_id)
+        view = read_model.incident_view(
+            db, selected, timeline_after=0 if reset else self._last_entry_id, listed=listed
+        )
+        entries = list(view.timeline)
         folded = None
         if reset:  # fold a whole timeline here, off the UI thread
             folded = TimelineState()
@@ -115,15 +114,16 @@ class DatabaseWatcher:
         newest = max((e.id for e in entries), default=0)
         self._last_entry_id = newest if reset else max(self._last_entry_id, newest)
         self._shown_id = selected
-        incident = next(i for i in incidents if i.id == selected)
         selection = Selection(
-            incident,
-            queries.roles(db, selected),
+            view.incident,
+            list(view.roles),
             entries,
             reset,
-            queries.engagements(db, selected),
-            checklist_queries.checklists(db, selected),
-            scribe_queries.follow_ups(db, selected),
+            list(view.engagements),
+            list(view.checklists),
+            list(view.follow_ups),
             folded,
         )
-        return Snapshot(incidents=incidents, selection=selection, clocks=clocks, breaches=breaches)
+        return Snapshot(
+            incidents=incidents, selection=selection, clocks=clocks, breaches=listed.breaches
+        )

@@ -1,0 +1,211 @@
+"""The read model: what the console and the CLI show about incidents, read once.
+
+The store's queries return rows as domain records; this module assembles them
+into the two things every reader shows, so the console's watcher, `warroom list`
+and `warroom show` read the same fields in the same order:
+
+- `IncidentList` (`incident_list`): the incidents in list order, with what
+  their timers need and the breaches already on record;
+- `IncidentView` (`incident_view`): one incident with its roles, engagements,
+  checklists, follow-ups, timeline and clock inputs.
+
+Timers are never read: `IncidentView.timers(policy, now)` computes them with
+`domain.sla` from the stored times, like the console's clock board.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import sqlite_utils
+
+from warroom.domain import escalation, sla
+from warroom.domain.checklists import Checklist
+from warroom.domain.models import (
+    Engagement,
+    FollowUp,
+    Incident,
+    RoleAssignment,
+    TimelineEntry,
+)
+from warroom.domain.policy import Policy
+from warroom.domain.vocabulary import OPEN_STATUSES
+from warroom.store import checklist_queries, queries, scribe_queries
+
+__all__ = [
+    "CLOCK_STATUSES",
+    "ClockInputs",
+    "Engagement",
+    "IncidentList",
+    "IncidentView",
+    "incident_list",
+    "incident_view",
+    "list_order",
+]
+
+# resolved still runs the post-mortem clock; closed and cancelled run none
+CLOCK_STATUSES = OPEN_STATUSES | {"resolved"}
+
+
+@dataclass(frozen=True)
+class ClockInputs:
+    """What an incident's timers need besides the incident row."""
+
+    history: sla.IncidentHistory
+    assigned: dict[str, str]  # role key -> person, so the ladder names the incident's own
+
+
+def list_order(incident: Incident, policy: Policy | None) -> tuple[bool, int, dt.datetime, int]:
+    """The one order of every incident list: live before ended, most severe first
+    (unknown severities last; all alike without a policy), then the longest-running
+    first (ties by id).
+
+    Positions stay put while deadlines move (the `1`-`9` keys jump by position);
+    the list's next-deadline column says what is most urgent.
+    """
+    return (
+        incident.status not in OPEN_STATUSES,
+        policy.rank(incident.severity) if policy is not None else 0,
+        incident.declared_at,
+        incident.id,
+    )
+
+
+@dataclass(frozen=True)
+class IncidentList:
+    """Incidents in list order, with their clock inputs and recorded breaches."""
+
+    incidents: tuple[Incident, ...]
+    clocks: Mapping[int, ClockInputs]  # incidents whose clocks run (see CLOCK_STATUSES)
+    # (incident id, timer, deadline) of every recorded breach of those incidents
+    breaches: frozenset[tuple[int, str, str]] = frozenset()
+
+    @cached_property
+    def by_id(self) -> dict[int, Incident]:
+        return {i.id: i for i in self.incidents}
+
+    def timers(self, incident_id: int, policy: Policy, now: dt.datetime) -> tuple[sla.Timer, ...]:
+        """The incident's timers at `now` (none when its clocks do not run)."""
+        clock = self.clocks.get(incident_id)
+        incident = self.by_id.get(incident_id)
+        if clock is None or incident is None:
+            return ()
+        return sla.timers(incident, policy, now, clock.history, assigned=clock.assigned)
+
+    def next_deadline(self, incident_id: int, policy: Policy, now: dt.datetime) -> sla.Timer | None:
+        """The incident's most urgent running timer, or None."""
+        return sla.most_urgent(self.timers(incident_id, policy, now))
+
+
+def incident_list(
+    db: sqlite_utils.Database, policy: Policy | None, *, show_ended: bool = False
+) -> IncidentList:
+    """Live incidents (all of them with `show_ended`) in `list_order`.
+
+    Five queries for any number of incidents: the incidents, then role holders,
+    severity/status history and first updates, and recorded breaches of those
+    whose clocks run.
+    """
+    found = queries.incidents(db, include_ended=show_ended)
+    found.sort(key=lambda i: list_order(i, policy))
+    running = [i.id for i in found if i.status in CLOCK_STATUSES]
+    clocks = {
+        incident_id: ClockInputs(history, assigned)
+        for incident_id, (history, assigned) in queries.clock_state(db, running).items()
+    }
+    return IncidentList(tuple(found), clocks, queries.recorded_breaches(db, running))
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    """One incident as the detail panes and `warroom show` present it."""
+
+    incident: Incident
+    roles: tuple[RoleAssignment, ...]  # current holders, in the order assigned
+    clock: ClockInputs
+    engagements: tuple[Engagement, ...]  # ladder rungs reached, by level
+    checklists: tuple[Checklist, ...]  # attached runbooks, items numbered 1..n
+    follow_ups: tuple[FollowUp, ...]  # in the order made
+    # timeline rows after `timeline_after` (all of them unless asked otherwise), by `at`
+    timeline: tuple[TimelineEntry, ...] = ()
+    breaches: frozenset[tuple[str, str]] = field(default=frozenset())  # (timer, deadline)
+
+    @property
+    def assigned(self) -> dict[str, str]:
+        """Role key -> person."""
+        return self.clock.assigned
+
+    @property
+    def answers(self) -> dict[str, str]:
+        """Question -> answer of every answered `ask:` item (for update templates)."""
+        return {
+            item.ask: item.answer
+            for book in self.checklists
+            for item in book.items
+            if item.ask and item.answer is not None
+        }
+
+    def timers(self, policy: Policy, now: dt.datetime) -> tuple[sla.Timer, ...]:
+        """Every timer at `now`, computed from the stored times (never stored)."""
+        return sla.timers(
+            self.incident, policy, now, self.clock.history, assigned=self.clock.assigned
+        )
+
+    def ladder(self, policy: Policy, now: dt.datetime) -> escalation.LadderStatus:
+        """Where the incident stands on its severity's escalation ladder at `now`."""
+        return escalation.ladder_status(
+            self.incident,
+            policy,
+            now,
+            pauses=self.clock.history.reopened,
+            assigned=self.clock.assigned,
+        )
+
+
+def incident_view(
+    db: sqlite_utils.Database,
+    incident_id: int,
+    *,
+    timeline_after: int | None = 0,
+    listed: IncidentList | None = None,
+) -> IncidentView:
+    """One incident (NotFound naming the id), with everything it shows.
+
+    `timeline_after`: read only timeline rows with a greater id (the timeline
+    is append-only; the console reads what is new), None for no timeline.
+    `listed`: an `IncidentList` that holds the incident; its incident row,
+    clock inputs and breaches are used rather than read again.
+    """
+    incident = listed.by_id.get(incident_id) if listed else None
+    clock = listed.clocks.get(incident_id) if listed else None
+    if incident is None:
+        incident = queries.incident(db, incident_id)
+    roles = queries.roles(db, incident_id)
+    if clock is None:
+        history = queries.history(db, incident_id)
+        clock = ClockInputs(history, {r.role: r.person for r in roles})
+    if listed is not None and incident_id in listed.clocks:
+        recorded = listed.breaches
+    else:
+        recorded = queries.recorded_breaches(db, [incident_id])
+    if timeline_after is None:
+        entries: list[TimelineEntry] = []
+    elif timeline_after == 0:
+        entries = queries.timeline(db, incident_id)
+    else:
+        entries = queries.timeline_since(db, incident_id, timeline_after)
+    return IncidentView(
+        incident=incident,
+        roles=tuple(roles),
+        clock=clock,
+        engagements=tuple(queries.engagements(db, incident_id)),
+        checklists=tuple(checklist_queries.checklists(db, incident_id)),
+        follow_ups=tuple(scribe_queries.follow_ups(db, incident_id)),
+        timeline=tuple(entries),
+        breaches=frozenset(
+            (timer, deadline) for i, timer, deadline in recorded if i == incident_id
+        ),
+    )

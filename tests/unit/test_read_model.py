@@ -1,0 +1,149 @@
+"""One read model: the console and the CLI list incidents in one order and read one view."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from tests.conftest import T0
+from warroom.cli import cli
+from warroom.clock import FrozenClock
+from warroom.domain.policy import Policy
+from warroom.service import WarRoom
+from warroom.store import read_model
+from warroom.tui.watcher import DatabaseWatcher
+
+# (title, severity, declared minutes before T0, status it ends in)
+SEEDED = [
+    ("old P2", "P2", 180, "investigating"),
+    ("new P0", "P0", 10, "investigating"),
+    ("older P1 monitoring", "P1", 120, "monitoring"),
+    ("newer P1", "P1", 30, "investigating"),
+    ("P0 resolved long ago", "P0", 300, "resolved"),
+    ("P3 cancelled", "P3", 60, "cancelled"),
+    ("P1 closed", "P1", 240, "closed"),
+    ("second new P0", "P0", 10, "investigating"),
+]
+# live before ended; most severe first; longest-running first; ties by id
+LIVE = ["new P0", "second new P0", "older P1 monitoring", "newer P1", "old P2"]
+ENDED = ["P0 resolved long ago", "P1 closed", "P3 cancelled"]
+
+
+@pytest.fixture
+def seeded(room: WarRoom, clock: FrozenClock) -> dict[str, int]:
+    ids = {}
+    for title, severity, minutes, status in SEEDED:
+        number = room.declare(title, severity, declared_at=T0 - dt.timedelta(minutes=minutes))
+        ids[title] = number
+        if status == "closed":
+            room.set_status(number, "resolved")
+            room.set_status(number, "closed", postmortem_owner="Ana")
+        elif status != "investigating":
+            room.set_status(number, status)
+    # deadlines mixed: one acknowledged with an update posted, one with people and a rung
+    room.acknowledge(ids["newer P1"])
+    room.post_update(ids["newer P1"], "Looking into it.")
+    room.assign_role(ids["new P0"], "scribe", "Tom")
+    room.assign_role(ids["new P0"], "tech-lead", "Priya")
+    room.escalate(ids["new P0"])
+    clock.step(minutes=20)  # some timers overdue now, some not
+    return ids
+
+
+def _cli(db_path: Path, *args: str) -> Any:
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "--as", "Ana", *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def _titles(ids: dict[str, int], order: list[int]) -> list[str]:
+    names = {number: title for title, number in ids.items()}
+    return [names[number] for number in order]
+
+
+def test_list_order_is_severity_then_age_with_ended_last(
+    db: sqlite_utils.Database, policy: Policy, seeded: dict[str, int]
+) -> None:
+    every = read_model.incident_list(db, policy, show_ended=True)
+    assert _titles(seeded, [i.id for i in every.incidents]) == LIVE + ENDED
+    live = read_model.incident_list(db, policy)
+    assert _titles(seeded, [i.id for i in live.incidents]) == LIVE
+
+
+def test_cli_list_and_the_console_watcher_agree_on_the_order(
+    db_path: Path,
+    db: sqlite_utils.Database,
+    policy: Policy,
+    seeded: dict[str, int],
+    cli_clock: FrozenClock,
+) -> None:
+    listed = _cli(db_path, "list", "--all", "--json")
+    assert isinstance(listed, list)
+    assert _titles(seeded, [row["id"] for row in listed]) == LIVE + ENDED
+    live = _cli(db_path, "list", "--json")
+    assert isinstance(live, list)
+    assert _titles(seeded, [row["id"] for row in live]) == LIVE
+    snapshot = DatabaseWatcher(db_path, lambda _: None, policy).read(db)
+    assert [i.id for i in snapshot.incidents] == [row["id"] for row in listed]
+
+
+def test_list_next_deadline_is_the_consoles_most_urgent_timer(
+    db_path: Path,
+    db: sqlite_utils.Database,
+    policy: Policy,
+    seeded: dict[str, int],
+    cli_clock: FrozenClock,
+) -> None:
+    listed = _cli(db_path, "list", "--all", "--json")
+    every = read_model.incident_list(db, policy, show_ended=True)
+    for row in listed:
+        urgent = every.next_deadline(row["id"], policy, cli_clock.now())
+        expected = None if urgent is None else urgent.name
+        assert (row["next_deadline"] or {}).get("name") == expected
+    running = {row["title"]: row["next_deadline"] for row in listed}
+    assert running["new P0"]["state"] == "overdue"  # nobody acknowledged a P0 in 30 min
+    assert running["P1 closed"] is None and running["P3 cancelled"] is None
+
+
+def test_show_json_and_the_console_detail_read_the_same_roles_and_engagements(
+    db_path: Path,
+    db: sqlite_utils.Database,
+    policy: Policy,
+    seeded: dict[str, int],
+    cli_clock: FrozenClock,
+) -> None:
+    number = seeded["new P0"]
+    shown = _cli(db_path, "show", str(number), "--json")
+    assert isinstance(shown, dict)
+    watcher = DatabaseWatcher(db_path, lambda _: None, policy)
+    watcher.selected_id = number
+    selection = watcher.read(db).selection
+    assert selection is not None
+    console_roles = [(r.role, r.person) for r in selection.roles]
+    assert console_roles == [(r["role"], r["person"]) for r in shown["roles"]]
+    assert ("scribe", "Tom") in console_roles and ("tech-lead", "Priya") in console_roles
+    engaged = shown["escalation"]["engaged"]
+    assert [(e.level, e.who, e.person, e.how) for e in selection.engagements] == [
+        (e["level"], e["who"], e["person"], e["how"]) for e in engaged
+    ]
+    assert [e["how"] for e in engaged] == ["manual"]
+
+
+def test_view_reads_what_the_detail_panes_show(
+    db: sqlite_utils.Database, policy: Policy, seeded: dict[str, int], clock: FrozenClock
+) -> None:
+    view = read_model.incident_view(db, seeded["new P0"])
+    assert view.assigned == {"commander": "Ana", "scribe": "Tom", "tech-lead": "Priya"}
+    assert [e.level for e in view.engagements] == [1]
+    assert [e.kind for e in view.timeline][0] == "declared"
+    timers = {t.name: t for t in view.timers(policy, clock.now())}
+    assert timers["ack"].state == "overdue"
+    assert view.ladder(policy, clock.now()).level == 1
+    newer = read_model.incident_view(db, seeded["new P0"], timeline_after=view.timeline[-1].id)
+    assert newer.timeline == ()
