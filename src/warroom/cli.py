@@ -88,7 +88,7 @@ class Context:
         with self.database(create=create) as db:
             room = WarRoom(db, self.clock, self.settings.actor, self.policy, self.runbooks)
             try:
-                room.notify(room.sweep().engaged)
+                room.run_notify_hook(room.sweep().engaged)
             except WriteFailed:
                 pass
             yield room
@@ -377,7 +377,7 @@ def escalate(context: Context, incident: str) -> None:
         engaged = room.escalate(incident_id(incident))
         who = visible_line(f"{engaged.who} ({engaged.person})")
         click.echo(f"escalated #{engaged.incident_id} to level {engaged.level}: {who}")
-        for outcome in room.notify([engaged]):
+        for outcome in room.run_notify_hook([engaged]):
             click.echo(visible(outcome), err=True)
 
 

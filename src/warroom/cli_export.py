@@ -61,7 +61,7 @@ MAX_EXPORT_BYTES = 512 * 1024 * 1024
 @pass_ctx
 def import_(context: Context, file: Path) -> None:
     """Import a JSON export as a new incident; prints its id alone."""
-    from warroom import service_transfer, transfer
+    from warroom import transfer
 
     text = read_text_file(file, "export", InvalidInput, limit=MAX_EXPORT_BYTES)
     document = transfer.parse_document(text, str(file))
@@ -70,7 +70,7 @@ def import_(context: Context, file: Path) -> None:
     except InvalidInput as exc:
         raise InvalidInput(f"{file}: incident.severity: {exc}") from None
     with context.room(create=True) as room:
-        new_id = service_transfer.import_incident(room, document)
+        new_id = room.import_incident(document)
     was = document["incident"]["id"]
     click.echo(f"imported #{was} from {file} as #{new_id}", err=True)
     click.echo(str(new_id))

@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlite_utils
 from click.testing import CliRunner, Result
-from warroom.service_transfer import import_incident
 
 from tests.conftest import T0
 from tests.ui.helpers import make_app, ready, wait_for
@@ -161,11 +160,11 @@ def test_the_import_service_refuses_a_document_that_skipped_the_checks(room: War
     with pytest.raises(
         InvalidInput, match=r"timeline\[0\]\.at '9999-12-31T23:59:59Z' is not a time"
     ):
-        import_incident(room, document)
+        room.import_incident(document)
     document["timeline"][0]["at"] = "2026-11-23T08:00:00Z"
     document["follow_ups"][0]["due"] = "0999-01-01"
     with pytest.raises(InvalidInput, match=r"follow_ups\[0\]\.due '0999-01-01' is not a date"):
-        import_incident(room, document)
+        room.import_incident(document)
     assert len(queries.incidents(room.db)) == 1  # only the one exported
 
 

@@ -153,7 +153,7 @@ def test_notify_hook_gets_fields_as_arguments_and_environment(
     )
     room = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), policy)
     incident_id = room.declare("$(rm -rf /) `boom`", "P1")
-    outcomes = room.notify(room.sweep().engaged)
+    outcomes = room.run_notify_hook(room.sweep().engaged)
     assert outcomes == [f"notify hook ran ({program}, exit 0)"]
     assert out.read_text().strip() == "On-call|P1|$(rm -rf /) `boom`"
     assert "notify hook ran" in rows(room, incident_id, "escalation")[-1][0]
@@ -180,7 +180,7 @@ def test_notify_hook_failure_is_logged_not_raised(
     policy = type(policy)(**{**policy.__dict__, "notify_hook": NotifyHook(program)})
     room = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), policy)
     incident_id = room.declare("x", "P1")
-    [outcome] = room.notify(room.sweep().engaged)
+    [outcome] = room.run_notify_hook(room.sweep().engaged)
     assert outcome.startswith("notify hook failed") and expected in outcome
     assert expected in rows(room, incident_id, "escalation")[-1][0]
 

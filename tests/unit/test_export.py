@@ -29,7 +29,6 @@ from warroom.domain.runbooks import parse_runbook
 from warroom.domain.timeline_state import fold
 from warroom.errors import InvalidInput, WriteFailed
 from warroom.service import WarRoom
-from warroom.service_transfer import import_incident
 from warroom.store import db as store
 from warroom.store import queries, scribe_queries
 from warroom.transfer import FIELDS, export_json, export_markdown, parse_document
@@ -393,7 +392,7 @@ def test_export_import_export_is_identical_but_for_ids(
     first = export_json(db, incident, EXPORTED)
     other = _other_database(tmp_path, policy)
     room = WarRoom(other, FrozenClock(EXPORTED), Actor("Eve", "eve"), policy)
-    new_id = import_incident(room, parse_document(first, "export.json"))
+    new_id = room.import_incident(parse_document(first, "export.json"))
     assert new_id == 2
     second = export_json(other, new_id, EXPORTED)
     assert json.loads(second)["timeline"][0]["id"] != json.loads(first)["timeline"][0]["id"]
@@ -526,7 +525,7 @@ def test_an_import_the_database_refuses_leaves_nothing_behind(
     other = _other_database(tmp_path, policy)
     room = WarRoom(other, FrozenClock(EXPORTED), Actor("Eve", "eve"), policy)
     with pytest.raises(WriteFailed):
-        import_incident(room, parse_document(json.dumps(document), "twice.json"))
+        room.import_incident(parse_document(json.dumps(document), "twice.json"))
     counts = [
         other.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
         for t in ("incidents", "timeline", "follow_ups")

@@ -13,6 +13,7 @@ from warroom.errors import InvalidInput, NotFound, WriteFailed
 from warroom.service import WarRoom
 from warroom.store import db as store
 from warroom.store import queries
+from warroom.store.unit_of_work import UnitOfWork
 
 
 def kinds(room: WarRoom, incident_id: int) -> list[str]:
@@ -165,7 +166,7 @@ def test_a_failure_inside_an_action_leaves_neither_state_nor_row(
     def broken_append(*args: object, **kwargs: object) -> int:
         raise RuntimeError("disk went away")
 
-    monkeypatch.setattr(room, "_append", broken_append)
+    monkeypatch.setattr(UnitOfWork, "append_timeline", broken_append)
     with pytest.raises(RuntimeError):
         room.set_status(incident_id, "fixing")
     with pytest.raises(RuntimeError):

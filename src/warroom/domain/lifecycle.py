@@ -51,8 +51,3 @@ def stamps_for(current: str, new: str) -> dict[str, str | None]:
     if current == "resolved" and new in OPEN_STATUSES:
         stamps["resolved_at"] = None
     return stamps
-
-
-def is_live(status: str) -> bool:
-    """Live incidents are the ones still being worked on."""
-    return status in OPEN_STATUSES

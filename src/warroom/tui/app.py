@@ -32,7 +32,7 @@ from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.errors import WarroomError
 from warroom.paths import shipped_dir
 from warroom.service import WarRoom
-from warroom.service_clocks import Engaged
+from warroom.service.clocks import Engaged
 from warroom.store import db as store
 from warroom.store.queries import Engagement
 from warroom.tui import checklist_actions, incident_actions, scribe_actions, update_actions
@@ -353,7 +353,7 @@ class WarRoomApp(OrderedKeys):
                 return
             try:
                 room = WarRoom(db, self.clock, self.actor, self.policy, self.runbooks)
-                outcomes = room.notify(engaged)
+                outcomes = room.run_notify_hook(engaged)
             except Exception as exc:  # the hook's failure is reported, never fatal
                 outcomes = [f"notify hook failed: {exc}"]
             finally:

@@ -1,0 +1,31 @@
+"""The single door for every write: the user and system actions, one module per
+area of the war room.
+
+Each action is ONE unit of work (`RoomBase.unit_of_work`, a BEGIN IMMEDIATE
+transaction the store opens) that changes state and appends its timeline row;
+the statements themselves live in `store/` (`store/*_writes.py`).
+
+    incidents.py   declare, status, severity, kind, acknowledge, roles, impact, hand-off
+    scribe.py      log, correct, strike, pin, follow-ups
+    checklists.py  attach / detach runbooks, tick, answer
+    clocks.py      sweep (breaches, auto-escalation), escalate, the notify hook
+    updates.py     post a status update, drafts
+    transfer.py    import an exported incident
+"""
+
+from __future__ import annotations
+
+from warroom.service.checklists import Checklists
+from warroom.service.clocks import Clocks
+from warroom.service.incidents import Incidents
+from warroom.service.scribe import Scribe
+from warroom.service.transfer import Transfer
+from warroom.service.updates import Updates
+
+
+class WarRoom(Incidents, Scribe, Checklists, Clocks, Updates, Transfer):
+    """Every action over one database connection, as one actor, on one clock:
+    `WarRoom(db, clock, actor, policy, runbooks)`."""
+
+
+__all__ = ["WarRoom"]

@@ -1,0 +1,53 @@
+"""What every area of the war room acts with: the database, the clock, who acts,
+the policy and the runbooks; and `unit_of_work()`, the one way an action writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+import sqlite_utils
+
+from warroom.clock import Clock
+from warroom.domain.models import Actor
+from warroom.domain.policy import Policy
+from warroom.domain.runbooks import Runbook
+from warroom.domain.timefmt import check_moment
+from warroom.errors import InvalidInput
+from warroom.store import unit_of_work
+from warroom.store.unit_of_work import UnitOfWork
+
+
+def checked_moment(at: dt.datetime, what: str) -> dt.datetime:
+    """A time given to an action (CLI, console, import): refused, naming `what`, unless
+    it is zoned and inside the range warroom keeps; a stored year 0999 or 9999 would
+    break every later read and clock."""
+    try:
+        return check_moment(at, what)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+class RoomBase:
+    """The user actions over one database connection, as one actor, on one clock."""
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        clock: Clock,
+        actor: Actor,
+        policy: Policy,
+        runbooks: Sequence[Runbook] = (),
+    ):
+        self.db = db
+        self.clock = clock
+        self.actor = actor
+        self.policy = policy
+        self.runbooks = tuple(runbooks)  # attached automatically where they apply
+
+    @contextmanager
+    def unit_of_work(self, now: dt.datetime | None = None) -> Iterator[UnitOfWork]:
+        """One action's write transaction (BEGIN IMMEDIATE), at `now` (default: the clock's)."""
+        with unit_of_work.begin(self.db, self.actor, now or self.clock.now()) as uow:
+            yield uow

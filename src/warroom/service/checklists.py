@@ -1,0 +1,120 @@
+"""Checklist actions: attach and detach runbooks, tick, untick, answer.
+
+Ticks are operations, not row copies (see store/checklist_writes.py), so two
+engineers ticking different items at the same moment both survive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from warroom.domain.runbooks import Runbook, matching_runbooks
+from warroom.errors import InvalidInput, NotFound
+from warroom.service.base import RoomBase
+from warroom.store import checklist_queries, checklist_writes
+from warroom.store.unit_of_work import UnitOfWork
+
+
+def attach_runbook_in(uow: UnitOfWork, incident_id: int, runbook: Runbook) -> int:
+    """Copy a runbook's items onto the incident, inside the caller's unit of work."""
+    steps = runbook.steps()
+    checklist_id = checklist_writes.insert_checklist(uow, incident_id, runbook, steps)
+    uow.append_timeline(
+        incident_id,
+        "checklist",
+        f"Runbook attached: {runbook.title} ({len(steps)} items)",
+        data={"runbook": runbook.id, "items": len(steps)},
+    )
+    return checklist_id
+
+
+def attach_matching(
+    uow: UnitOfWork, runbooks: Sequence[Runbook], incident_id: int, severity: str, kind: str
+) -> list[str]:
+    """Attach every runbook that applies and was never attached, inside the caller's
+    unit of work (declaring or re-classifying an incident)."""
+    attached = checklist_queries.ever_attached(uow.db, incident_id)
+    added = []
+    for runbook in matching_runbooks(runbooks, severity, kind):
+        if runbook.id not in attached:
+            attach_runbook_in(uow, incident_id, runbook)
+            added.append(runbook.id)
+    return added
+
+
+def resolve_item(uow: UnitOfWork, incident_id: int, ref: str) -> tuple[int, str, str, str]:
+    """An item by its number in `warroom checklist ID` or by its key: (id, text, ask, key)."""
+    items = [i for c in checklist_queries.checklists(uow.db, incident_id) for i in c.items]
+    ref = ref.strip()
+    for item in items:
+        if ref == item.key or (ref.isdigit() and int(ref) == item.number):
+            return item.id, item.text, item.ask, item.key
+    raise NotFound(f"#{incident_id} has no checklist item {ref!r}")
+
+
+class Checklists(RoomBase):
+    """Runbook checklists on an incident."""
+
+    def attach_runbook(self, incident_id: int, runbook_id: str) -> int:
+        """Attach a runbook's checklist to the incident (whether or not it applies)."""
+        runbook = next((r for r in self.runbooks if r.id == runbook_id), None)
+        if runbook is None:
+            known = ", ".join(r.id for r in self.runbooks) or "none loaded"
+            raise InvalidInput(f"unknown runbook {runbook_id!r} (known: {known})")
+        with self.unit_of_work() as uow:
+            uow.require_incident(incident_id)
+            if checklist_writes.attached_checklist(uow, incident_id, runbook_id) is not None:
+                raise InvalidInput(f"runbook {runbook_id!r} is already attached to #{incident_id}")
+            return attach_runbook_in(uow, incident_id, runbook)
+
+    def detach_runbook(self, incident_id: int, runbook_id: str) -> None:
+        """Take a runbook's checklist off the incident; its ticks stay in the record."""
+        with self.unit_of_work() as uow:
+            found = checklist_writes.attached_checklist(uow, incident_id, runbook_id)
+            if found is None:
+                raise NotFound(f"runbook {runbook_id!r} is not attached to #{incident_id}")
+            checklist_id, title = found
+            checklist_writes.detach_checklist(uow, checklist_id)
+            uow.append_timeline(
+                incident_id,
+                "checklist",
+                f"Runbook detached: {title}",
+                data={"runbook": runbook_id, "detached": True},
+            )
+
+    def tick(self, incident_id: int, item: str, *, done: bool = True) -> None:
+        """Tick (or untick) a checklist item, by number or key; ticking a ticked item
+        changes nothing and says so."""
+        with self.unit_of_work() as uow:
+            item_id, text, _, key = resolve_item(uow, incident_id, item)
+            if done:
+                changed = checklist_writes.tick_item(uow, item_id)
+            else:
+                changed = checklist_writes.untick_item(uow, item_id)
+            if not changed:
+                who, when = checklist_writes.ticked_by(uow, item_id)
+                if done:
+                    raise InvalidInput(f"already ticked by {who} at {when}: {text}")
+                raise InvalidInput(f"not ticked: {text}")
+            verb = "Ticked" if done else "Unticked"
+            uow.append_timeline(
+                incident_id, "checklist", f"{verb}: {text}", data={"item": key, "done": done}
+            )
+
+    def answer(self, incident_id: int, item: str, reply: str) -> None:
+        """Answer a checklist question (an `ask:` item): the answer is kept for update
+        templates and the item ticked."""
+        reply = reply.strip()
+        if not reply:
+            raise InvalidInput("an empty answer was not recorded")
+        with self.unit_of_work() as uow:
+            item_id, text, ask, key = resolve_item(uow, incident_id, item)
+            if not ask:
+                raise InvalidInput(f"item asks no question: {text}")
+            checklist_writes.answer_item(uow, item_id, reply)
+            uow.append_timeline(
+                incident_id,
+                "checklist",
+                f"Answered: {ask} — {reply}",
+                data={"item": key, "question": ask, "answer": reply},
+            )

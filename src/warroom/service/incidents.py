@@ -1,0 +1,216 @@
+"""The incident's own actions: declare, status, severity, kind, acknowledge, roles,
+impact and the commander's hand-off.
+
+Each action is ONE unit of work (BEGIN IMMEDIATE) that changes state and
+appends the matching timeline row, so the timeline is the complete record.
+Actions write what the user did ("set status to fixing"), never a copy of a
+whole row, so two consoles cannot overwrite each other's changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from warroom.domain import lifecycle
+from warroom.domain.vocabulary import ROLES, parse_incident_kind, parse_role, parse_status
+from warroom.errors import InvalidInput
+from warroom.service.base import RoomBase, checked_moment
+from warroom.service.checklists import attach_matching
+from warroom.store import incident_writes
+
+IMPACT_FIELDS = {
+    "users": "impact_users",
+    "services": "impact_services",
+    "business": "impact_business",
+}
+
+
+class Incidents(RoomBase):
+    """Declaring and re-classifying incidents, who holds which role, and the impact."""
+
+    def declare(
+        self,
+        title: str,
+        severity: str,
+        kind: str = "availability",
+        summary: str = "",
+        *,
+        commander: str | None = None,
+        drill: bool = False,
+        declared_at: dt.datetime | None = None,
+    ) -> int:
+        """Declare an incident; the declarer commands unless someone else is named."""
+        title = title.strip()
+        if not title:
+            raise InvalidInput("an incident needs a title")
+        sev = self.policy.severity(severity)
+        kind = parse_incident_kind(kind)
+        commander = (commander or "").strip() or self.actor.name
+        now = self.clock.now()
+        declared = now if declared_at is None else checked_moment(declared_at, "declared at")
+        if declared > now:
+            raise InvalidInput("an incident cannot be declared in the future")
+        with self.unit_of_work(now) as uow:
+            incident_id = incident_writes.insert_incident(
+                uow,
+                title=title,
+                severity=sev.name,
+                kind=kind,
+                summary=summary.strip(),
+                commander=commander,
+                drill=drill,
+                declared=declared,
+            )
+            incident_writes.set_role(uow, incident_id, "commander", commander, declared)
+            drill_note = " (drill)" if drill else ""
+            uow.append_timeline(
+                incident_id,
+                "declared",
+                f"Declared {sev.name} {kind} incident{drill_note}: {title}. Commander: {commander}",
+                at=declared,
+                data={"severity": sev.name, "kind": kind, "commander": commander, "drill": drill},
+            )
+            attach_matching(uow, self.runbooks, incident_id, sev.name, kind)
+        return incident_id
+
+    def set_status(
+        self, incident_id: int, status: str, *, postmortem_owner: str | None = None
+    ) -> str:
+        """Move along the lifecycle; returns the previous status.
+
+        Closing names who owns the post-mortem (unless the policy relaxes it).
+        """
+        new = parse_status(status)
+        owner = (postmortem_owner or "").strip()
+        with self.unit_of_work() as uow:
+            current = uow.incident_fields(incident_id, "status", "mitigated_at", "postmortem_owner")
+            old = str(current["status"])
+            lifecycle.check_transition(old, new)
+            stamps = lifecycle.stamps_for(old, new)
+            if stamps.get("mitigated_at") and current["mitigated_at"]:
+                del stamps["mitigated_at"]  # first mitigation counts, not a later one
+            sets: dict[str, Any] = {"status": new} | {
+                k: (uow.stamp if v == "now" else None) for k, v in stamps.items()
+            }
+            text = f"Status {old} → {new}"
+            data: dict[str, Any] = {"from": old, "to": new}
+            if new == "closed":
+                owner = owner or str(current["postmortem_owner"])
+                if not owner and self.policy.require_postmortem_owner:
+                    raise InvalidInput(
+                        f"closing #{incident_id} needs a post-mortem owner "
+                        "(the policy's require_postmortem_owner)"
+                    )
+                sets["postmortem_owner"] = owner
+                still_open = incident_writes.open_follow_up_count(uow, incident_id)
+                text += f". Post-mortem owner: {owner or 'none'}; open follow-ups: {still_open}"
+                data |= {"postmortem_owner": owner, "open_follow_ups": still_open}
+            incident_writes.set_fields(uow, incident_id, sets)
+            uow.append_timeline(incident_id, "status", text, data=data)
+        return old
+
+    def set_severity(self, incident_id: int, severity: str) -> str:
+        """Re-classify; returns the previous severity."""
+        new = self.policy.severity(severity).name
+        with self.unit_of_work() as uow:
+            current = uow.incident_fields(incident_id, "severity", "kind")
+            old = str(current["severity"])
+            if old == new:
+                raise InvalidInput(f"incident #{incident_id} is already {new}")
+            incident_writes.set_fields(uow, incident_id, {"severity": new})
+            uow.append_timeline(
+                incident_id, "severity", f"Severity {old} → {new}", data={"from": old, "to": new}
+            )
+            attach_matching(uow, self.runbooks, incident_id, new, str(current["kind"]))
+        return old
+
+    def set_kind(self, incident_id: int, kind: str) -> str:
+        """Re-classify the kind (availability, performance, security, data)."""
+        new = parse_incident_kind(kind)
+        with self.unit_of_work() as uow:
+            current = uow.incident_fields(incident_id, "kind", "severity")
+            old = str(current["kind"])
+            if old == new:
+                raise InvalidInput(f"incident #{incident_id} is already {new}")
+            incident_writes.set_fields(uow, incident_id, {"kind": new})
+            uow.append_timeline(
+                incident_id, "kind", f"Kind {old} → {new}", data={"from": old, "to": new}
+            )
+            attach_matching(uow, self.runbooks, incident_id, str(current["severity"]), new)
+        return old
+
+    def acknowledge(self, incident_id: int) -> None:
+        """Someone has picked the incident up: stops the acknowledge clock."""
+        with self.unit_of_work() as uow:
+            current = uow.incident_fields(incident_id, "acknowledged_at")
+            if current["acknowledged_at"]:
+                when = current["acknowledged_at"]
+                raise InvalidInput(f"incident #{incident_id} was already acknowledged at {when}")
+            incident_writes.set_fields(uow, incident_id, {"acknowledged_at": uow.stamp})
+            uow.append_timeline(incident_id, "ack", f"Acknowledged by {self.actor.name}")
+
+    def assign_role(self, incident_id: int, role: str, person: str) -> str | None:
+        """Give `role` to `person`; returns who held it before, if anyone."""
+        role = parse_role(role)
+        person = person.strip()
+        if not person:
+            raise InvalidInput("a role needs a person's name")
+        with self.unit_of_work() as uow:
+            uow.require_incident(incident_id)
+            previous = incident_writes.set_role(uow, incident_id, role, person, uow.now)
+            if previous == person:
+                raise InvalidInput(f"{person} is already {ROLES[role]}")
+            was = f" (was {previous})" if previous else ""
+            uow.append_timeline(
+                incident_id,
+                "role",
+                f"{person} is now {ROLES[role]}{was}",
+                data={"role": role, "person": person, "previous": previous},
+            )
+        return previous
+
+    def hand_off(self, incident_id: int, person: str, note: str) -> str:
+        """The commander hands command to `person`, with a note on state, TODOs, next steps.
+
+        One transaction: the role moves and the note is logged. Returns the old commander.
+        """
+        person, note = person.strip(), note.strip()
+        if not person:
+            raise InvalidInput("a hand-off needs the person taking command")
+        if not note:
+            raise InvalidInput("a hand-off needs a note (state, open TODOs, next steps)")
+        with self.unit_of_work() as uow:
+            uow.require_incident(incident_id)
+            previous = incident_writes.set_role(uow, incident_id, "commander", person, uow.now)
+            if previous == person:
+                raise InvalidInput(f"{person} already has command")
+            uow.append_timeline(
+                incident_id,
+                "role",
+                f"Hand-off: {previous or 'nobody'} → {person} has command. {note}",
+                data={"role": "commander", "person": person, "previous": previous, "handoff": note},
+            )
+        return previous or ""
+
+    def set_impact(self, incident_id: int, **impact: str) -> None:
+        """Record impact: any of users=, services=, business= (text as typed)."""
+        unknown = set(impact) - set(IMPACT_FIELDS)
+        if unknown:
+            raise InvalidInput(
+                f"unknown impact field {sorted(unknown)[0]!r} (expected users, services, business)"
+            )
+        with self.unit_of_work() as uow:
+            current = uow.incident_fields(incident_id, *IMPACT_FIELDS.values())
+            changed = {
+                name: value.strip()
+                for name, value in impact.items()
+                if value.strip() != current[IMPACT_FIELDS[name]]
+            }
+            if not changed:
+                raise InvalidInput("impact unchanged")
+            incident_writes.set_fields(
+                uow, incident_id, {IMPACT_FIELDS[k]: v for k, v in changed.items()}
+            )
+            described = "; ".join(f"{k}: {v or '(cleared)'}" for k, v in changed.items())
+            uow.append_timeline(incident_id, "impact", f"Impact — {described}", data=changed)

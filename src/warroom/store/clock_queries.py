@@ -1,0 +1,27 @@
+"""Reads for the clock sweep: which incidents can still breach, and what is recorded."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from warroom.domain.vocabulary import OPEN_STATUSES
+
+
+def clock_incidents(db: sqlite_utils.Database) -> list[int]:
+    """Incidents whose clocks can still produce something: open or resolved."""
+    statuses = sorted(OPEN_STATUSES | {"resolved"})
+    marks = ",".join("?" * len(statuses))
+    rows = db.conn.execute(
+        f"SELECT id FROM incidents WHERE status IN ({marks}) ORDER BY id", statuses
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def recorded_breaches(db: sqlite_utils.Database, incident_id: int) -> set[tuple[str, str]]:
+    """(timer, stored deadline) of every breach already recorded for the incident."""
+    return {
+        (str(timer), str(deadline))
+        for timer, deadline in db.conn.execute(
+            "SELECT timer, deadline FROM sla_breaches WHERE incident_id = ?", (incident_id,)
+        )
+    }
