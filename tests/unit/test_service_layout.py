@@ -19,7 +19,9 @@ def _strings(path: Path) -> list[tuple[int, str]]:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             found.append((node.lineno, node.value))
         elif isinstance(node, ast.JoinedStr):  # f"UPDATE {table} SET ..."
-            text = "".join(v.value if isinstance(v, ast.Constant) else "x" for v in node.values)
+            text = "".join(
+                str(v.value) if isinstance(v, ast.Constant) else "x" for v in node.values
+            )
             found.append((node.lineno, text))
     return found
 
