@@ -1,39 +1,41 @@
 """Fill an update template from the incident as it stands (no textual here).
 
-Shared by the console's composer and `warroom compose`; reads only.
+Shared by the console's composer and `warroom compose`; reads only, through
+the read model (`store.read_model`) and the store's update reads. Also the one
+home of the rule for whom an update goes to (`audience_of`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 import sqlite_utils
 
-from warroom.domain.models import Incident, TimelineEntry
+from warroom.domain.incident_record import PostedUpdate
+from warroom.domain.models import Draft, Incident, TimelineEntry
 from warroom.domain.policy import Policy
 from warroom.domain.templates import Template, build_context, render
 from warroom.domain.timeline_state import fold
 from warroom.errors import InvalidInput
-from warroom.store import checklist_queries, queries
+from warroom.store import read_model
+from warroom.store.update_queries import draft, posted
+
+__all__ = [
+    "Draft",
+    "PostedUpdate",
+    "audience_of",
+    "current_entries",
+    "draft",
+    "fill",
+    "fill_from",
+    "posted",
+]
 
 
-@dataclass(frozen=True)
-class PostedUpdate:
-    audience: str
-    template: str
-    body: str
-    posted_at: dt.datetime
-    author: str
-
-
-@dataclass(frozen=True)
-class Draft:
-    template: str
-    body: str
-    updated_at: dt.datetime
-    author: str
+def audience_of(template: Template | None) -> str:
+    """Whom an update goes to: its template's audience; without a template, internal."""
+    return template.audience if template is not None else "internal"
 
 
 def fill(
@@ -46,10 +48,11 @@ def fill(
     free: dict[str, str] | None = None,
 ) -> str:
     """The template filled from the incident; missing values show as ⟨ETA?⟩ markers."""
+    view = read_model.incident_view(db, incident_id)
     return fill_from(
-        queries.incident(db, incident_id),
-        current_entries(queries.timeline(db, incident_id)),
-        checklist_queries.answers(db, incident_id),
+        view.incident,
+        current_entries(view.timeline),
+        view.answers,
         policy,
         template,
         now,
@@ -91,43 +94,3 @@ def fill_from(
         free=free or {},
     )
     return render(template, context)
-
-
-def posted(db: sqlite_utils.Database, incident_id: int) -> list[PostedUpdate]:
-    """The incident's posted updates, latest first."""
-    rows = db.conn.execute(
-        "SELECT audience, template, body, posted_at, author, id FROM updates"
-        " WHERE incident_id = ? ORDER BY posted_at DESC, id DESC",
-        (incident_id,),
-    ).fetchall()
-    return queries._readable(  # noqa: SLF001 - a row with an unusable time is left out, named
-        lambda r: PostedUpdate(
-            r[0],
-            r[1],
-            r[2],
-            queries._required_time(  # noqa: SLF001
-                r[3], f"update #{r[5]} of incident #{incident_id}", "posted_at", "update"
-            ),
-            r[4],
-        ),
-        rows,
-    )
-
-
-def draft(db: sqlite_utils.Database, incident_id: int) -> Draft | None:
-    row = db.conn.execute(
-        "SELECT template, body, updated_at, author FROM drafts WHERE incident_id = ?",
-        (incident_id,),
-    ).fetchone()
-    found = queries._readable(  # noqa: SLF001 - an unusable time: left out, named
-        lambda r: Draft(
-            r[0],
-            r[1],
-            queries._required_time(  # noqa: SLF001
-                r[2], f"draft of incident #{incident_id}", "updated_at", "draft"
-            ),
-            r[3],
-        ),
-        [] if row is None else [row],
-    )
-    return found[0] if found else None

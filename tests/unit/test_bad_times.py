@@ -31,7 +31,7 @@ from warroom.domain.timefmt import OutOfRange, parse_user_time, read_user_time
 from warroom.errors import InvalidInput, WarroomError
 from warroom.service import WarRoom
 from warroom.store import queries, scribe_queries
-from warroom.store.export_queries import incident_record
+from warroom.store.export_queries import incident_rows, record_from_rows
 from warroom.transfer import export_json, parse_document
 from warroom.tui.widgets.incident_table import IncidentTable
 
@@ -234,7 +234,7 @@ def test_one_unreadable_entry_never_hides_the_timeline(
     texts = [e.text for e in queries.timeline(db, incident)]
     assert "still here" in texts and "broken" not in texts
     assert [e.text for e in queries.timeline_since(db, incident, bad - 1)] == ["still here"]
-    assert incident_record(db, incident).timeline[-1].text == "still here"
+    assert record_from_rows(incident_rows(db, incident)).timeline[-1].text == "still here"
 
 
 def test_cli_list_shows_the_good_incidents_and_names_the_bad_rows(

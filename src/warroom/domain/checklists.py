@@ -7,6 +7,7 @@ was attached; ticks are recorded per item with who and when.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -63,6 +64,17 @@ def sections(checklist: Checklist) -> list[tuple[str, list[ChecklistItem]]]:
     for item in checklist.items:
         found.setdefault(item.section, []).append(item)
     return list(found.items())
+
+
+def answers(lists: Iterable[Checklist]) -> dict[str, str]:
+    """Question -> answer for every answered `ask:` item, in list order (update
+    templates fill their fields from these)."""
+    return {
+        item.ask: item.answer
+        for book in lists
+        for item in book.items
+        if item.ask and item.answer is not None
+    }
 
 
 def is_overdue(item: ChecklistItem, declared_at: dt.datetime, now: dt.datetime) -> bool:

@@ -43,10 +43,13 @@ class RoleSpell:
 
 @dataclass(frozen=True)
 class PostedUpdate:
+    """A status update as it was sent (the composer lists them, the post-mortem quotes them)."""
+
     posted_at: dt.datetime
     audience: str
     author: str
     body: str
+    template: str = ""
 
 
 @dataclass(frozen=True)

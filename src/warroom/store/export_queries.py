@@ -1,21 +1,19 @@
 """Everything recorded about one incident, read in one snapshot, for export.
 
-`incident_rows` returns the rows as stored (for the JSON export);
-`incident_record` turns the same rows into domain records (for the
-post-mortem). Both read inside one read transaction, so a console writing
-at the same moment never leaves the export half before and half after.
+`incident_rows` returns the rows as stored (for the JSON export), read inside
+one read transaction, so a console writing at the same moment never leaves the
+export half before and half after; `record_from_rows` turns the same rows into
+domain records (for the post-mortem), with the store's own row converters.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import sqlite_utils
 
-from warroom.domain.checklists import Checklist, ChecklistItem
 from warroom.domain.incident_record import (
     Escalation,
     IncidentRecord,
@@ -24,6 +22,7 @@ from warroom.domain.incident_record import (
     RoleSpell,
 )
 from warroom.errors import NotFound
+from warroom.store import checklist_queries
 from warroom.store.queries import (
     _entry,
     _history,
@@ -81,52 +80,6 @@ def incident_rows(db: sqlite_utils.Database, incident_id: int) -> dict[str, Any]
     return rows
 
 
-def _checklists(rows: dict[str, Any]) -> tuple[Checklist, ...]:
-    items: dict[int, list[ChecklistItem]] = {c["id"]: [] for c in rows["checklists"]}
-    live = {c["id"] for c in rows["checklists"] if c["detached_at"] is None}
-    number = 0
-    for r in rows["checklist_items"]:
-        if r["checklist_id"] not in live:
-            continue
-        number += 1
-        seconds = r["within_seconds"]
-        items[r["checklist_id"]].append(
-            ChecklistItem(
-                id=r["id"],
-                checklist_id=r["checklist_id"],
-                number=number,
-                key=r["key"],
-                section=r["section"],
-                depth=r["depth"],
-                text=r["text"],
-                detail=r["detail"],
-                command=r["command"],
-                role=r["role"],
-                within=None if seconds is None else dt.timedelta(seconds=seconds),
-                ask=r["ask"],
-                answer=r["answer"],
-                done_by=r["done_by"],
-                done_at=_time(r["done_at"], f"checklist item #{r['id']}", "done_at"),
-            )
-        )
-    return tuple(
-        _readable(
-            lambda c: Checklist(
-                c["id"],
-                c["runbook_id"],
-                c["title"],
-                c["description"],
-                _required_time(
-                    c["attached_at"], f"checklist #{c['id']}", "attached_at", "checklist"
-                ),
-                c["attached_by"],
-                tuple(items[c["id"]]),
-            ),
-            (c for c in rows["checklists"] if c["id"] in live),
-        )
-    )
-
-
 def record_from_rows(rows: dict[str, Any]) -> IncidentRecord:
     """The domain records for rows read by `incident_rows` (checklists: attached ones).
 
@@ -147,6 +100,7 @@ def record_from_rows(rows: dict[str, Any]) -> IncidentRecord:
             u["audience"],
             u["author"],
             u["body"],
+            u["template"],
         ),
         rows["updates"],
     )
@@ -174,7 +128,7 @@ def record_from_rows(rows: dict[str, Any]) -> IncidentRecord:
                 sorted(rows["escalations"], key=lambda e: e["level"]),
             )
         ),
-        checklists=_checklists(rows),
+        checklists=tuple(checklist_queries.from_rows(rows["checklists"], rows["checklist_items"])),
         history=_history(
             [(kind, at, data) for at, _, kind, data in moves],
             min((u.posted_at for u in updates), default=None),
@@ -199,8 +153,3 @@ def _breach(row: dict[str, Any], ref: str) -> RecordedBreach:
         _required_time(row["deadline"], name, "deadline", "breach"),
         _required_time(row["recorded_at"], name, "recorded_at", "breach"),
     )
-
-
-def incident_record(db: sqlite_utils.Database, incident_id: int) -> IncidentRecord:
-    """Everything the post-mortem needs about one incident, from one snapshot."""
-    return record_from_rows(incident_rows(db, incident_id))

@@ -22,6 +22,7 @@ from functools import cached_property
 
 import sqlite_utils
 
+from warroom.domain import checklists as checklist_rules
 from warroom.domain import escalation, sla
 from warroom.domain.checklists import Checklist
 from warroom.domain.models import (
@@ -141,12 +142,7 @@ class IncidentView:
     @property
     def answers(self) -> dict[str, str]:
         """Question -> answer of every answered `ask:` item (for update templates)."""
-        return {
-            item.ask: item.answer
-            for book in self.checklists
-            for item in book.items
-            if item.ask and item.answer is not None
-        }
+        return checklist_rules.answers(self.checklists)
 
     def timers(self, policy: Policy, now: dt.datetime) -> tuple[sla.Timer, ...]:
         """Every timer at `now`, computed from the stored times (never stored)."""
