@@ -96,6 +96,16 @@ class Engagement:
 
 
 @dataclass(frozen=True)
+class Draft:
+    """An update being written, kept between sessions (one per incident)."""
+
+    template: str
+    body: str
+    updated_at: dt.datetime
+    author: str
+
+
+@dataclass(frozen=True)
 class Actor:
     """Who is at the keyboard: the display name and the OS account."""
 
