@@ -37,6 +37,11 @@ ENDED = ["P0 resolved long ago", "P1 closed", "P3 cancelled"]
 
 @pytest.fixture
 def seeded(room: WarRoom, clock: FrozenClock) -> dict[str, int]:
+    return seed(room, clock)
+
+
+def seed(room: WarRoom, clock: FrozenClock) -> dict[str, int]:
+    """SEEDED declared, moved along and given mixed deadlines; title -> id."""
     ids = {}
     for title, severity, minutes, status in SEEDED:
         number = room.declare(title, severity, declared_at=T0 - dt.timedelta(minutes=minutes))
