@@ -206,6 +206,9 @@ def test_version_and_real_process_errors_have_no_traceback(tmp_path: Path) -> No
 
 def test_show_json_has_timers_and_escalation(run) -> None:  # noqa: ANN001
     run("declare", "-s", "P1", "-t", "late", "--declared-at", "2026-01-02T03:04:05Z")
+    unswept = json.loads(run("show", "1", "--json").stdout)
+    assert unswept["escalation"]["level"] == 0  # reading records nothing that fell due
+    assert run("sweep").exit_code == 0  # a sweep (cron, a console, any write) records it
     body = json.loads(run("show", "1", "--json").stdout)
     timers = {t["name"]: t for t in body["timers"]}
     assert timers["ack"]["deadline"] == "2026-01-02T03:19:05Z"

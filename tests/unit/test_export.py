@@ -18,8 +18,6 @@ import sqlite_utils
 from click.testing import CliRunner, Result
 from markdown_it import MarkdownIt
 
-import warroom.cli
-import warroom.cli_export  # noqa: F401 - registers `export` and `import`
 from warroom.cli import cli
 from warroom.clock import FrozenClock
 from warroom.domain.markdown_text import heading_text, markdown_text

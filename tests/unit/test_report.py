@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-import warroom.cli
-import warroom.cli_report  # noqa: F401 - registers `report` on the group
 from warroom.cli import cli
 from warroom.clock import FrozenClock
 from warroom.domain import sla

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import click
 
-from warroom.cli import Context, cli, incident_id, pass_ctx
-from warroom.domain.text_files import read_text_file
+from warroom.cli.group import INCIDENT_ID, Context, pass_ctx
 from warroom.errors import InvalidInput
+from warroom.loaders.text_files import read_text_file
 
 
-@cli.command()
-@click.argument("incident", metavar="ID")
+@click.command()
+@click.argument("incident", metavar="ID", type=INCIDENT_ID)
 @click.option(
     "--format",
     "fmt",
@@ -33,17 +33,17 @@ from warroom.errors import InvalidInput
 )
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists (never the database).")
 @pass_ctx
-def export(context: Context, incident: str, fmt: str, output: Path | None, force: bool) -> None:
+def export(context: Context, incident: int, fmt: str, output: Path | None, force: bool) -> None:
     """Export an incident: its post-mortem (Markdown) or everything (JSON)."""
     from warroom import transfer  # lazy: only this command needs it
 
-    number = incident_id(incident)
+    number = incident
     now = context.clock.now()
-    with context.room() as room:
+    with context.database() as db:
         if fmt == "json":
-            text = transfer.export_json(room.db, number, now)
+            text = transfer.export_json(db, number, now)
         else:
-            text = transfer.export_markdown(room.db, number, context.policy, now, context.tz)
+            text = transfer.export_markdown(db, number, context.policy, now, context.tz)
     if output is None:
         click.echo(text, nl=False)
         return
@@ -56,7 +56,7 @@ def export(context: Context, incident: str, fmt: str, output: Path | None, force
 MAX_EXPORT_BYTES = 512 * 1024 * 1024
 
 
-@cli.command(name="import")
+@click.command(name="import")
 @click.argument("file", type=click.Path(path_type=Path))
 @pass_ctx
 def import_(context: Context, file: Path) -> None:

@@ -6,15 +6,16 @@ from pathlib import Path
 
 import click
 
-from warroom.cli import Context, cli, incident_id, pass_ctx
+from warroom.cli.group import INCIDENT_ID, Context, json_option, pass_ctx
+from warroom.cli.json_shapes import checklist_json
+from warroom.cli.output import echo, echo_json
 from warroom.domain import checklists as checklist_rules
 from warroom.domain.visible import visible_line as one_line
 from warroom.errors import InvalidInput
 from warroom.store import checklist_queries, queries
-from warroom.views import echo, echo_json
 
 
-@cli.group()
+@click.group()
 def runbook() -> None:
     """Runbooks: the checklists that attach to incidents."""
 
@@ -32,7 +33,7 @@ def runbook_list(context: Context) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def runbook_check(files: tuple[str, ...]) -> None:
     """Validate runbook files; every error names file and line."""
-    from warroom.domain.runbook_files import check_runbook_files
+    from warroom.loaders.runbooks import check_runbook_files
 
     problems = check_runbook_files([Path(f) for f in files])
     for problem in problems:
@@ -52,7 +53,7 @@ def runbook_import(context: Context, markdown: str, output: str | None, force: b
     from warroom import transfer  # the one safe way to write a file
     from warroom.domain.runbook_import import import_markdown
     from warroom.domain.runbooks import dump_runbook
-    from warroom.domain.text_files import read_text_file
+    from warroom.loaders.text_files import read_text_file
 
     text = read_text_file(markdown, "Markdown runbook", InvalidInput)  # UTF-8, no NUL, 1 MB
     yaml_text = dump_runbook(import_markdown(text, markdown))
@@ -70,54 +71,54 @@ def runbook_import(context: Context, markdown: str, output: str | None, force: b
     click.echo(f"wrote {output}", err=True)
 
 
-@cli.command()
-@click.argument("incident")
+@click.command()
+@click.argument("incident", type=INCIDENT_ID)
 @click.argument("runbook_id", metavar="RUNBOOK")
 @click.option("--detach", is_flag=True, help="Take the runbook off instead.")
 @pass_ctx
-def attach(context: Context, incident: str, runbook_id: str, detach: bool) -> None:
+def attach(context: Context, incident: int, runbook_id: str, detach: bool) -> None:
     """Attach a runbook's checklist to an incident (or --detach it)."""
     with context.room() as room:
         if detach:
-            room.detach_runbook(incident_id(incident), runbook_id)
+            room.detach_runbook(incident, runbook_id)
         else:
-            room.attach_runbook(incident_id(incident), runbook_id)
+            room.attach_runbook(incident, runbook_id)
 
 
-@cli.command()
-@click.argument("incident")
+@click.command()
+@click.argument("incident", type=INCIDENT_ID)
 @click.argument("item")
 @click.option("--undo", is_flag=True, help="Untick the item.")
 @pass_ctx
-def tick(context: Context, incident: str, item: str, undo: bool) -> None:
+def tick(context: Context, incident: int, item: str, undo: bool) -> None:
     """Tick a checklist item, by its number in `warroom checklist ID` or its key."""
     with context.room() as room:
-        room.tick(incident_id(incident), item, done=not undo)
+        room.tick(incident, item, done=not undo)
 
 
-@cli.command()
-@click.argument("incident")
+@click.command()
+@click.argument("incident", type=INCIDENT_ID)
 @click.argument("item")
 @click.argument("reply")
 @pass_ctx
-def answer(context: Context, incident: str, item: str, reply: str) -> None:
+def answer(context: Context, incident: int, item: str, reply: str) -> None:
     """Answer a checklist question (an item with `ask:`)."""
     with context.room() as room:
-        room.answer(incident_id(incident), item, reply)
+        room.answer(incident, item, reply)
 
 
-@cli.command()
-@click.argument("incident")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.command()
+@click.argument("incident", type=INCIDENT_ID)
+@json_option
 @pass_ctx
-def checklist(context: Context, incident: str, as_json: bool) -> None:
+def checklist(context: Context, incident: int, as_json: bool) -> None:
     """An incident's checklists: every item, who ticked it and when."""
     now = context.clock.now()
-    with context.room() as room:
-        found = queries.incident(room.db, incident_id(incident))
-        lists = checklist_queries.checklists(room.db, found.id)
+    with context.database() as db:
+        found = queries.incident(db, incident)
+        lists = checklist_queries.checklists(db, found.id)
     if as_json:
-        echo_json([_checklist_json(c, found.declared_at, now) for c in lists])
+        echo_json([checklist_json(c, found.declared_at, now) for c in lists])
         return
     if not lists:
         echo(f"#{found.id} has no checklists")
@@ -136,34 +137,3 @@ def checklist(context: Context, incident: str, as_json: bool) -> None:
                 indent = "  " * item.depth
                 text = one_line(item.text)
                 echo(f"  {item.number:>4}. [{mark}] {indent}{text}{said}{who}{late}")
-
-
-def _checklist_json(book: checklist_rules.Checklist, declared: object, now: object) -> dict:
-    import datetime as dt
-
-    assert isinstance(declared, dt.datetime) and isinstance(now, dt.datetime)
-    return {
-        "runbook": book.runbook_id,
-        "title": book.title,
-        "progress": {"done": checklist_rules.progress(book.items).done, "total": len(book.items)},
-        "items": [
-            {
-                "number": i.number,
-                "key": i.key,
-                "section": i.section,
-                "depth": i.depth,
-                "text": i.text,
-                "detail": i.detail,
-                "command": i.command,
-                "role": i.role,
-                "within_seconds": None if i.within is None else int(i.within.total_seconds()),
-                "ask": i.ask,
-                "answer": i.answer,
-                "done": i.done,
-                "done_by": i.done_by,
-                "done_at": i.done_at.strftime("%Y-%m-%dT%H:%M:%SZ") if i.done_at else None,
-                "overdue": checklist_rules.is_overdue(i, declared, now),
-            }
-            for i in book.items
-        ],
-    }

@@ -1,24 +1,25 @@
 """`warroom report`: counts, response times and SLA compliance across incidents.
 
 The numbers come from `domain/report.py` (see its module doc for what counts);
-this module reads the store, parses `--since` and prints text or JSON.
+this module reads the store, parses `--since` and prints text or JSON
+(`json_shapes.report_json`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import click
 
-from warroom.cli import Context, cli, pass_ctx
+from warroom.cli.group import Context, json_option, pass_ctx
+from warroom.cli.json_shapes import met_percent, report_json
+from warroom.cli.output import echo, echo_json
 from warroom.domain.policy_reader import parse_duration
-from warroom.domain.report import DurationStats, IncidentReport, TimerCompliance, build_report
-from warroom.domain.timefmt import OutOfRange, format_elapsed, parse_user_time, to_iso
+from warroom.domain.report import IncidentReport, build_report
+from warroom.domain.timefmt import OutOfRange, format_elapsed, parse_user_time
 from warroom.domain.visible import pad, visible_line
 from warroom.errors import InvalidInput
 from warroom.store import queries
-from warroom.views import echo, echo_json
 
 NONE = "—"
 
@@ -42,47 +43,6 @@ def parse_since(text: str, now: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
     if since > now:
         raise InvalidInput(f"--since {text!r} is in the future")
     return since
-
-
-def _seconds(value: dt.timedelta | None) -> int | None:
-    return None if value is None else int(value.total_seconds())
-
-
-def _percent(compliance: TimerCompliance) -> float | None:
-    share = compliance.met_percent
-    return None if share is None else round(share, 1)
-
-
-def _stats_json(stats: DurationStats) -> dict[str, Any]:
-    return {
-        "count": stats.count,
-        "median_seconds": _seconds(stats.median),
-        "p90_seconds": _seconds(stats.p90),
-    }
-
-
-def report_json(found: IncidentReport) -> dict[str, Any]:
-    """The stable `--json` shape (field names are an interface: add, never rename)."""
-    return {
-        "since": to_iso(found.since) if found.since else None,
-        "until": to_iso(found.until),
-        "incidents": found.incidents,
-        "drills_excluded": found.drills_excluded,
-        "by_severity": dict(found.by_severity),
-        "by_status": dict(found.by_status),
-        "time_to_ack": _stats_json(found.time_to_ack),
-        "time_to_resolve": _stats_json(found.time_to_resolve),
-        "sla": {
-            c.timer: {
-                "label": c.label,
-                "met": c.met,
-                "breached": c.breached,
-                "running": c.running,
-                "met_percent": _percent(c),
-            }
-            for c in found.sla
-        },
-    }
 
 
 def _span(value: dt.timedelta | None) -> str:
@@ -116,36 +76,36 @@ def report_text(found: IncidentReport, tz: dt.tzinfo) -> str:
         )
     lines += ["", f"  {'SLA timer':<26} {'met':>4} {'breached':>8} {'running':>7} {'met %':>6}"]
     for c in found.sla:
-        share = _percent(c)
+        share = met_percent(c)
         shown = NONE if share is None else f"{share:g}%"
         label = pad(visible_line(c.label), 26)  # a policy's label: CJK takes two cells
         lines.append(f"  {label} {c.met:>4} {c.breached:>8} {c.running:>7} {shown:>6}")
     return "\n".join(line.rstrip() for line in lines)
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--since",
     "since_text",
     metavar="DATE",
     help="Incidents declared from this day (YYYY-MM-DD, local) or this long ago (7d, 30d).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@json_option
 @pass_ctx
 def report(context: Context, since_text: str | None, as_json: bool) -> None:
     """Counts by severity, time to acknowledge and resolve, SLA compliance; drills excluded."""
     now = context.clock.now()
     tz = context.tz
     since = parse_since(since_text, now, tz) if since_text is not None else None
-    with context.room() as room:
+    with context.database() as db:
         found = [
             i
-            for i in queries.incidents(room.db, include_ended=True)
+            for i in queries.incidents(db, include_ended=True)
             if since is None or i.declared_at >= since
         ]
         counted = [i.id for i in found if not i.drill]
-        histories = queries.histories(room.db, counted)
-        breached = {(i, timer) for i, timer, _ in queries.recorded_breaches(room.db, counted)}
+        histories = queries.histories(db, counted)
+        breached = {(i, timer) for i, timer, _ in queries.recorded_breaches(db, counted)}
     result = build_report(found, histories, context.policy, now, since, breached)
     if as_json:
         echo_json(report_json(result))

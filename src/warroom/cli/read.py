@@ -1,36 +1,43 @@
-"""CLI commands that read an incident: list and show."""
+"""CLI commands that read incidents: list, show, search.
+
+They open the file for reading only: nothing due is swept and nothing is
+written (`warroom sweep` records what fell due).
+"""
 
 from __future__ import annotations
 
 import click
 
-from warroom.cli import Context, cli, incident_id, pass_ctx
-from warroom.domain import escalation, sla
+from warroom.cli.group import INCIDENT_ID, Context, json_option, pass_ctx
+from warroom.cli.json_shapes import (
+    entry_json,
+    escalation_json,
+    follow_up_json,
+    incident_json,
+    role_json,
+    timer_json,
+)
+from warroom.cli.output import echo, echo_json, timeline_lines
+from warroom.domain import sla
 from warroom.domain.timefmt import format_age, format_when
+from warroom.domain.timeline_state import TimelineState
 from warroom.domain.visible import pad
 from warroom.domain.visible import visible_line as one_line
 from warroom.domain.vocabulary import ROLES
-from warroom.store import queries, scribe_queries
-from warroom.views import echo, echo_json
+from warroom.store import queries, read_model, scribe_queries
 
 
-@cli.command("list")
+@click.command("list")
 @click.option("--all", "show_all", is_flag=True, help="Include resolved, closed and cancelled.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@json_option
 @pass_ctx
 def list_incidents(context: Context, show_all: bool, as_json: bool) -> None:
     """List incidents, most severe first."""
-    from warroom.views import incident_json, timer_json
-
     now = context.clock.now()
-    with context.room() as room:
-        found = queries.incidents(room.db, include_ended=show_all)
-        histories = queries.clock_state(room.db, [i.id for i in found])
-    found.sort(key=lambda i: (context.policy.rank(i.severity), i.declared_at))
-    urgent = {
-        i.id: sla.most_urgent(sla.timers(i, context.policy, now, *histories[i.id][:1]))
-        for i in found
-    }
+    with context.database() as db:
+        listed = read_model.incident_list(db, context.policy, show_ended=show_all)
+    found = listed.incidents  # in the console's order (read_model.list_order)
+    urgent = {i.id: listed.next_deadline(i.id, context.policy, now) for i in found}
     if as_json:
         rows = []
         for i in found:
@@ -53,39 +60,20 @@ def list_incidents(context: Context, show_all: bool, as_json: bool) -> None:
         )
 
 
-@cli.command()
-@click.argument("incident")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.command()
+@click.argument("incident", type=INCIDENT_ID)
+@json_option
 @pass_ctx
-def show(context: Context, incident: str, as_json: bool) -> None:
+def show(context: Context, incident: int, as_json: bool) -> None:
     """Show an incident, its roles and its timeline."""
-    from warroom.domain.timeline_state import TimelineState
-    from warroom.views import (
-        entry_json,
-        escalation_json,
-        follow_up_json,
-        incident_json,
-        role_json,
-        timeline_lines,
-        timer_json,
-    )
-
     now = context.clock.now()
-    with context.room() as room:
-        db = room.db
-        found = queries.incident(db, incident_id(incident))
-        holders = queries.roles(db, found.id)
-        entries = queries.timeline(db, found.id)
-        history = queries.history(db, found.id)
-        engaged = queries.engagements(db, found.id)
-        follow_ups = scribe_queries.follow_ups(db, found.id)
+    with context.database() as db:
+        view = read_model.incident_view(db, incident)  # what the console's panes read
+    found, holders, entries, follow_ups = view.incident, view.roles, view.timeline, view.follow_ups
     state = TimelineState()
     state.add(entries)
-    assigned = {r.role: r.person for r in holders}
-    clocks = sla.timers(found, context.policy, now, history, assigned=assigned)
-    ladder = escalation.ladder_status(
-        found, context.policy, now, pauses=history.reopened, assigned=assigned
-    )
+    clocks = view.timers(context.policy, now)
+    ladder = view.ladder(context.policy, now)
     if as_json:
         body = incident_json(found, now) | {
             "roles": [role_json(r) for r in holders],
@@ -95,7 +83,7 @@ def show(context: Context, incident: str, as_json: bool) -> None:
             ],
             "follow_ups": [follow_up_json(f) for f in follow_ups],
             "timers": [timer_json(t) for t in clocks],
-            "escalation": escalation_json(ladder, engaged),
+            "escalation": escalation_json(ladder, list(view.engagements)),
         }
         echo_json(body)
         return
@@ -138,3 +126,25 @@ def show(context: Context, incident: str, as_json: bool) -> None:
     if found.postmortem_owner:
         lines.append(f"  post-mortem owner: {one_line(found.postmortem_owner)}")
     echo("\n".join(lines))
+
+
+@click.command()
+@click.argument("incident", type=INCIDENT_ID)
+@click.argument("words")
+@pass_ctx
+def search(context: Context, incident: int, words: str) -> None:
+    """Entries of INCIDENT containing WORDS (every word; the last may be a prefix)."""
+    now = context.clock.now()
+    with context.database() as db:
+        number = queries.incident(db, incident).id
+        found = set(scribe_queries.search(db, number, words))
+        rows = queries.timeline(db, number)
+    state = TimelineState()
+    state.add(rows)
+    hits = [  # an entry matches when any of its versions does, as in the console
+        s for s in state.current() if s.entry.id in found or any(h.id in found for h in s.history)
+    ]
+    for line in timeline_lines(hits, now, context.tz, history=False):
+        echo(line)
+    if not hits:
+        echo(f"nothing in #{number} matches {words!r}", err=True)

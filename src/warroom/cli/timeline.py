@@ -1,4 +1,4 @@
-"""CLI commands for the scribe's tools: correct, strike, pin, search, follow-ups."""
+"""CLI commands for the scribe's tools: log, correct, strike, pin, follow-ups."""
 
 from __future__ import annotations
 
@@ -6,20 +6,23 @@ import datetime as dt
 
 import click
 
-from warroom.cli import Context, cli, incident_id, pass_ctx, record_id, typed_time
+from warroom.cli.group import (
+    ENTRY_ID,
+    FOLLOW_UP_ID,
+    INCIDENT_ID,
+    Context,
+    json_option,
+    pass_ctx,
+    typed_time,
+)
+from warroom.cli.json_shapes import follow_up_json
+from warroom.cli.output import echo, echo_json
 from warroom.domain import follow_ups as follow_up_rules
 from warroom.domain.models import FollowUp
-from warroom.domain.timeline_state import TimelineState
 from warroom.domain.visible import pad, visible_line
 from warroom.domain.vocabulary import ENTRY_KINDS, FOLLOW_UP_PRIORITIES, FOLLOW_UP_STATUSES
 from warroom.errors import InvalidInput
 from warroom.store import queries, scribe_queries
-from warroom.views import echo, echo_json, follow_up_json, timeline_lines
-
-
-def entry_id(value: str, what: str = "entry") -> int:
-    """A timeline entry's (or follow-up's) number, as `show` and `followups` print it."""
-    return record_id(value, what)
 
 
 def _due(context: Context, text: str | None) -> dt.date | None:
@@ -32,62 +35,61 @@ def _due(context: Context, text: str | None) -> dt.date | None:
         raise InvalidInput(str(exc)) from None
 
 
-@cli.command()
-@click.argument("entry")
+@click.command()
+@click.argument("incident", type=INCIDENT_ID)
+@click.argument("text")
+@click.option(
+    "--kind", "-k", default="note", show_default=True, help=f"One of: {', '.join(ENTRY_KINDS)}."
+)
+@click.option(
+    "--at",
+    "at_text",
+    default=None,
+    metavar="TIME",
+    help="When it happened (ISO 8601 or HH:MM), if not now.",
+)
+@pass_ctx
+def log(context: Context, incident: int, text: str, kind: str, at_text: str | None) -> None:
+    """Add a timeline entry."""
+    at = typed_time(context, at_text, "--at") if at_text else None
+    with context.room() as room:
+        room.log(incident, text, kind, at=at)
+
+
+@click.command()
+@click.argument("entry", type=ENTRY_ID)
 @click.argument("text")
 @click.option("--kind", "-k", default=None, help=f"New kind: {', '.join(ENTRY_KINDS)}.")
 @click.option(
     "--at", "at_text", default=None, help="When it really happened: ISO 8601 or HH:MM (local)."
 )
 @pass_ctx
-def correct(context: Context, entry: str, text: str, kind: str | None, at_text: str | None) -> None:
+def correct(context: Context, entry: int, text: str, kind: str | None, at_text: str | None) -> None:
     """Correct timeline ENTRY (text, kind or time): a new row replaces it; the old one
     stays in the history."""
     at = typed_time(context, at_text, "--at") if at_text else None
     with context.room() as room:
-        click.echo(room.correct(entry_id(entry), text, kind, at))
+        click.echo(room.correct(entry, text, kind, at))
 
 
-@cli.command()
-@click.argument("entry")
+@click.command()
+@click.argument("entry", type=ENTRY_ID)
 @click.option("--reason", default="", help="Why it is struck (kept with it).")
 @pass_ctx
-def strike(context: Context, entry: str, reason: str) -> None:
+def strike(context: Context, entry: int, reason: str) -> None:
     """Strike timeline ENTRY out; it stays in the record, marked struck."""
     with context.room() as room:
-        click.echo(room.strike(entry_id(entry), reason))
+        click.echo(room.strike(entry, reason))
 
 
-@cli.command()
-@click.argument("entry")
+@click.command()
+@click.argument("entry", type=ENTRY_ID)
 @click.option("--off", is_flag=True, help="Unpin instead.")
 @pass_ctx
-def pin(context: Context, entry: str, off: bool) -> None:
+def pin(context: Context, entry: int, off: bool) -> None:
     """Pin timeline ENTRY for the post-mortem (or --off to unpin)."""
     with context.room() as room:
-        room.pin(entry_id(entry), not off)
-
-
-@cli.command()
-@click.argument("incident")
-@click.argument("words")
-@pass_ctx
-def search(context: Context, incident: str, words: str) -> None:
-    """Entries of INCIDENT containing WORDS (every word; the last may be a prefix)."""
-    now = context.clock.now()
-    with context.database() as db:
-        number = queries.incident(db, incident_id(incident)).id
-        found = set(scribe_queries.search(db, number, words))
-        rows = queries.timeline(db, number)
-    state = TimelineState()
-    state.add(rows)
-    hits = [  # an entry matches when any of its versions does, as in the console
-        s for s in state.current() if s.entry.id in found or any(h.id in found for h in s.history)
-    ]
-    for line in timeline_lines(hits, now, context.tz, history=False):
-        echo(line)
-    if not hits:
-        echo(f"nothing in #{number} matches {words!r}", err=True)
+        room.pin(entry, not off)
 
 
 def _print_follow_ups(items: list[FollowUp], today: dt.date) -> None:
@@ -104,13 +106,15 @@ def _print_follow_ups(items: list[FollowUp], today: dt.date) -> None:
         )
 
 
-@cli.group(invoke_without_command=True)
+@click.group(invoke_without_command=True)
 @click.option("--open", "open_only", is_flag=True, help="Only open follow-ups.")
-@click.option("--incident", "incident", default=None, help="Only this incident's.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--incident", "incident", type=INCIDENT_ID, default=None, help="Only this incident's."
+)
+@json_option
 @click.pass_context
 def followups(
-    click_context: click.Context, open_only: bool, incident: str | None, as_json: bool
+    click_context: click.Context, open_only: bool, incident: int | None, as_json: bool
 ) -> None:
     """Follow-ups (action items) across incidents: open first, then by priority and due date."""
     if click_context.invoked_subcommand is not None:
@@ -118,7 +122,7 @@ def followups(
     context = click_context.find_object(Context)
     assert context is not None
     with context.database() as db:
-        number = queries.incident(db, incident_id(incident)).id if incident else None
+        number = queries.incident(db, incident).id if incident is not None else None
         items = follow_up_rules.ordered(scribe_queries.follow_ups(db, number, open_only=open_only))
     if as_json:
         echo_json([follow_up_json(i) for i in items])
@@ -134,42 +138,40 @@ _PRIORITY = click.option(
 
 
 @followups.command("add")
-@click.argument("incident")
+@click.argument("incident", type=INCIDENT_ID)
 @click.argument("text")
 @_OWNER
 @_DUE
 @_PRIORITY
 @pass_ctx
 def followups_add(
-    context: Context, incident: str, text: str, owner: str, due: str | None, priority: str
+    context: Context, incident: int, text: str, owner: str, due: str | None, priority: str
 ) -> None:
     """Add a follow-up to INCIDENT; prints its id."""
     with context.room() as room:
         click.echo(
             room.add_follow_up(
-                incident_id(incident), text, owner=owner, due=_due(context, due), priority=priority
+                incident, text, owner=owner, due=_due(context, due), priority=priority
             )
         )
 
 
 @followups.command("promote")
-@click.argument("entry")
+@click.argument("entry", type=ENTRY_ID)
 @_OWNER
 @_DUE
 @_PRIORITY
 @pass_ctx
 def followups_promote(
-    context: Context, entry: str, owner: str, due: str | None, priority: str
+    context: Context, entry: int, owner: str, due: str | None, priority: str
 ) -> None:
     """Turn timeline ENTRY (a TODO) into a follow-up; prints its id."""
     with context.room() as room:
-        click.echo(
-            room.promote(entry_id(entry), owner=owner, due=_due(context, due), priority=priority)
-        )
+        click.echo(room.promote(entry, owner=owner, due=_due(context, due), priority=priority))
 
 
 @followups.command("set")
-@click.argument("follow_up")
+@click.argument("follow_up", type=FOLLOW_UP_ID)
 @click.option("--status", default=None, help="|".join(FOLLOW_UP_STATUSES))
 @click.option("--owner", default=None, help="Who does it.")
 @click.option("--due", default=None, help="YYYY-MM-DD, +3d, 2w, tomorrow, fri; 'none' clears.")
@@ -177,15 +179,18 @@ def followups_promote(
 @pass_ctx
 def followups_set(
     context: Context,
-    follow_up: str,
+    follow_up: int,
     status: str | None,
     owner: str | None,
     due: str | None,
     priority: str | None,
 ) -> None:
     """Change a follow-up's status, owner, due date or priority."""
-    changes: dict[str, object] = {"status": status, "owner": owner, "priority": priority}
-    if due is not None:
-        changes["due"] = None if due.strip().lower() == "none" else _due(context, due)
+    new_due = None if due is None or due.strip().lower() == "none" else _due(context, due)
     with context.room() as room:
-        room.update_follow_up(entry_id(follow_up, "follow-up"), **changes)
+        if due is None:  # the due date stays as it is
+            room.update_follow_up(follow_up, status=status, owner=owner, priority=priority)
+        else:
+            room.update_follow_up(
+                follow_up, status=status, owner=owner, priority=priority, due=new_due
+            )

@@ -6,13 +6,16 @@ import sys
 
 import click
 
-from warroom.cli import Context, cli, incident_id, pass_ctx
+from warroom.cli.group import INCIDENT_ID, Context, json_option, pass_ctx
+from warroom.cli.json_shapes import update_json
+from warroom.cli.output import echo, echo_json
 from warroom.domain import text_files
 from warroom.domain.template_context import FREE_FIELDS, PLACEHOLDERS
-from warroom.domain.templates import Template, load_templates
+from warroom.domain.templates import Template
 from warroom.domain.visible import visible_line as one_line
 from warroom.errors import InvalidInput
-from warroom.views import echo, echo_json
+from warroom.loaders.templates import load_templates
+from warroom.loaders.text_files import read_text_file
 
 
 def _templates(context: Context) -> dict[str, Template]:
@@ -52,7 +55,7 @@ def _update_text(source: str) -> str:
     name = "standard input" if source == "-" else source
     stream = getattr(sys.stdin, "buffer", None)
     if source != "-":
-        text = text_files.read_text_file(source, "update", InvalidInput)
+        text = read_text_file(source, "update", InvalidInput)
     elif stream is None:  # a text-only stdin (some test harnesses)
         text = sys.stdin.read(text_files.MAX_TEXT_BYTES + 1)
         text_files.refuse_unsafe_text(text, name, InvalidInput)
@@ -64,7 +67,7 @@ def _update_text(source: str) -> str:
     return text
 
 
-@cli.command()
+@click.command()
 @pass_ctx
 def templates(context: Context) -> None:
     """List the update templates (packaged and the team's)."""
@@ -73,22 +76,22 @@ def templates(context: Context) -> None:
         echo(f"{name:<22} {template.audience:<9} {template.phase:<11} {template.title}{fields}")
 
 
-@cli.command()
-@click.argument("incident")
+@click.command()
+@click.argument("incident", type=INCIDENT_ID)
 @click.option("--template", "-t", "name", required=True, help="Template name.")
 @click.option("--set", "pairs", multiple=True, metavar="NAME=VALUE", help="Free fields (ETA=...).")
 @pass_ctx
-def compose(context: Context, incident: str, name: str, pairs: tuple[str, ...]) -> None:
+def compose(context: Context, incident: int, name: str, pairs: tuple[str, ...]) -> None:
     """Print a template filled from the incident."""
     from warroom.composer import fill
 
     template = _template(context, name)
     free = _free(pairs, template)
-    with context.room() as room:
+    with context.database() as db:
         text = fill(
-            room.db,
+            db,
             context.policy,
-            incident_id(incident),
+            incident,
             template,
             context.clock.now(),
             context.tz,
@@ -97,8 +100,8 @@ def compose(context: Context, incident: str, name: str, pairs: tuple[str, ...]) 
     echo(text)
 
 
-@cli.command()
-@click.argument("incident")
+@click.command()
+@click.argument("incident", type=INCIDENT_ID)
 @click.option("--template", "-t", "name", required=True, help="Template name.")
 @click.option(
     "--file", "-f", "source", metavar="F|-", help="Post this text instead of the filled template."
@@ -106,52 +109,40 @@ def compose(context: Context, incident: str, name: str, pairs: tuple[str, ...]) 
 @click.option("--set", "pairs", multiple=True, metavar="NAME=VALUE", help="Free fields (ETA=...).")
 @pass_ctx
 def post(
-    context: Context, incident: str, name: str, source: str | None, pairs: tuple[str, ...]
+    context: Context, incident: int, name: str, source: str | None, pairs: tuple[str, ...]
 ) -> None:
     """Record a status update as sent: restarts the next-update timer."""
-    from warroom.composer import fill
+    from warroom.composer import audience_of, fill
 
     template = _template(context, name)
     free = _free(pairs, template)
     body = _update_text(source) if source else ""
     with context.room() as room:
-        number = incident_id(incident)
         if not source:
             body = fill(
                 room.db,
                 context.policy,
-                number,
+                incident,
                 template,
                 context.clock.now(),
                 context.tz,
                 free,
             )
-        room.post_update(number, body, audience=template.audience, template=template.name)
+        room.post_update(incident, body, audience=audience_of(template), template=template.name)
 
 
-@cli.command()
-@click.argument("incident")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.command()
+@click.argument("incident", type=INCIDENT_ID)
+@json_option
 @pass_ctx
-def updates(context: Context, incident: str, as_json: bool) -> None:
+def updates(context: Context, incident: int, as_json: bool) -> None:
     """The incident's posted updates, latest first."""
     from warroom.composer import posted
 
-    with context.room() as room:
-        found = posted(room.db, incident_id(incident))
+    with context.database() as db:
+        found = posted(db, incident)
     if as_json:
-        echo_json(
-            [
-                {
-                    "audience": u.audience,
-                    "template": u.template,
-                    "body": u.body,
-                    "posted_at": u.posted_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    "author": u.author,
-                }
-                for u in found
-            ]
-        )
+        echo_json([update_json(u) for u in found])
         return
     if not found:
         echo("no updates posted")

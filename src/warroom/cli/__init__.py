@@ -1,0 +1,22 @@
+"""`warroom`: open the console, or do the same actions headless.
+
+`cli` is the click group (global options and shared parts in `group.py`); its
+sub-commands live in one module per area and are added in `commands.py`.
+`--json` shapes are in `json_shapes.py`. Every sub-command calls the same
+service the console does; reading commands never write.
+"""
+
+from __future__ import annotations
+
+from warroom.cli.commands import register
+from warroom.cli.group import cli
+
+register(cli)
+
+
+def main() -> None:
+    """Entry point of the `warroom` script (and of `python -m warroom`)."""
+    cli(prog_name="warroom")
+
+
+__all__ = ["cli", "main"]

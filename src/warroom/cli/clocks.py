@@ -1,0 +1,54 @@
+"""CLI commands for the clocks: `escalate` now, and `sweep` what fell due."""
+
+from __future__ import annotations
+
+import click
+
+from warroom.cli.group import INCIDENT_ID, Context, json_option, pass_ctx
+from warroom.cli.json_shapes import sweep_json
+from warroom.cli.output import echo, echo_json
+from warroom.domain.timefmt import format_when
+from warroom.domain.visible import visible, visible_line
+
+
+@click.command()
+@click.argument("incident", type=INCIDENT_ID)
+@pass_ctx
+def escalate(context: Context, incident: int) -> None:
+    """Engage the next rung of the escalation ladder now."""
+    with context.room() as room:
+        engaged = room.escalate(incident)
+        who = visible_line(f"{engaged.who} ({engaged.person})")
+        click.echo(f"escalated #{engaged.incident_id} to level {engaged.level}: {who}")
+        for outcome in room.run_notify_hook([engaged]):
+            click.echo(visible(outcome), err=True)
+
+
+@click.command()
+@json_option
+@pass_ctx
+def sweep(context: Context, as_json: bool) -> None:
+    """Record what fell due (SLA breaches, escalation rungs) and page for new rungs.
+
+    For cron while no console is open: reading commands never write, and a
+    console sweeps by itself every second. Each breach and rung is recorded
+    once, however many sweeps see it.
+    """
+    now = context.clock.now()
+    with context.database() as database:
+        room = context.war_room(database)
+        swept = room.sweep()
+        hook = room.run_notify_hook(swept.engaged)
+    if as_json:
+        echo_json(sweep_json(swept.breaches, swept.engaged, hook))
+        return
+    for number, breach in swept.breaches:
+        due = format_when(breach.deadline, now, context.tz)
+        echo(f"#{number} breached {visible_line(breach.label)} (due {due})")
+    for step in swept.engaged:
+        who = visible_line(f"{step.who} ({step.person})")
+        echo(f"#{step.incident_id} escalated to level {step.level}: {who}")
+    for outcome in hook:
+        click.echo(visible(outcome), err=True)
+    if not swept.breaches and not swept.engaged:
+        echo("nothing fell due")

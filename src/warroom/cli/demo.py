@@ -1,0 +1,26 @@
+"""`warroom demo`: a database of live incidents to look around in."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import click
+
+from warroom import settings
+from warroom.cli.group import Context, open_console, pass_ctx
+
+
+@click.command()
+@click.option("--db", "db_path", metavar="PATH", help="Demo database file.")
+@click.option("--no-open", is_flag=True, help="Seed the demo database and exit.")
+@pass_ctx
+def demo(context: Context, db_path: str | None, no_open: bool) -> None:
+    """Seed a demo database with live incidents, and open it."""
+    from warroom.demo import seed_demo
+
+    path = settings.resolve(db=db_path).db_path if db_path else settings.demo_db_path()
+    ids = seed_demo(path, context.policy, context.clock.now(), context.runbooks)
+    click.echo(f"demo database with {len(ids)} incidents: {path}", err=no_open is False)
+    if not no_open:
+        context.settings = dataclasses.replace(context.settings, db_path=path)
+        open_console(context)

@@ -1,0 +1,274 @@
+"""The `warroom` click group, its global options and what every command shares.
+
+The commands live in one module per area (`incidents`, `timeline`, `checklists`,
+`updates`, `transfer`, `report`, `read`, ...) and are added to this group in one
+place, `commands.py`; no command module imports the group back. Errors print one
+line on stderr and exit 1; usage errors exit 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import click
+import sqlite_utils
+
+from warroom import __version__, settings
+from warroom.clock import Clock, SystemClock
+from warroom.domain.policy import Policy
+from warroom.domain.runbooks import Runbook
+from warroom.domain.timefmt import read_user_time
+from warroom.domain.visible import visible
+from warroom.errors import InvalidInput, WarroomError, WriteFailed
+from warroom.loaders.policy import load_policy
+from warroom.loaders.runbooks import load_runbooks
+from warroom.loaders.templates import load_templates
+from warroom.loaders.zone import local_zone
+from warroom.service import WarRoom
+from warroom.store import db, queries
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Context:
+    """What every sub-command needs, built once from the global options."""
+
+    def __init__(self, options: settings.Settings, clock: Clock) -> None:
+        self.settings = options
+        self.clock = clock
+        self._policy: Policy | None = None
+        self._runbooks: list[Runbook] | None = None
+
+    @property
+    def policy(self) -> Policy:
+        if self._policy is None:
+            self._policy = load_policy(self.settings.policy_path)
+        return self._policy
+
+    @property
+    def runbooks(self) -> list[Runbook]:
+        """Bundled runbooks plus the team's (a bad file stops here with file:line)."""
+        if self._runbooks is None:
+            team = self.settings.runbooks_dir
+            self._runbooks = load_runbooks([team] if team else [])
+        return self._runbooks
+
+    @property
+    def tz(self) -> Any:
+        try:
+            return local_zone(self.settings.tz_name)
+        except (KeyError, ValueError):
+            raise InvalidInput(f"unknown time zone {self.settings.tz_name!r}") from None
+
+    @contextmanager
+    def database(self, *, create: bool = False) -> Iterator[sqlite_utils.Database]:
+        """The database, for reading: nothing due is swept, nothing is written.
+
+        Only opening the console and declaring create a new file. Rows whose
+        stored times cannot be used are left out of what the command shows;
+        after a command that worked, a warning on stderr names them.
+        """
+        database = db.connect(self.settings.db_path, create=create)
+        queries.forget_unreadable()
+        try:
+            yield database
+        finally:
+            database.conn.close()
+        if unreadable := queries.unreadable_times():
+            click.echo(f"warning: {queries.unreadable_warning(unreadable)}", err=True)
+
+    @contextmanager
+    def room(self, *, create: bool = False) -> Iterator[WarRoom]:
+        """The war room, for a command that writes: due breaches and escalations first.
+
+        A command that changes the file also records what fell due before it
+        (and runs the notify hook for new rungs), so its timeline row lands
+        after them; `warroom sweep` does only that. A read-only file still opens.
+        """
+        with self.database(create=create) as database:
+            room = self.war_room(database)
+            try:
+                room.run_notify_hook(room.sweep().engaged)
+            except WriteFailed:
+                pass
+            yield room
+
+    def war_room(self, database: sqlite_utils.Database) -> WarRoom:
+        """The service on `database`, acting as this command's user; sweeps nothing."""
+        return WarRoom(database, self.clock, self.settings.actor, self.policy, self.runbooks)
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+class RecordId(click.ParamType[int, "str | int"]):
+    """A record's number, typed `12` or `#12` (as `show` and `followups` print it):
+    `IncidentId`, `EntryId` and `FollowUpId` below."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.name = f"{what} id"
+
+    def convert(
+        self, value: str | int, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int:
+        if isinstance(value, int):
+            return value
+        return record_id(value, self.what)
+
+
+def record_id(value: str, what: str = "incident") -> int:
+    """`12` or `#12` as 12; anything else is refused with one line naming the bad id.
+
+    The refusal is an InvalidInput (exit 1), as it was before ids became a
+    parameter type: it surfaces when the command runs, not as a usage error.
+    """
+    text = value.strip().lstrip("#")
+    if not text.isdigit():
+        raise InvalidInput(f"unknown {what} id {value!r} (ids are numbers, like 12 or #12)")
+    return int(text)
+
+
+INCIDENT_ID = RecordId("incident")
+ENTRY_ID = RecordId("entry")
+FOLLOW_UP_ID = RecordId("follow-up")
+
+
+def json_option(command: F) -> F:
+    """`--json`: the command prints its stable JSON shape (see `json_shapes`) instead."""
+    return click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")(command)
+
+
+def typed_time(context: Context, text: str, option: str) -> Any:
+    """A time typed after `option`, as a moment; a local time at a daylight-saving
+    change is read by timefmt's rule and a warning on stderr says how."""
+    try:
+        typed = read_user_time(text, context.clock.now(), context.tz)
+    except ValueError as exc:
+        raise InvalidInput(f"{option}: {exc}") from None
+    if typed.note:
+        click.echo(f"warning: {option}: {typed.note}", err=True)
+    return typed.at
+
+
+def _shown(text: str) -> str:
+    """Text that is not UTF-8 as its bytes would read: `caf\\xe9`."""
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "backslashreplace")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def refuse_undecodable(args: list[str], environ: Mapping[str, str]) -> None:
+    """ClickException (exit 1) naming the first argument (or WARROOM_* variable) that is
+    not UTF-8 text.
+
+    Python hands such bytes over as lone surrogates (surrogateescape); they
+    would fail later, half-way through a write, so they stop everything here.
+    """
+    named = [(f"argument {n}", arg) for n, arg in enumerate(args, start=1)]
+    named += [
+        (f"{name} in the environment", v)
+        for name, v in environ.items()
+        if name.startswith("WARROOM_")
+    ]
+    for what, text in named:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise click.ClickException(
+                f"{what} ('{_shown(text)}') is not UTF-8 text; nothing was done"
+            ) from None
+
+
+class WarroomGroup(click.Group):
+    """Turns warroom's own errors into one line on stderr and exit status 1."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        refuse_undecodable(args, os.environ)  # before any option is read or any file opened
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except WarroomError as exc:
+            raise click.ClickException(visible(str(exc))) from None
+
+
+@click.group(
+    cls=WarroomGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option("--db", "db_path", metavar="PATH", help="Database file [env WARROOM_DB].")
+@click.option("--as", "as_name", metavar="NAME", help="Your display name [env WARROOM_USER].")
+@click.option("--policy", "policy_path", metavar="FILE", help="Policy YAML [env WARROOM_POLICY].")
+@click.option("--tz", "tz_name", metavar="ZONE", help="Display time zone [env WARROOM_TZ].")
+@click.option(
+    "--runbooks", "runbooks_dir", metavar="DIR", help="Team runbooks [env WARROOM_RUNBOOKS]."
+)
+@click.option(
+    "--templates", "templates_dir", metavar="DIR", help="Team templates [env WARROOM_TEMPLATES]."
+)
+@click.option(
+    "--read-only",
+    is_flag=True,
+    help="Only read the database, as an observer [env WARROOM_READ_ONLY=1].",
+)
+@click.option(
+    "--share-group",
+    is_flag=True,
+    help="Make new files for your Unix group: 0660, folder 2770 [env WARROOM_SHARE_GROUP=1].",
+)
+@click.version_option(__version__, "--version", prog_name="warroom")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    db_path: str | None,
+    as_name: str | None,
+    policy_path: str | None,
+    tz_name: str | None,
+    runbooks_dir: str | None,
+    templates_dir: str | None,
+    read_only: bool,
+    share_group: bool,
+) -> None:
+    """warroom: the incident war-room console. With no command, opens it."""
+    options = settings.resolve(
+        db_path,
+        as_name,
+        policy_path,
+        tz_name,
+        runbooks_dir,
+        templates_dir,
+        read_only=read_only,
+        share_group=share_group,
+    )
+    # every connection this process opens on the file (console workers too) follows these
+    db.set_access(options.db_path, db.Access(options.read_only, options.share_group))
+    ctx.obj = Context(options, SystemClock())
+    if ctx.invoked_subcommand is None:
+        open_console(ctx.obj)
+
+
+def open_console(context: Context) -> None:
+    """Open the console on the context's file (creating it); returns when it quits."""
+    from warroom.tui.app import WarRoomApp  # the UI is only imported when it is needed
+
+    context.policy  # noqa: B018 - a bad policy stops here with its message, not in the UI
+    with context.database(create=True):
+        pass  # refuses a foreign file before the screen takes over the terminal
+    app = WarRoomApp(
+        db_path=context.settings.db_path,
+        actor=context.settings.actor,
+        policy=context.policy,
+        clock=context.clock,
+        tz=context.tz,
+        runbooks=context.runbooks,
+        templates=load_templates(context.settings.templates_dir),
+    )
+    app.run()
