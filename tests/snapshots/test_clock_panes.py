@@ -36,8 +36,8 @@ async def _settled(pilot: Pilot[None]) -> None:
     await ready(pilot)
     app = pilot.app
     assert isinstance(app, WarRoomApp)
-    await wait_for(pilot, lambda: not app.board.read(app.clock.now()).unrecorded)
-    app.tick()
+    await wait_for(pilot, lambda: not app.war_room.board.read(app.clock.now()).unrecorded)
+    app.war_room.heartbeat()
     await pilot.pause()
 
 

@@ -59,4 +59,5 @@ async def ready(pilot: Pilot[None]) -> None:
     """Wait until the database has been read and the selected incident is shown."""
     app = pilot.app
     assert isinstance(app, WarRoomApp)
-    await wait_for(pilot, lambda: app.loaded and app.shown_id == app.selected_id)
+    screen = app.war_room
+    await wait_for(pilot, lambda: screen.loaded and screen.shown_id == screen.selected_id)

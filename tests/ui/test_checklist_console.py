@@ -68,7 +68,7 @@ async def test_items_past_their_target_say_overdue(
         await wait_for(pilot, lambda: len(pane_lines(app)) > 5)
         assert not any("OVERDUE" in line for line in pane_lines(app))
         clock.step(minutes=15, seconds=1)
-        app.tick()
+        app.war_room.heartbeat()
         await pilot.pause()
         late = [line for line in pane_lines(app) if "OVERDUE" in line]
         assert any("What is broken?" in line for line in late)

@@ -34,7 +34,7 @@ async def step(pilot: Pilot[None], clock: FrozenClock, **delta: float) -> None:
     clock.step(**delta)
     app = pilot.app
     assert isinstance(app, WarRoomApp)
-    app.tick()
+    app.war_room.heartbeat()
     await pilot.pause()
 
 
@@ -58,13 +58,40 @@ async def test_stepping_past_the_ack_deadline(db_path: Path, clock: FrozenClock,
         await wait_for(pilot, lambda: "✓ 2 Tech lead" in pane_text(app, LadderPane))
         for _ in range(3):
             await step(pilot, clock, seconds=1)
-        assert "ack OVERDUE 4s" in app.table.get_cell(str(p1), "next").plain
+        assert "ack OVERDUE 4s" in app.war_room.table.get_cell(str(p1), "next").plain
         assert len(rings) == 1  # two breaches at the same moment: one ring, and no more
     database = store.connect(db_path)
     kinds = [e.kind for e in queries.timeline(database, p1)]
     assert kinds.count("sla_breach") == 2
     assert kinds.count("escalation") == 2
     assert database.conn.execute("SELECT count(*) FROM sla_breaches").fetchone()[0] == 2
+
+
+async def test_showing_ended_incidents_keeps_breaches_known_and_clocks_shown(
+    db_path: Path, clock: FrozenClock, p1: int
+) -> None:
+    """`t` once redrew the list from a snapshot without clocks or breaches: the SLA
+    pane went blank and the next real read rang the bell again for every breach."""
+    app = make_app(db_path, clock)
+    rings: list[int] = []
+    app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
+    room = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), load_policy())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await step(pilot, clock, minutes=15, seconds=1)
+        await wait_for(pilot, lambda: "SLA breached: Acknowledge by" in timeline_text(app))
+        await wait_for(pilot, lambda: len(rings) == 1)
+        for shown in ("showing ended incidents", ""):
+            await pilot.press("t")
+            assert shown in str(app.query_one("#top-bar").render())
+            assert "Ack by        OVERDUE" in pane_text(app, SlaPane)
+            await step(pilot, clock, seconds=1)
+            assert "Ack by        OVERDUE" in pane_text(app, SlaPane)
+        room.log(p1, "read after the toggle")  # another console: a real snapshot follows
+        await wait_for(pilot, lambda: "read after the toggle" in timeline_text(app))
+        await step(pilot, clock, seconds=1)
+        assert "Ack by        OVERDUE" in pane_text(app, SlaPane)
+        assert len(rings) == 1
 
 
 async def test_acknowledging_stops_the_clock_and_the_ladder(

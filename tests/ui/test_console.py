@@ -26,7 +26,7 @@ def demo(db_path: Path, clock: FrozenClock) -> Path:
 
 
 def titles(app) -> list[str]:  # noqa: ANN001
-    incidents = {i.id: i.title for i in app.incidents}
+    incidents = {i.id: i.title for i in app.war_room.incidents}
     return [incidents[i] for i in app.query_one(IncidentTable).order]
 
 
@@ -77,14 +77,14 @@ async def test_moving_selects_and_shows_the_incident(demo: Path, clock: FrozenCl
 async def test_declare_with_the_form(db_path: Path, clock: FrozenClock) -> None:
     app = make_app(db_path, clock)
     async with app.run_test(size=(120, 36)) as pilot:
-        await wait_for(pilot, lambda: app.loaded)
+        await wait_for(pilot, lambda: app.war_room.loaded)
         await pilot.press("n")
         await pilot.press(*"[#33] My new incident")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: app.shown_id is not None)
+        await wait_for(pilot, lambda: app.war_room.shown_id is not None)
         assert "[#33] My new incident" in detail_text(app)
         assert (
-            app.query_one(IncidentTable).get_cell(str(app.shown_id), "title").plain
+            app.query_one(IncidentTable).get_cell(str(app.war_room.shown_id), "title").plain
             == "[#33] My new incident"
         )
     database = store.connect(db_path)
@@ -99,7 +99,7 @@ async def test_declare_with_the_form(db_path: Path, clock: FrozenClock) -> None:
 async def test_declare_form_needs_a_title(db_path: Path, clock: FrozenClock) -> None:
     app = make_app(db_path, clock)
     async with app.run_test(size=(120, 36)) as pilot:
-        await wait_for(pilot, lambda: app.loaded)
+        await wait_for(pilot, lambda: app.war_room.loaded)
         await pilot.press("n", "ctrl+s")
         assert "needs a title" in str(app.screen.query_one("#form-error").render())
         await pilot.press("escape")
@@ -183,7 +183,7 @@ async def test_help_lists_every_key_and_palette_offers_every_action(
 
     app = make_app(db_path, clock)
     async with app.run_test(size=(120, 36)) as pilot:
-        await wait_for(pilot, lambda: app.loaded)
+        await wait_for(pilot, lambda: app.war_room.loaded)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         help_text = _render_text(app.screen)
@@ -277,7 +277,7 @@ async def test_a_declaration_that_cannot_be_saved_reopens_the_form_with_its_text
     monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 50)
     app = make_app(db_path, clock)
     async with app.run_test(size=(120, 36)) as pilot:
-        await wait_for(pilot, lambda: app.loaded)
+        await wait_for(pilot, lambda: app.war_room.loaded)
         blocker = store.connect(db_path)
         blocker.conn.execute("BEGIN IMMEDIATE")
         await pilot.press("n", *"Payments down", "ctrl+s")
@@ -285,7 +285,7 @@ async def test_a_declaration_that_cannot_be_saved_reopens_the_form_with_its_text
         assert app.screen.query_one("#title").value == "Payments down"
         blocker.conn.execute("ROLLBACK")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: app.shown_id is not None)
+        await wait_for(pilot, lambda: app.war_room.shown_id is not None)
     assert [i.title for i in queries.incidents(store.connect(db_path))] == ["Payments down"]
 
 

@@ -166,7 +166,7 @@ async def test_closing_asks_for_the_postmortem_owner(db_path: Path, clock: Froze
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("t")  # resolved incidents are behind the toggle
         await ready(pilot)
-        await wait_for(pilot, lambda: app.selected_id == incident_id)
+        await wait_for(pilot, lambda: app.war_room.selected_id == incident_id)
         await pilot.press("s")
         await pilot.press("home", "enter")  # "closed" is first for a resolved incident
         listing = str(app.screen.query_one("#open-follow-ups").render())

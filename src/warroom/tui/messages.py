@@ -1,4 +1,4 @@
-"""Messages that carry results from worker threads back to the UI thread."""
+"""Messages the watcher posts from its thread to the console (writes: see bridge.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from textual.message import Message
 
 from warroom.domain.checklists import Checklist
-from warroom.domain.models import FollowUp, Incident, RoleAssignment, TimelineEntry
-from warroom.domain.sla import IncidentHistory
+from warroom.domain.models import Engagement, FollowUp, Incident, RoleAssignment, TimelineEntry
 from warroom.domain.timeline_state import TimelineState
-from warroom.store.queries import Engagement
+from warroom.store.read_model import ClockInputs as ClockInputs  # kept importable from here
 
 
 @dataclass(frozen=True)
@@ -27,14 +26,6 @@ class Selection:
     folded: TimelineState | None = None  # `entries` already folded, when `reset`
 
 
-@dataclass(frozen=True)
-class ClockInputs:
-    """What an incident's timers need besides the incident row."""
-
-    history: IncidentHistory
-    assigned: dict[str, str]
-
-
 @dataclass
 class Snapshot(Message):
     """A fresh read of the database, taken after something changed."""
@@ -44,25 +35,6 @@ class Snapshot(Message):
     clocks: dict[int, ClockInputs] = field(default_factory=dict)
     # (incident id, timer, deadline) of every recorded breach of a live incident
     breaches: frozenset[tuple[int, str, str]] = frozenset()
-
-
-@dataclass
-class WriteDone(Message):
-    """A user action was committed."""
-
-    description: str
-    token: str = ""
-    outcome: object = None
-
-
-@dataclass
-class WriteRefused(Message):
-    """A user action did not happen; `reason` says why, in one line."""
-
-    reason: str
-    token: str = ""
-    quiet: bool = False  # a background write: say it once, not every second
-    description: str = ""
 
 
 @dataclass

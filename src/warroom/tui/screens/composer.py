@@ -3,43 +3,28 @@
 ctrl+y copies (OSC 52, which works over SSH, and the local clipboard where
 there is one); ctrl+s posts (stored, on the timeline, the update timer
 restarts); Esc closes and keeps the draft for this incident; ctrl+d discards it.
+Each is one `Write` through the bridge; a refused post leaves the composer open
+with the text as typed.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static, TextArea
 
-from warroom.composer import Draft, PostedUpdate
+from warroom.composer import Draft, PostedUpdate, audience_of
 from warroom.domain.templates import Template
 from warroom.domain.visible import visible_line
+from warroom.tui.bridge import Write, bridge_of
 
 Filler = Callable[[str, dict[str, str]], str]
-
-
-@dataclass
-class ComposerPost(Message):
-    incident_id: int
-    template: str
-    body: str
-
-
-@dataclass
-class ComposerKeep(Message):
-    """Save (or with an empty body, discard) the draft."""
-
-    incident_id: int
-    template: str
-    body: str
 
 
 class ComposerScreen(ModalScreen[None]):
@@ -168,13 +153,37 @@ class ComposerScreen(ModalScreen[None]):
             self._status(f"Still unfilled: {', '.join(markers)} — ctrl+s again to post anyway.")
             return
         self._confirmed = False
-        self.app.post_message(ComposerPost(self.incident_id, self.template_name, self.body))
+        incident_id, name, body = self.incident_id, self.template_name, self.body
+        template = self.templates.get(name)
+        audience = audience_of(template)
+
+        def posted(_: object) -> None:
+            if self.is_attached and self.app.screen is self:
+                self.dismiss(None)
+            self.notify("Update posted; the next-update timer restarted.")
+
+        bridge_of(self).write(
+            Write(
+                lambda room: room.post_update(incident_id, body, audience=audience, template=name),
+                "Update posted",
+                on_success=posted,
+            )
+        )
 
     def action_close(self) -> None:
         if self.body.strip():
-            self.app.post_message(ComposerKeep(self.incident_id, self.template_name, self.body))
+            self._keep(self.body)
         self.dismiss(None)
 
     def action_discard(self) -> None:
-        self.app.post_message(ComposerKeep(self.incident_id, self.template_name, ""))
+        self._keep("")
         self.dismiss(None)
+
+    def _keep(self, body: str) -> None:
+        """Save the draft (it survives closing the console); an empty body discards it."""
+        incident_id, name = self.incident_id, self.template_name
+        if body.strip():
+            write = Write(lambda room: room.save_draft(incident_id, name, body), "Draft kept")
+        else:
+            write = Write(lambda room: room.discard_draft(incident_id), "Draft discarded")
+        bridge_of(self).write(write)

@@ -2,24 +2,30 @@
 
 Sections and runbooks show progress (3/9); each ticked item says who and
 when; an item past its `within` target says OVERDUE until ticked. Space
-ticks or unticks; Enter answers a question item. Text is shown as typed, control
+ticks or unticks; Enter answers a question item; b / B on the screen attach or
+detach a runbook here. The incident is bound in by the war-room screen; each
+change is one `Write` through the bridge. Text is shown as typed, control
 characters made visible (`␛`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.message import Message
+from textual.reactive import var
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from warroom.domain import checklists as rules
 from warroom.domain.checklists import Checklist, ChecklistItem
+from warroom.domain.runbooks import Runbook
 from warroom.domain.visible import visible, visible_line
+from warroom.tui.bridge import Write, bridge_of
+from warroom.tui.screens.answer import AnswerScreen
+from warroom.tui.screens.choose import ChooseScreen
 
 
 class ChecklistPane(OptionList):
@@ -33,21 +39,14 @@ class ChecklistPane(OptionList):
         Binding("k", "cursor_up", "Up", show=False),
     ]
 
-    @dataclass
-    class Toggle(Message):
-        key: str
-        text: str
-        done: bool  # what the item should become
+    incident_id: var[int | None] = var(None)  # bound from the screen's selection
 
-    @dataclass
-    class Answer(Message):
-        key: str
-        question: str
-        current: str
-
-    def __init__(self, *, tz: dt.tzinfo, **kwargs: object) -> None:
+    def __init__(
+        self, *, tz: dt.tzinfo, runbooks: Sequence[Runbook] = (), **kwargs: object
+    ) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.tz = tz
+        self.runbooks = tuple(runbooks)
         self.lists: list[Checklist] = []
         self.declared_at: dt.datetime | None = None
         self._items: dict[str, ChecklistItem] = {}
@@ -120,10 +119,27 @@ class ChecklistPane(OptionList):
         option = self.highlighted_option
         return None if option is None or option.id is None else self._items.get(option.id)
 
+    def _write(self, request: Write[object]) -> None:
+        bridge_of(self).write(request, self)
+
+    def _incident(self) -> int | None:
+        if self.incident_id is None:
+            self.notify("No incident selected. Press n to declare one.", severity="warning")
+        return self.incident_id
+
+    def _tick(self, item: ChecklistItem) -> None:
+        if (incident_id := self._incident()) is None:
+            return
+        key, done = item.key, not item.done
+        verb = "Ticked" if done else "Unticked"
+        self._write(
+            Write(lambda room: room.tick(incident_id, key, done=done), f"{verb}: {item.text}")
+        )
+
     def action_tick_item(self) -> None:
         item = self._current()
         if item is not None:
-            self.post_message(self.Toggle(item.key, item.text, not item.done))
+            self._tick(item)
 
     def action_copy_command(self) -> None:
         """Put the item's command on the clipboard (OSC 52: works over SSH)."""
@@ -139,6 +155,62 @@ class ChecklistPane(OptionList):
         if item is None:
             return
         if item.ask:
-            self.post_message(self.Answer(item.key, item.ask, item.answer or ""))
+            self.answer(item.key, item.ask, item.answer or "")
         else:
-            self.post_message(self.Toggle(item.key, item.text, not item.done))
+            self._tick(item)
+
+    def answer(self, key: str, question: str, current: str) -> None:
+        """Ask the question; after a refused write, again with the reply typed."""
+        if (incident_id := self._incident()) is None:
+            return
+
+        def answered(reply: str | None) -> None:
+            if reply:
+                self._write(
+                    Write(
+                        lambda room: room.answer(incident_id, key, reply),
+                        "Answered",
+                        restore=lambda: self.answer(key, question, reply),
+                    )
+                )
+
+        self.app.push_screen(AnswerScreen(question, current), answered)
+
+    def attach(self) -> None:
+        """Offer the runbooks not attached yet; attach the one chosen."""
+        if (incident_id := self._incident()) is None:
+            return
+        attached = {c.runbook_id for c in self.lists}
+        options = [
+            (r.id, f"{r.title} ({len(r.steps())} items)")
+            for r in self.runbooks
+            if r.id not in attached
+        ]
+        if not options:
+            self.notify("Every runbook is attached already.")
+            return
+
+        def chosen(runbook_id: str | None) -> None:
+            if runbook_id:
+                self._write(
+                    Write(lambda room: room.attach_runbook(incident_id, runbook_id), "Attached")
+                )
+
+        self.app.push_screen(ChooseScreen("Attach a runbook", options), chosen)
+
+    def detach(self) -> None:
+        """Offer the attached runbooks; detach the one chosen."""
+        if (incident_id := self._incident()) is None:
+            return
+        options = [(c.runbook_id, c.title) for c in self.lists]
+        if not options:
+            self.notify("No runbook is attached.")
+            return
+
+        def chosen(runbook_id: str | None) -> None:
+            if runbook_id:
+                self._write(
+                    Write(lambda room: room.detach_runbook(incident_id, runbook_id), "Detached")
+                )
+
+        self.app.push_screen(ChooseScreen("Detach a runbook", options), chosen)

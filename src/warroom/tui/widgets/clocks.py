@@ -16,8 +16,8 @@ from rich.text import Text
 from textual.widgets import Static
 
 from warroom.domain import escalation, sla
+from warroom.domain.models import Engagement
 from warroom.domain.visible import pad, visible_line
-from warroom.store.queries import Engagement
 
 SHORT_LABELS = {
     "ack": "Ack by",

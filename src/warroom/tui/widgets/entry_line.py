@@ -55,7 +55,7 @@ class EntryLine(Horizontal):
     """A kind badge and an input; posts Submitted with the raw typed text."""
 
     BINDINGS = [
-        Binding("escape", "app.leave_entry", "Back to list"),
+        Binding("escape", "screen.leave_entry", "Back to list"),
         Binding("enter", "submit", "Log entry", show=True, priority=False),
     ]
 

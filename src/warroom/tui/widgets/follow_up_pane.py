@@ -1,18 +1,18 @@
 """The follow-up pane: the incident's action items, open ones first.
 
 Each line says priority, owner, due date and status; a due date in the past
-says OVERDUE. Space marks done (or reopens), w marks won't do, Enter edits.
+says OVERDUE. Space marks done (or reopens), w marks won't do, Enter edits;
+each change is one `Write` through the bridge.
 Text is shown as typed, control characters made visible (`␛`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -20,6 +20,8 @@ from warroom.domain import follow_ups as rules
 from warroom.domain.models import FollowUp
 from warroom.domain.visible import visible_line
 from warroom.domain.vocabulary import FOLLOW_UP_STATUSES
+from warroom.tui.bridge import Write, bridge_of
+from warroom.tui.screens.follow_up import FollowUpForm, FollowUpScreen
 
 _STATUS_MARK = {"open": "[ ]", "done": "[x]", "wont-do": "[-]"}
 
@@ -34,15 +36,6 @@ class FollowUpPane(OptionList):
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
     ]
-
-    @dataclass
-    class Change(Message):
-        follow_up: FollowUp
-        status: str
-
-    @dataclass
-    class Edit(Message):
-        follow_up: FollowUp
 
     def __init__(self, *, tz: dt.tzinfo, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -104,14 +97,59 @@ class FollowUpPane(OptionList):
             return None
         return next((i for i in self.items if str(i.id) == option.id), None)
 
+    def _set_status(self, item: FollowUp, status: str) -> None:
+        bridge_of(self).write(
+            Write(
+                lambda room: room.update_follow_up(item.id, status=status),
+                f"Follow-up #{item.id} {status}",
+            ),
+            self,
+        )
+
     def action_toggle_done(self) -> None:
         if (item := self._current()) is not None:
-            self.post_message(self.Change(item, "done" if item.is_open else "open"))
+            self._set_status(item, "done" if item.is_open else "open")
 
     def action_wont_do(self) -> None:
         if (item := self._current()) is not None:
-            self.post_message(self.Change(item, "open" if item.status == "wont-do" else "wont-do"))
+            self._set_status(item, "open" if item.status == "wont-do" else "wont-do")
 
     def action_edit(self) -> None:
         if (item := self._current()) is not None:
-            self.post_message(self.Edit(item))
+            self.edit(item)
+
+    def edit(self, item: FollowUp, draft: FollowUpForm | None = None) -> None:
+        """Edit owner, due date, priority and status; after a refused write, again as typed."""
+        if self.today is None:
+            return
+        due_text = item.due.isoformat() if item.due else ""
+        draft = draft or FollowUpForm(
+            item.text, item.owner, due_text, item.due, item.priority, item.status
+        )
+
+        def chosen(form: FollowUpForm | None) -> None:
+            if form is None:
+                return
+            changes: dict[str, Any] = {}
+            if form.owner != item.owner:
+                changes["owner"] = form.owner
+            if form.due != item.due:
+                changes["due"] = form.due
+            if form.priority != item.priority:
+                changes["priority"] = form.priority
+            if form.status != item.status:
+                changes["status"] = form.status
+            if changes:
+                bridge_of(self).write(
+                    Write(
+                        lambda room: room.update_follow_up(item.id, **changes),
+                        f"Follow-up #{item.id} saved",
+                        restore=lambda: self.app.call_later(self.edit, item, form),
+                    ),
+                    self,
+                )
+
+        title = (
+            f"Follow-up #{item.id}: {item.text if len(item.text) <= 50 else item.text[:49] + '…'}"
+        )
+        self.app.push_screen(FollowUpScreen(title, self.today, draft, editing=True), chosen)

@@ -40,7 +40,8 @@ class IncidentDetail(Static):
         self._age = format_age(incident.declared_at, now) if incident else ""
         self.update(self.describe(now))
 
-    def tick(self, now: dt.datetime) -> None:
+    def show_age(self, now: dt.datetime) -> None:
+        """Once a second: redraw only when the age shown changed."""
         if self.incident and format_age(self.incident.declared_at, now) != self._age:
             self.show(self.incident, self.roles, now)
 

@@ -66,7 +66,7 @@ class IncidentTable(DataTable[Text]):
         )
         order = [i.id for i in ordered]
         if order == self.order and all(self._shown.get(i.id) == i for i in ordered):
-            self.tick(now, next_due)
+            self.show_times(now, next_due)
             return
         self.clear()
         self.order = order
@@ -100,7 +100,7 @@ class IncidentTable(DataTable[Text]):
         shown = pad(visible_line(due), NEXT_W)  # a policy's timer name, made safe
         return Text(shown, style="bold reverse" if "OVERDUE" in due else "")
 
-    def tick(self, now: dt.datetime, next_due: dict[int, str]) -> None:
+    def show_times(self, now: dt.datetime, next_due: dict[int, str]) -> None:
         """Once a second: update only the cells whose text changed."""
         for incident_id, incident in self._shown.items():
             age = format_age(incident.declared_at, now)

@@ -1,4 +1,4 @@
-"""Every incident's clocks, recomputed from stored data once a second.
+"""Every incident's deadlines (SLA timers, ladder rungs), recomputed once a second.
 
 Deadlines derive from the stored timestamps, the history and the policy
 (never a stored countdown), so the board is right after a restart. It also
@@ -55,7 +55,9 @@ class BoardReading:
     unrecorded: bool  # a breach or a due rung that is not in the record yet
 
 
-class ClockBoard:
+class DeadlineBoard:
+    """The deadlines of every running incident, from the last real snapshot."""
+
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
         self.incidents: dict[int, Incident] = {}
@@ -69,7 +71,9 @@ class ClockBoard:
         inputs: dict[int, ClockInputs],
         recorded: frozenset[tuple[int, str, str]],
     ) -> int:
-        """Take a fresh snapshot; returns how many breaches were recorded since the last one."""
+        """Take a snapshot read from the database; returns how many breaches were
+        recorded since the last one. Only a real read may come here: the record of
+        breaches is what keeps the bell from ringing twice."""
         new = len(recorded - self.recorded) if self._seen_once else 0
         self._seen_once = True
         self.incidents = {i.id: i for i in incidents if i.id in inputs}
@@ -82,8 +86,8 @@ class ClockBoard:
         next_due: dict[int, str] = {}
         unrecorded = False
         for incident_id, incident in self.incidents.items():
-            clock = self.inputs[incident_id]
-            found = sla.timers(incident, self.policy, now, clock.history, assigned=clock.assigned)
+            inputs = self.inputs[incident_id]
+            found = sla.timers(incident, self.policy, now, inputs.history, assigned=inputs.assigned)
             timers[incident_id] = found
             urgent = sla.most_urgent(found)
             if urgent is not None:
@@ -100,9 +104,9 @@ class ClockBoard:
 
     def ladder(self, incident_id: int, now: dt.datetime) -> escalation.LadderStatus | None:
         incident = self.incidents.get(incident_id)
-        clock = self.inputs.get(incident_id)
-        if incident is None or clock is None:
+        inputs = self.inputs.get(incident_id)
+        if incident is None or inputs is None:
             return None
         return escalation.ladder_status(
-            incident, self.policy, now, pauses=clock.history.reopened, assigned=clock.assigned
+            incident, self.policy, now, pauses=inputs.history.reopened, assigned=inputs.assigned
         )

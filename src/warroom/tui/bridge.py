@@ -1,0 +1,258 @@
+"""The console's one way to the database: writes and reads in thread workers.
+
+A write is a `Write` request (a call on the service's `WarRoom`); the bridge runs
+it in a worker with its own connection and posts `WriteDone` or `WriteRefused`
+carrying the request, so the receiver knows what it asked for and what to give
+back when it failed (the typed text). A read is a `Read` request answered by
+`ReadDone` or `ReadRefused`. The UI thread never waits on SQLite.
+
+One console's writes commit in the order they were asked for: each takes a
+ticket on the UI thread and its worker waits for its turn. The notify hook for
+rungs just reached runs beside that queue, so a slow hook never holds back what
+the scribe types meanwhile.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
+
+from textual.message import Message
+from textual.message_pump import MessagePump
+
+from warroom.clock import Clock
+from warroom.domain.models import Actor
+from warroom.domain.policy import Policy
+from warroom.domain.runbooks import Runbook
+from warroom.errors import WarroomError
+from warroom.service import WarRoom
+from warroom.store import db as store
+from warroom.tui.watcher import DatabaseWatcher
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.dom import DOMNode
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, eq=False)
+class Write(Generic[T]):
+    """One user action: `action` runs on the service in a worker, in one unit of work."""
+
+    action: Callable[[WarRoom], T]
+    description: str  # what it does, e.g. "Logged" (names the worker)
+    restore: Callable[[], object] | None = None  # on failure: give back what was typed
+    on_success: Callable[[T], object] | None = None
+    quiet: bool = False  # a background write: a failure that repeats is said once
+
+
+def _sweep(room: WarRoom) -> list[Any]:
+    return list(room.sweep().engaged)
+
+
+@dataclass(frozen=True, eq=False)
+class Sweep(Write[list[Any]]):
+    """Record what fell due (breaches, rungs reached); asked for by the deadline board."""
+
+    action: Callable[[WarRoom], list[Any]] = _sweep
+    description: str = "deadline sweep"
+    quiet: bool = True
+
+
+@dataclass(frozen=True, eq=False)
+class Read(Generic[T]):
+    """A short read on its own connection; `then` gets the result on the UI thread."""
+
+    query: Callable[[Any], T]
+    then: Callable[[T], object]
+    failed: str = "cannot read"  # how a failure starts, e.g. "Not exported"
+
+
+@dataclass(frozen=True)
+class HookOutcome:
+    """What one run of the notify hook did."""
+
+    text: str
+    failed: bool
+
+    @classmethod
+    def of(cls, outcome: object) -> HookOutcome:
+        """Wrap the service's outcome; `run_hook` documents its failure prefix."""
+        failed = getattr(outcome, "failed", None)
+        text = str(getattr(outcome, "text", outcome))
+        if failed is None:
+            failed = text.startswith("notify hook failed")
+        return cls(text, bool(failed))
+
+
+@dataclass
+class WriteDone(Message):
+    """A write was committed."""
+
+    request: Write[Any]
+    outcome: object = None
+
+
+@dataclass
+class WriteRefused(Message):
+    """A write did not happen; `reason` says why, in one line."""
+
+    request: Write[Any]
+    reason: str
+
+
+@dataclass
+class ReadDone(Message):
+    request: Read[Any]
+    result: object
+
+
+@dataclass
+class ReadRefused(Message):
+    request: Read[Any]
+    reason: str
+
+
+@dataclass
+class HooksRan(Message):
+    """The notify hook ran for rungs just reached (or could not)."""
+
+    outcomes: list[HookOutcome] = field(default_factory=list)
+
+
+class Bridge:
+    """Runs the console's writes and reads in thread workers of `app`."""
+
+    def __init__(
+        self,
+        app: App[Any],
+        *,
+        db_path: Path,
+        clock: Clock,
+        actor: Actor,
+        policy: Policy,
+        runbooks: Sequence[Runbook] = (),
+    ) -> None:
+        self.app = app
+        self.db_path = db_path
+        self.clock = clock
+        self.actor = actor
+        self.policy = policy
+        self.runbooks = tuple(runbooks)
+        self.watcher: DatabaseWatcher | None = None
+        self._turn = threading.Condition()
+        self._tickets = itertools.count()
+        self._serving = 0
+
+    def _room(self, db: Any) -> WarRoom:
+        return WarRoom(db, self.clock, self.actor, self.policy, self.runbooks)
+
+    # -- following the file ---------------------------------------------------------
+
+    def watch(self, reply_to: MessagePump) -> DatabaseWatcher:
+        """Start the watcher; its snapshots go to `reply_to`."""
+        self.watcher = DatabaseWatcher(self.db_path, reply_to.post_message, self.policy)
+        self.app.run_worker(
+            self.watcher.run, thread=True, exclusive=True, group="watch", name="watcher"
+        )
+        return self.watcher
+
+    def stop(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+
+    # -- writes ---------------------------------------------------------------------
+
+    def write(self, request: Write[Any], reply_to: MessagePump | None = None) -> None:
+        """Run `request` in a worker; post `WriteDone` / `WriteRefused` to `reply_to`
+        (the app by default); both bubble up to the app's one error path."""
+        target = reply_to or self.app
+        ticket = next(self._tickets)
+
+        def work() -> None:
+            with self._turn:
+                self._turn.wait_for(lambda: self._serving == ticket, timeout=60)
+            try:
+                target.post_message(self._attempt(request))
+            finally:
+                with self._turn:
+                    self._serving = max(self._serving, ticket + 1)
+                    self._turn.notify_all()
+
+        self.app.run_worker(work, thread=True, group="write", name=request.description)
+
+    def _attempt(self, request: Write[Any]) -> Message:
+        try:
+            db = store.connect(self.db_path)
+        except WarroomError as exc:
+            return WriteRefused(request, str(exc))
+        try:
+            outcome = request.action(self._room(db))
+        except WarroomError as exc:
+            return WriteRefused(request, str(exc))
+        except Exception as exc:  # never lose the user's work to a traceback
+            return WriteRefused(request, f"unexpected error: {exc}")
+        finally:
+            db.conn.close()
+        if self.watcher is not None:
+            self.watcher.poke()  # our own write: read it back at once
+        return WriteDone(request, outcome)
+
+    def run_hooks(self, engaged: list[Any], reply_to: MessagePump) -> None:
+        """Run the notify hook for rungs just reached, beside the write queue."""
+
+        def work() -> None:
+            try:
+                db = store.connect(self.db_path)
+            except WarroomError as exc:
+                reply_to.post_message(HooksRan([HookOutcome(str(exc), failed=True)]))
+                return
+            try:
+                room = self._room(db)
+                outcomes = [HookOutcome.of(o) for o in room.run_notify_hook(engaged)]
+            except Exception as exc:  # the hook's failure is reported, never fatal
+                outcomes = [HookOutcome(f"notify hook failed: {exc}", failed=True)]
+            finally:
+                db.conn.close()
+            if self.watcher is not None:
+                self.watcher.poke()
+            reply_to.post_message(HooksRan(outcomes))
+
+        self.app.run_worker(work, thread=True, group="hooks", name="notify hook")
+
+    # -- reads ----------------------------------------------------------------------
+
+    def read(self, request: Read[Any], reply_to: MessagePump | None = None) -> None:
+        """Run a short read in a worker; post `ReadDone` / `ReadRefused` to `reply_to`."""
+        target = reply_to or self.app
+
+        def work() -> None:
+            try:
+                db = store.connect(self.db_path, create=False)
+            except WarroomError as exc:
+                target.post_message(ReadRefused(request, str(exc)))
+                return
+            try:
+                result = request.query(db)
+            except Exception as exc:  # a read that fails says so; the console keeps going
+                target.post_message(ReadRefused(request, f"{request.failed}: {exc}"))
+                return
+            finally:
+                db.conn.close()
+            target.post_message(ReadDone(request, result))
+
+        self.app.run_worker(work, thread=True, group="read", name="read")
+
+
+class _HasBridge(Protocol):
+    bridge: Bridge
+
+
+def bridge_of(node: DOMNode) -> Bridge:
+    """The bridge of the console `node` belongs to."""
+    return cast(_HasBridge, node.app).bridge

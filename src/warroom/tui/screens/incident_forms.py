@@ -1,0 +1,270 @@
+"""The forms over the selected incident: declare, status, severity, role, impact,
+kind, hand-off, close, status update and export.
+
+Each form returns what the person chose; the screen sends it to the bridge as
+one `Write`. A write that fails reopens the form with what was typed (the
+request's `restore`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from warroom import composer
+from warroom.domain import checklists as checklist_rules
+from warroom.domain import lifecycle
+from warroom.domain.templates import suggest_phase, templates_for
+from warroom.domain.vocabulary import INCIDENT_KINDS, ROLES
+from warroom.tui.bridge import Read, Write
+from warroom.tui.screens.assign import Assignment, AssignScreen
+from warroom.tui.screens.choose import ChooseScreen
+from warroom.tui.screens.close import CloseScreen
+from warroom.tui.screens.composer import ComposerScreen
+from warroom.tui.screens.console_base import ConsoleBase
+from warroom.tui.screens.declare import Declaration, DeclareScreen
+from warroom.tui.screens.export import ExportRequest, ExportScreen
+from warroom.tui.screens.handoff import HandOff, HandOffScreen
+from warroom.tui.screens.impact import ImpactScreen
+from warroom.tui.widgets.checklist_pane import ChecklistPane
+from warroom.tui.widgets.follow_up_pane import FollowUpPane
+from warroom.tui.widgets.incident_detail import IncidentDetail
+from warroom.tui.widgets.timeline_view import TimelineView
+
+
+class IncidentForms(ConsoleBase):
+    """Key actions that open a form about the incident as a whole."""
+
+    def action_declare(self, draft: Declaration | None = None) -> None:
+        def declared(form: Declaration | None) -> None:
+            if form is None:
+                return
+            self.write(
+                Write(
+                    lambda room: room.declare(
+                        form.title,
+                        form.severity,
+                        form.kind,
+                        form.summary,
+                        commander=form.commander,
+                        drill=form.drill,
+                    ),
+                    f"Declared {form.title}",
+                    restore=lambda: self.app.call_later(self.action_declare, form),
+                )
+            )
+
+        actor = self.settings.actor.name
+        self.app.push_screen(DeclareScreen(self.policy, actor, draft), declared)
+
+    def action_status(self) -> None:
+        if (incident := self.selected) is None:
+            self.require_incident()
+            return
+        options = [(s, s) for s in lifecycle.allowed_next(incident.status)]
+        if not options:
+            self.notify(f"#{incident.id} is {incident.status}; its status is final.", markup=False)
+            return
+
+        def chosen(status: str | None) -> None:
+            if status == "closed":
+                self.close_incident()
+            elif status:
+                self.write(
+                    Write(lambda room: room.set_status(incident.id, status), f"Status {status}")
+                )
+
+        title = f"Status of #{incident.id} (now {incident.status})"
+        self.app.push_screen(ChooseScreen(title, options), chosen)
+
+    def action_severity(self) -> None:
+        if (incident := self.selected) is None:
+            self.require_incident()
+            return
+        options = [
+            (s.name, f"{s.name}  {s.label} — {s.description}") for s in self.policy.severities
+        ]
+
+        def chosen(severity: str | None) -> None:
+            if severity and severity != incident.severity:
+                self.write(
+                    Write(
+                        lambda room: room.set_severity(incident.id, severity),
+                        f"Severity {severity}",
+                    )
+                )
+
+        title = f"Severity of #{incident.id}"
+        self.app.push_screen(ChooseScreen(title, options, incident.severity), chosen)
+
+    def action_kind(self) -> None:
+        if (incident := self.selected) is None:
+            self.require_incident()
+            return
+        options = [(k, f"{k} — {hint}") for k, hint in INCIDENT_KINDS.items()]
+
+        def chosen(kind: str | None) -> None:
+            if kind and kind != incident.kind:
+                self.write(Write(lambda room: room.set_kind(incident.id, kind), f"Kind {kind}"))
+
+        title = f"Kind of #{incident.id}"
+        self.app.push_screen(ChooseScreen(title, options, incident.kind), chosen)
+
+    def action_assign_role(self, draft: Assignment | None = None) -> None:
+        if (incident_id := self.require_incident()) is None:
+            return
+        holders = {r.role: r.person for r in self.query_one(IncidentDetail).roles}
+
+        def chosen(form: Assignment | None) -> None:
+            if form is not None:
+                self.write(
+                    Write(
+                        lambda room: room.assign_role(incident_id, form.role, form.person),
+                        f"{form.person} is {ROLES[form.role]}",
+                        restore=lambda: self.app.call_later(self.action_assign_role, form),
+                    )
+                )
+
+        self.app.push_screen(AssignScreen(holders, draft), chosen)
+
+    def action_impact(self) -> None:
+        if (incident := self.selected) is None:
+            self.require_incident()
+            return
+        current = {
+            "users": incident.impact_users,
+            "services": incident.impact_services,
+            "business": incident.impact_business,
+        }
+
+        def saved(changed: dict[str, str] | None) -> None:
+            if changed:
+                self.write(
+                    Write(lambda room: room.set_impact(incident.id, **changed), "Impact saved")
+                )
+
+        self.app.push_screen(ImpactScreen(current), saved)
+
+    def action_hand_off(self, draft: HandOff | None = None) -> None:
+        if (incident := self.selected) is None:
+            self.require_incident()
+            return
+        todos = [
+            s.entry.text
+            for s in self.query_one(TimelineView).state.current()
+            if s.entry.kind == "todo" and not s.struck
+        ]
+
+        def chosen(form: HandOff | None) -> None:
+            if form is not None:
+                self.write(
+                    Write(
+                        lambda room: room.hand_off(incident.id, form.person, form.note),
+                        f"{form.person} has command",
+                        restore=lambda: self.app.call_later(self.action_hand_off, form),
+                    )
+                )
+
+        self.app.push_screen(HandOffScreen(incident.commander, todos, draft), chosen)
+
+    def close_incident(self, typed: str | None = None) -> None:
+        """Closing asks who owns the post-mortem and lists the follow-ups still open."""
+        if (incident := self.selected) is None:
+            return
+        open_items = [i for i in self.query_one(FollowUpPane).items if i.is_open]
+        owner = typed if typed is not None else incident.postmortem_owner
+
+        def chosen(name: str | None) -> None:
+            if name is not None:
+                self.write(
+                    Write(
+                        lambda room: room.set_status(incident.id, "closed", postmortem_owner=name),
+                        f"Closed #{incident.id}",
+                        restore=lambda: self.app.call_later(self.close_incident, name),
+                    )
+                )
+
+        screen = CloseScreen(
+            incident.ref,
+            owner,
+            open_items,
+            required=self.policy.require_postmortem_owner,
+            suggestion=incident.commander,
+        )
+        self.app.push_screen(screen, chosen)
+
+    # -- status updates -------------------------------------------------------------
+
+    def action_compose(self) -> None:
+        if (incident := self.selected) is None:
+            self.require_incident()
+            return
+        incident_id = incident.id
+        templates = self.settings.templates
+        fitting = templates_for(templates, audience="external", phase=suggest_phase(incident))
+        suggested = (fitting or list(templates.values()))[0].name
+
+        def fill(name: str, free: dict[str, str]) -> str:
+            # from what the console already shows (as fresh as the last read): no SQLite here
+            shown = self.selected or incident
+            timeline = self.query_one(TimelineView).state.current()
+            entries = [s.entry for s in timeline if not s.struck]
+            answers = checklist_rules.answers(self.query_one(ChecklistPane).lists)
+            now = self.clock.now()
+            return composer.fill_from(
+                shown, entries, answers, self.policy, templates[name], now, self.tz, free
+            )
+
+        def opened(found: tuple[Any, Any]) -> None:
+            if self.selected_id == incident_id and not isinstance(self.app.screen, ComposerScreen):
+                draft, posted = found
+                self.app.push_screen(
+                    ComposerScreen(incident_id, templates, suggested, fill, draft, posted)
+                )
+
+        # the draft and what was posted are read in a worker, like every other read
+        self.read(
+            Read(
+                lambda db: (composer.draft(db, incident_id), composer.posted(db, incident_id)),
+                opened,
+            )
+        )
+
+    # -- export ---------------------------------------------------------------------
+
+    def action_export(self, draft: ExportRequest | None = None) -> None:
+        if (incident_id := self.require_incident()) is None:
+            return
+        settings = self.settings
+
+        def chosen(request: ExportRequest | None) -> None:
+            if request is None:
+                return
+            # a link to a missing file counts as taken: writing there needs the same tick
+            if (request.path.exists() or request.path.is_symlink()) and not request.force:
+                self.notify(
+                    f"{request.path} exists; tick “Overwrite” to replace it.",
+                    title="Not exported",
+                    severity="error",
+                    markup=False,
+                )
+                self.app.call_later(self.action_export, request)
+                return
+
+            def render(db: Any) -> str:
+                from warroom import transfer  # lazy: export is off the start-up path
+
+                now = settings.clock.now()
+                if request.format == "json":
+                    text = transfer.export_json(db, incident_id, now)
+                else:
+                    text = transfer.export_markdown(db, incident_id, settings.policy, now, self.tz)
+                path = request.path
+                transfer.write_file(path, text, force=request.force, database=settings.db_path)
+                return str(path)
+
+            def written(path: str) -> None:
+                self.notify(f"Wrote {path}", title="Exported", markup=False)
+
+            self.read(Read(render, written, failed="Not exported"))
+
+        self.app.push_screen(ExportScreen(incident_id, draft), chosen)

@@ -1,0 +1,295 @@
+"""The war room: the incident list, the selected incident and its panes.
+
+The screen owns the console's state (the incidents read, the selection, whether
+ended incidents show, the search, whether this console only observes) and
+pushes it down into its widgets, by `data_bind` or by `show(...)`; widgets post
+messages up. Snapshots come from the watcher; writes go through the bridge and
+come back as `WriteDone` / `WriteRefused`. One heartbeat a second redraws ages
+and countdowns where they changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.app import ComposeResult
+from textual.containers import Container, Vertical
+from textual.widgets import ContentSwitcher, DataTable, Footer
+
+from warroom.domain import sla
+from warroom.domain.entries import parse_typed_entry
+from warroom.domain.models import Engagement, Incident
+from warroom.domain.vocabulary import OPEN_STATUSES
+from warroom.service.clocks import Engaged
+from warroom.store import db as store
+from warroom.tui.bridge import HooksRan, Read, Sweep, Write, WriteDone, WriteRefused, bridge_of
+from warroom.tui.deadline_board import BoardReading, DeadlineBoard
+from warroom.tui.keys import bindings
+from warroom.tui.messages import RowsLeftOut, Snapshot, WatchFailed
+from warroom.tui.screens.console_base import ConsoleSettings
+from warroom.tui.screens.help import HelpScreen
+from warroom.tui.screens.incident_forms import IncidentForms
+from warroom.tui.screens.timeline_tools import TimelineTools
+from warroom.tui.watcher import DatabaseWatcher
+from warroom.tui.widgets.checklist_pane import ChecklistPane
+from warroom.tui.widgets.clocks import LadderPane, SlaPane
+from warroom.tui.widgets.entry_line import EntryLine
+from warroom.tui.widgets.follow_up_pane import FollowUpPane
+from warroom.tui.widgets.incident_detail import IncidentDetail
+from warroom.tui.widgets.incident_table import IncidentTable
+from warroom.tui.widgets.status_bar import StatusBar
+from warroom.tui.widgets.timeline_view import TimelineView
+
+
+class WarRoomScreen(IncidentForms, TimelineTools):
+    """The console's one main screen."""
+
+    BINDINGS = bindings()
+
+    def __init__(self, settings: ConsoleSettings) -> None:
+        super().__init__(settings)
+        self.board = DeadlineBoard(settings.policy)
+        self.engagements: list[Engagement] = []
+        self.shown_id: int | None = None  # the incident the detail panes show
+        self.loaded = False  # the first read has reached the screen
+        self._sweeping = False
+        self._watcher: DatabaseWatcher | None = None
+
+    # -- layout ---------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        settings = self.settings
+        yield StatusBar(
+            person=settings.actor.name, file_name=settings.db_path.name, id="top-bar"
+        ).data_bind(
+            incidents=WarRoomScreen.incidents,
+            show_ended=WarRoomScreen.show_ended,
+            observer=WarRoomScreen.observer,
+        )
+        yield IncidentTable(id="incidents")
+        with Vertical(id="incident-pane"):
+            yield IncidentDetail(policy=self.policy, tz=self.tz, id="detail")
+            with Container(id="body"):
+                with ContentSwitcher(initial="timeline", id="left"):
+                    yield TimelineView(tz=self.tz, today=self.today(), id="timeline")
+                    yield ChecklistPane(
+                        tz=self.tz, runbooks=settings.runbooks, id="checklist"
+                    ).data_bind(incident_id=WarRoomScreen.selected_id)
+                    yield FollowUpPane(tz=self.tz, id="follow-ups")
+                with Container(id="clocks"):
+                    yield SlaPane(tz=self.tz, id="sla")
+                    yield LadderPane(tz=self.tz, id="ladder")
+            yield EntryLine(id="entry")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.retitle()
+        self.table.border_title = "Incidents"
+        self.table.focus()
+        self._watcher = bridge_of(self).watch(self)
+        self._watcher.selected_id = self.selected_id
+        self.set_interval(1.0, self.heartbeat, name="heartbeat")
+        self.read(Read(store.read_only_reason, self._observing))
+
+    def on_unmount(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+
+    def _observing(self, reason: str | None) -> None:
+        """This console can only read (--read-only, a read-only file or folder): say so."""
+        self.observer = reason
+
+    def on_resize(self) -> None:
+        # small terminals (80x24): clocks go under the detail, the detail and list shrink
+        self.set_class(self.size.width < 110, "-narrow")
+        self.set_class(self.size.height < 32, "-short")
+
+    @property
+    def table(self) -> IncidentTable:
+        return self.query_one(IncidentTable)
+
+    # -- what the watcher read ------------------------------------------------------
+
+    def visible_incidents(self) -> list[Incident]:
+        if self.show_ended:
+            return self.incidents
+        return [i for i in self.incidents if i.status in OPEN_STATUSES]
+
+    def on_snapshot(self, message: Snapshot) -> None:
+        self.loaded = True
+        self.incidents = message.incidents
+        new_breaches = self.board.update(message.incidents, message.clocks, message.breaches)
+        if new_breaches and self.policy.bell:
+            self.app.bell()
+        now = self.clock.now()
+        reading = self.board.read(now)
+        if not self._show_list(now, reading):
+            return
+        selection = message.selection
+        if selection is None or selection.incident.id != self.selected_id:
+            return
+        self.query_one(IncidentDetail).show(selection.incident, selection.roles, now)
+        self.shown_id = selection.incident.id
+        self.engagements = selection.engagements
+        self._show_deadlines(now, reading.timers)
+        self.query_one(ChecklistPane).show(
+            selection.checklists, selection.incident.declared_at, now
+        )
+        self.query_one(FollowUpPane).show(selection.follow_ups, self.today())
+        if selection.reset:
+            self.search_text = ""
+            self.timeline.replace(selection.folded or selection.entries)
+            self.retitle()
+        else:
+            self.timeline.add(selection.entries)
+
+    def _show_list(self, now: dt.datetime, reading: BoardReading) -> bool:
+        """Redraw the list; False when the selected incident left it (the row under
+        the cursor is selected instead)."""
+        rank = {s.name: s.rank for s in self.policy.severities}
+        visible = self.visible_incidents()
+        self.table.show(visible, rank, now, self.selected_id, reading.next_due)
+        if self.selected_id not in self.table.order:
+            self.selected_id = self.table.selected_id
+            return False
+        return True
+
+    def on_watch_failed(self, message: WatchFailed) -> None:
+        self.notify(message.reason, title="Cannot read", severity="error", markup=False)
+
+    def on_rows_left_out(self, message: RowsLeftOut) -> None:
+        self.notify(message.warning, title="Left out", severity="warning", markup=False, timeout=15)
+
+    # -- selection ------------------------------------------------------------------
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.selected_id = self.table.selected_id
+
+    def watch_selected_id(self, incident_id: int | None) -> None:
+        if self._watcher is None:
+            return
+        self._watcher.selected_id = incident_id
+        if incident_id is None:
+            self.shown_id = None
+            self.query_one(IncidentDetail).show(None, [], self.clock.now())
+            self.timeline.replace([])
+            self.query_one(FollowUpPane).show([], self.today())
+        self._watcher.poke(reset_selection=True)
+
+    def watch_show_ended(self) -> None:
+        """`t`: the list from what was last read; the deadline board keeps its record
+        (a hand-made snapshot here once made it forget every breach and ring again)."""
+        if not self.is_mounted or self._watcher is None:
+            return
+        now = self.clock.now()
+        self._show_list(now, self.board.read(now))
+        self._watcher.poke(reset_selection=True)
+
+    # -- the heartbeat: once a second -----------------------------------------------
+
+    def heartbeat(self) -> None:
+        """Ages and countdowns, redrawn only where changed; a sweep when something
+        fell due that nobody has recorded yet."""
+        now = self.clock.now()
+        reading = self.board.read(now)
+        self.table.show_times(now, reading.next_due)
+        self.query_one(IncidentDetail).show_age(now)
+        today = now.astimezone(self.tz).date()
+        self.timeline.set_today(today)
+        follow_ups = self.query_one(FollowUpPane)
+        if follow_ups.today != today:  # a new day: due dates passing turn OVERDUE
+            follow_ups.show(follow_ups.items, today)
+        self._show_deadlines(now, reading.timers)
+        pane = self.query_one(ChecklistPane)
+        pane.show(pane.lists, pane.declared_at, now)  # items passing their target turn OVERDUE
+        if reading.unrecorded and not self._sweeping:
+            self._sweeping = True
+            self.write(Sweep())
+
+    def _show_deadlines(self, now: dt.datetime, timers: dict[int, tuple[sla.Timer, ...]]) -> None:
+        incident = self.selected
+        if incident is None or self.shown_id != incident.id:
+            self.query_one(SlaPane).show(())
+            self.query_one(LadderPane).show(None, [], now, "")
+            return
+        self.query_one(SlaPane).show(timers.get(incident.id, ()))
+        ladder = self.board.ladder(incident.id, now)
+        self.query_one(LadderPane).show(ladder, self.engagements, now, incident.severity)
+
+    # -- what the bridge reports (then the app's one error path) ---------------------
+
+    def on_write_done(self, message: WriteDone) -> None:
+        if isinstance(message.request, Sweep):
+            self._sweeping = False
+        if isinstance(message.outcome, list):
+            engaged = [e for e in message.outcome if isinstance(e, Engaged)]
+            if engaged:
+                # a slow hook (up to its timeout) never holds back the entries typed meanwhile
+                bridge_of(self).run_hooks(engaged, self)
+
+    def on_write_refused(self, message: WriteRefused) -> None:
+        if isinstance(message.request, Sweep):
+            self._sweeping = False
+
+    def on_hooks_ran(self, message: HooksRan) -> None:
+        for outcome in message.outcomes:
+            if outcome.failed:
+                self.notify(outcome.text, title="Notify hook", severity="warning", markup=False)
+
+    # -- key actions on the screen as a whole ---------------------------------------
+
+    def action_log(self) -> None:
+        self.query_one(EntryLine).input.focus()
+
+    def on_entry_line_submitted(self, message: EntryLine.Submitted) -> None:
+        entry_line = self.query_one(EntryLine)
+        if (incident_id := self.require_incident()) is None:
+            entry_line.restore(message.text)
+            return
+        try:
+            typed = parse_typed_entry(message.text, self.clock.now(), self.tz)
+        except ValueError as exc:
+            entry_line.restore(message.text)
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        if typed.note:
+            self.notify(typed.note, title="Daylight saving", severity="warning", markup=False)
+        self.write(
+            Write(
+                lambda room: room.log(incident_id, typed.text, typed.kind, at=typed.at),
+                "Logged",
+                restore=lambda: entry_line.restore(message.text),
+            )
+        )
+
+    def action_leave_entry(self) -> None:
+        if self.focused is not None and self.focused.id == "entry-input":
+            self.table.focus()
+
+    def action_acknowledge(self) -> None:
+        if (incident_id := self.require_incident()) is not None:
+            self.write(Write(lambda room: room.acknowledge(incident_id), "Acknowledged"))
+
+    def action_escalate(self) -> None:
+        if (incident_id := self.require_incident()) is not None:
+            self.write(Write(lambda room: [room.escalate(incident_id)], "Escalated"))
+
+    def action_attach_runbook(self) -> None:
+        self.query_one(ChecklistPane).attach()
+
+    def action_detach_runbook(self) -> None:
+        self.query_one(ChecklistPane).detach()
+
+    def action_toggle_ended(self) -> None:
+        self.show_ended = not self.show_ended
+
+    def action_jump(self, n: int) -> None:
+        if n <= len(self.table.order):
+            self.table.move_cursor(row=n - 1)
+            self.table.focus()
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        await self.app.action_quit()

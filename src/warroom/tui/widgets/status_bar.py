@@ -1,0 +1,41 @@
+"""The top bar: how many incidents are live, who you are, which file, and how
+this console is limited (observer) or widened (ended incidents shown).
+
+It renders what the war-room screen binds into it (`data_bind`); it never reads.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from warroom.domain.models import Incident
+from warroom.domain.visible import visible_line
+from warroom.domain.vocabulary import OPEN_STATUSES
+
+
+class StatusBar(Static):
+    """One line over the incident list."""
+
+    incidents: reactive[list[Incident]] = reactive(list, always_update=True)
+    show_ended: reactive[bool] = reactive(False)
+    observer: reactive[str | None] = reactive(None)
+
+    def __init__(self, *, person: str, file_name: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.person = person
+        self.file_name = file_name
+
+    def render(self) -> Text:
+        live = sum(1 for i in self.incidents if i.status in OPEN_STATUSES)
+        text = Text()
+        text.append(" warroom ", style="bold reverse")
+        text.append(f"  {live} live  ·  you: ")
+        text.append(visible_line(self.person))
+        text.append(f"  ·  {visible_line(self.file_name)}")
+        if self.observer:
+            text.append(f"  ·  OBSERVER, {visible_line(self.observer)}", style="bold")
+        if self.show_ended:
+            text.append("  ·  showing ended incidents")
+        return text
