@@ -17,7 +17,7 @@ from warroom.service import WarRoom
 from warroom.store import db as store
 from warroom.store import queries
 from warroom.tui.app import WarRoomApp
-from warroom.tui.widgets.clocks import LadderPane, SlaPane
+from warroom.tui.widgets.deadline_panes import LadderPane, SlaPane
 
 
 def pane_text(app: WarRoomApp, pane: type[SlaPane] | type[LadderPane]) -> str:

@@ -27,7 +27,7 @@ from warroom.store import db as store
 from warroom.tui.app import WarRoomApp
 from warroom.tui.safe_output import DropControlCharacters
 from warroom.tui.widgets.checklist_pane import ChecklistPane
-from warroom.tui.widgets.clocks import LadderPane
+from warroom.tui.widgets.deadline_panes import LadderPane
 from warroom.tui.widgets.follow_up_pane import FollowUpPane
 from warroom.tui.widgets.incident_detail import IncidentDetail
 from warroom.tui.widgets.incident_table import IncidentTable

@@ -93,7 +93,7 @@ class WarRoomApp(OrderedKeys):
 
     # -- the one path for what the bridge reports --------------------------------------
 
-    def on_write_done(self, message: WriteDone) -> None:
+    def on_write_done(self, message: WriteDone[Any]) -> None:
         if message.request.on_success is not None:
             message.request.on_success(message.outcome)
 

@@ -91,11 +91,11 @@ class HookOutcome:
 
 
 @dataclass
-class WriteDone(Message):
-    """A write was committed."""
+class WriteDone(Message, Generic[T]):
+    """A write was committed; `outcome` is what its action returned."""
 
-    request: Write[Any]
-    outcome: object = None
+    request: Write[T]
+    outcome: T
 
 
 @dataclass

@@ -11,6 +11,7 @@ and countdowns where they changed.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical
@@ -32,7 +33,7 @@ from warroom.tui.screens.incident_forms import IncidentForms
 from warroom.tui.screens.timeline_tools import TimelineTools
 from warroom.tui.watcher import DatabaseWatcher
 from warroom.tui.widgets.checklist_pane import ChecklistPane
-from warroom.tui.widgets.clocks import LadderPane, SlaPane
+from warroom.tui.widgets.deadline_panes import LadderPane, SlaPane
 from warroom.tui.widgets.entry_line import EntryLine
 from warroom.tui.widgets.follow_up_pane import FollowUpPane
 from warroom.tui.widgets.incident_detail import IncidentDetail
@@ -218,7 +219,7 @@ class WarRoomScreen(IncidentForms, TimelineTools):
 
     # -- what the bridge reports (then the app's one error path) ---------------------
 
-    def on_write_done(self, message: WriteDone) -> None:
+    def on_write_done(self, message: WriteDone[Any]) -> None:
         if isinstance(message.request, Sweep):
             self._sweeping = False
         if isinstance(message.outcome, list):
