@@ -66,15 +66,16 @@ async def warroom(path: Path) -> tuple[float, float, float]:
     start = time.perf_counter()
     async with app.run_test(size=(120, 36)) as pilot:
         first = time.perf_counter() - start
-        while not (app.loaded and app.shown_id == app.selected_id):
+        room = app.war_room
+        while not (room.loaded and room.shown_id == room.selected_id):
             await asyncio.sleep(0.001)
         loaded = time.perf_counter() - start
         keys = []
         for _ in range(20):
-            before = app.selected_id
+            before = room.selected_id
             t0 = time.perf_counter()
             await pilot.press("j")
-            while app.shown_id == before or app.shown_id != app.selected_id:
+            while room.shown_id == before or room.shown_id != room.selected_id:
                 await asyncio.sleep(0.001)
             keys.append(time.perf_counter() - t0)
     return first, loaded, statistics.median(keys)

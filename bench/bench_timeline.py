@@ -47,7 +47,8 @@ async def timeline(path: Path) -> dict[str, float]:
     start = time.perf_counter()
     async with app.run_test(size=(120, 36)) as pilot:
         view = app.query_one(TimelineView)
-        await until(lambda: app.loaded and app.shown_id == app.selected_id and view.shown)
+        room = app.war_room
+        await until(lambda: room.loaded and room.shown_id == room.selected_id and view.shown)
         found["timeline on screen"] = time.perf_counter() - start
         await pilot.press("tab")
         keys = []
@@ -61,7 +62,7 @@ async def timeline(path: Path) -> dict[str, float]:
         found["key home (oldest)"] = time.perf_counter() - t0
         writer = WarRoom(store.connect(path), clock, Actor("other", "other"), load_policy())
         t0 = time.perf_counter()
-        entry = writer.log(app.selected_id or 1, "written by another console", "note")
+        entry = writer.log(room.selected_id or 1, "written by another console", "note")
         await until(lambda: any(s.entry.id == entry for s in view.shown[-3:]))
         found["another console's entry shown"] = time.perf_counter() - t0
         t0 = time.perf_counter()
