@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from warroom.domain import sla
 from warroom.domain.checklists import Checklist
-from warroom.domain.models import FollowUp, Incident, TimelineEntry
+from warroom.domain.models import Engagement, FollowUp, Incident, TimelineEntry
 from warroom.domain.timeline_state import fold
 from warroom.domain.vocabulary import FINAL_STATUSES, OPEN_STATUSES, ROLES, STATUSES
 
@@ -59,13 +59,7 @@ class RecordedBreach:
     recorded_at: dt.datetime
 
 
-@dataclass(frozen=True)
-class Escalation:
-    level: int
-    who: str
-    person: str
-    engaged_at: dt.datetime
-    how: str  # auto / manual
+Escalation = Engagement  # a rung reached: the record quotes what the console shows
 
 
 @dataclass(frozen=True)

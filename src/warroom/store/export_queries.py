@@ -15,7 +15,6 @@ from typing import Any
 import sqlite_utils
 
 from warroom.domain.incident_record import (
-    Escalation,
     IncidentRecord,
     PostedUpdate,
     RecordedBreach,
@@ -24,6 +23,7 @@ from warroom.domain.incident_record import (
 from warroom.errors import NotFound
 from warroom.store import checklist_queries
 from warroom.store.queries import (
+    _engagement,
     _entry,
     _history,
     _incident,
@@ -113,18 +113,7 @@ def record_from_rows(rows: dict[str, Any]) -> IncidentRecord:
         breaches=tuple(_readable(lambda b: _breach(b, ref), rows["sla_breaches"])),
         escalations=tuple(
             _readable(
-                lambda e: Escalation(
-                    e["level"],
-                    e["who"],
-                    e["person"],
-                    _required_time(
-                        e["engaged_at"],
-                        f"escalation to level {e['level']} of incident {ref}",
-                        "engaged_at",
-                        "escalation",
-                    ),
-                    e["how"],
-                ),
+                lambda e: _engagement(e, ref),
                 sorted(rows["escalations"], key=lambda e: e["level"]),
             )
         ),

@@ -316,27 +316,30 @@ def role_holders(db: sqlite_utils.Database, incident_id: int) -> dict[str, str]:
     return {r.role: r.person for r in roles(db, incident_id)}
 
 
+def _engagement(row: dict[str, Any], incident: str) -> Engagement:
+    """An `escalations` row; `incident` names it (`#12`) if its time cannot be used."""
+    return Engagement(
+        row["level"],
+        row["who"],
+        row["person"],
+        row["notify"],
+        _required_time(
+            row["engaged_at"],
+            f"escalation to level {row['level']} of incident {incident}",
+            "engaged_at",
+            "escalation",
+        ),
+        row["how"],
+        row["by"],
+    )
+
+
 def engagements(db: sqlite_utils.Database, incident_id: int) -> list[Engagement]:
+    """The ladder rungs the incident has reached, by level."""
     rows = _rows(
         db, "SELECT * FROM escalations WHERE incident_id = ? ORDER BY level", (incident_id,)
     )
-    return _readable(
-        lambda r: Engagement(
-            r["level"],
-            r["who"],
-            r["person"],
-            r["notify"],
-            _required_time(
-                r["engaged_at"],
-                f"escalation to level {r['level']} of incident #{incident_id}",
-                "engaged_at",
-                "escalation",
-            ),
-            r["how"],
-            r["by"],
-        ),
-        rows,
-    )
+    return _readable(lambda r: _engagement(r, f"#{incident_id}"), rows)
 
 
 def clock_state(
