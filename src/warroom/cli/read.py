@@ -32,7 +32,7 @@ from warroom.store import queries, read_model, scribe_queries
 @json_option
 @pass_ctx
 def list_incidents(context: Context, show_all: bool, as_json: bool) -> None:
-    """List incidents, most severe first."""
+    """List incidents as the console does: live first, most severe first, then oldest."""
     now = context.clock.now()
     with context.database() as db:
         listed = read_model.incident_list(db, context.policy, show_ended=show_all)
