@@ -15,6 +15,7 @@ from tests.conftest import T0
 from warroom.cli import cli
 from warroom.clock import FrozenClock
 from warroom.domain.policy import Policy
+from warroom.domain.timefmt import to_iso
 from warroom.service import WarRoom
 from warroom.store import read_model
 from warroom.tui.watcher import DatabaseWatcher
@@ -141,9 +142,14 @@ def test_show_json_and_the_console_detail_read_the_same_roles_and_engagements(
 
 
 def test_view_reads_what_the_detail_panes_show(
-    db: sqlite_utils.Database, policy: Policy, seeded: dict[str, int], clock: FrozenClock
+    db: sqlite_utils.Database,
+    room: WarRoom,
+    policy: Policy,
+    seeded: dict[str, int],
+    clock: FrozenClock,
 ) -> None:
     view = read_model.incident_view(db, seeded["new P0"])
+    assert view.breaches == frozenset()  # nothing swept yet
     assert view.assigned == {"commander": "Ana", "scribe": "Tom", "tech-lead": "Priya"}
     assert [e.level for e in view.engagements] == [1]
     assert [e.kind for e in view.timeline][0] == "declared"
@@ -152,3 +158,7 @@ def test_view_reads_what_the_detail_panes_show(
     assert view.ladder(policy, clock.now()).level == 1
     newer = read_model.incident_view(db, seeded["new P0"], timeline_after=view.timeline[-1].id)
     assert newer.timeline == ()
+    room.sweep()
+    swept = read_model.incident_view(db, seeded["new P0"])
+    assert ("ack", to_iso(timers["ack"].deadline)) in swept.breaches
+    assert len(swept.timeline) > len(view.timeline)  # the breach is on the timeline too
