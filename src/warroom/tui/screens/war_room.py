@@ -147,9 +147,8 @@ class WarRoomScreen(IncidentForms, TimelineTools):
     def _show_list(self, now: dt.datetime, reading: BoardReading) -> bool:
         """Redraw the list; False when the selected incident left it (the row under
         the cursor is selected instead)."""
-        rank = {s.name: s.rank for s in self.policy.severities}
-        visible = self.visible_incidents()
-        self.table.show(visible, rank, now, self.selected_id, reading.next_due)
+        visible = self.visible_incidents()  # already in the read model's list order
+        self.table.show(visible, now, self.selected_id, reading.next_due)
         if self.selected_id not in self.table.order:
             self.selected_id = self.table.selected_id
             return False

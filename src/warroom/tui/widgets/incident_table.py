@@ -1,7 +1,8 @@
 """The incident list: what is live, how bad, who is on it, what is due next.
 
-Sorted by severity, then oldest first. Titles and names are shown as typed,
-with control characters made visible (`␛`); widths count terminal cells.
+Rows keep the read model's order (`store.read_model.list_order`, which `warroom
+list` prints too). Titles and names are shown as typed, with control characters
+made visible (`␛`); widths count terminal cells.
 Ended incidents (resolved, closed, cancelled) appear only when asked for.
 Each second only the cells whose text changed are redrawn.
 """
@@ -54,16 +55,13 @@ class IncidentTable(DataTable[Text]):
     def show(
         self,
         incidents: list[Incident],
-        rank: dict[str, int],
         now: dt.datetime,
         selected: int | None,
         next_due: dict[int, str],
     ) -> None:
-        """Redraw the rows (only when something in them changed)."""
-        ordered = sorted(
-            incidents,
-            key=lambda i: (i.status not in OPEN_STATUSES, rank.get(i.severity, 99), i.declared_at),
-        )
+        """Redraw the rows (only when something in them changed), in the order given:
+        the read model's one list order, which `warroom list` prints too."""
+        ordered = list(incidents)
         order = [i.id for i in ordered]
         if order == self.order and all(self._shown.get(i.id) == i for i in ordered):
             self.show_times(now, next_due)
