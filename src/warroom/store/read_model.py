@@ -59,17 +59,16 @@ class ClockInputs:
     assigned: dict[str, str]  # role key -> person, so the ladder names the incident's own
 
 
-def list_order(incident: Incident, policy: Policy | None) -> tuple[bool, int, dt.datetime, int]:
+def list_order(incident: Incident, policy: Policy) -> tuple[bool, int, dt.datetime, int]:
     """The one order of every incident list: live before ended, most severe first
-    (unknown severities last; all alike without a policy), then the longest-running
-    first (ties by id).
+    (unknown severities last), then the longest-running first (ties by id).
 
     Positions stay put while deadlines move (the `1`-`9` keys jump by position);
     the list's next-deadline column says what is most urgent.
     """
     return (
         incident.status not in OPEN_STATUSES,
-        policy.rank(incident.severity) if policy is not None else 0,
+        policy.rank(incident.severity),
         incident.declared_at,
         incident.id,
     )
@@ -102,7 +101,7 @@ class IncidentList:
 
 
 def incident_list(
-    db: sqlite_utils.Database, policy: Policy | None, *, show_ended: bool = False
+    db: sqlite_utils.Database, policy: Policy, *, show_ended: bool = False
 ) -> IncidentList:
     """Live incidents (all of them with `show_ended`) in `list_order`.
 

@@ -28,9 +28,7 @@ POLL_SECONDS = 0.25
 class DatabaseWatcher:
     """Reads snapshots when the file changes; runs inside a thread worker."""
 
-    def __init__(
-        self, path: Path, post: Callable[[Any], object], policy: Policy | None = None
-    ) -> None:
+    def __init__(self, path: Path, post: Callable[[Any], object], policy: Policy) -> None:
         self.path = path
         self.post = post
         self.policy = policy  # ranks severities for the list order
