@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
 
 from warroom.domain.runbook_import import import_markdown, strip_html
-from warroom.domain.runbooks import Item, Runbook, dump_runbook, parse_runbook
+from warroom.domain.runbooks import Item, Runbook, RunbookError, dump_runbook, parse_runbook
 
 FIXTURES = Path(__file__).parents[2] / "tests" / "fixtures" / "runbooks"
 REALDATA = Path(__file__).parents[2].parent / "shared" / "realdata" / "runbooks"
@@ -136,6 +137,48 @@ def test_html_tags_go_but_placeholders_and_brackets_stay() -> None:
     assert strip_html("<td>SEV-1 <code>!ic page</code></td>") == "SEV-1 `!ic page`"
     assert strip_html('<a href="/x">During</a> <b>[#33]</b>') == "[During](/x) [#33]"
     assert strip_html("ssh <node name> as <USER_A>") == "ssh <node name> as <USER_A>"
+
+
+def test_lists_indented_past_the_marker_belong_to_the_item_above() -> None:
+    # CommonMark wants the content column (3 here); runbooks in the wild indent 2
+    text = "## Checks\n\n1. Look at the dashboards\n  - [Triage](https://x)\n    1. Anything red?\n"
+    [look] = import_markdown(text, "checks.md").sections[0].items
+    assert look.detail == "- [Triage](https://x)"
+    assert [i.text for i in look.items] == ["Anything red?"]
+
+
+def test_setext_headings_and_link_definitions_are_read_as_commonmark_does() -> None:
+    text = "Steps\n=====\n\n- [ ] page [the DBA][dba]\n\nMore\n----\n\n[dba]: https://x/dba\n"
+    runbook = import_markdown(text, "s.md")
+    assert runbook.title == "Steps"
+    assert [s.title for s in runbook.sections] == ["Checklist", "More"]
+    assert runbook.sections[0].items[0].text == "page [the DBA][dba]"
+    assert runbook.sections[1].description == "[dba]: https://x/dba"  # kept, not resolved
+
+
+def test_ordered_lists_nested_300_deep_keep_every_step_at_twenty_levels() -> None:
+    text = "".join(f"{'   ' * n}1. step {n}\n" for n in range(300))
+    steps = import_markdown(text, "deep.md").steps()
+    assert len(steps) == 300
+    assert max(step.depth for step in steps) == 19
+    assert steps[-1].item.text == "step 299"
+
+
+def test_quotes_nested_past_the_parser_limit_are_refused_naming_the_line() -> None:
+    text = "# T\n\nintro\n\n" + "> " * 300 + "- [ ] x\n"
+    with pytest.raises(RunbookError, match=r"^q\.md:5: nested more than 100 levels deep$"):
+        import_markdown(text, "q.md")
+
+
+def test_a_checklist_of_forty_thousand_boxes_imports_in_linear_time() -> None:
+    text = "## Shards\n\n" + "".join(f"- [ ] shard {n} serves\n" for n in range(40_000))
+    started = time.monotonic()
+    runbook = import_markdown(text, "shards.md")
+    # ~2 s here; mdit-py-plugins' tasklists plugin looks back to the list's start from
+    # every box (20,000 boxes: 37 s), so 40,000 would take minutes
+    assert time.monotonic() - started < 20
+    assert len(runbook.sections[0].items) == 40_000
+    assert runbook.sections[0].items[-1].text == "shard 39999 serves"
 
 
 # ---------------------------------------------------------------- real-world runbooks

@@ -1,12 +1,26 @@
 """Turn a real-world Markdown runbook into a Runbook (and so into our YAML).
 
-Headings become sections; `- [ ]`, `* [ ]`, `- [x]` and numbered steps
-become items, nested as in the source; a code fence becomes the command of
-the item it sits under (or the last item above it in the section). Other
-text is kept: prose and plain bullets go to the description of the section
-or the detail of the item they belong to. Front matter gives the title and
-description; HTML tags are dropped but their text is kept; nothing in
-brackets is touched, so `[#33]`, `[x][y]` and `[text](url)` survive.
+markdown-it-py reads the Markdown (CommonMark blocks); this module only
+decides where each block goes. Headings become sections; `- [ ]`, `* [ ]`,
+`- [x]` and numbered steps become items, nested as in the source; a code
+fence becomes the command of the item it sits under (or the last item above
+it in the section). Other text is kept as written, taken from the source
+lines the parser points at: prose, plain bullets, quotes and link
+definitions go to the description of the section or the detail of the item
+they belong to. Front matter gives the title and description; HTML tags are
+dropped but their text is kept; nothing in brackets is touched, so `[#33]`,
+`[x][y]` and `[text](url)` survive.
+
+A checkbox is recognised as GFM and mdit-py-plugins' tasklists plugin do
+(`[ ]`, `[x]` or `[X]` then whitespace), here rather than by that plugin:
+the plugin looks back from every checkbox to the start of its list, so a
+checklist of 20,000 boxes took 37 s to parse (0.8 s without it).
+
+Hostile input is refused or contained, never a traceback: over 1 MB or a NUL
+character is refused; items nest at most MAX_ITEM_DEPTH levels (deeper ones
+join the deepest level); blocks nested deeper than the parser's limit (lists
+hundreds deep) are read with their indentation capped, and what is still too
+deep (quotes inside quotes hundreds deep) is refused naming its line.
 """
 
 from __future__ import annotations
@@ -17,17 +31,13 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from warroom.domain.runbooks import Item, Runbook, RunbookError, Section, slugify, tidy_block
 from warroom.domain.text_files import MAX_TEXT_BYTES, refuse_unsafe_text
 from warroom.domain.yaml_text import compose_yaml
 
-_FENCE = re.compile(r"^( *)(`{3,}|~{3,})(.*)$")
-_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
-_CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+$")
-_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_LIST = re.compile(r"^( *)([-*+]|\d{1,9}[.)])(?:[ \t]+(.*))?$")
-_CHECKBOX = re.compile(r"^\[[ xX]\](?:[ \t]+(.*))?$")
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b(?:[^<>\"']|\"[^\"]*\"|'[^']*')*?(/?)>")
 # Only real HTML elements are dropped: `<USER_A>` or `<pod-name>` is text.
 _HTML_TAGS = frozenset(
@@ -37,25 +47,43 @@ _HTML_TAGS = frozenset(
     "tr tt u ul".split()
 )
 _LINK = re.compile(r"""<a\s[^<>]*?href=(["'])([^"']*)\1[^<>]*>([^<>]+)</a>""", re.IGNORECASE)
+# a task-list checkbox, as GFM and mdit-py-plugins' tasklists read it (and `- [ ]` alone)
+_CHECKBOX = re.compile(r"^\[[ xX]\](?:[ \t\n\v\f\r]+|$)")
+_BULLET = re.compile(r"^(\s*)([-*+]|\d{1,9}[.)])[ \t]+")
 _UNTITLED_ITEM = "(untitled step)"
 # items nest at most this deep; the YAML written for them stays well inside yaml_text.MAX_DEPTH
 MAX_ITEM_DEPTH = 20
+# markdown-it's own nesting limit (it skips whatever lies deeper); each level costs a
+# few Python frames, so this stays far from the recursion limit
+MAX_NESTING = 100
+# when a file nests deeper than MAX_NESTING, indentation is capped here and it is read again
+_INDENT_CAP = 80
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
+    # a link definition (`[db]: https://...`) is text to keep, not something to resolve;
+    # inline Markdown is kept as written, so the inline pass is not needed at all
+    md.disable(["reference"])
+    md.core.ruler.disable(["inline", "text_join"])
+    return md
+
+
+_MD = _parser()
 
 
 @dataclass
 class _Draft:
-    """An item while its lines are still arriving."""
+    """An item while its blocks are still arriving."""
 
     text: str
-    more: list[str] = field(default_factory=list)  # lazy continuation lines of the text
     detail: list[str] = field(default_factory=list)
     commands: list[str] = field(default_factory=list)
     children: list[_Draft] = field(default_factory=list)
 
     def item(self) -> Item:
-        text = " ".join(part for part in (self.text.strip(), *self.more) if part)
         return Item(
-            text=text or _UNTITLED_ITEM,
+            text=self.text or _UNTITLED_ITEM,
             detail=tidy_block(textwrap.dedent("\n".join(self.detail))),
             command=tidy_block("\n\n".join(self.commands)),
             items=tuple(child.item() for child in self.children),
@@ -71,11 +99,11 @@ class _SectionDraft:
 
 @dataclass
 class _Frame:
-    """An open list entry: where its marker sits and what it feeds."""
+    """An open list entry: where its marker sits, and the item (or plain bullet) it is."""
 
     indent: int
     draft: _Draft | None  # None for a plain bullet
-    sink: list[str]  # where text inside it goes: the item's detail, or where the bullet went
+    sink: list[str]  # the item's detail, or where the bullet's own line went
 
 
 def strip_html(line: str) -> str:
@@ -94,14 +122,10 @@ def strip_html(line: str) -> str:
             return "- "
         return " " if name == "br" else ""
 
+    if "<" not in line and "-->" not in line:
+        return line
     line = _LINK.sub(lambda m: f"[{m.group(3)}]({m.group(2)})", line)
     return _TAG.sub(replace, line.replace("<!--", "").replace("-->", ""))
-
-
-def _is_html_block(line: str) -> bool:
-    stripped = line.lstrip()
-    match = _TAG.match(stripped)
-    return stripped.startswith("<!--") or bool(match and match.group(2).lower() in _HTML_TAGS)
 
 
 def _front_matter(lines: list[str]) -> tuple[dict[str, str], int]:
@@ -144,92 +168,203 @@ def _humanize(stem: str) -> str:
     return words[:1].upper() + words[1:] if words else "Imported runbook"
 
 
-class _Importer:
-    """Reads lines once, feeding sections, items and descriptions as it goes."""
+def _one_line(text: str) -> str:
+    """Inline text (a heading, an item's first paragraph) on one line, HTML tags dropped."""
+    return " ".join(strip_html(text).split())
 
-    def __init__(self) -> None:
+
+def _map(token: Token) -> tuple[int, int]:
+    assert token.map is not None  # every block token markdown-it emits has one
+    return token.map[0], token.map[1]
+
+
+def _closing(tokens: list[Token], start: int) -> int:
+    """The index of the token that closes the one opened at `start`."""
+    level = tokens[start].level
+    index = start + 1
+    while tokens[index].level != level or tokens[index].nesting != -1:
+        index += 1
+    return index
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _is_html_line(line: str) -> bool:
+    stripped = line.lstrip()
+    match = _TAG.match(stripped)
+    return stripped.startswith("<!--") or bool(match and match.group(2).lower() in _HTML_TAGS)
+
+
+class _Importer:
+    """Walks markdown-it's block tokens once, feeding sections, items and descriptions.
+
+    Which block is which comes from the parser; where a block belongs follows
+    its indentation, as a reader sees it: a list line indented past an item's
+    marker belongs to that item even when it falls short of CommonMark's
+    content column (`1. Step` then `  - detail`), as real runbooks expect.
+    """
+
+    def __init__(self, lines: list[str]) -> None:
+        self.source = lines
         self.lead: list[str] = []  # runbook description
         self.sections: list[_SectionDraft] = []
         self.stack: list[_Frame] = []
-        self.target: _Draft | list[str] | None = None  # what a lazy next line continues
-        self.blank = False
         self.last_item: _Draft | None = None
+        self.line = 0  # the first source line not yet read
+        self.blank = False  # the next text starts a new paragraph whatever the lines say
+        self.item_line, self.item_indent = -1, 0  # the last list marker's line and column
 
     @property
     def prose(self) -> list[str]:
         return self.sections[-1].lines if self.sections else self.lead
 
-    def heading(self, title: str) -> None:
-        self.sections.append(_SectionDraft(title or "Untitled section"))
-        self.stack, self.target, self.last_item, self.blank = [], None, None, False
-
-    def rule(self) -> None:
-        self.stack, self.target, self.blank = [], None, True
-
-    def add(self, sink: list[str], line: str) -> None:
-        if self.blank and sink and sink[-1]:
-            sink.append("")
-        sink.append(line)
-        self.target, self.blank = sink, False
-
     def owner(self) -> _Draft | None:
-        """The innermost item the open list lines belong to."""
+        """The innermost item the open list entries belong to."""
         for frame in reversed(self.stack):
             if frame.draft is not None:
                 return frame.draft
         return None
 
+    def sink(self) -> list[str]:
+        """Where text read now goes: the open list entry's, else the prose."""
+        return self.stack[-1].sink if self.stack else self.prose
+
     def close_to(self, indent: int) -> None:
         while self.stack and self.stack[-1].indent >= indent:
             self.stack.pop()
 
-    def html(self, text: str) -> None:
-        self.stack = []
-        self.add(self.prose, text)
+    def reach(self, number: int) -> None:
+        """Note that line `number` is read now, and whether blank lines came before it."""
+        if number > self.line:
+            self.blank = True
+        self.line = max(self.line, number + 1)
 
-    def list_line(self, indent: int, marker: str, content: str) -> None:
+    def put(self, sink: list[str], texts: list[str]) -> None:
+        """Add `texts`, after an empty line if a blank line or a rule came first."""
+        if self.blank and sink and sink[-1]:
+            sink.append("")
+        sink.extend(texts)
+        self.blank = False
+
+    def column(self, start: int) -> int:
+        """Where a block starting on line `start` sits (inside the list marker on its line)."""
+        if start == self.item_line:
+            return self.item_indent + 1
+        return _indent(self.source[start].expandtabs(4))
+
+    def read(self, tokens: list[Token]) -> None:
+        index = 0
+        while index < len(tokens):
+            index = self.token(tokens, index) + 1
+
+    def token(self, tokens: list[Token], index: int) -> int:
+        """Handle the token at `index`; returns the index of the last token it used."""
+        token = tokens[index]
+        kind = token.type
+        if kind == "list_item_open":
+            return self.list_item(tokens, index)
+        if kind == "fence":
+            self.fence(token)
+        elif kind == "heading_open" and token.level == 0:
+            title = _one_line(tokens[index + 1].content) or "Untitled section"
+            self.sections.append(_SectionDraft(title))
+            self.stack, self.last_item, self.blank = [], None, False
+            self.line = _map(token)[1]
+        elif kind == "hr" and token.level == 0:
+            self.stack, self.blank, self.line = [], True, _map(token)[1]
+        elif kind in ("paragraph_open", "heading_open", "blockquote_open", "hr"):
+            self.text_lines(*_map(token))  # a quote (and all in it) is kept as written
+            return _closing(tokens, index) if token.nesting == 1 else index
+        elif kind in ("code_block", "html_block"):
+            self.text_lines(*_map(token))
+        return index
+
+    def text_lines(self, start: int, end: int) -> None:
+        """Source lines as text: HTML lines go to the prose, others by their indentation."""
+        target: list[str] | None = None  # what the next line continues
+        for number in range(start, end):
+            line = self.source[number].expandtabs(4).rstrip()
+            if not line.strip():
+                target = None
+                continue
+            gap = number > self.line
+            self.reach(number)
+            if _is_html_line(line):
+                text = strip_html(line).strip()
+                if text:
+                    self.stack = []
+                    self.put(self.prose, [text])
+                    target = self.prose
+                continue
+            line = strip_html(line).rstrip()
+            if not line.strip():
+                continue
+            if target is not None and not gap:
+                target.append(line)
+                continue
+            if number != self.item_line:
+                self.close_to(_indent(line))
+            target = self.sink()
+            self.put(target, [line])
+
+    def list_item(self, tokens: list[Token], index: int) -> int:
+        opener = tokens[index]
+        start, _ = _map(opener)
+        indent = self.column(start)
+        self.item_line, self.item_indent = start, indent
+        self.reach(start)
         self.close_to(indent)
-        checkbox = _CHECKBOX.match(content)
-        if marker[0].isdigit() or checkbox:
-            text = (checkbox.group(1) or "") if checkbox else content
-            draft = _Draft(text.strip())
-            # deeper than MAX_ITEM_DEPTH, an item joins the deepest level instead
-            drafts = [frame.draft for frame in self.stack if frame.draft is not None]
-            parent = drafts[min(len(drafts), MAX_ITEM_DEPTH - 1) - 1] if drafts else None
-            if parent is not None:
-                parent.children.append(draft)
-            else:
-                if not self.sections:
-                    self.sections.append(_SectionDraft("Checklist"))
-                self.sections[-1].items.append(draft)
-            self.stack.append(_Frame(indent, draft, draft.detail))
-            self.target, self.last_item, self.blank = draft, draft, False
-            return
-        parent = self.owner()
-        sink = parent.detail if parent is not None else self.prose
-        self.add(sink, " " * indent + f"{marker} {content}".rstrip())
-        self.stack.append(_Frame(indent, None, sink))
+        first = tokens[index + 1]
+        inline = tokens[index + 2] if first.type == "paragraph_open" else None
+        content = inline.content if inline is not None else ""
+        checkbox = _CHECKBOX.match(content) is not None
+        if not (opener.info or checkbox):  # a plain bullet: its lines stay text
+            parent = self.owner()
+            sink = parent.detail if parent is not None else self.prose
+            if inline is not None or first.type == "list_item_close":
+                end = _map(first)[1] if inline is not None else start + 1
+                lines = [strip_html(line.expandtabs(4)).rstrip() for line in self.source[start:end]]
+                lines[0] = _BULLET.sub(r"\1\2 ", lines[0]).rstrip()
+                self.put(sink, lines)
+                self.line = end
+            self.stack.append(_Frame(indent, None, sink))
+            return index + 3 if inline is not None else index
+        if checkbox:
+            content = _CHECKBOX.sub("", content, count=1)
+        parts = (strip_html(line.expandtabs(4)).strip() for line in content.split("\n"))
+        draft = _Draft(" ".join(part for part in parts if part))
+        # deeper than MAX_ITEM_DEPTH, an item joins the deepest level instead
+        drafts = [frame.draft for frame in self.stack if frame.draft is not None]
+        parent = drafts[min(len(drafts), MAX_ITEM_DEPTH - 1) - 1] if drafts else None
+        if parent is not None:
+            parent.children.append(draft)
+        else:
+            if not self.sections:
+                self.sections.append(_SectionDraft("Checklist"))
+            self.sections[-1].items.append(draft)
+        self.stack.append(_Frame(indent, draft, draft.detail))
+        self.last_item, self.blank = draft, False
+        if inline is None:
+            self.line = max(self.line, start + 1) if first.type == "list_item_close" else self.line
+            return index
+        self.line = _map(first)[1]
+        return index + 3  # the item's first paragraph is its text
 
-    def text_line(self, line: str) -> None:
-        if not self.blank and self.target is not None:
-            if isinstance(self.target, _Draft):
-                self.target.more.append(line.strip())  # joined once: no quadratic copying
-            else:
-                self.target.append(line)
-            return
-        self.close_to(len(line) - len(line.lstrip()))
-        self.add(self.stack[-1].sink if self.stack else self.prose, line)
-
-    def fence(self, indent: int, raw: list[str], content: str) -> None:
+    def fence(self, token: Token) -> None:
+        start, end = _map(token)
+        indent = self.column(start)
+        self.reach(start)
         self.close_to(indent)
+        content = tidy_block(textwrap.dedent(token.content))
         owner = self.owner() if self.stack else self.last_item
         if owner is not None and content:
             owner.commands.append(content)
         else:  # code nobody owns stays where it was, fences and all
-            sink = self.stack[-1].sink if self.stack else self.prose
-            self.add(sink, raw[0])
-            sink.extend(raw[1:])
-        self.target, self.blank = None, False
+            lines = [_dedent(line.rstrip(), indent) for line in self.source[start:end]]
+            self.put(self.sink(), lines)
+        self.line, self.blank = end, False
 
 
 def _dedent(line: str, indent: int) -> str:
@@ -237,34 +372,55 @@ def _dedent(line: str, indent: int) -> str:
     return line[min(spaces, indent) :]
 
 
-def _title_heading(lines: list[str]) -> int | None:
-    """The index of the heading that names the whole runbook, if there is one.
+def _is_title_heading(tokens: list[Token]) -> bool:
+    """Whether the first block is the heading that names the whole runbook.
 
     It is the first thing in the file and no heading is bigger than it.
     """
-    first: tuple[int, int] | None = None
-    smallest_level = 7
-    in_fence = False
-    for index, line in enumerate(lines):
-        if _FENCE.match(line):
-            in_fence = not in_fence
-            if first is None:
-                return None
-        if in_fence or not line.strip():
-            continue
-        match = _HEADING.match(line)
-        if first is None:
-            if not match:
-                return None
-            first = (index, len(match.group(1)))
-        if match:
-            smallest_level = min(smallest_level, len(match.group(1)))
-    return first[0] if first is not None and first[1] <= smallest_level else None
+    if not tokens or tokens[0].type != "heading_open":
+        return False
+    smallest = min(int(t.tag[1]) for t in tokens if t.type == "heading_open")
+    return int(tokens[0].tag[1]) <= smallest
 
 
-def _heading_text(match: re.Match[str]) -> str:
-    text = _CLOSING_HASHES.sub("", match.group(2) or "")
-    return " ".join(strip_html(text).split())
+def _leading_line(tokens: list[Token], lines: list[str]) -> str:
+    """A short first line standing alone (`**Accessing clusters**`) becomes the title."""
+    if len(tokens) < 3 or tokens[0].type != "paragraph_open":
+        return ""
+    start, end = _map(tokens[0])
+    line = lines[start].strip()
+    alone = end == start + 1 and (end >= len(lines) or not lines[end].strip())
+    candidate = line.strip("*_").strip()
+    if alone and 0 < len(candidate) <= 80 and line[0] in "*_":
+        return candidate
+    return ""
+
+
+def _parse(lines: list[str], source: str) -> list[Token]:
+    """The block tokens of `lines`; indentation is capped if they nest too deep to read."""
+    tokens = _MD.parse("\n".join(lines))
+    if _too_deep(tokens) is None:
+        return tokens
+    capped = [
+        line[len(line) - len(line.lstrip(" ")) - _INDENT_CAP :]
+        if len(line) - len(line.lstrip(" ")) > _INDENT_CAP
+        else line
+        for line in (raw.expandtabs(4) for raw in lines)
+    ]
+    tokens = _MD.parse("\n".join(capped))
+    deepest = _too_deep(tokens)
+    if deepest is not None:
+        raise RunbookError(f"{source}:{deepest}: nested more than {MAX_NESTING} levels deep")
+    lines[:] = capped
+    return tokens
+
+
+def _too_deep(tokens: list[Token]) -> int | None:
+    """The 1-based line of a block at markdown-it's nesting limit (where it stopped reading)."""
+    for token in tokens:
+        if token.level >= MAX_NESTING - 1 and token.map is not None:
+            return token.map[0] + 1
+    return None
 
 
 def import_markdown(text: str, source: str = "imported.md") -> Runbook:
@@ -279,28 +435,32 @@ def import_markdown(text: str, source: str = "imported.md") -> Runbook:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
     meta, start = _front_matter(lines)
     lines = lines[start:]
+    tokens = _parse(lines, source)
 
-    importer = _Importer()
+    importer = _Importer(lines)
     stem = PurePath(source).stem
     title = ""
-    title_index = _title_heading(lines)
-    if title_index is not None:
-        match = _HEADING.match(lines[title_index])
-        assert match is not None
-        title = _heading_text(match)
-        lines[title_index] = ""
+    if _is_title_heading(tokens):  # heading_open, inline, heading_close
+        title = _one_line(tokens[1].content)
+        importer.line, importer.blank = _map(tokens[0])[1], True
+        tokens = tokens[3:]
     if meta.get("title") and meta["title"] != title:
         if title:
             importer.lead.append(meta["title"])
         else:
             title = meta["title"]
     if meta.get("description"):
-        importer.add(importer.lead, meta["description"])
+        importer.lead.append(meta["description"])
         importer.blank = True
     if not title:
-        title = _leading_line(lines) or _humanize(stem)
+        title = _leading_line(tokens, lines)
+        if title:  # paragraph_open, inline, paragraph_close
+            importer.line, importer.blank = _map(tokens[0])[1], True
+            tokens = tokens[3:]
+    if not title:
+        title = _humanize(stem)
 
-    _read(importer, lines)
+    importer.read(tokens)
     sections = tuple(
         Section(
             title=draft.title,
@@ -316,60 +476,3 @@ def import_markdown(text: str, source: str = "imported.md") -> Runbook:
         sections=sections,
         source=source,
     )
-
-
-def _leading_line(lines: list[str]) -> str:
-    """A short first line standing alone (`**Accessing clusters**`) becomes the title."""
-    for index, line in enumerate(lines):
-        if not line.strip():
-            continue
-        alone = index + 1 >= len(lines) or not lines[index + 1].strip()
-        plain = not (_LIST.match(line) or _FENCE.match(line) or _is_html_block(line))
-        candidate = line.strip().strip("*_").strip()
-        if alone and plain and 0 < len(candidate) <= 80 and line.strip()[0] in "*_":
-            lines[index] = ""
-            return candidate
-        return ""
-    return ""
-
-
-def _read(importer: _Importer, lines: list[str]) -> None:
-    index = 0
-    while index < len(lines):
-        line = lines[index].expandtabs(4).rstrip()  # tabs count as indentation outside code
-        index += 1
-        fence = _FENCE.match(line)
-        if fence and not (fence.group(2)[0] == "`" and "`" in fence.group(3)):
-            indent, marker = len(fence.group(1)), fence.group(2)
-            raw = [line[indent:]]
-            body: list[str] = []
-            while index < len(lines):
-                candidate = lines[index].rstrip()
-                index += 1
-                closing = candidate.strip()
-                if closing.startswith(marker) and not closing.strip(marker[0]):
-                    raw.append(_dedent(candidate, indent))
-                    break
-                body.append(_dedent(candidate, indent))
-                raw.append(body[-1])
-            importer.fence(indent, raw, tidy_block(textwrap.dedent("\n".join(body))))
-            continue
-        if not line.strip():
-            importer.blank = True
-            continue
-        heading = _HEADING.match(line)
-        if heading:
-            importer.heading(_heading_text(heading))
-        elif _RULE.match(line):
-            importer.rule()
-        elif _is_html_block(line):
-            text = strip_html(line).strip()
-            if text:
-                importer.html(text)
-        else:
-            line = strip_html(line).rstrip()
-            listed = _LIST.match(line)
-            if listed:
-                importer.list_line(len(listed.group(1)), listed.group(2), listed.group(3) or "")
-            elif line.strip():
-                importer.text_line(line)
