@@ -433,7 +433,7 @@ async def test_the_console_shows_the_good_incident_and_names_the_bad_one(
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         assert app.query_one(IncidentTable).order == [good]
-        assert app.selected_id == good
+        assert app.war_room.selected_id == good
         said = f"incident #{bad} declared_at '9999-12-31T23:59:59Z' (incident left out)"
         notes = app._notifications  # noqa: SLF001
         await wait_for(pilot, lambda: any(said in str(n.message) for n in notes))
