@@ -16,7 +16,7 @@ from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
 from warroom.store import db as store
 from warroom.tui.app import WarRoomApp
-from warroom.tui.screens.composer import ComposerScreen
+from warroom.tui.dialogs.composer import ComposerScreen
 
 
 def _app(tmp_path: Path, minutes: float) -> WarRoomApp:

@@ -13,7 +13,7 @@ from tests.ui.helpers import make_app, ready, wait_for
 from warroom.clock import FrozenClock
 from warroom.demo import seed_demo
 from warroom.loaders.policy import load_policy
-from warroom.tui.screens.composer import ComposerScreen
+from warroom.tui.dialogs.composer import ComposerScreen
 
 BLINK_PERIOD = 0.5  # textual toggles a blinking cursor every half second
 

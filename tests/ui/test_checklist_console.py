@@ -15,7 +15,7 @@ from warroom.service import WarRoom
 from warroom.store import checklist_queries, queries
 from warroom.store import db as store
 from warroom.tui.app import WarRoomApp
-from warroom.tui.screens.answer import AnswerScreen
+from warroom.tui.dialogs.answer import AnswerScreen
 from warroom.tui.widgets.checklist_pane import ChecklistPane
 
 RUNBOOKS = load_runbooks()

@@ -15,7 +15,7 @@ from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
 from warroom.store import db as store
 from warroom.store import queries
-from warroom.tui.screens.composer import ComposerScreen
+from warroom.tui.dialogs.composer import ComposerScreen
 
 
 @pytest.fixture

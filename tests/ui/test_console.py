@@ -14,7 +14,7 @@ from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
 from warroom.store import db as store
 from warroom.store import queries
-from warroom.tui.screens.help import HelpScreen
+from warroom.tui.dialogs.help import HelpScreen
 from warroom.tui.widgets.incident_table import IncidentTable
 from warroom.tui.widgets.timeline_view import TimelineView
 
@@ -271,7 +271,7 @@ async def test_timeline_marks_days_and_dates(db_path: Path, clock: FrozenClock) 
 async def test_a_declaration_that_cannot_be_saved_reopens_the_form_with_its_text(
     db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from warroom.tui.screens.declare import DeclareScreen
+    from warroom.tui.dialogs.declare import DeclareScreen
 
     store.connect(db_path).conn.close()
     monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 50)
@@ -290,7 +290,7 @@ async def test_a_declaration_that_cannot_be_saved_reopens_the_form_with_its_text
 
 
 async def test_hand_off_with_h(db_path: Path, clock: FrozenClock) -> None:
-    from warroom.tui.screens.handoff import HandOffScreen
+    from warroom.tui.dialogs.handoff import HandOffScreen
 
     database = store.connect(db_path)
     room = WarRoom(database, clock, make_app(db_path, clock).actor, load_policy())

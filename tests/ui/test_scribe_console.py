@@ -282,7 +282,7 @@ async def test_the_composer_fills_from_what_the_console_shows(
     db_path: Path, clock: FrozenClock
 ) -> None:
     from warroom import composer
-    from warroom.tui.screens.composer import ComposerScreen
+    from warroom.tui.dialogs.composer import ComposerScreen
 
     database, incident_id = seeded(db_path, clock)
     room = WarRoom(database, clock, make_app(db_path, clock).actor, load_policy())

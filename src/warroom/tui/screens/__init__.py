@@ -1,1 +1,2 @@
-"""Modal forms and full screens; each returns its result with dismiss()."""
+"""The main war-room screen and its parts: it owns the console's state and opens the
+dialogs (tui/dialogs/) its keys ask for."""

@@ -16,15 +16,15 @@ from warroom.domain import lifecycle
 from warroom.domain.templates import suggest_phase, templates_for
 from warroom.domain.vocabulary import INCIDENT_KINDS, ROLES
 from warroom.tui.bridge import Read, Write
-from warroom.tui.screens.assign import Assignment, AssignScreen
-from warroom.tui.screens.choose import ChooseScreen
-from warroom.tui.screens.close import CloseScreen
-from warroom.tui.screens.composer import ComposerScreen
+from warroom.tui.dialogs.assign import Assignment, AssignScreen
+from warroom.tui.dialogs.choose import ChooseScreen
+from warroom.tui.dialogs.close import CloseScreen
+from warroom.tui.dialogs.composer import ComposerScreen
+from warroom.tui.dialogs.declare import Declaration, DeclareScreen
+from warroom.tui.dialogs.export import ExportRequest, ExportScreen
+from warroom.tui.dialogs.handoff import HandOff, HandOffScreen
+from warroom.tui.dialogs.impact import ImpactScreen
 from warroom.tui.screens.console_base import ConsoleBase
-from warroom.tui.screens.declare import Declaration, DeclareScreen
-from warroom.tui.screens.export import ExportRequest, ExportScreen
-from warroom.tui.screens.handoff import HandOff, HandOffScreen
-from warroom.tui.screens.impact import ImpactScreen
 from warroom.tui.widgets.checklist_pane import ChecklistPane
 from warroom.tui.widgets.follow_up_pane import FollowUpPane
 from warroom.tui.widgets.incident_detail import IncidentDetail

@@ -14,10 +14,10 @@ from warroom.domain.visible import visible_line
 from warroom.domain.vocabulary import ENTRY_KINDS, ENTRY_PREFIXES
 from warroom.store import scribe_queries
 from warroom.tui.bridge import Read, Write
-from warroom.tui.screens.answer import AnswerScreen
-from warroom.tui.screens.choose import ChooseScreen
+from warroom.tui.dialogs.answer import AnswerScreen
+from warroom.tui.dialogs.choose import ChooseScreen
+from warroom.tui.dialogs.follow_up import FollowUpForm, FollowUpScreen
 from warroom.tui.screens.console_base import ConsoleBase
-from warroom.tui.screens.follow_up import FollowUpForm, FollowUpScreen
 from warroom.tui.widgets.timeline_view import FILTERS, TimelineView
 
 PREFIX_OF = {

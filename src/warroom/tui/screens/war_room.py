@@ -25,10 +25,10 @@ from warroom.service.clocks import Engaged
 from warroom.store import db as store
 from warroom.tui.bridge import HooksRan, Read, Sweep, Write, WriteDone, WriteRefused, bridge_of
 from warroom.tui.deadline_board import BoardReading, DeadlineBoard
+from warroom.tui.dialogs.help import HelpScreen
 from warroom.tui.keys import bindings
 from warroom.tui.messages import RowsLeftOut, Snapshot, WatchFailed
 from warroom.tui.screens.console_base import ConsoleSettings
-from warroom.tui.screens.help import HelpScreen
 from warroom.tui.screens.incident_forms import IncidentForms
 from warroom.tui.screens.timeline_tools import TimelineTools
 from warroom.tui.watcher import DatabaseWatcher

@@ -24,8 +24,8 @@ from warroom.domain.checklists import Checklist, ChecklistItem
 from warroom.domain.runbooks import Runbook
 from warroom.domain.visible import visible, visible_line
 from warroom.tui.bridge import Write, bridge_of
-from warroom.tui.screens.answer import AnswerScreen
-from warroom.tui.screens.choose import ChooseScreen
+from warroom.tui.dialogs.answer import AnswerScreen
+from warroom.tui.dialogs.choose import ChooseScreen
 
 
 class ChecklistPane(OptionList):

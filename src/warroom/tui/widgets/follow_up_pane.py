@@ -21,7 +21,7 @@ from warroom.domain.models import FollowUp
 from warroom.domain.visible import visible_line
 from warroom.domain.vocabulary import FOLLOW_UP_STATUSES
 from warroom.tui.bridge import Write, bridge_of
-from warroom.tui.screens.follow_up import FollowUpForm, FollowUpScreen
+from warroom.tui.dialogs.follow_up import FollowUpForm, FollowUpScreen
 
 _STATUS_MARK = {"open": "[ ]", "done": "[x]", "wont-do": "[-]"}
 
