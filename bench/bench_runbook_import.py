@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from warroom.domain.runbook_import import import_markdown  # noqa: E402
-from warroom.domain.runbooks import Runbook  # noqa: E402
+from warroom.domain.runbook_import import import_markdown
+from warroom.domain.runbooks import Runbook
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "runbooks"
 BLOCK = (

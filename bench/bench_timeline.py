@@ -19,18 +19,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_console import NOW, minimal  # noqa: E402
-from bench.big_war_room import build  # noqa: E402
-from warroom.clock import FrozenClock  # noqa: E402
-from warroom.domain.models import Actor  # noqa: E402
-from warroom.loaders.policy import load_policy  # noqa: E402
-from warroom.service import WarRoom  # noqa: E402
-from warroom.store import db as store  # noqa: E402
-from warroom.tui.app import WarRoomApp  # noqa: E402
-from warroom.tui.widgets.timeline_view import TimelineView  # noqa: E402
+from bench.bench_console import NOW, minimal
+from bench.big_war_room import build
+from warroom.clock import FrozenClock
+from warroom.domain.models import Actor
+from warroom.loaders.policy import load_policy
+from warroom.service import WarRoom
+from warroom.store import db as store
+from warroom.tui.app import WarRoomApp
+from warroom.tui.widgets.timeline_view import TimelineView
 
 
-async def until(condition, timeout: float = 60.0) -> None:  # noqa: ANN001
+async def until(condition, timeout: float = 60.0) -> None:
     deadline = time.perf_counter() + timeout
     while not condition():
         if time.perf_counter() > deadline:

@@ -11,8 +11,8 @@ import json
 import random
 from pathlib import Path
 
+from warroom import store
 from warroom.domain.timefmt import to_iso
-from warroom.store import db as store
 
 KINDS = ("note", "decision", "action", "finding", "todo", "status")
 STATUSES = ("investigating", "identified", "fixing", "monitoring", "resolved", "closed")

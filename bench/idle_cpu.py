@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.big_war_room import build  # noqa: E402
+from bench.big_war_room import build
 
 MINIMAL = """
 from textual.app import App

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
 from warroom.domain.policy import Policy
 from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
-from warroom.store import db as store
 
 T0 = dt.datetime(2026, 11, 23, 9, 0, 0, tzinfo=dt.UTC)
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

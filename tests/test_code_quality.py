@@ -29,6 +29,15 @@ def test_ruff(args: list[str]) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def test_layer_contracts() -> None:
+    """import-linter: the layers of ARCHITECTURE.md (contracts in pyproject.toml)."""
+    done = subprocess.run(
+        [_tool("lint-imports"), "--no-cache"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 broken" in done.stdout, done.stdout
+
+
 def test_mypy() -> None:
     done = subprocess.run([_tool("mypy")], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import sqlite_utils
 
+from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
 from warroom.domain.policy import Policy
 from warroom.domain.runbooks import Runbook
 from warroom.errors import DatabaseRefused
 from warroom.service import WarRoom
-from warroom.store import db as store
 
 
 @dataclass(frozen=True)

@@ -328,9 +328,9 @@ class _Checker:
         except ValueError:
             pass
         expected = {"int": int, "text": str, "bool": bool, "object": dict, "list": list}
-        if kind in expected and isinstance(value, expected[kind]):
-            if not (kind == "int" and isinstance(value, bool)):
-                return value
+        is_bool_as_int = kind == "int" and isinstance(value, bool)
+        if kind in expected and isinstance(value, expected[kind]) and not is_bool_as_int:
+            return value
         shown = json.dumps(value, ensure_ascii=False)[:40]
         raise self.fail(f"{where} must be {_TYPE_NAMES[kind]}, not {shown}")
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.durability.writer import ENTRY
-from warroom.store import db as store
+from warroom import store
 from warroom.store import queries, scribe_queries
 
 WRITER = Path(__file__).with_name("writer.py")

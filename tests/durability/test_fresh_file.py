@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.durability.helpers import check_database, finish, spawn, wait_until
-from warroom.store import db as store
+from warroom import store
 from warroom.store import queries
 
 

@@ -26,11 +26,11 @@ from tests.durability.helpers import (
     stored,
     wait_until,
 )
+from warroom import store
 from warroom.clock import SystemClock
 from warroom.domain.models import Actor
 from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
-from warroom.store import db as store
 from warroom.store import queries
 
 FOREVER = 10_000_000  # entries: the writer is killed long before it finishes

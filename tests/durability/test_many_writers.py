@@ -26,11 +26,11 @@ from tests.durability.helpers import (
     wait_until,
 )
 from tests.durability.writer import entry_text
+from warroom import store
 from warroom.clock import SystemClock
 from warroom.domain.models import Actor
 from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
-from warroom.store import db as store
 from warroom.store import queries
 
 

@@ -22,11 +22,11 @@ import sys
 import time
 from pathlib import Path
 
+from warroom import store
 from warroom.clock import SystemClock
 from warroom.domain.models import Actor
 from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
-from warroom.store import db as store
 from warroom.store import queries
 
 ENTRY = re.compile(r"^(?P<tag>\S+) #(?P<seq>\d+)$")

@@ -29,4 +29,4 @@ def _without_blink(widget_class: type[Input] | type[TextArea]) -> Callable[..., 
 def steady_cursors(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for widget_class in (Input, TextArea):
         monkeypatch.setattr(widget_class, "__init__", _without_blink(widget_class))
-    yield
+    return

@@ -10,11 +10,11 @@ from textual.pilot import Pilot
 
 from tests.conftest import T0
 from tests.ui.helpers import make_app, ready, wait_for
+from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
 from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
-from warroom.store import db as store
 from warroom.tui.app import WarRoomApp
 from warroom.tui.dialogs.composer import ComposerScreen
 
@@ -42,11 +42,11 @@ async def _settled(pilot: Pilot[None]) -> None:
 
 
 @pytest.mark.parametrize(("minutes", "state"), [(5, "ok"), (12, "warning"), (16, "overdue")])
-def test_clock_panes(snap_compare, tmp_path: Path, minutes: float, state: str) -> None:  # noqa: ANN001
+def test_clock_panes(snap_compare, tmp_path: Path, minutes: float, state: str) -> None:
     assert snap_compare(_app(tmp_path, minutes), terminal_size=(120, 36), run_before=_settled)
 
 
-def test_checklist_pane(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
+def test_checklist_pane(snap_compare, tmp_path: Path) -> None:
     from warroom.loaders.runbooks import load_runbooks
 
     runbooks = load_runbooks()
@@ -69,7 +69,7 @@ def test_checklist_pane(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
     assert snap_compare(app, terminal_size=(120, 36), run_before=open_checklist)
 
 
-def test_composer(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
+def test_composer(snap_compare, tmp_path: Path) -> None:
     app = _app(tmp_path, 10)
 
     async def open_composer(pilot: Pilot[None]) -> None:

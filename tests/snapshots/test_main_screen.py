@@ -14,7 +14,7 @@ from warroom.loaders.policy import load_policy
 
 
 @pytest.fixture
-def demo_app(tmp_path: Path, clock: FrozenClock):  # noqa: ANN201
+def demo_app(tmp_path: Path, clock: FrozenClock):
     path = tmp_path / "demo.db"
     seed_demo(path, load_policy(), clock.now())
     return make_app(path, clock, name="Maya Chen")
@@ -25,15 +25,15 @@ async def _loaded(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-def test_main_screen_120x36(snap_compare, demo_app) -> None:  # noqa: ANN001
+def test_main_screen_120x36(snap_compare, demo_app) -> None:
     assert snap_compare(demo_app, terminal_size=(120, 36), run_before=_loaded)
 
 
-def test_main_screen_80x24(snap_compare, demo_app) -> None:  # noqa: ANN001
+def test_main_screen_80x24(snap_compare, demo_app) -> None:
     assert snap_compare(demo_app, terminal_size=(80, 24), run_before=_loaded)
 
 
-def test_declare_form_80x24(snap_compare, demo_app) -> None:  # noqa: ANN001
+def test_declare_form_80x24(snap_compare, demo_app) -> None:
     async def open_form(pilot: Pilot[None]) -> None:
         await _loaded(pilot)
         await pilot.press("n")
@@ -42,7 +42,7 @@ def test_declare_form_80x24(snap_compare, demo_app) -> None:  # noqa: ANN001
     assert snap_compare(demo_app, terminal_size=(80, 24), run_before=open_form)
 
 
-def test_help_screen(snap_compare, demo_app) -> None:  # noqa: ANN001
+def test_help_screen(snap_compare, demo_app) -> None:
     async def open_help(pilot: Pilot[None]) -> None:
         await _loaded(pilot)
         await pilot.press("question_mark")

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from tests.ui.helpers import make_app, ready, timeline_text, wait_for
+from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
 from warroom.loaders.policy import load_policy
 from warroom.loaders.runbooks import load_runbooks
 from warroom.service import WarRoom
 from warroom.store import checklist_queries, queries
-from warroom.store import db as store
 from warroom.tui.app import WarRoomApp
 from warroom.tui.dialogs.answer import AnswerScreen
 from warroom.tui.widgets.checklist_pane import ChecklistPane

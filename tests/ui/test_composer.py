@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from tests.ui.helpers import make_app, ready, wait_for
+from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain import sla
 from warroom.domain.models import Actor
 from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
-from warroom.store import db as store
 from warroom.store import queries
 from warroom.tui.dialogs.composer import ComposerScreen
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from tests.ui.helpers import detail_text, make_app, ready, timeline_text, wait_for
+from warroom import store
 from warroom.clock import FrozenClock
 from warroom.demo import seed_demo
 from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
-from warroom.store import db as store
 from warroom.store import queries
 from warroom.tui.dialogs.help import HelpScreen
 from warroom.tui.widgets.incident_table import IncidentTable
@@ -25,7 +25,7 @@ def demo(db_path: Path, clock: FrozenClock) -> Path:
     return db_path
 
 
-def titles(app) -> list[str]:  # noqa: ANN001
+def titles(app) -> list[str]:
     incidents = {i.id: i.title for i in app.war_room.incidents}
     return [incidents[i] for i in app.query_one(IncidentTable).order]
 
@@ -126,7 +126,7 @@ async def test_scribe_logs_with_one_key_and_prefixes(demo: Path, clock: FrozenCl
 async def test_failed_write_keeps_the_text_and_says_why(
     demo: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr("warroom.store.db.BUSY_TIMEOUT_MS", 50)
     app = make_app(demo, clock)
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
@@ -201,7 +201,7 @@ async def test_help_lists_every_key_and_palette_offers_every_action(
         await wait_for(pilot, lambda: type(app.screen).__name__ == "DeclareScreen")
 
 
-def _render_text(screen) -> str:  # noqa: ANN001
+def _render_text(screen) -> str:
     from rich.console import Console
 
     console = Console(width=200, record=True)
@@ -274,7 +274,7 @@ async def test_a_declaration_that_cannot_be_saved_reopens_the_form_with_its_text
     from warroom.tui.dialogs.declare import DeclareScreen
 
     store.connect(db_path).conn.close()
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr("warroom.store.db.BUSY_TIMEOUT_MS", 50)
     app = make_app(db_path, clock)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: app.war_room.loaded)

@@ -8,10 +8,10 @@ from pathlib import Path
 from textual.message import Message
 
 from tests.ui.helpers import make_app, ready, timeline_text, wait_for
+from warroom import store
 from warroom.clock import FrozenClock
 from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
-from warroom.store import db as store
 from warroom.store import queries
 from warroom.tui.bridge import Sweep, WriteRefused
 from warroom.tui.widgets.deadline_panes import SlaPane

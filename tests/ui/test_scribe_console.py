@@ -11,11 +11,11 @@ import sqlite_utils
 from textual.widgets import ContentSwitcher
 
 from tests.ui.helpers import make_app, ready, timeline_text, wait_for
+from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.timeline_state import fold
 from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
-from warroom.store import db as store
 from warroom.store import queries, scribe_queries
 from warroom.tui.widgets.follow_up_pane import FollowUpPane
 from warroom.tui.widgets.timeline_view import TimelineView
@@ -34,11 +34,11 @@ def seeded(db_path: Path, clock: FrozenClock) -> tuple[sqlite_utils.Database, in
     return database, incident_id
 
 
-def shown_texts(app) -> list[str]:  # noqa: ANN001
+def shown_texts(app) -> list[str]:
     return [s.entry.text for s in app.query_one(TimelineView).shown]
 
 
-def everything_shown(app) -> bool:  # noqa: ANN001
+def everything_shown(app) -> bool:
     view = app.query_one(TimelineView)
     return len(view.shown) == len(view.state.current()) >= 4
 
@@ -126,7 +126,7 @@ async def test_console_records_are_not_editable(db_path: Path, clock: FrozenCloc
         await pilot.press("tab", "home", "E")  # the `declared` record
         await pilot.pause()
         assert not app.screen.query("#answer")
-        assert any("written by the console" in str(n.message) for n in app._notifications)
+        assert any("written by the console" in str(n.message) for n in app._notifications)  # noqa: SLF001
 
 
 async def test_promote_a_todo_then_tick_it_done_in_the_follow_up_pane(
@@ -230,7 +230,7 @@ async def test_a_refused_strike_and_close_keep_what_was_typed(
     WarRoom(database, clock, make_app(db_path, clock).actor, load_policy()).set_status(
         incident_id, "resolved"
     )
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr("warroom.store.db.BUSY_TIMEOUT_MS", 50)
     app = make_app(db_path, clock)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("t")
@@ -273,7 +273,7 @@ async def test_a_correction_that_lost_the_race_shows_the_other_one(
     assert "roll back deploy 43" in texts and "roll back deploy 42 now" not in texts
 
 
-def _title(app) -> str:  # noqa: ANN001
+def _title(app) -> str:
     labels = app.screen.query(".form-title")
     return str(labels.first().render()) if labels else ""
 

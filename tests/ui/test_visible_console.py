@@ -18,12 +18,12 @@ from textual.widget import Widget
 
 from tests.ui.helpers import make_app, ready, wait_for
 from tests.unit.test_visible_output import EVIL, SHOWN, unsafe
+from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
 from warroom.loaders.policy import load_policy
 from warroom.loaders.runbooks import load_runbooks
 from warroom.service import WarRoom
-from warroom.store import db as store
 from warroom.tui.app import WarRoomApp
 from warroom.tui.safe_output import DropControlCharacters
 from warroom.tui.widgets.checklist_pane import ChecklistPane

@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.ui.helpers import make_app, ready, wait_for
+from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.policy import NotifyHook
 from warroom.service import WarRoom
-from warroom.store import db as store
 from warroom.store import queries
 from warroom.tui.widgets.entry_line import EntryLine
 
@@ -60,4 +60,4 @@ async def test_a_slow_notify_hook_does_not_hold_back_the_timeline(
         assert not any("notify hook" in t for t in texts())  # the hook is still running
         gate.touch()
         await wait_for(pilot, lambda: any("notify hook failed" in t for t in texts()), timeout=10)
-        await wait_for(pilot, lambda: any("exited 3" in str(n.message) for n in app._notifications))
+        await wait_for(pilot, lambda: any("exited 3" in str(n.message) for n in app._notifications))  # noqa: SLF001

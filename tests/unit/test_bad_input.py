@@ -249,7 +249,7 @@ def test_without_libyaml_the_same_cases_are_refused(
     from warroom.domain import yaml_text
     from warroom.domain.runbooks import RunbookError
 
-    monkeypatch.setattr(yaml_text, "_Events", yaml_text._PythonEvents)
+    monkeypatch.setattr(yaml_text, "_Events", yaml_text._PythonEvents)  # noqa: SLF001 - the fallback
     with pytest.raises(RunbookError) as refused:
         load_runbook(BAD / name)
     assert str(refused.value).startswith(f"{BAD / name}{message}")

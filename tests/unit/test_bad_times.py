@@ -42,7 +42,7 @@ NEW_YORK = ZoneInfo("America/New_York")
 
 
 @pytest.fixture
-def run(db_path: Path, cli_clock: FrozenClock):  # noqa: ANN201
+def run(db_path: Path, cli_clock: FrozenClock):
     runner = CliRunner()
 
     def invoke(*args: str) -> Result:
@@ -79,7 +79,7 @@ def write_raw(db_path: Path, sql: str, *params: Any) -> None:
 @pytest.mark.parametrize("typed", BAD_TIMES)
 def test_cli_declare_refuses_a_declaration_time_outside_the_years_kept(
     run, db_path: Path, typed: str
-) -> None:  # noqa: ANN001
+) -> None:
     line = one_clear_line(run("declare", "-s", "P1", "-t", "Old", "--declared-at", typed))
     assert "--declared-at" in line and "outside 1970-2200; check the year" in line
     assert not db_path.exists() or count(db_path, "incidents") == 0
@@ -88,7 +88,7 @@ def test_cli_declare_refuses_a_declaration_time_outside_the_years_kept(
 @pytest.mark.parametrize("typed", BAD_TIMES)
 def test_cli_log_refuses_an_entry_time_outside_the_years_kept(
     run, db_path: Path, typed: str
-) -> None:  # noqa: ANN001
+) -> None:
     assert run("declare", "-s", "P1", "-t", "API down").exit_code == 0
     before = count(db_path, "timeline")
     line = one_clear_line(run("log", "1", "saw it", "--at", typed))
@@ -106,10 +106,10 @@ def test_cli_log_refuses_an_entry_time_outside_the_years_kept(
     ],
 )
 def test_the_service_refuses_times_outside_the_years_kept(room: WarRoom, when: dt.datetime) -> None:
-    with pytest.raises(InvalidInput, match="declared at .* is outside 1970-2200"):
+    with pytest.raises(InvalidInput, match=r"declared at .* is outside 1970-2200"):
         room.declare("Old", "P1", declared_at=when)
     incident = room.declare("Now", "P1")
-    with pytest.raises(InvalidInput, match="entry time .* is outside 1970-2200"):
+    with pytest.raises(InvalidInput, match=r"entry time .* is outside 1970-2200"):
         room.log(incident, "saw it", at=when)
     assert [i.title for i in queries.incidents(room.db)] == ["Now"]
 
@@ -139,7 +139,7 @@ def _export(room: WarRoom) -> dict[str, Any]:
 )
 def test_cli_import_refuses_an_export_with_a_year_outside_the_range_naming_the_field(
     run, db_path: Path, room: WarRoom, tmp_path: Path, field: str, value: str
-) -> None:  # noqa: ANN001
+) -> None:
     document = _export(room)
     record, name = field.split(".")
     target: Any = document
@@ -176,7 +176,7 @@ def test_the_import_service_refuses_a_document_that_skipped_the_checks(room: War
         ("yesterday-ish", "is not a date or a span"),
     ],
 )
-def test_report_since_refuses_in_one_line(run, since: str, said: str) -> None:  # noqa: ANN001
+def test_report_since_refuses_in_one_line(run, since: str, said: str) -> None:
     assert run("declare", "-s", "P1", "-t", "API down").exit_code == 0
     assert said in one_clear_line(run("report", "--since", since))
 
@@ -239,7 +239,7 @@ def test_one_unreadable_entry_never_hides_the_timeline(
 
 def test_cli_list_shows_the_good_incidents_and_names_the_bad_rows(
     run, spoiled: dict[str, int]
-) -> None:  # noqa: ANN001
+) -> None:
     result = run("list")
     assert result.exit_code == 0, result.output
     assert "Checkout API down" in result.stdout and "Login emails late" in result.stdout
@@ -263,7 +263,7 @@ def test_cli_list_shows_the_good_incidents_and_names_the_bad_rows(
 
 def test_cli_show_leaves_out_the_bad_entry_and_follow_up_and_says_so(
     run, spoiled: dict[str, int]
-) -> None:  # noqa: ANN001
+) -> None:
     result = run("show", str(spoiled["good"]))
     assert result.exit_code == 0, result.output
     assert "first finding" in result.stdout and "last finding" in result.stdout
@@ -279,7 +279,7 @@ def test_cli_show_leaves_out_the_bad_entry_and_follow_up_and_says_so(
     assert "last finding" in [e["text"] for e in body["timeline"]]
 
 
-def test_cli_show_of_the_unreadable_incident_is_one_line(run, spoiled: dict[str, int]) -> None:  # noqa: ANN001
+def test_cli_show_of_the_unreadable_incident_is_one_line(run, spoiled: dict[str, int]) -> None:
     result = run("show", str(spoiled["lost"]))
     assert result.exit_code == 1
     line = result.stderr.strip().splitlines()[0]
@@ -289,7 +289,7 @@ def test_cli_show_of_the_unreadable_incident_is_one_line(run, spoiled: dict[str,
     )
 
 
-def test_cli_report_and_export_work_around_the_bad_rows(run, spoiled: dict[str, int]) -> None:  # noqa: ANN001
+def test_cli_report_and_export_work_around_the_bad_rows(run, spoiled: dict[str, int]) -> None:
     report = run("report", "--json")
     assert report.exit_code == 0, report.output
     assert json.loads(report.stdout)["incidents"] == 2
@@ -404,7 +404,7 @@ def test_out_of_range_typed_times_are_out_of_range_errors() -> None:
             parse_user_time(typed, now, BERLIN)
 
 
-def test_cli_warns_when_a_typed_time_fell_in_a_gap(run, db_path: Path, clock: FrozenClock) -> None:  # noqa: ANN001
+def test_cli_warns_when_a_typed_time_fell_in_a_gap(run, db_path: Path, clock: FrozenClock) -> None:
     clock.set(dt.datetime(2026, 3, 29, 12, tzinfo=dt.UTC))
     assert (
         run("declare", "-s", "P1", "-t", "Night", "--declared-at", "2026-03-29T01:00Z").exit_code
@@ -452,7 +452,7 @@ async def test_the_console_shows_the_good_incident_and_names_the_bad_one(
 )
 def test_a_typed_due_date_outside_the_years_kept_is_refused(
     run, typed: str, said: str, db_path: Path
-) -> None:  # noqa: ANN001
+) -> None:
     assert run("declare", "-s", "P1", "-t", "API down").exit_code == 0
     line = one_clear_line(run("followups", "add", "1", "Add an alert", "--due", typed))
     assert said in line

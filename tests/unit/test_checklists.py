@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain import checklists as rules
 from warroom.domain.models import Actor
@@ -19,7 +20,6 @@ from warroom.errors import InvalidInput, NotFound
 from warroom.loaders.runbooks import load_runbooks
 from warroom.service import WarRoom
 from warroom.store import checklist_queries, queries
-from warroom.store import db as store
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from warroom.cli import cli
 
 
 @pytest.fixture
-def run(db_path: Path):  # noqa: ANN201
+def run(db_path: Path):
     runner = CliRunner()
 
     def invoke(*args: str, db: Path | None = db_path, env: dict[str, str] | None = None) -> Result:
@@ -25,7 +25,7 @@ def run(db_path: Path):  # noqa: ANN201
     return invoke
 
 
-def test_declare_prints_the_id_alone(run) -> None:  # noqa: ANN001
+def test_declare_prints_the_id_alone(run) -> None:
     result = run("declare", "--severity", "P1", "--title", "API down")
     assert result.exit_code == 0, result.output
     assert result.stdout == "1\n"
@@ -33,7 +33,7 @@ def test_declare_prints_the_id_alone(run) -> None:  # noqa: ANN001
     assert again.stdout == "2\n"
 
 
-def test_full_incident_flow_shows_in_show_json(run) -> None:  # noqa: ANN001
+def test_full_incident_flow_shows_in_show_json(run) -> None:
     run("declare", "--severity", "P1", "--title", "[#33] My new incident", "--summary", "s")
     assert run("log", "1", "[bold]x[/] done", "--kind", "decision").exit_code == 0
     assert run("status", "1", "identified").exit_code == 0
@@ -80,7 +80,7 @@ def test_full_incident_flow_shows_in_show_json(run) -> None:  # noqa: ANN001
     assert set(body) == expected
 
 
-def test_markup_is_printed_exactly_as_typed(run) -> None:  # noqa: ANN001
+def test_markup_is_printed_exactly_as_typed(run) -> None:
     run("declare", "--severity", "P1", "--title", "[#33] My new incident")
     run("log", "1", "[bold]x[/] done")
     shown = run("show", "1").stdout
@@ -89,7 +89,7 @@ def test_markup_is_printed_exactly_as_typed(run) -> None:  # noqa: ANN001
     assert "[#33] My new incident" in run("list").stdout
 
 
-def test_list_sorts_by_severity_and_hides_ended(run) -> None:  # noqa: ANN001
+def test_list_sorts_by_severity_and_hides_ended(run) -> None:
     run("declare", "-s", "P3", "-t", "minor")
     run("declare", "-s", "P0", "-t", "major")
     run("declare", "-s", "P2", "-t", "done")
@@ -101,7 +101,7 @@ def test_list_sorts_by_severity_and_hides_ended(run) -> None:  # noqa: ANN001
     assert "major" in run("list").stdout.splitlines()[0]
 
 
-def test_declared_at_records_after_the_fact(run) -> None:  # noqa: ANN001
+def test_declared_at_records_after_the_fact(run) -> None:
     run("declare", "-s", "P2", "-t", "late", "--declared-at", "2026-01-02T03:04:05Z")
     body = json.loads(run("show", "1", "--json").stdout)
     assert body["declared_at"] == "2026-01-02T03:04:05Z"
@@ -122,7 +122,7 @@ def test_declared_at_records_after_the_fact(run) -> None:  # noqa: ANN001
         (("ack", "1"), "already acknowledged"),
     ],
 )
-def test_errors_are_one_line_and_exit_1(run, args: tuple[str, ...], message: str) -> None:  # noqa: ANN001
+def test_errors_are_one_line_and_exit_1(run, args: tuple[str, ...], message: str) -> None:
     run("declare", "-s", "P1", "-t", "x")
     run("ack", "1")
     result = run(*args)
@@ -132,12 +132,12 @@ def test_errors_are_one_line_and_exit_1(run, args: tuple[str, ...], message: str
     assert "Traceback" not in result.output
 
 
-def test_usage_errors_exit_2(run) -> None:  # noqa: ANN001
+def test_usage_errors_exit_2(run) -> None:
     assert run("declare", "--title", "no severity").exit_code == 2
     assert run("frobnicate").exit_code == 2
 
 
-def test_not_a_warroom_file_is_refused_unchanged(run, tmp_path: Path) -> None:  # noqa: ANN001
+def test_not_a_warroom_file_is_refused_unchanged(run, tmp_path: Path) -> None:
     text_file = tmp_path / "notes.txt"
     text_file.write_text("hello")
     result = run("list", db=text_file)
@@ -154,7 +154,7 @@ def test_not_a_warroom_file_is_refused_unchanged(run, tmp_path: Path) -> None:  
     assert other.read_bytes() == before
 
 
-def test_reading_commands_do_not_create_a_database(run, db_path: Path) -> None:  # noqa: ANN001
+def test_reading_commands_do_not_create_a_database(run, db_path: Path) -> None:
     result = run("list")
     assert result.exit_code == 1 and "does not exist" in result.stderr
     assert not db_path.exists()
@@ -170,7 +170,7 @@ def test_identity_from_environment(db_path: Path) -> None:
     assert body["timeline"][0]["os_user"]
 
 
-def test_demo_seeds_live_incidents_and_refuses_real_databases(run, tmp_path: Path) -> None:  # noqa: ANN001
+def test_demo_seeds_live_incidents_and_refuses_real_databases(run, tmp_path: Path) -> None:
     demo_db = tmp_path / "demo.db"
     result = run("demo", "--no-open", "--db", str(demo_db), db=None)
     assert result.exit_code == 0, result.output
@@ -204,7 +204,7 @@ def test_version_and_real_process_errors_have_no_traceback(tmp_path: Path) -> No
     assert "Traceback" not in bad.stderr and "x.db does not exist" in bad.stderr
 
 
-def test_show_json_has_timers_and_escalation(run) -> None:  # noqa: ANN001
+def test_show_json_has_timers_and_escalation(run) -> None:
     run("declare", "-s", "P1", "-t", "late", "--declared-at", "2026-01-02T03:04:05Z")
     unswept = json.loads(run("show", "1", "--json").stdout)
     assert unswept["escalation"]["level"] == 0  # reading records nothing that fell due
@@ -231,7 +231,7 @@ def test_show_json_has_timers_and_escalation(run) -> None:  # noqa: ANN001
     assert listed["next_deadline"]["state"] == "overdue"
 
 
-def test_escalate_command(run) -> None:  # noqa: ANN001
+def test_escalate_command(run) -> None:
     run("declare", "-s", "P2", "-t", "x")
     run("ack", "1")
     result = run("escalate", "1")
@@ -240,7 +240,7 @@ def test_escalate_command(run) -> None:  # noqa: ANN001
     assert again.exit_code == 1 and "nobody left to escalate to" in again.stderr
 
 
-def test_policy_check_names_file_line_and_field(run, tmp_path: Path) -> None:  # noqa: ANN001
+def test_policy_check_names_file_line_and_field(run, tmp_path: Path) -> None:
     bad = tmp_path / "policy.yaml"
     bad.write_text(
         "severities:\n  P1:\n    ack: 5m\n    update_every: 3x\n    resolve_within: 1h\n"
@@ -256,7 +256,7 @@ def test_policy_check_names_file_line_and_field(run, tmp_path: Path) -> None:  #
     assert result.exit_code == 1 and f"{broken}:" in result.stderr and "YAML" in result.stderr
 
 
-def test_console_refuses_to_start_on_a_bad_policy(run, tmp_path: Path) -> None:  # noqa: ANN001
+def test_console_refuses_to_start_on_a_bad_policy(run, tmp_path: Path) -> None:
     bad = tmp_path / "policy.yaml"
     bad.write_text(
         "severities:\n  P1:\n    ack: soon\n    update_every: 5m\n    resolve_within: 1h\n"
@@ -267,7 +267,7 @@ def test_console_refuses_to_start_on_a_bad_policy(run, tmp_path: Path) -> None: 
     assert "Traceback" not in result.output
 
 
-def test_a_sev1_to_sev5_policy_works_in_the_cli(run) -> None:  # noqa: ANN001
+def test_a_sev1_to_sev5_policy_works_in_the_cli(run) -> None:
     policy = str(Path(__file__).parents[1] / "fixtures" / "policies" / "sev5.yaml")
     assert run("--policy", policy, "declare", "-s", "sev4", "-t", "x").exit_code == 0
     bad = run("--policy", policy, "declare", "-s", "P1", "-t", "x")
@@ -276,7 +276,7 @@ def test_a_sev1_to_sev5_policy_works_in_the_cli(run) -> None:  # noqa: ANN001
     assert body["severity"] == "SEV4" and body["timers"]
 
 
-def test_checklist_tick_and_runbook_commands(run, tmp_path: Path) -> None:  # noqa: ANN001
+def test_checklist_tick_and_runbook_commands(run, tmp_path: Path) -> None:
     run("declare", "-s", "P1", "-t", "x")
     assert run("tick", "1", "1").exit_code == 0
     again = run("tick", "1", "1")
@@ -306,7 +306,7 @@ def test_checklist_tick_and_runbook_commands(run, tmp_path: Path) -> None:  # no
     assert run("runbook", "check", str(out)).exit_code == 0
 
 
-def test_templates_compose_post_and_updates(run, tmp_path: Path) -> None:  # noqa: ANN001
+def test_templates_compose_post_and_updates(run, tmp_path: Path) -> None:
     run("declare", "-s", "P1", "-t", "[#33] {__class__} checkout")
     listed = run("templates").stdout
     assert "external-initial" in listed and "incident-update" in listed
@@ -330,7 +330,7 @@ def test_templates_compose_post_and_updates(run, tmp_path: Path) -> None:  # noq
     assert [t["state"] for t in shown["timers"] if t["name"] == "first_update"] == ["met"]
 
 
-def test_handoff_command(run) -> None:  # noqa: ANN001
+def test_handoff_command(run) -> None:
     run("declare", "-s", "P2", "-t", "x")
     assert run("handoff", "1", "Bo", "--note", "State: stable").exit_code == 0
     body = json.loads(run("show", "1", "--json").stdout)

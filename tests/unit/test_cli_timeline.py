@@ -12,7 +12,7 @@ from warroom.cli import cli
 
 
 @pytest.fixture
-def run(db_path: Path):  # noqa: ANN201
+def run(db_path: Path):
     runner = CliRunner()
 
     def invoke(*args: str) -> Result:
@@ -21,11 +21,11 @@ def run(db_path: Path):  # noqa: ANN201
     return invoke
 
 
-def entries(run) -> list[dict]:  # noqa: ANN001
+def entries(run) -> list[dict]:
     return json.loads(run("show", "1", "--json").stdout)["timeline"]
 
 
-def test_correct_and_strike_keep_history_in_show(run) -> None:  # noqa: ANN001
+def test_correct_and_strike_keep_history_in_show(run) -> None:
     run("declare", "-s", "P1", "-t", "API down")
     run("log", "1", "db at 95% cpu", "--kind", "finding")
     first = entries(run)[-1]["id"]
@@ -47,7 +47,7 @@ def test_correct_and_strike_keep_history_in_show(run) -> None:  # noqa: ANN001
     assert "[struck by Ana: wrong host] db at 59% cpu" in run("show", "1").stdout
 
 
-def test_pin_shows_a_star_and_json_says_pinned(run) -> None:  # noqa: ANN001
+def test_pin_shows_a_star_and_json_says_pinned(run) -> None:
     run("declare", "-s", "P1", "-t", "API down")
     run("log", "1", "rolled back", "--kind", "action")
     entry = entries(run)[-1]["id"]
@@ -60,7 +60,7 @@ def test_pin_shows_a_star_and_json_says_pinned(run) -> None:  # noqa: ANN001
     assert not any(r["pinned"] for r in entries(run))
 
 
-def test_search_prints_matching_entries_literally(run) -> None:  # noqa: ANN001
+def test_search_prints_matching_entries_literally(run) -> None:
     run("declare", "-s", "P1", "-t", "API down")
     run("log", "1", "[bold]5xx[/] spike on checkout")
     run("log", "1", "quiet")
@@ -73,7 +73,7 @@ def test_search_prints_matching_entries_literally(run) -> None:  # noqa: ANN001
     assert "unknown incident id" in run("search", "x1", "a").stderr
 
 
-def test_follow_ups_add_promote_set_and_list(run) -> None:  # noqa: ANN001
+def test_follow_ups_add_promote_set_and_list(run) -> None:
     run("declare", "-s", "P1", "-t", "API down")
     run("log", "1", "add pool alert", "--kind", "todo")
     todo = entries(run)[-1]["id"]
@@ -97,7 +97,7 @@ def test_follow_ups_add_promote_set_and_list(run) -> None:  # noqa: ANN001
     assert "unknown follow-up status" in run("followups", "set", "1", "--status", "maybe").stderr
 
 
-def test_closing_names_the_postmortem_owner_and_lists_open_follow_ups(run) -> None:  # noqa: ANN001
+def test_closing_names_the_postmortem_owner_and_lists_open_follow_ups(run) -> None:
     run("declare", "-s", "P1", "-t", "API down")
     run("followups", "add", "1", "write runbook", "--owner", "Cy")
     run("status", "1", "resolved")
@@ -110,7 +110,7 @@ def test_closing_names_the_postmortem_owner_and_lists_open_follow_ups(run) -> No
     assert json.loads(run("show", "1", "--json").stdout)["postmortem_owner"] == "Di"
 
 
-def test_search_finds_an_entry_by_its_earlier_text(run) -> None:  # noqa: ANN001
+def test_search_finds_an_entry_by_its_earlier_text(run) -> None:
     run("declare", "-s", "P1", "-t", "API down")
     run("log", "1", "queue depth 14k", "--kind", "finding")
     first = entries(run)[-1]["id"]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import T0
+from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain import sla
 from warroom.domain.models import Actor
@@ -18,7 +19,6 @@ from warroom.domain.policy import NotifyHook, Policy
 from warroom.errors import InvalidInput
 from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
-from warroom.store import db as store
 from warroom.store import queries
 
 

@@ -18,6 +18,7 @@ import sqlite_utils
 from click.testing import CliRunner, Result
 from markdown_it import MarkdownIt
 
+from warroom import store
 from warroom.cli import cli
 from warroom.clock import FrozenClock
 from warroom.domain.markdown_text import heading_text, markdown_text
@@ -27,7 +28,6 @@ from warroom.domain.runbooks import parse_runbook
 from warroom.domain.timeline_state import fold
 from warroom.errors import InvalidInput, WriteFailed
 from warroom.service import WarRoom
-from warroom.store import db as store
 from warroom.store import queries, scribe_queries
 from warroom.transfer import FIELDS, export_json, export_markdown, parse_document
 
@@ -164,7 +164,7 @@ def frozen(cli_clock: FrozenClock) -> FrozenClock:
 
 
 @pytest.fixture
-def run(frozen: FrozenClock):  # noqa: ANN201
+def run(frozen: FrozenClock):
     runner = CliRunner()
 
     def invoke(db: Path, *args: str) -> Result:
@@ -225,7 +225,7 @@ def test_export_json_matches_the_golden_file(db: sqlite_utils.Database, incident
 
 def test_cli_export_prints_the_same_postmortem(
     db_path: Path, incident: int, run, policy: Policy, db: sqlite_utils.Database
-) -> None:  # noqa: ANN001
+) -> None:
     result = run(db_path, "export", str(incident))
     assert result.exit_code == 0, result.output
     assert result.stdout == (GOLDEN / "postmortem.md").read_text(encoding="utf-8")
@@ -338,10 +338,8 @@ def test_export_fields_cover_every_column(db: sqlite_utils.Database) -> None:
     implied = {"incident_id", "checklist_id"}  # the nesting says these
     for record, table in tables.items():
         columns = {row[1] for row in db.conn.execute(f"PRAGMA table_info({table})")}
-        if table == "checklist_items":
-            implied_here = implied | {"id"}  # nothing refers to an item by id
-        else:
-            implied_here = implied
+        # nothing refers to a checklist item by id
+        implied_here = implied | {"id"} if table == "checklist_items" else implied
         assert set(FIELDS[record]) - {"items"} == columns - implied_here, table
 
 
@@ -411,7 +409,7 @@ def test_export_import_export_is_identical_but_for_ids(
 
 def test_cli_import_prints_the_new_id(
     db_path: Path, incident: int, run, tmp_path: Path, policy: Policy
-) -> None:  # noqa: ANN001
+) -> None:
     exported = tmp_path / "incident.json"
     assert run(db_path, "export", "1", "--format", "json", "-o", str(exported)).exit_code == 0
     target = tmp_path / "elsewhere.db"
@@ -476,7 +474,7 @@ def _broken(change: str) -> Any:
 def test_a_bad_export_is_refused_with_one_line_and_nothing_written(
     db: sqlite_utils.Database,
     incident: int,
-    run,  # noqa: ANN001
+    run,
     tmp_path: Path,
     policy: Policy,
     change: str,
@@ -495,7 +493,7 @@ def test_a_bad_export_is_refused_with_one_line_and_nothing_written(
 
 
 def test_a_file_that_is_not_json_is_refused_before_any_database_is_made(
-    run,  # noqa: ANN001
+    run,
     tmp_path: Path,
 ) -> None:
     bad = tmp_path / "notes.json"
@@ -543,7 +541,7 @@ def test_parse_document_names_the_file(db: sqlite_utils.Database, incident: int)
 
 def test_export_refuses_to_overwrite_without_force(
     db_path: Path, incident: int, run, tmp_path: Path
-) -> None:  # noqa: ANN001
+) -> None:
     target = tmp_path / "postmortem.md"
     target.write_text("my edits\n", encoding="utf-8")
     refused = run(db_path, "export", "1", "-o", str(target))
@@ -556,7 +554,7 @@ def test_export_refuses_to_overwrite_without_force(
     assert target.read_text(encoding="utf-8") == (GOLDEN / "postmortem.md").read_text("utf-8")
 
 
-def test_export_of_an_unknown_incident_says_so(db_path: Path, incident: int, run) -> None:  # noqa: ANN001
+def test_export_of_an_unknown_incident_says_so(db_path: Path, incident: int, run) -> None:
     result = run(db_path, "export", "9")
     assert (result.exit_code, result.stderr) == (1, "Error: no incident #9\n")
 
@@ -585,7 +583,7 @@ def test_struck_entries_are_no_evidence_and_resolving_counts_as_mitigating(
     assert "~~alarm at 08:00~~ **struck**" in text  # still in the full timeline
 
 
-def test_export_never_overwrites_the_database(db_path: Path, incident: int, run) -> None:  # noqa: ANN001
+def test_export_never_overwrites_the_database(db_path: Path, incident: int, run) -> None:
     before = db_path.stat().st_size
     refused = run(db_path, "export", "1", "-o", str(db_path), "--force")
     assert refused.exit_code == 1
@@ -602,7 +600,7 @@ def test_export_never_overwrites_the_database(db_path: Path, incident: int, run)
     ],
 )
 def test_import_refuses_timeline_kinds_and_roles_the_console_does_not_know(
-    run,  # noqa: ANN001
+    run,
     tmp_path: Path,
     section: str,
     field: str,

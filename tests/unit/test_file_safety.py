@@ -23,9 +23,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 import warroom.transfer  # noqa: F401 - loaded now: `nobody` cannot read root's interpreter files
+from warroom import store
 from warroom.cli import cli
 from warroom.errors import WriteFailed
-from warroom.store import db as store
 from warroom.transfer import write_file
 
 ROOT = os.geteuid() == 0
@@ -347,7 +347,7 @@ def fill(folder: Path, leave: int = 0) -> Path:
     filler = folder / "filler"
     fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
     try:
-        with pytest.raises(OSError, match="No space left"):
+        with pytest.raises(OSError, match="No space left"):  # noqa: PT012 - write until full
             while True:
                 os.write(fd, b"x" * 65536)
         os.ftruncate(fd, os.fstat(fd).st_size - leave)

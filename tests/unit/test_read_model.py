@@ -152,7 +152,7 @@ def test_view_reads_what_the_detail_panes_show(
     assert view.breaches == frozenset()  # nothing swept yet
     assert view.assigned == {"commander": "Ana", "scribe": "Tom", "tech-lead": "Priya"}
     assert [e.level for e in view.engagements] == [1]
-    assert [e.kind for e in view.timeline][0] == "declared"
+    assert next(e.kind for e in view.timeline) == "declared"
     timers = {t.name: t for t in view.timers(policy, clock.now())}
     assert timers["ack"].state == "overdue"
     assert view.ladder(policy, clock.now()).level == 1

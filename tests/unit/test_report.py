@@ -75,7 +75,7 @@ def test_percentile_is_nearest_rank() -> None:
     assert percentile([1 * M, 2 * M, 3 * M, 4 * M], 90) == 4 * M
     assert percentile([7 * M], 90) == 7 * M
     assert percentile([], 50) is None
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="percentile 0 is not between 1 and 100"):
         percentile([M], 0)
 
 
@@ -102,7 +102,7 @@ def scenario() -> tuple[list[Incident], dict[int, IncidentHistory]]:
     return found, histories
 
 
-def test_report_counts_in_the_period_without_drills(scenario, policy: Policy) -> None:  # noqa: ANN001
+def test_report_counts_in_the_period_without_drills(scenario, policy: Policy) -> None:
     found, histories = scenario
     report = build_report(found, histories, policy, T0 + 10 * H, since=T0)
     assert (report.since, report.until) == (T0, T0 + 10 * H)
@@ -120,7 +120,7 @@ def test_report_counts_in_the_period_without_drills(scenario, policy: Policy) ->
     }
 
 
-def test_time_to_ack_and_resolve(scenario, policy: Policy) -> None:  # noqa: ANN001
+def test_time_to_ack_and_resolve(scenario, policy: Policy) -> None:
     found, histories = scenario
     report = build_report(found, histories, policy, T0 + 10 * H, since=T0)
     # acks after 5m, 20m, 30m and the cancelled one's 10m: nearest rank 2 and 4 of 4
@@ -133,7 +133,7 @@ def test_time_to_ack_and_resolve(scenario, policy: Policy) -> None:  # noqa: ANN
     assert report.time_to_resolve.p90 == 5 * H
 
 
-def test_sla_compliance_per_timer(scenario, policy: Policy) -> None:  # noqa: ANN001
+def test_sla_compliance_per_timer(scenario, policy: Policy) -> None:
     found, histories = scenario
     report = build_report(found, histories, policy, T0 + 10 * H, since=T0)
     table = {c.timer: (c.met, c.breached, c.running) for c in report.sla}
@@ -153,7 +153,7 @@ def test_sla_compliance_per_timer(scenario, policy: Policy) -> None:  # noqa: AN
 
 def test_a_breach_on_the_record_counts_even_when_the_timer_reads_met_now(
     scenario, policy: Policy
-) -> None:  # noqa: ANN001
+) -> None:
     found, histories = scenario
     now = T0 + 10 * H
     before = build_report(found, histories, policy, now, since=T0)
@@ -172,7 +172,7 @@ def test_a_breach_on_the_record_counts_even_when_the_timer_reads_met_now(
     assert (new.met, new.breached) == (old.met - 1, old.breached + 1)
 
 
-def test_without_since_every_incident_up_to_now_counts(scenario, policy: Policy) -> None:  # noqa: ANN001
+def test_without_since_every_incident_up_to_now_counts(scenario, policy: Policy) -> None:
     found, histories = scenario
     report = build_report(found, histories, policy, T0 + 10 * H)
     assert report.since is None
@@ -210,7 +210,7 @@ def frozen(cli_clock: FrozenClock) -> FrozenClock:
 
 
 @pytest.fixture
-def run(db_path: Path, frozen: FrozenClock):  # noqa: ANN201
+def run(db_path: Path, frozen: FrozenClock):
     runner = CliRunner()
 
     def invoke(*args: str) -> Result:
@@ -226,7 +226,7 @@ def _ok(result: Result) -> Result:
 
 
 @pytest.fixture
-def worked(run, frozen: FrozenClock) -> None:  # noqa: ANN001
+def worked(run, frozen: FrozenClock) -> None:
     """#1 P1 handled in time, #2 a P0 drill, #3 P2 acknowledged late, #4 P3 cancelled."""
     _ok(run("declare", "-s", "P1", "-t", "API down"))
     frozen.step(minutes=5)
@@ -250,7 +250,7 @@ def worked(run, frozen: FrozenClock) -> None:  # noqa: ANN001
     frozen.set(T0 + 6 * H)
 
 
-def test_report_json_numbers(run, worked) -> None:  # noqa: ANN001
+def test_report_json_numbers(run, worked) -> None:
     body = json.loads(_ok(run("report", "--json")).stdout)
     assert body["since"] is None and body["until"] == "2026-11-23T15:00:00Z"
     assert body["incidents"] == 3 and body["drills_excluded"] == 1
@@ -298,7 +298,7 @@ def test_report_json_numbers(run, worked) -> None:  # noqa: ANN001
     }
 
 
-def test_report_text_is_a_readable_table(run, worked) -> None:  # noqa: ANN001
+def test_report_text_is_a_readable_table(run, worked) -> None:
     lines = _ok(run("report")).stdout.splitlines()
     assert lines[0] == (
         "Incidents declared from the first incident to 2026-11-23 15:00 UTC: 3 (1 drill excluded)"
@@ -316,7 +316,7 @@ def test_report_text_is_a_readable_table(run, worked) -> None:  # noqa: ANN001
 
 def test_since_is_local_midnight_and_relative_spans_count_back_from_now(
     run, frozen: FrozenClock
-) -> None:  # noqa: ANN001
+) -> None:
     _ok(run("declare", "-s", "P1", "-t", "before", "--declared-at", "2026-11-22T22:30:00Z"))
     _ok(run("declare", "-s", "P1", "-t", "after", "--declared-at", "2026-11-22T23:30:00Z"))
     # midnight of the 23rd in Berlin (CET, UTC+1) is 23:00 UTC on the 22nd
@@ -332,7 +332,7 @@ def test_since_is_local_midnight_and_relative_spans_count_back_from_now(
 
 
 @pytest.mark.parametrize("value", ["last week", "2026-13-01", "7x", "2999-01-01"])
-def test_a_bad_since_is_one_line_naming_the_value(run, value: str) -> None:  # noqa: ANN001
+def test_a_bad_since_is_one_line_naming_the_value(run, value: str) -> None:
     _ok(run("declare", "-s", "P1", "-t", "x"))
     result = run("report", "--since", value)
     assert result.exit_code == 1, result.output

@@ -89,7 +89,7 @@ def test_checkboxes_and_numbered_steps_become_nested_items() -> None:
     assert confirm.detail == "* check from two hosts\n* ask in [#db-oncall][db-channel]"
     assert tell.text == "Tell the channel what you are about to do"
     assert before.description == "Everyone on the call should hear the plan first."
-    freeze, promote, point = steps.items
+    _freeze, promote, point = steps.items
     assert [c.text for c in promote.items] == ["Check replication lag is zero", "Run the promotion"]
     assert promote.text == "Promote the replica [step 2 of 3]"
     assert promote.items[0].items == (Item(text="Lag graph is flat"),)

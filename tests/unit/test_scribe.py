@@ -193,12 +193,12 @@ def test_follow_ups_order_open_and_urgent_first(room: WarRoom) -> None:
     assert not is_overdue(items[3], dt.date(2026, 11, 23))
 
 
-def test_upgrading_an_older_database_indexes_its_timeline(db_path, clock, policy) -> None:  # noqa: ANN001
+def test_upgrading_an_older_database_indexes_its_timeline(db_path, clock, policy) -> None:
     import sqlite3
 
     import sqlite_utils
 
-    from warroom.store import db as store
+    from warroom import store
 
     conn = sqlite3.connect(db_path, isolation_level=None)
     old = sqlite_utils.Database(conn)

@@ -7,11 +7,11 @@ import threading
 
 import pytest
 
+from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
 from warroom.errors import InvalidInput, NotFound, WriteFailed
 from warroom.service import WarRoom
-from warroom.store import db as store
 from warroom.store import queries
 from warroom.store.unit_of_work import UnitOfWork
 
@@ -58,7 +58,7 @@ def test_declare_after_the_fact_records_declared_time(room: WarRoom, clock: Froz
         (lambda r: r.declare("x", "P1", "weather"), "unknown kind 'weather'"),
     ],
 )
-def test_bad_declarations_are_named_and_write_nothing(room: WarRoom, call, message) -> None:  # noqa: ANN001
+def test_bad_declarations_are_named_and_write_nothing(room: WarRoom, call, message) -> None:
     with pytest.raises(InvalidInput, match=message):
         call(room)
     assert room.db["incidents"].count == 0
@@ -180,7 +180,7 @@ def test_locked_database_fails_with_reason_and_changes_nothing(
     room: WarRoom,
     db_path,
     clock: FrozenClock,
-    policy,  # noqa: ANN001
+    policy,
 ) -> None:
     incident_id = room.declare("x", "P2")
     blocker = store.connect(db_path)
@@ -195,7 +195,7 @@ def test_locked_database_fails_with_reason_and_changes_nothing(
     assert kinds(room, incident_id) == ["declared"]
 
 
-def test_concurrent_writers_lose_nothing(db_path, clock: FrozenClock, policy) -> None:  # noqa: ANN001
+def test_concurrent_writers_lose_nothing(db_path, clock: FrozenClock, policy) -> None:
     first = store.connect(db_path)
     incident_id = WarRoom(first, clock, Actor("Ana", "ana"), policy).declare("x", "P1")
 

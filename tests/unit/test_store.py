@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from warroom import store
 from warroom.errors import DatabaseRefused
-from warroom.store import db as store
 
 
 def test_new_file_is_created_with_schema_and_wal(db_path: Path) -> None:
@@ -22,7 +22,7 @@ def test_new_file_is_created_with_schema_and_wal(db_path: Path) -> None:
     assert meta == {"app": "warroom", "schema_version": str(store.SCHEMA_VERSION)}
 
 
-def test_reopening_keeps_data_and_applies_nothing_twice(db_path: Path, room) -> None:  # noqa: ANN001
+def test_reopening_keeps_data_and_applies_nothing_twice(db_path: Path, room) -> None:
     incident_id = room.declare("Kept", "P2")
     room.db.conn.close()
     again = store.connect(db_path)
@@ -166,11 +166,13 @@ def test_an_observer_reads_what_writers_commit_and_cannot_write(db_path: Path) -
     assert store.data_version(observer) != before
     found = observer.conn.execute("SELECT value FROM warroom_meta WHERE key = 'seen'").fetchone()
     assert found == ("1",)
-    with pytest.raises(
-        WriteFailed, match=r"^read-only: opened with --read-only; nothing was saved$"
+    with (
+        pytest.raises(
+            WriteFailed, match=r"^read-only: opened with --read-only; nothing was saved$"
+        ),
+        store.transaction(observer),
     ):
-        with store.transaction(observer):
-            observer.conn.execute("INSERT INTO warroom_meta VALUES ('mine', '1')")
+        observer.conn.execute("INSERT INTO warroom_meta VALUES ('mine', '1')")
     gone = writer.conn.execute("SELECT count(*) FROM warroom_meta WHERE key = 'mine'").fetchone()
     assert gone == (0,)
 

@@ -381,7 +381,7 @@ def test_double_braces_are_literal_braces() -> None:
 
 @pytest.mark.parametrize("body", ["a { b", "closing } alone", "{eta"])
 def test_a_lone_brace_is_refused(body: str) -> None:
-    with pytest.raises(TemplateError, match="t.md:6: a lone"):
+    with pytest.raises(TemplateError, match=r"t\.md:6: a lone"):
         parse_template(f"---\naudience: internal\nphase: update\ntitle: t\n---\n{body}", "t.md")
 
 

@@ -37,7 +37,7 @@ ROWS = [
 ]
 
 
-def summary(state_rows: list) -> list[tuple[int, str, bool, bool, list[int]]]:  # noqa: ANN001
+def summary(state_rows: list) -> list[tuple[int, str, bool, bool, list[int]]]:
     return [
         (s.entry.id, s.entry.text, s.pinned, s.struck, [h.id for h in s.history])
         for s in state_rows

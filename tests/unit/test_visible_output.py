@@ -113,7 +113,7 @@ def test_widths_are_counted_in_terminal_cells() -> None:
 
 
 @pytest.fixture
-def run(db_path: Path, cli_clock: object):  # noqa: ANN201
+def run(db_path: Path, cli_clock: object):
     runner = CliRunner()
 
     def invoke(*args: str, db: Path = db_path, who: str = "Ana") -> Result:
@@ -125,7 +125,7 @@ def run(db_path: Path, cli_clock: object):  # noqa: ANN201
 
 
 @pytest.fixture
-def hostile(run, db_path: Path) -> Path:  # noqa: ANN001
+def hostile(run, db_path: Path) -> Path:
     """An incident whose title, summary, entry, --as name, role holder, follow-up and
     checklist tick all hold EVIL."""
     run("declare", "-s", "P1", "-t", EVIL, "--summary", EVIL, who=EVIL)
@@ -164,14 +164,14 @@ def test_stored_text_is_byte_identical_to_what_was_typed(hostile: Path) -> None:
     ],
     ids=lambda c: " ".join(c),
 )
-def test_text_output_shows_controls_visibly(run, hostile: Path, command: tuple[str, ...]) -> None:  # noqa: ANN001
+def test_text_output_shows_controls_visibly(run, hostile: Path, command: tuple[str, ...]) -> None:
     out = run(*command).stdout
     assert not unsafe(out), f"{command}: {sorted(set(unsafe(out)))!r}"
     assert "␛]52;c;SGVsbG8=␇" in out and "⟨U+009B⟩2J" in out and "⟨U+202E⟩abc" in out
     assert "␛[2J" in out or "␛\\[2J" in out  # Markdown escapes the bracket
 
 
-def test_show_marks_every_place_the_text_was_stored(run, hostile: Path) -> None:  # noqa: ANN001
+def test_show_marks_every_place_the_text_was_stored(run, hostile: Path) -> None:
     out = run("show", "1").stdout
     assert f"#1 {SHOWN}" in out  # the title
     assert f"summary: {SHOWN}" in out
@@ -193,7 +193,7 @@ def test_show_marks_every_place_the_text_was_stored(run, hostile: Path) -> None:
 def test_json_output_is_escaped_and_parses_back_exactly(
     run,
     hostile: Path,
-    command: tuple[str, ...],  # noqa: ANN001
+    command: tuple[str, ...],
 ) -> None:
     out = run(*command).stdout
     assert not unsafe(out)
@@ -211,7 +211,7 @@ def _strings(value: object) -> set[str]:
     return set()
 
 
-def test_show_json_round_trips_each_field(run, hostile: Path) -> None:  # noqa: ANN001
+def test_show_json_round_trips_each_field(run, hostile: Path) -> None:
     body = json.loads(run("show", "1", "--json").stdout)
     assert body["title"] == body["summary"] == body["commander"] == EVIL
     assert {r["person"] for r in body["roles"]} == {EVIL}
@@ -222,7 +222,7 @@ def test_show_json_round_trips_each_field(run, hostile: Path) -> None:  # noqa: 
 def test_json_export_escapes_and_an_import_of_it_keeps_the_exact_text(
     run,
     hostile: Path,
-    tmp_path: Path,  # noqa: ANN001
+    tmp_path: Path,
 ) -> None:
     exported = run("export", "1", "--format", "json").stdout
     assert not unsafe(exported)
@@ -259,7 +259,7 @@ def _column(lines: list[str], marker: str) -> set[int]:
     return {cell_len(line[: line.index(marker)]) for line in lines if marker in line}
 
 
-def test_list_keeps_the_title_column_aligned_with_cjk_and_emoji_names(run) -> None:  # noqa: ANN001
+def test_list_keeps_the_title_column_aligned_with_cjk_and_emoji_names(run) -> None:
     rows = [
         ("Ana", "plain title"),
         ("李小龙", "日本語のタイトル"),
@@ -272,7 +272,7 @@ def test_list_keeps_the_title_column_aligned_with_cjk_and_emoji_names(run) -> No
     assert len(_column(lines, "TITLE")) == 1, lines  # one column, in terminal cells
 
 
-def test_followups_keep_the_due_column_aligned_with_cjk_owners(run) -> None:  # noqa: ANN001
+def test_followups_keep_the_due_column_aligned_with_cjk_owners(run) -> None:
     run("declare", "-s", "P2", "-t", "x")
     for owner in ("Ana", "李小龙", "🔥 Ops"):
         run("followups", "add", "1", f"fix it {owner}", "--owner", owner)
@@ -280,7 +280,7 @@ def test_followups_keep_the_due_column_aligned_with_cjk_owners(run) -> None:  # 
     assert len(_column(lines, " due ")) == 1, lines
 
 
-def test_show_keeps_the_timeline_text_column_aligned_with_wide_authors(run) -> None:  # noqa: ANN001
+def test_show_keeps_the_timeline_text_column_aligned_with_wide_authors(run) -> None:
     run("declare", "-s", "P2", "-t", "x", who="李小龙")
     run("log", "1", "ENTRY one", who="Ana")
     run("log", "1", "ENTRY two", who="李小龙")

@@ -12,7 +12,7 @@ from warroom.cli.output import echo, echo_json
 from warroom.domain import checklists as checklist_rules
 from warroom.domain.visible import visible_line as one_line
 from warroom.errors import InvalidInput
-from warroom.store import checklist_queries, queries
+from warroom.store import read_model
 
 
 @click.group()
@@ -115,8 +115,8 @@ def checklist(context: Context, incident: int, as_json: bool) -> None:
     """An incident's checklists: every item, who ticked it and when."""
     now = context.clock.now()
     with context.database() as db:
-        found = queries.incident(db, incident)
-        lists = checklist_queries.checklists(db, found.id)
+        found = read_model.incident(db, incident)
+        lists = read_model.checklists(db, found.id)
     if as_json:
         echo_json([checklist_json(c, found.declared_at, now) for c in lists])
         return

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 
 import click
@@ -28,7 +28,7 @@ from warroom.loaders.runbooks import load_runbooks
 from warroom.loaders.templates import load_templates
 from warroom.loaders.zone import local_zone
 from warroom.service import WarRoom
-from warroom.store import db, queries
+from warroom.store import db, read_model
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -72,13 +72,13 @@ class Context:
         after a command that worked, a warning on stderr names them.
         """
         database = db.connect(self.settings.db_path, create=create)
-        queries.forget_unreadable()
+        read_model.forget_unreadable()
         try:
             yield database
         finally:
             database.conn.close()
-        if unreadable := queries.unreadable_times():
-            click.echo(f"warning: {queries.unreadable_warning(unreadable)}", err=True)
+        if unreadable := read_model.unreadable_times():
+            click.echo(f"warning: {read_model.unreadable_warning(unreadable)}", err=True)
 
     @contextmanager
     def room(self, *, create: bool = False) -> Iterator[WarRoom]:
@@ -90,10 +90,8 @@ class Context:
         """
         with self.database(create=create) as database:
             room = self.war_room(database)
-            try:
+            with suppress(WriteFailed):
                 room.run_notify_hook(room.sweep().engaged)
-            except WriteFailed:
-                pass
             yield room
 
     def war_room(self, database: sqlite_utils.Database) -> WarRoom:

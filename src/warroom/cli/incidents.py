@@ -8,7 +8,7 @@ from warroom.cli.group import INCIDENT_ID, Context, pass_ctx, typed_time
 from warroom.domain.visible import visible_line
 from warroom.domain.vocabulary import INCIDENT_KINDS, ROLES, STATUSES
 from warroom.errors import InvalidInput
-from warroom.store import scribe_queries
+from warroom.store import read_model
 
 
 @click.command()
@@ -64,7 +64,7 @@ def status(context: Context, incident: int, status: str, owner: str | None) -> N
     with context.room() as room:
         room.set_status(incident, status, postmortem_owner=owner)
         if status.strip().lower() == "closed":
-            still_open = scribe_queries.follow_ups(room.db, incident, open_only=True)
+            still_open = read_model.follow_ups(room.db, incident, open_only=True)
             for item in still_open:
                 said = f"{item.text} ({item.owner or 'no owner'})"
                 click.echo(f"open follow-up #{item.id}: {visible_line(said)}")

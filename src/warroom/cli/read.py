@@ -24,7 +24,7 @@ from warroom.domain.timeline_state import TimelineState
 from warroom.domain.visible import pad
 from warroom.domain.visible import visible_line as one_line
 from warroom.domain.vocabulary import ROLES
-from warroom.store import queries, read_model, scribe_queries
+from warroom.store import read_model
 
 
 @click.command("list")
@@ -136,9 +136,9 @@ def search(context: Context, incident: int, words: str) -> None:
     """Entries of INCIDENT containing WORDS (every word; the last may be a prefix)."""
     now = context.clock.now()
     with context.database() as db:
-        number = queries.incident(db, incident).id
-        found = set(scribe_queries.search(db, number, words))
-        rows = queries.timeline(db, number)
+        number = read_model.incident(db, incident).id
+        found = set(read_model.search(db, number, words))
+        rows = read_model.timeline(db, number)
     state = TimelineState()
     state.add(rows)
     hits = [  # an entry matches when any of its versions does, as in the console

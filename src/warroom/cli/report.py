@@ -19,7 +19,7 @@ from warroom.domain.report import IncidentReport, build_report
 from warroom.domain.timefmt import OutOfRange, format_elapsed, parse_user_time
 from warroom.domain.visible import pad, visible_line
 from warroom.errors import InvalidInput
-from warroom.store import queries
+from warroom.store import read_model
 
 NONE = "—"
 
@@ -100,12 +100,12 @@ def report(context: Context, since_text: str | None, as_json: bool) -> None:
     with context.database() as db:
         found = [
             i
-            for i in queries.incidents(db, include_ended=True)
+            for i in read_model.incidents(db, include_ended=True)
             if since is None or i.declared_at >= since
         ]
         counted = [i.id for i in found if not i.drill]
-        histories = queries.histories(db, counted)
-        breached = {(i, timer) for i, timer, _ in queries.recorded_breaches(db, counted)}
+        histories = read_model.histories(db, counted)
+        breached = {(i, timer) for i, timer, _ in read_model.recorded_breaches(db, counted)}
     result = build_report(found, histories, context.policy, now, since, breached)
     if as_json:
         echo_json(report_json(result))

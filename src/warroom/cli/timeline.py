@@ -22,7 +22,7 @@ from warroom.domain.models import FollowUp
 from warroom.domain.visible import pad, visible_line
 from warroom.domain.vocabulary import ENTRY_KINDS, FOLLOW_UP_PRIORITIES, FOLLOW_UP_STATUSES
 from warroom.errors import InvalidInput
-from warroom.store import queries, scribe_queries
+from warroom.store import read_model
 
 
 def _due(context: Context, text: str | None) -> dt.date | None:
@@ -122,8 +122,8 @@ def followups(
     context = click_context.find_object(Context)
     assert context is not None
     with context.database() as db:
-        number = queries.incident(db, incident).id if incident is not None else None
-        items = follow_up_rules.ordered(scribe_queries.follow_ups(db, number, open_only=open_only))
+        number = read_model.incident(db, incident).id if incident is not None else None
+        items = follow_up_rules.ordered(read_model.follow_ups(db, number, open_only=open_only))
     if as_json:
         echo_json([follow_up_json(i) for i in items])
         return

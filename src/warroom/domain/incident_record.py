@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from warroom.domain import sla
 from warroom.domain.checklists import Checklist
@@ -74,7 +74,7 @@ class IncidentRecord:
     breaches: tuple[RecordedBreach, ...] = ()
     escalations: tuple[Escalation, ...] = ()
     checklists: tuple[Checklist, ...] = ()
-    history: sla.IncidentHistory = sla.IncidentHistory()
+    history: sla.IncidentHistory = field(default_factory=sla.IncidentHistory)
 
 
 def stamp(at: dt.datetime) -> str:

@@ -16,6 +16,7 @@ duration is measured is in `incident_times`. User text goes through
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from warroom.domain import sla
 from warroom.domain.checklists import progress
@@ -52,7 +53,7 @@ def _cell(shown: ShownEntry) -> str:
             f"~~{md(entry.text)}~~ **struck** by {md(entry.author)} at {stamp(entry.logged_at)}"
         ]
         parts[0] += f": {md(reason)}" if reason else ""
-    for older, newer in zip(versions, versions[1:], strict=False):
+    for older, newer in itertools.pairwise(versions):
         same = older.text == newer.text and older.kind == newer.kind
         if same and newer.data.get("struck"):
             continue  # the strike is shown above

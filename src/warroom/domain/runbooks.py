@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from warroom.domain.policy import format_duration, parse_duration
+from warroom.domain.policy_reader import format_duration, parse_duration
 from warroom.domain.vocabulary import parse_incident_kind, parse_role
 from warroom.domain.yaml_text import compose_yaml
 from warroom.errors import InvalidInput, WarroomError

@@ -88,7 +88,7 @@ class _Composer(Composer, Resolver):
             raise _Refused(line, f"nested more than {MAX_DEPTH} levels deep")
         self.depth += 1
         try:
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         finally:
             self.depth -= 1
 
@@ -104,7 +104,7 @@ def compose_yaml(text: str, source: str, error: type[WarroomError]) -> yaml.Node
     refuse_unsafe_text(text, source, error)
     loader = _Composer(text)
     try:
-        return loader.get_single_node()  # type: ignore[no-any-return]
+        return loader.get_single_node()
     except _Refused as exc:
         raise error(f"{source}:{exc.line}: {exc.problem}") from None
     except yaml.MarkedYAMLError as exc:

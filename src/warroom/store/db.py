@@ -225,7 +225,7 @@ def _scribe(db: sqlite_utils.Database) -> None:
     )
 
 
-SCHEMA_VERSION = len(migrations._migrations)
+SCHEMA_VERSION = len(migrations._migrations)  # noqa: SLF001 - sqlite-utils has no public count
 
 
 def _check_ours(conn: sqlite3.Connection, path: Path) -> bool:

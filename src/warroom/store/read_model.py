@@ -36,15 +36,42 @@ from warroom.domain.policy import Policy
 from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.store import checklist_queries, queries, scribe_queries
 
+# The edges (the CLI, the console) read through this module only, never a query
+# module (an import-linter contract in pyproject.toml checks it). Beside the two
+# assembled views, these are the narrower reads they need, named once here.
+incident = queries.incident  # one incident; NotFound names an unknown id
+incidents = queries.incidents  # every incident as stored (the report's population)
+timeline = queries.timeline  # every row of an incident's timeline, oldest first
+histories = queries.histories  # what the SLA timers need, per incident
+recorded_breaches = queries.recorded_breaches  # (incident, timer, deadline) on record
+search = scribe_queries.search  # entry ids whose text matches, through the FTS index
+follow_ups = scribe_queries.follow_ups  # follow-ups, by incident or all
+checklists = checklist_queries.checklists  # an incident's checklists with who ticked what
+# rows left out because a stored time could not be used: named to the person once
+forget_unreadable = queries.forget_unreadable
+unreadable_times = queries.unreadable_times
+unreadable_warning = queries.unreadable_warning
+
 __all__ = [
     "CLOCK_STATUSES",
     "ClockInputs",
     "Engagement",
     "IncidentList",
     "IncidentView",
+    "checklists",
+    "follow_ups",
+    "forget_unreadable",
+    "histories",
+    "incident",
     "incident_list",
     "incident_view",
+    "incidents",
     "list_order",
+    "recorded_breaches",
+    "search",
+    "timeline",
+    "unreadable_times",
+    "unreadable_warning",
 ]
 
 # resolved still runs the post-mortem clock; closed and cancelled run none

@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 from textual.message import Message
 from textual.message_pump import MessagePump
 
+from warroom import store
 from warroom.clock import Clock
 from warroom.domain.models import Actor
 from warroom.domain.policy import Policy
 from warroom.domain.runbooks import Runbook
 from warroom.errors import WarroomError
 from warroom.service import WarRoom
-from warroom.store import db as store
 from warroom.tui.watcher import DatabaseWatcher
 
 if TYPE_CHECKING:

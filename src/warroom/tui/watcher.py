@@ -15,11 +15,11 @@ from typing import Any
 
 import sqlite_utils
 
+from warroom import store
 from warroom.domain.policy import Policy
 from warroom.domain.timeline_state import TimelineState
 from warroom.errors import WarroomError
-from warroom.store import db as store
-from warroom.store import queries, read_model
+from warroom.store import read_model
 from warroom.tui.messages import RowsLeftOut, Selection, Snapshot, WatchFailed
 
 POLL_SECONDS = 0.25
@@ -57,7 +57,7 @@ class DatabaseWatcher:
     def run(self) -> None:
         db: sqlite_utils.Database | None = None
         version = -1
-        queries.forget_unreadable()
+        read_model.forget_unreadable()
         try:
             while not self._stop.is_set():
                 try:
@@ -82,10 +82,10 @@ class DatabaseWatcher:
 
     def _say_unreadable(self) -> None:
         """Name rows left out for an unusable stored time, each once (they stay out)."""
-        fresh = [line for line in queries.unreadable_times() if line not in self._said]
+        fresh = [line for line in read_model.unreadable_times() if line not in self._said]
         if fresh:
             self._said.update(fresh)
-            self.post(RowsLeftOut(queries.unreadable_warning(fresh)))
+            self.post(RowsLeftOut(read_model.unreadable_warning(fresh)))
 
     def read(self, db: sqlite_utils.Database, *, changed: bool = True) -> Snapshot:
         """All incidents in list order (re-read only when the file changed), plus the

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static, TextArea
@@ -28,7 +29,7 @@ Filler = Callable[[str, dict[str, str]], str]
 
 
 class ComposerScreen(ModalScreen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         # priority: the text area has its own ctrl+y (redo) and ctrl+d (delete)
         Binding("ctrl+y", "copy", "Copy", priority=True),
         Binding("ctrl+s", "post", "Post", priority=True),

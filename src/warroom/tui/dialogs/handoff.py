@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, TextArea
@@ -23,7 +24,7 @@ class HandOff:
 class HandOffScreen(ModalScreen[HandOff | None]):
     """Person and note; ctrl+s hands over, Esc cancels."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Hand over", priority=True),
         Binding("escape", "cancel", "Cancel", priority=True),
     ]

@@ -12,7 +12,7 @@ from warroom.domain.entries import parse_typed_entry, without_leading_time
 from warroom.domain.timeline_state import ShownEntry
 from warroom.domain.visible import visible_line
 from warroom.domain.vocabulary import ENTRY_KINDS, ENTRY_PREFIXES
-from warroom.store import scribe_queries
+from warroom.store import read_model
 from warroom.tui.bridge import Read, Write
 from warroom.tui.dialogs.answer import AnswerScreen
 from warroom.tui.dialogs.choose import ChooseScreen
@@ -103,7 +103,7 @@ class TimelineTools(ConsoleBase):
                 if not ids:
                     self.notify(f"Nothing matches {text!r}. / then Enter on an empty line clears.")
 
-            self.read(Read(lambda db: scribe_queries.search(db, incident_id, text), found))
+            self.read(Read(lambda db: read_model.search(db, incident_id, text), found))
 
         self.app.push_screen(
             AnswerScreen(

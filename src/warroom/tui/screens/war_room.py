@@ -17,12 +17,12 @@ from textual.app import ComposeResult
 from textual.containers import Container, Vertical
 from textual.widgets import ContentSwitcher, DataTable, Footer
 
+from warroom import store
 from warroom.domain import sla
 from warroom.domain.entries import parse_typed_entry
 from warroom.domain.models import Engagement, Incident
 from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.service.clocks import Engaged
-from warroom.store import db as store
 from warroom.tui.bridge import HooksRan, Read, Sweep, Write, WriteDone, WriteRefused, bridge_of
 from warroom.tui.deadline_board import BoardReading, DeadlineBoard
 from warroom.tui.dialogs.help import HelpScreen

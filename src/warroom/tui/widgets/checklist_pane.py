@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.reactive import var
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -31,7 +32,7 @@ from warroom.tui.dialogs.choose import ChooseScreen
 class ChecklistPane(OptionList):
     """Every item of every attached runbook; headers are not selectable."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "tick_item", "Tick/untick"),
         Binding("enter", "answer", "Answer", show=True),
         Binding("y", "copy_command", "Copy command"),

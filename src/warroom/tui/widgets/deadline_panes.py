@@ -10,6 +10,7 @@ take their columns in terminal cells.
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from rich.cells import set_cell_size
 from rich.text import Text
@@ -36,7 +37,12 @@ def _clock(at: dt.datetime, tz: dt.tzinfo) -> str:
 class SlaPane(Static):
     """Acknowledge by, first update, next update, resolve by, post-mortem, next escalation."""
 
-    COMPONENT_CLASSES = {"sla--overdue", "sla--warning", "sla--met", "sla--title"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "sla--overdue",
+        "sla--warning",
+        "sla--met",
+        "sla--title",
+    }
 
     def __init__(self, *, tz: dt.tzinfo, **kwargs: object) -> None:
         super().__init__("", **kwargs)  # type: ignore[arg-type]
@@ -84,7 +90,7 @@ class SlaPane(Static):
 class LadderPane(Static):
     """Who has been called, who is next, and when."""
 
-    COMPONENT_CLASSES = {"ladder--title", "ladder--next"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"ladder--title", "ladder--next"}
 
     def __init__(self, *, tz: dt.tzinfo, **kwargs: object) -> None:
         super().__init__("", **kwargs)  # type: ignore[arg-type]

@@ -11,11 +11,12 @@ typed is lost).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Static
@@ -54,7 +55,7 @@ class LineInput(Input):
 class EntryLine(Horizontal):
     """A kind badge and an input; posts Submitted with the raw typed text."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "screen.leave_entry", "Back to list"),
         Binding("enter", "submit", "Log entry", show=True, priority=False),
     ]

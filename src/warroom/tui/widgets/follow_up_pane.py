@@ -9,10 +9,10 @@ Text is shown as typed, control characters made visible (`␛`).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -29,7 +29,7 @@ _STATUS_MARK = {"open": "[ ]", "done": "[x]", "wont-do": "[-]"}
 class FollowUpPane(OptionList):
     """Every follow-up of the selected incident."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_done", "Done/reopen"),
         Binding("w", "wont_do", "Won't do"),
         Binding("enter", "edit", "Edit", show=True),

@@ -10,9 +10,10 @@ Each second only the cells whose text changed are redrawn.
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
 from warroom.domain.models import Incident
@@ -37,7 +38,7 @@ NEXT_W = 18
 class IncidentTable(DataTable[Text]):
     """Live incidents; the row under the cursor is the selected incident."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
     ]

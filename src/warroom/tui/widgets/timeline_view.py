@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from typing import ClassVar
 
 from rich.cells import cell_len, chop_cells
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -114,7 +115,7 @@ def display_text(item: ShownEntry) -> str:
 class TimelineView(ScrollView, can_focus=True):
     """A scrolling, windowed view of one incident's timeline, with a cursor."""
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "timeline--time",
         "timeline--author",
         "timeline--kind",
@@ -126,7 +127,7 @@ class TimelineView(ScrollView, can_focus=True):
         "timeline--pin",
         "timeline--cursor",
     }
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor(-1)", "Up", show=False),
         Binding("down,j", "cursor(1)", "Down", show=False),
         Binding("pageup", "cursor(-10)", "Page up", show=False),
@@ -297,7 +298,7 @@ class TimelineView(ScrollView, can_focus=True):
     # -- rendering -------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
+        _scroll_x, scroll_y = self.scroll_offset
         row_index = scroll_y + y
         width = self.scrollable_content_region.width
         base = self.rich_style
