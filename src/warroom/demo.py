@@ -7,6 +7,7 @@ typed it, on a clock stepped back to when each thing happened.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,12 +47,16 @@ class _Story:
     drill: bool = False
 
 
+# `{-50m}` in a story's text: the local clock time that many minutes before now,
+# so "since the 08:10 deploy" stays true whenever the demo is seeded
+_MINUTES_AGO = re.compile(r"\{-(\d+)m\}")
+
 STORIES: tuple[_Story, ...] = (
     _Story(
         "Checkout API returning 503 for EU customers",
         "P0",
         "availability",
-        "Checkout requests in eu-west fail with 503 since the 08:10 deploy of checkout-api.",
+        "Checkout requests in eu-west fail with 503 since the {-50m} deploy of checkout-api.",
         "Maya Chen",
         47,
         (
@@ -78,13 +83,13 @@ STORIES: tuple[_Story, ...] = (
                 44,
                 "Tom Okafor",
                 "log:finding",
-                "Error rate on checkout-api eu-west at 62%, started 08:11",
+                "Error rate on checkout-api eu-west at 62%, started {-49m}",
             ),
             _Step(
                 42,
                 "Priya Raman",
                 "log:finding",
-                "Deploy 2026.11.23-3 went out at 08:10; only eu-west pods affected",
+                "Deploy 2026.11.23-3 went out at {-50m}; only eu-west pods affected",
             ),
             _Step(40, "Maya Chen", "impact:users", "~60% of EU checkout sessions fail"),
             _Step(40, "Maya Chen", "impact:services", "checkout-api, payments-gateway (eu-west)"),
@@ -140,7 +145,7 @@ STORIES: tuple[_Story, ...] = (
                 5,
                 "Tom Okafor",
                 "log:root-cause",
-                "Config flag checkout.eu_routing defaulted on by the 08:10 deploy",
+                "Config flag checkout.eu_routing defaulted on by the {-50m} deploy",
             ),
             _Step(5, "Maya Chen", "pin"),
         ),
@@ -283,14 +288,23 @@ def _play(
     now: dt.datetime,
     story: _Story,
     runbooks: Sequence[Runbook],
+    tz: dt.tzinfo,
 ) -> int:
     clock = FrozenClock(now - dt.timedelta(minutes=story.declared_minutes_ago))
+
+    def told(text: str) -> str:
+        """`{-50m}` in a story is the local clock time 50 minutes before now."""
+
+        def clock_time(match: re.Match[str]) -> str:
+            return f"{(now - dt.timedelta(minutes=int(match.group(1)))).astimezone(tz):%H:%M}"
+
+        return _MINUTES_AGO.sub(clock_time, text)
 
     def as_(who: str) -> WarRoom:
         return WarRoom(db, clock, Actor(who, "demo"), policy, runbooks)
 
     incident_id = as_(story.commander).declare(
-        story.title, story.severity, story.kind, story.summary, drill=story.drill
+        story.title, story.severity, story.kind, told(story.summary), drill=story.drill
     )
     as_(story.commander).sweep([incident_id])  # 0-minute rungs are called at once
     last_entry = 0
@@ -298,32 +312,33 @@ def _play(
         clock.set(now - dt.timedelta(minutes=step.minutes_ago))
         room = as_(step.who)
         verb, _, arg = step.action.partition(":")
+        value = told(step.value)
         if verb == "log":
-            last_entry = room.log(incident_id, step.value, arg)
+            last_entry = room.log(incident_id, value, arg)
         elif verb == "pin":
             room.pin(last_entry)
         elif verb == "correct":
-            last_entry = room.correct(last_entry, step.value)
+            last_entry = room.correct(last_entry, value)
         elif verb == "promote":
             room.promote(last_entry, owner=arg, due=(clock.now() + dt.timedelta(days=2)).date())
         elif verb == "followup":
             room.add_follow_up(
-                incident_id, step.value, owner=arg, due=(clock.now() + dt.timedelta(days=7)).date()
+                incident_id, value, owner=arg, due=(clock.now() + dt.timedelta(days=7)).date()
             )
         elif verb == "status":
-            room.set_status(incident_id, step.value)
+            room.set_status(incident_id, value)
         elif verb == "ack":
             room.acknowledge(incident_id)
         elif verb == "assign":
-            room.assign_role(incident_id, arg, step.value)
+            room.assign_role(incident_id, arg, value)
         elif verb == "impact":
-            room.set_impact(incident_id, **{arg: step.value})
+            room.set_impact(incident_id, **{arg: value})
         elif verb == "update":
-            room.post_update(incident_id, step.value, audience=arg)
+            room.post_update(incident_id, value, audience=arg)
         elif verb == "tick" and runbooks:
-            room.tick(incident_id, step.value)
+            room.tick(incident_id, value)
         elif verb == "answer" and runbooks:
-            room.answer(incident_id, arg, step.value)
+            room.answer(incident_id, arg, value)
         room.sweep([incident_id])  # what fell due by then is on the record, dated right
     clock.set(now)
     as_(story.commander).sweep([incident_id])
@@ -331,7 +346,11 @@ def _play(
 
 
 def seed_demo(
-    path: Path, policy: Policy, now: dt.datetime, runbooks: Sequence[Runbook] = ()
+    path: Path,
+    policy: Policy,
+    now: dt.datetime,
+    runbooks: Sequence[Runbook] = (),
+    tz: dt.tzinfo = dt.UTC,
 ) -> list[int]:
     """Create a fresh demo database at `path`; returns the incident ids.
 
@@ -352,6 +371,6 @@ def seed_demo(
     db = store.connect(path)
     try:
         store.mark_demo(db)
-        return [_play(db, policy, now, story, runbooks) for story in STORIES]
+        return [_play(db, policy, now, story, runbooks, tz) for story in STORIES]
     finally:
         db.conn.close()

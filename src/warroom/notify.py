@@ -10,17 +10,29 @@ from __future__ import annotations
 
 import os
 import subprocess
+from dataclasses import dataclass
 
 from warroom.domain.policy import NotifyHook
 
 TIMEOUT_SECONDS = 10.0
 
 
-def run_hook(hook: NotifyHook, values: dict[str, str], timeout: float = TIMEOUT_SECONDS) -> str:
+@dataclass(frozen=True)
+class HookRun:
+    """What one run of the hook did, in a sentence; `failed` when it did not page."""
+
+    text: str
+    failed: bool = False
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def run_hook(hook: NotifyHook, values: dict[str, str], timeout: float = TIMEOUT_SECONDS) -> HookRun:
     """Run the hook; returns what happened, e.g. `notify hook ran (exit 0)`.
 
     Raises nothing: a missing program, a non-zero exit and a timeout come back
-    as a message starting with `notify hook failed`.
+    as a failed run whose text says why.
     """
     argv = hook.command(values)
     env = os.environ | {f"WARROOM_{k.upper()}": v for k, v in values.items()}
@@ -35,11 +47,11 @@ def run_hook(hook: NotifyHook, values: dict[str, str], timeout: float = TIMEOUT_
             stdin=subprocess.DEVNULL,
         )
     except subprocess.TimeoutExpired:
-        return f"notify hook failed: {argv[0]} did not finish within {timeout:g}s"
+        return HookRun(f"notify hook failed: {argv[0]} did not finish within {timeout:g}s", True)
     except OSError as exc:
-        return f"notify hook failed: cannot run {argv[0]}: {exc.strerror or exc}"
+        return HookRun(f"notify hook failed: cannot run {argv[0]}: {exc.strerror or exc}", True)
     if done.returncode != 0:
         said = (done.stderr or done.stdout).strip().splitlines()
         reason = f": {said[-1][:200]}" if said else ""
-        return f"notify hook failed: {argv[0]} exited {done.returncode}{reason}"
-    return f"notify hook ran ({argv[0]}, exit 0)"
+        return HookRun(f"notify hook failed: {argv[0]} exited {done.returncode}{reason}", True)
+    return HookRun(f"notify hook ran ({argv[0]}, exit 0)")

@@ -154,7 +154,9 @@ def test_notify_hook_gets_fields_as_arguments_and_environment(
     room = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), policy)
     incident_id = room.declare("$(rm -rf /) `boom`", "P1")
     outcomes = room.run_notify_hook(room.sweep().engaged)
-    assert outcomes == [f"notify hook ran ({program}, exit 0)"]
+    assert [(o.text, o.failed) for o in outcomes] == [
+        (f"notify hook ran ({program}, exit 0)", False)
+    ]
     assert out.read_text().strip() == "On-call|P1|$(rm -rf /) `boom`"
     assert "notify hook ran" in rows(room, incident_id, "escalation")[-1][0]
 
@@ -181,7 +183,8 @@ def test_notify_hook_failure_is_logged_not_raised(
     room = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), policy)
     incident_id = room.declare("x", "P1")
     [outcome] = room.run_notify_hook(room.sweep().engaged)
-    assert outcome.startswith("notify hook failed") and expected in outcome
+    assert outcome.failed and outcome.text.startswith("notify hook failed")
+    assert expected in outcome.text
     assert expected in rows(room, incident_id, "escalation")[-1][0]
 
 

@@ -21,7 +21,7 @@ def escalate(context: Context, incident: int) -> None:
         who = visible_line(f"{engaged.who} ({engaged.person})")
         click.echo(f"escalated #{engaged.incident_id} to level {engaged.level}: {who}")
         for outcome in room.run_notify_hook([engaged]):
-            click.echo(visible(outcome), err=True)
+            click.echo(visible(outcome.text), err=True)
 
 
 @click.command()
@@ -40,7 +40,7 @@ def sweep(context: Context, as_json: bool) -> None:
         swept = room.sweep()
         hook = room.run_notify_hook(swept.engaged)
     if as_json:
-        echo_json(sweep_json(swept.breaches, swept.engaged, hook))
+        echo_json(sweep_json(swept.breaches, swept.engaged, [run.text for run in hook]))
         return
     for number, breach in swept.breaches:
         due = format_when(breach.deadline, now, context.tz)
@@ -49,6 +49,6 @@ def sweep(context: Context, as_json: bool) -> None:
         who = visible_line(f"{step.who} ({step.person})")
         echo(f"#{step.incident_id} escalated to level {step.level}: {who}")
     for outcome in hook:
-        click.echo(visible(outcome), err=True)
+        click.echo(visible(outcome.text), err=True)
     if not swept.breaches and not swept.engaged:
         echo("nothing fell due")

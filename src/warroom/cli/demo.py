@@ -19,7 +19,7 @@ def demo(context: Context, db_path: str | None, no_open: bool) -> None:
     from warroom.demo import seed_demo
 
     path = settings.resolve(db=db_path).db_path if db_path else settings.demo_db_path()
-    ids = seed_demo(path, context.policy, context.clock.now(), context.runbooks)
+    ids = seed_demo(path, context.policy, context.clock.now(), context.runbooks, context.tz)
     click.echo(f"demo database with {len(ids)} incidents: {path}", err=no_open is False)
     if not no_open:
         context.settings = dataclasses.replace(context.settings, db_path=path)

@@ -15,6 +15,7 @@ from warroom.domain import escalation, sla
 from warroom.domain.models import Incident
 from warroom.domain.timefmt import to_iso
 from warroom.errors import InvalidInput
+from warroom.notify import HookRun, run_hook
 from warroom.service.base import RoomBase
 from warroom.store import clock_queries, clock_writes, queries
 from warroom.store.unit_of_work import UnitOfWork
@@ -175,13 +176,12 @@ class Clocks(RoomBase):
             clock_writes.set_level(uow, incident_id, rung.level)
             return _engage(uow, incident_id, incident.severity, rung, "manual")
 
-    def run_notify_hook(self, engaged: list[Engaged]) -> list[str]:
+    def run_notify_hook(self, engaged: list[Engaged]) -> list[HookRun]:
         """Run the policy's notify hook for each new escalation and log what happened;
         failures are logged, not raised.
 
         Runs outside any transaction (a slow hook never holds the write lock).
         """
-        from warroom.notify import run_hook
 
         hook = self.policy.notify_hook
         if hook is None or not engaged:
@@ -208,7 +208,7 @@ class Clocks(RoomBase):
                     step.incident_id,
                     "escalation",
                     f"{outcome} for {step.person}",
-                    data={"hook": outcome, "level": step.level},
+                    data={"hook": outcome.text, "level": step.level},
                     automatic=step.how == "auto",
                 )
             outcomes.append(outcome)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from warroom.domain.templates import AUDIENCES
 from warroom.errors import InvalidInput
 from warroom.service.base import RoomBase
 from warroom.store import update_writes
-
-AUDIENCES = ("internal", "external")
 
 
 class Updates(RoomBase):

@@ -30,6 +30,7 @@ from warroom.domain.models import Actor
 from warroom.domain.policy import Policy
 from warroom.domain.runbooks import Runbook
 from warroom.errors import WarroomError
+from warroom.notify import HookRun
 from warroom.service import WarRoom
 from warroom.tui.watcher import DatabaseWatcher
 
@@ -81,13 +82,9 @@ class HookOutcome:
     failed: bool
 
     @classmethod
-    def of(cls, outcome: object) -> HookOutcome:
-        """Wrap the service's outcome; `run_hook` documents its failure prefix."""
-        failed = getattr(outcome, "failed", None)
-        text = str(getattr(outcome, "text", outcome))
-        if failed is None:
-            failed = text.startswith("notify hook failed")
-        return cls(text, bool(failed))
+    def of(cls, outcome: HookRun) -> HookOutcome:
+        """The service's typed outcome, as the screen shows it."""
+        return cls(outcome.text, outcome.failed)
 
 
 @dataclass
