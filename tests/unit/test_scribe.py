@@ -8,7 +8,7 @@ import pytest
 
 from warroom.clock import FrozenClock
 from warroom.domain.follow_ups import is_overdue, ordered, parse_due
-from warroom.domain.models import Actor
+from warroom.domain.models import Actor, FollowUp
 from warroom.domain.timeline_state import fold
 from warroom.errors import InvalidInput, NotFound
 from warroom.service import WarRoom
@@ -250,3 +250,25 @@ def test_status_updates_read_the_timeline_as_it_stands(room: WarRoom, clock: Fro
     text = composer.fill(room.db, room.policy, incident_id, template, clock.now(), dt.UTC)
     assert "roll back deploy 42" in text
     assert "deploy 24" not in text and "fail over to us-east" not in text
+
+
+def test_an_edit_sends_only_what_the_person_changed() -> None:
+    from warroom.domain.follow_ups import edits
+
+    seen = FollowUp(
+        id=1,
+        incident_id=1,
+        text="add an alert",
+        owner="Ana",
+        due=dt.date(2026, 12, 3),
+        priority="medium",
+        status="open",
+        from_entry=None,
+        created_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
+        created_by="Ana",
+        updated_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
+        updated_by="Ana",
+    )
+    unchanged = {"owner": "Ana", "due": seen.due, "priority": "medium", "status": "open"}
+    assert edits(seen, **unchanged) == {}
+    assert edits(seen, **{**unchanged, "owner": "Bo", "due": None}) == {"owner": "Bo", "due": None}

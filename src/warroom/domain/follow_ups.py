@@ -61,3 +61,16 @@ def ordered(items: list[FollowUp]) -> list[FollowUp]:
 
 def is_overdue(item: FollowUp, today: dt.date) -> bool:
     return item.is_open and item.due is not None and item.due < today
+
+
+def edits(
+    item: FollowUp, *, owner: str, due: dt.date | None, priority: str, status: str
+) -> dict[str, object]:
+    """What a person changed in the edit form, field by field, against what they saw.
+
+    Only those fields are sent, so an edit never writes back a field that another
+    console changed meanwhile (the service then skips what already matches).
+    """
+    typed = {"owner": owner, "due": due, "priority": priority, "status": status}
+    seen = {"owner": item.owner, "due": item.due, "priority": item.priority, "status": item.status}
+    return {field: value for field, value in typed.items() if value != seen[field]}

@@ -130,15 +130,9 @@ class FollowUpPane(OptionList):
         def chosen(form: FollowUpForm | None) -> None:
             if form is None:
                 return
-            changes: dict[str, Any] = {}
-            if form.owner != item.owner:
-                changes["owner"] = form.owner
-            if form.due != item.due:
-                changes["due"] = form.due
-            if form.priority != item.priority:
-                changes["priority"] = form.priority
-            if form.status != item.status:
-                changes["status"] = form.status
+            changes: dict[str, Any] = rules.edits(
+                item, owner=form.owner, due=form.due, priority=form.priority, status=form.status
+            )
             if changes:
                 bridge_of(self).write(
                     Write(
