@@ -162,3 +162,45 @@ def test_view_reads_what_the_detail_panes_show(
     swept = read_model.incident_view(db, seeded["new P0"])
     assert ("ack", to_iso(timers["ack"].deadline)) in swept.breaches
     assert len(swept.timeline) > len(view.timeline)  # the breach is on the timeline too
+
+
+def _clock_row(
+    db: sqlite_utils.Database, incident_id: int, kind: str, at: dt.datetime, **data: str
+) -> None:
+    db.conn.execute(
+        "INSERT INTO timeline (incident_id, at, logged_at, author, os_user, kind, text, data)"
+        " VALUES (?, ?, ?, 'Ana', 'ana', ?, 'moved', ?)",
+        (incident_id, to_iso(at), to_iso(T0), kind, json.dumps(data)),
+    )
+
+
+def test_kept_histories_fold_new_rows_like_a_fresh_read(
+    db: sqlite_utils.Database, seeded: dict[str, int]
+) -> None:
+    """The watcher folds only rows past the last it saw; backdated rows take their
+    place by time, rows deleted by hand start it afresh: always what a fresh read says."""
+    ids = list(seeded.values())
+    kept = read_model.ClockHistories()
+    assert kept.histories(db, ids) == read_model.histories(db, ids)
+    p0, p2 = seeded["new P0"], seeded["old P2"]
+    _clock_row(db, p0, "severity", T0 - dt.timedelta(minutes=1), **{"from": "P0", "to": "P1"})
+    _clock_row(db, p0, "severity", T0 - dt.timedelta(minutes=5), **{"from": "P1", "to": "P0"})
+    _clock_row(
+        db, p2, "status", T0 - dt.timedelta(minutes=3), **{"from": "resolved", "to": "fixing"}
+    )
+    _clock_row(
+        db, p2, "status", T0 - dt.timedelta(minutes=9), **{"from": "fixing", "to": "resolved"}
+    )
+    before = kept.histories(db, ids)
+    again = kept.histories(db, ids)
+    fresh = read_model.histories(db, ids)
+    assert before == fresh
+    assert [c.at for c in fresh[p0].severity_changes] == [
+        T0 - dt.timedelta(minutes=5),
+        T0 - dt.timedelta(minutes=1),
+    ]
+    assert fresh[p2].reopened == ((T0 - dt.timedelta(minutes=9), T0 - dt.timedelta(minutes=3)),)
+    assert again[p0] is before[p0]  # nothing new: the same history, not rebuilt
+    db.conn.execute("DELETE FROM timeline WHERE incident_id = ? AND kind = 'severity'", (p0,))
+    assert kept.histories(db, ids) == read_model.histories(db, ids)
+    assert kept.histories(db, ids)[p0].severity_changes == ()

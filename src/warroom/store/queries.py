@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import sqlite3
@@ -16,6 +17,7 @@ from warroom.domain.sla import IncidentHistory, SeverityChange
 from warroom.domain.timefmt import EARLIEST, LATEST, stored_time
 from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.errors import NotFound, WarroomError
+from warroom.store.db import CLOCK_ROWS
 
 _Record = TypeVar("_Record")
 
@@ -246,31 +248,56 @@ def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
-def histories(db: sqlite_utils.Database, incident_ids: list[int]) -> dict[int, IncidentHistory]:
-    """What the timers need beyond the incident row, derived from the timeline.
+# an incident's clock rows, as `_history` folds them: sorted like the timeline (by
+# the stored `at` text, then id)
+_ClockRow = tuple[str, int, str, dt.datetime, dict[str, Any]]  # at text, id, kind, at, data
 
-    Severity changes come from `severity` rows; each reopen (a move out of
-    `resolved` back to an open status) pairs with the resolution it undid.
-    Three queries for any number of incidents.
-    """
-    rows_by_incident: dict[int, list[tuple[str, dt.datetime, dict[str, Any]]]] = {
-        i: [] for i in incident_ids
-    }
+_CLOCK_ROW_COLUMNS = "SELECT id, incident_id, kind, at, data FROM timeline"
+
+
+def _clock_row(
+    entry_id: int, incident_id: int, kind: str, at_text: Any, data_text: Any
+) -> _ClockRow | None:
+    """A `severity`/`status` row as `_history` folds it; None (noted) for an unusable time."""
+    name = f"timeline entry #{entry_id} of incident #{incident_id}"
+    try:
+        at = _required_time(at_text, name, "at", "entry")
+    except _LeftOut:
+        return None
+    return (str(at_text), entry_id, kind, at, json.loads(data_text or "{}"))
+
+
+def _moves(rows: list[_ClockRow]) -> Iterable[tuple[str, dt.datetime, dict[str, Any]]]:
+    return ((kind, at, data) for _, _, kind, at, data in rows)
+
+
+def _clock_rows(
+    db: sqlite_utils.Database, incident_ids: list[int], up_to: int | None = None
+) -> dict[int, list[_ClockRow]]:
+    """Each incident's clock rows (ids up to `up_to` when given), in timeline order."""
+    found: dict[int, list[_ClockRow]] = {i: [] for i in incident_ids}
+    bound = "" if up_to is None else " AND id <= ?"
+    for chunk in _chunks(incident_ids):
+        marks = ",".join("?" * len(chunk))
+        params = [*chunk] if up_to is None else [*chunk, up_to]
+        for entry_id, incident_id, kind, at_text, data_text in db.conn.execute(
+            f"{_CLOCK_ROW_COLUMNS} WHERE incident_id IN ({marks}) AND {CLOCK_ROWS}{bound}"
+            " ORDER BY incident_id, at, id",
+            params,
+        ):
+            row = _clock_row(entry_id, incident_id, kind, at_text, data_text)
+            if row is not None:
+                found[incident_id].append(row)
+    return found
+
+
+def _first_updates(
+    db: sqlite_utils.Database, incident_ids: list[int]
+) -> dict[int, dt.datetime | None]:
+    """Each incident's earliest usable update (a stored year 0999 would sort first as text)."""
     first_updates: dict[int, dt.datetime | None] = {}
     for chunk in _chunks(incident_ids):
         marks = ",".join("?" * len(chunk))
-        for entry_id, incident_id, kind, at_text, data_text in db.conn.execute(
-            f"SELECT id, incident_id, kind, at, data FROM timeline WHERE incident_id IN ({marks})"
-            " AND kind IN ('severity', 'status') ORDER BY incident_id, at, id",
-            chunk,
-        ):
-            name = f"timeline entry #{entry_id} of incident #{incident_id}"
-            try:
-                at = _required_time(at_text, name, "at", "entry")
-            except _LeftOut:
-                continue
-            rows_by_incident[incident_id].append((kind, at, json.loads(data_text or "{}")))
-        # the earliest usable one (a stored year 0999 would sort first as text)
         for incident_id, first in db.conn.execute(
             f"SELECT incident_id, min(posted_at) FROM updates WHERE incident_id IN ({marks})"
             " AND posted_at >= ? AND posted_at < ? GROUP BY incident_id",
@@ -279,14 +306,91 @@ def histories(db: sqlite_utils.Database, incident_ids: list[int]) -> dict[int, I
             first_updates[incident_id] = _time(
                 first, f"update of incident #{incident_id}", "posted_at"
             )
-    return {
-        incident_id: _history(rows, first_updates.get(incident_id))
-        for incident_id, rows in rows_by_incident.items()
-    }
+    return first_updates
+
+
+def histories(db: sqlite_utils.Database, incident_ids: list[int]) -> dict[int, IncidentHistory]:
+    """What the timers need beyond the incident row, derived from the timeline.
+
+    Severity changes come from `severity` rows; each reopen (a move out of
+    `resolved` back to an open status) pairs with the resolution it undid.
+    Two queries per 500 incidents; `ClockHistories` keeps them between reads.
+    """
+    rows = _clock_rows(db, incident_ids)
+    first_updates = _first_updates(db, incident_ids)
+    return {i: _history(_moves(rows[i]), first_updates.get(i)) for i in incident_ids}
+
+
+class ClockHistories:
+    """`histories` kept between reads by one reader (the console's watcher).
+
+    The timeline is append-only: after the first read only clock rows with an id
+    past the last one seen are read (by rowid, for every incident at once) and
+    folded into the incidents they belong to. A row inserted out of order (an
+    entry backdated by the scribe) takes its place by its `at`. Fewer rows than
+    last time at or below the last id seen (a file replaced or rows deleted by
+    hand) starts afresh.
+    """
+
+    def __init__(self) -> None:
+        self._forget()
+
+    def _forget(self) -> None:
+        self._rows: dict[int, list[_ClockRow]] = {}
+        self._built: dict[int, IncidentHistory] = {}
+        self._first_updates: dict[int, dt.datetime | None] = {}
+        self._last_id = 0
+        self._seen = 0  # clock rows with ids up to `_last_id`, for noticing deletions
+
+    def _count(self, db: sqlite_utils.Database, up_to: int) -> int:
+        return int(
+            db.conn.execute(
+                # the partial index is 1/6 of the table; SQLite would walk the rowids
+                "SELECT count(*) FROM timeline INDEXED BY timeline_clock_rows"
+                f" WHERE {CLOCK_ROWS} AND id <= ?",
+                (up_to,),
+            ).fetchone()[0]
+        )
+
+    def histories(
+        self, db: sqlite_utils.Database, incident_ids: list[int]
+    ) -> dict[int, IncidentHistory]:
+        """Like `histories(db, incident_ids)`; an unchanged incident's is the same object."""
+        newest = int(db.conn.execute("SELECT coalesce(max(id), 0) FROM timeline").fetchone()[0])
+        if newest < self._last_id or self._count(db, self._last_id) != self._seen:
+            self._forget()
+        changed: set[int] = set()
+        if newest > self._last_id:
+            for entry_id, incident_id, kind, at_text, data_text in db.conn.execute(
+                f"{_CLOCK_ROW_COLUMNS} WHERE id > ? AND id <= ? AND {CLOCK_ROWS}",
+                (self._last_id, newest),
+            ):
+                self._seen += 1
+                held = self._rows.get(incident_id)
+                if held is None:
+                    continue  # read whole when first asked for
+                row = _clock_row(entry_id, incident_id, kind, at_text, data_text)
+                if row is not None:
+                    bisect.insort(held, row, key=lambda r: (r[0], r[1]))
+                    changed.add(incident_id)
+            self._last_id = newest
+        missing = [i for i in incident_ids if i not in self._rows]
+        if missing:
+            self._rows.update(_clock_rows(db, missing, self._last_id))
+            changed.update(missing)
+        first_updates = _first_updates(db, incident_ids)
+        found: dict[int, IncidentHistory] = {}
+        for incident_id in incident_ids:
+            first = first_updates.get(incident_id)
+            if incident_id in changed or first != self._first_updates.get(incident_id):
+                self._built[incident_id] = _history(_moves(self._rows[incident_id]), first)
+                self._first_updates[incident_id] = first
+            found[incident_id] = self._built[incident_id]
+        return found
 
 
 def _history(
-    rows: list[tuple[str, dt.datetime, dict[str, Any]]], first_update: dt.datetime | None
+    rows: Iterable[tuple[str, dt.datetime, dict[str, Any]]], first_update: dt.datetime | None
 ) -> IncidentHistory:
     """From an incident's `severity` and `status` rows (kind, at, data), in timeline order."""
     changes: list[SeverityChange] = []
@@ -343,9 +447,10 @@ def engagements(db: sqlite_utils.Database, incident_id: int) -> list[Engagement]
 
 
 def clock_state(
-    db: sqlite_utils.Database, incident_ids: list[int]
+    db: sqlite_utils.Database, incident_ids: list[int], kept: ClockHistories | None = None
 ) -> dict[int, tuple[IncidentHistory, dict[str, str]]]:
-    """History and role holders for each incident, for computing its timers."""
+    """History and role holders for each incident, for computing its timers
+    (the histories from `kept` when given, reading only what is new)."""
     holders: dict[int, dict[str, str]] = {i: {} for i in incident_ids}
     for chunk in _chunks(incident_ids):
         marks = ",".join("?" * len(chunk))
@@ -355,7 +460,7 @@ def clock_state(
             chunk,
         ):
             holders[incident_id][role] = person
-    found = histories(db, incident_ids)
+    found = histories(db, incident_ids) if kept is None else kept.histories(db, incident_ids)
     return {i: (found[i], holders[i]) for i in incident_ids}
 
 

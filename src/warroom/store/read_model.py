@@ -43,6 +43,7 @@ incident = queries.incident  # one incident; NotFound names an unknown id
 incidents = queries.incidents  # every incident as stored (the report's population)
 timeline = queries.timeline  # every row of an incident's timeline, oldest first
 histories = queries.histories  # what the SLA timers need, per incident
+ClockHistories = queries.ClockHistories  # the same, kept by a reader that reads again
 recorded_breaches = queries.recorded_breaches  # (incident, timer, deadline) on record
 search = scribe_queries.search  # entry ids whose text matches, through the FTS index
 follow_ups = scribe_queries.follow_ups  # follow-ups, by incident or all
@@ -54,6 +55,7 @@ unreadable_warning = queries.unreadable_warning
 
 __all__ = [
     "CLOCK_STATUSES",
+    "ClockHistories",
     "ClockInputs",
     "Engagement",
     "IncidentList",
@@ -128,9 +130,19 @@ class IncidentList:
 
 
 def incident_list(
-    db: sqlite_utils.Database, policy: Policy, *, show_ended: bool = False
+    db: sqlite_utils.Database,
+    policy: Policy,
+    *,
+    show_ended: bool = False,
+    kept: ClockHistories | None = None,
+    previous: IncidentList | None = None,
 ) -> IncidentList:
     """Live incidents (all of them with `show_ended`) in `list_order`.
+
+    A reader that reads again and again (the console's watcher) passes the
+    `ClockHistories` it keeps, so only new timeline rows are folded, and the
+    list it read last, whose unchanged clock inputs are kept (the same objects,
+    so the deadline board knows what it need not recompute).
 
     Five queries for any number of incidents: the incidents, then role holders,
     severity/status history and first updates, and recorded breaches of those
@@ -141,8 +153,13 @@ def incident_list(
     running = [i.id for i in found if i.status in CLOCK_STATUSES]
     clocks = {
         incident_id: ClockInputs(history, assigned)
-        for incident_id, (history, assigned) in queries.clock_state(db, running).items()
+        for incident_id, (history, assigned) in queries.clock_state(db, running, kept).items()
     }
+    if previous is not None:
+        for incident_id, inputs in clocks.items():
+            before = previous.clocks.get(incident_id)
+            if before is not None and before == inputs:
+                clocks[incident_id] = before
     return IncidentList(tuple(found), clocks, queries.recorded_breaches(db, running))
 
 

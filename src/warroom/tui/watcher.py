@@ -40,6 +40,7 @@ class DatabaseWatcher:
         self._force = False
         self._said: set[str] = set()  # unreadable rows already named
         self._list: read_model.IncidentList | None = None
+        self._histories = read_model.ClockHistories()  # folded as the timeline grows
 
     def poke(self, *, reset_selection: bool = False) -> None:
         """Read now: after our own write (everything), or when the selection changed
@@ -91,7 +92,9 @@ class DatabaseWatcher:
         """All incidents in list order (re-read only when the file changed), plus the
         selected one's view with its new timeline rows (see `store.read_model`)."""
         if changed or self._list is None or not self._list.incidents:
-            self._list = read_model.incident_list(db, self.policy, show_ended=True)
+            self._list = read_model.incident_list(
+                db, self.policy, show_ended=True, kept=self._histories, previous=self._list
+            )
         listed = self._list
         incidents = list(listed.incidents)
         clocks = dict(listed.clocks)
