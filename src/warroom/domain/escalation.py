@@ -227,3 +227,42 @@ def ladder_status(
         except OverflowError:  # due past year 9999 (or its rota week is): it never comes
             continue
     return LadderStatus(rungs=tuple(rungs), level=reached)
+
+
+def stops_at(incident: Incident, rung: LadderRung) -> dt.datetime | None:
+    """The moment `condition_holds` turns false for good (None: it holds on)."""
+    ends = [incident.resolved_at]
+    if rung.when == "unacknowledged":
+        ends.append(incident.acknowledged_at)
+    present = [e for e in ends if e is not None]
+    return min(present) if present else None
+
+
+def upcoming(
+    incident: Incident,
+    policy: Policy,
+    *,
+    pauses: Sequence[Spell] = (),
+    assigned: Mapping[str, str] | None = None,
+) -> tuple[tuple[dt.datetime, dt.datetime | None], ...]:
+    """(due at, stops at) of each rung above the incident's level, in order: at any
+    `now`, `ladder_status(...).next` is the first whose stop is None or after `now`.
+
+    Only the incident and its pauses move these, so a reader that asks every second
+    keeps them between changes. Rungs `ladder_status` leaves out (a time past year
+    9999, a rota week that far) are left out here too.
+    """
+    severity = _severity(policy, incident.severity)
+    if severity is None or incident.status == "cancelled":
+        return ()
+    ladder = severity.ladder
+    reached = max(0, min(incident.escalation_level, len(ladder)))
+    found: list[tuple[dt.datetime, dt.datetime | None]] = []
+    for rung in ladder[reached:]:
+        try:
+            due_at = rung_due_at(incident, policy, severity, rung, pauses)
+            resolve_who(policy, rung.who, due_at, assigned)  # as a waiting rung is named
+        except OverflowError:
+            continue
+        found.append((due_at, stops_at(incident, rung)))
+    return tuple(found)

@@ -212,6 +212,58 @@ def _timer(
     )
 
 
+@dataclass(frozen=True)
+class Deadline:
+    """A timer's deadline without the moment it is read at (`timers` adds that)."""
+
+    name: str
+    deadline: dt.datetime
+    severity: Severity
+    target: dt.timedelta
+    done_at: dt.datetime | None  # met or stopped: its state no longer moves
+
+
+def deadlines(
+    incident: Incident, policy: Policy, history: IncidentHistory | None = None
+) -> tuple[Deadline, ...]:
+    """The deadlines of every timer but the escalation, in display order.
+
+    They change only when the incident or its history does, so a reader that
+    shows them every second (the console) keeps them between changes.
+    """
+    if incident.status == "cancelled":
+        return ()
+    history = history or IncidentHistory()
+    clocks = _Clocks(incident, policy, history)
+    declared, resolved = incident.declared_at, incident.resolved_at
+    first_update = history.first_update_at or incident.last_update_at
+    plan: list[tuple[str, dt.datetime, Callable[[Severity], dt.timedelta], dt.datetime | None]] = [
+        ("ack", declared, lambda s: s.ack, _first(incident.acknowledged_at, resolved)),
+        ("first_update", declared, lambda s: s.first_update, _first(first_update, resolved)),
+        ("update", incident.last_update_at or declared, lambda s: s.update_every, resolved),
+        ("resolve", declared, lambda s: s.resolve_within, resolved),
+    ]
+    if resolved is not None:
+        plan.append(("postmortem", resolved, lambda s: s.postmortem_due, incident.closed_at))
+    found: list[Deadline] = []
+    for name, anchor, target, done_at in plan:
+        try:
+            result = clocks.deadline(anchor, target, done_at)
+        except OverflowError:  # a deadline past year 9999 never comes: no timer to show
+            continue
+        if result is not None:
+            deadline, severity = result
+            found.append(Deadline(name, deadline, severity, target(severity), done_at))
+    return tuple(found)
+
+
+def is_overdue(deadline: Deadline, now: dt.datetime) -> bool:
+    """Whether the timer of `deadline` reads overdue at `now` (as `timers` says)."""
+    if deadline.done_at is not None:
+        return deadline.done_at > deadline.deadline
+    return deadline.deadline - now < dt.timedelta(0)
+
+
 def timers(
     incident: Incident,
     policy: Policy,
@@ -228,27 +280,11 @@ def timers(
     if incident.status == "cancelled":
         return ()
     history = history or IncidentHistory()
-    clocks = _Clocks(incident, policy, history)
-    declared, resolved = incident.declared_at, incident.resolved_at
-    first_update = history.first_update_at or incident.last_update_at
-    plan: list[tuple[str, dt.datetime, Callable[[Severity], dt.timedelta], dt.datetime | None]] = [
-        ("ack", declared, lambda s: s.ack, _first(incident.acknowledged_at, resolved)),
-        ("first_update", declared, lambda s: s.first_update, _first(first_update, resolved)),
-        ("update", incident.last_update_at or declared, lambda s: s.update_every, resolved),
-        ("resolve", declared, lambda s: s.resolve_within, resolved),
+    found = [
+        _timer(d.name, d.deadline, d.severity, d.target, policy, now, d.done_at)
+        for d in deadlines(incident, policy, history)
     ]
-    if resolved is not None:
-        plan.append(("postmortem", resolved, lambda s: s.postmortem_due, incident.closed_at))
-    found: list[Timer] = []
-    for name, anchor, target, done_at in plan:
-        try:
-            result = clocks.deadline(anchor, target, done_at)
-        except OverflowError:  # a deadline past year 9999 never comes: no timer to show
-            continue
-        if result is not None:
-            deadline, severity = result
-            found.append(_timer(name, deadline, severity, target(severity), policy, now, done_at))
-    current = clocks.lookup(incident.severity)
+    current = _Clocks(incident, policy, history).lookup(incident.severity)
     ladder = ladder_status(incident, policy, now, pauses=history.reopened, assigned=assigned)
     step = ladder.next
     if current is not None and step is not None:

@@ -9,6 +9,7 @@ can ask the service to write it, and counts newly recorded breaches for the bell
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from warroom.domain import escalation, sla
@@ -48,15 +49,61 @@ def list_countdown(remaining: dt.timedelta) -> str:
     return f"OVERDUE {text}" if seconds < 0 else text
 
 
+class _LazyTimers(Mapping[int, tuple[sla.Timer, ...]]):
+    """Every running incident's timers at one moment, each computed when first
+    looked up: the screen shows those of the selected incident only."""
+
+    def __init__(self, board: DeadlineBoard, now: dt.datetime) -> None:
+        self._board = board
+        self._now = now
+        self._found: dict[int, tuple[sla.Timer, ...]] = {}
+
+    def __getitem__(self, incident_id: int) -> tuple[sla.Timer, ...]:
+        if incident_id not in self._found:
+            incident = self._board.incidents[incident_id]  # KeyError: not running
+            inputs = self._board.inputs[incident_id]
+            self._found[incident_id] = sla.timers(
+                incident, self._board.policy, self._now, inputs.history, assigned=inputs.assigned
+            )
+        return self._found[incident_id]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._board.incidents)
+
+    def __len__(self) -> int:
+        return len(self._board.incidents)
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """One incident's deadlines, kept while its incident row and clock inputs are."""
+
+    incident: Incident
+    inputs: ClockInputs
+    deadlines: tuple[sla.Deadline, ...]
+    rungs: tuple[tuple[dt.datetime, dt.datetime | None], ...]  # escalation.upcoming
+
+    def escalation_due(self, now: dt.datetime) -> dt.datetime | None:
+        """When the next rung fires (ladder_status(...).next_at, without naming anyone)."""
+        return next((due for due, stop in self.rungs if stop is None or now < stop), None)
+
+
 @dataclass(frozen=True)
 class BoardReading:
-    timers: dict[int, tuple[sla.Timer, ...]]
+    timers: Mapping[int, tuple[sla.Timer, ...]]  # computed when looked up
     next_due: dict[int, str]  # incident id -> "Ack OVERDUE +04:12"
     unrecorded: bool  # a breach or a due rung that is not in the record yet
 
 
 class DeadlineBoard:
-    """The deadlines of every running incident, from the last real snapshot."""
+    """The deadlines of every running incident, from the last real snapshot.
+
+    Deadlines change only when an incident or its clock inputs do: they are
+    kept from one snapshot to the next, and once a second only the countdowns
+    are formatted and the deadlines that passed found (the same answers as
+    `sla.timers` at that moment; the selected incident's timers are computed
+    whole, for the SLA pane).
+    """
 
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
@@ -64,6 +111,7 @@ class DeadlineBoard:
         self.inputs: dict[int, ClockInputs] = {}
         self.recorded: frozenset[tuple[int, str, str]] = frozenset()
         self._seen_once = False
+        self._kept: dict[int, _Kept] = {}
 
     def update(
         self,
@@ -79,28 +127,49 @@ class DeadlineBoard:
         self.incidents = {i.id: i for i in incidents if i.id in inputs}
         self.inputs = inputs
         self.recorded = recorded
+        kept: dict[int, _Kept] = {}
+        for incident_id, incident in self.incidents.items():
+            clock = inputs[incident_id]
+            before = self._kept.get(incident_id)
+            if before is not None and before.incident == incident and before.inputs == clock:
+                kept[incident_id] = before
+                continue
+            kept[incident_id] = _Kept(
+                incident,
+                clock,
+                sla.deadlines(incident, self.policy, clock.history),
+                escalation.upcoming(
+                    incident,
+                    self.policy,
+                    pauses=clock.history.reopened,
+                    assigned=clock.assigned,
+                ),
+            )
+        self._kept = kept
         return new
 
     def read(self, now: dt.datetime) -> BoardReading:
-        timers: dict[int, tuple[sla.Timer, ...]] = {}
         next_due: dict[int, str] = {}
         unrecorded = False
-        for incident_id, incident in self.incidents.items():
-            inputs = self.inputs[incident_id]
-            found = sla.timers(incident, self.policy, now, inputs.history, assigned=inputs.assigned)
-            timers[incident_id] = found
-            urgent = sla.most_urgent(found)
+        for incident_id, kept in self._kept.items():
+            # the most urgent running timer: the earliest deadline, display order on ties
+            urgent: tuple[str, dt.datetime] | None = None
+            for d in kept.deadlines:
+                if d.done_at is None and (urgent is None or d.deadline < urgent[1]):
+                    urgent = (d.name, d.deadline)
+                if not unrecorded and sla.is_overdue(d, now):
+                    key = (incident_id, d.name, to_iso(d.deadline))
+                    unrecorded = key not in self.recorded
+            rung = kept.escalation_due(now)
+            if rung is not None:
+                # a rung is due the moment its time comes: auto-advance takes it
+                unrecorded = unrecorded or rung <= now
+                if urgent is None or rung < urgent[1]:
+                    urgent = ("escalation", rung)
             if urgent is not None:
-                label = LIST_LABELS.get(urgent.name, urgent.name)
-                next_due[incident_id] = f"{label} {list_countdown(urgent.remaining)}"
-            for timer in found:
-                if timer.name == "escalation":
-                    # a rung is due the moment its time comes: auto-advance takes it
-                    unrecorded = unrecorded or timer.remaining <= dt.timedelta(0)
-                elif timer.state == sla.OVERDUE:
-                    key = (incident_id, timer.name, to_iso(timer.deadline))
-                    unrecorded = unrecorded or key not in self.recorded
-        return BoardReading(timers, next_due, unrecorded)
+                label = LIST_LABELS.get(urgent[0], urgent[0])
+                next_due[incident_id] = f"{label} {list_countdown(urgent[1] - now)}"
+        return BoardReading(_LazyTimers(self, now), next_due, unrecorded)
 
     def ladder(self, incident_id: int, now: dt.datetime) -> escalation.LadderStatus | None:
         incident = self.incidents.get(incident_id)

@@ -11,6 +11,7 @@ and countdowns where they changed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from textual.app import ComposeResult
@@ -206,7 +207,9 @@ class WarRoomScreen(IncidentForms, TimelineTools):
             self._sweeping = True
             self.write(Sweep())
 
-    def _show_deadlines(self, now: dt.datetime, timers: dict[int, tuple[sla.Timer, ...]]) -> None:
+    def _show_deadlines(
+        self, now: dt.datetime, timers: Mapping[int, tuple[sla.Timer, ...]]
+    ) -> None:
         incident = self.selected
         if incident is None or self.shown_id != incident.id:
             self.query_one(SlaPane).show(())

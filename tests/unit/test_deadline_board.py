@@ -1,0 +1,98 @@
+"""The deadline board keeps deadlines between snapshots and says, each second, what
+`sla.timers` would: the list's next deadline and whether something fell due unrecorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from tests.conftest import T0
+from tests.unit.test_read_model import seed
+from warroom.clock import FrozenClock
+from warroom.domain import sla
+from warroom.domain.models import Actor
+from warroom.domain.policy import Policy
+from warroom.domain.timefmt import to_iso
+from warroom.loaders.policy import load_policy
+from warroom.service import WarRoom
+from warroom.store import read_model
+from warroom.tui.deadline_board import LIST_LABELS, DeadlineBoard, list_countdown
+
+SEV5 = Path(__file__).parents[1] / "fixtures" / "policies" / "sev5.yaml"
+
+
+def _whole(board: DeadlineBoard, now: dt.datetime) -> tuple[dict[int, str], bool]:
+    """What the board said before it kept anything: every timer, computed afresh."""
+    next_due: dict[int, str] = {}
+    unrecorded = False
+    for incident_id, incident in board.incidents.items():
+        inputs = board.inputs[incident_id]
+        found = sla.timers(incident, board.policy, now, inputs.history, assigned=inputs.assigned)
+        urgent = sla.most_urgent(found)
+        if urgent is not None:
+            label = LIST_LABELS.get(urgent.name, urgent.name)
+            next_due[incident_id] = f"{label} {list_countdown(urgent.remaining)}"
+        for timer in found:
+            if timer.name == "escalation":
+                unrecorded = unrecorded or timer.remaining <= dt.timedelta(0)
+            elif timer.state == sla.OVERDUE:
+                key = (incident_id, timer.name, to_iso(timer.deadline))
+                unrecorded = unrecorded or key not in board.recorded
+    return next_due, unrecorded
+
+
+def _snapshot(db: sqlite_utils.Database, policy: Policy, board: DeadlineBoard) -> None:
+    listed = read_model.incident_list(db, policy, show_ended=True)
+    board.update(list(listed.incidents), dict(listed.clocks), listed.breaches)
+
+
+@pytest.mark.parametrize("policy_file", [None, SEV5])
+def test_every_second_the_board_says_what_the_timers_say(
+    db: sqlite_utils.Database, clock: FrozenClock, policy_file: Path | None
+) -> None:
+    policy = load_policy(policy_file) if policy_file else load_policy()
+    room = WarRoom(db, clock, Actor("Ana", "ana"), policy)
+    if policy_file is None:
+        ids = seed(room, clock)
+        room.set_severity(ids["old P2"], "P1")
+        room.set_status(ids["newer P1"], "resolved")
+    else:
+        first = room.declare("five levels", "SEV1", declared_at=T0 - dt.timedelta(minutes=50))
+        room.declare("later", "SEV3", declared_at=T0 - dt.timedelta(minutes=5))
+        room.acknowledge(first)
+    board = DeadlineBoard(policy)
+    _snapshot(db, policy, board)
+    assert board.incidents
+    start = clock.now()
+    for step in [*range(0, 7200, 37), *range(7200, 40 * 86400, 3571)]:
+        now = start + dt.timedelta(seconds=step)
+        reading = board.read(now)
+        assert (reading.next_due, reading.unrecorded) == _whole(board, now), step
+        if step == 3700:  # a sweep records what fell due and escalates: a new snapshot
+            clock.set(now)
+            room.sweep()
+            _snapshot(db, policy, board)
+            assert board.read(now).unrecorded == _whole(board, now)[1]
+    for incident_id, incident in board.incidents.items():
+        inputs = board.inputs[incident_id]
+        assert reading.timers[incident_id] == sla.timers(
+            incident, policy, now, inputs.history, assigned=inputs.assigned
+        )
+
+
+def test_deadlines_are_kept_until_the_incident_changes(
+    db: sqlite_utils.Database, room: WarRoom, clock: FrozenClock, policy: Policy
+) -> None:
+    ids = seed(room, clock)
+    board = DeadlineBoard(policy)
+    _snapshot(db, policy, board)
+    kept = dict(board._kept)  # noqa: SLF001 - what is kept is the point here
+    room.acknowledge(ids["old P2"])
+    _snapshot(db, policy, board)
+    changed = {i for i in kept if board._kept[i] is not kept[i]}  # noqa: SLF001
+    assert changed == {ids["old P2"]}
+    now = clock.now()
+    assert (board.read(now).next_due, board.read(now).unrecorded) == _whole(board, now)
