@@ -78,7 +78,7 @@ def runbook_import(context: Context, markdown: str, output: str | None, force: b
 @pass_ctx
 def attach(context: Context, incident: int, runbook_id: str, detach: bool) -> None:
     """Attach a runbook's checklist to an incident (or --detach it)."""
-    with context.room() as room:
+    with context.room(incident) as room:
         if detach:
             room.detach_runbook(incident, runbook_id)
         else:
@@ -92,7 +92,7 @@ def attach(context: Context, incident: int, runbook_id: str, detach: bool) -> No
 @pass_ctx
 def tick(context: Context, incident: int, item: str, undo: bool) -> None:
     """Tick a checklist item, by its number in `warroom checklist ID` or its key."""
-    with context.room() as room:
+    with context.room(incident) as room:
         room.tick(incident, item, done=not undo)
 
 
@@ -103,7 +103,7 @@ def tick(context: Context, incident: int, item: str, undo: bool) -> None:
 @pass_ctx
 def answer(context: Context, incident: int, item: str, reply: str) -> None:
     """Answer a checklist question (an item with `ask:`)."""
-    with context.room() as room:
+    with context.room(incident) as room:
         room.answer(incident, item, reply)
 
 

@@ -16,7 +16,7 @@ from warroom.domain.visible import visible, visible_line
 @pass_ctx
 def escalate(context: Context, incident: int) -> None:
     """Engage the next rung of the escalation ladder now."""
-    with context.room() as room:
+    with context.room(incident) as room:
         engaged = room.escalate(incident)
         who = visible_line(f"{engaged.who} ({engaged.person})")
         click.echo(f"escalated #{engaged.incident_id} to level {engaged.level}: {who}")

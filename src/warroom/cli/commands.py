@@ -1,70 +1,112 @@
-"""Every `warroom` sub-command, added to the group in one place.
+"""Every `warroom` sub-command, listed in one place and imported only when run.
 
-A new command is written in its area's module and listed here; the package
-(`warroom/cli/__init__.py`) calls `register` on the group. The command modules
-never import this one or the package, so nothing registers by side effect.
+A new command is written in its area's module and listed here with the line
+`warroom --help` shows for it; the package (`warroom/cli/__init__.py`) calls
+`register` on the group. The group imports a command's module only when that
+command is invoked (or its own `--help` asked for), so `warroom log` does not
+pay for export, templates or the report. The command modules never import this
+one or the package, so nothing registers by side effect.
 """
 
 from __future__ import annotations
 
-import click
+from warroom.cli.group import CommandEntry, WarroomGroup
 
-from warroom.cli import (
-    checklists,
-    clocks,
-    demo,
-    incidents,
-    policy,
-    read,
-    report,
-    timeline,
-    transfer,
-    updates,
-)
 
-COMMANDS: tuple[click.Command, ...] = (
-    demo.demo,
+def _entry(name: str, module: str, short_help: str, attribute: str | None = None) -> CommandEntry:
+    return CommandEntry(name, module, attribute or name, short_help)
+
+
+COMMANDS: tuple[CommandEntry, ...] = (
+    _entry("demo", "demo", "Seed a demo database with live incidents, and open it."),
     # incidents
-    incidents.declare,
-    timeline.log,
-    incidents.status,
-    incidents.severity,
-    incidents.ack,
-    incidents.assign,
-    clocks.escalate,
-    policy.policy,
-    incidents.handoff,
-    incidents.kind,
-    clocks.sweep,
+    _entry("declare", "incidents", "Declare an incident; prints its id alone."),
+    _entry("log", "timeline", "Add a timeline entry."),
+    _entry(
+        "status",
+        "incidents",
+        "Move an incident along its lifecycle; closing names the post-mortem owner.",
+    ),
+    _entry("severity", "incidents", "Change an incident's severity."),
+    _entry("ack", "incidents", "Acknowledge an incident."),
+    _entry("assign", "incidents", "Give a role to a person."),
+    _entry("escalate", "clocks", "Engage the next rung of the escalation ladder now."),
+    _entry("policy", "policy", "Incident policy files."),
+    _entry("handoff", "incidents", "Hand command of an incident to PERSON, with a hand-off note."),
+    _entry("kind", "incidents", "Change an incident's kind (attaches runbooks that now apply)."),
+    _entry(
+        "sweep",
+        "clocks",
+        "Record what fell due (SLA breaches, escalation rungs) and page for new rungs.",
+    ),
     # reading
-    read.list_incidents,
-    read.show,
-    read.search,
+    _entry(
+        "list",
+        "read",
+        "List incidents as the console does: live first, most severe first, then oldest.",
+        "list_incidents",
+    ),
+    _entry("show", "read", "Show an incident, its roles and its timeline."),
+    _entry(
+        "search",
+        "read",
+        "Entries of INCIDENT containing WORDS (every word; the last may be a prefix).",
+    ),
     # the scribe
-    timeline.correct,
-    timeline.strike,
-    timeline.pin,
-    timeline.followups,
+    _entry(
+        "correct",
+        "timeline",
+        "Correct timeline ENTRY (text, kind or time): a new row replaces it;"
+        " the old one stays in the history.",
+    ),
+    _entry(
+        "strike", "timeline", "Strike timeline ENTRY out; it stays in the record, marked struck."
+    ),
+    _entry("pin", "timeline", "Pin timeline ENTRY for the post-mortem (or --off to unpin)."),
+    _entry(
+        "followups",
+        "timeline",
+        "Follow-ups (action items) across incidents: open first, then by priority and due date.",
+    ),
     # runbooks and checklists
-    checklists.runbook,
-    checklists.attach,
-    checklists.tick,
-    checklists.answer,
-    checklists.checklist,
+    _entry("runbook", "checklists", "Runbooks: the checklists that attach to incidents."),
+    _entry("attach", "checklists", "Attach a runbook's checklist to an incident (or --detach it)."),
+    _entry(
+        "tick",
+        "checklists",
+        "Tick a checklist item, by its number in `warroom checklist ID` or its key.",
+    ),
+    _entry("answer", "checklists", "Answer a checklist question (an item with `ask:`)."),
+    _entry(
+        "checklist", "checklists", "An incident's checklists: every item, who ticked it and when."
+    ),
     # status updates
-    updates.templates,
-    updates.compose,
-    updates.post,
-    updates.updates,
+    _entry("templates", "updates", "List the update templates (packaged and the team's)."),
+    _entry("compose", "updates", "Print a template filled from the incident."),
+    _entry("post", "updates", "Record a status update as sent: restarts the next-update timer."),
+    _entry("updates", "updates", "The incident's posted updates, latest first."),
     # moving incidents between files, and across them
-    transfer.export,
-    transfer.import_,
-    report.report,
+    _entry(
+        "export",
+        "transfer",
+        "Export an incident: its post-mortem (Markdown) or everything (JSON).",
+    ),
+    _entry(
+        "import",
+        "transfer",
+        "Import a JSON export as a new incident; prints its id alone.",
+        "import_",
+    ),
+    _entry(
+        "report",
+        "report",
+        "Counts by severity, time to acknowledge and resolve, SLA compliance; drills excluded.",
+    ),
 )
 
 
-def register(group: click.Group) -> click.Group:
-    """Add every command to `group` (under the names `warroom --help` lists)."""
-    for command in COMMANDS:
-        group.add_command(command)
+def register(group: WarroomGroup) -> WarroomGroup:
+    """List every command on `group` (under the names `warroom --help` lists)."""
+    for entry in COMMANDS:
+        group.add_lazy(entry)
     return group

@@ -8,27 +8,26 @@ line on stderr and exit 1; usage errors exit 2; never a traceback.
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-import sqlite_utils
 
 from warroom import __version__, settings
 from warroom.clock import Clock, SystemClock
-from warroom.domain.policy import Policy
-from warroom.domain.runbooks import Runbook
-from warroom.domain.timefmt import read_user_time
 from warroom.domain.visible import visible
 from warroom.errors import InvalidInput, WarroomError, WriteFailed
-from warroom.loaders.policy import load_policy
-from warroom.loaders.runbooks import load_runbooks
-from warroom.loaders.templates import load_templates
-from warroom.loaders.zone import local_zone
-from warroom.service import WarRoom
-from warroom.store import db, read_model
+
+if TYPE_CHECKING:  # what a command needs is imported when it runs (see `Context`)
+    import sqlite_utils
+
+    from warroom.domain.policy import Policy
+    from warroom.domain.runbooks import Runbook
+    from warroom.service import WarRoom
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,6 +44,8 @@ class Context:
     @property
     def policy(self) -> Policy:
         if self._policy is None:
+            from warroom.loaders.policy import load_policy
+
             self._policy = load_policy(self.settings.policy_path)
         return self._policy
 
@@ -52,12 +53,16 @@ class Context:
     def runbooks(self) -> list[Runbook]:
         """Bundled runbooks plus the team's (a bad file stops here with file:line)."""
         if self._runbooks is None:
+            from warroom.loaders.runbooks import load_runbooks
+
             team = self.settings.runbooks_dir
             self._runbooks = load_runbooks([team] if team else [])
         return self._runbooks
 
     @property
     def tz(self) -> Any:
+        from warroom.loaders.zone import local_zone
+
         try:
             return local_zone(self.settings.tz_name)
         except (KeyError, ValueError):
@@ -71,6 +76,8 @@ class Context:
         stored times cannot be used are left out of what the command shows;
         after a command that worked, a warning on stderr names them.
         """
+        from warroom.store import db, read_model
+
         database = db.connect(self.settings.db_path, create=create)
         read_model.forget_unreadable()
         try:
@@ -81,21 +88,28 @@ class Context:
             click.echo(f"warning: {read_model.unreadable_warning(unreadable)}", err=True)
 
     @contextmanager
-    def room(self, *, create: bool = False) -> Iterator[WarRoom]:
-        """The war room, for a command that writes: due breaches and escalations first.
+    def room(self, incident: int | None = None, *, create: bool = False) -> Iterator[WarRoom]:
+        """The war room, for a command that writes: what fell due on its incident first.
 
-        A command that changes the file also records what fell due before it
-        (and runs the notify hook for new rungs), so its timeline row lands
-        after them; `warroom sweep` does only that. A read-only file still opens.
+        A command that changes an incident also records the breaches and
+        escalation rungs of that incident that fell due before it (and runs the
+        notify hook for new rungs), so its timeline row lands after them. Other
+        incidents are left to the consoles and `warroom sweep`, which record the
+        same rows dated the same (when they fell due), exactly once: sweeping
+        every running incident on each command cost it 4 queries per incident.
+        A command not about one incident sweeps none. A read-only file still opens.
         """
         with self.database(create=create) as database:
             room = self.war_room(database)
-            with suppress(WriteFailed):
-                room.run_notify_hook(room.sweep().engaged)
+            if incident is not None:
+                with suppress(WriteFailed):
+                    room.run_notify_hook(room.sweep([incident]).engaged)
             yield room
 
     def war_room(self, database: sqlite_utils.Database) -> WarRoom:
         """The service on `database`, acting as this command's user; sweeps nothing."""
+        from warroom.service import WarRoom
+
         return WarRoom(database, self.clock, self.settings.actor, self.policy, self.runbooks)
 
 
@@ -143,6 +157,8 @@ def json_option(command: F) -> F:
 def typed_time(context: Context, text: str, option: str) -> Any:
     """A time typed after `option`, as a moment; a local time at a daylight-saving
     change is read by timefmt's rule and a warning on stderr says how."""
+    from warroom.domain.timefmt import read_user_time
+
     try:
         typed = read_user_time(text, context.clock.now(), context.tz)
     except ValueError as exc:
@@ -183,8 +199,56 @@ def refuse_undecodable(args: list[str], environ: Mapping[str, str]) -> None:
             ) from None
 
 
+@dataclass(frozen=True)
+class CommandEntry:
+    """A sub-command known by name: `warroom.cli.<module>.<attribute>`, and the line
+    `warroom --help` shows for it (its docstring's first sentence)."""
+
+    name: str
+    module: str
+    attribute: str
+    short_help: str
+
+
 class WarroomGroup(click.Group):
-    """Turns warroom's own errors into one line on stderr and exit status 1."""
+    """Turns warroom's own errors into one line on stderr and exit status 1, and
+    imports a sub-command's module only when that command is used."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, CommandEntry] = {}
+
+    def add_lazy(self, entry: CommandEntry) -> None:
+        """Know `entry` by name; its module is imported the first time it is asked for."""
+        self.lazy[entry.name] = entry
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(self.lazy))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            entry = self.lazy[cmd_name]
+            module = importlib.import_module(f"warroom.cli.{entry.module}")
+            self.add_command(getattr(module, entry.attribute), cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The Commands section of `--help`, from the one-line helps: nothing imported."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            if name in self.commands:
+                command = self.commands[name]
+                if command.hidden:
+                    continue
+            else:
+                command = click.Command(name, help=self.lazy[name].short_help)
+            rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         refuse_undecodable(args, os.environ)  # before any option is read or any file opened
@@ -246,6 +310,8 @@ def cli(
         read_only=read_only,
         share_group=share_group,
     )
+    from warroom.store import db
+
     # every connection this process opens on the file (console workers too) follows these
     db.set_access(options.db_path, db.Access(options.read_only, options.share_group))
     ctx.obj = Context(options, SystemClock())
@@ -255,6 +321,7 @@ def cli(
 
 def open_console(context: Context) -> None:
     """Open the console on the context's file (creating it); returns when it quits."""
+    from warroom.loaders.templates import load_templates
     from warroom.tui.app import WarRoomApp  # the UI is only imported when it is needed
 
     context.policy  # noqa: B018 - a bad policy stops here with its message, not in the UI

@@ -61,7 +61,7 @@ def status(context: Context, incident: int, status: str, owner: str | None) -> N
     """Move an incident along its lifecycle; closing names the post-mortem owner."""
     if owner is not None and status.strip().lower() != "closed":
         raise InvalidInput("--postmortem-owner goes with closing (warroom status ID closed ...)")
-    with context.room() as room:
+    with context.room(incident) as room:
         room.set_status(incident, status, postmortem_owner=owner)
         if status.strip().lower() == "closed":
             still_open = read_model.follow_ups(room.db, incident, open_only=True)
@@ -76,7 +76,7 @@ def status(context: Context, incident: int, status: str, owner: str | None) -> N
 @pass_ctx
 def severity(context: Context, incident: int, sev: str) -> None:
     """Change an incident's severity."""
-    with context.room() as room:
+    with context.room(incident) as room:
         room.set_severity(incident, sev)
 
 
@@ -85,7 +85,7 @@ def severity(context: Context, incident: int, sev: str) -> None:
 @pass_ctx
 def ack(context: Context, incident: int) -> None:
     """Acknowledge an incident."""
-    with context.room() as room:
+    with context.room(incident) as room:
         room.acknowledge(incident)
 
 
@@ -96,7 +96,7 @@ def ack(context: Context, incident: int) -> None:
 @pass_ctx
 def assign(context: Context, incident: int, role: str, person: str) -> None:
     """Give a role to a person."""
-    with context.room() as room:
+    with context.room(incident) as room:
         room.assign_role(incident, role, person)
 
 
@@ -107,7 +107,7 @@ def assign(context: Context, incident: int, role: str, person: str) -> None:
 @pass_ctx
 def handoff(context: Context, incident: int, person: str, note: str) -> None:
     """Hand command of an incident to PERSON, with a hand-off note."""
-    with context.room() as room:
+    with context.room(incident) as room:
         room.hand_off(incident, person, note)
 
 
@@ -117,5 +117,5 @@ def handoff(context: Context, incident: int, person: str, note: str) -> None:
 @pass_ctx
 def kind(context: Context, incident: int, kind: str) -> None:
     """Change an incident's kind (attaches runbooks that now apply)."""
-    with context.room() as room:
+    with context.room(incident) as room:
         room.set_kind(incident, kind)

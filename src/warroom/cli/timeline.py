@@ -52,7 +52,7 @@ def _due(context: Context, text: str | None) -> dt.date | None:
 def log(context: Context, incident: int, text: str, kind: str, at_text: str | None) -> None:
     """Add a timeline entry."""
     at = typed_time(context, at_text, "--at") if at_text else None
-    with context.room() as room:
+    with context.room(incident) as room:
         room.log(incident, text, kind, at=at)
 
 
@@ -148,7 +148,7 @@ def followups_add(
     context: Context, incident: int, text: str, owner: str, due: str | None, priority: str
 ) -> None:
     """Add a follow-up to INCIDENT; prints its id."""
-    with context.room() as room:
+    with context.room(incident) as room:
         click.echo(
             room.add_follow_up(
                 incident, text, owner=owner, due=_due(context, due), priority=priority

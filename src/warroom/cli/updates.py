@@ -117,7 +117,7 @@ def post(
     template = _template(context, name)
     free = _free(pairs, template)
     body = _update_text(source) if source else ""
-    with context.room() as room:
+    with context.room(incident) as room:
         if not source:
             body = fill(
                 room.db,

@@ -107,9 +107,7 @@ class Clocks(RoomBase):
         write lock and check again, so idle consoles sweeping cost no writes.
         """
         now = self.clock.now()
-        live = clock_queries.clock_incidents(self.db)
-        if incident_ids is not None:
-            live = [i for i in live if i in set(incident_ids)]
+        live = clock_queries.clock_incidents(self.db, incident_ids)
         candidates = [i for i in live if self._has_work(i, now)]
         result = SweepResult([], [])
         if not candidates:

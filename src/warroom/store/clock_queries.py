@@ -7,14 +7,20 @@ import sqlite_utils
 from warroom.domain.vocabulary import OPEN_STATUSES
 
 
-def clock_incidents(db: sqlite_utils.Database) -> list[int]:
-    """Incidents whose clocks can still produce something: open or resolved."""
+def clock_incidents(db: sqlite_utils.Database, among: list[int] | None = None) -> list[int]:
+    """Incidents whose clocks can still produce something: open or resolved (of `among`)."""
     statuses = sorted(OPEN_STATUSES | {"resolved"})
     marks = ",".join("?" * len(statuses))
-    rows = db.conn.execute(
-        f"SELECT id FROM incidents WHERE status IN ({marks}) ORDER BY id", statuses
-    ).fetchall()
-    return [int(r[0]) for r in rows]
+    sql = f"SELECT id FROM incidents WHERE status IN ({marks})"
+    if among is None:
+        rows = db.conn.execute(f"{sql} ORDER BY id", statuses).fetchall()
+    else:
+        rows = []
+        for start in range(0, len(among), 500):
+            chunk = among[start : start + 500]
+            in_chunk = ",".join("?" * len(chunk))
+            rows += db.conn.execute(f"{sql} AND id IN ({in_chunk})", [*statuses, *chunk])
+    return sorted(int(r[0]) for r in rows)
 
 
 def recorded_breaches(db: sqlite_utils.Database, incident_id: int) -> set[tuple[str, str]]:
