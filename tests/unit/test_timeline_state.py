@@ -76,3 +76,55 @@ def test_adding_a_row_twice_changes_nothing() -> None:
     state.add(ROWS)
     assert state.add(ROWS[:3]) == set()
     assert summary(state.current()) == summary(fold(ROWS))
+
+
+def test_a_reader_rereads_only_from_where_the_timeline_changed() -> None:
+    """`changed_from` a revision: everything before it reads as it did then, so a
+    reader that keeps what it read re-reads from there (and an entry logged now,
+    after the last one, changes nothing before it)."""
+    rng = random.Random(7)
+    rows: list[TimelineEntry] = []
+    for entry_id in range(1, 400):
+        roll = rng.random()
+        earlier = [r.id for r in rows if r.kind != "pin"]
+        if roll < 0.1 and earlier:
+            target = rng.choice(earlier)
+            rows.append(row(entry_id, 0, "pin", "pin", entry=target, pinned=rng.random() < 0.7))
+        elif roll < 0.2 and earlier:
+            picked = rng.choice(earlier)
+            old = next(r for r in rows if r.id == picked)
+            minutes = int((old.at - T0).total_seconds() // 60)
+            rows.append(row(entry_id, minutes, f"fix {entry_id}", old.kind, supersedes=old.id))
+        elif roll < 0.3:
+            rows.append(row(entry_id, rng.randint(0, entry_id), f"backdated {entry_id}"))
+        else:
+            rows.append(row(entry_id, entry_id * 2, f"now {entry_id}"))
+    state = TimelineState()
+    seen: list = []
+    revision = state.revision
+    pending = rows[:]
+    while pending:
+        take = rng.choice([1, 1, 2, 5, 80])
+        state.add(pending[:take])
+        pending = pending[take:]
+        if rng.random() < 0.3:
+            continue  # not read after every add
+        start = state.changed_from(revision)
+        assert summary(seen[:start]) == summary(state.current()[:start])
+        seen = seen[:start] + state.entries_from(start)
+        revision = state.revision
+        assert summary(seen) == summary(state.current())
+    assert summary(state.current()) == summary(fold(rows))
+
+
+def test_an_entry_logged_after_the_last_changes_nothing_before_it() -> None:
+    state = TimelineState()
+    state.add(ROWS)
+    size, revision = state.size, state.revision
+    assert state.changed_from(revision) == size
+    state.add([row(11, 30, "newest")])
+    assert state.changed_from(revision) == size
+    assert summary(state.entries_from(size)) == [(11, "newest", False, False, [])]
+    revision = state.revision
+    state.add([row(12, 1, "pin", "pin", entry=1, pinned=True)])
+    assert state.changed_from(revision) == 0  # entry 1 is the first: it now shows a pin

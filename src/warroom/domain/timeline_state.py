@@ -40,8 +40,10 @@ class TimelineState:
     """Incrementally folds timeline rows: add rows as they arrive, read what shows.
 
     The current entries are kept in timeline order as rows arrive, and each
-    one's `ShownEntry` is built once until a row touches it, so reading a
-    100,000-entry timeline after one new row costs a list copy, not a re-fold.
+    one's `ShownEntry` is built once until a row touches it. Each `add` notes
+    the first place in that order it changed, so a reader that remembers the
+    `revision` it last read asks `changed_from` and re-reads only from there
+    (`entries_from`): an entry logged now costs what it added, not a re-fold.
     """
 
     def __init__(self) -> None:
@@ -51,7 +53,9 @@ class TimelineState:
         self.pins: dict[int, tuple[int, bool]] = {}  # root id -> (pin row id, pinned)
         self._order: list[tuple[dt.datetime, int]] = []  # (at, id) of current entries, sorted
         self._cache: dict[int, ShownEntry] = {}  # current id -> how it shows
-        self._current: list[ShownEntry] | None = None
+        self._current: list[ShownEntry] = []  # how _order shows, as far as it was read
+        self._changed: list[int] = []  # per add that changed anything: first index it changed
+        self._first = 0  # while adding: the first index of _order changed so far
 
     def add(self, rows: Iterable[TimelineEntry]) -> set[int]:
         """Fold in rows; returns the root ids they touched.
@@ -65,6 +69,7 @@ class TimelineState:
             return touched
         fresh.sort(key=lambda r: r.id)
         appended: list[tuple[dt.datetime, int]] = []
+        before = self._first = len(self._order)
         for row in fresh:
             self.rows[row.id] = row
             if row.kind in META_KINDS:
@@ -88,26 +93,38 @@ class TimelineState:
         self._insert(appended)
         for root in touched:
             if root in self.versions:
-                self._cache.pop(self.versions[root][-1], None)
-        self._current = None
+                current = self.versions[root][-1]
+                self._cache.pop(current, None)
+                self._first = min(self._first, self._index(current))
+        if self._first < before or len(self._order) != before:
+            self._changed.append(self._first)
+            del self._current[self._first :]
         return touched
+
+    def _index(self, entry_id: int) -> int:
+        return bisect.bisect_left(self._order, (self.rows[entry_id].at, entry_id))
 
     def _drop(self, entry_id: int) -> None:
         key = (self.rows[entry_id].at, entry_id)
         index = bisect.bisect_left(self._order, key)
         if index < len(self._order) and self._order[index] == key:
             del self._order[index]
+            self._first = min(self._first, index)
         self._cache.pop(entry_id, None)
 
     def _insert(self, keys: list[tuple[dt.datetime, int]]) -> None:
         keys = [k for k in keys if self.is_current(k[1])]
+        if not keys:
+            return
         if len(keys) > 64 or not self._order:
             self._order = sorted(set(self._order) | set(keys)) if self._order else sorted(keys)
+            self._first = min(self._first, bisect.bisect_left(self._order, min(keys)))
             return
         for key in keys:
             index = bisect.bisect_left(self._order, key)
             if index == len(self._order) or self._order[index] != key:
                 self._order.insert(index, key)
+                self._first = min(self._first, index)
 
     def is_current(self, entry_id: int) -> bool:
         row = self.rows.get(entry_id)
@@ -135,9 +152,31 @@ class TimelineState:
 
     def current(self) -> list[ShownEntry]:
         """Every entry as it reads now, ordered by when it happened."""
-        if self._current is None:
-            self._current = [self.shown(i) for _, i in self._order]
-        return list(self._current)
+        return self.entries_from(0)
+
+    def entries_from(self, start: int) -> list[ShownEntry]:
+        """`current()[start:]`, without copying what comes before `start`."""
+        done = len(self._current)
+        if done < len(self._order):
+            self._current.extend(self.shown(i) for _, i in self._order[done:])
+        return self._current[start:]
+
+    @property
+    def size(self) -> int:
+        """How many entries there are now (`len(current())`)."""
+        return len(self._order)
+
+    @property
+    def revision(self) -> int:
+        """Grows with every `add` that changed what `current()` returns."""
+        return len(self._changed)
+
+    def changed_from(self, revision: int) -> int:
+        """The first index of `current()` that may differ from what it was at
+        `revision`: everything before it is the same entries, showing the same.
+        `size` when nothing changed; the old length when entries were only
+        appended at the end."""
+        return min(self._changed[revision:], default=len(self._order))
 
 
 def fold(rows: Iterable[TimelineEntry]) -> list[ShownEntry]:

@@ -151,6 +151,10 @@ class TimelineView(ScrollView, can_focus=True):
         self._laid_out_width = -1
         self._line_counts: dict[int, int] = {}  # entry id -> wrapped lines at _counted_width
         self._counted_width = -1
+        # what the layout was built from: the state's revision and how many of its
+        # entries were read then (new ones after them are laid out by appending)
+        self._laid_out_revision = -1
+        self._laid_out_size = 0
 
     # -- data ------------------------------------------------------------------
 
@@ -183,6 +187,11 @@ class TimelineView(ScrollView, can_focus=True):
             self.state.root.get(self.selected.entry.id) if self.selected and not following else None
         )
         self.state.add(entries)
+        if self._laid_out_revision >= 0 and self._text_width() == self._counted_width:
+            changed = self.state.changed_from(self._laid_out_revision)
+            if changed >= self._laid_out_size:  # only new entries after the last one
+                self._append_new(follow=following)
+                return
         self._relayout(follow=following, keep=keep)
 
     def set_filter(self, name: str) -> None:
@@ -261,12 +270,35 @@ class TimelineView(ScrollView, can_focus=True):
         if width != self._counted_width:
             self._line_counts = {}
             self._counted_width = width
+        self._rows = []
+        self._first_row = []
+        self._lay_out(0)
+        self._laid_out_revision = self.state.revision
+        self._laid_out_size = self.state.size
+        self._laid_out_width = self.scrollable_content_region.width
+        self._set_size(follow=follow)
+
+    def _append_new(self, *, follow: bool) -> None:
+        """Lay out only the entries added after the last laid-out one: what went
+        before them (entries, cursor, day rules, line counts) stays as it is."""
+        passes = self._passes()
+        start = len(self.shown)
+        self.shown.extend(s for s in self.state.entries_from(self._laid_out_size) if passes(s))
+        self._lay_out(start)
+        self._laid_out_revision = self.state.revision
+        self._laid_out_size = self.state.size
+        self._set_size(follow=follow)
+
+    def _lay_out(self, start: int) -> None:
+        """Add display rows for `shown[start:]` (the rows for those before are laid out)."""
+        width = self._counted_width
         counts = self._line_counts
-        rows: list[tuple[object, ...]] = []
-        first_row: list[int] = []
-        last_day: dt.date | None = None
+        rows = self._rows
+        first_row = self._first_row
         tz = self.tz
-        for index, item in enumerate(self.shown):
+        last_day = self.shown[start - 1].entry.at.astimezone(tz).date() if start else None
+        for index in range(start, len(self.shown)):
+            item = self.shown[index]
             entry = item.entry
             day = entry.at.astimezone(tz).date()
             if day != last_day:
@@ -277,9 +309,9 @@ class TimelineView(ScrollView, can_focus=True):
             if lines is None:
                 lines = counts[entry.id] = len(wrap(display_text(item), width))
             rows.extend(("entry", index, line_no) for line_no in range(lines))
-        self._rows = rows
-        self._first_row = first_row
-        self._laid_out_width = self.scrollable_content_region.width
+
+    def _set_size(self, *, follow: bool) -> None:
+        rows = self._rows
         self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
         if follow:
             self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
