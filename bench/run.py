@@ -1,0 +1,434 @@
+"""The benchmark harness: build the files, measure the console and the CLI, print one table.
+
+    python bench/run.py build --incidents N --entries M --out FILE [--one-incident]
+    python bench/run.py [--quick]
+
+`build` writes a war-room file deterministically (fixed seed, fixed clock): the
+same arguments give the same incidents and entries every time. Entries are
+spread over the incidents (a tenth on #1, the console's first); `--one-incident`
+puts them all on #1.
+
+With no subcommand it builds its files in a temporary folder and measures, for
+each file and for a minimal Textual app in the same run:
+- first paint and data on screen: the whole process in a real pty (120x36),
+  from spawn until the text is written to the terminal (Python start-up and
+  imports included); memory is that process's RSS once the data is on screen;
+- `j`/`k` to the next incident shown: in-process (headless), from the key
+  posted to the first refresh after the detail shows it (call_after_refresh),
+  not pilot wall time (pilot.press waits for idle);
+- `warroom log`, `ack`, `list --json`: whole process (subprocess), median of N.
+`--quick` measures small files only and is run by .ci/run, which asserts no timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import fcntl
+import os
+import re
+import select
+import signal
+import sqlite3
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import ClassVar
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from textual import events
+from textual.app import App, ComposeResult
+from textual.binding import BindingType
+from textual.widgets import Footer, Static
+
+from bench.big_war_room import build
+from warroom.clock import FrozenClock
+from warroom.domain.models import Actor
+from warroom.loaders.policy import load_policy
+from warroom.tui.app import WarRoomApp
+
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)  # the builder's clock
+SIZE = (120, 36)
+WAIT = 120.0  # seconds before a measurement gives up (and the run fails)
+
+MINIMAL = """
+from textual.app import App
+from textual.widgets import Footer, Static
+class Minimal(App):
+    def compose(self):
+        yield Static("minimal app painted")
+        yield Footer()
+Minimal().run()
+"""
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    incidents: int
+    entries: int
+    one_incident: bool = False
+
+    @property
+    def file(self) -> str:
+        return f"{self.incidents}i-{self.entries}e{'-one' if self.one_incident else ''}.db"
+
+
+QUICK = (Case("10 incidents", 10, 1_000), Case("100 incidents", 100, 10_000))
+QUICK_ONE = (Case("1 incident, 1k entries", 1, 1_000, True),)
+FULL = (
+    *QUICK,
+    Case("1,000 incidents", 1_000, 100_000),
+    Case("10,000 incidents", 10_000, 100_000),
+)
+FULL_ONE = (
+    *QUICK_ONE,
+    Case("1 incident, 100k entries", 1, 100_000, True),
+    Case("1 incident, 1M entries", 1, 1_000_000, True),
+)
+
+
+@dataclass
+class Row:
+    name: str
+    built: float | None = None  # seconds
+    first_paint: float | None = None  # seconds, the rest likewise
+    on_screen: float | None = None
+    key_median: float | None = None
+    key_p95: float | None = None
+    rss_mib: float | None = None
+    cli: dict[str, float] = field(default_factory=dict)
+
+
+# -- a real terminal ---------------------------------------------------------------------------
+
+
+def warroom_command() -> list[str]:
+    script = Path(sys.executable).with_name("warroom")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "warroom"]
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+# control sequences (CSI, OSC, two-byte), so only the text written to the screen is left
+ESCAPES = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]")
+
+
+def in_pty(
+    command: list[str], marks: dict[str, re.Pattern[bytes]]
+) -> tuple[dict[str, float], float]:
+    """Run `command` in a pty: the seconds from spawn until each mark is in the text it has
+    written on the alternate screen, and its RSS then."""
+    master, slave = os.openpty()
+    rows, cols = SIZE[1], SIZE[0]
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "WARROOM_USER": "bench"}
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+    )
+    os.close(slave)
+    seen: dict[str, float] = {}
+    output = b""
+    try:
+        while len(seen) < len(marks):
+            if time.perf_counter() - start > WAIT:
+                tail = output[-2000:].decode(errors="replace")
+                raise SystemExit(f"{command}: never showed {set(marks) - set(seen)}:\n{tail}")
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if ready:
+                try:
+                    output += os.read(master, 1 << 16)
+                except OSError:  # the child closed the terminal
+                    raise SystemExit(f"{command} exited: {output[-2000:]!r}") from None
+                now = time.perf_counter() - start
+                shown = ESCAPES.sub(b"", output.partition(b"\x1b[?1049h")[2])
+                for name, pattern in marks.items():
+                    if name not in seen and pattern.search(shown):
+                        seen[name] = now
+        time.sleep(0.2)  # let the frame settle before reading memory
+        memory = rss_mib(proc.pid)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+    return seen, memory
+
+
+# -- keys, in-process --------------------------------------------------------------------------
+
+
+class MinimalApp(App[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [("j", "bump", "Bump")]
+
+    def compose(self) -> ComposeResult:
+        yield Static("0", id="n")
+        yield Footer()
+
+    def action_bump(self) -> None:
+        label = self.query_one("#n", Static)
+        label.update(str(int(str(label.render())) + 1))
+
+
+def zigzag(presses: int, incidents: int) -> list[str]:
+    """`j` down to the last incident, `k` back up to the first, and so on."""
+    keys, position, step = [], 0, 1
+    for _ in range(presses):
+        if not 0 <= position + step < incidents:
+            step = -step
+        keys.append("j" if step > 0 else "k")
+        position += step
+    return keys
+
+
+async def until(condition: Callable[[], bool], state: Callable[[], object] = str) -> None:
+    deadline = time.perf_counter() + WAIT
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise SystemExit(f"timed out waiting for the console: {state()}")
+        await asyncio.sleep(0.0005)
+
+
+def describe(what: str, state: Callable[[], object]) -> str:
+    return f"{what}: {state()}"
+
+
+def stamp(painted: asyncio.Future[float]) -> None:
+    painted.set_result(time.perf_counter())
+
+
+async def key_times(
+    app: App[None], keys: list[str], changed: Callable[[], bool], state: Callable[[], object] = str
+) -> list[float]:
+    """Each key: from posting it until the first refresh after `changed()` says it took effect."""
+    loop = asyncio.get_running_loop()
+    times = []
+    for n, key in enumerate(keys):
+        changed()  # remember the state before the key
+        painted: asyncio.Future[float] = loop.create_future()
+        start = time.perf_counter()
+        app.post_message(events.Key(key, key))
+        await until(changed, partial(describe, f"key {n} ({key})", state))
+        app.call_after_refresh(partial(stamp, painted))
+        times.append(await painted - start)
+    return times
+
+
+async def minimal_keys(presses: int) -> list[float]:
+    app = MinimalApp()
+    async with app.run_test(size=SIZE):
+        label = app.query_one("#n", Static)
+        last = [str(label.render())]
+
+        def changed() -> bool:
+            now = str(label.render())
+            if now != last[0]:
+                last[0] = now
+                return True
+            return False
+
+        return await key_times(app, ["j"] * presses, changed)
+
+
+async def warroom_keys(path: Path, presses: int) -> list[float]:
+    app = WarRoomApp(
+        db_path=path,
+        actor=Actor("bench", "bench"),
+        policy=load_policy(),
+        clock=FrozenClock(NOW),
+        tz=dt.UTC,
+    )
+    async with app.run_test(size=SIZE):
+        room = app.war_room
+        await until(lambda: room.loaded and room.shown_id == room.selected_id)
+        last = [room.shown_id]
+
+        def changed() -> bool:
+            if room.shown_id != last[0] and room.shown_id == room.selected_id:
+                last[0] = room.shown_id
+                return True
+            return False
+
+        rows = len(room.table.order)  # the incidents listed (live ones, unless all are shown)
+        if rows < 2:
+            return []
+
+        def state() -> str:
+            selected = room.selected_id
+            position = room.table.order.index(selected) if selected in room.table.order else None
+            return f"shown {room.shown_id}, selected {selected} at {position} of {rows}"
+
+        return await key_times(app, zigzag(presses, rows), changed, state)
+
+
+# -- the CLI, whole process --------------------------------------------------------------------
+
+
+def unacknowledge(path: Path) -> None:
+    """Incident #1 not yet acknowledged, so `warroom ack 1` can run again (untimed)."""
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE incidents SET acknowledged_at = NULL WHERE id = 1")
+    conn.close()
+
+
+def cli_times(path: Path, repeats: int) -> dict[str, float]:
+    base = [*warroom_command(), "--db", str(path), "--as", "bench"]
+    env = {**os.environ, "WARROOM_USER": "bench"}
+
+    def median(
+        make: Callable[[int], list[str]], before: Callable[[], None] = lambda: None
+    ) -> float:
+        times = []
+        for n in range(repeats):
+            before()
+            start = time.perf_counter()
+            subprocess.run([*base, *make(n)], env=env, check=True, capture_output=True)
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    return {
+        "log": median(lambda n: ["log", "1", f"bench entry {n}"]),
+        "ack": median(lambda n: ["ack", "1"], lambda: unacknowledge(path)),
+        "list --json": median(lambda n: ["list", "--json"]),
+    }
+
+
+# -- the run -----------------------------------------------------------------------------------
+
+PAINT = re.compile(rb"[A-Za-z]{3}")  # the first frame: any words
+DATA = re.compile(rb"Incident 1: [\s\S]*entry \d+:")  # the list, and a timeline row
+
+
+def measure(case: Case, folder: Path, quick: bool) -> Row:
+    path = folder / case.file
+    started = time.perf_counter()
+    build(path, case.incidents, case.entries, NOW, one_incident=case.one_incident)
+    row = Row(case.name, built=time.perf_counter() - started)
+    seen, row.rss_mib = in_pty(
+        [*warroom_command(), "--db", str(path), "--tz", "UTC"], {"paint": PAINT, "data": DATA}
+    )
+    row.first_paint, row.on_screen = seen["paint"], seen["data"]
+    keys = asyncio.run(warroom_keys(path, 20 if quick else 40))
+    if keys:
+        row.key_median, row.key_p95 = statistics.median(keys), p95(keys)
+    row.cli = cli_times(path, 3 if quick else 5)
+    return row
+
+
+def minimal_row(quick: bool) -> Row:
+    seen, memory = in_pty(
+        [sys.executable, "-c", MINIMAL],
+        {"paint": re.compile(rb"minimal app painted")},
+    )
+    keys = asyncio.run(minimal_keys(20 if quick else 40))
+    return Row(
+        "minimal Textual app",
+        first_paint=seen["paint"],
+        key_median=statistics.median(keys),
+        key_p95=p95(keys),
+        rss_mib=memory,
+    )
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[18]
+
+
+def table(rows: list[Row]) -> str:
+    heads = [
+        "file",
+        "build s",
+        "first paint ms",
+        "on screen ms",
+        "j/k median ms",
+        "j/k p95 ms",
+        "RSS MiB",
+        "log ms",
+        "ack ms",
+        "list --json ms",
+    ]
+
+    def ms(value: float | None) -> str:
+        return "-" if value is None else f"{value * 1000:,.0f}"
+
+    lines = ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
+    for row in rows:
+        cells = [
+            row.name,
+            "-" if row.built is None else f"{row.built:.1f}",
+            ms(row.first_paint),
+            ms(row.on_screen),
+            "-" if row.key_median is None else f"{row.key_median * 1000:.1f}",
+            "-" if row.key_p95 is None else f"{row.key_p95 * 1000:.1f}",
+            "-" if row.rss_mib is None else f"{row.rss_mib:.0f}",
+            ms(row.cli.get("log")),
+            ms(row.cli.get("ack")),
+            ms(row.cli.get("list --json")),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def run(quick: bool, sizes: list[str] | None) -> None:
+    cases = [*QUICK, *QUICK_ONE] if quick else [*FULL, *FULL_ONE]
+    if sizes:
+        cases = [case for case in cases if case.file.split(".")[0] in sizes]
+    rows = [minimal_row(quick)]
+    with tempfile.TemporaryDirectory() as tmp:
+        for case in cases:
+            print(f"measuring {case.name} ({case.entries:,} entries)...", file=sys.stderr)
+            rows.append(measure(case, Path(tmp), quick))
+    print(table(rows))
+    print(
+        "\nfirst paint, on screen (the list and a timeline row written) and RSS: the whole"
+        " process in a pty; j/k: in-process, key posted to the refresh after it shows;"
+        f" CLI: whole process, median of {3 if quick else 5}."
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="small files only (CI)")
+    parser.add_argument(
+        "--only", nargs="*", metavar="FILE", help="only these files, named like 1000i-100000e"
+    )
+    commands = parser.add_subparsers(dest="command")
+    make = commands.add_parser("build", help="build one file deterministically")
+    make.add_argument("--incidents", type=int, required=True)
+    make.add_argument("--entries", type=int, required=True)
+    make.add_argument("--out", type=Path, required=True)
+    make.add_argument("--one-incident", action="store_true", help="every entry on incident #1")
+    args = parser.parse_args(argv)
+    if args.command == "build":
+        if args.incidents < 1:
+            parser.error("--incidents must be at least 1")
+        started = time.perf_counter()
+        build(args.out, args.incidents, args.entries, NOW, one_incident=args.one_incident)
+        took = time.perf_counter() - started
+        print(f"{args.out}: {args.incidents:,} incidents, {args.entries:,} entries, {took:.1f}s")
+    else:
+        run(args.quick, args.only)
+
+
+if __name__ == "__main__":
+    main()
