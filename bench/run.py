@@ -389,7 +389,31 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def run(quick: bool, sizes: list[str] | None) -> None:
+def machine() -> str:
+    """Where and when: date, commit, cores, CPU model, RAM."""
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    model = next(
+        (line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if "model name" in line),
+        "unknown CPU",
+    )
+    meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
+    total = next((int(line.split()[1]) for line in meminfo.splitlines() if "MemTotal" in line), 0)
+    root = Path(__file__).resolve().parents[1]
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+        return done.stdout.strip() or "unknown"
+
+    dirty = " (with uncommitted changes)" if git("status", "--porcelain", "--", "src") else ""
+    commit = git("rev-parse", "--short", "HEAD")
+    return (
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, commit {commit}"
+        f"{dirty}; {os.cpu_count()} cores, {model}, {total / 1024 / 1024:.1f} GiB RAM;"
+        f" Python {sys.version.split()[0]}"
+    )
+
+
+def run(quick: bool, sizes: list[str] | None, results: Path | None) -> None:
     cases = [*QUICK, *QUICK_ONE] if quick else [*FULL, *FULL_ONE]
     if sizes:
         cases = [case for case in cases if case.file.split(".")[0] in sizes]
@@ -398,17 +422,22 @@ def run(quick: bool, sizes: list[str] | None) -> None:
         for case in cases:
             print(f"measuring {case.name} ({case.entries:,} entries)...", file=sys.stderr)
             rows.append(measure(case, Path(tmp), quick))
-    print(table(rows))
-    print(
-        "\nfirst paint, on screen (the list and a timeline row written) and RSS: the whole"
-        " process in a pty; j/k: in-process, key posted to the refresh after it shows;"
-        f" CLI: whole process, median of {3 if quick else 5}."
+    text = (
+        f"{machine()}\n\n{table(rows)}\n\n"
+        "First paint, on screen (the incident list and a timeline row written) and RSS: the"
+        " whole process in a real pty (120x36), from spawn. j/k: in-process (headless), from"
+        " the key posted to the first refresh after the detail shows the next incident."
+        f" CLI: whole process, median of {3 if quick else 5}.\n"
     )
+    print(text, end="")
+    if results:
+        results.write_text(f"# Benchmark results\n\n`python bench/run.py`\n\n{text}")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="small files only (CI)")
+    parser.add_argument("--results", type=Path, help="also write the table here (Markdown)")
     parser.add_argument(
         "--only", nargs="*", metavar="FILE", help="only these files, named like 1000i-100000e"
     )
@@ -427,7 +456,7 @@ def main(argv: list[str] | None = None) -> None:
         took = time.perf_counter() - started
         print(f"{args.out}: {args.incidents:,} incidents, {args.entries:,} entries, {took:.1f}s")
     else:
-        run(args.quick, args.only)
+        run(args.quick, args.only, args.results)
 
 
 if __name__ == "__main__":
