@@ -64,6 +64,7 @@ class TimelineState:
         id order (what was written since the last read). Duplicates are ignored.
         """
         touched: set[int] = set()
+        pinned: set[int] = set()
         fresh = [r for r in rows if r.id not in self.rows]
         if not fresh:
             return touched
@@ -79,6 +80,7 @@ class TimelineState:
                     if row.id > self.pins.get(root, (0, False))[0]:
                         self.pins[root] = (row.id, bool(row.data.get("pinned")))
                     touched.add(root)
+                    pinned.add(root)
                 continue
             root = self.root.get(row.supersedes, row.supersedes) if row.supersedes else row.id
             self.root[row.id] = root
@@ -93,9 +95,10 @@ class TimelineState:
         self._insert(appended)
         for root in touched:
             if root in self.versions:
-                current = self.versions[root][-1]
-                self._cache.pop(current, None)
-                self._first = min(self._first, self._index(current))
+                self._cache.pop(self.versions[root][-1], None)
+        for root in pinned:  # shows differently where it stands (new versions were counted)
+            if root in self.versions and self._first:
+                self._first = min(self._first, self._index(self.versions[root][-1]))
         if self._first < before or len(self._order) != before:
             self._changed.append(self._first)
             del self._current[self._first :]
