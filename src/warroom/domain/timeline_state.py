@@ -19,7 +19,7 @@ from warroom.domain.models import TimelineEntry
 META_KINDS = frozenset({"pin"})  # rows that change other rows, not shown as entries
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ShownEntry:
     """An entry as it reads now, with the versions it replaced (oldest first)."""
 
