@@ -13,6 +13,7 @@ A cursor picks the entry that pin, edit, strike and promote act on; a filter
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import ClassVar
@@ -151,10 +152,10 @@ class TimelineView(ScrollView, can_focus=True):
         self._laid_out_width = -1
         self._line_counts: dict[int, int] = {}  # entry id -> wrapped lines at _counted_width
         self._counted_width = -1
-        # what the layout was built from: the state's revision and how many of its
-        # entries were read then (new ones after them are laid out by appending)
+        # what the layout was built from: the state's revision then, and where each
+        # shown entry stands in the state's order (a change lays out from there on)
         self._laid_out_revision = -1
-        self._laid_out_size = 0
+        self._state_index: list[int] = []
 
     # -- data ------------------------------------------------------------------
 
@@ -188,10 +189,10 @@ class TimelineView(ScrollView, can_focus=True):
         )
         self.state.add(entries)
         if self._laid_out_revision >= 0 and self._text_width() == self._counted_width:
+            # what comes before the first changed entry stays as it is laid out
             changed = self.state.changed_from(self._laid_out_revision)
-            if changed >= self._laid_out_size:  # only new entries after the last one
-                self._append_new(follow=following)
-                return
+            self._relayout_from(changed, follow=following, keep=keep)
+            return
         self._relayout(follow=following, keep=keep)
 
     def set_filter(self, name: str) -> None:
@@ -259,34 +260,44 @@ class TimelineView(ScrollView, can_focus=True):
         )
 
     def _relayout(self, *, follow: bool, keep: int | None = None) -> None:
-        passes = self._passes()
-        self.shown = [s for s in self.state.current() if passes(s)]
-        if keep is not None:
-            root = self.state.root
-            self.cursor = next(
-                (i for i, s in enumerate(self.shown) if root.get(s.entry.id) == keep), -1
-            )
         width = self._text_width()
         if width != self._counted_width:
             self._line_counts = {}
             self._counted_width = width
+        self.shown = []
+        self._state_index = []
         self._rows = []
         self._first_row = []
-        self._lay_out(0)
-        self._laid_out_revision = self.state.revision
-        self._laid_out_size = self.state.size
         self._laid_out_width = self.scrollable_content_region.width
-        self._set_size(follow=follow)
+        self._relayout_from(0, follow=follow, keep=keep)
 
-    def _append_new(self, *, follow: bool) -> None:
-        """Lay out only the entries added after the last laid-out one: what went
-        before them (entries, cursor, day rules, line counts) stays as it is."""
+    def _relayout_from(self, changed: int, *, follow: bool, keep: int | None) -> None:
+        """Lay out again from the state's entry `changed` on (an entry logged now:
+        only itself); the entries, day rules and lines before it stay as they are."""
+        start = bisect.bisect_left(self._state_index, changed)
+        if start < len(self.shown):
+            cut = self._first_row[start]
+            if cut and self._rows[cut - 1][0] == "day":
+                cut -= 1
+            del self._rows[cut:]
+            del self.shown[start:], self._state_index[start:], self._first_row[start:]
         passes = self._passes()
-        start = len(self.shown)
-        self.shown.extend(s for s in self.state.entries_from(self._laid_out_size) if passes(s))
+        for index, item in enumerate(self.state.entries_from(changed), start=changed):
+            if passes(item):
+                self.shown.append(item)
+                self._state_index.append(index)
+        if keep is not None and self.cursor >= start:  # before `start`: the same entry
+            root = self.state.root
+            self.cursor = next(
+                (
+                    i
+                    for i in range(start, len(self.shown))
+                    if root.get(self.shown[i].entry.id) == keep
+                ),
+                -1,
+            )
         self._lay_out(start)
         self._laid_out_revision = self.state.revision
-        self._laid_out_size = self.state.size
         self._set_size(follow=follow)
 
     def _lay_out(self, start: int) -> None:
