@@ -110,7 +110,10 @@ class Context:
         """The service on `database`, acting as this command's user; sweeps nothing."""
         from warroom.service import WarRoom
 
-        return WarRoom(database, self.clock, self.settings.actor, self.policy, self.runbooks)
+        # runbooks are read only by the actions that attach them (declare, severity, kind)
+        return WarRoom(
+            database, self.clock, self.settings.actor, self.policy, lambda: self.runbooks
+        )
 
 
 pass_ctx = click.make_pass_decorator(Context)

@@ -4,7 +4,7 @@ the policy and the runbooks; and `unit_of_work()`, the one way an action writes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 import sqlite_utils
@@ -38,13 +38,21 @@ class RoomBase:
         clock: Clock,
         actor: Actor,
         policy: Policy,
-        runbooks: Sequence[Runbook] = (),
+        runbooks: Sequence[Runbook] | Callable[[], Sequence[Runbook]] = (),
     ):
         self.db = db
         self.clock = clock
         self.actor = actor
         self.policy = policy
-        self.runbooks = tuple(runbooks)  # attached automatically where they apply
+        # a callable is asked once, when an action first needs them: most writes never do
+        self._runbooks = runbooks if callable(runbooks) else tuple(runbooks)
+
+    @property
+    def runbooks(self) -> tuple[Runbook, ...]:
+        """The runbooks attached automatically where they apply."""
+        if callable(self._runbooks):
+            self._runbooks = tuple(self._runbooks())
+        return self._runbooks
 
     @contextmanager
     def unit_of_work(self, now: dt.datetime | None = None) -> Iterator[UnitOfWork]:
