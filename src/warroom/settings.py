@@ -10,8 +10,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from warroom.domain.models import Actor
 from warroom.domain.vocabulary import SYSTEM_AUTHOR
 from warroom.errors import InvalidInput
@@ -27,6 +25,8 @@ ENV_SHARE_GROUP = "WARROOM_SHARE_GROUP"
 
 
 def data_dir() -> Path:
+    import platformdirs  # only when no --db or WARROOM_DB names the file (~5 ms)
+
     return Path(platformdirs.user_data_dir("warroom", appauthor=False))
 
 

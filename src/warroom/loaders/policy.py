@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
+import warroom.defaults
 from warroom.domain.policy import Policy, parse_policy
 from warroom.domain.policy_reader import PolicyError
 from warroom.loaders.text_files import read_text_file
@@ -12,6 +12,11 @@ from warroom.loaders.text_files import read_text_file
 
 def default_policy_text() -> str:
     """The packaged default policy, as YAML text."""
+    beside = Path(warroom.defaults.__file__).with_name("policy.yaml")
+    if beside.is_file():  # installed as files: skips importlib.resources' readers (zipfile)
+        return beside.read_text("utf-8")
+    from importlib import resources
+
     return resources.files("warroom.defaults").joinpath("policy.yaml").read_text("utf-8")
 
 
