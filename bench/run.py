@@ -17,6 +17,12 @@ each file and for a minimal Textual app in the same run:
   posted to the first refresh after the detail shows it (call_after_refresh),
   not pilot wall time (pilot.press waits for idle);
 - `warroom log`, `ack`, `list --json`: whole process (subprocess), median of N.
+- `l`, type, Enter to the entry shown: in-process, like j/k, from Enter posted;
+- idle CPU: one console in tmux, % of one core over 10 s (2 s with --quick);
+- (not with --quick) `--consoles K` consoles in tmux on the 1,000-incident file: their CPU
+  together while nobody types and while a scribe process logs 2 entries/s, and each entry's
+  time to show on each screen (capture-pane at 20 Hz); also alone:
+  `python bench/run.py consoles [--db FILE] [--consoles K] [--seconds S]`.
 `--quick` measures small files only and is run by .ci/run, which asserts no timings.
 """
 
@@ -29,6 +35,7 @@ import fcntl
 import os
 import re
 import select
+import shlex
 import signal
 import sqlite3
 import statistics
@@ -56,6 +63,7 @@ from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
 from warroom.loaders.policy import load_policy
 from warroom.tui.app import WarRoomApp
+from warroom.tui.widgets.entry_line import EntryLine, LineInput
 
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)  # the builder's clock
 SIZE = (120, 36)
@@ -107,6 +115,9 @@ class Row:
     key_median: float | None = None
     key_p95: float | None = None
     rss_mib: float | None = None
+    entry_median: float | None = None
+    entry_p95: float | None = None
+    idle_cpu: float | None = None  # % of one core
     cli: dict[str, float] = field(default_factory=dict)
 
 
@@ -249,14 +260,18 @@ async def minimal_keys(presses: int) -> list[float]:
         return await key_times(app, ["j"] * presses, changed)
 
 
-async def warroom_keys(path: Path, presses: int) -> list[float]:
-    app = WarRoomApp(
+def bench_app(path: Path) -> WarRoomApp:
+    return WarRoomApp(
         db_path=path,
         actor=Actor("bench", "bench"),
         policy=load_policy(),
         clock=FrozenClock(NOW),
         tz=dt.UTC,
     )
+
+
+async def warroom_keys(path: Path, presses: int) -> list[float]:
+    app = bench_app(path)
     async with app.run_test(size=SIZE):
         room = app.war_room
         await until(lambda: room.loaded and room.shown_id == room.selected_id)
@@ -278,6 +293,49 @@ async def warroom_keys(path: Path, presses: int) -> list[float]:
             return f"shown {room.shown_id}, selected {selected} at {position} of {rows}"
 
         return await key_times(app, zigzag(presses, rows), changed, state)
+
+
+def typed_in(line: LineInput, text: str) -> bool:
+    return line.value == text
+
+
+def typed(text: str) -> list[events.Key]:
+    return [events.Key("space" if c == " " else c, c) for c in text]
+
+
+async def entry_times(path: Path, entries: int) -> list[float]:
+    """`l`, type, Enter: from Enter posted until the first refresh after the timeline
+    shows the entry (the typing itself is not timed)."""
+    app = bench_app(path)
+    loop = asyncio.get_running_loop()
+    times = []
+    async with app.run_test(size=SIZE):
+        room = app.war_room
+        await until(lambda: room.loaded and room.shown_id == room.selected_id)
+        line = room.query_one(EntryLine).input
+        timeline = room.timeline
+        for n in range(entries):
+            text = f"bench entry shown {n}"
+            app.post_message(events.Key("l", "l"))
+            await until(lambda: app.focused is line, lambda: f"focus on {app.focused}")
+            for key in typed(text):
+                app.post_message(key)
+            await until(partial(typed_in, line, text), lambda: f"typed {line.value!r}")
+
+            def shown(text: str = text) -> bool:
+                return any(item.entry.text == text for item in timeline.shown[-5:])
+
+            painted: asyncio.Future[float] = loop.create_future()
+            start = time.perf_counter()
+            app.post_message(events.Key("enter", "\r"))
+            await until(
+                shown, partial(describe, f"entry {n}", lambda: "not in the timeline's last rows")
+            )
+            app.call_after_refresh(partial(stamp, painted))
+            times.append(await painted - start)
+            app.post_message(events.Key("escape", None))
+            await until(lambda: app.focused is not line)
+    return times
 
 
 # -- the CLI, whole process --------------------------------------------------------------------
@@ -313,6 +371,200 @@ def cli_times(path: Path, repeats: int) -> dict[str, float]:
     }
 
 
+# -- consoles in real terminals (tmux) ---------------------------------------------------------
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of `pid` so far (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Tmux:
+    """A tmux server of our own (its own socket): `close()` ends every session in it."""
+
+    def __init__(self) -> None:
+        self.socket = f"warroom-bench-{os.getpid()}-{time.monotonic_ns()}"
+
+    def run(self, *args: str) -> str:
+        done = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True
+        )
+        return done.stdout
+
+    def start(self, name: str, command: list[str]) -> int:
+        """A 120x36 session running `command`; the pid of the command."""
+        line = " ".join(shlex.quote(part) for part in command)
+        width, height = SIZE
+        env = "TERM=xterm-256color WARROOM_USER=bench"
+        self.run("new-session", "-d", "-s", name, "-x", str(width), "-y", str(height),
+                 f"exec env {env} {line}")  # fmt: skip
+        return int(self.run("list-panes", "-t", name, "-F", "#{pane_pid}").split()[0])
+
+    def screens(self, names: list[str]) -> list[str]:
+        """What each session's screen shows now, in one tmux call."""
+        args: list[str] = []
+        for name in names:
+            args += [
+                "capture-pane",
+                "-p",
+                "-J",
+                "-t",
+                name,
+                ";",
+                "display-message",
+                "-p",
+                SPLIT,
+                ";",
+            ]
+        return self.run(*args[:-1]).split(SPLIT + "\n")[: len(names)]
+
+    def wait_for(self, names: list[str], text: str) -> None:
+        deadline = time.monotonic() + WAIT
+        while not all(text in screen for screen in self.screens(names)):
+            if time.monotonic() > deadline:
+                raise SystemExit(f"consoles never showed {text!r}: {self.screens(names)[:1]}")
+            time.sleep(0.1)
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+
+
+SPLIT = "@@warroom-bench-screen@@"
+
+
+def idle_cpu(command: list[str], ready: str, seconds: float) -> float:
+    """% of one core used by one console in a real terminal (tmux) over `seconds`, once
+    `ready` is on its screen and a second has passed (start-up is not idle)."""
+    tmux = Tmux()
+    try:
+        pid = tmux.start("idle", command)
+        tmux.wait_for(["idle"], ready)
+        time.sleep(1)
+        before, started = cpu_seconds(pid), time.monotonic()
+        time.sleep(seconds)
+        return 100 * (cpu_seconds(pid) - before) / (time.monotonic() - started)
+    finally:
+        tmux.close()
+
+
+SCRIBE = """
+import sys, time
+from pathlib import Path
+from warroom import store
+from warroom.clock import SystemClock
+from warroom.domain.models import Actor
+from warroom.loaders.policy import load_policy
+from warroom.loaders.runbooks import load_runbooks
+from warroom.service import WarRoom
+path, rate, seconds = Path(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+room = WarRoom(store.connect(path), SystemClock(), Actor("scribe", "scribe"), load_policy(),
+               load_runbooks())
+start = time.time()
+for n in range(int(rate * seconds)):
+    time.sleep(max(0.0, start + n / rate - time.time()))
+    text = f"scribe line {n:04d}"
+    room.log(1, text, "note")
+    print(f"{time.time()!r} {text}", flush=True)
+"""
+
+
+@dataclass
+class Consoles:
+    consoles: int
+    seconds: float
+    idle_cpu: float = 0.0  # % of one core, all consoles together
+    busy_cpu: float = 0.0
+    latencies: list[float] = field(default_factory=list)  # seconds, per entry and console
+    missed: int = 0  # (entry, console) pairs never seen
+
+
+def consoles_scenario(path: Path, consoles: int, seconds: float, rate: float = 2.0) -> Consoles:
+    """`consoles` consoles in tmux on `path`; CPU while nobody types (`seconds`), then while a
+    scribe process logs `rate` entries a second (`seconds`), and how long each entry takes to
+    show on each console's screen (polled at 20 Hz)."""
+    result = Consoles(consoles, seconds)
+    tmux = Tmux()
+    names = [f"c{n}" for n in range(consoles)]
+    scribe: subprocess.Popen[bytes] | None = None
+    try:
+        pids = [
+            tmux.start(name, [*warroom_command(), "--db", str(path), "--tz", "UTC"])
+            for name in names
+        ]
+        tmux.wait_for(names, "Incident 1:")
+        time.sleep(2)  # start-up (and the first sweep) is not idle
+
+        def cpu() -> float:
+            return sum(cpu_seconds(pid) for pid in pids)
+
+        before, started = cpu(), time.monotonic()
+        time.sleep(seconds)
+        result.idle_cpu = 100 * (cpu() - before) / (time.monotonic() - started)
+
+        before, started = cpu(), time.monotonic()
+        scribe = subprocess.Popen(
+            [sys.executable, "-c", SCRIBE, str(path), str(rate), str(seconds)],
+            stdout=subprocess.PIPE,
+        )
+        assert scribe.stdout is not None
+        out = scribe.stdout.fileno()
+        os.set_blocking(out, False)
+        pending: dict[str, tuple[float, set[str]]] = {}  # text -> (logged at, consoles to see it)
+        buffer = ""
+        finished: float | None = None  # when the scribe's last entry was read
+        while finished is None or pending:
+            try:
+                chunk = os.read(out, 1 << 16).decode()
+            except BlockingIOError:
+                chunk = ""
+            buffer += chunk
+            *lines, buffer = buffer.split("\n")
+            for line in lines:
+                at, text = line.split(" ", 1)
+                pending[text] = (float(at), set(names))
+            if finished is None and scribe.poll() is not None and not chunk and not buffer:
+                finished = time.monotonic()
+            if finished is not None and time.monotonic() - finished > 5:
+                break  # what is not on screen 5 s after the last entry never showed
+            looked = time.time()
+            for name, screen in zip(names, tmux.screens(names), strict=True):
+                for text, (at, waiting) in list(pending.items()):
+                    if name in waiting and text in screen:
+                        waiting.discard(name)
+                        result.latencies.append(looked - at)
+                        if not waiting:
+                            del pending[text]
+            time.sleep(max(0.0, 0.05 - (time.time() - looked)))
+        result.busy_cpu = 100 * (cpu() - before) / (time.monotonic() - started)
+        result.missed = sum(len(waiting) for _, waiting in pending.values())
+        if scribe.wait(10) != 0:
+            raise SystemExit("the scribe failed")
+    finally:
+        if scribe is not None and scribe.poll() is None:
+            scribe.kill()
+            scribe.wait()
+        tmux.close()
+    return result
+
+
+def consoles_text(result: Consoles, incidents: int) -> str:
+    shown = result.latencies
+    seen = (
+        f"median {statistics.median(shown) * 1000:,.0f} ms, p95 {p95(shown) * 1000:,.0f} ms"
+        f" over {len(shown)} (entry, console) pairs"
+        if len(shown) >= 2
+        else "too few seen to tell"
+    )
+    return (
+        f"{result.consoles} consoles in tmux on the {incidents:,}-incident file,"
+        f" {result.seconds:.0f} s each: all together {result.idle_cpu:.1f} % of one core while"
+        f" nobody types, {result.busy_cpu:.1f} % while a scribe logs 2 entries a second;"
+        f" each entry on each console's screen (tmux capture-pane at 20 Hz) after {seen}"
+        f"{f', {result.missed} never seen' if result.missed else ''}.\n"
+    )
+
+
 # -- the run -----------------------------------------------------------------------------------
 
 PAINT = re.compile(rb"[A-Za-z]{3}")  # the first frame: any words
@@ -331,6 +583,11 @@ def measure(case: Case, folder: Path, quick: bool) -> Row:
     keys = asyncio.run(warroom_keys(path, 20 if quick else 40))
     if keys:
         row.key_median, row.key_p95 = statistics.median(keys), p95(keys)
+    entries = asyncio.run(entry_times(path, 10 if quick else 20))
+    row.entry_median, row.entry_p95 = statistics.median(entries), p95(entries)
+    row.idle_cpu = idle_cpu(
+        [*warroom_command(), "--db", str(path), "--tz", "UTC"], "Incident 1:", idle_seconds(quick)
+    )
     row.cli = cli_times(path, 3 if quick else 5)
     return row
 
@@ -341,13 +598,19 @@ def minimal_row(quick: bool) -> Row:
         {"paint": re.compile(rb"minimal app painted")},
     )
     keys = asyncio.run(minimal_keys(20 if quick else 40))
+    idle = idle_cpu([sys.executable, "-c", MINIMAL], "minimal app painted", idle_seconds(quick))
     return Row(
         "minimal Textual app",
+        idle_cpu=idle,
         first_paint=seen["paint"],
         key_median=statistics.median(keys),
         key_p95=p95(keys),
         rss_mib=memory,
     )
+
+
+def idle_seconds(quick: bool) -> float:
+    return 2.0 if quick else 10.0
 
 
 def p95(values: list[float]) -> float:
@@ -363,6 +626,9 @@ def table(rows: list[Row]) -> str:
         "j/k median ms",
         "j/k p95 ms",
         "RSS MiB",
+        "entry median ms",
+        "entry p95 ms",
+        "idle CPU %",
         "log ms",
         "ack ms",
         "list --json ms",
@@ -381,6 +647,9 @@ def table(rows: list[Row]) -> str:
             "-" if row.key_median is None else f"{row.key_median * 1000:.1f}",
             "-" if row.key_p95 is None else f"{row.key_p95 * 1000:.1f}",
             "-" if row.rss_mib is None else f"{row.rss_mib:.0f}",
+            "-" if row.entry_median is None else f"{row.entry_median * 1000:.1f}",
+            "-" if row.entry_p95 is None else f"{row.entry_p95 * 1000:.1f}",
+            "-" if row.idle_cpu is None else f"{row.idle_cpu:.1f}",
             ms(row.cli.get("log")),
             ms(row.cli.get("ack")),
             ms(row.cli.get("list --json")),
@@ -413,7 +682,27 @@ def machine() -> str:
     )
 
 
-def run(quick: bool, sizes: list[str] | None, results: Path | None) -> None:
+CONSOLES_CASE = Case("1,000 incidents", 1_000, 100_000)
+
+
+def run_consoles(path: Path | None, consoles: int, seconds: float) -> str:
+    """The consoles scenario on `path` (default: the 1,000-incident file, built)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        if path is None:
+            path = Path(tmp) / CONSOLES_CASE.file
+            build(path, CONSOLES_CASE.incidents, CONSOLES_CASE.entries, NOW)
+        incidents = sqlite3.connect(path).execute("SELECT count(*) FROM incidents").fetchone()[0]
+        print(f"measuring {consoles} consoles...", file=sys.stderr)
+        return consoles_text(consoles_scenario(path, consoles, seconds), incidents)
+
+
+def run(
+    quick: bool,
+    sizes: list[str] | None,
+    results: Path | None,
+    consoles: int = 20,
+    seconds: float = 20.0,
+) -> None:
     cases = [*QUICK, *QUICK_ONE] if quick else [*FULL, *FULL_ONE]
     if sizes:
         cases = [case for case in cases if case.file.split(".")[0] in sizes]
@@ -422,12 +711,18 @@ def run(quick: bool, sizes: list[str] | None, results: Path | None) -> None:
         for case in cases:
             print(f"measuring {case.name} ({case.entries:,} entries)...", file=sys.stderr)
             rows.append(measure(case, Path(tmp), quick))
+        many = Path(tmp) / CONSOLES_CASE.file
+        scenario = "" if quick or not many.exists() else run_consoles(many, consoles, seconds)
     text = (
         f"{machine()}\n\n{table(rows)}\n\n"
         "First paint, on screen (the incident list and a timeline row written) and RSS: the"
         " whole process in a real pty (120x36), from spawn. j/k: in-process (headless), from"
         " the key posted to the first refresh after the detail shows the next incident."
+        " entry: in-process, `l`, type, Enter: from Enter posted to the first refresh after"
+        " the timeline shows the entry. idle CPU: one console in tmux (120x36), once its data"
+        f" is on screen, over {idle_seconds(quick):.0f} s, % of one core."
         f" CLI: whole process, median of {3 if quick else 5}.\n"
+        f"{scenario and chr(10) + scenario}"
     )
     print(text, end="")
     if results:
@@ -447,6 +742,15 @@ def main(argv: list[str] | None = None) -> None:
     make.add_argument("--entries", type=int, required=True)
     make.add_argument("--out", type=Path, required=True)
     make.add_argument("--one-incident", action="store_true", help="every entry on incident #1")
+    many = commands.add_parser(
+        "consoles", help="many consoles in tmux on one file while a scribe logs 2 entries/s"
+    )
+    many.add_argument("--db", type=Path, help="default: the 1,000-incident file, built")
+    for parsers in (parser, many):
+        parsers.add_argument("--consoles", type=int, default=20, help="how many (default 20)")
+        parsers.add_argument(
+            "--seconds", type=float, default=20.0, help="idle, then scribing (default 20 each)"
+        )
     args = parser.parse_args(argv)
     if args.command == "build":
         if args.incidents < 1:
@@ -455,8 +759,10 @@ def main(argv: list[str] | None = None) -> None:
         build(args.out, args.incidents, args.entries, NOW, one_incident=args.one_incident)
         took = time.perf_counter() - started
         print(f"{args.out}: {args.incidents:,} incidents, {args.entries:,} entries, {took:.1f}s")
+    elif args.command == "consoles":
+        print(run_consoles(args.db, args.consoles, args.seconds), end="")
     else:
-        run(args.quick, args.only, args.results)
+        run(args.quick, args.only, args.results, args.consoles, args.seconds)
 
 
 if __name__ == "__main__":
