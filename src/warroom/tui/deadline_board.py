@@ -82,6 +82,24 @@ class _Kept:
     inputs: ClockInputs
     deadlines: tuple[sla.Deadline, ...]
     rungs: tuple[tuple[dt.datetime, dt.datetime | None], ...]  # escalation.upcoming
+    isos: tuple[str, ...]  # each deadline as the record of breaches stores it
+    # the most urgent running timer: the earliest deadline, display order on ties
+    urgent: tuple[str, dt.datetime] | None
+
+    @classmethod
+    def of(
+        cls,
+        incident: Incident,
+        inputs: ClockInputs,
+        deadlines: tuple[sla.Deadline, ...],
+        rungs: tuple[tuple[dt.datetime, dt.datetime | None], ...],
+    ) -> _Kept:
+        urgent: tuple[str, dt.datetime] | None = None
+        for d in deadlines:
+            if d.done_at is None and (urgent is None or d.deadline < urgent[1]):
+                urgent = (d.name, d.deadline)
+        isos = tuple(to_iso(d.deadline) for d in deadlines)
+        return cls(incident, inputs, deadlines, rungs, isos, urgent)
 
     def escalation_due(self, now: dt.datetime) -> dt.datetime | None:
         """When the next rung fires (ladder_status(...).next_at, without naming anyone)."""
@@ -112,6 +130,8 @@ class DeadlineBoard:
         self.recorded: frozenset[tuple[int, str, str]] = frozenset()
         self._seen_once = False
         self._kept: dict[int, _Kept] = {}
+        # deadlines not in the record of breaches: only these can fall due unrecorded
+        self._unrecorded: tuple[sla.Deadline, ...] = ()
 
     def update(
         self,
@@ -131,10 +151,14 @@ class DeadlineBoard:
         for incident_id, incident in self.incidents.items():
             clock = inputs[incident_id]
             before = self._kept.get(incident_id)
-            if before is not None and before.incident == incident and before.inputs == clock:
+            if (
+                before is not None
+                and _same(before.incident, incident)
+                and _same(before.inputs, clock)
+            ):
                 kept[incident_id] = before
                 continue
-            kept[incident_id] = _Kept(
+            kept[incident_id] = _Kept.of(
                 incident,
                 clock,
                 sla.deadlines(incident, self.policy, clock.history),
@@ -146,20 +170,23 @@ class DeadlineBoard:
                 ),
             )
         self._kept = kept
+        self._unrecorded = tuple(
+            d
+            for incident_id, one in kept.items()
+            for d, iso in zip(one.deadlines, one.isos, strict=True)
+            if (incident_id, d.name, iso) not in recorded
+        )
         return new
+
+    def timers(self, now: dt.datetime) -> Mapping[int, tuple[sla.Timer, ...]]:
+        """Every running incident's timers at `now`, each computed when looked up."""
+        return _LazyTimers(self, now)
 
     def read(self, now: dt.datetime) -> BoardReading:
         next_due: dict[int, str] = {}
         unrecorded = False
         for incident_id, kept in self._kept.items():
-            # the most urgent running timer: the earliest deadline, display order on ties
-            urgent: tuple[str, dt.datetime] | None = None
-            for d in kept.deadlines:
-                if d.done_at is None and (urgent is None or d.deadline < urgent[1]):
-                    urgent = (d.name, d.deadline)
-                if not unrecorded and sla.is_overdue(d, now):
-                    key = (incident_id, d.name, to_iso(d.deadline))
-                    unrecorded = key not in self.recorded
+            urgent = kept.urgent
             rung = kept.escalation_due(now)
             if rung is not None:
                 # a rung is due the moment its time comes: auto-advance takes it
@@ -169,6 +196,7 @@ class DeadlineBoard:
             if urgent is not None:
                 label = LIST_LABELS.get(urgent[0], urgent[0])
                 next_due[incident_id] = f"{label} {list_countdown(urgent[1] - now)}"
+        unrecorded = unrecorded or any(sla.is_overdue(d, now) for d in self._unrecorded)
         return BoardReading(_LazyTimers(self, now), next_due, unrecorded)
 
     def ladder(self, incident_id: int, now: dt.datetime) -> escalation.LadderStatus | None:
@@ -179,3 +207,8 @@ class DeadlineBoard:
         return escalation.ladder_status(
             incident, self.policy, now, pauses=inputs.history.reopened, assigned=inputs.assigned
         )
+
+
+def _same(before: object, now: object) -> bool:
+    """Equal rows, the identity first: a list read again hands unchanged rows on."""
+    return before is now or before == now

@@ -11,6 +11,7 @@ and countdowns where they changed.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,7 +29,7 @@ from warroom.tui.bridge import HooksRan, Read, Sweep, Write, WriteDone, WriteRef
 from warroom.tui.deadline_board import BoardReading, DeadlineBoard
 from warroom.tui.dialogs.help import HelpScreen
 from warroom.tui.keys import bindings
-from warroom.tui.messages import RowsLeftOut, Snapshot, WatchFailed
+from warroom.tui.messages import ClockInputs, RowsLeftOut, Snapshot, WatchFailed
 from warroom.tui.screens.console_base import ConsoleSettings
 from warroom.tui.screens.incident_forms import IncidentForms
 from warroom.tui.screens.timeline_tools import TimelineTools
@@ -56,6 +57,10 @@ class WarRoomScreen(IncidentForms, TimelineTools):
         self.loaded = False  # the first read has reached the screen
         self._sweeping = False
         self._watcher: DatabaseWatcher | None = None
+        # the list part of the last snapshot taken whole (incidents, clock inputs, breaches)
+        self._last_list: (
+            tuple[list[Incident], dict[int, ClockInputs], frozenset[tuple[int, str, str]]] | None
+        ) = None
 
     # -- layout ---------------------------------------------------------------------
 
@@ -119,21 +124,29 @@ class WarRoomScreen(IncidentForms, TimelineTools):
 
     def on_snapshot(self, message: Snapshot) -> None:
         self.loaded = True
-        self.incidents = message.incidents
-        new_breaches = self.board.update(message.incidents, message.clocks, message.breaches)
-        if new_breaches and self.policy.bell:
-            self.app.bell()
         now = self.clock.now()
-        reading = self.board.read(now)
-        if not self._show_list(now, reading):
-            return
+        timers: Mapping[int, tuple[sla.Timer, ...]]
+        if self._same_list(message):
+            # a selection read (j/k): the list, its deadlines and the record are the
+            # ones already shown; redraw only the selected incident's panes
+            timers = self.board.timers(now)
+        else:
+            self._last_list = (message.incidents, message.clocks, message.breaches)
+            self.incidents = message.incidents
+            new_breaches = self.board.update(message.incidents, message.clocks, message.breaches)
+            if new_breaches and self.policy.bell:
+                self.app.bell()
+            reading = self.board.read(now)
+            if not self._show_list(now, reading):
+                return
+            timers = reading.timers
         selection = message.selection
         if selection is None or selection.incident.id != self.selected_id:
             return
         self.query_one(IncidentDetail).show(selection.incident, selection.roles, now)
         self.shown_id = selection.incident.id
         self.engagements = selection.engagements
-        self._show_deadlines(now, reading.timers)
+        self._show_deadlines(now, timers)
         self.query_one(ChecklistPane).show(
             selection.checklists, selection.incident.declared_at, now
         )
@@ -144,6 +157,21 @@ class WarRoomScreen(IncidentForms, TimelineTools):
             self.retitle()
         else:
             self.timeline.add(selection.entries)
+
+    def _same_list(self, message: Snapshot) -> bool:
+        """Whether the snapshot carries the very rows last shown (the watcher re-reads
+        the list only when the file changed; a selection read hands the same objects
+        on), so nothing in the list or on the deadline board can have changed."""
+        if self._last_list is None:
+            return False
+        incidents, clocks, breaches = self._last_list
+        return (
+            message.breaches is breaches
+            and len(message.incidents) == len(incidents)
+            and all(map(operator.is_, message.incidents, incidents))
+            and message.clocks.keys() == clocks.keys()
+            and all(message.clocks[key] is inputs for key, inputs in clocks.items())
+        )
 
     def _show_list(self, now: dt.datetime, reading: BoardReading) -> bool:
         """Redraw the list; False when the selected incident left it (the row under
