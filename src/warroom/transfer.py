@@ -24,9 +24,7 @@ import re
 import tempfile
 from collections.abc import Collection
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from warroom.domain.policy import Policy
 from warroom.domain.postmortem import render_postmortem
@@ -45,6 +43,9 @@ from warroom.errors import InvalidInput, WriteFailed
 from warroom.paths import file_mode
 from warroom.store.db import access_for
 from warroom.store.export_queries import incident_rows, record_from_rows
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 _UNSAFE_TEXT = re.compile("[\x00\ud800-\udfff]")
 FORMAT = "warroom-export"

@@ -61,6 +61,30 @@ def test_a_command_imports_only_what_it_needs(tmp_path: Path) -> None:
     assert "warroom.loaders.templates" not in loaded and "textual" not in loaded
 
 
+def test_a_command_on_an_existing_file_leaves_sqlite_utils_and_runbooks_unread(
+    tmp_path: Path,
+) -> None:
+    """sqlite-utils is imported to create or upgrade a file, not to log into one; the
+    runbooks are read by the actions that attach them, not by every write."""
+    db = str(tmp_path / "w.db")
+    CliRunner().invoke(cli, ["--db", db, "declare", "-s", "P2", "-t", "x"])
+    script = (
+        "import sys\n"
+        "from warroom.cli import cli\n"
+        f"cli.main(['--db', {db!r}, 'log', '1', 'hello'], standalone_mode=False)\n"
+        f"cli.main(['--db', {db!r}, 'ack', '1'], standalone_mode=False)\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    loaded = set(done.stdout.split())
+    assert "warroom.store.db" in loaded
+    assert "sqlite_utils" not in loaded and "warroom.loaders.runbooks" not in loaded
+    shown = CliRunner().invoke(cli, ["--db", db, "show", "1", "--json"]).stdout
+    assert "hello" in shown and '"acknowledged_at": null' not in shown
+
+
 def _breaches(run: Run, incident: str) -> int:
     shown = run("show", incident, "--json").stdout
     return shown.count('"kind": "sla_breach"')

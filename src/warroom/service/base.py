@@ -6,8 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from warroom.clock import Clock
 from warroom.domain.models import Actor
@@ -17,6 +16,9 @@ from warroom.domain.timefmt import check_moment
 from warroom.errors import InvalidInput
 from warroom.store import unit_of_work
 from warroom.store.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def checked_moment(at: dt.datetime, what: str) -> dt.datetime:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from warroom.domain import checklists as checklist_rules
 from warroom.domain.checklists import Checklist, ChecklistItem
 from warroom.store.queries import _readable, _required_time, _rows, _time
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def checklists(db: sqlite_utils.Database, incident_id: int) -> list[Checklist]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from warroom.domain.vocabulary import OPEN_STATUSES
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def clock_incidents(db: sqlite_utils.Database, among: list[int] | None = None) -> list[int]:

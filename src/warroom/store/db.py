@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
-
-import sqlite_utils
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING, Any, cast
 
 from warroom.errors import DatabaseRefused, WriteFailed
 from warroom.paths import create_private_file, make_private_dir
@@ -30,17 +29,38 @@ from warroom.store.file_access import cannot_write, changed, no_room, open_conne
 from warroom.store.file_access import read_only_reason as read_only_reason
 from warroom.store.file_access import set_access as set_access
 
+if TYPE_CHECKING:
+    import sqlite_utils
+    from sqlite_utils.migrations import Migrations
+
+    migrations: Migrations  # built on first use: see `__getattr__`
+
 APP_ID = "warroom"
 BUSY_TIMEOUT_MS = 5000
 
-migrations = Migrations("warroom")
+# (name, step) in order. sqlite-utils (~40 ms to import) is loaded only when a file
+# is created or upgraded, or when something asks for more than the connection.
+_STEPS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
+
+
+def _migration(
+    name: str,
+) -> Callable[[Callable[[sqlite_utils.Database], None]], Callable[[sqlite_utils.Database], None]]:
+    def register(
+        step: Callable[[sqlite_utils.Database], None],
+    ) -> Callable[[sqlite_utils.Database], None]:
+        _STEPS.append((name, step))
+        return step
+
+    return register
+
 
 # the timeline rows the clocks derive from; queries repeat it word for word so that
 # SQLite uses the partial index `timeline_clock_rows`
 CLOCK_ROWS = "kind IN ('severity', 'status')"
 
 
-@migrations(name="001_core")
+@_migration("001_core")
 def _core(db: sqlite_utils.Database) -> None:
     db.executescript(
         """
@@ -94,7 +114,7 @@ def _core(db: sqlite_utils.Database) -> None:
     )
 
 
-@migrations(name="002_clocks")
+@_migration("002_clocks")
 def _clocks(db: sqlite_utils.Database) -> None:
     """Breaches and escalations are recorded once each; updates restart the update clock."""
     db.executescript(
@@ -133,7 +153,7 @@ def _clocks(db: sqlite_utils.Database) -> None:
     )
 
 
-@migrations(name="003_checklists")
+@_migration("003_checklists")
 def _checklists(db: sqlite_utils.Database) -> None:
     """Runbooks attached to an incident, items copied so every console ticks one list."""
     db.executescript(
@@ -172,7 +192,7 @@ def _checklists(db: sqlite_utils.Database) -> None:
     )
 
 
-@migrations(name="004_drafts")
+@_migration("004_drafts")
 def _drafts(db: sqlite_utils.Database) -> None:
     """A status update being written: one draft per incident, kept until posted."""
     db.executescript(
@@ -188,7 +208,7 @@ def _drafts(db: sqlite_utils.Database) -> None:
     )
 
 
-@migrations(name="005_scribe")
+@_migration("005_scribe")
 def _scribe(db: sqlite_utils.Database) -> None:
     """Follow-ups, the post-mortem owner, and full-text search over the timeline.
 
@@ -229,7 +249,7 @@ def _scribe(db: sqlite_utils.Database) -> None:
     )
 
 
-@migrations(name="006_clock_rows")
+@_migration("006_clock_rows")
 def _clock_rows(db: sqlite_utils.Database) -> None:
     """An index of the timeline rows the SLA clocks read (severity and status
     changes), in timeline order: every console re-reads them after any commit."""
@@ -239,7 +259,50 @@ def _clock_rows(db: sqlite_utils.Database) -> None:
     )
 
 
-SCHEMA_VERSION = len(migrations._migrations)  # noqa: SLF001 - sqlite-utils has no public count
+SCHEMA_VERSION = len(_STEPS)
+
+
+@cache
+def _migrations() -> Migrations:
+    """sqlite-utils' Migrations("warroom") over `_STEPS`: what `migrations` is."""
+    from sqlite_utils.migrations import Migrations
+
+    built = Migrations("warroom")
+    for name, step in _STEPS:
+        built(name=name)(step)
+    return built
+
+
+def __getattr__(name: str) -> Any:
+    if name == "migrations":
+        return _migrations()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class _Database:
+    """What `connect` returns: the connection as `conn` (all the store reads and
+    writes with), and anything else asked of it answered by sqlite-utils'
+    Database over that connection, built on first use (tests, import, demo)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._full: Any = None
+
+    def _database(self) -> Any:
+        if self._full is None or self._full.conn is not self.conn:
+            import sqlite_utils
+
+            # recursive_triggers is already on (`connect`); no plugin discovery
+            self._full = sqlite_utils.Database(
+                self.conn, execute_plugins=False, recursive_triggers=False
+            )
+        return self._full
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._database(), name)
+
+    def __getitem__(self, table: str) -> Any:
+        return self._database()[table]
 
 
 def _check_ours(conn: sqlite3.Connection, path: Path) -> bool:
@@ -333,6 +396,7 @@ def connect(
             _initialise(conn)
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils' Database sets it
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise DatabaseRefused(f"cannot use {path}: {exc}") from None
@@ -340,8 +404,7 @@ def connect(
         conn.close()
         raise
     conn.reopen = lambda: connect(path, create=False, read_only=read_only)
-    # no plugin discovery: it scans installed packages on every open (~25 ms a process)
-    return sqlite_utils.Database(conn, execute_plugins=False)
+    return cast("sqlite_utils.Database", _Database(conn))
 
 
 def _needs_migration(conn: sqlite3.Connection) -> bool:
@@ -368,13 +431,16 @@ def _initialise(conn: sqlite3.Connection) -> None:
     Two consoles opening a fresh file at once: the second waits for the lock,
     then finds nothing pending.
     """
+    import sqlite_utils
+
     _use_wal(conn)
+    # no plugin discovery: it scans installed packages on every open (~25 ms a process)
     db = sqlite_utils.Database(conn, execute_plugins=False)
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("CREATE TABLE IF NOT EXISTS warroom_meta (key TEXT PRIMARY KEY, value TEXT)")
         conn.execute("INSERT OR IGNORE INTO warroom_meta VALUES ('app', ?)", (APP_ID,))
-        migrations.apply(db)
+        _migrations().apply(db)
         conn.execute(
             "INSERT OR REPLACE INTO warroom_meta VALUES ('schema_version', ?)",
             (str(SCHEMA_VERSION),),

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from warroom.domain.incident_record import (
     IncidentRecord,
@@ -34,6 +32,9 @@ from warroom.store.queries import (
     _time,
 )
 from warroom.store.scribe_queries import _follow_up
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # table -> rows of the incident, in the order they were written
 _CHILDREN = {

@@ -21,9 +21,11 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from warroom.domain.models import Engagement, Incident, RoleAssignment, TimelineEntry
 from warroom.domain.sla import IncidentHistory, SeverityChange
@@ -18,6 +16,9 @@ from warroom.domain.timefmt import EARLIEST, LATEST, stored_time
 from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.errors import NotFound, WarroomError
 from warroom.store.db import CLOCK_ROWS
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 _Record = TypeVar("_Record")
 

@@ -19,8 +19,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from warroom.domain import checklists as checklist_rules
 from warroom.domain import escalation, sla
@@ -35,6 +34,9 @@ from warroom.domain.models import (
 from warroom.domain.policy import Policy
 from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.store import checklist_queries, queries, scribe_queries
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # The edges (the CLI, the console) read through this module only, never a query
 # module (an import-linter contract in pyproject.toml checks it). Beside the two

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from warroom.domain.models import FollowUp, TimelineEntry
 from warroom.domain.timefmt import check_day
 from warroom.errors import NotFound
 from warroom.store.queries import _entry, _note, _one, _readable, _required_time, _rows
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 

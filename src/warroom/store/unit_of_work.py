@@ -16,15 +16,16 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from warroom.domain.models import Actor
 from warroom.domain.timefmt import to_iso
 from warroom.domain.vocabulary import SYSTEM_AUTHOR
 from warroom.errors import NotFound
 from warroom.store.db import transaction
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 class UnitOfWork:

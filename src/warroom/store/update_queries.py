@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from warroom.domain.incident_record import PostedUpdate
 from warroom.domain.models import Draft
 from warroom.store.queries import _readable, _required_time
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def posted(db: sqlite_utils.Database, incident_id: int) -> list[PostedUpdate]:
