@@ -154,6 +154,8 @@ async def test_status_severity_ack_role_and_impact_keys(db_path: Path, clock: Fr
             pilot, lambda: queries.incident(database, incident_id).status != "investigating"
         )
         assert queries.incident(database, incident_id).status == "fixing"
+        table = app.query_one(IncidentTable)
+        await wait_for(pilot, lambda: table.get_cell(str(incident_id), "status").plain == "fixing")
         await pilot.press("p", "home", "enter")
         await wait_for(pilot, lambda: queries.incident(database, incident_id).severity == "P0")
         await pilot.press("a")
@@ -162,6 +164,9 @@ async def test_status_severity_ack_role_and_impact_keys(db_path: Path, clock: Fr
         )
         await pilot.press("r", *"Tom", "enter")
         await wait_for(pilot, lambda: queries.incident(database, incident_id).commander == "Tom")
+        # the row changed in place: the list shows it without being laid out again
+        await wait_for(pilot, lambda: table.get_cell(str(incident_id), "commander").plain == "Tom")
+        assert table.get_cell(str(incident_id), "sev").plain == "P0"
         await pilot.press(
             "i", *"40% of users", "enter", *"checkout", "enter", *"lost orders", "enter"
         )

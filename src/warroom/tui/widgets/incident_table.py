@@ -60,11 +60,18 @@ class IncidentTable(DataTable[Text]):
         selected: int | None,
         next_due: dict[int, str],
     ) -> None:
-        """Redraw the rows (only when something in them changed), in the order given:
-        the read model's one list order, which `warroom list` prints too."""
+        """Show the rows in the order given (the read model's one list order, which
+        `warroom list` prints too): the same rows in the same order redraw only the
+        cells that changed; any other change lays the table out again."""
         ordered = list(incidents)
         order = [i.id for i in ordered]
-        if order == self.order and all(self._shown.get(i.id) == i for i in ordered):
+        if order == self.order:
+            # the same rows in the same order: redraw only the rows that changed
+            shown = self._shown
+            for incident in ordered:
+                before = shown[incident.id]
+                if before is not incident and before != incident:
+                    self._redraw_row(incident)
             self.show_times(now, next_due)
             return
         self.clear()
@@ -79,6 +86,16 @@ class IncidentTable(DataTable[Text]):
             self.add_row(*self._cells(incident, age, due), key=str(incident.id))
         if selected in self.order:
             self.move_cursor(row=self.order.index(selected), animate=False)
+
+    def _redraw_row(self, incident: Incident) -> None:
+        """One incident changed in place (status, title, commander...): its row only;
+        its age and countdown are redrawn by `show_times`."""
+        self._shown[incident.id] = incident
+        self._cells_drawn.pop((incident.id, "age"), None)
+        row = str(incident.id)
+        for (key, _label), cell in zip(COLUMNS, self._cells(incident, "", ""), strict=True):
+            if key not in ("age", "next"):
+                self.update_cell(row, key, cell, update_width=True)
 
     def _cells(self, incident: Incident, age: str, due: str) -> tuple[Text, ...]:
         status = incident.status if incident.status in OPEN_STATUSES else incident.status.upper()
