@@ -110,7 +110,9 @@ class Clocks(RoomBase):
         live = clock_queries.clock_incidents(self.db, incident_ids)
         # what is recorded, read for all of them at once (not 3 queries per incident)
         histories = queries.histories(self.db, live)
-        recorded = clock_queries.recorded_breaches(self.db, live)
+        recorded: dict[int, set[tuple[str, str]]] = {i: set() for i in live}
+        for incident_id, timer, deadline in queries.recorded_breaches(self.db, live):
+            recorded[incident_id].add((timer, deadline))
         candidates = [i for i in live if self._has_work(i, now, histories[i], recorded[i])]
         result = SweepResult([], [])
         if not candidates:

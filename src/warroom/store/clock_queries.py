@@ -1,4 +1,4 @@
-"""Reads for the clock sweep: which incidents can still breach, and what is recorded."""
+"""Reads for the clock sweep: which incidents can still breach."""
 
 from __future__ import annotations
 
@@ -24,20 +24,3 @@ def clock_incidents(db: sqlite_utils.Database, among: list[int] | None = None) -
             in_chunk = ",".join("?" * len(chunk))
             rows += db.conn.execute(f"{sql} AND id IN ({in_chunk})", [*statuses, *chunk])
     return sorted(int(r[0]) for r in rows)
-
-
-def recorded_breaches(
-    db: sqlite_utils.Database, incident_ids: list[int]
-) -> dict[int, set[tuple[str, str]]]:
-    """(timer, stored deadline) of every breach already recorded, by incident: one query
-    per 500 incidents."""
-    found: dict[int, set[tuple[str, str]]] = {i: set() for i in incident_ids}
-    for start in range(0, len(incident_ids), 500):
-        chunk = incident_ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        for incident_id, timer, deadline in db.conn.execute(
-            f"SELECT incident_id, timer, deadline FROM sla_breaches WHERE incident_id IN ({marks})",
-            chunk,
-        ):
-            found[int(incident_id)].add((str(timer), str(deadline)))
-    return found

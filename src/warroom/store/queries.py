@@ -468,12 +468,18 @@ def clock_state(
 def recorded_breaches(
     db: sqlite_utils.Database, incident_ids: list[int]
 ) -> frozenset[tuple[int, str, str]]:
-    """(incident, timer, deadline) of each breach already in the record."""
-    if not incident_ids:
-        return frozenset()
-    marks = ",".join("?" * len(incident_ids))
-    rows = db.conn.execute(
-        f"SELECT incident_id, timer, deadline FROM sla_breaches WHERE incident_id IN ({marks})",
-        incident_ids,
-    ).fetchall()
-    return frozenset((int(r[0]), str(r[1]), str(r[2])) for r in rows)
+    """(incident, timer, deadline) of each breach already in the record: one query per
+    500 incidents (SQLite's limit on bound values)."""
+    found: set[tuple[int, str, str]] = set()
+    for start in range(0, len(incident_ids), 500):
+        chunk = incident_ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            (int(r[0]), str(r[1]), str(r[2]))
+            for r in db.conn.execute(
+                "SELECT incident_id, timer, deadline FROM sla_breaches"
+                f" WHERE incident_id IN ({marks})",
+                chunk,
+            )
+        )
+    return frozenset(found)
