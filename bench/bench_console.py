@@ -15,33 +15,17 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import ClassVar
-
-from textual.app import App, ComposeResult
-from textual.binding import BindingType
-from textual.widgets import Footer, Static
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.big_war_room import build
+from bench.run import MinimalApp  # the one minimal app every bench compares with
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
 from warroom.loaders.policy import load_policy
 from warroom.tui.app import WarRoomApp
 
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
-
-
-class MinimalApp(App[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [("j", "bump", "Bump")]
-
-    def compose(self) -> ComposeResult:
-        yield Static("0", id="n")
-        yield Footer()
-
-    def action_bump(self) -> None:
-        label = self.query_one("#n", Static)
-        label.update(str(int(str(label.render())) + 1))
 
 
 async def minimal() -> tuple[float, float]:
