@@ -204,3 +204,64 @@ def test_kept_histories_fold_new_rows_like_a_fresh_read(
     db.conn.execute("DELETE FROM timeline WHERE incident_id = ? AND kind = 'severity'", (p0,))
     assert kept.histories(db, ids) == read_model.histories(db, ids)
     assert kept.histories(db, ids)[p0].severity_changes == ()
+
+
+def _same_list(a: read_model.IncidentList, b: read_model.IncidentList) -> bool:
+    return (a.incidents, dict(a.clocks), a.breaches) == (b.incidents, dict(b.clocks), b.breaches)
+
+
+def test_a_list_read_again_reads_only_what_changed_and_says_what_a_fresh_read_says(
+    db: sqlite_utils.Database, room: WarRoom, clock: FrozenClock, policy: Policy
+) -> None:
+    """The console's watcher reads the list again after every commit: whatever door a
+    change comes through (the service, a sweep, a breach another process recorded with
+    INSERT OR IGNORE, rows removed by hand), the list it keeps is what a fresh read says,
+    and what did not change is the same objects (nothing to redraw)."""
+    ids = seed(room, clock)
+    kept = read_model.ClockHistories()
+    listed = read_model.incident_list(db, policy, show_ended=True, kept=kept)
+    p0, p1, p2 = ids["new P0"], ids["newer P1"], ids["old P2"]
+    room.log(p1, "a note changes no list row")
+    again = read_model.incident_list(db, policy, show_ended=True, kept=kept, previous=listed)
+    assert again is listed
+
+    steps = [
+        lambda: room.acknowledge(p0),
+        lambda: room.set_severity(p2, "P0"),  # moves up the list
+        lambda: room.assign_role(p1, "commander", "Zoe"),
+        lambda: room.post_update(p2, "Still looking."),
+        lambda: clock.step(hours=2),
+        lambda: room.sweep(),  # breaches and rungs of many incidents at once
+        lambda: room.set_status(p0, "resolved"),
+        lambda: room.set_status(p0, "investigating"),  # reopened: a pause on its clocks
+        lambda: room.hand_off(p1, "Kai", "going off shift"),
+        lambda: db.conn.execute(
+            "INSERT OR IGNORE INTO sla_breaches (incident_id, timer, deadline, recorded_at)"
+            " VALUES (?, 'resolve', '2026-03-02T00:00:00Z', '2026-03-01T12:00:00Z')",
+            (p1,),
+        ),
+        lambda: db.conn.execute(
+            "DELETE FROM timeline WHERE incident_id = ? AND kind = 'severity'", (p2,)
+        ),
+        lambda: room.set_status(p1, "cancelled"),
+        lambda: room.declare("late arrival", "P1"),
+    ]
+    for number, step in enumerate(steps):
+        before = listed
+        step()
+        listed = read_model.incident_list(db, policy, show_ended=True, kept=kept, previous=before)
+        fresh = read_model.incident_list(db, policy, show_ended=True)
+        assert _same_list(listed, fresh), f"step {number}"
+        assert kept.histories(db, list(fresh.clocks)) == read_model.histories(
+            db, list(fresh.clocks)
+        ), f"step {number}"
+    # a change to one incident leaves the others' rows and clock inputs as they were
+    before = listed
+    room.assign_role(p1, "scribe", "Tom")
+    listed = read_model.incident_list(db, policy, show_ended=True, kept=kept, previous=before)
+    untouched = [i for i in listed.incidents if i.id != p1]
+    assert all(i is before.by_id[i.id] for i in untouched)
+    assert all(listed.clocks[i] is before.clocks[i] for i in listed.clocks if i != p1)
+    assert listed.by_id[p1] is not before.by_id[p1] or listed.clocks.get(p1) is not (
+        before.clocks.get(p1)
+    )

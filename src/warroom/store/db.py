@@ -259,6 +259,58 @@ def _clock_rows(db: sqlite_utils.Database) -> None:
     )
 
 
+# what an incident's row in a list is read from: a change to any of these marks the
+# incident in `incident_changes` (a trigger in the file, so every writer marks, whatever
+# its version or door), and a reader that reads again re-reads only marked incidents
+_LISTED_FROM = {
+    "incidents": ("id", ""),
+    "roles": ("incident_id", ""),
+    "updates": ("incident_id", ""),
+    "sla_breaches": ("incident_id", ""),
+    "timeline": ("incident_id", CLOCK_ROWS),  # only the rows the clocks derive from
+}
+
+
+def _marks(incident: str, only_if: str = "") -> str:
+    """Trigger statements that number `incident`'s change as the newest. An UPDATE and
+    an INSERT of what is missing, never a conflict clause: the outer statement's (an
+    INSERT OR IGNORE of a breach) would override it inside the trigger."""
+    newest = "(SELECT coalesce(max(seq), 0) + 1 FROM incident_changes)"
+    where = f" AND {only_if}" if only_if else ""
+    return (
+        f" UPDATE incident_changes SET seq = {newest} WHERE incident_id = {incident}{where};"
+        f" INSERT INTO incident_changes (incident_id, seq) SELECT {incident}, {newest}"
+        " WHERE NOT EXISTS (SELECT 1 FROM incident_changes"
+        f" WHERE incident_id = {incident}){where};"
+    )
+
+
+@_migration("010_change_log")
+def _change_log(db: sqlite_utils.Database) -> None:
+    """`incident_changes`: each incident's latest change, numbered across the file
+    (one row per incident, so it never grows with the timeline)."""
+    script = [
+        "CREATE TABLE IF NOT EXISTS incident_changes"
+        " (incident_id INTEGER PRIMARY KEY, seq INTEGER NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS incident_changes_seq ON incident_changes(seq)",
+    ]
+    for table, (column, only) in _LISTED_FROM.items():
+        for event, row in (("INSERT", "new"), ("UPDATE", "new"), ("DELETE", "old")):
+            when = ""
+            if only:
+                rows = ("old", "new") if event == "UPDATE" else (row,)
+                when = " WHEN " + " OR ".join(f"{r}.{only}" for r in rows)
+            body = _marks(f"{row}.{column}")
+            if event == "UPDATE" and column != "id":  # a row moved to another incident
+                body += _marks(f"old.{column}", f"old.{column} IS NOT new.{column}")
+            script.append(
+                f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_marks"
+                f" AFTER {event} ON {table}{when} BEGIN{body} END"
+            )
+    for statement in script:  # one by one: executescript would commit the upgrade's lock
+        db.conn.execute(statement)
+
+
 SCHEMA_VERSION = len(_STEPS)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import json
 import sqlite3
@@ -169,6 +168,20 @@ def incidents(db: sqlite_utils.Database, *, include_ended: bool = False) -> list
     return _readable(_incident, rows)
 
 
+def incidents_by_id(
+    db: sqlite_utils.Database, incident_ids: Iterable[int], *, include_ended: bool = False
+) -> list[Incident]:
+    """The readable ones of these incidents (live ones only unless `include_ended`)."""
+    found: list[Incident] = []
+    for chunk in _chunks(sorted(incident_ids)):
+        marks = ",".join("?" * len(chunk))
+        rows = _rows(db, f"SELECT * FROM incidents WHERE id IN ({marks})", tuple(chunk))
+        found.extend(
+            i for i in _readable(_incident, rows) if include_ended or i.status in OPEN_STATUSES
+        )
+    return found
+
+
 def _entry(row: dict[str, Any]) -> TimelineEntry:
     try:
         at, logged_at = stored_time(row["at"]), stored_time(row["logged_at"])
@@ -322,72 +335,53 @@ def histories(db: sqlite_utils.Database, incident_ids: list[int]) -> dict[int, I
     return {i: _history(_moves(rows[i]), first_updates.get(i)) for i in incident_ids}
 
 
+def change_mark(db: sqlite_utils.Database) -> int:
+    """The number of the latest change to what an incident list shows (migration
+    010's `incident_changes`, kept by triggers in the file)."""
+    row = db.conn.execute("SELECT coalesce(max(seq), 0) FROM incident_changes").fetchone()
+    return int(row[0])
+
+
+def changed_since(db: sqlite_utils.Database, mark: int) -> set[int]:
+    """Incidents whose list row, clock inputs or recorded breaches changed after `mark`
+    (deleted incidents too)."""
+    return {
+        int(r[0])
+        for r in db.conn.execute("SELECT incident_id FROM incident_changes WHERE seq > ?", (mark,))
+    }
+
+
 class ClockHistories:
     """`histories` kept between reads by one reader (the console's watcher).
 
-    The timeline is append-only: after the first read only clock rows with an id
-    past the last one seen are read (by rowid, for every incident at once) and
-    folded into the incidents they belong to. A row inserted out of order (an
-    entry backdated by the scribe) takes its place by its `at`. Fewer rows than
-    last time at or below the last id seen (a file replaced or rows deleted by
-    hand) starts afresh.
+    After the first read, only incidents the file marks as changed since the last
+    read (`changed_since`: a clock row, an update, a role) are read again, whole;
+    the others' histories are the same objects as before. A change number lower
+    than the last seen (a file replaced, or restored from a copy) starts afresh.
     """
 
     def __init__(self) -> None:
         self._forget()
 
     def _forget(self) -> None:
-        self._rows: dict[int, list[_ClockRow]] = {}
         self._built: dict[int, IncidentHistory] = {}
-        self._first_updates: dict[int, dt.datetime | None] = {}
-        self._last_id = 0
-        self._seen = 0  # clock rows with ids up to `_last_id`, for noticing deletions
-
-    def _count(self, db: sqlite_utils.Database, up_to: int) -> int:
-        return int(
-            db.conn.execute(
-                # the partial index is 1/6 of the table; SQLite would walk the rowids
-                "SELECT count(*) FROM timeline INDEXED BY timeline_clock_rows"
-                f" WHERE {CLOCK_ROWS} AND id <= ?",
-                (up_to,),
-            ).fetchone()[0]
-        )
+        self._mark = -1
 
     def histories(
         self, db: sqlite_utils.Database, incident_ids: list[int]
     ) -> dict[int, IncidentHistory]:
         """Like `histories(db, incident_ids)`; an unchanged incident's is the same object."""
-        newest = int(db.conn.execute("SELECT coalesce(max(id), 0) FROM timeline").fetchone()[0])
-        if newest < self._last_id or self._count(db, self._last_id) != self._seen:
+        mark = change_mark(db)  # read before the rows: a change meanwhile is read again
+        if mark < self._mark:
             self._forget()
-        changed: set[int] = set()
-        if newest > self._last_id:
-            for entry_id, incident_id, kind, at_text, data_text in db.conn.execute(
-                f"{_CLOCK_ROW_COLUMNS} WHERE id > ? AND id <= ? AND {CLOCK_ROWS}",
-                (self._last_id, newest),
-            ):
-                self._seen += 1
-                held = self._rows.get(incident_id)
-                if held is None:
-                    continue  # read whole when first asked for
-                row = _clock_row(entry_id, incident_id, kind, at_text, data_text)
-                if row is not None:
-                    bisect.insort(held, row, key=lambda r: (r[0], r[1]))
-                    changed.add(incident_id)
-            self._last_id = newest
-        missing = [i for i in incident_ids if i not in self._rows]
+        if self._mark >= 0 and mark > self._mark:
+            for incident_id in changed_since(db, self._mark):
+                self._built.pop(incident_id, None)
+        self._mark = mark
+        missing = [i for i in incident_ids if i not in self._built]
         if missing:
-            self._rows.update(_clock_rows(db, missing, self._last_id))
-            changed.update(missing)
-        first_updates = _first_updates(db, incident_ids)
-        found: dict[int, IncidentHistory] = {}
-        for incident_id in incident_ids:
-            first = first_updates.get(incident_id)
-            if incident_id in changed or first != self._first_updates.get(incident_id):
-                self._built[incident_id] = _history(_moves(self._rows[incident_id]), first)
-                self._first_updates[incident_id] = first
-            found[incident_id] = self._built[incident_id]
-        return found
+            self._built.update(histories(db, missing))
+        return {i: self._built[i] for i in incident_ids}
 
 
 def _history(

@@ -113,6 +113,8 @@ class IncidentList:
     clocks: Mapping[int, ClockInputs]  # incidents whose clocks run (see CLOCK_STATUSES)
     # (incident id, timer, deadline) of every recorded breach of those incidents
     breaches: frozenset[tuple[int, str, str]] = frozenset()
+    mark: int = -1  # the file's change number it was read at (`queries.change_mark`)
+    show_ended: bool = False
 
     @cached_property
     def by_id(self) -> dict[int, Incident]:
@@ -141,18 +143,40 @@ def incident_list(
 ) -> IncidentList:
     """Live incidents (all of them with `show_ended`) in `list_order`.
 
-    A reader that reads again and again (the console's watcher) passes the
-    `ClockHistories` it keeps, so only new timeline rows are folded, and the
-    list it read last, whose unchanged clock inputs are kept (the same objects,
-    so the deadline board knows what it need not recompute).
+    A reader that reads again and again (the console's watcher) passes the list it
+    read last and the `ClockHistories` it keeps: only incidents the file marks as
+    changed since (`queries.changed_since`) are read again, the rest are the same
+    objects (so the console knows what it need not redraw or recompute), and with
+    no change at all `previous` itself is the answer.
 
-    Five queries for any number of incidents: the incidents, then role holders,
-    severity/status history and first updates, and recorded breaches of those
-    whose clocks run.
+    A whole read is five queries for any number of incidents: the incidents, then
+    role holders, severity/status history and first updates, and recorded breaches
+    of those whose clocks run.
     """
+    mark = queries.change_mark(db)  # before the rows: a change meanwhile is read again
+    if previous is not None and previous.show_ended == show_ended and 0 <= previous.mark <= mark:
+        if mark == previous.mark:
+            return previous
+        return _refreshed(db, policy, previous, mark, kept)
     found = queries.incidents(db, include_ended=show_ended)
     found.sort(key=lambda i: list_order(i, policy))
     running = [i.id for i in found if i.status in CLOCK_STATUSES]
+    return IncidentList(
+        tuple(found),
+        _clocks(db, running, kept, previous),
+        queries.recorded_breaches(db, running),
+        mark,
+        show_ended,
+    )
+
+
+def _clocks(
+    db: sqlite_utils.Database,
+    running: list[int],
+    kept: ClockHistories | None,
+    previous: IncidentList | None,
+) -> dict[int, ClockInputs]:
+    """Clock inputs of `running`; one equal to `previous`'s is `previous`'s object."""
     clocks = {
         incident_id: ClockInputs(history, assigned)
         for incident_id, (history, assigned) in queries.clock_state(db, running, kept).items()
@@ -162,7 +186,41 @@ def incident_list(
             before = previous.clocks.get(incident_id)
             if before is not None and before == inputs:
                 clocks[incident_id] = before
-    return IncidentList(tuple(found), clocks, queries.recorded_breaches(db, running))
+    return clocks
+
+
+def _refreshed(
+    db: sqlite_utils.Database,
+    policy: Policy,
+    previous: IncidentList,
+    mark: int,
+    kept: ClockHistories | None,
+) -> IncidentList:
+    """`previous` with the incidents changed since it was read, read again."""
+    changed = queries.changed_since(db, previous.mark)
+    fresh = {
+        i.id: i for i in queries.incidents_by_id(db, changed, include_ended=previous.show_ended)
+    }
+    keys = {i.id: list_order(i, policy) for i in fresh.values()}
+    before = previous.by_id
+    if fresh.keys() == changed and all(
+        i in before and list_order(before[i], policy) == keys[i] for i in changed
+    ):  # the same incidents in the same places (a retitle, a role, a clock row): swap
+        found = [fresh.get(i.id, i) for i in previous.incidents]
+    else:
+        found = [i for i in previous.incidents if i.id not in changed] + list(fresh.values())
+        found.sort(key=lambda i: list_order(i, policy))
+    running = [i for i in changed if i in fresh and fresh[i].status in CLOCK_STATUSES]
+    clocks = {i: c for i, c in previous.clocks.items() if i not in changed}
+    clocks.update(_clocks(db, running, kept, previous))
+    breaches = frozenset(b for b in previous.breaches if b[0] not in changed)
+    return IncidentList(
+        tuple(found),
+        clocks,
+        breaches | queries.recorded_breaches(db, running),
+        mark,
+        previous.show_ended,
+    )
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ class IncidentDetail(Static):
         self.incident: Incident | None = None
         self.roles: list[RoleAssignment] = []
         self._age = ""
+        self._drawn: Text | None = None
 
     def show(
         self, incident: Incident | None, roles: list[RoleAssignment], now: dt.datetime
@@ -38,7 +39,11 @@ class IncidentDetail(Static):
         self.incident = incident
         self.roles = roles
         self._age = format_age(incident.declared_at, now) if incident else ""
-        self.update(self.describe(now))
+        text = self.describe(now)
+        if text == self._drawn:
+            return  # another console's entry: the same text is not drawn (or laid out) again
+        self._drawn = text
+        self.update(text)
 
     def show_age(self, now: dt.datetime) -> None:
         """Once a second: redraw only when the age shown changed."""

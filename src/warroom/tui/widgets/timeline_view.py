@@ -322,10 +322,19 @@ class TimelineView(ScrollView, can_focus=True):
             rows.extend(("entry", index, line_no) for line_no in range(lines))
 
     def _set_size(self, *, follow: bool) -> None:
-        rows = self._rows
-        self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
-        if follow:
-            self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
+        size = Size(self.scrollable_content_region.width, len(self._rows))
+        if self.is_mounted and size.width == self.virtual_size.width != 0:
+            # longer or shorter only (an entry logged): the scrollbar and the scroll
+            # limits follow without a layout of the whole screen, which would repaint
+            # every pane (the incident list's scrollbar always reads as resized)
+            self.set_reactive(TimelineView.virtual_size, size)
+            self._scroll_update(size)
+            if follow:  # the limits are known now: one repaint, not two
+                self.scroll_end(animate=False, immediate=True)
+        else:
+            self.virtual_size = size
+            if follow:
+                self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
         self.refresh()
 
     def on_resize(self) -> None:
