@@ -8,7 +8,9 @@ can ask the service to write it, and counts newly recorded breaches for the bell
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -17,6 +19,8 @@ from warroom.domain.models import Incident
 from warroom.domain.policy import Policy
 from warroom.domain.timefmt import to_iso
 from warroom.tui.messages import ClockInputs
+
+_LAST = sys.maxsize  # sorts after every incident id
 
 # the incident list has room for a word, not a label
 LIST_LABELS = {
@@ -47,6 +51,26 @@ def list_countdown(remaining: dt.timedelta) -> str:
     else:
         text = f"{span // 86400}d {span % 86400 // 3600:02d}h"
     return f"OVERDUE {text}" if seconds < 0 else text
+
+
+class _DueLabels(Mapping[int, str]):
+    """The list's next-deadline cells at one moment, each formatted when looked up."""
+
+    def __init__(self, board: DeadlineBoard, now: dt.datetime) -> None:
+        self._board = board
+        self._now = now
+
+    def __getitem__(self, incident_id: int) -> str:
+        label = self._board.due_label(incident_id, self._now)
+        if not label:
+            raise KeyError(incident_id)  # nothing running: no cell text, as `get(id, "")`
+        return label
+
+    def __iter__(self) -> Iterator[int]:
+        return (i for i in self._board.incidents if self._board.due_label(i, self._now))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 class _LazyTimers(Mapping[int, tuple[sla.Timer, ...]]):
@@ -109,7 +133,7 @@ class _Kept:
 @dataclass(frozen=True)
 class BoardReading:
     timers: Mapping[int, tuple[sla.Timer, ...]]  # computed when looked up
-    next_due: dict[int, str]  # incident id -> "Ack OVERDUE +04:12"
+    next_due: Mapping[int, str]  # incident id -> "ack OVERDUE 4m" (formatted when looked up)
     unrecorded: bool  # a breach or a due rung that is not in the record yet
 
 
@@ -131,7 +155,9 @@ class DeadlineBoard:
         self._seen_once = False
         self._kept: dict[int, _Kept] = {}
         # deadlines not in the record of breaches: only these can fall due unrecorded
-        self._unrecorded: tuple[sla.Deadline, ...] = ()
+        self._unrecorded: dict[int, tuple[sla.Deadline, ...]] = {}
+        # (earliest moment something can fall due unrecorded, incident), in time order
+        self._watch: list[tuple[dt.datetime, int]] = []
 
     def update(
         self,
@@ -170,12 +196,21 @@ class DeadlineBoard:
                 ),
             )
         self._kept = kept
-        self._unrecorded = tuple(
-            d
-            for incident_id, one in kept.items()
-            for d, iso in zip(one.deadlines, one.isos, strict=True)
-            if (incident_id, d.name, iso) not in recorded
-        )
+        self._unrecorded = {}
+        watch: list[tuple[dt.datetime, int]] = []
+        for incident_id, one in kept.items():
+            missing = tuple(
+                d
+                for d, iso in zip(one.deadlines, one.isos, strict=True)
+                if (incident_id, d.name, iso) not in recorded
+            )
+            if missing:
+                self._unrecorded[incident_id] = missing
+            # the earliest moment anything of this incident can fall due unrecorded
+            moments = [d.deadline for d in missing] + [due for due, _stop in one.rungs]
+            if moments:
+                watch.append((min(moments), incident_id))
+        self._watch = sorted(watch)
         return new
 
     def timers(self, now: dt.datetime) -> Mapping[int, tuple[sla.Timer, ...]]:
@@ -183,21 +218,33 @@ class DeadlineBoard:
         return _LazyTimers(self, now)
 
     def read(self, now: dt.datetime) -> BoardReading:
-        next_due: dict[int, str] = {}
+        """The board at `now`: countdown labels are formatted when looked up (the list
+        asks for the rows on screen), and only incidents with something due by now
+        are looked at to say whether anything fell due unrecorded."""
         unrecorded = False
-        for incident_id, kept in self._kept.items():
-            urgent = kept.urgent
+        for _due, incident_id in self._watch[: bisect.bisect_right(self._watch, (now, _LAST))]:
+            kept = self._kept[incident_id]
             rung = kept.escalation_due(now)
-            if rung is not None:
-                # a rung is due the moment its time comes: auto-advance takes it
-                unrecorded = unrecorded or rung <= now
-                if urgent is None or rung < urgent[1]:
-                    urgent = ("escalation", rung)
-            if urgent is not None:
-                label = LIST_LABELS.get(urgent[0], urgent[0])
-                next_due[incident_id] = f"{label} {list_countdown(urgent[1] - now)}"
-        unrecorded = unrecorded or any(sla.is_overdue(d, now) for d in self._unrecorded)
-        return BoardReading(_LazyTimers(self, now), next_due, unrecorded)
+            # a rung is due the moment its time comes: auto-advance takes it
+            if (rung is not None and rung <= now) or any(
+                sla.is_overdue(d, now) for d in self._unrecorded.get(incident_id, ())
+            ):
+                unrecorded = True
+                break
+        return BoardReading(_LazyTimers(self, now), _DueLabels(self, now), unrecorded)
+
+    def due_label(self, incident_id: int, now: dt.datetime) -> str:
+        """The list's next-deadline cell: `ack 14m`, `escal. 3m`, or '' (none running)."""
+        kept = self._kept.get(incident_id)
+        if kept is None:
+            return ""
+        urgent = kept.urgent
+        rung = kept.escalation_due(now)
+        if rung is not None and (urgent is None or rung < urgent[1]):
+            urgent = ("escalation", rung)
+        if urgent is None:
+            return ""
+        return f"{LIST_LABELS.get(urgent[0], urgent[0])} {list_countdown(urgent[1] - now)}"
 
     def ladder(self, incident_id: int, now: dt.datetime) -> escalation.LadderStatus | None:
         incident = self.incidents.get(incident_id)

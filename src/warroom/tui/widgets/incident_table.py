@@ -10,6 +10,7 @@ Each second only the cells whose text changed are redrawn.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import ClassVar
 
 from rich.text import Text
@@ -48,6 +49,7 @@ class IncidentTable(DataTable[Text]):
         self.order: list[int] = []
         self._shown: dict[int, Incident] = {}
         self._cells_drawn: dict[tuple[int, str], str] = {}
+        self._times: tuple[dt.datetime, Mapping[int, str]] | None = None  # the last shown
 
     def on_mount(self) -> None:
         for key, label in COLUMNS:
@@ -58,7 +60,7 @@ class IncidentTable(DataTable[Text]):
         incidents: list[Incident],
         now: dt.datetime,
         selected: int | None,
-        next_due: dict[int, str],
+        next_due: Mapping[int, str],
     ) -> None:
         """Show the rows in the order given (the read model's one list order, which
         `warroom list` prints too): the same rows in the same order redraw only the
@@ -116,9 +118,14 @@ class IncidentTable(DataTable[Text]):
         shown = pad(visible_line(due), NEXT_W)  # a policy's timer name, made safe
         return Text(shown, style="bold reverse" if "OVERDUE" in due else "")
 
-    def show_times(self, now: dt.datetime, next_due: dict[int, str]) -> None:
-        """Once a second: update only the cells whose text changed."""
-        for incident_id, incident in self._shown.items():
+    def show_times(self, now: dt.datetime, next_due: Mapping[int, str]) -> None:
+        """Once a second: update only the cells whose text changed, in the rows on
+        screen (a change off screen would repaint the table for nothing; those rows
+        are brought up to date when they scroll into view)."""
+        self._times = (now, next_due)
+        top = int(self.scroll_y)
+        for incident_id in self.order[top : top + self.size.height]:
+            incident = self._shown[incident_id]
             age = format_age(incident.declared_at, now)
             if self._cells_drawn.get((incident_id, "age")) != age:
                 self._cells_drawn[(incident_id, "age")] = age
@@ -127,6 +134,11 @@ class IncidentTable(DataTable[Text]):
             if self._cells_drawn.get((incident_id, "next")) != due:
                 self._cells_drawn[(incident_id, "next")] = due
                 self.update_cell(str(incident_id), "next", self._due_text(due))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if self._times is not None and int(old_value) != int(new_value):
+            self.show_times(*self._times)  # rows scrolled into view: their times now
 
     @property
     def selected_id(self) -> int | None:
