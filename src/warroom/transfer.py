@@ -21,7 +21,6 @@ import datetime as dt
 import json
 import os
 import re
-import tempfile
 from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -240,6 +239,8 @@ def _target(path: Path, force: bool) -> Path:
 
 
 def _write_via_temporary(shown: Path, target: Path, text: str, mode: int, *, replace: bool) -> None:
+    import tempfile  # only when writing a file: shutil and lzma stay out of every command
+
     try:
         fd, temporary = tempfile.mkstemp(
             dir=target.parent, prefix=f".{target.name}.", suffix=".part"
