@@ -259,6 +259,37 @@ def _clock_rows(db: sqlite_utils.Database) -> None:
     )
 
 
+@_migration("008_roles_and_pages")
+def _roles_and_pages(db: sqlite_utils.Database) -> None:
+    """Calls are matched to rungs by who was called, not by level: after a severity
+    change a level means another rung, so `UNIQUE (incident_id, level)` goes (the
+    table is rebuilt, rows kept), and each call records the ladder it came from.
+    A call found vacant (nobody held the role) is a row with an empty person."""
+    db.executescript(
+        """
+        CREATE TABLE escalations_008 (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            level INTEGER NOT NULL,
+            who TEXT NOT NULL,
+            person TEXT NOT NULL,
+            notify TEXT NOT NULL,
+            engaged_at TEXT NOT NULL,
+            how TEXT NOT NULL,
+            by TEXT NOT NULL,
+            severity TEXT NOT NULL DEFAULT ''
+        );
+        INSERT INTO escalations_008 (id, incident_id, level, who, person, notify, engaged_at,
+            how, by)
+            SELECT id, incident_id, level, who, person, notify, engaged_at, how, by
+            FROM escalations;
+        DROP TABLE escalations;
+        ALTER TABLE escalations_008 RENAME TO escalations;
+        CREATE INDEX escalations_by_incident ON escalations(incident_id, engaged_at);
+        """
+    )
+
+
 SCHEMA_VERSION = len(_STEPS)
 
 
