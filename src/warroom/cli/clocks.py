@@ -20,8 +20,10 @@ if TYPE_CHECKING:
 @click.argument("incident", type=INCIDENT_ID)
 @pass_ctx
 def escalate(context: Context, incident: int) -> None:
-    """Engage the next rung of the escalation ladder now (a rung whose role has
-    nobody falls through to the next, with a warning)."""
+    """Engage the next rung of the escalation ladder now.
+
+    A rung whose role nobody holds falls through to the next, with a warning.
+    """
     with context.room(incident) as room:
         engaged = room.escalate(incident)
         for step in engaged:

@@ -166,8 +166,9 @@ class Incidents(RoomBase):
         with self.unit_of_work() as uow:
             uow.require_incident(incident_id)
             held = incident_writes.current_holders(uow, incident_id, role)
-            if any(p.casefold() == person.casefold() for p in held):
-                raise InvalidInput(f"{person} is already {label}")
+            same = next((p for p in held if p.casefold() == person.casefold()), None)
+            if same is not None:
+                raise InvalidInput(f"{same} is already {label}")
             if roles.single_holder(role):
                 previous = incident_writes.set_role(uow, incident_id, role, person, uow.now)
                 was = f" (was {previous})" if previous else ""

@@ -38,6 +38,9 @@ ACTIONS: tuple[ConsoleAction, ...] = (
     ConsoleAction("p", "severity", "Severity", "Change the severity"),
     ConsoleAction("r", "assign_role", "Role", "Assign a role (commander, scribe, tech lead, ...)"),
     ConsoleAction(
+        "R", "unassign_role", "Unassign", "Take one person off a role (others keep it)", False
+    ),
+    ConsoleAction(
         "e", "escalate", "Escalate", "Escalate: name who the next rung calls, then e to page"
     ),
     ConsoleAction("u", "compose", "Update", "Compose a status update from a template"),
