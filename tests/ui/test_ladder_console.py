@@ -47,6 +47,9 @@ async def test_e_names_who_will_be_called_and_escape_pages_nobody(
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         await wait_for(pilot, lambda: "not needed" in str(app.query_one(LadderPane).content))
+        pane = str(app.query_one(LadderPane).content)  # how to reach people, beside the ladder
+        assert "On call   Ben Okafor\n  +44 20 7946 0102 · @ben" in pane
+        assert "2nd       Chen Wei\n  +44 20 7946 0103 · @chen" in pane  # each person once
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, EscalateScreen))
         said = dialog_text(app)
@@ -104,6 +107,8 @@ async def test_a_role_holds_several_people_in_the_console(
             await pilot.press(*person, "enter")
             await wait_for(pilot, lambda p=person: f"{p}" in detail_text(app))
         assert "SME: Priya, Tom" in detail_text(app)  # the second added, not replacing
+        pane = str(app.query_one(LadderPane).content)
+        assert "SME       Priya (no contact)\nSME       Tom (no contact)" in pane
         holders = [(r.role, r.person) for r in queries.roles(room.db, incident_id)]
         assert ("sme", "Priya") in holders and ("sme", "Tom") in holders
         await pilot.press("R")  # take one holder off: the list names each person and role

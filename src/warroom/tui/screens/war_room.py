@@ -32,6 +32,7 @@ from warroom.tui.dialogs.escalate import EscalateScreen
 from warroom.tui.dialogs.help import HelpScreen
 from warroom.tui.keys import bindings
 from warroom.tui.messages import ClockInputs, RowsLeftOut, Snapshot, WatchFailed
+from warroom.tui.reach import reach_lines
 from warroom.tui.screens.console_base import ConsoleSettings
 from warroom.tui.screens.incident_forms import IncidentForms
 from warroom.tui.screens.timeline_tools import TimelineTools
@@ -247,7 +248,12 @@ class WarRoomScreen(IncidentForms, TimelineTools):
             return
         self.query_one(SlaPane).show(timers.get(incident.id, ()))
         ladder = self.board.ladder(incident.id, now)
-        self.query_one(LadderPane).show(ladder, self.engagements, now, incident.severity)
+        reach = (
+            ()  # a short terminal has no rows to spare: `warroom show` lists the contacts
+            if self.has_class("-short")
+            else reach_lines(self.policy, ladder, self.query_one(IncidentDetail).roles, now)
+        )
+        self.query_one(LadderPane).show(ladder, self.engagements, now, incident.severity, reach)
 
     # -- what the bridge reports (then the app's one error path) ---------------------
 

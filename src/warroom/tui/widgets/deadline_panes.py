@@ -103,11 +103,14 @@ class LadderPane(Static):
         engaged: list[Engagement],
         now: dt.datetime,
         severity: str,
+        reach: tuple[str, ...] = (),
     ) -> None:
+        """The rungs, then how to reach the people (`reach`: on call now, the ladder's
+        people and the role holders, from the policy's contacts)."""
         lines = self._lines(ladder, engaged, now)
-        if lines == self._drawn:
+        if (*lines, *reach) == self._drawn:
             return
-        self._drawn = lines
+        self._drawn = (*lines, *reach)
         text = Text()
         text.append(
             f"Escalation ladder {severity}\n", style=self.get_component_rich_style("ladder--title")
@@ -119,6 +122,10 @@ class LadderPane(Static):
                 Text(line, style=self.get_component_rich_style("ladder--next") if is_next else "")
             )
             text.append("\n")
+        if reach:
+            text.append("Reach\n", style=self.get_component_rich_style("ladder--title"))
+            for line in reach:  # a contact line (indented) dim under its person
+                text.append(line + "\n", style="dim" if line.startswith(" ") else "")
         text.rstrip()
         self.update(text)
 
