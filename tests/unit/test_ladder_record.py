@@ -207,3 +207,53 @@ def test_escalating_by_hand_calls_the_rung_confirmed_and_nothing_else(
     assert (called.person, called.how) == ("Kim Sato", "manual")
     with pytest.raises(InvalidInput, match="top of its high ladder"):
         room.escalate(incident_id)
+
+
+def test_a_database_from_before_008_keeps_its_calls_and_shows_them_truthfully(
+    db_path: Path, clock: FrozenClock, policy: Policy
+) -> None:
+    import sqlite3
+
+    from warroom import store
+
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    old = sqlite_utils.Database(conn)
+    conn.execute("CREATE TABLE warroom_meta (key TEXT PRIMARY KEY, value TEXT)")
+    conn.execute(
+        "INSERT INTO warroom_meta VALUES ('app', 'warroom'), ('schema_version', ?)",
+        (str(store.SCHEMA_VERSION - 1),),
+    )
+    store.migrations.apply(old, stop_before="008_roles_and_pages")
+    # the report, as an older warroom stored it: level 2 on P1, then an upgrade to P0
+    conn.execute(
+        "INSERT INTO incidents (title, severity, status, kind, declared_at, escalation_level)"
+        " VALUES ('old', 'P0', 'investigating', 'availability', '2026-11-23T09:00:00Z', 2)"
+    )
+    conn.executemany(
+        "INSERT INTO escalations (incident_id, level, who, person, notify, engaged_at, how, by)"
+        " VALUES (1, ?, ?, ?, 'Slack + Phone', ?, ?, ?)",
+        [
+            (1, "On-call", "Ben Okafor", "2026-11-23T09:00:00Z", "auto", "warroom"),
+            (2, "Tech lead", "Chen Wei", "2026-11-23T09:03:00Z", "manual", "Ana"),
+        ],
+    )
+    conn.execute(
+        "INSERT INTO timeline (incident_id, at, logged_at, author, os_user, kind, text, data)"
+        " VALUES (1, '2026-11-23T09:05:00Z', '2026-11-23T09:05:00Z', 'Ana', 'ana', 'severity',"
+        ' \'Severity P1 → P0\', \'{"from": "P1", "to": "P0"}\')'
+    )
+    conn.close()
+    clock.set(T0 + dt.timedelta(minutes=6))
+    room = room_for(store.connect(db_path), clock, policy)
+    status = ladder(room, 1)
+    assert [(r.rung.who, r.state) for r in status.rungs][:2] == [
+        ("On-call", ENGAGED),
+        ("Eng lead", DUE),  # the old level said 2: it was never called
+    ]
+    assert [e.who for e in status.earlier] == ["Tech lead"]
+    assert [(e.who, e.level) for e in room.sweep().engaged] == [("Eng lead", 2)]  # level 2 again
+    calls = read_model.incident_view(room.db, 1).engagements
+    assert [(e.who, e.severity) for e in calls] == [
+        ("On-call", ""), ("Tech lead", ""), ("Eng lead", "P0")
+    ]  # fmt: skip
+    assert calls[-1].engaged_at == T0 + dt.timedelta(minutes=5)  # when the upgrade made it due
