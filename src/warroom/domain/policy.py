@@ -158,11 +158,11 @@ _SEVERITY_FIELDS = tuple(
     " ladder business_hours warn_before".split()
 )
 _RUNG_FIELDS = ("who", "after", "when", "notify", "kinds")
-_TOP_FIELDS = (
-    *"severities warn_before bell notify_hook contacts roles rota business_hours"
-    " status_page_url require_postmortem_owner".split(),
-    "incident_roles",  # the roles an incident can have (domain/roles.py)
+_TOP_FIELDS = tuple(
+    "severities warn_before bell notify_hook contacts roles rota business_hours"
+    " status_page_url require_postmortem_owner".split()
 )
+_TOP_FIELDS += ("incident_roles",)  # the roles an incident can have (domain/roles.py)
 _REQUIRED = ("ack", "update_every", "resolve_within")
 _CONDITIONS = ("unacknowledged", "unresolved", "always")
 
