@@ -129,3 +129,27 @@ async def test_a_role_holds_several_people_in_the_console(
         assert [(r.role, r.person) for r in queries.roles(room.db, incident_id)] == [
             ("commander", "Bo"), ("sme", "Tom")
         ]  # fmt: skip
+
+
+async def test_e_says_when_the_next_rung_has_nobody_and_where_the_call_goes(
+    db_path: Path, clock: FrozenClock, room: WarRoom
+) -> None:
+    incident_id = room.declare("Checkout errors", "P1")  # nobody is Tech lead
+    room.sweep()
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await wait_for(
+            pilot, lambda: "2 Tech lead nobody" in str(app.query_one(LadderPane).content)
+        )
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EscalateScreen))
+        said = dialog_text(app)
+        assert "⚠ Level 2 Tech lead: nobody holds it; the call falls through." in said
+        assert "Calls level 3 CTO: Eve Adams via Slack + Phone" in said
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(calls(room, incident_id)) == 3)
+        assert calls(room, incident_id)[1:] == [
+            ("Tech lead", "", "manual"),
+            ("CTO", "Eve Adams", "manual"),
+        ]
