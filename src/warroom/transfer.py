@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from warroom.domain.policy import Policy
 from warroom.domain.postmortem import render_postmortem
+from warroom.domain.roles import role_key
 from warroom.domain.timefmt import EARLIEST, LATEST, check_day, check_moment, to_iso
 from warroom.domain.visible import json_text
 from warroom.domain.vocabulary import (
@@ -117,6 +118,7 @@ FIELDS: dict[str, dict[str, str]] = {
         **dict.fromkeys(("id", "level"), "int"),
         **dict.fromkeys(("who", "person", "notify", "how", "by"), "text"),
         "engaged_at": "time",
+        "severity": "text?",  # 008: the ladder a call came from (absent in older exports)
     },
 }
 # the lists of the document (drafts is a single `draft`, or null)
@@ -516,9 +518,11 @@ def _check_words(check: _Checker, parsed: dict[str, Any]) -> None:
         (f"timeline[{i}].kind", row["kind"], (*ENTRY_KINDS, *SYSTEM_KINDS))
         for i, row in enumerate(parsed.get("timeline", []))
     ]
-    choices += [
-        (f"roles[{i}].role", row["role"], ROLES) for i, row in enumerate(parsed.get("roles", []))
-    ]
     for where, value, allowed in choices:
         if value not in allowed:
             raise check.fail(f"{where} {value!r} is not one of: {', '.join(allowed)}")
+    # roles come from the exporting team's policy (domain/roles.py): any role key will do
+    for i, row in enumerate(parsed.get("roles", [])):
+        if not row["role"] or role_key(row["role"]) != row["role"]:
+            known = ", ".join(ROLES)
+            raise check.fail(f"roles[{i}].role {row['role']!r} is not a role key (like: {known})")

@@ -27,7 +27,9 @@ def pane_text(app: WarRoomApp, pane: type[SlaPane] | type[LadderPane]) -> str:
 @pytest.fixture
 def p1(db_path: Path, clock: FrozenClock) -> int:
     room = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), load_policy())
-    return room.declare("Checkout errors", "P1")
+    incident_id = room.declare("Checkout errors", "P1")
+    room.assign_role(incident_id, "tech-lead", "Chen Wei")  # the second rung has someone
+    return incident_id
 
 
 async def step(pilot: Pilot[None], clock: FrozenClock, **delta: float) -> None:
@@ -116,7 +118,7 @@ async def test_e_escalates_now(db_path: Path, clock: FrozenClock, p1: int) -> No
             await wait_for(pilot, lambda: "→ 2 Tech lead" in pane_text(app, LadderPane))
         except AssertionError:
             raise AssertionError(pane_text(app, LadderPane)) from None
-        await pilot.press("e")
+        await pilot.press("e", "e")  # `e` asks first (issue 13); `e` again pages
         await wait_for(pilot, lambda: "✓ 2 Tech lead" in pane_text(app, LadderPane))
         assert "by hand" in pane_text(app, LadderPane)
         assert "Escalated to level 2: Tech lead" in timeline_text(app)

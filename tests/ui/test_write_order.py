@@ -53,7 +53,7 @@ async def test_a_slow_notify_hook_does_not_hold_back_the_timeline(
 
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
-        await pilot.press("e")
+        await pilot.press("e", "e")  # `e` asks first, naming who (issue 13); `e` again pages
         await wait_for(pilot, lambda: any("by Ana" in t for t in texts()))
         await pilot.press("l", *"logged while the hook runs", "enter")
         await wait_for(pilot, lambda: "logged while the hook runs" in texts())

@@ -234,8 +234,9 @@ def test_show_json_has_timers_and_escalation(run) -> None:
 def test_escalate_command(run) -> None:
     run("declare", "-s", "P2", "-t", "x")
     run("ack", "1")
+    run("assign", "1", "tech-lead", "Chen Wei")  # a rung nobody holds falls through (issue 13)
     result = run("escalate", "1")
-    assert result.exit_code == 0 and "level 2: Tech lead" in result.stdout
+    assert result.exit_code == 0 and "level 2: Tech lead (Chen Wei)" in result.stdout
     again = run("escalate", "1")
     assert again.exit_code == 1 and "nobody left to escalate to" in again.stderr
 

@@ -116,14 +116,16 @@ def test_sweep_records_each_breach_and_rung_once(run: Run, db_path: Path, overdu
     assert kinds.count("sla_breach") >= 1 and kinds.count("escalation") >= 1
     assert {author for _, _, author, _ in written} == {"warroom"}  # signed by the system
     assert "#1 breached Acknowledge by (due 09:15:00 UTC)" in first.stdout
-    assert "#1 escalated to level 2: Tech lead" in first.stdout
+    # nobody holds Tech lead: the call falls through to the CTO, with a warning (issue 13)
+    assert "#1 ⚠ level 2 Tech lead: nobody holds it" in first.stdout
+    assert "#1 escalated to level 3: CTO (Eve Adams)" in first.stdout
 
     again = run("sweep")
     assert again.stdout.strip() == "nothing fell due"
     assert not watch.wrote() and watch.new_rows() == []
 
     body = json.loads(run("show", "1", "--json").stdout)
-    assert body["escalation"]["level"] == 2
+    assert body["escalation"]["level"] == 3
     shown = [e["kind"] for e in body["timeline"]]
     assert shown.count("sla_breach") == kinds.count("sla_breach")
 

@@ -52,6 +52,8 @@ def test_auto_escalation_advances_once_and_is_dated_when_due(
     room: WarRoom, clock: FrozenClock
 ) -> None:
     incident_id = room.declare("API down", "P1")  # On-call 0m, Tech lead 15m (unacked)
+    # a Tech lead rung nobody holds falls through to the CTO (issue 13): name one
+    room.assign_role(incident_id, "tech-lead", "Chen Wei")
     room.sweep()
     assert queries.incident(room.db, incident_id).escalation_level == 1
     clock.step(minutes=20)
@@ -77,8 +79,9 @@ def test_acknowledging_stops_rungs_that_wait_for_an_ack(room: WarRoom, clock: Fr
 
 def test_escalate_by_hand_and_the_top_of_the_ladder(room: WarRoom) -> None:
     incident_id = room.declare("API down", "P2")  # On-call, Tech lead after 24h
-    engaged = room.escalate(incident_id)
+    [engaged] = room.escalate(incident_id)
     assert (engaged.level, engaged.how) == (1, "manual")
+    room.assign_role(incident_id, "tech-lead", "Chen Wei")
     room.escalate(incident_id)
     with pytest.raises(InvalidInput, match="top of its P2 ladder"):
         room.escalate(incident_id)
@@ -195,6 +198,7 @@ def test_sweepers_racing_on_one_breach_write_it_once(
     clock.set(real_now - dt.timedelta(minutes=20))
     room = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), policy)
     incident_id = room.declare("API down", "P1")
+    room.assign_role(incident_id, "tech-lead", "Chen Wei")  # the second rung has someone
     clock.set(real_now)
     barrier = threading.Barrier(4)
 
@@ -226,6 +230,7 @@ def test_what_falls_due_is_signed_by_warroom_not_the_console_that_noticed(
     room: WarRoom, clock: FrozenClock
 ) -> None:
     incident_id = room.declare("API down", "P1")  # by Ana (the fixture's actor)
+    room.assign_role(incident_id, "tech-lead", "Chen Wei")
     clock.step(minutes=20)  # ack and first update breached; the ladder reaches the tech lead
     room.sweep()
     room.escalate(incident_id)  # and one rung by hand

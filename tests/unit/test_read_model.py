@@ -243,6 +243,12 @@ def test_a_list_read_again_reads_only_what_changed_and_says_what_a_fresh_read_sa
         lambda: db.conn.execute(
             "DELETE FROM timeline WHERE incident_id = ? AND kind = 'severity'", (p2,)
         ),
+        lambda: db.conn.execute(  # a call recorded by another door (the ladder reads calls)
+            "INSERT INTO escalations (incident_id, level, who, person, notify, engaged_at, how,"
+            " by, severity) VALUES (?, 3, 'CTO', 'Dana', 'Phone', '2026-03-01T12:00:00Z',"
+            " 'manual', 'Ana', 'P0')",
+            (p0,),
+        ),
         lambda: room.set_status(p1, "cancelled"),
         lambda: room.declare("late arrival", "P1"),
     ]

@@ -155,7 +155,7 @@ def test_next_escalation_names_who_comes_next(policy: Policy) -> None:
     engaged_on_call = incident(escalation_level=1)
     step = by_name(timers(engaged_on_call, policy, T0 + 5 * MIN))["escalation"]
     assert step.deadline == T0 + 15 * MIN
-    assert step.detail == "Tech lead"
+    assert step.detail == "nobody holds Tech lead"  # never "escalated to nobody" (issue 13)
     named = timers(engaged_on_call, policy, T0 + 5 * MIN, assigned={"tech-lead": "Chen Wei"})
     assert by_name(named)["escalation"].detail == "Chen Wei"
     acked = incident(escalation_level=1, acknowledged_at=T0 + 5 * MIN)

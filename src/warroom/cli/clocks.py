@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from warroom.cli.group import INCIDENT_ID, Context, json_option, pass_ctx
@@ -10,18 +12,32 @@ from warroom.cli.output import echo, echo_json
 from warroom.domain.timefmt import format_when
 from warroom.domain.visible import visible, visible_line
 
+if TYPE_CHECKING:
+    from warroom.service.clocks import Engaged
+
 
 @click.command()
 @click.argument("incident", type=INCIDENT_ID)
 @pass_ctx
 def escalate(context: Context, incident: int) -> None:
-    """Engage the next rung of the escalation ladder now."""
+    """Engage the next rung of the escalation ladder now.
+
+    A rung whose role nobody holds falls through to the next, with a warning.
+    """
     with context.room(incident) as room:
         engaged = room.escalate(incident)
-        who = visible_line(f"{engaged.who} ({engaged.person})")
-        click.echo(f"escalated #{engaged.incident_id} to level {engaged.level}: {who}")
-        for outcome in room.run_notify_hook([engaged]):
+        for step in engaged:
+            click.echo(step_line(step))
+        for outcome in room.run_notify_hook(engaged):
             click.echo(visible(outcome.text), err=True)
+
+
+def step_line(step: Engaged) -> str:
+    """One rung reached, as the CLI says it; a vacant one as a warning."""
+    if not step.person:
+        return f"#{step.incident_id} ⚠ level {step.level} {visible_line(step.who)}: nobody holds it"
+    who = visible_line(f"{step.who} ({step.person})")
+    return f"#{step.incident_id} escalated to level {step.level}: {who}"
 
 
 @click.command()
@@ -46,8 +62,7 @@ def sweep(context: Context, as_json: bool) -> None:
         due = format_when(breach.deadline, now, context.tz)
         echo(f"#{number} breached {visible_line(breach.label)} (due {due})")
     for step in swept.engaged:
-        who = visible_line(f"{step.who} ({step.person})")
-        echo(f"#{step.incident_id} escalated to level {step.level}: {who}")
+        echo(step_line(step))
     for outcome in hook:
         click.echo(visible(outcome.text), err=True)
     if not swept.breaches and not swept.engaged:

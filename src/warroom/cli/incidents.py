@@ -6,7 +6,7 @@ import click
 
 from warroom.cli.group import INCIDENT_ID, Context, pass_ctx, typed_time
 from warroom.domain.visible import visible_line
-from warroom.domain.vocabulary import INCIDENT_KINDS, ROLES, STATUSES
+from warroom.domain.vocabulary import INCIDENT_KINDS, STATUSES
 from warroom.errors import InvalidInput
 from warroom.store import read_model
 
@@ -91,13 +91,29 @@ def ack(context: Context, incident: int) -> None:
 
 @click.command()
 @click.argument("incident", type=INCIDENT_ID)
-@click.argument("role", metavar=f"ROLE ({'|'.join(ROLES)})")
+@click.argument("role", metavar="ROLE")
 @click.argument("person")
 @pass_ctx
 def assign(context: Context, incident: int, role: str, person: str) -> None:
-    """Give a role to a person."""
+    """Give a role to a person (the policy's roles; adds holders).
+
+    Roles come from the policy's `incident_roles` (built in: commander, deputy,
+    scribe, tech-lead, comms-lead, security-lead, sme). A role other than commander
+    may hold several people: a second person is added beside the first.
+    """
     with context.room(incident) as room:
         room.assign_role(incident, role, person)
+
+
+@click.command()
+@click.argument("incident", type=INCIDENT_ID)
+@click.argument("role", metavar="ROLE")
+@click.argument("person")
+@pass_ctx
+def unassign(context: Context, incident: int, role: str, person: str) -> None:
+    """Take PERSON off ROLE (anyone else holding it keeps it)."""
+    with context.room(incident) as room:
+        room.unassign_role(incident, role, person)
 
 
 @click.command()

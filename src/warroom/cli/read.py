@@ -17,13 +17,20 @@ from warroom.cli.json_shapes import (
     role_json,
     timer_json,
 )
+from warroom.cli.ladder_shapes import (
+    ladder_extras,
+    ladder_lines,
+    on_call_json,
+    on_call_line,
+    role_contact,
+    role_lines,
+)
 from warroom.cli.output import echo, echo_json, timeline_lines
 from warroom.domain import sla
 from warroom.domain.timefmt import format_age, format_when
 from warroom.domain.timeline_state import TimelineState
 from warroom.domain.visible import pad
 from warroom.domain.visible import visible_line as one_line
-from warroom.domain.vocabulary import ROLES
 from warroom.store import read_model
 
 
@@ -76,14 +83,23 @@ def show(context: Context, incident: int, as_json: bool) -> None:
     ladder = view.ladder(context.policy, now)
     if as_json:
         body = incident_json(found, now) | {
-            "roles": [role_json(r) for r in holders],
+            "roles": [
+                role_json(r)
+                | {
+                    "label": context.policy.incident_roles.label(r.role),
+                    "contact": role_contact(context.policy, r),
+                }
+                for r in holders
+            ],
             "timeline": [
                 entry_json(e, current=state.is_current(e.id), pinned=state.pinned(e.id))
                 for e in entries
             ],
             "follow_ups": [follow_up_json(f) for f in follow_ups],
             "timers": [timer_json(t) for t in clocks],
-            "escalation": escalation_json(ladder, list(view.engagements)),
+            "escalation": escalation_json(ladder, list(view.engagements))
+            | ladder_extras(ladder)
+            | {"on_call": on_call_json(context.policy, now)},
         }
         echo_json(body)
         return
@@ -112,8 +128,13 @@ def show(context: Context, incident: int, as_json: bool) -> None:
             f" ({one_line(ladder.next.responder.name)})"
             f" at {format_when(ladder.next.due_at, now, tz)}"
         )
+    if ladder.rungs:
+        lines.append(f"  escalation ladder ({one_line(found.severity)}):")
+        lines += ladder_lines(ladder, now, tz)
+    if (on_call := on_call_line(context.policy, now, tz)) is not None:
+        lines.append(on_call)
     lines.append("  roles:")
-    lines += [f"    {one_line(ROLES.get(r.role, r.role))}: {one_line(r.person)}" for r in holders]
+    lines += role_lines(context.policy, list(holders))
     lines.append("  timeline (★ pinned):")
     lines += timeline_lines(state.current(), now, tz)
     if follow_ups:

@@ -69,6 +69,11 @@ def import_(context: Context, file: Path) -> None:
         context.policy.severity(document["incident"]["severity"])
     except InvalidInput as exc:
         raise InvalidInput(f"{file}: incident.severity: {exc}") from None
+    roles = context.policy.incident_roles  # roles come from the policy, as severities do
+    for i, row in enumerate(document["roles"]):
+        if roles.find(row["role"]) is None:
+            known = ", ".join(roles.labels)
+            raise InvalidInput(f"{file}: roles[{i}].role {row['role']!r} is not one of: {known}")
     with context.room(create=True) as room:
         new_id = room.import_incident(document)
     was = document["incident"]["id"]

@@ -3,30 +3,35 @@
 A severity's ladder lists rungs in the order they fire. Each rung names who
 (the rota, e.g. `On-call`, or `On-call secondary`; an incident role such as
 `Tech lead`; a title from the policy's `roles`, e.g. `CTO`; a contact; or a
-team as written), after how long since declaration, on which condition, and
-how to notify (the severity's method unless the rung names its own).
+team as written), after how long since declaration, on which condition, for
+which incident kinds (all unless it names some), and how to notify (the
+severity's method unless the rung names its own).
 
-The incident's escalation level says how far up the ladder it has gone:
-rungs 1..level have been reached, automatically or by hand. The rules:
+What has been called is what the record says: each engagement (`escalations`
+rows) names the rung's `who`, the person called, when and how. A rung of the
+current ladder is engaged when the record has its `who` (so after an upgrade
+to P0 the On-call already paged stays engaged, and the Eng lead nobody called
+is due, not ticked). Records of rungs the current ladder does not have (the
+P1 Tech lead after an upgrade) are kept as `earlier`. The rules:
 
 - A rung comes due `after` its time since declaration, counted on the
   severity's clock (working hours for a business-hours severity) and not
   counting time the incident spent resolved before a reopen.
 - `unacknowledged` rungs fire only while nobody has acknowledged;
-  `unresolved` rungs while the incident is unresolved. Acknowledging stops
-  the first kind, resolving (or cancelling) stops all; a reopen makes
-  `unresolved` rungs live again.
-- Auto-advance moves the level past every due rung at once (`level_after`);
-  stopped rungs in between are passed over. A rung below the level whose
-  condition had already stopped at its time is reported as passed over, not
-  engaged (someone may have engaged it by hand: the timeline has the record).
-- A severity change swaps in the new severity's ladder. The level counts
-  rungs of the current ladder (capped at its length); rungs whose time has
-  already come are due at once, so an upgrade to P0 after 45 minutes calls
-  the CTO now.
-- People are resolved when the rung is reached: engaged rungs at their due
-  time (or now, if engaged early by hand), due rungs now, waiting rungs at
-  the moment they will fire, so a rota hand-over in between is honoured.
+  `unresolved` rungs while the incident is unresolved; `always` rungs are a
+  plain timer (acknowledged or not, resolved or not; only cancelling stops
+  them). A reopen makes `unresolved` rungs live again.
+- A rung whose `who` names a role or rota slot nobody holds is *vacant*: when
+  it is reached it is recorded as such (person empty) and the call falls
+  through to the next rung at once (`fall_through`), with a warning; never
+  "escalated to nobody".
+- People are resolved when the rung is reached: engaged rungs are who the
+  record says was called, due rungs now, waiting rungs at the moment they
+  will fire, so a rota hand-over in between is honoured.
+
+Without a record (`engaged=None`: old callers, tests of the rules alone) the
+stored escalation level says how far up the ladder the incident has gone, as
+before: rungs 1..level count as reached.
 """
 
 from __future__ import annotations
@@ -36,39 +41,55 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from warroom.domain.business_hours import Spell, run_clock
-from warroom.domain.models import Incident
+from warroom.domain.models import Engagement, Incident
 from warroom.domain.policy import LadderRung, Policy, Severity
 from warroom.domain.rota import Contact, on_call
-from warroom.domain.vocabulary import parse_role
 from warroom.errors import InvalidInput
 
-ENGAGED = "engaged"  # reached: this rung's people are in
-PASSED = "passed"  # below the level, but its condition had stopped at its time
-DUE = "due"  # time has come and the condition holds: auto-advance now
+ENGAGED = "engaged"  # reached: this rung's people are in (the record says when)
+PASSED = "passed"  # below the stored level, but its condition had stopped at its time
+VACANT = "vacant"  # reached, but nobody held its role: the call fell through
+DUE = "due"  # time has come and the condition holds: engage now
 WAITING = "waiting"  # its time is still to come and the condition holds
-STOPPED = "stopped"  # will not fire: acknowledged / resolved
+STOPPED = "stopped"  # will not fire: acknowledged / resolved / cancelled
+
+# role key -> who holds it: one person, or several (a role may hold several people)
+Holders = Mapping[str, str | tuple[str, ...]]
 
 
 @dataclass(frozen=True)
 class Responder:
-    """Who a rung's `who` means: a person (with contact details) or a team as written."""
+    """Who a rung's `who` means: people (with contact details), a team as written,
+    or nobody (`vacant`: a role or rota slot nobody holds)."""
 
     who: str  # as the ladder says it: "On-call"
-    name: str  # the person: "Ana Lima" (or the team: "Support team")
-    via: str  # "rota", "incident role", "role", "contact" or "as written"
-    contact: Contact | None = None
+    name: str  # the person: "Ana Lima"; several: "Ana Lima, Ben Okafor"; "" if nobody
+    via: str  # "rota", "incident role", "role", "contact", "as written" or "record"
+    contact: Contact | None = None  # the first person's
+    contacts: tuple[Contact, ...] = ()  # every person's that the policy lists
+
+    @property
+    def vacant(self) -> bool:
+        """Nobody holds the role or rota slot the rung names."""
+        return not self.name
 
 
 @dataclass(frozen=True)
 class RungStatus:
     """One rung of the ladder as it stands at a moment."""
 
-    level: int  # 1-based: the first rung is level 1
+    level: int  # 1-based: the first rung (that applies to the incident's kind) is level 1
     rung: LadderRung
     due_at: dt.datetime
-    state: str  # engaged / passed / due / waiting / stopped
+    state: str  # engaged / passed / vacant / due / waiting / stopped
     responder: Responder
     notify: str
+    engagement: Engagement | None = None  # the record of its call, if any
+
+    @property
+    def reached(self) -> bool:
+        """Called (or passed over, or found vacant): nothing more will fire for it."""
+        return self.state in (ENGAGED, PASSED, VACANT)
 
 
 @dataclass(frozen=True)
@@ -76,7 +97,8 @@ class LadderStatus:
     """The ladder of an incident at `now`: who is engaged, what comes next."""
 
     rungs: tuple[RungStatus, ...]
-    level: int  # rungs reached so far (as stored, capped at the ladder's length)
+    level: int  # the highest rung reached (0: none)
+    earlier: tuple[Engagement, ...] = ()  # calls recorded for rungs this ladder lacks
 
     @property
     def engaged(self) -> tuple[RungStatus, ...]:
@@ -108,9 +130,23 @@ class LadderStatus:
         """The level once every due rung has been engaged (auto-advance)."""
         return max((r.level for r in self.due), default=self.level)
 
+    @property
+    def manual_next(self) -> RungStatus | None:
+        """Who `escalate` (the `e` key) calls: the first rung above the highest one
+        reached that nobody has called, whatever its time or condition (the person
+        escalating is asked first, and told when it is not needed yet)."""
+        return next((r for r in self.rungs if r.level > self.level and not r.reached), None)
+
+
+def ladder_for(severity: Severity, kind: str) -> tuple[LadderRung, ...]:
+    """The rungs of `severity`'s ladder that apply to an incident of `kind`."""
+    return tuple(r for r in severity.ladder if not r.kinds or kind in r.kinds)
+
 
 def condition_holds(incident: Incident, rung: LadderRung, at: dt.datetime) -> bool:
-    """Whether a rung's condition (unacknowledged / unresolved) still held at `at`."""
+    """Whether a rung's condition (unacknowledged / unresolved / always) held at `at`."""
+    if rung.when == "always":
+        return True
     if incident.resolved_at is not None and incident.resolved_at <= at:
         return False
     if rung.when == "unacknowledged":
@@ -129,38 +165,54 @@ def rung_due_at(
     return run_clock(incident.declared_at, rung.after, policy.clock_for(severity), pauses)
 
 
+def _people(held: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    if not held:
+        return ()
+    return (held,) if isinstance(held, str) else tuple(p for p in held if p)
+
+
+def _responder(policy: Policy, who: str, people: Sequence[str], via: str) -> Responder:
+    contacts = tuple(c for c in (policy.contact(p) for p in people) if c is not None)
+    first = policy.contact(people[0]) if people else None
+    return Responder(who, ", ".join(people), via, first, contacts)
+
+
 def resolve_who(
-    policy: Policy, who: str, at: dt.datetime, assigned: Mapping[str, str] | None = None
+    policy: Policy, who: str, at: dt.datetime, assigned: Holders | None = None
 ) -> Responder:
-    """The person `who` means at `at`.
+    """The people `who` means at `at`.
 
     In order: the rota (`On-call` -> primary, `On-call secondary` -> secondary),
     the incident's own role holders (`assigned`: role key such as `tech-lead`
-    -> person), the policy's `roles` titles, a contact's name; otherwise the
-    text as written (a team such as `Support team`).
+    -> person or people), the policy's `roles` titles, a contact's name;
+    otherwise the text as written (a team such as `Support team`). A rota slot
+    or an incident role (one the policy lists) that nobody holds is vacant.
     """
     key = who.strip().casefold()
     rota = policy.rota
     if rota is not None and key in (rota.name.casefold(), f"{rota.name} secondary".casefold()):
         pair = on_call(rota, at)
         person = pair.primary if key == rota.name.casefold() else pair.secondary
-        if person:
-            return Responder(who, person, "rota", policy.contact(person))
-    if assigned:
-        try:
-            role = parse_role(who)
-        except InvalidInput:
-            role = ""
-        if assigned.get(role):
-            person = assigned[role]
-            return Responder(who, person, "incident role", policy.contact(person))
+        return _responder(policy, who, [person] if person else [], "rota")
+    role = policy.incident_roles.find(who)
+    holders = _people((assigned or {}).get(role)) if role else ()
+    if holders:
+        return _responder(policy, who, holders, "incident role")
     for title, person in policy.roles.items():
         if title.casefold() == key:
-            return Responder(who, person, "role", policy.contact(person))
+            return _responder(policy, who, [person], "role")
     contact = policy.contact(who)
     if contact is not None:
-        return Responder(who, contact.name, "contact", contact)
+        return Responder(who, contact.name, "contact", contact, (contact,))
+    if role:
+        return Responder(who, "", "incident role")
     return Responder(who, who.strip(), "as written")
+
+
+def recorded_responder(policy: Policy, record: Engagement) -> Responder:
+    """Who a recorded call reached: the people the record names, not today's holders."""
+    people = [p.strip() for p in record.person.split(", ") if p.strip()]
+    return _responder(policy, record.who, people, "record")
 
 
 def _severity(policy: Policy, name: str) -> Severity | None:
@@ -170,19 +222,30 @@ def _severity(policy: Policy, name: str) -> Severity | None:
         return None
 
 
+def rung_key(who: str) -> str:
+    """How a rung is matched to its record: its `who`, case and spaces ignored."""
+    return " ".join(who.casefold().split())
+
+
 def _rung(
     incident: Incident,
     policy: Policy,
     severity: Severity,
-    index: int,
-    reached: int,
+    rung: LadderRung,
+    level: int,
+    reached_by_level: bool,
+    record: Engagement | None,
     now: dt.datetime,
     pauses: Sequence[Spell],
-    assigned: Mapping[str, str] | None,
+    assigned: Holders | None,
 ) -> RungStatus:
-    rung = severity.ladder[index]
     due_at = rung_due_at(incident, policy, severity, rung, pauses)
-    if index < reached:
+    notify = rung.notify or severity.notify
+    if record is not None:
+        state = ENGAGED if record.person else VACANT
+        responder = recorded_responder(policy, record)
+        return RungStatus(level, rung, due_at, state, responder, notify, record)
+    if reached_by_level:
         at = min(due_at, now)
         state = ENGAGED if condition_holds(incident, rung, at) else PASSED
     elif incident.status == "cancelled" or not condition_holds(incident, rung, now):
@@ -191,14 +254,16 @@ def _rung(
         at, state = now, DUE
     else:
         at, state = due_at, WAITING
-    return RungStatus(
-        level=index + 1,
-        rung=rung,
-        due_at=due_at,
-        state=state,
-        responder=resolve_who(policy, rung.who, at, assigned),
-        notify=rung.notify or severity.notify,
-    )
+    responder = resolve_who(policy, rung.who, at, assigned)
+    return RungStatus(level, rung, due_at, state, responder, notify)
+
+
+def _records(engaged: Sequence[Engagement]) -> dict[str, Engagement]:
+    """The first record of each rung `who` (a rung is called once)."""
+    found: dict[str, Engagement] = {}
+    for record in sorted(engaged, key=lambda e: e.engaged_at):
+        found.setdefault(rung_key(record.who), record)
+    return found
 
 
 def ladder_status(
@@ -208,29 +273,70 @@ def ladder_status(
     level: int | None = None,
     *,
     pauses: Sequence[Spell] = (),
-    assigned: Mapping[str, str] | None = None,
+    assigned: Holders | None = None,
+    engaged: Sequence[Engagement] | None = None,
 ) -> LadderStatus:
     """Where `incident` stands on its severity's ladder at `now`.
 
-    `level` defaults to the incident's stored escalation level; `pauses` are
-    the spells the incident spent resolved before a reopen; `assigned` maps
-    incident role keys to people. An unknown severity has an empty ladder.
+    `engaged` is the record of calls made (see the module doc); without it,
+    `level` (default: the incident's stored escalation level) says how many
+    rungs were reached. `pauses` are the spells the incident spent resolved
+    before a reopen; `assigned` maps incident role keys to people. An unknown
+    severity has an empty ladder.
     """
     severity = _severity(policy, incident.severity)
-    ladder = severity.ladder if severity else ()
-    reached = max(0, min(incident.escalation_level if level is None else level, len(ladder)))
+    ladder = ladder_for(severity, incident.kind) if severity else ()
+    records = _records(engaged) if engaged is not None else {}
+    if engaged is None:
+        reached = max(0, min(incident.escalation_level if level is None else level, len(ladder)))
+    else:
+        reached = 0
     rungs: list[RungStatus] = []
-    for index in range(len(ladder)):
+    for index, rung in enumerate(ladder):
         assert severity is not None
+        record = records.get(rung_key(rung.who))
+        by_level = index < reached
         try:
-            rungs.append(_rung(incident, policy, severity, index, reached, now, pauses, assigned))
+            status = _rung(
+                incident, policy, severity, rung, index + 1, by_level, record, now, pauses, assigned
+            )
         except OverflowError:  # due past year 9999 (or its rota week is): it never comes
             continue
-    return LadderStatus(rungs=tuple(rungs), level=reached)
+        rungs.append(status)
+    on_ladder = {rung_key(r.who) for r in ladder}
+    earlier = tuple(
+        e for e in sorted(engaged or (), key=lambda e: e.engaged_at)
+        if rung_key(e.who) not in on_ladder
+    )  # fmt: skip
+    top = max((r.level for r in rungs if r.reached), default=0)
+    return LadderStatus(rungs=tuple(rungs), level=max(top, reached), earlier=earlier)
+
+
+def fall_through(
+    ladder: LadderStatus, first: RungStatus, *, manual: bool = False
+) -> tuple[RungStatus, ...]:
+    """The rungs one call reaches, starting with `first`: while a rung is vacant,
+    the next rung above it that nobody has called yet (one whose condition holds;
+    any, when a person escalates by hand). Ends with a rung that has people, or
+    with a vacant one when nobody is left above it."""
+    chain = [first]
+    while chain[-1].responder.vacant:
+        above = (
+            r
+            for r in ladder.rungs
+            if r.level > chain[-1].level and not r.reached and (manual or r.state in (DUE, WAITING))
+        )
+        step = next(above, None)
+        if step is None:
+            break
+        chain.append(step)
+    return tuple(chain)
 
 
 def stops_at(incident: Incident, rung: LadderRung) -> dt.datetime | None:
     """The moment `condition_holds` turns false for good (None: it holds on)."""
+    if rung.when == "always":
+        return None
     ends = [incident.resolved_at]
     if rung.when == "unacknowledged":
         ends.append(incident.acknowledged_at)
@@ -243,22 +349,28 @@ def upcoming(
     policy: Policy,
     *,
     pauses: Sequence[Spell] = (),
-    assigned: Mapping[str, str] | None = None,
+    assigned: Holders | None = None,
+    engaged: Sequence[Engagement] | None = None,
 ) -> tuple[tuple[dt.datetime, dt.datetime | None], ...]:
-    """(due at, stops at) of each rung above the incident's level, in order: at any
-    `now`, `ladder_status(...).next` is the first whose stop is None or after `now`.
+    """(due at, stops at) of each rung not reached yet, in order: at any `now`,
+    `ladder_status(...).next` is the first whose stop is None or after `now`.
 
-    Only the incident and its pauses move these, so a reader that asks every second
-    keeps them between changes. Rungs `ladder_status` leaves out (a time past year
-    9999, a rota week that far) are left out here too.
+    Only the incident, its pauses and its record move these, so a reader that
+    asks every second keeps them between changes. Rungs `ladder_status` leaves
+    out (a time past year 9999, a rota week that far) are left out here too.
     """
     severity = _severity(policy, incident.severity)
     if severity is None or incident.status == "cancelled":
         return ()
-    ladder = severity.ladder
-    reached = max(0, min(incident.escalation_level, len(ladder)))
+    ladder = ladder_for(severity, incident.kind)
+    if engaged is None:
+        reached = max(0, min(incident.escalation_level, len(ladder)))
+        left = ladder[reached:]
+    else:
+        called = _records(engaged)
+        left = tuple(r for r in ladder if rung_key(r.who) not in called)
     found: list[tuple[dt.datetime, dt.datetime | None]] = []
-    for rung in ladder[reached:]:
+    for rung in left:
         try:
             due_at = rung_due_at(incident, policy, severity, rung, pauses)
             resolve_who(policy, rung.who, due_at, assigned)  # as a waiting rung is named

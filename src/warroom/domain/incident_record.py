@@ -197,5 +197,6 @@ def participants(record: IncidentRecord) -> dict[str, list[str]]:
             f"{ROLES.get(spell.role, spell.role)}{since}{until}"
         )
     for e in record.escalations:
-        held.setdefault(e.person, []).append(f"escalated to as {e.who}")
+        if e.person:  # a rung nobody held called nobody
+            held.setdefault(e.person, []).append(f"escalated to as {e.who}")
     return held

@@ -93,6 +93,12 @@ class Engagement:
     engaged_at: dt.datetime
     how: str  # auto / manual
     by: str
+    severity: str = ""  # the ladder it was called from (empty in records before 008)
+
+    @property
+    def vacant(self) -> bool:
+        """Nobody held the rung's role: the call fell through to the next rung."""
+        return not self.person
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 import yaml
 
 from warroom.domain.business_hours import BusinessHours, read_business_hours
+from warroom.domain.ladder_reader import read_rung_kinds
 from warroom.domain.policy_reader import (
     PolicyError,
     PolicyReader,
     format_duration,
     parse_duration,
 )
+from warroom.domain.roles import BUILT_IN, RoleSet, read_incident_roles
 from warroom.domain.rota import Contact, Rota, find_contact, read_contacts, read_roles, read_rota
 from warroom.domain.yaml_text import compose_yaml
 from warroom.errors import InvalidInput
@@ -81,8 +83,9 @@ class NotifyHook:
 class LadderRung:
     who: str
     after: dt.timedelta
-    when: str  # "unacknowledged" or "unresolved"
+    when: str  # "unacknowledged", "unresolved" or "always" (a plain timer)
     notify: str = ""  # empty: the severity's notification method
+    kinds: tuple[str, ...] = ()  # incident kinds it applies to; empty: every kind
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ class Policy:
     business_hours: BusinessHours | None = None
     status_page_url: str = ""  # for update templates
     require_postmortem_owner: bool = True  # closing names who writes the post-mortem
+    incident_roles: RoleSet = BUILT_IN  # the roles an incident can have (ladder-and-roles)
 
     @property
     def severity_names(self) -> list[str]:
@@ -153,13 +157,14 @@ _SEVERITY_FIELDS = tuple(
     "label description ack first_update update_every resolve_within notify postmortem_due"
     " ladder business_hours warn_before".split()
 )
-_RUNG_FIELDS = ("who", "after", "when", "notify")
+_RUNG_FIELDS = ("who", "after", "when", "notify", "kinds")
 _TOP_FIELDS = tuple(
     "severities warn_before bell notify_hook contacts roles rota business_hours"
     " status_page_url require_postmortem_owner".split()
 )
+_TOP_FIELDS += ("incident_roles",)  # the roles an incident can have (domain/roles.py)
 _REQUIRED = ("ack", "update_every", "resolve_within")
-_CONDITIONS = ("unacknowledged", "unresolved")
+_CONDITIONS = ("unacknowledged", "unresolved", "always")
 
 
 def _rung(reader: PolicyReader, where: str, node: yaml.Node) -> LadderRung:
@@ -174,11 +179,14 @@ def _rung(reader: PolicyReader, where: str, node: yaml.Node) -> LadderRung:
         raise reader.fail(
             rung["when"][1],
             f"{where}.when",
-            f'"{when}" is not a condition (unacknowledged or unresolved)',
+            f'"{when}" is not a condition (unacknowledged, unresolved or always)',
         )
     after = reader.duration(rung["after"][1], f"{where}.after") if "after" in rung else None
     notify = reader.text(rung, where, "notify")
-    return LadderRung(who=who, after=after or dt.timedelta(0), when=when, notify=notify)
+    kinds = read_rung_kinds(reader, rung["kinds"][1], f"{where}.kinds") if "kinds" in rung else ()
+    return LadderRung(
+        who=who, after=after or dt.timedelta(0), when=when, notify=notify, kinds=kinds
+    )
 
 
 def _ladder(reader: PolicyReader, where: str, node: yaml.Node) -> tuple[LadderRung, ...]:
@@ -301,4 +309,9 @@ def parse_policy(text: str, source: str) -> Policy:
         business_hours=hours,
         status_page_url=reader.text(top, "", "status_page_url"),
         require_postmortem_owner=reader.boolean(top, "", "require_postmortem_owner", True),
+        incident_roles=(
+            read_incident_roles(reader, top["incident_roles"][1])
+            if "incident_roles" in top
+            else BUILT_IN
+        ),
     )

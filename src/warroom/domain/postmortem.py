@@ -179,7 +179,7 @@ def _clocks(record: IncidentRecord) -> list[str]:
         for b in record.breaches
     ]
     engaged = [
-        (str(e.level), md(e.who), md(e.person), e.how, stamp(e.engaged_at))
+        (str(e.level), md(e.who), md(e.person) or "nobody held it", e.how, stamp(e.engaged_at))
         for e in record.escalations
     ]
     return [

@@ -52,12 +52,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from warroom.domain.business_hours import Spell, business_budget, clock_time_between, run_clock
-from warroom.domain.escalation import ladder_status
-from warroom.domain.models import Incident
+from warroom.domain.escalation import Holders, ladder_status
+from warroom.domain.models import Engagement, Incident
 from warroom.domain.policy import Policy, Severity
 from warroom.errors import InvalidInput
 
@@ -270,7 +270,8 @@ def timers(
     now: dt.datetime,
     history: IncidentHistory | None = None,
     *,
-    assigned: Mapping[str, str] | None = None,
+    assigned: Holders | None = None,
+    engaged: Sequence[Engagement] | None = None,  # the ladder's calls on record
 ) -> tuple[Timer, ...]:
     """Every timer of `incident` at `now`, in display order (see the module doc).
 
@@ -285,7 +286,9 @@ def timers(
         for d in deadlines(incident, policy, history)
     ]
     current = _Clocks(incident, policy, history).lookup(incident.severity)
-    ladder = ladder_status(incident, policy, now, pauses=history.reopened, assigned=assigned)
+    ladder = ladder_status(
+        incident, policy, now, pauses=history.reopened, assigned=assigned, engaged=engaged
+    )
     step = ladder.next
     if current is not None and step is not None:
         found.append(
@@ -297,7 +300,7 @@ def timers(
                 policy,
                 now,
                 None,
-                detail=step.responder.name,
+                detail=step.responder.name or f"nobody holds {step.rung.who}",
             )
         )
     return tuple(found)

@@ -2,8 +2,8 @@
 
 Whoever notices first — one console, five, or a later CLI command — writes a
 breach or an escalation; the database makes sure it is written exactly once
-(a UNIQUE key per breach, a compare-and-set on the escalation level, both
-inside one unit of work that re-reads the incident).
+(a UNIQUE key per breach; the record of calls read again under the write
+lock, inside one unit of work that re-reads the incident).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from warroom.domain import escalation, sla
-from warroom.domain.models import Incident
+from warroom.domain.models import Engagement, Incident
 from warroom.domain.timefmt import to_iso
 from warroom.errors import InvalidInput
 from warroom.notify import HookRun, run_hook
@@ -23,7 +23,8 @@ from warroom.store.unit_of_work import UnitOfWork
 
 @dataclass(frozen=True)
 class Engaged:
-    """A rung just reached, for the notify hook."""
+    """A rung just reached, for the notify hook (`person` empty: nobody held its
+    role, and the call fell through to the next rung)."""
 
     incident_id: int
     severity: str
@@ -61,47 +62,66 @@ def _record_breach(uow: UnitOfWork, incident_id: int, breach: sla.Breach) -> boo
 
 
 def _engage(
-    uow: UnitOfWork, incident_id: int, severity: str, rung: escalation.RungStatus, how: str
-) -> Engaged:
-    """Record one rung reached. An automatic step is dated when its rung fell due, so
-    the record is the same whichever process noticed it, and however late."""
-    at = min(rung.due_at, uow.now) if how == "auto" else uow.now
-    person = rung.responder.name
-    clock_writes.insert_escalation(
-        uow,
-        incident_id,
-        level=rung.level,
-        who=rung.rung.who,
-        person=person,
-        notify=rung.notify,
-        at=at,
-        how=how,
-    )
-    named = rung.rung.who if person == rung.rung.who else f"{rung.rung.who} ({person})"
-    by = f" by {uow.actor.name}" if how == "manual" else " (automatic)"
-    via = f" via {rung.notify}" if rung.notify else ""
-    uow.append_timeline(
-        incident_id,
-        "escalation",
-        f"Escalated to level {rung.level}: {named}{via}{by}",
-        at=at,
-        data={
-            "level": rung.level,
-            "who": rung.rung.who,
-            "person": person,
-            "how": how,
-            "notify": rung.notify,
-        },
-        automatic=how == "auto",
-    )
-    return Engaged(incident_id, severity, rung.level, rung.rung.who, person, rung.notify, how)
+    uow: UnitOfWork,
+    incident_id: int,
+    severity: str,
+    chain: tuple[escalation.RungStatus, ...],
+    how: str,
+    since: dt.datetime | None = None,
+) -> list[Engaged]:
+    """Record one call: the rung reached and, while its role has nobody, each rung it
+    falls through to (each vacancy a warning on the timeline). An automatic step is
+    dated when its rung fell due, so the record is the same whichever process noticed
+    it, and however late; but never before `since`, when the ladder last changed (a
+    rung an upgrade made due was called then). A fall-through is dated with the
+    vacancy that caused it."""
+    first = chain[0]
+    due = max(first.due_at, since) if since is not None else first.due_at
+    at = min(due, uow.now) if how == "auto" else uow.now
+    reached: list[Engaged] = []
+    for index, rung in enumerate(chain):
+        person = rung.responder.name
+        clock_writes.insert_escalation(
+            uow,
+            incident_id,
+            level=rung.level,
+            who=rung.rung.who,
+            person=person,
+            notify=rung.notify,
+            at=at,
+            how=how,
+            severity=severity,
+        )
+        by = f" by {uow.actor.name}" if how == "manual" else " (automatic)"
+        data = {"level": rung.level, "who": rung.rung.who, "person": person, "how": how}
+        if rung.responder.vacant:
+            after = chain[index + 1] if index + 1 < len(chain) else None
+            onward = (
+                f"falls through to level {after.level} {after.rung.who}"
+                if after
+                else "nobody is left above it on the ladder: call someone by hand"
+            )
+            text = f"⚠ Level {rung.level} {rung.rung.who}: nobody holds it; {onward}{by}"
+            data |= {"vacant": True, "severity": severity}
+        else:
+            named = rung.rung.who if person == rung.rung.who else f"{rung.rung.who} ({person})"
+            via = f" via {rung.notify}" if rung.notify else ""
+            text = f"Escalated to level {rung.level}: {named}{via}{by}"
+            data |= {"notify": rung.notify, "severity": severity}
+        uow.append_timeline(
+            incident_id, "escalation", text, at=at, data=data, automatic=how == "auto"
+        )
+        reached.append(
+            Engaged(incident_id, severity, rung.level, rung.rung.who, person, rung.notify, how)
+        )
+    return reached
 
 
 class Clocks(RoomBase):
     """Breaches recorded, ladders climbed, people paged."""
 
     def sweep(self, incident_ids: list[int] | None = None) -> SweepResult:
-        """Record every due breach and auto-advance every due ladder, exactly once each.
+        """Record every due breach and engage every due rung, exactly once each.
 
         Reads first without a lock; only when something is due does it take the
         write lock and check again, so idle consoles sweeping cost no writes.
@@ -110,10 +130,13 @@ class Clocks(RoomBase):
         live = clock_queries.clock_incidents(self.db, incident_ids)
         # what is recorded, read for all of them at once (not 3 queries per incident)
         histories = queries.histories(self.db, live)
+        calls = queries.engagements_of(self.db, live)
         recorded: dict[int, set[tuple[str, str]]] = {i: set() for i in live}
         for incident_id, timer, deadline in queries.recorded_breaches(self.db, live):
             recorded[incident_id].add((timer, deadline))
-        candidates = [i for i in live if self._has_work(i, now, histories[i], recorded[i])]
+        candidates = [
+            i for i in live if self._has_work(i, now, histories[i], recorded[i], calls[i])
+        ]
         result = SweepResult([], [])
         if not candidates:
             return result
@@ -124,7 +147,7 @@ class Clocks(RoomBase):
                 for breach in sla.breaches(incident, self.policy, now, history):
                     if _record_breach(uow, incident_id, breach):
                         result.breaches.append((incident_id, breach))
-                result.engaged.extend(self._advance(uow, incident_id, history))
+                result.engaged.extend(self._advance(uow, incident, history))
         return result
 
     def _has_work(
@@ -133,6 +156,7 @@ class Clocks(RoomBase):
         now: dt.datetime,
         history: sla.IncidentHistory,
         recorded: set[tuple[str, str]],
+        calls: list[Engagement],
     ) -> bool:
         """Whether a breach is due and unrecorded, or a rung is due (read without a lock)."""
         try:
@@ -142,47 +166,67 @@ class Clocks(RoomBase):
         for breach in sla.breaches(incident, self.policy, now, history):
             if (breach.timer, to_iso(breach.deadline)) not in recorded:
                 return True
-        ladder = escalation.ladder_status(incident, self.policy, now, pauses=history.reopened)
+        ladder = escalation.ladder_status(
+            incident, self.policy, now, pauses=history.reopened, engaged=calls
+        )
         return bool(ladder.due)
 
     def _ladder(
         self, uow: UnitOfWork, incident: Incident, history: sla.IncidentHistory
     ) -> escalation.LadderStatus:
+        """The ladder as the record stands, read under the write lock."""
         return escalation.ladder_status(
             incident,
             self.policy,
             uow.now,
             pauses=history.reopened,
             assigned=queries.role_holders(uow.db, incident.id),
+            engaged=queries.engagements(uow.db, incident.id),
         )
 
     def _advance(
-        self, uow: UnitOfWork, incident_id: int, history: sla.IncidentHistory
+        self, uow: UnitOfWork, incident: Incident, history: sla.IncidentHistory
     ) -> list[Engaged]:
-        incident = queries.incident(uow.db, incident_id)
+        """Engage every due rung not on record yet (read again under the lock, so a
+        rung another console engaged a moment ago is not called twice)."""
         ladder = self._ladder(uow, incident, history)
-        if not ladder.due:
-            return []
-        if not clock_writes.advance_level(
-            uow, incident_id, incident.escalation_level, ladder.level_after
-        ):
-            return []
-        return [_engage(uow, incident_id, incident.severity, r, "auto") for r in ladder.due]
+        reached: list[Engaged] = []
+        called: set[int] = set()
+        since = clock_queries.ladder_changed_at(uow.db, incident.id) if ladder.due else None
+        for rung in ladder.due:
+            if rung.level in called:
+                continue
+            chain = escalation.fall_through(ladder, rung)
+            called.update(r.level for r in chain)
+            reached += _engage(uow, incident.id, incident.severity, chain, "auto", since)
+        if reached:
+            clock_writes.set_level(uow, incident.id, max(ladder.level, *called))
+        return reached
 
-    def escalate(self, incident_id: int) -> Engaged:
-        """Engage the next rung of the ladder now, whatever its time."""
+    def escalate(self, incident_id: int, expected: str | None = None) -> list[Engaged]:
+        """Call the next rung of the ladder now, whatever its time (`ladder.manual_next`);
+        a vacant rung falls through to the next. `expected`: the rung's `who` the person
+        confirmed; if the ladder moved meanwhile (another console called it), nothing is
+        called and the error says who is next now."""
         with self.unit_of_work() as uow:
             incident = queries.incident(uow.db, incident_id)
             ladder = self._ladder(uow, incident, queries.history(uow.db, incident_id))
-            upcoming = [r for r in ladder.rungs if r.level > ladder.level]
-            if not upcoming:
+            rung = ladder.manual_next
+            if rung is None:
                 raise InvalidInput(
                     f"#{incident_id} is at the top of its {incident.severity} ladder;"
                     " there is nobody left to escalate to"
                 )
-            rung = upcoming[0]
-            clock_writes.set_level(uow, incident_id, rung.level)
-            return _engage(uow, incident_id, incident.severity, rung, "manual")
+            if expected is not None and escalation.rung_key(expected) != escalation.rung_key(
+                rung.rung.who
+            ):
+                raise InvalidInput(
+                    f"#{incident_id}'s ladder moved on (someone else escalated): the next"
+                    f" rung is now level {rung.level} {rung.rung.who}; nobody was called"
+                )
+            chain = escalation.fall_through(ladder, rung, manual=True)
+            clock_writes.set_level(uow, incident_id, chain[-1].level)
+            return _engage(uow, incident_id, incident.severity, chain, "manual")
 
     def run_notify_hook(self, engaged: list[Engaged]) -> list[HookRun]:
         """Run the policy's notify hook for each new escalation and log what happened;
@@ -196,6 +240,8 @@ class Clocks(RoomBase):
             return []
         outcomes = []
         for step in engaged:
+            if not step.person:  # a vacant rung: nobody to page (its warning is logged)
+                continue
             incident = queries.incident(self.db, step.incident_id)
             values = {
                 "incident": str(step.incident_id),

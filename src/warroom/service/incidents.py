@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from warroom.domain import lifecycle
-from warroom.domain.vocabulary import ROLES, parse_incident_kind, parse_role, parse_status
+from warroom.domain.vocabulary import parse_incident_kind, parse_status
 from warroom.errors import InvalidInput
 from warroom.service.base import RoomBase, checked_moment
 from warroom.service.checklists import attach_matching
@@ -151,24 +151,67 @@ class Incidents(RoomBase):
             uow.append_timeline(incident_id, "ack", f"Acknowledged by {self.actor.name}")
 
     def assign_role(self, incident_id: int, role: str, person: str) -> str | None:
-        """Give `role` to `person`; returns who held it before, if anyone."""
-        role = parse_role(role)
+        """Give `role` (one the policy lists) to `person`; returns who held it before
+        when the role holds one person (command), else None.
+
+        Any other role may hold several people: a second SME is added beside the
+        first (`unassign_role` takes one away).
+        """
+        roles = self.policy.incident_roles
+        role = roles.parse(role)
+        label = roles.label(role)
         person = person.strip()
         if not person:
             raise InvalidInput("a role needs a person's name")
         with self.unit_of_work() as uow:
             uow.require_incident(incident_id)
-            previous = incident_writes.set_role(uow, incident_id, role, person, uow.now)
-            if previous == person:
-                raise InvalidInput(f"{person} is already {ROLES[role]}")
-            was = f" (was {previous})" if previous else ""
+            held = incident_writes.current_holders(uow, incident_id, role)
+            same = next((p for p in held if p.casefold() == person.casefold()), None)
+            if same is not None:
+                raise InvalidInput(f"{same} is already {label}")
+            if roles.single_holder(role):
+                previous = incident_writes.set_role(uow, incident_id, role, person, uow.now)
+                was = f" (was {previous})" if previous else ""
+                text = f"{person} is now {label}{was}"
+            else:
+                incident_writes.add_role_holder(uow, incident_id, role, person, uow.now)
+                previous = None
+                text = f"{person} is now {label}"
+                if held:
+                    text = f"{person} is now also {label} (with {', '.join(held)})"
             uow.append_timeline(
                 incident_id,
                 "role",
-                f"{person} is now {ROLES[role]}{was}",
-                data={"role": role, "person": person, "previous": previous},
+                text,
+                data={"role": role, "person": person, "previous": previous, "holders": [*held]},
             )
         return previous
+
+    def unassign_role(self, incident_id: int, role: str, person: str) -> None:
+        """`person` no longer holds `role` (the others who hold it keep it). Command
+        cannot be left empty: hand it off instead."""
+        roles = self.policy.incident_roles
+        role = roles.parse(role)
+        label = roles.label(role)
+        person = person.strip()
+        if roles.single_holder(role):
+            raise InvalidInput(f"{label} cannot be left empty: hand command to someone instead")
+        with self.unit_of_work() as uow:
+            uow.require_incident(incident_id)
+            held = incident_writes.current_holders(uow, incident_id, role)
+            match = next((p for p in held if p.casefold() == person.casefold()), None)
+            if match is None:
+                holders = ", ".join(held) or "nobody"
+                raise InvalidInput(f"{person} is not {label} on #{incident_id} (held by {holders})")
+            incident_writes.end_role_holder(uow, incident_id, role, match, uow.now)
+            left = [p for p in held if p != match]
+            still = f" ({', '.join(left)} still is)" if left else ""
+            uow.append_timeline(
+                incident_id,
+                "role",
+                f"{match} is no longer {label}{still}",
+                data={"role": role, "person": match, "ended": True, "holders": left},
+            )
 
     def hand_off(self, incident_id: int, person: str, note: str) -> str:
         """The commander hands command to `person`, with a note on state, TODOs, next steps.

@@ -70,6 +70,12 @@ class Transfer(RoomBase):
     def import_incident(self, document: dict[str, Any]) -> int:
         """Write a document checked by `transfer.parse_document`; returns the new incident id."""
         self.policy.severity(document["incident"]["severity"])  # one this policy knows, or say so
+        known = self.policy.incident_roles
+        for i, row in enumerate(document["roles"]):
+            if known.find(row["role"]) is None:  # roles come from the policy (ladder-and-roles)
+                raise InvalidInput(
+                    f"roles[{i}].role {row['role']!r} is not one of: {', '.join(known.labels)}"
+                )
         check_times(document)
         with self.unit_of_work() as uow:
             incident = _fields(document["incident"], "incident", "id")

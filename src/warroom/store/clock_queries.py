@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
+from warroom.domain.timefmt import stored_time
 from warroom.domain.vocabulary import OPEN_STATUSES
 
 if TYPE_CHECKING:
@@ -24,3 +26,13 @@ def clock_incidents(db: sqlite_utils.Database, among: list[int] | None = None) -
             in_chunk = ",".join("?" * len(chunk))
             rows += db.conn.execute(f"{sql} AND id IN ({in_chunk})", [*statuses, *chunk])
     return sorted(int(r[0]) for r in rows)
+
+
+def ladder_changed_at(db: sqlite_utils.Database, incident_id: int) -> dt.datetime | None:
+    """When the incident's ladder last changed (a severity or kind change), if ever: a
+    rung that came due by the change was called then, not at its time on the old one."""
+    row = db.conn.execute(
+        "SELECT max(at) FROM timeline WHERE incident_id = ? AND kind IN ('severity', 'kind')",
+        (incident_id,),
+    ).fetchone()
+    return stored_time(row[0]) if row and row[0] else None

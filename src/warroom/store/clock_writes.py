@@ -1,6 +1,7 @@
 """The statements the clock-driven actions run inside their unit of work: breaches
 and escalations, each written exactly once however many consoles notice it (a
-UNIQUE key per breach, a compare-and-set on the escalation level)."""
+UNIQUE key per breach; a call is written only after the record of calls was read
+again under the write lock, which BEGIN IMMEDIATE takes before any read)."""
 
 from __future__ import annotations
 
@@ -21,19 +22,8 @@ def record_breach(uow: UnitOfWork, incident_id: int, timer: str, deadline: dt.da
     return cursor.rowcount == 1
 
 
-def advance_level(uow: UnitOfWork, incident_id: int, level_from: int, level_to: int) -> bool:
-    """Move the ladder from `level_from` to `level_to`; False if someone moved it first."""
-    return (
-        uow.conn.execute(
-            "UPDATE incidents SET escalation_level = ? WHERE id = ? AND escalation_level = ?",
-            (level_to, incident_id, level_from),
-        ).rowcount
-        == 1
-    )
-
-
 def set_level(uow: UnitOfWork, incident_id: int, level: int) -> None:
-    """Put the ladder at `level` (a manual escalation)."""
+    """Keep the incident's escalation level (the highest rung reached) with the record."""
     uow.conn.execute("UPDATE incidents SET escalation_level = ? WHERE id = ?", (level, incident_id))
 
 
@@ -47,11 +37,13 @@ def insert_escalation(
     notify: str,
     at: dt.datetime,
     how: str,
+    severity: str,
 ) -> None:
-    """Record one rung reached: a manual one signed by the actor, an automatic one by warroom."""
+    """Record one rung reached (`person` empty: nobody held its role): a manual one
+    signed by the actor, an automatic one by warroom."""
     uow.conn.execute(
-        "INSERT INTO escalations (incident_id, level, who, person, notify, engaged_at, how, by)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO escalations (incident_id, level, who, person, notify, engaged_at, how, by,"
+        " severity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             incident_id,
             level,
@@ -61,5 +53,6 @@ def insert_escalation(
             to_iso(at),
             how,
             uow.actor.name if how == "manual" else SYSTEM_AUTHOR,
+            severity,
         ),
     )

@@ -259,6 +259,37 @@ def _clock_rows(db: sqlite_utils.Database) -> None:
     )
 
 
+@_migration("008_roles_and_pages")
+def _roles_and_pages(db: sqlite_utils.Database) -> None:
+    """Calls are matched to rungs by who was called, not by level: after a severity
+    change a level means another rung, so `UNIQUE (incident_id, level)` goes (the
+    table is rebuilt, rows kept), and each call records the ladder it came from.
+    A call found vacant (nobody held the role) is a row with an empty person."""
+    db.executescript(
+        """
+        CREATE TABLE escalations_008 (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            level INTEGER NOT NULL,
+            who TEXT NOT NULL,
+            person TEXT NOT NULL,
+            notify TEXT NOT NULL,
+            engaged_at TEXT NOT NULL,
+            how TEXT NOT NULL,
+            by TEXT NOT NULL,
+            severity TEXT NOT NULL DEFAULT ''
+        );
+        INSERT INTO escalations_008 (id, incident_id, level, who, person, notify, engaged_at,
+            how, by)
+            SELECT id, incident_id, level, who, person, notify, engaged_at, how, by
+            FROM escalations;
+        DROP TABLE escalations;
+        ALTER TABLE escalations_008 RENAME TO escalations;
+        CREATE INDEX escalations_by_incident ON escalations(incident_id, engaged_at);
+        """
+    )
+
+
 # what an incident's row in a list is read from: a change to any of these marks the
 # incident in `incident_changes` (a trigger in the file, so every writer marks, whatever
 # its version or door), and a reader that reads again re-reads only marked incidents
@@ -267,6 +298,7 @@ _LISTED_FROM = {
     "roles": ("incident_id", ""),
     "updates": ("incident_id", ""),
     "sla_breaches": ("incident_id", ""),
+    "escalations": ("incident_id", ""),  # the ladder reads the calls on record
     "timeline": ("incident_id", CLOCK_ROWS),  # only the rows the clocks derive from
 }
 

@@ -115,7 +115,7 @@ def record_from_rows(rows: dict[str, Any]) -> IncidentRecord:
         escalations=tuple(
             _readable(
                 lambda e: _engagement(e, ref),
-                sorted(rows["escalations"], key=lambda e: e["level"]),
+                sorted(rows["escalations"], key=lambda e: (e["engaged_at"], e["id"])),
             )
         ),
         checklists=tuple(checklist_queries.from_rows(rows["checklists"], rows["checklist_items"])),

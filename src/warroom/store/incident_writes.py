@@ -64,6 +64,43 @@ def set_role(
     return None if row is None else str(row[1])
 
 
+def add_role_holder(
+    uow: UnitOfWork, incident_id: int, role: str, person: str, at: dt.datetime
+) -> None:
+    """Give `role` to `person` too: a role other than command may hold several people."""
+    uow.conn.execute(
+        "INSERT INTO roles (incident_id, role, person, assigned_at, assigned_by)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (incident_id, role, person, to_iso(at), uow.actor.name),
+    )
+
+
+def current_holders(uow: UnitOfWork, incident_id: int, role: str) -> tuple[str, ...]:
+    """Who holds `role` now, in the order assigned (read under the write lock)."""
+    return tuple(
+        str(row[0])
+        for row in uow.conn.execute(
+            "SELECT person FROM roles WHERE incident_id = ? AND role = ? AND ended_at IS NULL"
+            " ORDER BY id",
+            (incident_id, role),
+        )
+    )
+
+
+def end_role_holder(
+    uow: UnitOfWork, incident_id: int, role: str, person: str, at: dt.datetime
+) -> bool:
+    """`person` no longer holds `role` (history kept); False if they did not hold it."""
+    return (
+        uow.conn.execute(
+            "UPDATE roles SET ended_at = ? WHERE id = (SELECT id FROM roles WHERE incident_id = ?"
+            " AND role = ? AND person = ? AND ended_at IS NULL ORDER BY id LIMIT 1)",
+            (to_iso(at), incident_id, role, person),
+        ).rowcount
+        == 1
+    )
+
+
 def open_follow_up_count(uow: UnitOfWork, incident_id: int) -> int:
     """How many of the incident's follow-ups are still open (said when it closes)."""
     return int(

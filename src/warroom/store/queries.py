@@ -410,9 +410,18 @@ def history(db: sqlite_utils.Database, incident_id: int) -> IncidentHistory:
     return histories(db, [incident_id])[incident_id]
 
 
-def role_holders(db: sqlite_utils.Database, incident_id: int) -> dict[str, str]:
-    """Role key -> person, for naming an incident's own people on the ladder."""
-    return {r.role: r.person for r in roles(db, incident_id)}
+def role_holders(db: sqlite_utils.Database, incident_id: int) -> dict[str, tuple[str, ...]]:
+    """Role key -> people holding it (in the order assigned), for naming an
+    incident's own people on the ladder."""
+    return holders_of(roles(db, incident_id))
+
+
+def holders_of(assignments: Iterable[RoleAssignment]) -> dict[str, tuple[str, ...]]:
+    """Role key -> people, from current role assignments in the order assigned."""
+    found: dict[str, tuple[str, ...]] = {}
+    for role in assignments:
+        found[role.role] = (*found.get(role.role, ()), role.person)
+    return found
 
 
 def _engagement(row: dict[str, Any], incident: str) -> Engagement:
@@ -430,23 +439,41 @@ def _engagement(row: dict[str, Any], incident: str) -> Engagement:
         ),
         row["how"],
         row["by"],
+        row.get("severity") or "",
     )
 
 
 def engagements(db: sqlite_utils.Database, incident_id: int) -> list[Engagement]:
-    """The ladder rungs the incident has reached, by level."""
-    rows = _rows(
-        db, "SELECT * FROM escalations WHERE incident_id = ? ORDER BY level", (incident_id,)
-    )
-    return _readable(lambda r: _engagement(r, f"#{incident_id}"), rows)
+    """The calls the incident's ladders have made (vacant ones too), in the order made."""
+    return engagements_of(db, [incident_id])[incident_id]
+
+
+def engagements_of(
+    db: sqlite_utils.Database, incident_ids: list[int]
+) -> dict[int, list[Engagement]]:
+    """Each incident's calls in the order made: one query per 500 incidents."""
+    found: dict[int, list[dict[str, Any]]] = {i: [] for i in incident_ids}
+    for chunk in _chunks(incident_ids):
+        marks = ",".join("?" * len(chunk))
+        for row in _rows(
+            db,
+            f"SELECT * FROM escalations WHERE incident_id IN ({marks}) ORDER BY engaged_at, id",
+            tuple(chunk),
+        ):
+            found[row["incident_id"]].append(row)
+    return {i: _readable(_engagement_of(i), rows) for i, rows in found.items()}
+
+
+def _engagement_of(incident_id: int) -> Callable[[dict[str, Any]], Engagement]:
+    return lambda row: _engagement(row, f"#{incident_id}")
 
 
 def clock_state(
     db: sqlite_utils.Database, incident_ids: list[int], kept: ClockHistories | None = None
-) -> dict[int, tuple[IncidentHistory, dict[str, str]]]:
-    """History and role holders for each incident, for computing its timers
-    (the histories from `kept` when given, reading only what is new)."""
-    holders: dict[int, dict[str, str]] = {i: {} for i in incident_ids}
+) -> dict[int, tuple[IncidentHistory, dict[str, tuple[str, ...]], tuple[Engagement, ...]]]:
+    """History, role holders and ladder calls for each incident, for computing its
+    timers (the histories from `kept` when given, reading only what is new)."""
+    holders: dict[int, dict[str, tuple[str, ...]]] = {i: {} for i in incident_ids}
     for chunk in _chunks(incident_ids):
         marks = ",".join("?" * len(chunk))
         for incident_id, role, person in db.conn.execute(
@@ -454,9 +481,11 @@ def clock_state(
             " AND ended_at IS NULL ORDER BY id",
             chunk,
         ):
-            holders[incident_id][role] = person
+            held = holders[incident_id]
+            held[role] = (*held.get(role, ()), person)
     found = histories(db, incident_ids) if kept is None else kept.histories(db, incident_ids)
-    return {i: (found[i], holders[i]) for i in incident_ids}
+    calls = engagements_of(db, incident_ids)
+    return {i: (found[i], holders[i], tuple(calls[i])) for i in incident_ids}
 
 
 def recorded_breaches(

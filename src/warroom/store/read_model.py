@@ -87,7 +87,8 @@ class ClockInputs:
     """What an incident's timers need besides the incident row."""
 
     history: sla.IncidentHistory
-    assigned: dict[str, str]  # role key -> person, so the ladder names the incident's own
+    assigned: dict[str, tuple[str, ...]]  # role key -> people, so the ladder names them
+    engaged: tuple[Engagement, ...] = ()  # the ladder's calls on record, in the order made
 
 
 def list_order(incident: Incident, policy: Policy) -> tuple[bool, int, dt.datetime, int]:
@@ -126,7 +127,9 @@ class IncidentList:
         incident = self.by_id.get(incident_id)
         if clock is None or incident is None:
             return ()
-        return sla.timers(incident, policy, now, clock.history, assigned=clock.assigned)
+        return sla.timers(
+            incident, policy, now, clock.history, assigned=clock.assigned, engaged=clock.engaged
+        )
 
     def next_deadline(self, incident_id: int, policy: Policy, now: dt.datetime) -> sla.Timer | None:
         """The incident's most urgent running timer, or None."""
@@ -178,8 +181,10 @@ def _clocks(
 ) -> dict[int, ClockInputs]:
     """Clock inputs of `running`; one equal to `previous`'s is `previous`'s object."""
     clocks = {
-        incident_id: ClockInputs(history, assigned)
-        for incident_id, (history, assigned) in queries.clock_state(db, running, kept).items()
+        incident_id: ClockInputs(history, assigned, engaged)
+        for incident_id, (history, assigned, engaged) in queries.clock_state(
+            db, running, kept
+        ).items()
     }
     if previous is not None:
         for incident_id, inputs in clocks.items():
@@ -230,7 +235,7 @@ class IncidentView:
     incident: Incident
     roles: tuple[RoleAssignment, ...]  # current holders, in the order assigned
     clock: ClockInputs
-    engagements: tuple[Engagement, ...]  # ladder rungs reached, by level
+    engagements: tuple[Engagement, ...]  # the ladder's calls, in the order made
     checklists: tuple[Checklist, ...]  # attached runbooks, items numbered 1..n
     follow_ups: tuple[FollowUp, ...]  # in the order made
     # timeline rows after `timeline_after` (all of them unless asked otherwise), by `at`
@@ -239,7 +244,12 @@ class IncidentView:
 
     @property
     def assigned(self) -> dict[str, str]:
-        """Role key -> person."""
+        """Role key -> person (several people holding a role: their names joined)."""
+        return {role: ", ".join(people) for role, people in self.clock.assigned.items()}
+
+    @property
+    def holders(self) -> dict[str, tuple[str, ...]]:
+        """Role key -> the people holding it, in the order assigned."""
         return self.clock.assigned
 
     @property
@@ -250,7 +260,12 @@ class IncidentView:
     def timers(self, policy: Policy, now: dt.datetime) -> tuple[sla.Timer, ...]:
         """Every timer at `now`, computed from the stored times (never stored)."""
         return sla.timers(
-            self.incident, policy, now, self.clock.history, assigned=self.clock.assigned
+            self.incident,
+            policy,
+            now,
+            self.clock.history,
+            assigned=self.clock.assigned,
+            engaged=self.engagements,
         )
 
     def ladder(self, policy: Policy, now: dt.datetime) -> escalation.LadderStatus:
@@ -261,6 +276,7 @@ class IncidentView:
             now,
             pauses=self.clock.history.reopened,
             assigned=self.clock.assigned,
+            engaged=self.engagements,
         )
 
 
@@ -283,9 +299,10 @@ def incident_view(
     if incident is None:
         incident = queries.incident(db, incident_id)
     roles = queries.roles(db, incident_id)
-    if clock is None:
-        history = queries.history(db, incident_id)
-        clock = ClockInputs(history, {r.role: r.person for r in roles})
+    engaged = tuple(queries.engagements(db, incident_id))
+    if clock is None or clock.engaged != engaged:
+        history = clock.history if clock else queries.history(db, incident_id)
+        clock = ClockInputs(history, queries.holders_of(roles), engaged)
     if listed is not None and incident_id in listed.clocks:
         recorded = listed.breaches
     else:
@@ -300,7 +317,7 @@ def incident_view(
         incident=incident,
         roles=tuple(roles),
         clock=clock,
-        engagements=tuple(queries.engagements(db, incident_id)),
+        engagements=engaged,
         checklists=tuple(checklist_queries.checklists(db, incident_id)),
         follow_ups=tuple(scribe_queries.follow_ups(db, incident_id)),
         timeline=tuple(entries),

@@ -87,7 +87,12 @@ class _LazyTimers(Mapping[int, tuple[sla.Timer, ...]]):
             incident = self._board.incidents[incident_id]  # KeyError: not running
             inputs = self._board.inputs[incident_id]
             self._found[incident_id] = sla.timers(
-                incident, self._board.policy, self._now, inputs.history, assigned=inputs.assigned
+                incident,
+                self._board.policy,
+                self._now,
+                inputs.history,
+                assigned=inputs.assigned,
+                engaged=inputs.engaged,
             )
         return self._found[incident_id]
 
@@ -193,6 +198,7 @@ class DeadlineBoard:
                     self.policy,
                     pauses=clock.history.reopened,
                     assigned=clock.assigned,
+                    engaged=clock.engaged,
                 ),
             )
         self._kept = kept
@@ -252,7 +258,12 @@ class DeadlineBoard:
         if incident is None or inputs is None:
             return None
         return escalation.ladder_status(
-            incident, self.policy, now, pauses=inputs.history.reopened, assigned=inputs.assigned
+            incident,
+            self.policy,
+            now,
+            pauses=inputs.history.reopened,
+            assigned=inputs.assigned,
+            engaged=inputs.engaged,
         )
 
 

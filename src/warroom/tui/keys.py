@@ -37,7 +37,12 @@ ACTIONS: tuple[ConsoleAction, ...] = (
     ConsoleAction("s", "status", "Status", "Change the status along the lifecycle"),
     ConsoleAction("p", "severity", "Severity", "Change the severity"),
     ConsoleAction("r", "assign_role", "Role", "Assign a role (commander, scribe, tech lead, ...)"),
-    ConsoleAction("e", "escalate", "Escalate", "Escalate now: call the next rung of the ladder"),
+    ConsoleAction(
+        "R", "unassign_role", "Unassign", "Take one person off a role (others keep it)", False
+    ),
+    ConsoleAction(
+        "e", "escalate", "Escalate", "Escalate: name who the next rung calls, then e to page"
+    ),
     ConsoleAction("u", "compose", "Update", "Compose a status update from a template"),
     ConsoleAction("c", "checklist", "Checklist", "Show the checklists (again: the timeline)"),
     ConsoleAction("b", "attach_runbook", "Runbook", "Attach a runbook's checklist"),

@@ -1,4 +1,8 @@
-"""Assign a role: pick the role, type the person."""
+"""Assign a role: pick the role (the policy's roles), type the person.
+
+A role other than command may hold several people: the list shows who holds
+each one already, and the person typed is added beside them.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
+from warroom.domain.roles import RoleSet
 from warroom.domain.visible import visible_line
-from warroom.domain.vocabulary import ROLES
 
 
 @dataclass(frozen=True)
@@ -26,17 +30,28 @@ class AssignScreen(ModalScreen[Assignment | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, holders: dict[str, str], draft: Assignment | None = None) -> None:
+    def __init__(
+        self,
+        holders: dict[str, tuple[str, ...]],
+        roles: RoleSet,
+        draft: Assignment | None = None,
+    ) -> None:
         super().__init__()
         self.holders = holders
+        self.roles = roles
         self.draft = draft
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
             yield Label("Assign a role", classes="form-title")
             yield Label("Role")
-            held = {key: f" — {visible_line(person)}" for key, person in self.holders.items()}
-            options = [(f"{label}{held.get(key, '')}", key) for key, label in ROLES.items()]
+            held = {
+                key: f" — {visible_line(', '.join(people))}" for key, people in self.holders.items()
+            }
+            options = [
+                (f"{visible_line(label)}{held.get(key, '')}", key)
+                for key, label in self.roles.labels.items()
+            ]
             yield Select(
                 options,
                 value=self.draft.role if self.draft else "commander",

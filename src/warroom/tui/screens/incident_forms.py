@@ -14,7 +14,7 @@ from warroom import composer
 from warroom.domain import checklists as checklist_rules
 from warroom.domain import lifecycle
 from warroom.domain.templates import suggest_phase, templates_for
-from warroom.domain.vocabulary import INCIDENT_KINDS, ROLES
+from warroom.domain.vocabulary import INCIDENT_KINDS
 from warroom.tui.bridge import Read, Write
 from warroom.tui.dialogs.assign import Assignment, AssignScreen
 from warroom.tui.dialogs.choose import ChooseScreen
@@ -112,19 +112,46 @@ class IncidentForms(ConsoleBase):
     def action_assign_role(self, draft: Assignment | None = None) -> None:
         if (incident_id := self.require_incident()) is None:
             return
-        holders = {r.role: r.person for r in self.query_one(IncidentDetail).roles}
+        holders: dict[str, tuple[str, ...]] = {}
+        for r in self.query_one(IncidentDetail).roles:
+            holders[r.role] = (*holders.get(r.role, ()), r.person)
+        roles = self.policy.incident_roles
 
         def chosen(form: Assignment | None) -> None:
             if form is not None:
                 self.write(
                     Write(
                         lambda room: room.assign_role(incident_id, form.role, form.person),
-                        f"{form.person} is {ROLES[form.role]}",
+                        f"{form.person} is {roles.label(form.role)}",
                         restore=lambda: self.app.call_later(self.action_assign_role, form),
                     )
                 )
 
-        self.app.push_screen(AssignScreen(holders, draft), chosen)
+        self.app.push_screen(AssignScreen(holders, roles, draft), chosen)
+
+    def action_unassign_role(self) -> None:
+        """Take one person off a role (the others holding it keep it)."""
+        if (incident_id := self.require_incident()) is None:
+            return
+        roles = self.policy.incident_roles
+        held = [r for r in self.query_one(IncidentDetail).roles if not roles.single_holder(r.role)]
+        if not held:
+            self.notify("Nobody holds a role that can be taken off (hand command off with h)")
+            return
+        options = [(f"{r.role}\t{r.person}", f"{r.person} — {roles.label(r.role)}") for r in held]
+
+        def chosen(value: str | None) -> None:
+            if value:
+                role, person = value.split("\t", 1)
+                self.write(
+                    Write(
+                        lambda room: room.unassign_role(incident_id, role, person),
+                        f"{person} is no longer {roles.label(role)}",
+                    )
+                )
+
+        title = f"Take someone off a role on #{incident_id}"
+        self.app.push_screen(ChooseScreen(title, options), chosen)
 
     def action_impact(self) -> None:
         if (incident := self.selected) is None:

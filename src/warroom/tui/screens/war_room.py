@@ -20,16 +20,19 @@ from textual.containers import Container, Vertical
 from textual.widgets import ContentSwitcher, DataTable, Footer
 
 from warroom import store
-from warroom.domain import sla
+from warroom.domain import escalation, sla
 from warroom.domain.entries import parse_typed_entry
 from warroom.domain.models import Engagement, Incident
+from warroom.domain.visible import visible_line
 from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.service.clocks import Engaged
 from warroom.tui.bridge import HooksRan, Read, Sweep, Write, WriteDone, WriteRefused, bridge_of
 from warroom.tui.deadline_board import BoardReading, DeadlineBoard
+from warroom.tui.dialogs.escalate import EscalateScreen
 from warroom.tui.dialogs.help import HelpScreen
 from warroom.tui.keys import bindings
 from warroom.tui.messages import ClockInputs, RowsLeftOut, Snapshot, WatchFailed
+from warroom.tui.reach import reach_lines
 from warroom.tui.screens.console_base import ConsoleSettings
 from warroom.tui.screens.incident_forms import IncidentForms
 from warroom.tui.screens.timeline_tools import TimelineTools
@@ -245,7 +248,12 @@ class WarRoomScreen(IncidentForms, TimelineTools):
             return
         self.query_one(SlaPane).show(timers.get(incident.id, ()))
         ladder = self.board.ladder(incident.id, now)
-        self.query_one(LadderPane).show(ladder, self.engagements, now, incident.severity)
+        reach = (
+            ()  # a short terminal has no rows to spare: `warroom show` lists the contacts
+            if self.has_class("-short")
+            else reach_lines(self.policy, ladder, self.query_one(IncidentDetail).roles, now)
+        )
+        self.query_one(LadderPane).show(ladder, self.engagements, now, incident.severity, reach)
 
     # -- what the bridge reports (then the app's one error path) ---------------------
 
@@ -302,8 +310,29 @@ class WarRoomScreen(IncidentForms, TimelineTools):
             self.write(Write(lambda room: room.acknowledge(incident_id), "Acknowledged"))
 
     def action_escalate(self) -> None:
-        if (incident_id := self.require_incident()) is not None:
-            self.write(Write(lambda room: [room.escalate(incident_id)], "Escalated"))
+        """Ask first: name who will be called and whether the rung is needed yet."""
+        if (incident_id := self.require_incident()) is None:
+            return
+        now = self.clock.now()
+        ladder = self.board.ladder(incident_id, now)
+        rung = ladder.manual_next if ladder else None
+        if ladder is None or rung is None:
+            why = "its clocks have stopped" if ladder is None else "nobody is left on its ladder"
+            self.notify(f"Nothing to escalate: #{incident_id} {why}", severity="warning")
+            return
+        chain = escalation.fall_through(ladder, rung, manual=True)
+
+        def confirmed(page: bool | None) -> None:
+            if page:
+                expected = rung.rung.who
+                self.write(
+                    Write(
+                        lambda room: room.escalate(incident_id, expected=expected),
+                        f"Escalated #{incident_id} to {visible_line(chain[-1].rung.who)}",
+                    )
+                )
+
+        self.app.push_screen(EscalateScreen(f"#{incident_id}", chain, now, self.tz), confirmed)
 
     def action_attach_runbook(self) -> None:
         self.query_one(ChecklistPane).attach()

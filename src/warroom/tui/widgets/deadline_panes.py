@@ -103,11 +103,14 @@ class LadderPane(Static):
         engaged: list[Engagement],
         now: dt.datetime,
         severity: str,
+        reach: tuple[str, ...] = (),
     ) -> None:
+        """The rungs, then how to reach the people (`reach`: on call now, the ladder's
+        people and the role holders, from the policy's contacts)."""
         lines = self._lines(ladder, engaged, now)
-        if lines == self._drawn:
+        if (*lines, *reach) == self._drawn:
             return
-        self._drawn = lines
+        self._drawn = (*lines, *reach)
         text = Text()
         text.append(
             f"Escalation ladder {severity}\n", style=self.get_component_rich_style("ladder--title")
@@ -119,24 +122,33 @@ class LadderPane(Static):
                 Text(line, style=self.get_component_rich_style("ladder--next") if is_next else "")
             )
             text.append("\n")
+        if reach:
+            text.append("Reach\n", style=self.get_component_rich_style("ladder--title"))
+            for line in reach:  # a contact line (indented) dim under its person
+                text.append(line + "\n", style="dim" if line.startswith(" ") else "")
         text.rstrip()
         self.update(text)
 
     def _lines(
         self, ladder: escalation.LadderStatus | None, engaged: list[Engagement], now: dt.datetime
     ) -> tuple[str, ...]:
+        """One line a rung: ✓ called (when, how: from the record), ⚠ nobody held it,
+        – not needed, → next; then calls recorded for rungs this ladder lacks."""
         if ladder is None or not ladder.rungs:
             return ("no ladder for this severity",)
-        by_level = {e.level: e for e in engaged}
         upcoming = ladder.next
         lines = []
         for rung in ladder.rungs:
             who = rung.rung.who
             person = rung.responder.name if rung.responder.name != who else ""
-            if rung.level in by_level:
-                record = by_level[rung.level]
+            if rung.responder.vacant:
+                person = "nobody"
+            record = rung.engagement
+            if record is not None and rung.state == escalation.ENGAGED:
                 how = "by hand" if record.how == "manual" else "auto"
                 mark, when = "✓", f"{_clock(record.engaged_at, self.tz)} {how}"
+            elif rung.state == escalation.VACANT:
+                mark, when = "⚠", "fell through"
             elif rung.state in (escalation.ENGAGED, escalation.PASSED):
                 mark, when = "✓", "passed"
             elif rung.state == escalation.STOPPED:
@@ -149,4 +161,11 @@ class LadderPane(Static):
                 mark, when = " ", f"at {_clock(rung.due_at, self.tz)}"
             shown = set_cell_size(visible_line(who), 9), set_cell_size(visible_line(person), 11)
             lines.append(f"{mark} {rung.level} {shown[0]} {shown[1]} {when}")
+        for record in ladder.earlier:  # called from another ladder (before a severity change)
+            how = "by hand" if record.how == "manual" else "auto"
+            label = set_cell_size(visible_line(record.who), 9)
+            called = set_cell_size(visible_line(record.person or "nobody"), 11)
+            was = f" ({visible_line(record.severity)})" if record.severity else ""
+            at = _clock(record.engaged_at, self.tz)
+            lines.append(f"{'✓' if record.person else '⚠'} · {label} {called} {at} {how}{was}")
         return tuple(lines)

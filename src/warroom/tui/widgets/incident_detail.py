@@ -15,7 +15,6 @@ from warroom.domain.models import Incident, RoleAssignment
 from warroom.domain.policy import Policy
 from warroom.domain.timefmt import format_age, format_when
 from warroom.domain.visible import visible, visible_line
-from warroom.domain.vocabulary import ROLES
 from warroom.errors import InvalidInput
 
 SHORT_ROLES = {"commander": "IC", "comms-lead": "Comms", "security-lead": "Security"}
@@ -72,10 +71,13 @@ class IncidentDetail(Static):
             text.append(f"acked {format_when(incident.acknowledged_at, now, self.tz)}")
         else:
             text.append("NOT ACKNOWLEDGED", style="bold reverse")
+        held: dict[str, list[str]] = {}  # a role may hold several people: one entry each
         for role in self.roles:
-            name = SHORT_ROLES.get(role.role, ROLES.get(role.role, role.role))
+            held.setdefault(role.role, []).append(role.person)
+        for key, people in held.items():
+            name = SHORT_ROLES.get(key, self.policy.incident_roles.label(key))
             text.append(f" · {visible_line(name)}: ", style="dim")
-            text.append(visible_line(role.person))
+            text.append(visible_line(", ".join(people)))
         text.append("\n")
         if incident.summary:
             text.append("Summary  ", style="bold")
