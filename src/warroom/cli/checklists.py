@@ -118,10 +118,12 @@ def checklist(context: Context, incident: int, as_json: bool) -> None:
         found = read_model.incident(db, incident)
         lists = read_model.checklists(db, found.id)
     if as_json:
-        echo_json([checklist_json(c, found.declared_at, now) for c in lists])
+        when = checklist_rules.moments(found)
+        echo_json([checklist_json(c, found.declared_at, now, when) for c in lists])
         return
     if not lists:
         echo(f"#{found.id} has no checklists")
+    moments = checklist_rules.moments(found)
     for book in lists:
         echo(f"{one_line(book.title)} [{checklist_rules.progress(book.items)}]")
         for section, items in checklist_rules.sections(book):
@@ -129,7 +131,9 @@ def checklist(context: Context, incident: int, as_json: bool) -> None:
             for item in items:
                 mark = "x" if item.done else " "
                 late = (
-                    " OVERDUE" if checklist_rules.is_overdue(item, found.declared_at, now) else ""
+                    " OVERDUE"
+                    if checklist_rules.is_overdue(item, found.declared_at, now, moments)
+                    else ""
                 )
                 by = one_line(item.done_by or "")
                 who = f"  — {by} {item.done_at:%H:%M}" if item.done_at else ""

@@ -259,6 +259,33 @@ def _clock_rows(db: sqlite_utils.Database) -> None:
     )
 
 
+@_migration("009_policy_record")
+def _policy_record(db: sqlite_utils.Database) -> None:
+    """The policy in effect, recorded (a copy, its fingerprint, where it came from and who
+    recorded it; the newest row rules), so a console or command opened with another policy
+    can say what differs; and the two checklist-item fields that follow the policy's
+    moments: what an item's `within` counts from (NULL: declaration) and the events that
+    tick it by themselves (space-separated; NULL: none); and who detached a checklist
+    (the system detaches an untouched one that no longer applies, and may attach it
+    again; one a person took off stays off)."""
+    db.executescript(
+        """
+        CREATE TABLE policy_record (
+            id INTEGER PRIMARY KEY,
+            fingerprint TEXT NOT NULL,
+            source TEXT NOT NULL,
+            modified TEXT,
+            text TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            recorded_by TEXT NOT NULL
+        );
+        ALTER TABLE checklist_items ADD COLUMN within_from TEXT;
+        ALTER TABLE checklist_items ADD COLUMN done_when TEXT;
+        ALTER TABLE checklists ADD COLUMN detached_by TEXT;
+        """
+    )
+
+
 SCHEMA_VERSION = len(_STEPS)
 
 

@@ -20,6 +20,7 @@ from textual.containers import Container, Vertical
 from textual.widgets import ContentSwitcher, DataTable, Footer
 
 from warroom import store
+from warroom.domain import checklists as checklist_rules
 from warroom.domain import sla
 from warroom.domain.entries import parse_typed_entry
 from warroom.domain.models import Engagement, Incident
@@ -148,7 +149,10 @@ class WarRoomScreen(IncidentForms, TimelineTools):
         self.engagements = selection.engagements
         self._show_deadlines(now, timers)
         self.query_one(ChecklistPane).show(
-            selection.checklists, selection.incident.declared_at, now
+            selection.checklists,
+            selection.incident.declared_at,
+            now,
+            checklist_rules.moments(selection.incident),
         )
         self.query_one(FollowUpPane).show(selection.follow_ups, self.today())
         if selection.reset:
