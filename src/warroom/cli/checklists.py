@@ -10,6 +10,7 @@ from warroom.cli.group import INCIDENT_ID, Context, json_option, pass_ctx
 from warroom.cli.json_shapes import checklist_json
 from warroom.cli.output import echo, echo_json
 from warroom.domain import checklists as checklist_rules
+from warroom.domain import runbook_scope
 from warroom.domain.visible import visible_line as one_line
 from warroom.errors import InvalidInput
 from warroom.store import read_model
@@ -24,8 +25,15 @@ def runbook() -> None:
 @pass_ctx
 def runbook_list(context: Context) -> None:
     """Bundled and team runbooks, with what they apply to."""
+    names = context.policy.severity_names
     for book in context.runbooks:
-        applies = ", ".join([*book.severities, *book.kinds]) or "every incident"
+        applies = (
+            "on request"
+            if book.on_request
+            else runbook_scope.describe(
+                book.severities, book.ranks, book.kinds, book.statuses, names
+            )
+        )
         echo(f"{book.id:<22} {len(book.steps()):>3} items  {one_line(book.title)}  ({applies})")
 
 

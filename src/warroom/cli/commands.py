@@ -31,7 +31,7 @@ COMMANDS: tuple[CommandEntry, ...] = (
     _entry("ack", "incidents", "Acknowledge an incident."),
     _entry("assign", "incidents", "Give a role to a person."),
     _entry("escalate", "clocks", "Engage the next rung of the escalation ladder now."),
-    _entry("policy", "policy", "Incident policy files."),
+    _entry("policy", "policy", "Incident policy files, and the policy in effect for the database."),
     _entry("handoff", "incidents", "Hand command of an incident to PERSON, with a hand-off note."),
     _entry("kind", "incidents", "Change an incident's kind (attaches runbooks that now apply)."),
     _entry(

@@ -115,6 +115,9 @@ class Policy:
     business_hours: BusinessHours | None = None
     status_page_url: str = ""  # for update templates
     require_postmortem_owner: bool = True  # closing names who writes the post-mortem
+    # what the policy record keeps (policy_record.py): the text as read, the file's date
+    text: str = field(default="", compare=False, repr=False)
+    modified: dt.datetime | None = field(default=None, compare=False)
 
     @property
     def severity_names(self) -> list[str]:
@@ -301,4 +304,5 @@ def parse_policy(text: str, source: str) -> Policy:
         business_hours=hours,
         status_page_url=reader.text(top, "", "status_page_url"),
         require_postmortem_owner=reader.boolean(top, "", "require_postmortem_owner", True),
+        text=text,
     )

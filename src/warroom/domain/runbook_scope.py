@@ -107,6 +107,26 @@ def in_scope(
     return not statuses or place.status in statuses
 
 
+def describe(
+    severities: tuple[str, ...],
+    ranks: tuple[str, ...],
+    kinds: tuple[str, ...],
+    statuses: tuple[str, ...],
+    severity_names: list[str],
+) -> str:
+    """Where a scope applies, in words, naming what each rank is under the policy in
+    effect (`rank highest = critical, security`)."""
+    words = list(severities)
+    for rank in ranks:
+        index = 0 if rank == HIGHEST else len(severity_names) - 1 if rank == LOWEST else int(rank)
+        name = severity_names[index] if 0 <= index < len(severity_names) else "none in this policy"
+        words.append(f"rank {rank} = {name}")
+    words += kinds
+    if statuses:
+        words.append(f"at {' or '.join(statuses)}")
+    return ", ".join(words) or "every incident"
+
+
 def anchor(within_from: str, moments: Mapping[str, dt.datetime | None]) -> dt.datetime | None:
     """The moment an item's `within` counts from, or None when it has not happened yet."""
     return moments.get(within_from or "declared")
