@@ -207,3 +207,23 @@ def test_resolving_attaches_the_post_incident_list(
     assert checklist_rows(room, incident_id)[-1].startswith(
         "Runbooks attached for low performance: Post-incident (14 items)"
     )
+
+
+def test_a_persons_untick_stands_and_a_list_attached_later_is_ticked(
+    db: sqlite_utils.Database, clock: FrozenClock
+) -> None:
+    room = room_for(db, clock, P0P3)
+    incident_id = room.declare("Checkout errors", "P2", "availability")
+    record = "initial-response/take-the-incident/2"  # done_when: declared
+    room.tick(incident_id, record, done=False)  # Ana: the record is not complete yet
+    clock.step(minutes=1)
+    room.acknowledge(incident_id)
+    assert not item(room, incident_id, record).done  # acknowledging is not declaring
+    assert item(room, incident_id, "initial-response/take-the-incident/1").done
+
+    room.detach_runbook(incident_id, "initial-response")
+    clock.step(minutes=1)
+    room.attach_runbook(incident_id, "initial-response")  # a fresh copy, by hand
+    ack = item(room, incident_id, "initial-response/take-the-incident/1")
+    assert (ack.done_by, ack.done_at) == (SYSTEM_AUTHOR, clock.now() - dt.timedelta(minutes=1))
+    assert item(room, incident_id, record).done_by == SYSTEM_AUTHOR

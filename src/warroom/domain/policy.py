@@ -63,7 +63,10 @@ class WarningThreshold:
 
 @dataclass(frozen=True)
 class NotifyHook:
-    """A program the console runs on a breach or an escalation (argv, no shell)."""
+    """A program run when an escalation rung is reached (argv, no shell).
+
+    Escalations only: an SLA breach does not run it (a breach is recorded on the
+    timeline and rings the console's bell); see service/clocks.run_notify_hook."""
 
     program: str
     args: tuple[str, ...] = ()

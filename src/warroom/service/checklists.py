@@ -6,7 +6,7 @@ engineers ticking different items at the same moment both survive.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from warroom.domain.policy import Policy
 from warroom.domain.runbooks import Runbook
@@ -38,12 +38,13 @@ def attach_matching(
     kind: str = "",
     *,
     policy: Policy | None = None,
+    events: Collection[str] = (),
 ) -> list[str]:
     """Bring the incident's runbooks in line with what it is now, inside the caller's
     unit of work (declaring or re-classifying it): see runbook_sync.follow_incident.
     `severity` and `kind` are read from the incident; they are kept for old callers."""
     del severity, kind
-    return follow_incident(uow, runbooks, incident_id, policy)
+    return follow_incident(uow, runbooks, incident_id, policy, events)
 
 
 def resolve_item(uow: UnitOfWork, incident_id: int, ref: str) -> tuple[int, str, str, str]:
@@ -70,7 +71,8 @@ class Checklists(RoomBase):
             if checklist_writes.attached_checklist(uow, incident_id, runbook_id) is not None:
                 raise InvalidInput(f"runbook {runbook_id!r} is already attached to #{incident_id}")
             checklist_id = attach_runbook_in(uow, incident_id, runbook)
-            tick_what_happened(uow, incident_id)  # e.g. attached after the acknowledgement
+            # e.g. attached after the acknowledgement: its acknowledge item is done
+            tick_what_happened(uow, incident_id, checklist_id=checklist_id)
             return checklist_id
 
     def detach_runbook(self, incident_id: int, runbook_id: str) -> None:

@@ -110,19 +110,21 @@ class Incidents(RoomBase):
                 data |= {"postmortem_owner": owner, "open_follow_ups": still_open}
             incident_writes.set_fields(uow, incident_id, sets)
             uow.append_timeline(incident_id, "status", text, data=data)
-            self._follow_status(uow, incident_id)
+            happened = [k.removesuffix("_at") for k, v in sets.items() if k.endswith("_at") and v]
+            self._follow_status(uow, incident_id, happened)
         return old
 
-    def _follow_status(self, uow: UnitOfWork, incident_id: int) -> None:
+    def _follow_status(self, uow: UnitOfWork, incident_id: int, events: list[str]) -> None:
         """Runbooks that attach at the new status (post-incident once resolved), and the
         items the status change did; a team runbook file that cannot be read never
         stops a status change (the next declare or `runbook check` names it)."""
         try:
             runbooks = self.runbooks
         except WarroomError:
-            tick_what_happened(uow, incident_id)
+            for event in events:
+                tick_what_happened(uow, incident_id, event)
             return
-        attach_matching(uow, runbooks, incident_id, policy=self.policy)
+        attach_matching(uow, runbooks, incident_id, policy=self.policy, events=events)
 
     def set_severity(self, incident_id: int, severity: str) -> str:
         """Re-classify; returns the previous severity."""
@@ -163,7 +165,7 @@ class Incidents(RoomBase):
                 raise InvalidInput(f"incident #{incident_id} was already acknowledged at {when}")
             incident_writes.set_fields(uow, incident_id, {"acknowledged_at": uow.stamp})
             uow.append_timeline(incident_id, "ack", f"Acknowledged by {self.actor.name}")
-            tick_what_happened(uow, incident_id)
+            tick_what_happened(uow, incident_id, "acknowledged")
 
     def assign_role(self, incident_id: int, role: str, person: str) -> str | None:
         """Give `role` to `person`; returns who held it before, if anyone."""
@@ -183,7 +185,7 @@ class Incidents(RoomBase):
                 f"{person} is now {ROLES[role]}{was}",
                 data={"role": role, "person": person, "previous": previous},
             )
-            tick_what_happened(uow, incident_id)
+            tick_what_happened(uow, incident_id, f"role:{role}")
         return previous
 
     def hand_off(self, incident_id: int, person: str, note: str) -> str:

@@ -20,7 +20,7 @@ classification (acknowledge, assign a role): they need no runbook files.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from warroom.domain import runbook_scope
 from warroom.domain.policy import Policy
@@ -59,10 +59,15 @@ def _still_applies(runbook: Runbook, place: Placement) -> bool:
 
 
 def follow_incident(
-    uow: UnitOfWork, runbooks: Sequence[Runbook], incident_id: int, policy: Policy | None
+    uow: UnitOfWork,
+    runbooks: Sequence[Runbook],
+    incident_id: int,
+    policy: Policy | None,
+    events: Collection[str] = (),
 ) -> list[str]:
     """Attach what applies, take off untouched lists that no longer apply, tick what
-    happened; one timeline row says all of it. Returns the ids attached."""
+    happened (on the lists attached now, and items waiting for `events`, what the
+    action itself did); one timeline row says all of it. Returns the ids attached."""
     now = uow.incident_fields(incident_id, "severity", "kind", "status")
     place = placement(policy, str(now["severity"]), str(now["kind"]), str(now["status"]))
     known = {rb.id: rb for rb in runbooks}
@@ -78,12 +83,15 @@ def follow_incident(
             detached.append(title)
     kept_off = checklist_writes.kept_off(uow, incident_id)
     attached: list[tuple[Runbook, int]] = []
+    fresh = []
     for runbook in matching_runbooks(runbooks, place):
         if runbook.id not in kept_off:
             steps = runbook.steps()
-            checklist_writes.insert_checklist(uow, incident_id, runbook, steps, SYSTEM_AUTHOR)
+            fresh.append(
+                checklist_writes.insert_checklist(uow, incident_id, runbook, steps, SYSTEM_AUTHOR)
+            )
             attached.append((runbook, len(steps)))
-    ticked = _tick(uow, incident_id)
+    ticked = _tick(uow, incident_id, events=events, fresh=fresh)
     parts = []
     if attached:
         lists = ", ".join(f"{rb.title} ({n} items)" for rb, n in attached)
@@ -109,10 +117,15 @@ def follow_incident(
     return [rb.id for rb, _ in attached]
 
 
-def tick_what_happened(uow: UnitOfWork, incident_id: int) -> list[str]:
-    """Tick the open items whose `done_when` events have all happened, signed by the
-    system, with one timeline row when any was; returns their keys."""
-    ticked = _tick(uow, incident_id)
+def tick_what_happened(
+    uow: UnitOfWork, incident_id: int, event: str = "", *, checklist_id: int | None = None
+) -> list[str]:
+    """Tick the open items waiting for `event` (or on the checklist just attached) whose
+    `done_when` events have all happened, signed by the system, with one timeline row
+    when any was; returns their keys. An item a person unticked is left alone until
+    one of its own events happens again."""
+    fresh = [] if checklist_id is None else [checklist_id]
+    ticked = _tick(uow, incident_id, events=[event] if event else [], fresh=fresh)
     if ticked:
         uow.append_timeline(
             incident_id,
@@ -124,8 +137,11 @@ def tick_what_happened(uow: UnitOfWork, incident_id: int) -> list[str]:
     return [key for key, _ in ticked]
 
 
-def _tick(uow: UnitOfWork, incident_id: int) -> list[tuple[str, str]]:
-    """(key, text) of every item ticked now because its events have happened."""
+def _tick(
+    uow: UnitOfWork, incident_id: int, *, events: Collection[str], fresh: Collection[int]
+) -> list[tuple[str, str]]:
+    """(key, text) of every item ticked now because its events have happened: items on
+    the `fresh` checklists, and items waiting for one of `events`."""
     open_items = checklist_writes.open_event_items(uow, incident_id)
     if not open_items:
         return []
@@ -137,12 +153,14 @@ def _tick(uow: UnitOfWork, incident_id: int) -> list[tuple[str, str]]:
     }
     happened = set(when) | {f"role:{r}" for r in checklist_writes.held_roles(uow, incident_id)}
     ticked = []
-    for item_id, key, done_when, text in open_items:
-        events = done_when.split()
-        if not runbook_scope.events_hold(events, happened):
+    for item_id, checklist_id, key, done_when, text in open_items:
+        wanted = done_when.split()
+        if checklist_id not in fresh and not set(wanted) & set(events):
+            continue
+        if not runbook_scope.events_hold(wanted, happened):
             continue
         # dated when it happened: the latest of its moments (a role: now, when it is seen)
-        at = max(when.get(e, uow.stamp) for e in events)
+        at = max(when.get(e, uow.stamp) for e in wanted)
         if checklist_writes.system_tick(uow, item_id, at):
             ticked.append((key, text))
     return ticked

@@ -152,13 +152,13 @@ def attached_checklists(uow: UnitOfWork, incident_id: int) -> list[tuple[int, st
     ]
 
 
-def open_event_items(uow: UnitOfWork, incident_id: int) -> list[tuple[int, str, str, str]]:
-    """(id, key, done_when, text) of the unticked items on the incident that the system
-    may tick."""
+def open_event_items(uow: UnitOfWork, incident_id: int) -> list[tuple[int, int, str, str, str]]:
+    """(id, checklist id, key, done_when, text) of the unticked items on the incident
+    that the system may tick."""
     return [
-        (int(r[0]), str(r[1]), str(r[2]), str(r[3]))
+        (int(r[0]), int(r[1]), str(r[2]), str(r[3]), str(r[4]))
         for r in uow.conn.execute(
-            "SELECT i.id, i.key, i.done_when, i.text FROM checklist_items i"
+            "SELECT i.id, i.checklist_id, i.key, i.done_when, i.text FROM checklist_items i"
             " JOIN checklists c ON c.id = i.checklist_id"
             " WHERE c.incident_id = ? AND c.detached_at IS NULL AND i.done_at IS NULL"
             " AND i.done_when IS NOT NULL ORDER BY c.id, i.position",
