@@ -227,3 +227,47 @@ def test_a_persons_untick_stands_and_a_list_attached_later_is_ticked(
     ack = item(room, incident_id, "initial-response/take-the-incident/1")
     assert (ack.done_by, ack.done_at) == (SYSTEM_AUTHOR, clock.now() - dt.timedelta(minutes=1))
     assert item(room, incident_id, record).done_by == SYSTEM_AUTHOR
+
+
+def test_checklist_command_shows_when_an_item_counts_from(
+    db_path: Path, cli_clock: FrozenClock
+) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from warroom.cli import cli
+
+    def run(*args: str) -> str:
+        argv = ["--db", str(db_path), "--as", "Ana", "--policy", str(P0P3), *args]
+        result = CliRunner().invoke(cli, argv, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    run("declare", "-t", "Slow search", "-s", "P2", "-k", "performance")
+    run("attach", "1", "post-incident")
+    cli_clock.step(days=3)
+    shown = run("checklist", "1")
+    assert "[ ] Hold a short hot wash with the responders (1d after resolved)\n" in shown
+    hot_wash = next(
+        i
+        for b in json.loads(run("checklist", "1", "--json"))
+        for i in b["items"]
+        if i["key"] == "post-incident/hot-wash/1"
+    )
+    assert (hot_wash["within_from"], hot_wash["due_at"], hot_wash["overdue"]) == (
+        "resolved",
+        None,
+        False,
+    )
+    run("status", "1", "resolved")
+    resolved = cli_clock.now()
+    cli_clock.step(hours=24, seconds=1)
+    hot_wash = next(
+        i
+        for b in json.loads(run("checklist", "1", "--json"))
+        for i in b["items"]
+        if i["key"] == "post-incident/hot-wash/1"
+    )
+    due = (resolved + dt.timedelta(hours=24)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert (hot_wash["due_at"], hot_wash["overdue"]) == (due, True)

@@ -11,6 +11,7 @@ from warroom.cli.json_shapes import checklist_json
 from warroom.cli.output import echo, echo_json
 from warroom.domain import checklists as checklist_rules
 from warroom.domain import runbook_scope
+from warroom.domain.policy_reader import format_duration
 from warroom.domain.visible import visible_line as one_line
 from warroom.domain.vocabulary import parse_incident_kind
 from warroom.errors import InvalidInput
@@ -207,6 +208,8 @@ def checklist(context: Context, incident: int, as_json: bool) -> None:
                     if checklist_rules.is_overdue(item, found.declared_at, now, moments)
                     else ""
                 )
+                if item.within and checklist_rules.due_at(item, found.declared_at, moments) is None:
+                    late = f" ({format_duration(item.within)} after {item.within_from})"
                 by = one_line(item.done_by or "")
                 who = f"  — {by} {item.done_at:%H:%M}" if item.done_at else ""
                 said = f"  = {one_line(item.answer)}" if item.answer else ""

@@ -350,8 +350,10 @@ def open_console(context: Context) -> None:
     from warroom.tui.app import WarRoomApp  # the UI is only imported when it is needed
 
     context.policy  # noqa: B018 - a bad policy stops here with its message, not in the UI
-    with context.database(create=True):
-        pass  # refuses a foreign file before the screen takes over the terminal
+    # refuses a foreign file before the screen takes over the terminal; the console
+    # itself records its policy or says, in its top bar, that the file records another
+    with context.database(create=True, check_policy=False):
+        pass
     app = WarRoomApp(
         db_path=context.settings.db_path,
         actor=context.settings.actor,
