@@ -130,3 +130,15 @@ def test_a_read_only_command_on_a_fresh_file_records_nothing(tmp_path: Path) -> 
     listed = _warroom(tmp_path, "--policy", CRITICAL_LOW, "list")
     assert listed.stderr == ""  # nothing recorded: nothing to disagree with
     assert database.execute("SELECT count(*) FROM policy_record").fetchone()[0] == 0
+
+
+def test_a_broken_policy_file_does_not_stop_a_command_that_never_needed_it(
+    tmp_path: Path,
+) -> None:
+    assert _warroom(tmp_path, "--policy", P0P3, "declare", "-t", "x", "-s", "P2").returncode == 0
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("severities: [\n")
+    listed = _warroom(tmp_path, "--policy", broken, "checklist", "1")
+    assert listed.returncode == 0 and "Initial response" in listed.stdout
+    refused = _warroom(tmp_path, "--policy", broken, "list")  # list needs the clocks
+    assert refused.returncode == 1 and "broken.yaml:2" in refused.stderr

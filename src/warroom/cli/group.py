@@ -121,7 +121,11 @@ class Context:
         from warroom.domain.policy_record import warning_lines
         from warroom.service.policy_records import compare_policy
 
-        found = room.check_policy() if room is not None else compare_policy(database, self.policy)
+        try:
+            policy = self.policy
+        except WarroomError:
+            return  # a command that needs the policy names the file's error itself
+        found = room.check_policy() if room is not None else compare_policy(database, policy)
         if found is not None:
             self._policy_warned = True
             first, *rest = warning_lines(found, str(self.settings.db_path))
