@@ -61,8 +61,7 @@ STORIES: tuple[_Story, ...] = (
         47,
         (
             _Step(46, "Maya Chen", "ack"),
-            _Step(46, "Maya Chen", "tick", "initial-response/take-the-incident/1"),
-            _Step(45, "Maya Chen", "tick", "initial-response/take-the-incident/2"),
+            # acknowledging and declaring tick initial-response items 1 and 2 themselves
             _Step(45, "Maya Chen", "tick", "initial-response/take-the-incident/3"),
             _Step(44, "Tom Okafor", "tick", "initial-response/open-the-channel/1"),
             _Step(

@@ -83,6 +83,7 @@ FIELDS: dict[str, dict[str, str]] = {
         **dict.fromkeys(("runbook_id", "title", "description", "attached_by"), "text"),
         "attached_at": "time",
         "detached_at": "time?",
+        "detached_by": "text?",  # older exports lack it
         "items": "list",
     },
     "checklist_items": {
@@ -90,6 +91,7 @@ FIELDS: dict[str, dict[str, str]] = {
         **dict.fromkeys(("key", "section", "text", "detail", "command", "role", "ask"), "text"),
         "within_seconds": "int?",
         **dict.fromkeys(("answer", "done_by"), "text?"),
+        **dict.fromkeys(("within_from", "done_when"), "text?"),  # older exports lack them
         "done_at": "time?",
     },
     "updates": {

@@ -36,8 +36,11 @@ def test_declaring_attaches_the_runbooks_that_apply(room: WarRoom) -> None:
     ids = attached(room, incident_id)
     assert {"initial-response", "rapid-assessment", "p0-critical", "availability"} <= set(ids)
     assert "security-incident" not in ids and "p1-high" not in ids
-    rows = [e.text for e in queries.timeline(room.db, incident_id) if e.kind == "checklist"]
-    assert any(t.startswith("Runbook attached: P0 critical incident") for t in rows)
+    # one row for all of them, signed by the system (issue 13: seven rows filled the timeline)
+    rows = [e for e in queries.timeline(room.db, incident_id) if e.kind == "checklist"]
+    assert len(rows) == 1 and rows[0].author == "warroom"
+    assert rows[0].text.startswith("Runbooks attached for P0 availability: Initial response")
+    assert "Critical incident (highest severity)" in rows[0].text
 
 
 def test_severity_and_kind_changes_attach_new_runbooks_once(room: WarRoom) -> None:
@@ -56,6 +59,8 @@ def test_severity_and_kind_changes_attach_new_runbooks_once(room: WarRoom) -> No
 
 def test_attach_and_detach_by_hand(room: WarRoom) -> None:
     incident_id = room.declare("x", "P3", "performance")
+    assert "rollback" not in attached(room, incident_id)  # on request only
+    room.attach_runbook(incident_id, "rollback")
     room.detach_runbook(incident_id, "rollback")
     room.attach_runbook(incident_id, "rollback")
     with pytest.raises(InvalidInput, match="already attached"):
@@ -70,15 +75,17 @@ def test_tick_by_number_or_key_records_who_and_when(room: WarRoom, clock: Frozen
     incident_id = room.declare("x", "P1")
     clock.step(minutes=2)
     room.tick(incident_id, "1")
-    room.tick(incident_id, "initial-response/take-the-incident/2")
+    room.tick(incident_id, "initial-response/take-the-incident/3")
     [first, *_] = checklist_queries.checklists(room.db, incident_id)
-    assert [(i.done, i.done_by) for i in first.items[:3]] == [
+    # item 2, "Create the incident record", was ticked by the system at declaration
+    assert [(i.done, i.done_by) for i in first.items[:4]] == [
         (True, "Ana"),
+        (True, "warroom"),
         (True, "Ana"),
         (False, None),
     ]
     assert first.items[0].done_at == clock.now()
-    assert str(rules.progress(first.items)) == "2/9"
+    assert str(rules.progress(first.items)) == "3/9"
     texts = [e.text for e in queries.timeline(room.db, incident_id) if e.kind == "checklist"]
     assert "Ticked: Acknowledge the alert or report" in texts
     with pytest.raises(NotFound, match="no checklist item '999'"):

@@ -76,6 +76,7 @@ def test_full_incident_flow_shows_in_show_json(run) -> None:
         "timers",
         "escalation",
         "timeline",
+        "severity_known",  # issue 13: a severity the policy lacks is said, not hidden
     }
     assert set(body) == expected
 
@@ -284,7 +285,8 @@ def test_checklist_tick_and_runbook_commands(run, tmp_path: Path) -> None:
     assert again.exit_code == 1 and "already ticked by Ana" in again.stderr
     assert run("answer", "1", "rapid-assessment/triage-questions/2", "[#33] 40%").exit_code == 0
     shown = run("checklist", "1").stdout
-    assert "Initial response [1/9]" in shown and "= [#33] 40%" in shown
+    # item 2 was ticked by warroom at declaration
+    assert "Initial response [2/9]" in shown and "= [#33] 40%" in shown
     body = json.loads(run("checklist", "1", "--json").stdout)
     first = body[0]["items"][0]
     assert (first["number"], first["done"], first["done_by"]) == (1, True, "Ana")
@@ -292,7 +294,9 @@ def test_checklist_tick_and_runbook_commands(run, tmp_path: Path) -> None:
     missing = run("tick", "1", "9999")
     assert missing.exit_code == 1 and "no checklist item '9999'" in missing.stderr
     listed = run("runbook", "list").stdout
-    assert "p0-critical" in listed and "(P0)" in listed
+    # issue 13: by rank, so it names the policy's own first severity
+    assert "p0-critical" in listed and "(rank highest = P0)" in listed
+    assert "(on request)" in listed and "(at resolved)" in listed
     bad = tmp_path / "bad.yaml"
     bad.write_text("title: x\nsections:\n  - title: s\n    within: soon\n")
     result = run("runbook", "check", str(bad))

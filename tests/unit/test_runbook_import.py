@@ -13,7 +13,12 @@ from warroom.domain.runbooks import Item, Runbook, RunbookError, dump_runbook, p
 
 FIXTURES = Path(__file__).parents[2] / "tests" / "fixtures" / "runbooks"
 REALDATA = Path(__file__).parents[2].parent / "shared" / "realdata" / "runbooks"
-REAL_FILES = sorted(p for p in REALDATA.iterdir() if p.is_file()) if REALDATA.is_dir() else []
+# Markdown only: a .yml workflow is read as YAML (issue 13; test_runbook_import_cli.py)
+REAL_FILES = (
+    sorted(p for p in REALDATA.iterdir() if p.is_file() and p.suffix == ".md")
+    if REALDATA.is_dir()
+    else []
+)
 
 # What the issue calls an item: a checkbox bullet or a numbered step.
 ITEM_LINE = re.compile(r"^\s*(?:[-*+][ \t]+\[[ xX]\]|\d{1,9}[.)])(?:[ \t]|$)")

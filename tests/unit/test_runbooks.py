@@ -266,31 +266,45 @@ def test_bundled_runbooks_cover_the_issue() -> None:
     assert len(questions) == 5 and all(questions)
     verification = runbooks["service-restoration"].sections[1]
     assert verification.title == "Verification checklist" and len(verification.items) == 6
-    post_mortem = runbooks["post-incident"].sections[1]
-    assert post_mortem.within == dt.timedelta(hours=48)
+    # issue 13: "post-mortem within 48h" went OVERDUE on a P2 whose post-mortem clock
+    # says a week; the policy's post-mortem clock sets the date, the hot wash counts
+    # from the resolution
+    hot_wash, post_mortem = runbooks["post-incident"].sections[:2]
+    assert post_mortem.within is None
+    assert (hot_wash.within, hot_wash.within_from) == (dt.timedelta(hours=24), "resolved")
+
+
+POLICIES = REPO / "tests" / "fixtures" / "runbook_policies"
+
+
+P0P3, CRIT, SEV5 = "castiel-p0-p3.yaml", "dokkerr-critical-low.yaml", "../policies/sev5.yaml"
 
 
 @pytest.mark.parametrize(
-    ("severity", "kind", "expected"),
+    ("policy_file", "severity", "kind", "status", "expected"),
     [
-        (
-            "P0",
-            "security",
-            {"p0-critical", "security-incident"},
-        ),
-        ("P1", "data", {"p1-high", "data-incident"}),
-        ("P3", "performance", {"performance"}),
+        (P0P3, "P0", "security", "investigating", {"p0-critical", "security-incident"}),
+        (P0P3, "P1", "data", "investigating", {"p1-high", "data-incident"}),
+        (P0P3, "P3", "performance", "investigating", {"performance"}),
+        # issue 13: under critical...low the P0 runbook never attached
+        (CRIT, "critical", "availability", "investigating", {"p0-critical", "availability"}),
+        (CRIT, "high", "data", "investigating", {"p1-high", "data-incident"}),
+        (CRIT, "low", "data", "fixing", {"data-incident", "service-restoration"}),
+        (CRIT, "medium", "performance", "resolved", {"performance", "post-incident"}),
+        (SEV5, "SEV1", "availability", "investigating", {"p0-critical", "availability"}),
     ],
 )
-def test_bundled_matching(severity: str, kind: str, expected: set[str]) -> None:
-    everywhere = {
-        "initial-response",
-        "rapid-assessment",
-        "service-restoration",
-        "rollback",
-        "post-incident",
-    }
-    found = {rb.id for rb in matching_runbooks(load_runbooks(), severity, kind)}
+def test_bundled_matching_by_rank(
+    policy_file: str, severity: str, kind: str, status: str, expected: set[str]
+) -> None:
+    from warroom.domain.runbook_scope import Placement
+    from warroom.loaders.policy import load_policy
+
+    policy = load_policy(POLICIES / policy_file)
+    rank = policy.severity(severity).rank
+    place = Placement(severity, kind, rank, len(policy.severities) - 1, status)
+    everywhere = {"initial-response", "rapid-assessment"}  # rollback: on request only
+    found = {rb.id for rb in matching_runbooks(load_runbooks(), place)}
     assert found == expected | everywhere
 
 

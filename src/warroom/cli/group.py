@@ -19,7 +19,7 @@ import click
 
 from warroom import __version__, settings
 from warroom.clock import Clock, SystemClock
-from warroom.domain.visible import visible
+from warroom.domain.visible import visible, visible_line
 from warroom.errors import InvalidInput, WarroomError, WriteFailed
 
 if TYPE_CHECKING:  # what a command needs is imported when it runs (see `Context`)
@@ -40,6 +40,7 @@ class Context:
         self.clock = clock
         self._policy: Policy | None = None
         self._runbooks: list[Runbook] | None = None
+        self._policy_warned = False  # the policy-record warning is given once a process
 
     @property
     def policy(self) -> Policy:
@@ -69,17 +70,22 @@ class Context:
             raise InvalidInput(f"unknown time zone {self.settings.tz_name!r}") from None
 
     @contextmanager
-    def database(self, *, create: bool = False) -> Iterator[sqlite_utils.Database]:
+    def database(
+        self, *, create: bool = False, check_policy: bool = True
+    ) -> Iterator[sqlite_utils.Database]:
         """The database, for reading: nothing due is swept, nothing is written.
 
         Only opening the console and declaring create a new file. Rows whose
         stored times cannot be used are left out of what the command shows;
-        after a command that worked, a warning on stderr names them.
+        after a command that worked, a warning on stderr names them. A policy
+        other than the one the file records is warned about first (`check_policy`).
         """
         from warroom.store import db, read_model
 
         database = db.connect(self.settings.db_path, create=create)
         read_model.forget_unreadable()
+        if check_policy:
+            self.warn_policy(database)
         try:
             yield database
         finally:
@@ -99,12 +105,32 @@ class Context:
         every running incident on each command cost it 4 queries per incident.
         A command not about one incident sweeps none. A read-only file still opens.
         """
-        with self.database(create=create) as database:
+        with self.database(create=create, check_policy=False) as database:
             room = self.war_room(database)
+            self.warn_policy(database, room)  # the first writer records its policy
             if incident is not None:
                 with suppress(WriteFailed):
                     room.run_notify_hook(room.sweep([incident]).engaged)
             yield room
+
+    def warn_policy(self, database: sqlite_utils.Database, room: WarRoom | None = None) -> None:
+        """Warn on stderr, once, when this policy is not the one the file records;
+        with `room` (a command that writes), record it when none is yet."""
+        if self._policy_warned:
+            return
+        from warroom.domain.policy_record import warning_lines
+        from warroom.service.policy_records import compare_policy
+
+        try:
+            policy = self.policy
+        except WarroomError:
+            return  # a command that needs the policy names the file's error itself
+        found = room.check_policy() if room is not None else compare_policy(database, policy)
+        if found is not None:
+            self._policy_warned = True
+            first, *rest = warning_lines(found, str(self.settings.db_path))
+            for line in [f"warning: {first}", *rest]:
+                click.echo(visible_line(line), err=True)
 
     def war_room(self, database: sqlite_utils.Database) -> WarRoom:
         """The service on `database`, acting as this command's user; sweeps nothing."""
@@ -328,8 +354,10 @@ def open_console(context: Context) -> None:
     from warroom.tui.app import WarRoomApp  # the UI is only imported when it is needed
 
     context.policy  # noqa: B018 - a bad policy stops here with its message, not in the UI
-    with context.database(create=True):
-        pass  # refuses a foreign file before the screen takes over the terminal
+    # refuses a foreign file before the screen takes over the terminal; the console
+    # itself records its policy or says, in its top bar, that the file records another
+    with context.database(create=True, check_policy=False):
+        pass
     app = WarRoomApp(
         db_path=context.settings.db_path,
         actor=context.settings.actor,

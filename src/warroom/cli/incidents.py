@@ -75,7 +75,7 @@ def status(context: Context, incident: int, status: str, owner: str | None) -> N
 @click.argument("sev")
 @pass_ctx
 def severity(context: Context, incident: int, sev: str) -> None:
-    """Change an incident's severity."""
+    """Change an incident's severity; its runbooks follow it."""
     with context.room(incident) as room:
         room.set_severity(incident, sev)
 
@@ -132,6 +132,6 @@ def handoff(context: Context, incident: int, person: str, note: str) -> None:
 @click.argument("kind", metavar=f"KIND ({'|'.join(INCIDENT_KINDS)})")
 @pass_ctx
 def kind(context: Context, incident: int, kind: str) -> None:
-    """Change an incident's kind (attaches runbooks that now apply)."""
+    """Change an incident's kind; its runbooks follow it."""
     with context.room(incident) as room:
         room.set_kind(incident, kind)

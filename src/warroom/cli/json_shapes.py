@@ -8,7 +8,7 @@ be read in one file; `output.echo_json` prints them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from warroom.domain import checklists as checklist_rules
@@ -145,8 +145,15 @@ def escalation_json(ladder: LadderStatus, engaged: list[Engagement]) -> dict[str
     }
 
 
+def _due(at: dt.datetime | None) -> str | None:
+    return None if at is None else to_iso(at)
+
+
 def checklist_json(
-    book: checklist_rules.Checklist, declared: dt.datetime, now: dt.datetime
+    book: checklist_rules.Checklist,
+    declared: dt.datetime,
+    now: dt.datetime,
+    when: Mapping[str, dt.datetime | None] | None = None,
 ) -> dict[str, Any]:
     """`warroom checklist ID --json`: one of these per attached runbook."""
     return {
@@ -169,7 +176,9 @@ def checklist_json(
                 "done": i.done,
                 "done_by": i.done_by,
                 "done_at": i.done_at.strftime("%Y-%m-%dT%H:%M:%SZ") if i.done_at else None,
-                "overdue": checklist_rules.is_overdue(i, declared, now),
+                "overdue": checklist_rules.is_overdue(i, declared, now, when),
+                "within_from": i.within_from,
+                "due_at": _due(checklist_rules.due_at(i, declared, when)),
             }
             for i in book.items
         ],

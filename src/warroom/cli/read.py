@@ -27,6 +27,7 @@ from warroom.cli.ladder_shapes import (
 )
 from warroom.cli.output import echo, echo_json, timeline_lines
 from warroom.domain import sla
+from warroom.domain.policy_record import UNKNOWN_SEVERITY, unknown_severity
 from warroom.domain.timefmt import format_age, format_when
 from warroom.domain.timeline_state import TimelineState
 from warroom.domain.visible import pad
@@ -50,7 +51,9 @@ def list_incidents(context: Context, show_all: bool, as_json: bool) -> None:
         for i in found:
             timer = urgent[i.id]
             rows.append(
-                incident_json(i, now) | {"next_deadline": timer_json(timer) if timer else None}
+                incident_json(i, now)
+                | {"next_deadline": timer_json(timer) if timer else None}
+                | {"severity_known": unknown_severity(context.policy, i.severity) is None}
             )
         echo_json(rows)
         return
@@ -60,9 +63,12 @@ def list_incidents(context: Context, show_all: bool, as_json: bool) -> None:
         age = format_age(i.declared_at, now)
         timer = urgent[i.id]
         due = f"{timer.name} {sla.countdown(timer)}" if timer else ""
+        severity = one_line(i.severity)
+        if unknown_severity(context.policy, i.severity):  # declared under another policy
+            severity, due = f"{severity}?", UNKNOWN_SEVERITY
         # widths in terminal cells, so a CJK or emoji name keeps the title column in place
         echo(
-            f"#{i.id:<5} {pad(one_line(i.severity), 5)} {i.status:<13} {age:>7}  {due:<24} "
+            f"#{i.id:<5} {pad(severity, 5)} {i.status:<13} {age:>7}  {due:<24} "
             f"{pad(one_line(i.commander), 14)} {one_line(i.title)}"
         )
 
@@ -81,6 +87,7 @@ def show(context: Context, incident: int, as_json: bool) -> None:
     state.add(entries)
     clocks = view.timers(context.policy, now)
     ladder = view.ladder(context.policy, now)
+    unknown = unknown_severity(context.policy, found.severity)
     if as_json:
         body = incident_json(found, now) | {
             "roles": [
@@ -100,6 +107,7 @@ def show(context: Context, incident: int, as_json: bool) -> None:
             "escalation": escalation_json(ladder, list(view.engagements))
             | ladder_extras(ladder)
             | {"on_call": on_call_json(context.policy, now)},
+            "severity_known": unknown is None,
         }
         echo_json(body)
         return
@@ -121,6 +129,8 @@ def show(context: Context, incident: int, as_json: bool) -> None:
     ):
         lines.append(f"  {label}: {one_line(value) or '—'}")
     lines.append("  timers:")
+    if unknown:
+        lines.append(f"    none: {one_line(unknown)}")
     lines += [f"    {pad(one_line(t.label), 26)} {sla.countdown(t):<16} {t.state}" for t in clocks]
     if ladder.next is not None:
         lines.append(

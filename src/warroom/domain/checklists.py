@@ -7,8 +7,10 @@ was attached; ticks are recorded per item with who and when.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+from warroom.domain.models import Incident
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class ChecklistItem:
     answer: str | None
     done_by: str | None
     done_at: dt.datetime | None
+    within_from: str = "declared"  # the moment `within` counts from (runbook_scope.MOMENTS)
+    done_when: tuple[str, ...] = ()  # events that tick it by themselves
 
     @property
     def done(self) -> bool:
@@ -77,6 +81,36 @@ def answers(lists: Iterable[Checklist]) -> dict[str, str]:
     }
 
 
-def is_overdue(item: ChecklistItem, declared_at: dt.datetime, now: dt.datetime) -> bool:
-    """Past its `within` target (from declaration) and not ticked yet."""
-    return item.within is not None and not item.done and now > declared_at + item.within
+def moments(incident: Incident) -> dict[str, dt.datetime | None]:
+    """The moments an item's `within` may count from, as the incident records them."""
+    return {
+        "declared": incident.declared_at,
+        "acknowledged": incident.acknowledged_at,
+        "mitigated": incident.mitigated_at,
+        "resolved": incident.resolved_at,
+    }
+
+
+def due_at(
+    item: ChecklistItem, declared_at: dt.datetime, when: Mapping[str, dt.datetime | None] | None
+) -> dt.datetime | None:
+    """When the item is due: its `within` from its moment; None without a target, or
+    while that moment has not happened yet (a post-mortem item before resolution)."""
+    if item.within is None:
+        return None
+    start = declared_at if item.within_from == "declared" else (when or {}).get(item.within_from)
+    return None if start is None else start + item.within
+
+
+def is_overdue(
+    item: ChecklistItem,
+    declared_at: dt.datetime,
+    now: dt.datetime,
+    when: Mapping[str, dt.datetime | None] | None = None,
+) -> bool:
+    """Past its `within` target (from its moment, see `due_at`) and not ticked yet.
+
+    `when`: the incident's `moments`; without them an item counting from another
+    moment than declaration has no deadline."""
+    due = due_at(item, declared_at, when)
+    return due is not None and not item.done and now > due

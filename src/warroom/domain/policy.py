@@ -65,7 +65,10 @@ class WarningThreshold:
 
 @dataclass(frozen=True)
 class NotifyHook:
-    """A program the console runs on a breach or an escalation (argv, no shell)."""
+    """A program run when an escalation rung is reached (argv, no shell).
+
+    Escalations only: an SLA breach does not run it (a breach is recorded on the
+    timeline and rings the console's bell); see service/clocks.run_notify_hook."""
 
     program: str
     args: tuple[str, ...] = ()
@@ -119,6 +122,9 @@ class Policy:
     status_page_url: str = ""  # for update templates
     require_postmortem_owner: bool = True  # closing names who writes the post-mortem
     incident_roles: RoleSet = BUILT_IN  # the roles an incident can have (ladder-and-roles)
+    # what the policy record keeps (policy_record.py): the text as read, the file's date
+    text: str = field(default="", compare=False, repr=False)
+    modified: dt.datetime | None = field(default=None, compare=False)
 
     @property
     def severity_names(self) -> list[str]:
@@ -314,4 +320,5 @@ def parse_policy(text: str, source: str) -> Policy:
             if "incident_roles" in top
             else BUILT_IN
         ),
+        text=text,
     )

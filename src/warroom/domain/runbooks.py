@@ -1,10 +1,13 @@
 """Runbooks: the checklists a war room ticks together, read from YAML.
 
-A runbook has a title, a description, `applies_to` (severities and kinds;
-empty means every incident) and sections of items. An item may carry a
-detail, a command to copy, a role, a time target (`within: 15m`, counted
-from declaration; a section's `within` is the default for its items) and a
-question (`ask:`) whose typed answer is kept. Items nest.
+A runbook has a title, a description, `applies_to` (severities by name or by
+rank, kinds, statuses; empty means every incident; `on-request` means only
+when attached by hand; see runbook_scope.py) and sections of items. An item
+may carry a detail, a command to copy, a role, a time target (`within: 15m`,
+counted from declaration, or `from:` acknowledged / mitigated / resolved; a
+section's `within` and `from` are the default for its items), `done_when`
+(what the system ticks itself: `acknowledged`, `role:scribe`) and a question
+(`ask:`) whose typed answer is kept. Items nest.
 
 Every item has a stable key, `section-key/3` or `section-key/3.2` for a
 nested one (an explicit `id:` replaces the number), so a tick survives
@@ -23,7 +26,9 @@ from typing import Any
 
 import yaml
 
+from warroom.domain import runbook_scope
 from warroom.domain.policy_reader import format_duration, parse_duration
+from warroom.domain.runbook_scope import Placement
 from warroom.domain.vocabulary import parse_incident_kind, parse_role
 from warroom.domain.yaml_text import compose_yaml
 from warroom.errors import InvalidInput, WarroomError
@@ -41,10 +46,12 @@ class Item:
     detail: str = ""
     command: str = ""
     role: str = ""  # a role key from vocabulary.ROLES, or ""
-    within: dt.timedelta | None = None  # from declaration
+    within: dt.timedelta | None = None  # from `within_from` (default: declaration)
     ask: str = ""  # a question whose typed answer is kept
     id: str = ""  # explicit key part; "" means the position
     items: tuple[Item, ...] = ()
+    within_from: str = ""  # YAML `from`: a runbook_scope.MOMENTS word; "" means the section's
+    done_when: tuple[str, ...] = ()  # events that tick it (runbook_scope.parse_event)
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,7 @@ class Section:
     within: dt.timedelta | None = None  # default for the items below
     id: str = ""  # explicit key; "" means derived from the title
     items: tuple[Item, ...] = ()
+    within_from: str = ""  # YAML `from`: the default moment for the items below
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,7 @@ class Step:
     item: Item
     depth: int
     within: dt.timedelta | None
+    within_from: str = "declared"  # the moment `within` counts from
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,9 @@ class Runbook:
     kinds: tuple[str, ...] = ()
     sections: tuple[Section, ...] = ()
     source: str = field(default="", compare=False)
+    ranks: tuple[str, ...] = ()  # severities by rank: "0", "1", "highest", "lowest"
+    statuses: tuple[str, ...] = ()  # attaches once the incident reaches one of these
+    on_request: bool = False  # `applies_to: on-request`: attached only by hand
 
     def section_keys(self) -> list[str]:
         """One key per section: its id, or its title as a slug made unique (`-2`)."""
@@ -106,7 +118,8 @@ class Runbook:
         """Every item in reading order, nested ones right after their parent."""
         steps: list[Step] = []
         for key, section in zip(self.section_keys(), self.sections, strict=True):
-            steps.extend(_walk(key, section, section.items, "", section.within))
+            start = section.within_from or "declared"
+            steps.extend(_walk(key, section, section.items, "", section.within, start))
         return steps
 
     def step(self, key: str) -> Step:
@@ -118,13 +131,19 @@ class Runbook:
 
 
 def _walk(
-    key: str, section: Section, items: tuple[Item, ...], prefix: str, within: dt.timedelta | None
+    key: str,
+    section: Section,
+    items: tuple[Item, ...],
+    prefix: str,
+    within: dt.timedelta | None,
+    start: str,
 ) -> Iterator[Step]:
     for position, item in enumerate(items, start=1):
         part = f"{prefix}{item.id or position}"
         due = item.within if item.within is not None else within
-        yield Step(f"{key}/{part}", key, section, item, part.count("."), due)
-        yield from _walk(key, section, item.items, f"{part}.", due)
+        moment = item.within_from or start
+        yield Step(f"{key}/{part}", key, section, item, part.count("."), due, moment)
+        yield from _walk(key, section, item.items, f"{part}.", due, moment)
 
 
 def slugify(text: str) -> str:
@@ -138,15 +157,21 @@ def tidy_block(text: str) -> str:
     return "\n".join(line.rstrip() for line in lines).strip("\n")
 
 
-def applies(runbook: Runbook, severity: str, kind: str) -> bool:
-    """True when the runbook is meant for an incident of this severity and kind."""
-    severities = {name.lower() for name in runbook.severities}
-    if severities and severity.strip().lower() not in severities:
+def applies(runbook: Runbook, severity: str | Placement, kind: str = "") -> bool:
+    """True when the runbook is meant for an incident of this severity and kind
+    (a `Placement` also says the severity's rank and the incident's status).
+    An on-request runbook never applies by itself."""
+    place = severity if isinstance(severity, Placement) else Placement(severity, kind)
+    if runbook.on_request:
         return False
-    return not runbook.kinds or kind.strip().lower() in runbook.kinds
+    return runbook_scope.in_scope(
+        runbook.severities, runbook.ranks, runbook.kinds, runbook.statuses, place
+    )
 
 
-def matching_runbooks(runbooks: Iterable[Runbook], severity: str, kind: str) -> list[Runbook]:
+def matching_runbooks(
+    runbooks: Iterable[Runbook], severity: str | Placement, kind: str = ""
+) -> list[Runbook]:
     """The runbooks that apply to (severity, kind), in the order given."""
     return [rb for rb in runbooks if applies(rb, severity, kind)]
 
@@ -156,8 +181,14 @@ def matching_runbooks(runbooks: Iterable[Runbook], severity: str, kind: str) -> 
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 _NULL = "tag:yaml.org,2002:null"
 _RUNBOOK_FIELDS = ("id", "title", "description", "applies_to", "sections")
-_SECTION_FIELDS = ("id", "title", "description", "within", "items")
-_ITEM_FIELDS = ("id", "text", "detail", "command", "role", "within", "ask", "items")
+_SECTION_FIELDS = ("id", "title", "description", "within", "from", "items")
+_ITEM_FIELDS = (
+    "id", "text", "detail", "command", "role", "within", "from", "done_when", "ask", "items"
+)  # fmt: skip
+_SCOPE_FIELDS = ("severities", "ranks", "kinds", "statuses")
+_ON_REQUEST = "on-request"
+# the YAML name of a field whose attribute is named otherwise
+_YAML_NAMES = {"within_from": "from"}
 
 
 def _is_null(node: yaml.Node | None) -> bool:
@@ -274,7 +305,17 @@ def _item(reader: _Reader, node: yaml.Node, where: str) -> Item:
         ask=reader.text(fields.get("ask"), f"{where}.ask"),
         id=reader.ident(fields.get("id"), f"{where}.id"),
         items=_items(reader, fields.get("items"), f"{where}.items"),
+        within_from=_moment(reader, fields, where),
+        done_when=reader.words(
+            fields.get("done_when"), f"{where}.done_when", runbook_scope.parse_event
+        ),
     )
+
+
+def _moment(reader: _Reader, fields: dict[str, yaml.Node], where: str) -> str:
+    if "from" not in fields:
+        return ""
+    return reader.choice(fields["from"], f"{where}.from", runbook_scope.parse_moment)
 
 
 def _items(reader: _Reader, node: yaml.Node | None, where: str) -> tuple[Item, ...]:
@@ -292,6 +333,7 @@ def _section(reader: _Reader, node: yaml.Node, where: str) -> Section:
         within=reader.duration(fields.get("within"), f"{where}.within"),
         id=reader.ident(fields.get("id"), f"{where}.id"),
         items=_items(reader, fields.get("items"), f"{where}.items"),
+        within_from=_moment(reader, fields, where),
     )
 
 
@@ -313,8 +355,14 @@ def parse_runbook(text: str, source: str) -> Runbook:
     reader.unique_ids(section_nodes, sections, "sections")
 
     scope: dict[str, yaml.Node] = {}
-    if "applies_to" in top and not _is_null(top["applies_to"]):
-        scope = reader.mapping(top["applies_to"], "applies_to", ("severities", "kinds"))
+    applies_to = top.get("applies_to")
+    on_request = isinstance(applies_to, yaml.ScalarNode) and applies_to.value == _ON_REQUEST
+    if applies_to is not None and not _is_null(applies_to) and not on_request:
+        if isinstance(applies_to, yaml.ScalarNode):
+            fields = ", ".join(_SCOPE_FIELDS)
+            problem = f'"{applies_to.value}" is not a scope (a mapping of {fields}'
+            raise reader.fail(applies_to, "applies_to", f"{problem}, or {_ON_REQUEST})")
+        scope = reader.mapping(applies_to, "applies_to", _SCOPE_FIELDS)
     runbook_id = reader.ident(top.get("id"), "id") or (
         slugify(PurePath(source).stem) or slugify(title) or "runbook"
     )
@@ -326,6 +374,11 @@ def parse_runbook(text: str, source: str) -> Runbook:
         kinds=reader.words(scope.get("kinds"), "applies_to.kinds", parse_incident_kind),
         sections=sections,
         source=source,
+        ranks=reader.words(scope.get("ranks"), "applies_to.ranks", runbook_scope.parse_rank),
+        statuses=reader.words(
+            scope.get("statuses"), "applies_to.statuses", runbook_scope.parse_statuses
+        ),
+        on_request=on_request,
     )
 
 
@@ -342,16 +395,19 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 
 _Dumper.add_representer(str, _str)
+_ATTRIBUTES = {yaml_name: attribute for attribute, yaml_name in _YAML_NAMES.items()}
 
 
 def _plain(thing: Item | Section, names: tuple[str, ...]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name in names:
-        value = getattr(thing, name)
+        value = getattr(thing, _ATTRIBUTES.get(name, name))
         if isinstance(value, dt.timedelta):
             value = format_duration(value)
         elif name == "items":
             value = [_item_data(item) for item in value]
+        elif isinstance(value, tuple):
+            value = list(value)
         if value:
             data[name] = value
     return data
@@ -367,8 +423,10 @@ def dump_runbook(runbook: Runbook) -> str:
     data: dict[str, Any] = {"id": runbook.id, "title": runbook.title}
     if runbook.description:
         data["description"] = runbook.description
-    scope = {"severities": list(runbook.severities), "kinds": list(runbook.kinds)}
-    if runbook.severities or runbook.kinds:
+    scope = {name: list(getattr(runbook, name)) for name in _SCOPE_FIELDS}
+    if runbook.on_request:
+        data["applies_to"] = _ON_REQUEST
+    elif any(scope.values()):
         data["applies_to"] = {name: words for name, words in scope.items() if words}
     data["sections"] = [_plain(section, _SECTION_FIELDS) for section in runbook.sections]
     return yaml.dump(

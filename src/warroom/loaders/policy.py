@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import warroom.defaults
@@ -24,7 +26,16 @@ def load_policy(path: Path | None = None) -> Policy:
     """The policy in `path`, or the packaged default when None."""
     if path is None:
         return parse_policy(default_policy_text(), "policy.yaml (default)")
-    return parse_policy(read_text_file(path, "policy", PolicyError), str(path))
+    policy = parse_policy(read_text_file(path, "policy", PolicyError), str(path))
+    return replace(policy, modified=_modified(path))
+
+
+def _modified(path: Path) -> dt.datetime | None:
+    """When the file was last changed (the policy record names it), if it can be told."""
+    try:
+        return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+    except (OSError, ValueError, OverflowError):
+        return None
 
 
 def check_policy_file(path: Path | str) -> Policy:

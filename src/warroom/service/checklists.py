@@ -6,11 +6,13 @@ engineers ticking different items at the same moment both survive.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
-from warroom.domain.runbooks import Runbook, matching_runbooks
+from warroom.domain.policy import Policy
+from warroom.domain.runbooks import Runbook
 from warroom.errors import InvalidInput, NotFound
 from warroom.service.base import RoomBase
+from warroom.service.runbook_sync import follow_incident, tick_what_happened
 from warroom.store import checklist_queries, checklist_writes
 from warroom.store.unit_of_work import UnitOfWork
 
@@ -29,17 +31,20 @@ def attach_runbook_in(uow: UnitOfWork, incident_id: int, runbook: Runbook) -> in
 
 
 def attach_matching(
-    uow: UnitOfWork, runbooks: Sequence[Runbook], incident_id: int, severity: str, kind: str
+    uow: UnitOfWork,
+    runbooks: Sequence[Runbook],
+    incident_id: int,
+    severity: str = "",
+    kind: str = "",
+    *,
+    policy: Policy | None = None,
+    events: Collection[str] = (),
 ) -> list[str]:
-    """Attach every runbook that applies and was never attached, inside the caller's
-    unit of work (declaring or re-classifying an incident)."""
-    attached = checklist_queries.ever_attached(uow.db, incident_id)
-    added = []
-    for runbook in matching_runbooks(runbooks, severity, kind):
-        if runbook.id not in attached:
-            attach_runbook_in(uow, incident_id, runbook)
-            added.append(runbook.id)
-    return added
+    """Bring the incident's runbooks in line with what it is now, inside the caller's
+    unit of work (declaring or re-classifying it): see runbook_sync.follow_incident.
+    `severity` and `kind` are read from the incident; they are kept for old callers."""
+    del severity, kind
+    return follow_incident(uow, runbooks, incident_id, policy, events)
 
 
 def resolve_item(uow: UnitOfWork, incident_id: int, ref: str) -> tuple[int, str, str, str]:
@@ -65,7 +70,10 @@ class Checklists(RoomBase):
             uow.require_incident(incident_id)
             if checklist_writes.attached_checklist(uow, incident_id, runbook_id) is not None:
                 raise InvalidInput(f"runbook {runbook_id!r} is already attached to #{incident_id}")
-            return attach_runbook_in(uow, incident_id, runbook)
+            checklist_id = attach_runbook_in(uow, incident_id, runbook)
+            # e.g. attached after the acknowledgement: its acknowledge item is done
+            tick_what_happened(uow, incident_id, checklist_id=checklist_id)
+            return checklist_id
 
     def detach_runbook(self, incident_id: int, runbook_id: str) -> None:
         """Take a runbook's checklist off the incident; its ticks stay in the record."""

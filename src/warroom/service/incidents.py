@@ -14,10 +14,12 @@ from typing import Any
 
 from warroom.domain import lifecycle
 from warroom.domain.vocabulary import parse_incident_kind, parse_status
-from warroom.errors import InvalidInput
+from warroom.errors import InvalidInput, WarroomError
 from warroom.service.base import RoomBase, checked_moment
 from warroom.service.checklists import attach_matching
+from warroom.service.runbook_sync import tick_what_happened
 from warroom.store import incident_writes
+from warroom.store.unit_of_work import UnitOfWork
 
 IMPACT_FIELDS = {
     "users": "impact_users",
@@ -71,7 +73,7 @@ class Incidents(RoomBase):
                 at=declared,
                 data={"severity": sev.name, "kind": kind, "commander": commander, "drill": drill},
             )
-            attach_matching(uow, self.runbooks, incident_id, sev.name, kind)
+            attach_matching(uow, self.runbooks, incident_id, policy=self.policy)
         return incident_id
 
     def set_status(
@@ -108,7 +110,21 @@ class Incidents(RoomBase):
                 data |= {"postmortem_owner": owner, "open_follow_ups": still_open}
             incident_writes.set_fields(uow, incident_id, sets)
             uow.append_timeline(incident_id, "status", text, data=data)
+            happened = [k.removesuffix("_at") for k, v in sets.items() if k.endswith("_at") and v]
+            self._follow_status(uow, incident_id, happened)
         return old
+
+    def _follow_status(self, uow: UnitOfWork, incident_id: int, events: list[str]) -> None:
+        """Runbooks that attach at the new status (post-incident once resolved), and the
+        items the status change did; a team runbook file that cannot be read never
+        stops a status change (the next declare or `runbook check` names it)."""
+        try:
+            runbooks = self.runbooks
+        except WarroomError:
+            for event in events:
+                tick_what_happened(uow, incident_id, event)
+            return
+        attach_matching(uow, runbooks, incident_id, policy=self.policy, events=events)
 
     def set_severity(self, incident_id: int, severity: str) -> str:
         """Re-classify; returns the previous severity."""
@@ -122,7 +138,7 @@ class Incidents(RoomBase):
             uow.append_timeline(
                 incident_id, "severity", f"Severity {old} → {new}", data={"from": old, "to": new}
             )
-            attach_matching(uow, self.runbooks, incident_id, new, str(current["kind"]))
+            attach_matching(uow, self.runbooks, incident_id, policy=self.policy)
         return old
 
     def set_kind(self, incident_id: int, kind: str) -> str:
@@ -137,7 +153,7 @@ class Incidents(RoomBase):
             uow.append_timeline(
                 incident_id, "kind", f"Kind {old} → {new}", data={"from": old, "to": new}
             )
-            attach_matching(uow, self.runbooks, incident_id, str(current["severity"]), new)
+            attach_matching(uow, self.runbooks, incident_id, policy=self.policy)
         return old
 
     def acknowledge(self, incident_id: int) -> None:
@@ -149,6 +165,7 @@ class Incidents(RoomBase):
                 raise InvalidInput(f"incident #{incident_id} was already acknowledged at {when}")
             incident_writes.set_fields(uow, incident_id, {"acknowledged_at": uow.stamp})
             uow.append_timeline(incident_id, "ack", f"Acknowledged by {self.actor.name}")
+            tick_what_happened(uow, incident_id, "acknowledged")
 
     def assign_role(self, incident_id: int, role: str, person: str) -> str | None:
         """Give `role` (one the policy lists) to `person`; returns who held it before
@@ -185,6 +202,7 @@ class Incidents(RoomBase):
                 text,
                 data={"role": role, "person": person, "previous": previous, "holders": [*held]},
             )
+            tick_what_happened(uow, incident_id, f"role:{role}")
         return previous
 
     def unassign_role(self, incident_id: int, role: str, person: str) -> None:

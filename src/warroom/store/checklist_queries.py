@@ -57,6 +57,8 @@ def from_rows(heads: list[dict[str, Any]], items: list[dict[str, Any]]) -> list[
                 answer=r["answer"],
                 done_by=r["done_by"],
                 done_at=_time(r["done_at"], f"checklist item #{r['id']}", "done_at"),
+                within_from=r.get("within_from") or "declared",
+                done_when=tuple((r.get("done_when") or "").split()),
             )
         )
     return _readable(

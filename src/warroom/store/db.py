@@ -290,6 +290,33 @@ def _roles_and_pages(db: sqlite_utils.Database) -> None:
     )
 
 
+@_migration("009_policy_record")
+def _policy_record(db: sqlite_utils.Database) -> None:
+    """The policy in effect, recorded (a copy, its fingerprint, where it came from and who
+    recorded it; the newest row rules), so a console or command opened with another policy
+    can say what differs; and the two checklist-item fields that follow the policy's
+    moments: what an item's `within` counts from (NULL: declaration) and the events that
+    tick it by themselves (space-separated; NULL: none); and who detached a checklist
+    (the system detaches an untouched one that no longer applies, and may attach it
+    again; one a person took off stays off)."""
+    db.executescript(
+        """
+        CREATE TABLE policy_record (
+            id INTEGER PRIMARY KEY,
+            fingerprint TEXT NOT NULL,
+            source TEXT NOT NULL,
+            modified TEXT,
+            text TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            recorded_by TEXT NOT NULL
+        );
+        ALTER TABLE checklist_items ADD COLUMN within_from TEXT;
+        ALTER TABLE checklist_items ADD COLUMN done_when TEXT;
+        ALTER TABLE checklists ADD COLUMN detached_by TEXT;
+        """
+    )
+
+
 # what an incident's row in a list is read from: a change to any of these marks the
 # incident in `incident_changes` (a trigger in the file, so every writer marks, whatever
 # its version or door), and a reader that reads again re-reads only marked incidents

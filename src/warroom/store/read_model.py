@@ -33,7 +33,7 @@ from warroom.domain.models import (
 )
 from warroom.domain.policy import Policy
 from warroom.domain.vocabulary import OPEN_STATUSES
-from warroom.store import checklist_queries, queries, scribe_queries
+from warroom.store import checklist_queries, policy_record, queries, scribe_queries
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -50,6 +50,7 @@ recorded_breaches = queries.recorded_breaches  # (incident, timer, deadline) on 
 search = scribe_queries.search  # entry ids whose text matches, through the FTS index
 follow_ups = scribe_queries.follow_ups  # follow-ups, by incident or all
 checklists = checklist_queries.checklists  # an incident's checklists with who ticked what
+recorded_policy = policy_record.recorded_policy  # the policy in effect, as recorded
 # rows left out because a stored time could not be used: named to the person once
 forget_unreadable = queries.forget_unreadable
 unreadable_times = queries.unreadable_times
@@ -72,6 +73,7 @@ __all__ = [
     "incidents",
     "list_order",
     "recorded_breaches",
+    "recorded_policy",
     "search",
     "timeline",
     "unreadable_times",

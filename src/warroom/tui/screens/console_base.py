@@ -45,6 +45,7 @@ class ConsoleBase(Screen[None]):
     show_ended: var[bool] = var(False)
     search_text: var[str] = var("")  # what the timeline search last looked for
     observer: var[str | None] = var(None)  # why this console only reads, if it does
+    policy_differs: var[str | None] = var(None)  # the file records another policy: which
 
     def __init__(self, settings: ConsoleSettings) -> None:
         super().__init__()

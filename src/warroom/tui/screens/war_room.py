@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from textual.app import ComposeResult
@@ -20,14 +21,21 @@ from textual.containers import Container, Vertical
 from textual.widgets import ContentSwitcher, DataTable, Footer
 
 from warroom import store
+from warroom.domain import checklists as checklist_rules
 from warroom.domain import escalation, sla
 from warroom.domain.entries import parse_typed_entry
 from warroom.domain.models import Engagement, Incident
+from warroom.domain.policy_record import (
+    UNKNOWN_SEVERITY,
+    PolicyMismatch,
+    unknown_severity,
+    warning_lines,
+)
 from warroom.domain.visible import visible_line
 from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.service.clocks import Engaged
 from warroom.tui.bridge import HooksRan, Read, Sweep, Write, WriteDone, WriteRefused, bridge_of
-from warroom.tui.deadline_board import BoardReading, DeadlineBoard
+from warroom.tui.deadline_board import BoardReading, DeadlineBoard, Overlay
 from warroom.tui.dialogs.escalate import EscalateScreen
 from warroom.tui.dialogs.help import HelpScreen
 from warroom.tui.keys import bindings
@@ -64,6 +72,8 @@ class WarRoomScreen(IncidentForms, TimelineTools):
         self._last_list: (
             tuple[list[Incident], dict[int, ClockInputs], frozenset[tuple[int, str, str]]] | None
         ) = None
+        # incidents whose severity the policy does not know, for the list last read
+        self._unknown: tuple[object, dict[int, str]] = (None, {})
 
     # -- layout ---------------------------------------------------------------------
 
@@ -75,8 +85,9 @@ class WarRoomScreen(IncidentForms, TimelineTools):
             incidents=WarRoomScreen.incidents,
             show_ended=WarRoomScreen.show_ended,
             observer=WarRoomScreen.observer,
+            policy_differs=WarRoomScreen.policy_differs,
         )
-        yield IncidentTable(id="incidents")
+        yield IncidentTable(severities=self.policy.severity_names, id="incidents")
         with Vertical(id="incident-pane"):
             yield IncidentDetail(policy=self.policy, tz=self.tz, id="detail")
             with Container(id="body"):
@@ -100,10 +111,32 @@ class WarRoomScreen(IncidentForms, TimelineTools):
         self._watcher.selected_id = self.selected_id
         self.set_interval(1.0, self.heartbeat, name="heartbeat")
         self.read(Read(store.read_only_reason, self._observing))
+        # the first console records its policy; a later one with another policy says so
+        self.write(
+            Write(
+                lambda room: room.check_policy(),
+                "policy check",
+                on_success=self._policy_checked,
+                quiet=True,
+            )
+        )
 
     def on_unmount(self) -> None:
         if self._watcher is not None:
             self._watcher.stop()
+
+    def _policy_checked(self, found: PolicyMismatch | None) -> None:
+        """This console's policy is not the one the file records: say which, and how
+        to adopt one; the top bar keeps saying it."""
+        if found is None:
+            self.policy_differs = None
+            return
+        recorded = found.recorded
+        self.policy_differs = f"{Path(recorded.source).name} ({recorded.fingerprint})"
+        lines = warning_lines(found, str(self.settings.db_path))
+        self.notify(
+            "\n".join(lines), title="Different policy", severity="warning", markup=False, timeout=30
+        )
 
     def _observing(self, reason: str | None) -> None:
         """This console can only read (--read-only, a read-only file or folder): say so."""
@@ -151,7 +184,10 @@ class WarRoomScreen(IncidentForms, TimelineTools):
         self.engagements = selection.engagements
         self._show_deadlines(now, timers)
         self.query_one(ChecklistPane).show(
-            selection.checklists, selection.incident.declared_at, now
+            selection.checklists,
+            selection.incident.declared_at,
+            now,
+            checklist_rules.moments(selection.incident),
         )
         self.query_one(FollowUpPane).show(selection.follow_ups, self.today())
         if selection.reset:
@@ -180,7 +216,7 @@ class WarRoomScreen(IncidentForms, TimelineTools):
         """Redraw the list; False when the selected incident left it (the row under
         the cursor is selected instead)."""
         visible = self.visible_incidents()  # already in the read model's list order
-        self.table.show(visible, now, self.selected_id, reading.next_due)
+        self.table.show(visible, now, self.selected_id, self._next_due(reading))
         if self.selected_id not in self.table.order:
             self.selected_id = self.table.selected_id
             return False
@@ -219,12 +255,22 @@ class WarRoomScreen(IncidentForms, TimelineTools):
 
     # -- the heartbeat: once a second -----------------------------------------------
 
+    def _next_due(self, reading: BoardReading) -> Mapping[int, str]:
+        """The list's next-deadline column: an incident whose severity the policy does
+        not know says so rather than showing an empty cell."""
+        if self._unknown[0] is not self.incidents:  # worked out once per list read
+            known = set(self.policy.severity_names)
+            found = {i.id: UNKNOWN_SEVERITY for i in self.incidents if i.severity not in known}
+            self._unknown = (self.incidents, found)
+        unknown = self._unknown[1]
+        return Overlay(unknown, reading.next_due) if unknown else reading.next_due
+
     def heartbeat(self) -> None:
         """Ages and countdowns, redrawn only where changed; a sweep when something
         fell due that nobody has recorded yet."""
         now = self.clock.now()
         reading = self.board.read(now)
-        self.table.show_times(now, reading.next_due)
+        self.table.show_times(now, self._next_due(reading))
         self.query_one(IncidentDetail).show_age(now)
         today = now.astimezone(self.tz).date()
         self.timeline.set_today(today)
@@ -246,7 +292,8 @@ class WarRoomScreen(IncidentForms, TimelineTools):
             self.query_one(SlaPane).show(())
             self.query_one(LadderPane).show(None, [], now, "")
             return
-        self.query_one(SlaPane).show(timers.get(incident.id, ()))
+        note = unknown_severity(self.policy, incident.severity) or ""
+        self.query_one(SlaPane).show(timers.get(incident.id, ()), note)
         ladder = self.board.ladder(incident.id, now)
         reach = (
             ()  # a short terminal has no rows to spare: `warroom show` lists the contacts

@@ -11,7 +11,7 @@ characters made visible (`␛`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from warroom.domain import checklists as rules
 from warroom.domain.checklists import Checklist, ChecklistItem
+from warroom.domain.policy_reader import format_duration
 from warroom.domain.runbooks import Runbook
 from warroom.domain.visible import visible, visible_line
 from warroom.tui.bridge import Write, bridge_of
@@ -50,22 +51,30 @@ class ChecklistPane(OptionList):
         self.runbooks = tuple(runbooks)
         self.lists: list[Checklist] = []
         self.declared_at: dt.datetime | None = None
+        self.when: Mapping[str, dt.datetime | None] = {}
         self._items: dict[str, ChecklistItem] = {}
         self._drawn: tuple[object, ...] = ()
 
     def show(
-        self, lists: list[Checklist], declared_at: dt.datetime | None, now: dt.datetime
+        self,
+        lists: list[Checklist],
+        declared_at: dt.datetime | None,
+        now: dt.datetime,
+        when: Mapping[str, dt.datetime | None] | None = None,
     ) -> None:
-        """Redraw when the items or the set of overdue items changed."""
+        """Redraw when the items, the incident's moments or the overdue items changed.
+
+        `when`: the incident's moments (checklists.moments), which items count from."""
         self.lists = lists
         self.declared_at = declared_at
+        self.when = dict(when or {})
         late = frozenset(
             i.id
             for c in lists
             for i in c.items
-            if declared_at is not None and rules.is_overdue(i, declared_at, now)
+            if declared_at is not None and rules.is_overdue(i, declared_at, now, self.when)
         )
-        drawn = (tuple(lists), late)
+        drawn = (tuple(lists), late, tuple(self.when.items()))
         if drawn == self._drawn:
             return
         self._drawn = drawn
@@ -109,8 +118,12 @@ class ChecklistPane(OptionList):
         elif late:
             text.append("  OVERDUE", style="bold reverse")
         elif item.within is not None and self.declared_at is not None:
-            due = (self.declared_at + item.within).astimezone(self.tz)
-            text.append(f"  by {due:%H:%M}", style="italic")
+            due = rules.due_at(item, self.declared_at, self.when)
+            if due is None:  # counts from a moment still to come: no deadline yet
+                target = format_duration(item.within)
+                text.append(f"  {target} after {item.within_from}", style="italic")
+            else:
+                text.append(f"  by {due.astimezone(self.tz):%H:%M}", style="italic")
         if item.command:
             lines = visible(item.command.strip()).replace("\t", " ").split("\n")
             text.append("\n      $ " + "\n        ".join(lines), style="dim")

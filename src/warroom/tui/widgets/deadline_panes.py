@@ -49,17 +49,20 @@ class SlaPane(Static):
         self.tz = tz
         self._drawn: tuple[str, ...] = ()
 
-    def show(self, timers: tuple[sla.Timer, ...]) -> None:
+    def show(self, timers: tuple[sla.Timer, ...], note: str = "") -> None:
+        """The timers; `note` says why there are none (a severity the policy lacks)."""
         lines = tuple(self._line(t) for t in timers)
         worst = {t.state for t in timers if t.done_at is None}
         self.set_class(sla.OVERDUE in worst, "-overdue")
         self.set_class(sla.WARNING in worst and sla.OVERDUE not in worst, "-warning")
-        if lines == self._drawn:
+        if (*lines, note) == self._drawn:
             return
-        self._drawn = lines
+        self._drawn = (*lines, note)
         text = Text()
         text.append("SLA\n", style=self.get_component_rich_style("sla--title"))
-        if not timers:
+        if note:
+            text.append(f"{visible_line(note)}\n", style="bold reverse")
+        elif not timers:
             text.append("no running clocks")
         for timer, line in zip(timers, lines, strict=True):
             style = {

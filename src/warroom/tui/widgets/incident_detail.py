@@ -55,8 +55,8 @@ class IncidentDetail(Static):
             return Text("No incident selected. Press n to declare one.", style="italic")
         try:
             sev_label = self.policy.severity(incident.severity).label
-        except InvalidInput:  # a severity the current policy no longer names
-            sev_label = ""
+        except InvalidInput:  # a severity the current policy does not name: said, not hidden
+            sev_label = "(NOT IN THIS POLICY)"
         text = Text(no_wrap=False)
         text.append(f"#{incident.id} ", style="bold")
         text.append(visible_line(incident.title), style="bold")

@@ -10,7 +10,7 @@ Each second only the cells whose text changed are redrawn.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import ClassVar
 
 from rich.text import Text
@@ -44,8 +44,10 @@ class IncidentTable(DataTable[Text]):
         Binding("k", "cursor_up", "Up", show=False),
     ]
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, *, severities: Collection[str] | None = None, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
+        # the policy's severity names: any other shows as `P1?` (None: every name is known)
+        self.severities = None if severities is None else frozenset(severities)
         self.order: list[int] = []
         self._shown: dict[int, Incident] = {}
         self._cells_drawn: dict[tuple[int, str], str] = {}
@@ -104,7 +106,7 @@ class IncidentTable(DataTable[Text]):
         title = visible_line(incident.title) + ("  [DRILL]" if incident.drill else "")
         commander = fit(visible_line(incident.commander), COMMANDER_W).rstrip()
         return (
-            Text(visible_line(incident.severity), style="bold"),
+            self._severity_text(incident.severity),
             Text(f"#{incident.id}"),
             Text(status),
             self._due_text(due),
@@ -112,6 +114,11 @@ class IncidentTable(DataTable[Text]):
             Text(commander),
             Text(title, no_wrap=True),
         )
+
+    def _severity_text(self, severity: str) -> Text:
+        if self.severities is not None and severity not in self.severities:
+            return Text(f"{visible_line(severity)}?", style="bold reverse")  # not in the policy
+        return Text(visible_line(severity), style="bold")
 
     @staticmethod
     def _due_text(due: str) -> Text:

@@ -21,6 +21,7 @@ class StatusBar(Static):
     incidents: reactive[list[Incident]] = reactive(list, always_update=True)
     show_ended: reactive[bool] = reactive(False)
     observer: reactive[str | None] = reactive(None)
+    policy_differs: reactive[str | None] = reactive(None)  # the policy the file records
 
     def __init__(self, *, person: str, file_name: str, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -38,4 +39,8 @@ class StatusBar(Static):
             text.append(f"  ·  OBSERVER, {visible_line(self.observer)}", style="bold")
         if self.show_ended:
             text.append("  ·  showing ended incidents")
+        if self.policy_differs:
+            text.append("  ·  ")
+            shown = f"⚠ POLICY DIFFERS: file has {visible_line(self.policy_differs)}"
+            text.append(shown, style="bold reverse")
         return text

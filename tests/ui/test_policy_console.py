@@ -1,0 +1,78 @@
+"""A console opened with another policy than the file records says so, and an incident
+whose severity its policy does not know shows as such (issue 13)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from tests.ui.helpers import ready, wait_for
+from warroom import store
+from warroom.clock import FrozenClock
+from warroom.domain.models import Actor
+from warroom.domain.policy_record import record_of
+from warroom.loaders.policy import load_policy
+from warroom.service import WarRoom
+from warroom.store import read_model
+from warroom.tui.app import WarRoomApp
+from warroom.tui.widgets.deadline_panes import SlaPane
+from warroom.tui.widgets.incident_detail import IncidentDetail
+from warroom.tui.widgets.status_bar import StatusBar
+
+POLICIES = Path(__file__).parents[1] / "fixtures" / "runbook_policies"
+P0P3 = POLICIES / "castiel-p0-p3.yaml"
+CRITICAL_LOW = POLICIES / "dokkerr-critical-low.yaml"
+
+
+def console(db_path: Path, clock: FrozenClock, policy: Path) -> WarRoomApp:
+    return WarRoomApp(
+        db_path=db_path,
+        actor=Actor("Bo", "bo"),
+        policy=load_policy(policy),
+        clock=clock,
+        tz=dt.UTC,
+    )
+
+
+def declared_under_p0_p3(db_path: Path, clock: FrozenClock) -> int:
+    room = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), load_policy(P0P3))
+    room.check_policy()  # Ana's console came first: her policy is recorded
+    return room.declare("Checkout errors", "P1", "availability")
+
+
+async def test_a_console_with_another_policy_warns_and_marks_unknown_severities(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    incident_id = declared_under_p0_p3(db_path, clock)
+    app = console(db_path, clock, CRITICAL_LOW)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        bar = app.query_one(StatusBar)
+        await wait_for(pilot, lambda: bar.policy_differs is not None)
+        fingerprint = record_of(load_policy(P0P3)).fingerprint
+        shown = bar.render().plain
+        assert f"POLICY DIFFERS: file has castiel-p0-p3.yaml ({fingerprint})" in shown
+        table = app.war_room.table
+        assert table.get_cell(str(incident_id), "sev").plain == "P1?"
+        assert table.get_cell(str(incident_id), "next").plain.strip() == "severity unknown"
+        sla = str(app.query_one(SlaPane).render())
+        assert "severity P1 is not in this policy (critical, high, medium, low)" in sla
+        assert (
+            "P1 (NOT IN THIS POLICY)" in app.query_one(IncidentDetail).describe(clock.now()).plain
+        )
+    # the console warned; it did not change what the file records
+    recorded = read_model.recorded_policy(store.connect(db_path))
+    assert recorded is not None and recorded.source == str(P0P3)
+
+
+async def test_a_console_with_the_recorded_policy_says_nothing(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    incident_id = declared_under_p0_p3(db_path, clock)
+    app = console(db_path, clock, P0P3)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.pause(0.2)  # the policy check has run
+        assert app.query_one(StatusBar).policy_differs is None
+        assert "POLICY" not in app.query_one(StatusBar).render().plain
+        assert app.war_room.table.get_cell(str(incident_id), "sev").plain == "P1"
