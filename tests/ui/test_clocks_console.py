@@ -96,6 +96,26 @@ async def test_showing_ended_incidents_keeps_breaches_known_and_clocks_shown(
         assert len(rings) == 1
 
 
+async def test_old_breaches_of_ended_incidents_read_at_start_up_do_not_ring(
+    db_path: Path, clock: FrozenClock, p1: int
+) -> None:
+    """Start-up reads the live incidents first and the ended ones just after: the
+    ended ones' breaches are old news, not a reason to ring."""
+    room = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), load_policy())
+    ended = room.declare("Old outage", "P1", declared_at=clock.now() - dt.timedelta(hours=3))
+    room.sweep()  # its ack and first update breached long ago, on record
+    room.set_status(ended, "resolved")  # ended, its post-mortem clock still running
+    app = make_app(db_path, clock)
+    rings: list[int] = []
+    app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: ended in app.war_room.table.order)
+        await step(pilot, clock, seconds=1)
+        assert rings == []
+
+
 async def test_acknowledging_stops_the_clock_and_the_ladder(
     db_path: Path, clock: FrozenClock, p1: int
 ) -> None:

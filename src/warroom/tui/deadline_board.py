@@ -191,9 +191,12 @@ class DeadlineBoard:
         recorded: frozenset[tuple[int, str, str]],
     ) -> int:
         """Take a snapshot read from the database; returns how many breaches were
-        recorded since the last one. Only a real read may come here: the record of
-        breaches is what keeps the bell from ringing twice."""
-        new = len(recorded - self.recorded) if self._seen_once else 0
+        recorded since the last one, for incidents the board already had (an incident
+        first read now, such as the ended ones read after the live ones at start-up,
+        brings its old breaches, not new ones). Only a real read may come here: the
+        record of breaches is what keeps the bell from ringing twice."""
+        known = self.incidents
+        new = sum(1 for b in recorded - self.recorded if b[0] in known) if self._seen_once else 0
         self._seen_once = True
         self.incidents = {i.id: i for i in incidents if i.id in inputs}
         self.inputs = inputs

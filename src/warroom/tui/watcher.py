@@ -45,6 +45,10 @@ class DatabaseWatcher:
         self._said: set[str] = set()  # unreadable rows already named
         self._list: read_model.IncidentList | None = None
         self._histories = read_model.ClockHistories()  # folded as the timeline grows
+        # start-up reads the live incidents first and the selected one's view, so the
+        # screen fills at once; then the resolved and closed ones (the list's `t`)
+        self._live_only = True
+        self._rest_due = False
 
     def poke(self, *, reset_selection: bool = False) -> None:
         """Read now: after our own write (everything), or when the selection changed
@@ -76,6 +80,8 @@ class DatabaseWatcher:
                         version = current
                         self.post(self.read(db, changed=changed))
                         self._say_unreadable()
+                        if self._rest_due:  # start-up: the live incidents are on screen
+                            self._wake.set()
                 except (WarroomError, OSError) as exc:
                     self.post(WatchFailed(str(exc)))
                 except Exception as exc:  # sqlite3 errors while another process writes
@@ -95,9 +101,16 @@ class DatabaseWatcher:
     def read(self, db: sqlite_utils.Database, *, changed: bool = True) -> Snapshot:
         """All incidents in list order (re-read only when the file changed), plus the
         selected one's view with its new timeline rows (see `store.read_model`)."""
+        if self._rest_due:  # the read after the live incidents showed: all of them
+            self._live_only = self._rest_due = False
+            changed = True
         if changed or self._list is None or not self._list.incidents:
             self._list = read_model.incident_list(
-                db, self.policy, show_ended=True, kept=self._histories, previous=self._list
+                db,
+                self.policy,
+                show_ended=not self._live_only,
+                kept=self._histories,
+                previous=self._list,
             )
         listed = self._list
         incidents = list(listed.incidents)
@@ -105,7 +118,10 @@ class DatabaseWatcher:
         selected = self.selected_id
         if selected is None or selected not in listed.by_id:
             self._shown_id = None
+            # nothing to show yet: the screen picks a row (and asks), unless there is none
+            self._rest_due = self._live_only and not listed.incidents
             return Snapshot(incidents=incidents, clocks=clocks, breaches=listed.breaches)
+        self._rest_due = self._live_only  # the selected incident is on its way to the screen
         reset = selected != self._shown_id
         view = read_model.incident_view(
             db, selected, timeline_after=0 if reset else self._last_entry_id, listed=listed
