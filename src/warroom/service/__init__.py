@@ -11,6 +11,7 @@ the statements themselves live in `store/` (`store/*_writes.py`).
     clocks.py      sweep (breaches, auto-escalation), escalate, the notify hook
     updates.py     post a status update, drafts
     transfer.py    import an exported incident
+    post_incident.py  the post-mortem (owner, done), detected and impact times
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from __future__ import annotations
 from warroom.service.checklists import Checklists
 from warroom.service.clocks import Clocks
 from warroom.service.incidents import Incidents
+from warroom.service.post_incident import PostIncident
 from warroom.service.scribe import Scribe
 from warroom.service.transfer import Transfer
 from warroom.service.updates import Updates
 
 
-class WarRoom(Incidents, Scribe, Checklists, Clocks, Updates, Transfer):
+class WarRoom(Incidents, Scribe, Checklists, Clocks, Updates, Transfer, PostIncident):
     """Every action over one database connection, as one actor, on one clock:
     `WarRoom(db, clock, actor, policy, runbooks)`."""
 

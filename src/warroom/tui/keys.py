@@ -59,6 +59,13 @@ ACTIONS: tuple[ConsoleAction, ...] = (
     ),
     ConsoleAction("i", "impact", "Impact", "Edit users, services and business impact"),
     ConsoleAction(
+        "m",
+        "postmortem",
+        "Post-mortem",
+        "Post-mortem: name its owner, or mark it done (its clock is met then)",
+        False,
+    ),
+    ConsoleAction(
         "t", "toggle_ended", "Ended", "Show or hide resolved, closed and cancelled incidents"
     ),
     ConsoleAction("question_mark", "help", "Help", "Show every key"),

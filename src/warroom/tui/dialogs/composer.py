@@ -158,10 +158,11 @@ class ComposerScreen(ModalScreen[None]):
         template = self.templates.get(name)
         audience = audience_of(template)
 
-        def posted(_: object) -> None:
+        def posted(result: object) -> None:
             if self.is_attached and self.app.screen is self:
                 self.dismiss(None)
-            self.notify("Update posted; the next-update timer restarted.")
+            effect = getattr(result, "effect", "")
+            self.notify(f"{audience.capitalize()} update posted; {effect}.", markup=False)
 
         bridge_of(self).write(
             Write(

@@ -24,6 +24,7 @@ SHORT_LABELS = {
     "ack": "Ack by",
     "first_update": "1st update by",
     "update": "Next update",
+    "external_update": "Customer upd",
     "resolve": "Resolve by",
     "postmortem": "Post-mortem",
     "escalation": "Escalation",
@@ -64,6 +65,7 @@ class SlaPane(Static):
         for timer, line in zip(timers, lines, strict=True):
             style = {
                 sla.OVERDUE: "sla--overdue",
+                sla.MISSED: "sla--overdue",
                 sla.WARNING: "sla--warning",
                 sla.MET: "sla--met",
             }.get(timer.state)
@@ -73,18 +75,21 @@ class SlaPane(Static):
         self.update(text)
 
     def _line(self, timer: sla.Timer) -> str:
-        label = pad(visible_line(SHORT_LABELS.get(timer.name, timer.label)), 13)
+        """`Resolve by    in 9m13s soon      at 13:00`: the countdown carries its units,
+        the clock time its `at`, so the two never read alike."""
+        short = SHORT_LABELS.get(timer.name, timer.label)
+        if timer.name == "update" and timer.audience == "internal":
+            short = "Internal upd"
+        label = pad(visible_line(short), 13)
         if timer.state == sla.MET:
             done = f" {_clock(timer.done_at, self.tz)}" if timer.done_at else ""
             value = f"met{done}"
         else:
-            value = sla.countdown(timer)
+            value = sla.countdown(timer)  # `in 9m13s`, `OVERDUE by 4m12s`, `missed by 5m02s`
             if timer.state == sla.WARNING:
                 value += " soon"
-            if timer.done_at is not None:
-                value += " (missed)"
-        due = f"{_clock(timer.deadline, self.tz)}"
-        return f"{label} {value:<17} {due}"
+        due = f"at {_clock(timer.deadline, self.tz)}"
+        return f"{label} {value:<19} {due}"
 
 
 class LadderPane(Static):
