@@ -418,28 +418,28 @@ def breaches(
 
 
 def span(seconds: int) -> str:
-    """A length of time with its units, never like a clock time: `45s`, `9m13s`,
-    `1h04m12s`, `2d 03h`."""
+    """A length of time with its units, never like a clock time: `45s`, `9m13s`
+    (to the second within the hour), `3h44m`, `2d 03h`."""
     if seconds >= 86400:
         days, rest = divmod(seconds, 86400)
         return f"{days}d {rest // 3600:02d}h"
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
-        return f"{hours}h{minutes:02d}m{secs:02d}s"
+        return f"{hours}h{minutes:02d}m"
     return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
 
 
 def format_countdown(remaining: dt.timedelta) -> str:
-    """`in 4m12s`, `in 1h04m12s`, `in 2d 03h`, `due now` at the deadline itself;
-    `OVERDUE by 4m12s` once past it. A countdown always carries its units and a
-    word (`in`, `by`), so it never reads as a clock time such as `13:00`.
+    """`in 4m12s`, `in 3h44m`, `in 2d 03h`, `due now` at the deadline itself;
+    `OVERDUE 4m12s` once past it. A countdown always carries its units (and
+    `in` while time is left), so it never reads as a clock time such as `13:00`.
 
     Part seconds round up while time is left (`due now` only at the deadline).
     """
     total = remaining.total_seconds()
     if total < 0:
-        return f"OVERDUE by {span(math.ceil(-total))}"
+        return f"OVERDUE {span(math.ceil(-total))}"
     if total == 0:
         return "due now"
     return f"in {span(math.ceil(total))}"

@@ -30,8 +30,8 @@ LIST_LABELS = {
 
 
 def list_countdown(remaining: dt.timedelta) -> str:
-    """The list's coarser countdown: `in 45s`, `in 14m`, `in 1h04m`, `OVERDUE by 32m`
-    (units and a word, never like a clock time, as in the SLA pane).
+    """The list's coarser countdown: `in 45s`, `in 14m`, `in 1h04m`, `OVERDUE 32m`
+    (units, never like a clock time, as in the SLA pane).
 
     It changes once a minute (seconds only in the last minute), so a list of
     many live incidents is not redrawn every second; the SLA pane of the
@@ -47,7 +47,7 @@ def list_countdown(remaining: dt.timedelta) -> str:
         text = f"{span // 3600}h{span % 3600 // 60:02d}m"
     else:
         text = f"{span // 86400}d {span % 86400 // 3600:02d}h"
-    return f"OVERDUE by {text}" if seconds < 0 else f"in {text}"
+    return f"OVERDUE {text}" if seconds < 0 else f"in {text}"
 
 
 class _LazyTimers(Mapping[int, tuple[sla.Timer, ...]]):
@@ -110,7 +110,7 @@ class _Kept:
 @dataclass(frozen=True)
 class BoardReading:
     timers: Mapping[int, tuple[sla.Timer, ...]]  # computed when looked up
-    next_due: dict[int, str]  # incident id -> "Ack OVERDUE by 4m"
+    next_due: dict[int, str]  # incident id -> "Ack OVERDUE 4m"
     unrecorded: bool  # a breach or a due rung that is not in the record yet
 
 

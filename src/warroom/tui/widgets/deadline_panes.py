@@ -10,6 +10,7 @@ take their columns in terminal cells.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import ClassVar
 
 from rich.cells import set_cell_size
@@ -75,8 +76,9 @@ class SlaPane(Static):
         self.update(text)
 
     def _line(self, timer: sla.Timer) -> str:
-        """`Resolve by    in 9m13s soon      at 13:00`: the countdown carries its units,
-        the clock time its `at`, so the two never read alike."""
+        """`Resolve by    in 9m13s soon      13:00`: the countdown carries its units
+        (`in 9m13s`, `OVERDUE 4m12s`, `missed by 5m02s`), so it never reads like the
+        deadline's clock time beside it."""
         short = SHORT_LABELS.get(timer.name, timer.label)
         if timer.name == "update" and timer.audience == "internal":
             short = "Internal upd"
@@ -85,11 +87,10 @@ class SlaPane(Static):
             done = f" {_clock(timer.done_at, self.tz)}" if timer.done_at else ""
             value = f"met{done}"
         else:
-            value = sla.countdown(timer)  # `in 9m13s`, `OVERDUE by 4m12s`, `missed by 5m02s`
-            if timer.state == sla.WARNING:
+            value = sla.countdown(timer)
+            if timer.state == sla.WARNING and timer.remaining > dt.timedelta(0):
                 value += " soon"
-        due = f"at {_clock(timer.deadline, self.tz)}"
-        return f"{label} {value:<19} {due}"
+        return f"{label} {value:<18} {_clock(timer.deadline, self.tz)}"
 
 
 class LadderPane(Static):
@@ -148,7 +149,8 @@ class LadderPane(Static):
                 mark, when = "–", "not needed"
             elif upcoming is not None and rung.level == upcoming.level:
                 left = rung.due_at - now
-                due = sla.format_countdown(left) if left.total_seconds() >= 0 else "due now"
+                seconds = math.ceil(left.total_seconds())
+                due = sla.span(seconds) if seconds > 0 else "due now"  # `NEXT 9m13s`
                 mark, when = "→", f"NEXT {due}"
             else:
                 mark, when = " ", f"at {_clock(rung.due_at, self.tz)}"
