@@ -82,6 +82,14 @@ __all__ = [
 CLOCK_STATUSES = OPEN_STATUSES | {"resolved"}
 
 
+def clocks_run(incident: Incident) -> bool:
+    """Whether the incident has a clock still running: open or resolved, or closed
+    with its post-mortem not yet done (closing is not the post-mortem)."""
+    return incident.status in CLOCK_STATUSES or (
+        incident.status == "closed" and incident.postmortem_done_at is None
+    )
+
+
 @dataclass(frozen=True)
 class ClockInputs:
     """What an incident's timers need besides the incident row."""
@@ -152,7 +160,7 @@ def incident_list(
     """
     found = queries.incidents(db, include_ended=show_ended)
     found.sort(key=lambda i: list_order(i, policy))
-    running = [i.id for i in found if i.status in CLOCK_STATUSES]
+    running = [i.id for i in found if clocks_run(i)]
     clocks = {
         incident_id: ClockInputs(history, assigned)
         for incident_id, (history, assigned) in queries.clock_state(db, running, kept).items()

@@ -1,0 +1,71 @@
+"""`m` in the console: the post-mortem's owner and done, each a timeline row, and
+its clock in the SLA pane met when done, not when closed (issue 13)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.ui.helpers import make_app, ready, timeline_text, wait_for
+from warroom import store
+from warroom.clock import FrozenClock
+from warroom.domain.models import Actor
+from warroom.loaders.policy import load_policy
+from warroom.service import WarRoom
+from warroom.store import queries
+from warroom.tui.dialogs.postmortem import PostmortemScreen
+from warroom.tui.keys import ACTIONS
+from warroom.tui.widgets.deadline_panes import SlaPane
+
+
+def sla_text(app: object) -> str:
+    return str(app.query_one(SlaPane).content)  # type: ignore[attr-defined]
+
+
+async def test_m_names_the_owner_then_marks_the_post_mortem_done(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    room = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), load_policy())
+    number = room.declare("Checkout errors", "P1")
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, PostmortemScreen))
+        assert not app.screen.query("#pm-done")  # not resolved: nothing to mark done yet
+        await pilot.press(*"Cy Ito", "enter")
+        await wait_for(pilot, lambda: "Post-mortem owner: Cy Ito" in timeline_text(app))
+        room.set_status(number, "resolved")  # another console resolves it
+        clock.step(minutes=10)
+        await pilot.press("t")  # resolved: listed with the ended incidents
+        await wait_for(pilot, lambda: "Post-mortem   in " in sla_text(app))
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, PostmortemScreen))
+        await pilot.click("#pm-done")
+        await pilot.press("ctrl+s")
+        database = store.connect(db_path)
+        await wait_for(pilot, lambda: queries.incident(database, number).postmortem_done_at)
+        await wait_for(pilot, lambda: "marked done by Ana" in timeline_text(app))
+        await wait_for(pilot, lambda: "Post-mortem   met 09:10" in sla_text(app))
+    incident = queries.incident(database, number)
+    assert incident.postmortem_owner == "Cy Ito" and incident.postmortem_done_at is not None
+
+
+async def test_a_closed_incident_keeps_its_post_mortem_clock_until_done(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    room = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), load_policy())
+    number = room.declare("Checkout errors", "P1")
+    room.set_status(number, "resolved")
+    clock.step(seconds=20)
+    room.set_status(number, "closed", postmortem_owner="Cy Ito")
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("t")  # closed: listed with the ended incidents
+        await wait_for(pilot, lambda: "Post-mortem   in 1d 23h" in sla_text(app))
+        room.postmortem(number, done=True)  # another console marks it done
+        await wait_for(pilot, lambda: "no running clocks" in sla_text(app))
+
+
+def test_m_is_on_the_help_screen_and_in_the_palette() -> None:
+    action = next(a for a in ACTIONS if a.key == "m")
+    assert action.action == "postmortem" and "mark it done" in action.help
