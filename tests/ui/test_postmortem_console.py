@@ -1,10 +1,15 @@
 """`m` in the console: the post-mortem's owner and done, each a timeline row, and
-its clock in the SLA pane met when done, not when closed (issue 13)."""
+its clock in the SLA pane met when done, not when closed; `i` records when customer
+impact started and ended (issue 13)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+from textual.widgets import Input, Label
+
+from tests.conftest import T0
 from tests.ui.helpers import make_app, ready, timeline_text, wait_for
 from warroom import store
 from warroom.clock import FrozenClock
@@ -12,9 +17,12 @@ from warroom.domain.models import Actor
 from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
 from warroom.store import queries
+from warroom.tui.dialogs.impact import ImpactScreen
 from warroom.tui.dialogs.postmortem import PostmortemScreen
 from warroom.tui.keys import ACTIONS
 from warroom.tui.widgets.deadline_panes import SlaPane
+
+MIN = dt.timedelta(minutes=1)
 
 
 def sla_text(app: object) -> str:
@@ -69,3 +77,35 @@ async def test_a_closed_incident_keeps_its_post_mortem_clock_until_done(
 def test_m_is_on_the_help_screen_and_in_the_palette() -> None:
     action = next(a for a in ACTIONS if a.key == "m")
     assert action.action == "postmortem" and "mark it done" in action.help
+
+
+async def test_i_records_when_customer_impact_started_and_ended(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    room = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), load_policy())
+    number = room.declare("Checkout errors", "P1")
+    clock.step(minutes=30)
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, ImpactScreen))
+        app.screen.query_one("#impact-impact_started_at", Input).value = "08:40"
+        app.screen.query_one("#impact-impact_ended_at", Input).value = "later"
+        await pilot.press("ctrl+s")
+        error = app.screen.query_one("#form-error", Label)
+        assert "Customer impact ended: 'later' is not a time" in str(error.content)
+        app.screen.query_one("#impact-impact_ended_at", Input).value = "09:20"
+        await pilot.press("ctrl+s")
+        database = store.connect(db_path)
+        await wait_for(pilot, lambda: queries.incident(database, number).impact_ended_at)
+    incident = queries.incident(database, number)
+    assert (incident.impact_started_at, incident.impact_ended_at) == (
+        T0 - 20 * MIN,
+        T0 + 20 * MIN,
+    )
+    texts = [e.text for e in queries.timeline(database, number) if e.kind == "impact"]
+    assert texts == [
+        "Impact times — impact started 2026-11-23 08:40:00 UTC;"
+        " impact ended 2026-11-23 09:20:00 UTC"
+    ]

@@ -57,7 +57,9 @@ ACTIONS: tuple[ConsoleAction, ...] = (
     ConsoleAction(
         "x", "export", "Export", "Export the post-mortem (Markdown) or everything (JSON)"
     ),
-    ConsoleAction("i", "impact", "Impact", "Edit users, services and business impact"),
+    ConsoleAction(
+        "i", "impact", "Impact", "Edit the impact (users, services, business) and its times"
+    ),
     ConsoleAction(
         "m",
         "postmortem",

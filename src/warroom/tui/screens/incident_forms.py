@@ -25,7 +25,7 @@ from warroom.tui.dialogs.composer import ComposerScreen
 from warroom.tui.dialogs.declare import Declaration, DeclareScreen
 from warroom.tui.dialogs.export import ExportRequest, ExportScreen
 from warroom.tui.dialogs.handoff import HandOff, HandOffScreen
-from warroom.tui.dialogs.impact import ImpactScreen
+from warroom.tui.dialogs.impact import ImpactForm, ImpactScreen
 from warroom.tui.dialogs.postmortem import PostmortemForm, PostmortemScreen
 from warroom.tui.screens.console_base import ConsoleBase
 from warroom.tui.widgets.checklist_pane import ChecklistPane
@@ -140,14 +140,26 @@ class IncidentForms(ConsoleBase):
             "services": incident.impact_services,
             "business": incident.impact_business,
         }
+        times = {
+            "detected_at": incident.detected_at,
+            "impact_started_at": incident.impact_started_at,
+            "impact_ended_at": incident.impact_ended_at,
+        }
 
-        def saved(changed: dict[str, str] | None) -> None:
-            if changed:
-                self.write(
-                    Write(lambda room: room.set_impact(incident.id, **changed), "Impact saved")
-                )
+        def saved(form: ImpactForm | None) -> None:
+            if form is None:
+                return
 
-        self.app.push_screen(ImpactScreen(current), saved)
+            def write(room: Any) -> None:
+                if form.text:
+                    room.set_impact(incident.id, **form.text)
+                if form.times:
+                    room.set_times(incident.id, **form.times)
+
+            self.write(Write(write, "Impact saved"))
+
+        screen = ImpactScreen(current, times, now=self.clock.now(), tz=self.tz)
+        self.app.push_screen(screen, saved)
 
     def action_hand_off(self, draft: HandOff | None = None) -> None:
         if (incident := self.selected) is None:
