@@ -396,3 +396,21 @@ def test_a_bad_cadence_is_one_line_naming_file_line_and_field(cadence: str, said
         parse_policy(text, "policy.yaml")
     assert str(raised.value).startswith(said)
     assert "\n" not in str(raised.value)
+
+
+@PLANS
+def test_a_customer_template_promises_the_customer_cadence(
+    db: sqlite_utils.Database, clock: FrozenClock, plan: Plan
+) -> None:
+    from warroom import composer
+    from warroom.domain.template_context import spell_duration
+    from warroom.loaders.templates import load_templates
+
+    room = make_room(db, clock, plan)
+    number = room.declare("Checkout down", plan.split)
+    templates = load_templates()
+    text = composer.fill(
+        room.db, room.policy, number, templates["external-initial"], clock.now(), dt.UTC
+    )
+    assert f"updates every {spell_duration(plan.external)} until" in text
+    assert f"the next one by {(T0 + plan.external):%H:%M}" in text

@@ -23,6 +23,7 @@ LIST_LABELS = {
     "ack": "ack",
     "first_update": "1st upd",
     "update": "update",
+    "external_update": "cust upd",
     "resolve": "resolve",
     "postmortem": "PM",
     "escalation": "escal.",

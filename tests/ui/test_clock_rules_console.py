@@ -1,6 +1,6 @@
-"""`m` in the console: the post-mortem's owner and done, each a timeline row, and
-its clock in the SLA pane met when done, not when closed; `i` records when customer
-impact started and ended (issue 13)."""
+"""Issue 13's clocks in the console: `m` names the post-mortem's owner and marks it
+done (each a timeline row; its clock met when done, not when closed), `i` records
+when customer impact started and ended, and the SLA pane has a clock per audience."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from warroom.domain.models import Actor
 from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
 from warroom.store import queries
+from warroom.tui.app import WarRoomApp
 from warroom.tui.dialogs.impact import ImpactScreen
 from warroom.tui.dialogs.postmortem import PostmortemScreen
 from warroom.tui.keys import ACTIONS
@@ -109,3 +110,23 @@ async def test_i_records_when_customer_impact_started_and_ended(
         "Impact times — impact started 2026-11-23 08:40:00 UTC;"
         " impact ended 2026-11-23 09:20:00 UTC"
     ]
+
+
+async def test_the_sla_pane_shows_a_clock_per_audience(db_path: Path, clock: FrozenClock) -> None:
+    seed003 = load_policy(
+        Path(__file__).resolve().parents[1] / "fixtures/policies/seed003_p0_p3.yaml"
+    )
+    room = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), seed003)
+    number = room.declare("Checkout errors", "P0")
+    clock.step(minutes=2)
+    room.post_update(number, "We are investigating.", audience="external")
+    app = WarRoomApp(
+        db_path=db_path, actor=Actor("Ana", "ana"), policy=seed003, clock=clock, tz=dt.UTC
+    )
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: "Customer upd" in sla_text(app))
+        lines = sla_text(app).splitlines()
+        assert "1st update by met 09:02          09:15" in lines
+        assert "Internal upd  in 13m00s          09:15" in lines  # the customer post: not it
+        assert "Customer upd  in 30m00s          09:32" in lines
