@@ -414,3 +414,59 @@ def test_a_customer_template_promises_the_customer_cadence(
     )
     assert f"updates every {spell_duration(plan.external)} until" in text
     assert f"the next one by {(T0 + plan.external):%H:%M}" in text
+
+
+@PLANS
+def test_a_closed_incident_whose_post_mortem_is_late_is_swept_as_a_breach(
+    db: sqlite_utils.Database, clock: FrozenClock, plan: Plan
+) -> None:
+    room = make_room(db, clock, plan)
+    number = room.declare("Checkout down", plan.split)
+    room.acknowledge(number)
+    room.set_status(number, "resolved")
+    room.set_status(number, "closed", postmortem_owner="Bo")
+    due = T0 + plan.policy().severity(plan.split).postmortem_due
+    clock.set(due + SEC)
+    escalated = len(read_model.incident_view(room.db, number).engagements)
+    room.sweep()
+    room.sweep()
+    rows = [e for e in read_model.timeline(room.db, number) if e.kind == "sla_breach"]
+    assert [(e.data["timer"], e.at) for e in rows] == [("postmortem", due)]
+    assert (
+        len(read_model.incident_view(room.db, number).engagements) == escalated
+    )  # closed: nobody paged
+    clock.step(minutes=1)
+    room.postmortem(number, done=True)
+    assert sla.countdown(timers(room, number)["postmortem"]) == "missed by 1m01s"
+
+
+# -- the report: by severity, mean, drills ---------------------------------------------
+
+
+@PLANS
+def test_the_report_measures_from_the_start_by_severity_and_drills_apart(
+    db: sqlite_utils.Database, clock: FrozenClock, plan: Plan
+) -> None:
+    from warroom.domain.report import build_report
+
+    room = make_room(db, clock, plan)
+    real = room.declare("Outage", plan.split, impact_started_at=T0 - 20 * MIN)
+    plain = room.declare("Slow", plan.single)  # no impact start: nothing to detect from
+    drill = room.declare("Game day", plan.single, drill=True, impact_started_at=T0 - 5 * MIN)
+    clock.step(minutes=10)
+    for number in (real, plain, drill):
+        room.acknowledge(number)
+    clock.step(minutes=20)
+    room.set_status(real, "resolved")
+    incidents = read_model.incidents(room.db, include_ended=True)
+    histories = read_model.histories(room.db, [real, plain, drill])
+    report = build_report(incidents, histories, room.policy, clock.now())
+    times = {t.name: t for t in report.times}
+    assert times["detect"].overall.count == 1  # only the incident with an impact start
+    assert times["detect"].overall.mean == 20 * MIN
+    assert times["acknowledge"].overall.mean == 10 * MIN
+    assert dict(times["resolve"].by_severity)[plan.split].median == 50 * MIN
+    assert [sev for sev, _ in times["acknowledge"].by_severity] == [plan.split, plan.single]
+    drills = build_report(incidents, histories, room.policy, clock.now(), drills=True)
+    assert (drills.incidents, drills.real_excluded, drills.drills_excluded) == (1, 2, 0)
+    assert {t.name: t.overall.mean for t in drills.times}["detect"] == 5 * MIN

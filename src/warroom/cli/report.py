@@ -17,7 +17,7 @@ from warroom.cli.output import echo, echo_json
 from warroom.domain.policy_reader import parse_duration
 from warroom.domain.report import IncidentReport, build_report
 from warroom.domain.timefmt import OutOfRange, format_elapsed, parse_user_time
-from warroom.domain.visible import pad, visible_line
+from warroom.domain.visible import cells, pad, visible_line
 from warroom.errors import InvalidInput
 from warroom.store import read_model
 
@@ -64,6 +64,8 @@ def report_text(found: IncidentReport, tz: dt.tzinfo) -> str:
         real = found.real_excluded
         excluded = f" ({real} real incident{'s' if real != 1 else ''} excluded)" if real else ""
     what = "Drills" if found.drills else "Incidents"
+    names = [visible_line(sev) for t in found.times for sev, _ in t.by_severity]
+    sev_width = max([5, *(cells(n) for n in names)])
     statuses = " · ".join(f"{name} {count}" for name, count in found.by_status if count)
     lines = [
         f"{what} declared from {start} to {_moment(found.until, tz)}: {found.incidents}{excluded}",
@@ -71,14 +73,14 @@ def report_text(found: IncidentReport, tz: dt.tzinfo) -> str:
         "  by severity  " + " · ".join(f"{name} {count}" for name, count in found.by_severity),
         f"  by status    {statuses or NONE}",
         "",
-        f"  {'Time to':<16} {'sev':<5} {'n':>4} {'mean':>8} {'median':>8} {'p90':>8}",
+        f"  {'Time to':<16} {pad('sev', sev_width)} {'n':>4} {'mean':>8} {'median':>8} {'p90':>8}",
     ]
     for measure in found.times:
         rows = [("all", measure.overall), *measure.by_severity]
         for index, (severity, stats) in enumerate(rows):
             label = measure.label if index == 0 else ""
             lines.append(
-                f"  {label:<16} {pad(visible_line(severity), 5)} {stats.count:>4}"
+                f"  {label:<16} {pad(visible_line(severity), sev_width)} {stats.count:>4}"
                 f" {_span(stats.mean):>8} {_span(stats.median):>8} {_span(stats.p90):>8}"
             )
     lines += ["", f"  {'SLA timer':<26} {'met':>4} {'breached':>8} {'running':>7} {'met %':>6}"]

@@ -17,7 +17,8 @@ What counts:
   `incident_record.response_times`): detect (impact start to detection),
   acknowledge (detection to acknowledgement), mitigate and resolve (impact
   start, else the first sign, to mitigation / resolution), and customer
-  impact (impact start to impact end, both recorded). Each over the incidents
+  impact (impact start to impact end, both recorded). Detect counts only
+  incidents with an impact start on record. Each over the incidents
   where both ends are known, for all and by the current severity; count,
   mean, median and p90.
 - Time to acknowledge counts acknowledged incidents (cancelled ones included:
@@ -153,6 +154,8 @@ def duration_stats(values: Iterable[dt.timedelta]) -> DurationStats:
 def _measured(incident: Incident) -> dict[str, dt.timedelta]:
     """Measure name -> how long it took, for the measures this incident has both ends of."""
     found = {r.name: r.took for r in response_times(incident, ()) if r.took is not None}
+    if incident.impact_started_at is None:  # no start on record: nothing to detect from
+        found.pop("detect", None)
     if incident.status == "cancelled":  # called off, not fixed
         found.pop("mitigate", None)
         found.pop("resolve", None)
