@@ -64,13 +64,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from warroom.domain.business_hours import Spell, business_budget, clock_time_between, run_clock
 from warroom.domain.escalation import ladder_status
 from warroom.domain.models import Incident
 from warroom.domain.policy import Policy, Severity
+from warroom.domain.update_clocks import PostedUpdates, posted_from_row
 from warroom.errors import InvalidInput
 
 OK = "ok"
@@ -114,34 +115,6 @@ class IncidentHistory:
     reopened: tuple[Spell, ...] = ()
     # the updates the clocks count, by audience (None: taken from the incident row)
     updates: PostedUpdates | None = None
-
-
-@dataclass(frozen=True)
-class PostedUpdates:
-    """The update times the clocks count, read by the store from the updates posted
-    while the incident was open (an update posted after the resolution counts on
-    no clock). `first_update_at` of the history is the first *external* one."""
-
-    last_internal_at: dt.datetime | None = None
-    last_external_at: dt.datetime | None = None
-
-    @property
-    def last_any_at(self) -> dt.datetime | None:
-        return _last(self.last_internal_at, self.last_external_at)
-
-
-def count_updates(
-    posted: Iterable[tuple[str, dt.datetime]], resolved_at: dt.datetime | None
-) -> tuple[dt.datetime | None, PostedUpdates]:
-    """From (audience, posted_at) of every update: the first external one and the last
-    of each audience, counting only those posted by `resolved_at` (when resolved)."""
-    counted = [(a, at) for a, at in posted if resolved_at is None or at <= resolved_at]
-    internal = [at for a, at in counted if a == "internal"]
-    external = [at for a, at in counted if a == "external"]
-    return (
-        min(external, default=None),
-        PostedUpdates(max(internal, default=None), max(external, default=None)),
-    )
 
 
 @dataclass(frozen=True)
@@ -222,11 +195,6 @@ def _first(*moments: dt.datetime | None) -> dt.datetime | None:
     return min(present) if present else None
 
 
-def _last(*moments: dt.datetime | None) -> dt.datetime | None:
-    present = [m for m in moments if m is not None]
-    return max(present) if present else None
-
-
 def _timer(
     name: str,
     deadline: dt.datetime,
@@ -292,7 +260,7 @@ def deadlines(
     history = history or IncidentHistory()
     clocks = _Clocks(incident, policy, history)
     declared, resolved = incident.declared_at, incident.resolved_at
-    posted = history.updates or _posted_from_row(incident)
+    posted = history.updates or posted_from_row(incident)
     first_external = history.first_update_at
     if history.updates is None:
         first_external = first_external or posted.last_any_at
@@ -341,15 +309,6 @@ def deadlines(
 def _external_every(severity: Severity) -> dt.timedelta:
     """The customer cadence; a severity with one cadence uses it for both audiences."""
     return severity.external_update_every or severity.update_every
-
-
-def _posted_from_row(incident: Incident) -> PostedUpdates:
-    """Without the store's reading, the row's last update (of either audience); one
-    posted after the resolution counts on no clock (the one before it is unknown)."""
-    last = incident.last_update_at
-    if last is not None and incident.resolved_at is not None and last > incident.resolved_at:
-        last = None
-    return PostedUpdates(last_internal_at=last, last_external_at=None)
 
 
 def is_overdue(deadline: Deadline, now: dt.datetime) -> bool:

@@ -18,7 +18,7 @@ from warroom.domain.incident_record import (
     RecordedBreach,
     RoleSpell,
 )
-from warroom.domain.sla import count_updates
+from warroom.domain.update_clocks import count_updates
 from warroom.errors import NotFound
 from warroom.store import checklist_queries
 from warroom.store.queries import (

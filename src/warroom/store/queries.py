@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from warroom.domain.models import Engagement, Incident, RoleAssignment, TimelineEntry
-from warroom.domain.sla import IncidentHistory, PostedUpdates, SeverityChange
+from warroom.domain.sla import IncidentHistory, SeverityChange
 from warroom.domain.timefmt import EARLIEST, LATEST, stored_time
+from warroom.domain.update_clocks import PostedUpdates
 from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.errors import NotFound, WarroomError
 from warroom.store.db import CLOCK_ROWS
