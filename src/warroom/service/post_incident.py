@@ -97,23 +97,21 @@ class PostIncident(RoomBase):
             )
         incident_writes.set_fields(uow, incident_id, {"postmortem_done_at": uow.stamp})
         incident = queries.incident(uow.db, incident_id)
+        history = queries.history(uow.db, incident_id)
         due = next(
-            (
-                d
-                for d in sla.deadlines(incident, self.policy, queries.history(uow.db, incident_id))
-                if d.name == "postmortem"
-            ),
+            (d for d in sla.deadlines(incident, self.policy, history) if d.name == "postmortem"),
             None,
         )
         data: dict[str, Any] = {"done_at": uow.stamp}
-        verdict = ""
+        verdict = ""  # a severity the policy does not know has no due date
         if due is not None:
             late = uow.now - due.deadline
             on_time = late <= dt.timedelta(0)
-            verdict = " (on time)" if on_time else f" (due {_said(due.deadline)}; missed by "
-            if not on_time:
-                verdict += f"{sla.span(int(late.total_seconds()))})"
             data |= {"due": to_iso(due.deadline), "on_time": on_time}
+            verdict = " (on time)"
+            if not on_time:
+                missed_by = sla.span(int(late.total_seconds()))
+                verdict = f" (due {_said(due.deadline)}; missed by {missed_by})"
         uow.append_timeline(
             incident_id,
             "postmortem",
