@@ -14,7 +14,7 @@ import sqlite_utils
 
 from warroom.domain.incident_record import PostedUpdate
 from warroom.domain.models import Draft, Incident, TimelineEntry
-from warroom.domain.policy import Policy
+from warroom.domain.policy import Policy, Severity
 from warroom.domain.templates import Template, build_context, render
 from warroom.domain.timeline_state import fold
 from warroom.errors import InvalidInput
@@ -66,6 +66,15 @@ def current_entries(rows: Iterable[TimelineEntry]) -> list[TimelineEntry]:
     return [s.entry for s in fold(rows) if not s.struck]
 
 
+def _cadence(severity: Severity | None, template: Template) -> dt.timedelta | None:
+    """The cadence a template promises: a customer template the external one."""
+    if severity is None:
+        return None
+    if template.audience == "external" and severity.external_update_every is not None:
+        return severity.external_update_every
+    return severity.update_every
+
+
 def fill_from(
     incident: Incident,
     entries: Sequence[TimelineEntry],
@@ -88,7 +97,7 @@ def fill_from(
         tz=tz,
         answers=answers,
         status_page_url=policy.status_page_url or None,
-        update_every=severity.update_every if severity else None,
+        update_every=_cadence(severity, template),
         postmortem_due=severity.postmortem_due if severity else None,
         severity_label=severity.label if severity else None,
         free=free or {},

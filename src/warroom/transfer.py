@@ -64,6 +64,8 @@ FIELDS: dict[str, dict[str, str]] = {
             ("detected_at", "acknowledged_at", "mitigated_at", "resolved_at", "closed_at"), "time?"
         ),
         "last_update_at": "time?",
+        # 007_postmortem_and_impact (optional: exports from before it lack them)
+        **dict.fromkeys(("postmortem_done_at", "impact_started_at", "impact_ended_at"), "time?"),
     },
     "timeline": {
         "id": "int",

@@ -71,6 +71,9 @@ def test_full_incident_flow_shows_in_show_json(run) -> None:
         "last_update_at",
         "postmortem_owner",
         "age_seconds",
+        "postmortem_done_at",
+        "impact_started_at",
+        "impact_ended_at",
         "roles",
         "follow_ups",
         "timers",
@@ -221,6 +224,10 @@ def test_show_json_has_timers_and_escalation(run) -> None:
         "remaining_seconds",
         "state",
         "severity",
+        "shown",
+        "done_at",
+        "missed_by_seconds",
+        "audience",
     }
     ladder = body["escalation"]
     assert ladder["level"] == 3  # every P1 rung is long past: auto-advanced

@@ -117,7 +117,9 @@ def test_list_next_deadline_is_the_consoles_most_urgent_timer(
         assert (row["next_deadline"] or {}).get("name") == expected
     running = {row["title"]: row["next_deadline"] for row in listed}
     assert running["new P0"]["state"] == "overdue"  # nobody acknowledged a P0 in 30 min
-    assert running["P1 closed"] is None and running["P3 cancelled"] is None
+    # issue 13: closing is not the post-mortem; its clock runs until it is marked done
+    assert running["P1 closed"]["name"] == "postmortem"
+    assert running["P3 cancelled"] is None
 
 
 def test_show_json_and_the_console_detail_read_the_same_roles_and_engagements(

@@ -33,6 +33,7 @@ def incident(
     closed: dt.timedelta | None = None,
     last_update: dt.timedelta | None = None,
     drill: bool = False,
+    postmortem_done: dt.timedelta | None = None,
 ) -> Incident:
     """An incident whose times are offsets from T0."""
 
@@ -60,6 +61,7 @@ def incident(
         last_update_at=at(last_update),
         escalation_level=0,
         channel="",
+        postmortem_done_at=at(postmortem_done),
     )
 
 
@@ -90,8 +92,17 @@ def scenario() -> tuple[list[Incident], dict[int, IncidentHistory]]:
         incident(
             1, "P1", 0 * H, status="resolved", acked=5 * M, resolved=2 * H, last_update=110 * M
         ),
-        # late everywhere, but closed in time for the post-mortem
-        incident(2, "P1", H, status="closed", acked=80 * M, resolved=6 * H, closed=7 * H),
+        # late everywhere, but its post-mortem done in time (closing alone is not that)
+        incident(
+            2,
+            "P1",
+            H,
+            status="closed",
+            acked=80 * M,
+            resolved=6 * H,
+            closed=7 * H,
+            postmortem_done=7 * H,
+        ),
         # still open: first update due exactly now (warning, not yet breached)
         incident(3, "P2", 9 * H, acked=570 * M),
         incident(4, "P2", 2 * H, status="cancelled", acked=130 * M),
@@ -142,6 +153,7 @@ def test_sla_compliance_per_timer(scenario, policy: Policy) -> None:
         "ack": (2, 1, 0),
         "first_update": (1, 1, 1),
         "update": (1, 1, 1),
+        "external_update": (0, 0, 0),  # the default policy has one cadence per severity
         "resolve": (1, 1, 1),
         "postmortem": (1, 0, 1),
     }
@@ -257,8 +269,25 @@ def test_report_json_numbers(run, worked) -> None:
     assert body["by_severity"] == {"P0": 0, "P1": 1, "P2": 1, "P3": 1}
     assert body["by_status"]["resolved"] == 2 and body["by_status"]["cancelled"] == 1
     # acks after 5m and 1h40m (the drill's instant ack and the cancelled P3 do not count)
-    assert body["time_to_ack"] == {"count": 2, "median_seconds": 300, "p90_seconds": 6000}
-    assert body["time_to_resolve"] == {"count": 2, "median_seconds": 7200, "p90_seconds": 16800}
+    assert body["time_to_ack"] == {
+        "count": 2,
+        "median_seconds": 300,
+        "p90_seconds": 6000,
+        "mean_seconds": 3150,
+    }
+    assert body["time_to_resolve"] == {
+        "count": 2,
+        "median_seconds": 7200,
+        "p90_seconds": 16800,
+        "mean_seconds": 12000,
+    }
+    # by severity: #1 is the P1, #3 the P2 (the drill and the cancelled P3 are not here)
+    assert body["time_to"]["acknowledge"]["by_severity"] == {
+        "P1": {"count": 1, "median_seconds": 300, "p90_seconds": 300, "mean_seconds": 300},
+        "P2": {"count": 1, "median_seconds": 6000, "p90_seconds": 6000, "mean_seconds": 6000},
+    }
+    assert body["time_to"]["impact"]["all"]["count"] == 0  # no impact start recorded
+    assert body["drills"] is False and body["real_excluded"] == 0
     assert body["sla"] == {
         "ack": {
             "label": "Acknowledge by",
@@ -267,12 +296,13 @@ def test_report_json_numbers(run, worked) -> None:
             "running": 0,
             "met_percent": 50.0,
         },
+        # issue 13: the internal posts of #1 no longer meet the external first-update clock
         "first_update": {
             "label": "First external update by",
-            "met": 1,
-            "breached": 1,
+            "met": 0,
+            "breached": 2,
             "running": 0,
-            "met_percent": 50.0,
+            "met_percent": 0.0,
         },
         "update": {  # #1 kept its last update but missed the one due at T0+40m
             "label": "Next update due",
@@ -280,6 +310,13 @@ def test_report_json_numbers(run, worked) -> None:
             "breached": 2,
             "running": 0,
             "met_percent": 0.0,
+        },
+        "external_update": {
+            "label": "Next customer update due",
+            "met": 0,
+            "breached": 0,
+            "running": 0,
+            "met_percent": None,
         },
         "resolve": {
             "label": "Resolve by",
@@ -306,8 +343,12 @@ def test_report_text_is_a_readable_table(run, worked) -> None:
     assert "  by severity  P0 0 · P1 1 · P2 1 · P3 1" in lines
     assert "  by status    resolved 2 · cancelled 1" in lines
     rows = {line.split()[0]: line.split()[1:] for line in lines if line.startswith("  ")}
-    assert rows["acknowledge"] == ["2", "5m", "1h", "40m"]
-    assert rows["resolve"] == ["2", "2h", "00m", "4h", "40m"]
+    # issue 13: the mean beside the median and p90, then a row per severity
+    assert rows["acknowledge"] == ["all", "2", "52m", "5m", "1h", "40m"]
+    assert rows["resolve"] == ["all", "2", "3h", "20m", "2h", "00m", "4h", "40m"]
+    at = lines.index(next(line for line in lines if line.startswith("  acknowledge")))
+    assert lines[at + 1].split() == ["P1", "1", "5m", "5m", "5m"]
+    assert lines[at + 2].split() == ["P2", "1", "1h", "40m", "1h", "40m", "1h", "40m"]
     ack = next(line for line in lines if "Acknowledge by" in line)
     assert ack.split()[-4:] == ["1", "1", "0", "50%"]
     postmortem = next(line for line in lines if "Post-mortem due" in line)

@@ -17,6 +17,7 @@ from warroom.domain.models import Incident
 from warroom.domain.policy import Policy, parse_policy
 from warroom.domain.sla import (
     MET,
+    MISSED,
     OK,
     OVERDUE,
     WARNING,
@@ -79,9 +80,9 @@ def test_exactly_at_the_deadline_and_one_second_either_side(policy: Policy) -> N
     before = by_name(timers(incident(), policy, deadline - SEC))["ack"]
     at = by_name(timers(incident(), policy, deadline))["ack"]
     after = by_name(timers(incident(), policy, deadline + SEC))["ack"]
-    assert (before.state, before.remaining, countdown(before)) == (WARNING, SEC, "00:01")
-    assert (at.state, at.remaining, countdown(at)) == (WARNING, dt.timedelta(0), "00:00")
-    assert (after.state, after.remaining, countdown(after)) == (OVERDUE, -SEC, "OVERDUE +00:01")
+    assert (before.state, before.remaining, countdown(before)) == (WARNING, SEC, "in 1s")
+    assert (at.state, at.remaining, countdown(at)) == (WARNING, dt.timedelta(0), "due now")
+    assert (after.state, after.remaining, countdown(after)) == (OVERDUE, -SEC, "OVERDUE 1s")
 
 
 def test_warning_starts_when_a_quarter_of_the_target_is_left(policy: Policy) -> None:
@@ -100,7 +101,8 @@ def test_acknowledging_meets_the_ack_timer_and_freezes_it(policy: Policy) -> Non
     assert by_name(timers(on_the_second, policy, T0 + HOUR))["ack"].state == MET
     late = incident(acknowledged_at=T0 + 15 * MIN + SEC)
     missed = by_name(timers(late, policy, T0 + 3 * HOUR))["ack"]
-    assert (missed.state, missed.remaining) == (OVERDUE, -SEC)
+    # acknowledged late: the clock stops and says by how much (issue 13: it read OVERDUE)
+    assert (missed.state, missed.remaining, countdown(missed)) == (MISSED, -SEC, "missed by 1s")
 
 
 def test_updates_repeat_from_the_last_posted_one(policy: Policy) -> None:
@@ -110,21 +112,24 @@ def test_updates_repeat_from_the_last_posted_one(policy: Policy) -> None:
     assert found["first_update"].state == MET  # taken from the last update when no history
     history = IncidentHistory(first_update_at=T0 + 16 * MIN)
     late_first = by_name(timers(posted, policy, T0 + 25 * MIN, history))["first_update"]
-    assert (late_first.state, late_first.remaining) == (OVERDUE, -MIN)
+    assert (late_first.state, late_first.remaining) == (MISSED, -MIN)
 
 
 def test_resolve_stops_ack_update_and_resolve_and_starts_the_postmortem(policy: Policy) -> None:
     resolved = incident(status="resolved", resolved_at=T0 + 2 * HOUR, last_update_at=T0 + 100 * MIN)
     found = by_name(timers(resolved, policy, T0 + 10 * HOUR))
-    assert found["ack"].state == OVERDUE and found["ack"].done_at == T0 + 2 * HOUR
+    assert found["ack"].state == MISSED and found["ack"].done_at == T0 + 2 * HOUR
     assert found["ack"].remaining == 15 * MIN - 2 * HOUR  # frozen at the resolution
     assert found["update"].state == MET  # next one was due at 2h10m
     assert found["resolve"].state == MET and found["resolve"].remaining == 2 * HOUR
     assert found["postmortem"].deadline == T0 + 2 * HOUR + 48 * HOUR
     assert found["postmortem"].state == OK
     assert "escalation" not in found  # resolving stops the ladder
+    # closing is not the post-mortem (issue 13): only marking it done meets its clock
     closed = dataclasses.replace(resolved, status="closed", closed_at=T0 + 30 * HOUR)
-    assert by_name(timers(closed, policy, T0 + 100 * HOUR))["postmortem"].state == MET
+    assert by_name(timers(closed, policy, T0 + 100 * HOUR))["postmortem"].state == OVERDUE
+    done = dataclasses.replace(closed, postmortem_done_at=T0 + 40 * HOUR)
+    assert by_name(timers(done, policy, T0 + 100 * HOUR))["postmortem"].state == MET
 
 
 def test_post_mortem_is_due_in_a_week_for_p2_and_p3(policy: Policy) -> None:
@@ -332,18 +337,19 @@ def test_a_policy_warning_threshold_as_a_fixed_lead() -> None:
 @pytest.mark.parametrize(
     ("remaining", "text"),
     [
-        (dt.timedelta(minutes=4, seconds=12), "04:12"),
-        (dt.timedelta(hours=1, minutes=4, seconds=12), "1:04:12"),
-        (dt.timedelta(days=2, hours=3, minutes=59), "2d 03h"),
-        (-dt.timedelta(minutes=4, seconds=12), "OVERDUE +04:12"),
-        (-dt.timedelta(days=2, hours=3), "OVERDUE +2d 03h"),
-        (dt.timedelta(0), "00:00"),
-        (dt.timedelta(minutes=59, seconds=59), "59:59"),
-        (dt.timedelta(hours=1), "1:00:00"),
-        (dt.timedelta(hours=23, minutes=59, seconds=59), "23:59:59"),
-        (dt.timedelta(days=1), "1d 00h"),
-        (dt.timedelta(milliseconds=300), "00:01"),
-        (-dt.timedelta(milliseconds=300), "OVERDUE +00:01"),
+        # issue 13: a countdown never looks like a clock time (was 04:12, 1:04:12, ...)
+        (dt.timedelta(minutes=4, seconds=12), "in 4m12s"),
+        (dt.timedelta(hours=1, minutes=4, seconds=12), "in 1h04m"),
+        (dt.timedelta(days=2, hours=3, minutes=59), "in 2d 03h"),
+        (-dt.timedelta(minutes=4, seconds=12), "OVERDUE 4m12s"),
+        (-dt.timedelta(days=2, hours=3), "OVERDUE 2d 03h"),
+        (dt.timedelta(0), "due now"),
+        (dt.timedelta(minutes=59, seconds=59), "in 59m59s"),
+        (dt.timedelta(hours=1), "in 1h00m"),
+        (dt.timedelta(hours=23, minutes=59, seconds=59), "in 23h59m"),
+        (dt.timedelta(days=1), "in 1d 00h"),
+        (dt.timedelta(milliseconds=300), "in 1s"),
+        (-dt.timedelta(milliseconds=300), "OVERDUE 1s"),
     ],
 )
 def test_countdown_text(remaining: dt.timedelta, text: str) -> None:

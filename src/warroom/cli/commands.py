@@ -36,6 +36,16 @@ COMMANDS: tuple[CommandEntry, ...] = (
     _entry("handoff", "incidents", "Hand command of an incident to PERSON, with a hand-off note."),
     _entry("kind", "incidents", "Change an incident's kind; its runbooks follow it."),
     _entry(
+        "postmortem",
+        "post_incident",
+        "Name the post-mortem's owner and/or mark it done (its clock is met when done).",
+    ),
+    _entry(
+        "times",
+        "post_incident",
+        "Record when INCIDENT was detected and when customer impact started and ended.",
+    ),
+    _entry(
         "sweep",
         "clocks",
         "Record what fell due (SLA breaches, escalation rungs) and page for new rungs.",
@@ -84,7 +94,9 @@ COMMANDS: tuple[CommandEntry, ...] = (
     # status updates
     _entry("templates", "updates", "List the update templates (packaged and the team's)."),
     _entry("compose", "updates", "Print a template filled from the incident."),
-    _entry("post", "updates", "Record a status update as sent: restarts the next-update timer."),
+    _entry(
+        "post", "updates", "Record a status update as sent: restarts its audience's update clock."
+    ),
     _entry("updates", "updates", "The incident's posted updates, latest first."),
     # moving incidents between files, and across them
     _entry(
@@ -101,7 +113,8 @@ COMMANDS: tuple[CommandEntry, ...] = (
     _entry(
         "report",
         "report",
-        "Counts by severity, time to acknowledge and resolve, SLA compliance; drills excluded.",
+        "Counts by severity, times to detect, acknowledge, mitigate and resolve, SLA"
+        " compliance; drills excluded (--drills: drills only).",
     ),
 )
 

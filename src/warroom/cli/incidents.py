@@ -30,6 +30,10 @@ from warroom.store import read_model
     metavar="TIME",
     help="When it was declared, if after the fact (ISO 8601 or HH:MM).",
 )
+@click.option(
+    "--detected-at", default=None, metavar="TIME", help="When it was detected (an alert's start)."
+)
+@click.option("--impact-start", default=None, metavar="TIME", help="When customer impact started.")
 @pass_ctx
 def declare(
     context: Context,
@@ -40,12 +44,24 @@ def declare(
     commander: str | None,
     drill: bool,
     declared_at: str | None,
+    detected_at: str | None,
+    impact_start: str | None,
 ) -> None:
     """Declare an incident; prints its id alone."""
     when = typed_time(context, declared_at, "--declared-at") if declared_at else None
+    detected = typed_time(context, detected_at, "--detected-at") if detected_at else None
+    started = typed_time(context, impact_start, "--impact-start") if impact_start else None
     with context.room(create=True) as room:
         new_id = room.declare(
-            title, severity, kind, summary, commander=commander, drill=drill, declared_at=when
+            title,
+            severity,
+            kind,
+            summary,
+            commander=commander,
+            drill=drill,
+            declared_at=when,
+            detected_at=detected,
+            impact_started_at=started,
         )
     click.echo(str(new_id))
 

@@ -15,7 +15,7 @@ from warroom.domain import checklists as checklist_rules
 from warroom.domain.escalation import LadderStatus
 from warroom.domain.models import Engagement, FollowUp, Incident, RoleAssignment, TimelineEntry
 from warroom.domain.report import DurationStats, IncidentReport, TimerCompliance
-from warroom.domain.sla import Breach, Timer
+from warroom.domain.sla import MISSED, Breach, Timer, countdown
 from warroom.domain.timefmt import to_iso
 from warroom.domain.vocabulary import ROLES
 
@@ -49,6 +49,10 @@ def incident_json(incident: Incident, now: dt.datetime) -> dict[str, Any]:
         "last_update_at": _time(incident.last_update_at),
         "postmortem_owner": incident.postmortem_owner,
         "age_seconds": int((now - incident.declared_at).total_seconds()),
+        # 007_postmortem_and_impact
+        "postmortem_done_at": _time(incident.postmortem_done_at),
+        "impact_started_at": _time(incident.impact_started_at),
+        "impact_ended_at": _time(incident.impact_ended_at),
     }
 
 
@@ -105,6 +109,13 @@ def timer_json(timer: Timer) -> dict[str, Any]:
         "remaining_seconds": int(timer.remaining.total_seconds()),
         "state": timer.state,
         "severity": timer.severity,
+        # issue 13: what it reads ("in 9m13s", "missed by 5m02s"), when it stopped, by how much
+        "shown": countdown(timer),
+        "done_at": _time(timer.done_at),
+        "missed_by_seconds": -int(timer.remaining.total_seconds())
+        if timer.state == MISSED
+        else None,
+        "audience": timer.audience or None,
     }
 
 
@@ -226,6 +237,7 @@ def _stats_json(stats: DurationStats) -> dict[str, Any]:
         "count": stats.count,
         "median_seconds": _seconds(stats.median),
         "p90_seconds": _seconds(stats.p90),
+        "mean_seconds": _seconds(stats.mean),
     }
 
 
@@ -240,6 +252,16 @@ def report_json(found: IncidentReport) -> dict[str, Any]:
         "by_status": dict(found.by_status),
         "time_to_ack": _stats_json(found.time_to_ack),
         "time_to_resolve": _stats_json(found.time_to_resolve),
+        "drills": found.drills,
+        "real_excluded": found.real_excluded,
+        # issue 13: each measure from when it started, for all and by severity
+        "time_to": {
+            t.name: {
+                "all": _stats_json(t.overall),
+                "by_severity": {sev: _stats_json(stats) for sev, stats in t.by_severity},
+            }
+            for t in found.times
+        },
         "sla": {
             c.timer: {
                 "label": c.label,

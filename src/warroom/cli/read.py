@@ -27,6 +27,7 @@ from warroom.cli.ladder_shapes import (
 )
 from warroom.cli.output import echo, echo_json, timeline_lines
 from warroom.domain import sla
+from warroom.domain.incident_record import customer_impact
 from warroom.domain.policy_record import UNKNOWN_SEVERITY, unknown_severity
 from warroom.domain.timefmt import format_age, format_when
 from warroom.domain.timeline_state import TimelineState
@@ -128,10 +129,23 @@ def show(context: Context, incident: int, as_json: bool) -> None:
         ("business impact", found.impact_business),
     ):
         lines.append(f"  {label}: {one_line(value) or '—'}")
+    for label, at in (
+        ("detected", found.detected_at),
+        ("impact started", found.impact_started_at),
+        ("impact ended", found.impact_ended_at),
+    ):
+        if at is not None:
+            lines.append(f"  {label} {format_when(at, now, tz)}")
+    if found.impact_started_at is not None:
+        lines.append(f"  customer impact: {customer_impact(found).said()}")
     lines.append("  timers:")
     if unknown:
         lines.append(f"    none: {one_line(unknown)}")
-    lines += [f"    {pad(one_line(t.label), 26)} {sla.countdown(t):<16} {t.state}" for t in clocks]
+    lines += [
+        f"    {pad(one_line(t.label), 26)} {sla.countdown(t):<18} {t.state:<8}"
+        f" deadline {format_when(t.deadline, now, tz)}"
+        for t in clocks
+    ]
     if ladder.next is not None:
         lines.append(
             f"  next escalation: level {ladder.next.level} {one_line(ladder.next.rung.who)}"
@@ -154,8 +168,11 @@ def show(context: Context, incident: int, as_json: bool) -> None:
             f"due {f.due or '—'} · {one_line(f.text)}"
             for f in follow_ups
         ]
-    if found.postmortem_owner:
-        lines.append(f"  post-mortem owner: {one_line(found.postmortem_owner)}")
+    if found.postmortem_owner or found.resolved_at is not None:
+        owner = one_line(found.postmortem_owner) or "nobody named"
+        done = found.postmortem_done_at
+        progress = f"done {format_when(done, now, tz)}" if done else "not done"
+        lines.append(f"  post-mortem: owner {owner} · {progress}")
     echo("\n".join(lines))
 
 

@@ -17,7 +17,7 @@ from warroom.cli.output import echo, echo_json
 from warroom.domain.policy_reader import parse_duration
 from warroom.domain.report import IncidentReport, build_report
 from warroom.domain.timefmt import OutOfRange, format_elapsed, parse_user_time
-from warroom.domain.visible import pad, visible_line
+from warroom.domain.visible import cells, pad, visible_line
 from warroom.errors import InvalidInput
 from warroom.store import read_model
 
@@ -60,20 +60,29 @@ def report_text(found: IncidentReport, tz: dt.tzinfo) -> str:
     start = _moment(found.since, tz) if found.since else "the first incident"
     drills = found.drills_excluded
     excluded = f" ({drills} drill{'s' if drills != 1 else ''} excluded)" if drills else ""
+    if found.drills:
+        real = found.real_excluded
+        excluded = f" ({real} real incident{'s' if real != 1 else ''} excluded)" if real else ""
+    what = "Drills" if found.drills else "Incidents"
+    names = [visible_line(sev) for t in found.times for sev, _ in t.by_severity]
+    sev_width = max([5, *(cells(n) for n in names)])
     statuses = " · ".join(f"{name} {count}" for name, count in found.by_status if count)
     lines = [
-        f"Incidents declared from {start} to {_moment(found.until, tz)}: "
-        f"{found.incidents}{excluded}",
+        f"{what} declared from {start} to {_moment(found.until, tz)}: {found.incidents}{excluded}",
         "",
         "  by severity  " + " · ".join(f"{name} {count}" for name, count in found.by_severity),
         f"  by status    {statuses or NONE}",
         "",
-        f"  {'Time to':<22} {'n':>4} {'median':>8} {'p90':>8}",
+        f"  {'Time to':<16} {pad('sev', sev_width)} {'n':>4} {'mean':>8} {'median':>8} {'p90':>8}",
     ]
-    for label, stats in (("acknowledge", found.time_to_ack), ("resolve", found.time_to_resolve)):
-        lines.append(
-            f"  {label:<22} {stats.count:>4} {_span(stats.median):>8} {_span(stats.p90):>8}"
-        )
+    for measure in found.times:
+        rows = [("all", measure.overall), *measure.by_severity]
+        for index, (severity, stats) in enumerate(rows):
+            label = measure.label if index == 0 else ""
+            lines.append(
+                f"  {label:<16} {pad(visible_line(severity), sev_width)} {stats.count:>4}"
+                f" {_span(stats.mean):>8} {_span(stats.median):>8} {_span(stats.p90):>8}"
+            )
     lines += ["", f"  {'SLA timer':<26} {'met':>4} {'breached':>8} {'running':>7} {'met %':>6}"]
     for c in found.sla:
         share = met_percent(c)
@@ -90,10 +99,12 @@ def report_text(found: IncidentReport, tz: dt.tzinfo) -> str:
     metavar="DATE",
     help="Incidents declared from this day (YYYY-MM-DD, local) or this long ago (7d, 30d).",
 )
+@click.option("--drills", is_flag=True, help="Measure drills only (real incidents left out).")
 @json_option
 @pass_ctx
-def report(context: Context, since_text: str | None, as_json: bool) -> None:
-    """Counts by severity, time to acknowledge and resolve, SLA compliance; drills excluded."""
+def report(context: Context, since_text: str | None, drills: bool, as_json: bool) -> None:
+    """Counts by severity, times to detect, acknowledge, mitigate and resolve, SLA
+    compliance; drills excluded (--drills: drills only)."""
     now = context.clock.now()
     tz = context.tz
     since = parse_since(since_text, now, tz) if since_text is not None else None
@@ -103,10 +114,10 @@ def report(context: Context, since_text: str | None, as_json: bool) -> None:
             for i in read_model.incidents(db, include_ended=True)
             if since is None or i.declared_at >= since
         ]
-        counted = [i.id for i in found if not i.drill]
+        counted = [i.id for i in found if i.drill == drills]
         histories = read_model.histories(db, counted)
         breached = {(i, timer) for i, timer, _ in read_model.recorded_breaches(db, counted)}
-    result = build_report(found, histories, context.policy, now, since, breached)
+    result = build_report(found, histories, context.policy, now, since, breached, drills=drills)
     if as_json:
         echo_json(report_json(result))
         return

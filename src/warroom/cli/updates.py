@@ -111,7 +111,7 @@ def compose(context: Context, incident: int, name: str, pairs: tuple[str, ...]) 
 def post(
     context: Context, incident: int, name: str, source: str | None, pairs: tuple[str, ...]
 ) -> None:
-    """Record a status update as sent: restarts the next-update timer."""
+    """Record a status update as sent: restarts its audience's update clock."""
     from warroom.composer import audience_of, fill
 
     template = _template(context, name)
@@ -128,7 +128,10 @@ def post(
                 context.tz,
                 free,
             )
-        room.post_update(incident, body, audience=audience_of(template), template=template.name)
+        done = room.post_update(
+            incident, body, audience=audience_of(template), template=template.name
+        )
+    click.echo(one_line(f"{audience_of(template)} update posted; {done.effect}"), err=True)
 
 
 @click.command()

@@ -3,12 +3,18 @@
 The store reads an `IncidentRecord` in one snapshot; the post-mortem is
 written from it. Durations are measured like this:
 
-- Time to detect: the declaration minus the first sign, which is the
-  earliest `at` of any timeline entry (or `detected_at`) when one precedes
-  the declaration; 0 when nothing on record does ("at declaration").
-- Time to acknowledge / mitigate / resolve: acknowledged_at / mitigated_at
-  (the first move to monitoring) / resolved_at minus declared_at; a reopened
-  incident counts to its last resolution.
+- When it started: `impact_started_at` (customer impact began), else the
+  first sign: the earliest `at` of any timeline entry, `detected_at` or the
+  declaration.
+- When it was detected: `detected_at` (an alert's start), else the declaration.
+- Time to detect: detected minus started (0 when detection came first).
+- Time to acknowledge: acknowledged_at minus detected (the alert was there
+  to be picked up from then).
+- Time to mitigate / resolve: mitigated_at (the first move to monitoring,
+  else the resolution) / resolved_at minus started; a reopened incident
+  counts to its last resolution.
+- Customer impact: impact_ended_at minus impact_started_at, when both are
+  recorded (see `customer_impact`).
 - Time at each severity: from the `severity` rows (data from/to), from the
   declaration to when the incident stopped being open (resolved or
   cancelled), clipped at `now` while it is live.
@@ -171,18 +177,52 @@ class ResponseTime:
     end: dt.datetime | None
 
 
+def started_at(incident: Incident, timeline: Sequence[TimelineEntry]) -> dt.datetime:
+    """When the incident started: customer impact's start, else the first sign."""
+    return incident.impact_started_at or first_sign(incident, timeline)
+
+
+def detected_at(incident: Incident) -> dt.datetime:
+    """When it was detected: `detected_at` (an alert's start), else the declaration."""
+    return incident.detected_at or incident.declared_at
+
+
 def response_times(incident: Incident, timeline: Sequence[TimelineEntry]) -> list[ResponseTime]:
     """Time to detect, acknowledge, mitigate and resolve (see the module doc)."""
-    declared = incident.declared_at
-    sign = first_sign(incident, timeline)
-    found = [ResponseTime("detect", declared - sign, sign, declared)]
-    for name, at in (
-        ("acknowledge", incident.acknowledged_at),
-        ("mitigate", incident.mitigated_at or incident.resolved_at),  # resolving mitigates
-        ("resolve", incident.resolved_at),
+    start, detected = started_at(incident, timeline), detected_at(incident)
+    found = [ResponseTime("detect", max(detected - start, _ZERO), start, detected)]
+    for name, since, at in (
+        ("acknowledge", detected, incident.acknowledged_at),
+        ("mitigate", start, incident.mitigated_at or incident.resolved_at),  # resolving mitigates
+        ("resolve", start, incident.resolved_at),
     ):
-        found.append(ResponseTime(name, None if at is None else at - declared, declared, at))
+        took = None if at is None else max(at - since, _ZERO)
+        found.append(ResponseTime(name, took, since, at))
     return found
+
+
+@dataclass(frozen=True)
+class CustomerImpact:
+    """How long customers were affected; `took` None when start or end is not recorded."""
+
+    took: dt.timedelta | None
+    start: dt.datetime | None
+    end: dt.datetime | None
+
+    def said(self) -> str:
+        """`2h 5m (09:40 → 11:45 UTC)`, or what is missing."""
+        if self.start is None:
+            return "not recorded (no impact start: `warroom times ID --impact-start`)"
+        if self.end is None or self.took is None:
+            return f"from {stamp(self.start)}; impact end not recorded yet"
+        return f"{span(self.took)} ({stamp(self.start)} → {stamp(self.end)})"
+
+
+def customer_impact(incident: Incident) -> CustomerImpact:
+    """Customer impact from impact_started_at to impact_ended_at (both recorded)."""
+    start, end = incident.impact_started_at, incident.impact_ended_at
+    took = max(end - start, _ZERO) if start is not None and end is not None else None
+    return CustomerImpact(took, start, end)
 
 
 def participants(record: IncidentRecord) -> dict[str, list[str]]:

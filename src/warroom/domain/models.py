@@ -30,6 +30,10 @@ class Incident:
     escalation_level: int
     channel: str
     postmortem_owner: str = ""
+    # 007_postmortem_and_impact: the post-mortem marked done; customer impact's span
+    postmortem_done_at: dt.datetime | None = None
+    impact_started_at: dt.datetime | None = None
+    impact_ended_at: dt.datetime | None = None
 
     @property
     def ref(self) -> str:

@@ -106,6 +106,9 @@ class Severity:
     ladder: tuple[LadderRung, ...]
     business_hours: bool = False  # count only working hours (policy.business_hours)
     warn_before: WarningThreshold | None = None  # None: the policy's threshold
+    # a cadence per audience: `update_every` is then the internal one; None: one
+    # cadence for both audiences (one clock that an update to either meets)
+    external_update_every: dt.timedelta | None = None
 
 
 @dataclass(frozen=True)
@@ -237,14 +240,14 @@ def _severity(
             "needs a business_hours section at the top level of the policy",
         )
     warn = fields.get("warn_before")
-    update_every = duration("update_every", dt.timedelta(0))
+    update_every, external_every = _cadences(reader, where, fields["update_every"][1])
     return Severity(
         name=name,
         rank=rank,
         label=reader.text(fields, where, "label", name),
         description=reader.text(fields, where, "description"),
         ack=duration("ack", dt.timedelta(0)),
-        first_update=duration("first_update", update_every),
+        first_update=duration("first_update", external_every or update_every),
         update_every=update_every,
         resolve_within=duration("resolve_within", dt.timedelta(0)),
         notify=reader.text(fields, where, "notify"),
@@ -254,6 +257,29 @@ def _severity(
         warn_before=reader.convert(warn[1], f"{where}.warn_before", WarningThreshold.parse)
         if warn
         else None,
+        external_update_every=external_every,
+    )
+
+
+def _cadences(
+    reader: PolicyReader, where: str, node: yaml.Node
+) -> tuple[dt.timedelta, dt.timedelta | None]:
+    """`update_every: 30m` (one cadence, both audiences) or a cadence per audience,
+    `update_every: {internal: 15m, external: 30m}`: (internal, external or None)."""
+    field_name = f"{where}.update_every"
+    if not isinstance(node, yaml.MappingNode):
+        return reader.duration(node, field_name), None
+    cadences = reader.mapping(node, field_name, allowed=("internal", "external"))
+    for audience in ("internal", "external"):
+        if audience not in cadences:
+            raise reader.fail(
+                node,
+                f"{field_name}.{audience}",
+                "is required (give both audiences, or one duration for both)",
+            )
+    return (
+        reader.duration(cadences["internal"][1], f"{field_name}.internal"),
+        reader.duration(cadences["external"][1], f"{field_name}.external"),
     )
 
 

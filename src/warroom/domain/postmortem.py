@@ -23,12 +23,14 @@ from warroom.domain.checklists import progress
 from warroom.domain.follow_ups import ordered
 from warroom.domain.incident_record import (
     IncidentRecord,
+    customer_impact,
     ended_at,
     first_sign,
     participants,
     response_times,
     span,
     stamp,
+    started_at,
     time_at_severity,
     time_in_status,
 )
@@ -137,11 +139,18 @@ def _overview(record: IncidentRecord, shown: list[ShownEntry], now: dt.datetime)
 def _response(record: IncidentRecord, now: dt.datetime) -> list[str]:
     incident, timeline = record.incident, record.timeline
     rows = []
+    start_name = "impact start" if incident.impact_started_at else "first sign"
+    if not incident.impact_started_at and started_at(incident, timeline) >= incident.declared_at:
+        start_name = "declared"  # nothing on record before the declaration
     for r in response_times(incident, timeline):
         if r.name == "detect":
-            between = f"first sign {stamp(r.start)} → declared" if r.took else "at declaration"
+            end_name = "detected" if incident.detected_at else "declared"
+            at_once = "at once" if incident.detected_at else "at declaration"
+            between = f"{start_name} {stamp(r.start)} → {end_name}" if r.took else at_once
         else:
-            between = f"declared → {stamp(r.end)}" if r.end else f"not yet {r.name}d"
+            detection = "detected" if incident.detected_at else "declared"
+            since = detection if r.name == "acknowledge" else start_name
+            between = f"{since} → {stamp(r.end)}" if r.end else f"not yet {r.name}d"
         rows.append((r.name.capitalize(), span(r.took) if r.took is not None else "—", between))
     severities = time_at_severity(incident, timeline, now)
     statuses = time_in_status(incident, timeline, now)
@@ -151,10 +160,12 @@ def _response(record: IncidentRecord, now: dt.datetime) -> list[str]:
         "",
         *table(("Time to", "Took", "Between"), rows),
         "",
-        "_Detect: from the earliest entry on record, when it was backdated before the "
-        "declaration. Acknowledge, mitigate (first move to monitoring, else the resolution),"
-        " resolve: from the "
-        "declaration._",
+        "_Detect: from the impact start (else the earliest moment on record) to the"
+        " detection (else the declaration). Acknowledge: from the detection. Mitigate (first"
+        " move to monitoring, else the resolution), resolve: from the impact start (else the"
+        " earliest moment on record)._",
+        "",
+        f"Customer impact: {customer_impact(incident).said()}",
         "",
         *table(("Severity", "Time at it"), [(md(k), span(v)) for k, v in severities.items()]),
         "",
@@ -239,6 +250,14 @@ _AGENDA = (
 )
 
 
+def _done(done_at: dt.datetime | None, timer: sla.Timer | None) -> str:
+    if done_at is None:
+        return "not yet (`warroom postmortem ID --done`)"
+    if timer is not None and timer.state == sla.MISSED:
+        return f"{stamp(done_at)} ({sla.countdown(timer)})"
+    return stamp(done_at)
+
+
 def _review(record: IncidentRecord, policy: Policy, now: dt.datetime) -> list[str]:
     incident = record.incident
     try:
@@ -258,6 +277,7 @@ def _review(record: IncidentRecord, policy: Policy, now: dt.datetime) -> list[st
         "",
         f"- **Post-mortem owner:** {owner}",
         f"- **Due:** {due}",
+        f"- **Done:** {_done(incident.postmortem_done_at, timer)}",
         "",
         "Participants: everyone who held a role or was escalated to; add the technical and "
         "operations teams, management and stakeholders as needed.",

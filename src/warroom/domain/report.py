@@ -7,23 +7,31 @@ What counts:
 
 - Incidents declared in the period `since <= declared_at <= now` (no
   `since`: every incident up to now). Drills are left out everywhere and only
-  counted, in `drills_excluded`.
+  counted, in `drills_excluded`; with `drills=True` it is the other way
+  round: only drills are measured (how fast the team is in exercises) and
+  real incidents are counted in `real_excluded`.
 - Count by severity: the incident's current severity; every policy severity
   is listed, zeros included, in policy order (unknown names follow, sorted).
   Count by status: every status, in lifecycle order.
-- Time to acknowledge: `acknowledged_at - declared_at`, over incidents that
-  were acknowledged (cancelled ones included: someone did pick them up).
-- Time to resolve: `resolved_at - declared_at`, over incidents resolved now
-  (or closed after resolving). Cancelled incidents are left out: they were
-  called off, not fixed. A reopened incident counts from declaration to its
+- Times are measured from when it started, not when it was declared (see
+  `incident_record.response_times`): detect (impact start to detection),
+  acknowledge (detection to acknowledgement), mitigate and resolve (impact
+  start, else the first sign, to mitigation / resolution), and customer
+  impact (impact start to impact end, both recorded). Detect counts only
+  incidents with an impact start on record. Each over the incidents
+  where both ends are known, for all and by the current severity; count,
+  mean, median and p90.
+- Time to acknowledge counts acknowledged incidents (cancelled ones included:
+  someone did pick them up). Mitigate and resolve leave cancelled incidents
+  out: they were called off, not fixed. A reopened incident counts to its
   last resolution, time spent resolved included.
 - Percentiles are nearest-rank: the p-th percentile of n sorted values is the
   value at rank ceil(p * n / 100), so it is always a time that happened. The
   median is the 50th percentile, i.e. the lower middle value when n is even.
   An empty set has none (None).
 - SLA compliance, per timer of `sla.timers` at `now` (ack, first_update,
-  update, resolve, postmortem): `met`, `breached` (overdue, whether still
-  running or stopped late) and `running` (ok or warning: not decided yet).
+  update, external_update, resolve, postmortem): `met`, `breached` (overdue
+  while running, or missed: stopped late) and `running` (ok or warning: not decided yet).
   The share met is over decided timers only. Cancelled incidents have no
   timers. A timer with a breach on the record counts as breached even if it
   reads met now: an incident that missed one update and kept the next has
@@ -38,21 +46,49 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from warroom.domain import sla
+from warroom.domain.incident_record import customer_impact, response_times
 from warroom.domain.models import Incident
 from warroom.domain.policy import Policy
 from warroom.domain.vocabulary import STATUSES
 
 # The timers that are service-level targets, in display order.
-SLA_TIMERS: tuple[str, ...] = ("ack", "first_update", "update", "resolve", "postmortem")
+SLA_TIMERS: tuple[str, ...] = (
+    "ack",
+    "first_update",
+    "update",
+    "external_update",
+    "resolve",
+    "postmortem",
+)
+
+# The measures of how fast, in display order: name -> what the text calls it.
+MEASURES: dict[str, str] = {
+    "detect": "detect",
+    "acknowledge": "acknowledge",
+    "mitigate": "mitigate",
+    "resolve": "resolve",
+    "impact": "customer impact",
+}
 
 
 @dataclass(frozen=True)
 class DurationStats:
-    """How long something took across incidents: how many, the median and the p90."""
+    """How long something took across incidents: how many, the mean, median and p90."""
 
     count: int
     median: dt.timedelta | None
     p90: dt.timedelta | None
+    mean: dt.timedelta | None = None
+
+
+@dataclass(frozen=True)
+class TimeMeasure:
+    """One measure (detect, acknowledge, ...) over all incidents and by severity."""
+
+    name: str
+    label: str
+    overall: DurationStats
+    by_severity: tuple[tuple[str, DurationStats], ...]  # severities with at least one
 
 
 @dataclass(frozen=True)
@@ -89,6 +125,9 @@ class IncidentReport:
     time_to_ack: DurationStats
     time_to_resolve: DurationStats
     sla: tuple[TimerCompliance, ...]
+    times: tuple[TimeMeasure, ...] = ()
+    drills: bool = False  # True: drills measured, real incidents left out
+    real_excluded: int = 0
 
 
 def percentile(values: Iterable[dt.timedelta], p: int) -> dt.timedelta | None:
@@ -103,9 +142,42 @@ def percentile(values: Iterable[dt.timedelta], p: int) -> dt.timedelta | None:
 
 
 def duration_stats(values: Iterable[dt.timedelta]) -> DurationStats:
-    """Count, median and p90 (nearest rank) of some durations."""
+    """Count, median and p90 (nearest rank) and mean (to the second) of some durations."""
     found = list(values)
-    return DurationStats(len(found), percentile(found, 50), percentile(found, 90))
+    mean = None
+    if found:
+        total = sum((v for v in found), dt.timedelta(0))
+        mean = dt.timedelta(seconds=round(total.total_seconds() / len(found)))
+    return DurationStats(len(found), percentile(found, 50), percentile(found, 90), mean)
+
+
+def _measured(incident: Incident) -> dict[str, dt.timedelta]:
+    """Measure name -> how long it took, for the measures this incident has both ends of."""
+    found = {r.name: r.took for r in response_times(incident, ()) if r.took is not None}
+    if incident.impact_started_at is None:  # no start on record: nothing to detect from
+        found.pop("detect", None)
+    if incident.status == "cancelled":  # called off, not fixed
+        found.pop("mitigate", None)
+        found.pop("resolve", None)
+    impact = customer_impact(incident).took
+    if impact is not None:
+        found["impact"] = impact
+    return found
+
+
+def _times(incidents: list[Incident], policy: Policy) -> tuple[TimeMeasure, ...]:
+    measured = [(i.severity, _measured(i)) for i in incidents]
+    order = [name for name, _ in _by_severity(incidents, policy)]
+    found = []
+    for name, label in MEASURES.items():
+        by_severity = tuple(
+            (severity, duration_stats(m[name] for sev, m in measured if sev == severity))
+            for severity in order
+            if any(sev == severity and name in m for sev, m in measured)
+        )
+        overall = duration_stats(m[name] for _, m in measured if name in m)
+        found.append(TimeMeasure(name, label, overall, by_severity))
+    return tuple(found)
 
 
 def _in_period(incident: Incident, since: dt.datetime | None, until: dt.datetime) -> bool:
@@ -140,7 +212,9 @@ def _compliance(
         for timer in sla.timers(incident, policy, now, histories.get(incident.id)):
             if timer.name not in tally:
                 continue
-            state = timer.state if timer.state in (sla.MET, sla.OVERDUE) else "running"
+            state = {sla.MET: sla.MET, sla.OVERDUE: sla.OVERDUE, sla.MISSED: sla.OVERDUE}.get(
+                timer.state, "running"
+            )
             if (incident.id, timer.name) in breached:
                 state = sla.OVERDUE
             tally[timer.name][state] += 1
@@ -163,29 +237,31 @@ def build_report(
     now: dt.datetime,
     since: dt.datetime | None = None,
     breached: Collection[tuple[int, str]] = (),
+    *,
+    drills: bool = False,
 ) -> IncidentReport:
-    """The report over `incidents` declared in [since, now], drills excluded.
+    """The report over `incidents` declared in [since, now], drills excluded (with
+    `drills`: drills only).
 
     `histories` maps incident id to what the timeline says beyond the row
     (`queries.histories`); a missing id reads as no history. `breached` holds
     (incident id, timer) of every breach on the record.
     """
     in_period = [i for i in incidents if _in_period(i, since, now)]
-    counted = [i for i in in_period if not i.drill]
-    to_ack = [i.acknowledged_at - i.declared_at for i in counted if i.acknowledged_at is not None]
-    to_resolve = [
-        i.resolved_at - i.declared_at
-        for i in counted
-        if i.resolved_at is not None and i.status != "cancelled"
-    ]
+    counted = [i for i in in_period if i.drill == drills]
+    times = _times(counted, policy)
+    by_name = {t.name: t.overall for t in times}
     return IncidentReport(
         since=since,
         until=now,
         incidents=len(counted),
-        drills_excluded=len(in_period) - len(counted),
+        drills_excluded=0 if drills else len(in_period) - len(counted),
         by_severity=_by_severity(counted, policy),
         by_status=_by_status(counted),
-        time_to_ack=duration_stats(to_ack),
-        time_to_resolve=duration_stats(to_resolve),
+        time_to_ack=by_name["acknowledge"],
+        time_to_resolve=by_name["resolve"],
         sla=_compliance(counted, histories, policy, now, frozenset(breached)),
+        times=times,
+        drills=drills,
+        real_excluded=len(in_period) - len(counted) if drills else 0,
     )

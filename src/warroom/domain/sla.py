@@ -7,12 +7,22 @@ The timers, in display order:
 
 - `ack`          Acknowledge by: declaration + ack; met when acknowledged.
 - `first_update` First external update by: declaration + first_update; met
-                 when the first update is posted.
+                 only by the first *external* (customer) update.
 - `update`       Next update due: the last posted update (else declaration)
                  + update_every; each posted update starts the next beat.
+                 A severity with one cadence has this one clock, which an
+                 update to either audience meets. A severity with a cadence
+                 per audience (`update_every: {internal: 15m, external: 30m}`)
+                 has "Next internal update due", met only by internal posts,
+                 and `external_update`.
+- `external_update` Next customer update due: the last external update +
+                 the external cadence; only with a cadence per audience, and
+                 only once the first external update went out (before that,
+                 `first_update` is the customer clock).
 - `resolve`      Resolve by: declaration + resolve_within; met when resolved.
 - `postmortem`   Post-mortem due: resolution + postmortem_due; only once
-                 resolved; met when the incident is closed.
+                 resolved; met when the post-mortem is marked done (closing
+                 the incident is not the post-mortem).
 - `escalation`   Next escalation: when the next ladder rung fires (see
                  escalation.py); absent when no rung is left to fire;
                  overdue while a due rung waits for auto-advance (never a
@@ -22,15 +32,17 @@ States: `ok`; `warning` once the time left is within the policy's warning
 threshold (`warn_before`: a share of the timer's target, or a fixed lead);
 `overdue` once the deadline has passed; `met` when done in time. Exactly at
 the deadline a timer is still on time (remaining 0, warning); one second
-later it is overdue. A timer that stopped late stays overdue, its remaining
-frozen at the moment it stopped, so the miss stays visible.
+later it is overdue. A timer that stopped late is `missed`: it no longer
+ticks, its remaining frozen (negative) at the moment it stopped, so the miss
+and its size stay visible ("missed by 5m02s").
 
 Rules:
 
 - Resolve stops the ack, first-update, update and resolve timers at the
-  resolution: each is met if that came in time, else overdue (frozen). The
-  post-mortem timer starts then. Cancelling an incident stops everything:
-  a cancelled incident has no timers.
+  resolution: each is met if that came in time, else missed (frozen). The
+  post-mortem timer starts then. An update posted after the resolution
+  does not count on the update clocks (it cannot make a missed beat met).
+  Cancelling an incident stops everything: a cancelled incident has no timers.
 - Reopen: time spent resolved does not count on any clock. Each earlier
   (resolved, reopened) spell is skipped, so a resolve timer with ten minutes
   left at the resolution has ten minutes left after the reopen; a deadline
@@ -59,17 +71,20 @@ from warroom.domain.business_hours import Spell, business_budget, clock_time_bet
 from warroom.domain.escalation import Holders, ladder_status
 from warroom.domain.models import Engagement, Incident
 from warroom.domain.policy import Policy, Severity
+from warroom.domain.update_clocks import PostedUpdates, posted_from_row
 from warroom.errors import InvalidInput
 
 OK = "ok"
 WARNING = "warning"
 OVERDUE = "overdue"
 MET = "met"
+MISSED = "missed"  # stopped after its deadline: frozen, never ticking again
 
 LABELS: dict[str, str] = {
     "ack": "Acknowledge by",
     "first_update": "First external update by",
     "update": "Next update due",
+    "external_update": "Next customer update due",
     "resolve": "Resolve by",
     "postmortem": "Post-mortem due",
     "escalation": "Next escalation",
@@ -98,21 +113,24 @@ class IncidentHistory:
     first_update_at: dt.datetime | None = None
     # (resolved_at, reopened_at) of every resolution a reopen undid, oldest first
     reopened: tuple[Spell, ...] = ()
+    # the updates the clocks count, by audience (None: taken from the incident row)
+    updates: PostedUpdates | None = None
 
 
 @dataclass(frozen=True)
 class Timer:
     """One countdown: its deadline, the time left (negative when overdue), its state."""
 
-    name: str  # ack / first_update / update / resolve / postmortem / escalation
+    name: str  # ack / first_update / update / external_update / resolve / postmortem / escalation
     label: str
     deadline: dt.datetime
     remaining: dt.timedelta
-    state: str  # ok / warning / overdue / met
+    state: str  # ok / warning / overdue / met / missed
     severity: str  # the severity whose target set the deadline
     done_at: dt.datetime | None = None  # when it was met or stopped
     business_hours: bool = False  # counts working hours only
     detail: str = ""  # e.g. who the next escalation calls
+    audience: str = ""  # update clocks: internal / external; "" either audience
 
 
 @dataclass(frozen=True)
@@ -186,11 +204,12 @@ def _timer(
     now: dt.datetime,
     done_at: dt.datetime | None,
     detail: str = "",
+    audience: str = "",
 ) -> Timer:
     hours = policy.clock_for(severity)
     if done_at is not None:
         remaining = deadline - done_at
-        state = MET if done_at <= deadline else OVERDUE
+        state = MET if done_at <= deadline else MISSED
     else:
         remaining = deadline - now
         if remaining < dt.timedelta(0):
@@ -199,9 +218,12 @@ def _timer(
             left = clock_time_between(now, deadline, hours)
             window = business_budget(hours, target) if hours else target
             state = WARNING if policy.warning_for(severity).reached(left, window) else OK
+    label = LABELS[name]
+    if name == "update" and audience == "internal":
+        label = "Next internal update due"
     return Timer(
         name=name,
-        label=LABELS[name],
+        label=label,
         deadline=deadline,
         remaining=remaining,
         state=state,
@@ -209,6 +231,7 @@ def _timer(
         done_at=done_at,
         business_hours=hours is not None,
         detail=detail,
+        audience=audience,
     )
 
 
@@ -221,6 +244,7 @@ class Deadline:
     severity: Severity
     target: dt.timedelta
     done_at: dt.datetime | None  # met or stopped: its state no longer moves
+    audience: str = ""  # update clocks: internal / external; "" either audience
 
 
 def deadlines(
@@ -236,25 +260,55 @@ def deadlines(
     history = history or IncidentHistory()
     clocks = _Clocks(incident, policy, history)
     declared, resolved = incident.declared_at, incident.resolved_at
-    first_update = history.first_update_at or incident.last_update_at
-    plan: list[tuple[str, dt.datetime, Callable[[Severity], dt.timedelta], dt.datetime | None]] = [
-        ("ack", declared, lambda s: s.ack, _first(incident.acknowledged_at, resolved)),
-        ("first_update", declared, lambda s: s.first_update, _first(first_update, resolved)),
-        ("update", incident.last_update_at or declared, lambda s: s.update_every, resolved),
-        ("resolve", declared, lambda s: s.resolve_within, resolved),
+    posted = history.updates or posted_from_row(incident)
+    first_external = history.first_update_at
+    if history.updates is None:
+        first_external = first_external or posted.last_any_at
+    current = clocks.lookup(incident.severity)
+    split = current is not None and current.external_update_every is not None
+    Plan = tuple[str, dt.datetime, Callable[[Severity], dt.timedelta], dt.datetime | None, str]
+    plan: list[Plan] = [
+        ("ack", declared, lambda s: s.ack, _first(incident.acknowledged_at, resolved), ""),
+        ("first_update", declared, lambda s: s.first_update, _first(first_external, resolved), ""),
     ]
+    if split:
+        plan.append(
+            (
+                "update",
+                posted.last_internal_at or declared,
+                lambda s: s.update_every,
+                resolved,
+                "internal",
+            )
+        )
+        if posted.last_external_at is not None:
+            plan.append(
+                ("external_update", posted.last_external_at, _external_every, resolved, "external")
+            )
+    else:
+        plan.append(
+            ("update", posted.last_any_at or declared, lambda s: s.update_every, resolved, "")
+        )
+    plan.append(("resolve", declared, lambda s: s.resolve_within, resolved, ""))
     if resolved is not None:
-        plan.append(("postmortem", resolved, lambda s: s.postmortem_due, incident.closed_at))
+        plan.append(
+            ("postmortem", resolved, lambda s: s.postmortem_due, incident.postmortem_done_at, "")
+        )
     found: list[Deadline] = []
-    for name, anchor, target, done_at in plan:
+    for name, anchor, target, done_at, audience in plan:
         try:
             result = clocks.deadline(anchor, target, done_at)
         except OverflowError:  # a deadline past year 9999 never comes: no timer to show
             continue
         if result is not None:
             deadline, severity = result
-            found.append(Deadline(name, deadline, severity, target(severity), done_at))
+            found.append(Deadline(name, deadline, severity, target(severity), done_at, audience))
     return tuple(found)
+
+
+def _external_every(severity: Severity) -> dt.timedelta:
+    """The customer cadence; a severity with one cadence uses it for both audiences."""
+    return severity.external_update_every or severity.update_every
 
 
 def is_overdue(deadline: Deadline, now: dt.datetime) -> bool:
@@ -282,7 +336,7 @@ def timers(
         return ()
     history = history or IncidentHistory()
     found = [
-        _timer(d.name, d.deadline, d.severity, d.target, policy, now, d.done_at)
+        _timer(d.name, d.deadline, d.severity, d.target, policy, now, d.done_at, "", d.audience)
         for d in deadlines(incident, policy, history)
     ]
     current = _Clocks(incident, policy, history).lookup(incident.severity)
@@ -321,34 +375,46 @@ def breaches(
     return tuple(
         Breach(t.name, t.label, t.deadline, t.severity)
         for t in timers(incident, policy, now, history)
-        if t.state == OVERDUE and t.name != "escalation"
+        if t.state in (OVERDUE, MISSED) and t.name != "escalation"
     )
 
 
-def _clock_face(seconds: int) -> str:
+def span(seconds: int) -> str:
+    """A length of time with its units, never like a clock time: `45s`, `9m13s`
+    (to the second within the hour), `3h44m`, `2d 03h`."""
     if seconds >= 86400:
         days, rest = divmod(seconds, 86400)
         return f"{days}d {rest // 3600:02d}h"
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+    if hours:
+        return f"{hours}h{minutes:02d}m"
+    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
 
 
 def format_countdown(remaining: dt.timedelta) -> str:
-    """`04:12`, `1:04:12`, `2d 03h`; `OVERDUE +04:12` once past the deadline.
+    """`in 4m12s`, `in 3h44m`, `in 2d 03h`, `due now` at the deadline itself;
+    `OVERDUE 4m12s` once past it. A countdown always carries its units (and
+    `in` while time is left), so it never reads as a clock time such as `13:00`.
 
-    Part seconds round up while time is left (a countdown reads 00:00 only at
-    the deadline itself).
+    Part seconds round up while time is left (`due now` only at the deadline).
     """
     total = remaining.total_seconds()
     if total < 0:
-        return f"OVERDUE +{_clock_face(math.ceil(-total))}"
-    return _clock_face(math.ceil(total))
+        return f"OVERDUE {span(math.ceil(-total))}"
+    if total == 0:
+        return "due now"
+    return f"in {span(math.ceil(total))}"
 
 
 def countdown(timer: Timer) -> str:
-    """What a timer reads on screen: `met` once met, else its countdown."""
-    return "met" if timer.state == MET else format_countdown(timer.remaining)
+    """What a timer reads: `met` once met, `missed by 5m02s` once stopped late,
+    else its countdown."""
+    if timer.state == MET:
+        return "met"
+    if timer.state == MISSED:
+        return f"missed by {span(math.ceil(-timer.remaining.total_seconds()))}"
+    return format_countdown(timer.remaining)
 
 
 def most_urgent(found: tuple[Timer, ...]) -> Timer | None:

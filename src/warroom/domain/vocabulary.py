@@ -70,6 +70,7 @@ SYSTEM_KINDS: tuple[str, ...] = (
     "update_posted",
     "pin",
     "follow_up",
+    "postmortem",  # its owner named, marked done
 )
 
 # what a scribe may type in front of an entry to give it a kind

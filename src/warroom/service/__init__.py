@@ -13,6 +13,7 @@ the statements themselves live in `store/` (`store/*_writes.py`).
     transfer.py    import an exported incident
     policy_records.py  the policy in effect: recorded once, compared by every process
     runbook_sync.py    checklists that follow the incident (attach, replace, system ticks)
+    post_incident.py  the post-mortem (owner, done), detected and impact times
 """
 
 from __future__ import annotations
@@ -21,12 +22,15 @@ from warroom.service.checklists import Checklists
 from warroom.service.clocks import Clocks
 from warroom.service.incidents import Incidents
 from warroom.service.policy_records import PolicyRecords
+from warroom.service.post_incident import PostIncident
 from warroom.service.scribe import Scribe
 from warroom.service.transfer import Transfer
 from warroom.service.updates import Updates
 
 
-class WarRoom(Incidents, Scribe, Checklists, Clocks, Updates, Transfer, PolicyRecords):
+class WarRoom(
+    Incidents, Scribe, Checklists, Clocks, Updates, Transfer, PolicyRecords, PostIncident
+):
     """Every action over one database connection, as one actor, on one clock:
     `WarRoom(db, clock, actor, policy, runbooks)`."""
 

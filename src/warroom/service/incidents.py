@@ -13,10 +13,12 @@ import datetime as dt
 from typing import Any
 
 from warroom.domain import lifecycle
+from warroom.domain.timefmt import to_iso
 from warroom.domain.vocabulary import parse_incident_kind, parse_status
 from warroom.errors import InvalidInput, WarroomError
 from warroom.service.base import RoomBase, checked_moment
 from warroom.service.checklists import attach_matching
+from warroom.service.post_incident import earlier_times
 from warroom.service.runbook_sync import tick_what_happened
 from warroom.store import incident_writes
 from warroom.store.unit_of_work import UnitOfWork
@@ -41,8 +43,14 @@ class Incidents(RoomBase):
         commander: str | None = None,
         drill: bool = False,
         declared_at: dt.datetime | None = None,
+        detected_at: dt.datetime | None = None,
+        impact_started_at: dt.datetime | None = None,
     ) -> int:
-        """Declare an incident; the declarer commands unless someone else is named."""
+        """Declare an incident; the declarer commands unless someone else is named.
+
+        `detected_at` / `impact_started_at` (optional, not after the declaration):
+        when it was detected (an alert's start) and when customer impact began.
+        """
         title = title.strip()
         if not title:
             raise InvalidInput("an incident needs a title")
@@ -53,6 +61,9 @@ class Incidents(RoomBase):
         declared = now if declared_at is None else checked_moment(declared_at, "declared at")
         if declared > now:
             raise InvalidInput("an incident cannot be declared in the future")
+        started = earlier_times(
+            declared, detected_at=detected_at, impact_started_at=impact_started_at
+        )
         with self.unit_of_work(now) as uow:
             incident_id = incident_writes.insert_incident(
                 uow,
@@ -65,13 +76,18 @@ class Incidents(RoomBase):
                 declared=declared,
             )
             incident_writes.set_role(uow, incident_id, "commander", commander, declared)
+            if started:
+                incident_writes.set_fields(
+                    uow, incident_id, {k: to_iso(v) for k, v in started.items()}
+                )
             drill_note = " (drill)" if drill else ""
             uow.append_timeline(
                 incident_id,
                 "declared",
                 f"Declared {sev.name} {kind} incident{drill_note}: {title}. Commander: {commander}",
                 at=declared,
-                data={"severity": sev.name, "kind": kind, "commander": commander, "drill": drill},
+                data={"severity": sev.name, "kind": kind, "commander": commander, "drill": drill}
+                | {k: to_iso(v) for k, v in started.items()},
             )
             attach_matching(uow, self.runbooks, incident_id, policy=self.policy)
         return incident_id

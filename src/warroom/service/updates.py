@@ -1,11 +1,12 @@
-"""Status updates: posting one (the update timer restarts) and the draft being written."""
+"""Status updates: posting one (its audience's update clock restarts) and the draft."""
 
 from __future__ import annotations
 
 from warroom.domain.templates import AUDIENCES
+from warroom.domain.update_effect import UpdatePosted, posting_effect
 from warroom.errors import InvalidInput
 from warroom.service.base import RoomBase
-from warroom.store import update_writes
+from warroom.store import queries, update_queries, update_writes
 
 
 class Updates(RoomBase):
@@ -13,16 +14,18 @@ class Updates(RoomBase):
 
     def post_update(
         self, incident_id: int, body: str, *, audience: str = "internal", template: str = ""
-    ) -> int:
-        """Record a status update that went out; the update timer restarts and the
-        draft is gone."""
+    ) -> UpdatePosted:
+        """Record a status update that went out; its audience's update clock restarts
+        (none once resolved) and the draft is gone. Says what it did to the clocks."""
         body = body.strip()
         if not body:
             raise InvalidInput("an empty update was not posted")
         if audience not in AUDIENCES:
             raise InvalidInput(f"unknown audience {audience!r} (expected internal or external)")
         with self.unit_of_work() as uow:
-            uow.require_incident(incident_id)
+            before = queries.incident(uow.db, incident_id)
+            first = audience == "external" and not update_queries.has_external(uow.db, incident_id)
+            effect = posting_effect(before, self.policy, audience, first=first)
             update_id = update_writes.insert_update(
                 uow, incident_id, audience=audience, template=template, body=body
             )
@@ -31,9 +34,9 @@ class Updates(RoomBase):
                 incident_id,
                 "update_posted",
                 f"{audience.capitalize()} update posted: {first_line}",
-                data={"audience": audience, "template": template},
+                data={"audience": audience, "template": template, "effect": effect},
             )
-            return update_id
+            return UpdatePosted(update_id, effect)
 
     def save_draft(self, incident_id: int, template: str, body: str) -> None:
         """Keep the update being written (it survives closing the console)."""

@@ -13,10 +13,14 @@ if TYPE_CHECKING:
 
 
 def clock_incidents(db: sqlite_utils.Database, among: list[int] | None = None) -> list[int]:
-    """Incidents whose clocks can still produce something: open or resolved (of `among`)."""
+    """Incidents whose clocks can still produce something: open or resolved, or closed
+    with the post-mortem not yet done (of `among`)."""
     statuses = sorted(OPEN_STATUSES | {"resolved"})
     marks = ",".join("?" * len(statuses))
-    sql = f"SELECT id FROM incidents WHERE status IN ({marks})"
+    sql = (
+        f"SELECT id FROM incidents WHERE (status IN ({marks})"
+        " OR (status = 'closed' AND postmortem_done_at IS NULL))"
+    )
     if among is None:
         rows = db.conn.execute(f"{sql} ORDER BY id", statuses).fetchall()
     else:

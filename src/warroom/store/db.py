@@ -259,6 +259,19 @@ def _clock_rows(db: sqlite_utils.Database) -> None:
     )
 
 
+@_migration("007_postmortem_and_impact")
+def _postmortem_and_impact(db: sqlite_utils.Database) -> None:
+    """The post-mortem marked done (its own clock, not closing), and when customer
+    impact started and ended (detected_at is in 001)."""
+    db.executescript(
+        """
+        ALTER TABLE incidents ADD COLUMN postmortem_done_at TEXT;
+        ALTER TABLE incidents ADD COLUMN impact_started_at TEXT;
+        ALTER TABLE incidents ADD COLUMN impact_ended_at TEXT;
+        """
+    )
+
+
 @_migration("008_roles_and_pages")
 def _roles_and_pages(db: sqlite_utils.Database) -> None:
     """Calls are matched to rungs by who was called, not by level: after a severity

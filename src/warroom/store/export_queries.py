@@ -18,6 +18,7 @@ from warroom.domain.incident_record import (
     RecordedBreach,
     RoleSpell,
 )
+from warroom.domain.update_clocks import count_updates
 from warroom.errors import NotFound
 from warroom.store import checklist_queries
 from warroom.store.queries import (
@@ -121,7 +122,7 @@ def record_from_rows(rows: dict[str, Any]) -> IncidentRecord:
         checklists=tuple(checklist_queries.from_rows(rows["checklists"], rows["checklist_items"])),
         history=_history(
             [(kind, at, data) for at, _, kind, data in moves],
-            min((u.posted_at for u in updates), default=None),
+            count_updates(((u.audience, u.posted_at) for u in updates), incident.resolved_at),
         ),
     )
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from warroom.domain.models import Engagement, Incident, RoleAssignment, TimelineEntry
 from warroom.domain.sla import IncidentHistory, SeverityChange
 from warroom.domain.timefmt import EARLIEST, LATEST, stored_time
+from warroom.domain.update_clocks import PostedUpdates
 from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.errors import NotFound, WarroomError
 from warroom.store.db import CLOCK_ROWS
@@ -124,6 +125,9 @@ _TIMES = (
     "resolved_at",
     "closed_at",
     "last_update_at",
+    "postmortem_done_at",
+    "impact_started_at",
+    "impact_ended_at",
 )
 
 
@@ -305,22 +309,38 @@ def _clock_rows(
     return found
 
 
-def _first_updates(
-    db: sqlite_utils.Database, incident_ids: list[int]
-) -> dict[int, dt.datetime | None]:
-    """Each incident's earliest usable update (a stored year 0999 would sort first as text)."""
-    first_updates: dict[int, dt.datetime | None] = {}
+_Updates = tuple[dt.datetime | None, PostedUpdates]  # (first external, last by audience)
+
+
+def _first_updates(db: sqlite_utils.Database, incident_ids: list[int]) -> dict[int, _Updates]:
+    """Each incident's first external update and last update by audience, counting only
+    updates posted while it was open (one posted after the resolution meets no clock).
+    Only usable times count (a stored year 0999 would sort first as text)."""
+    found: dict[int, dict[str, tuple[dt.datetime | None, dt.datetime | None]]] = {}
     for chunk in _chunks(incident_ids):
         marks = ",".join("?" * len(chunk))
-        for incident_id, first in db.conn.execute(
-            f"SELECT incident_id, min(posted_at) FROM updates WHERE incident_id IN ({marks})"
-            " AND posted_at >= ? AND posted_at < ? GROUP BY incident_id",
+        for incident_id, audience, first, last in db.conn.execute(
+            "SELECT u.incident_id, u.audience, min(u.posted_at), max(u.posted_at)"
+            " FROM updates u JOIN incidents i ON i.id = u.incident_id"
+            f" WHERE u.incident_id IN ({marks}) AND u.posted_at >= ? AND u.posted_at < ?"
+            " AND (i.resolved_at IS NULL OR u.posted_at <= i.resolved_at)"
+            " GROUP BY u.incident_id, u.audience",
             (*chunk, f"{EARLIEST:%Y-%m-%d}", f"{LATEST:%Y-%m-%d}"),
         ):
-            first_updates[incident_id] = _time(
-                first, f"update of incident #{incident_id}", "posted_at"
+            name = f"update of incident #{incident_id}"
+            found.setdefault(incident_id, {})[audience] = (
+                _time(first, name, "posted_at"),
+                _time(last, name, "posted_at"),
             )
-    return first_updates
+    result: dict[int, _Updates] = {}
+    for incident_id, by_audience in found.items():
+        internal = by_audience.get("internal", (None, None))
+        external = by_audience.get("external", (None, None))
+        result[incident_id] = (external[0], PostedUpdates(internal[1], external[1]))
+    return result
+
+
+_NO_UPDATES: _Updates = (None, PostedUpdates())
 
 
 def histories(db: sqlite_utils.Database, incident_ids: list[int]) -> dict[int, IncidentHistory]:
@@ -332,7 +352,7 @@ def histories(db: sqlite_utils.Database, incident_ids: list[int]) -> dict[int, I
     """
     rows = _clock_rows(db, incident_ids)
     first_updates = _first_updates(db, incident_ids)
-    return {i: _history(_moves(rows[i]), first_updates.get(i)) for i in incident_ids}
+    return {i: _history(_moves(rows[i]), first_updates.get(i, _NO_UPDATES)) for i in incident_ids}
 
 
 def change_mark(db: sqlite_utils.Database) -> int:
@@ -385,7 +405,7 @@ class ClockHistories:
 
 
 def _history(
-    rows: Iterable[tuple[str, dt.datetime, dict[str, Any]]], first_update: dt.datetime | None
+    rows: Iterable[tuple[str, dt.datetime, dict[str, Any]]], updates: _Updates
 ) -> IncidentHistory:
     """From an incident's `severity` and `status` rows (kind, at, data), in timeline order."""
     changes: list[SeverityChange] = []
@@ -401,7 +421,10 @@ def _history(
                 spells.append((resolved_at, at))
             resolved_at = None
     return IncidentHistory(
-        severity_changes=tuple(changes), first_update_at=first_update, reopened=tuple(spells)
+        severity_changes=tuple(changes),
+        first_update_at=updates[0],
+        reopened=tuple(spells),
+        updates=updates[1],
     )
 
 

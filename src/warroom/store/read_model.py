@@ -84,6 +84,14 @@ __all__ = [
 CLOCK_STATUSES = OPEN_STATUSES | {"resolved"}
 
 
+def clocks_run(incident: Incident) -> bool:
+    """Whether the incident has a clock still running: open or resolved, or closed
+    with its post-mortem not yet done (closing is not the post-mortem)."""
+    return incident.status in CLOCK_STATUSES or (
+        incident.status == "closed" and incident.postmortem_done_at is None
+    )
+
+
 @dataclass(frozen=True)
 class ClockInputs:
     """What an incident's timers need besides the incident row."""
@@ -165,7 +173,7 @@ def incident_list(
         return _refreshed(db, policy, previous, mark, kept)
     found = queries.incidents(db, include_ended=show_ended)
     found.sort(key=lambda i: list_order(i, policy))
-    running = [i.id for i in found if i.status in CLOCK_STATUSES]
+    running = [i.id for i in found if clocks_run(i)]
     return IncidentList(
         tuple(found),
         _clocks(db, running, kept, previous),
@@ -217,7 +225,7 @@ def _refreshed(
     else:
         found = [i for i in previous.incidents if i.id not in changed] + list(fresh.values())
         found.sort(key=lambda i: list_order(i, policy))
-    running = [i for i in changed if i in fresh and fresh[i].status in CLOCK_STATUSES]
+    running = [i for i in changed if i in fresh and clocks_run(fresh[i])]
     clocks = {i: c for i, c in previous.clocks.items() if i not in changed}
     clocks.update(_clocks(db, running, kept, previous))
     breaches = frozenset(b for b in previous.breaches if b[0] not in changed)

@@ -49,3 +49,12 @@ def draft(db: sqlite_utils.Database, incident_id: int) -> Draft | None:
         [] if row is None else [row],
     )
     return found[0] if found else None
+
+
+def has_external(db: sqlite_utils.Database, incident_id: int) -> bool:
+    """Whether any external (customer) update of the incident has been posted."""
+    row = db.conn.execute(
+        "SELECT 1 FROM updates WHERE incident_id = ? AND audience = 'external' LIMIT 1",
+        (incident_id,),
+    ).fetchone()
+    return row is not None

@@ -8,7 +8,8 @@ from warroom.store.unit_of_work import UnitOfWork
 def insert_update(
     uow: UnitOfWork, incident_id: int, *, audience: str, template: str, body: str
 ) -> int:
-    """Record a posted update, restart the update timer and drop the draft; returns its id."""
+    """Record a posted update (the update clocks read it back by audience) and drop
+    the draft; returns its id."""
     cursor = uow.conn.execute(
         "INSERT INTO updates (incident_id, audience, template, body, posted_at, author)"
         " VALUES (?, ?, ?, ?, ?, ?)",

@@ -27,6 +27,7 @@ LIST_LABELS = {
     "ack": "ack",
     "first_update": "1st upd",
     "update": "update",
+    "external_update": "cust upd",
     "resolve": "resolve",
     "postmortem": "PM",
     "escalation": "escal.",
@@ -34,7 +35,8 @@ LIST_LABELS = {
 
 
 def list_countdown(remaining: dt.timedelta) -> str:
-    """The list's coarser countdown: `45s`, `14m`, `1h 04m`, `OVERDUE 32m`.
+    """The list's coarser countdown: `in 45s`, `in 14m`, `in 1h04m`, `OVERDUE 32m`
+    (units, never like a clock time, as in the SLA pane).
 
     It changes once a minute (seconds only in the last minute), so a list of
     many live incidents is not redrawn every second; the SLA pane of the
@@ -47,10 +49,10 @@ def list_countdown(remaining: dt.timedelta) -> str:
     elif span < 3600:
         text = f"{span // 60}m"
     elif span < 86400:
-        text = f"{span // 3600}h {span % 3600 // 60:02d}m"
+        text = f"{span // 3600}h{span % 3600 // 60:02d}m"
     else:
         text = f"{span // 86400}d {span % 86400 // 3600:02d}h"
-    return f"OVERDUE {text}" if seconds < 0 else text
+    return f"OVERDUE {text}" if seconds < 0 else f"in {text}"
 
 
 class _DueLabels(Mapping[int, str]):

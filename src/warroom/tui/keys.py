@@ -62,7 +62,16 @@ ACTIONS: tuple[ConsoleAction, ...] = (
     ConsoleAction(
         "x", "export", "Export", "Export the post-mortem (Markdown) or everything (JSON)"
     ),
-    ConsoleAction("i", "impact", "Impact", "Edit users, services and business impact"),
+    ConsoleAction(
+        "i", "impact", "Impact", "Edit the impact (users, services, business) and its times"
+    ),
+    ConsoleAction(
+        "m",
+        "postmortem",
+        "Post-mortem",
+        "Post-mortem: name its owner, or mark it done (its clock is met then)",
+        False,
+    ),
     ConsoleAction(
         "t", "toggle_ended", "Ended", "Show or hide resolved, closed and cancelled incidents"
     ),

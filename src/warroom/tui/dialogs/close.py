@@ -38,7 +38,8 @@ class CloseScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
-            heading = f"Close {visible_line(self.incident_ref)}: post-mortem done"
+            # closing is not the post-mortem being done: that is its own step (m)
+            heading = f"Close {visible_line(self.incident_ref)}"
             yield Label(Text(heading), classes="form-title")
             yield Label("Post-mortem owner" + ("" if self.required else " (optional)"))
             hint = f" (e.g. {self.suggestion})" if self.suggestion else ""

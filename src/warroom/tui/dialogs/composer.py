@@ -1,8 +1,9 @@
 """The status-update composer: pick a template, see it filled, edit, copy, post.
 
 ctrl+y copies (OSC 52, which works over SSH, and the local clipboard where
-there is one); ctrl+s posts (stored, on the timeline, the update timer
-restarts); Esc closes and keeps the draft for this incident; ctrl+d discards it.
+there is one); ctrl+s posts (stored, on the timeline; its audience's update
+clock restarts, none once resolved, and the notice says which); Esc closes and
+keeps the draft for this incident; ctrl+d discards it.
 Each is one `Write` through the bridge; a refused post leaves the composer open
 with the text as typed.
 """
@@ -158,10 +159,11 @@ class ComposerScreen(ModalScreen[None]):
         template = self.templates.get(name)
         audience = audience_of(template)
 
-        def posted(_: object) -> None:
+        def posted(result: object) -> None:
             if self.is_attached and self.app.screen is self:
                 self.dismiss(None)
-            self.notify("Update posted; the next-update timer restarted.")
+            effect = getattr(result, "effect", "")
+            self.notify(f"{audience.capitalize()} update posted; {effect}.", markup=False)
 
         bridge_of(self).write(
             Write(

@@ -1,7 +1,10 @@
-"""Edit the impact fields: users affected, services affected, business impact."""
+"""Edit the impact: users, services and business affected, and when it was
+detected and when customer impact started and ended (times as HH:MM or ISO)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -10,24 +13,54 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from warroom.domain.timefmt import read_user_time
+
 FIELDS = (
     ("users", "Users affected", "e.g. ~40% of EU checkout sessions"),
     ("services", "Services affected", "e.g. checkout-api, payments-gateway"),
     ("business", "Business impact", "e.g. EUR 40k/h of orders at risk"),
 )
+# incident column -> label; blank leaves the recorded time as it is
+TIMES = (
+    ("detected_at", "Detected at (an alert's start; HH:MM or ISO)"),
+    ("impact_started_at", "Customer impact started"),
+    ("impact_ended_at", "Customer impact ended"),
+)
 
 
-class ImpactScreen(ModalScreen[dict[str, str] | None]):
-    """Three fields; Enter in the last one (or ctrl+s) saves what changed."""
+@dataclass(frozen=True)
+class ImpactForm:
+    """What changed: impact text (users/services/business) and times (column -> moment)."""
+
+    text: dict[str, str] = field(default_factory=dict)
+    times: dict[str, dt.datetime] = field(default_factory=dict)
+
+
+def _shown(at: dt.datetime | None, tz: dt.tzinfo) -> str:
+    return "" if at is None else f"{at.astimezone(tz):%Y-%m-%d %H:%M}"
+
+
+class ImpactScreen(ModalScreen[ImpactForm | None]):
+    """The fields; Enter in business impact or a time (or ctrl+s) saves what changed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "submit", "Save"),
     ]
 
-    def __init__(self, current: dict[str, str]) -> None:
+    def __init__(
+        self,
+        current: dict[str, str],
+        times: dict[str, dt.datetime | None] | None = None,
+        *,
+        now: dt.datetime | None = None,
+        tz: dt.tzinfo = dt.UTC,
+    ) -> None:
         super().__init__()
         self.current = current
+        self.times = {k: _shown(v, tz) for k, v in (times or {}).items()}
+        self.now = now
+        self.tz = tz
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
@@ -37,20 +70,44 @@ class ImpactScreen(ModalScreen[dict[str, str] | None]):
                 yield Input(
                     self.current.get(key, ""), placeholder=hint, id=f"impact-{key}", compact=True
                 )
+            if self.now is not None:
+                for key, label in TIMES:
+                    yield Label(label)
+                    yield Input(
+                        self.times.get(key, ""),
+                        placeholder="HH:MM or 2026-11-23 08:40",
+                        id=f"impact-{key}",
+                        compact=True,
+                    )
+            yield Label("Enter: next / save · Tab: the times · ctrl+s: save", classes="form-hint")
+            yield Label("", id="form-error", classes="form-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter moves from users to services to business, and saves from business
+        (as it always has) or from a time field; Tab reaches the times."""
         event.stop()
-        if event.input.id == "impact-business":
-            self.action_submit()
-        else:
+        if event.input.id in ("impact-users", "impact-services"):
             self.focus_next()
+        else:
+            self.action_submit()
 
     def action_submit(self) -> None:
         values = {
             key: self.query_one(f"#impact-{key}", Input).value.strip() for key, _, _ in FIELDS
         }
         changed = {k: v for k, v in values.items() if v != self.current.get(k, "")}
-        self.dismiss(changed or None)
+        times: dict[str, dt.datetime] = {}
+        if self.now is not None:
+            for key, label in TIMES:
+                typed = self.query_one(f"#impact-{key}", Input).value.strip()
+                if not typed or typed == self.times.get(key, ""):
+                    continue
+                try:
+                    times[key] = read_user_time(typed, self.now, self.tz).at
+                except ValueError as exc:
+                    self.query_one("#form-error", Label).update(f"{label.split(' (')[0]}: {exc}")
+                    return
+        self.dismiss(ImpactForm(changed, times) if changed or times else None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -12,10 +12,12 @@ from typing import Any
 
 from warroom import composer
 from warroom.domain import checklists as checklist_rules
-from warroom.domain import lifecycle
+from warroom.domain import lifecycle, sla
 from warroom.domain.templates import suggest_phase, templates_for
+from warroom.domain.timefmt import format_when
 from warroom.domain.vocabulary import INCIDENT_KINDS
 from warroom.tui.bridge import Read, Write
+from warroom.tui.deadline_board import DeadlineBoard
 from warroom.tui.dialogs.assign import Assignment, AssignScreen
 from warroom.tui.dialogs.choose import ChooseScreen
 from warroom.tui.dialogs.close import CloseScreen
@@ -23,7 +25,8 @@ from warroom.tui.dialogs.composer import ComposerScreen
 from warroom.tui.dialogs.declare import Declaration, DeclareScreen
 from warroom.tui.dialogs.export import ExportRequest, ExportScreen
 from warroom.tui.dialogs.handoff import HandOff, HandOffScreen
-from warroom.tui.dialogs.impact import ImpactScreen
+from warroom.tui.dialogs.impact import ImpactForm, ImpactScreen
+from warroom.tui.dialogs.postmortem import PostmortemForm, PostmortemScreen
 from warroom.tui.screens.console_base import ConsoleBase
 from warroom.tui.widgets.checklist_pane import ChecklistPane
 from warroom.tui.widgets.follow_up_pane import FollowUpPane
@@ -33,6 +36,8 @@ from warroom.tui.widgets.timeline_view import TimelineView
 
 class IncidentForms(ConsoleBase):
     """Key actions that open a form about the incident as a whole."""
+
+    board: DeadlineBoard  # the war-room screen's: every incident's timers
 
     def action_declare(self, draft: Declaration | None = None) -> None:
         def declared(form: Declaration | None) -> None:
@@ -162,14 +167,26 @@ class IncidentForms(ConsoleBase):
             "services": incident.impact_services,
             "business": incident.impact_business,
         }
+        times = {
+            "detected_at": incident.detected_at,
+            "impact_started_at": incident.impact_started_at,
+            "impact_ended_at": incident.impact_ended_at,
+        }
 
-        def saved(changed: dict[str, str] | None) -> None:
-            if changed:
-                self.write(
-                    Write(lambda room: room.set_impact(incident.id, **changed), "Impact saved")
-                )
+        def saved(form: ImpactForm | None) -> None:
+            if form is None:
+                return
 
-        self.app.push_screen(ImpactScreen(current), saved)
+            def write(room: Any) -> None:
+                if form.text:
+                    room.set_impact(incident.id, **form.text)
+                if form.times:
+                    room.set_times(incident.id, **form.times)
+
+            self.write(Write(write, "Impact saved"))
+
+        screen = ImpactScreen(current, times, now=self.clock.now(), tz=self.tz)
+        self.app.push_screen(screen, saved)
 
     def action_hand_off(self, draft: HandOff | None = None) -> None:
         if (incident := self.selected) is None:
@@ -216,6 +233,42 @@ class IncidentForms(ConsoleBase):
             open_items,
             required=self.policy.require_postmortem_owner,
             suggestion=incident.commander,
+        )
+        self.app.push_screen(screen, chosen)
+
+    def action_postmortem(self) -> None:
+        """Name the post-mortem's owner, or mark it done (its clock is met then)."""
+        if (incident := self.selected) is None:
+            self.require_incident()
+            return
+        now = self.clock.now()
+        # the board's timers: the history (severity changes, reopens) already counted
+        timers = self.board.timers(now).get(incident.id, ())
+        timer = next((t for t in timers if t.name == "postmortem"), None)
+        if timer is not None:
+            due = f"Due {format_when(timer.deadline, now, self.tz)} ({sla.countdown(timer)})"
+        else:
+            due = "Due date: set by the policy once the incident is resolved."
+        done_at = incident.postmortem_done_at
+        done = format_when(done_at, now, self.tz) if done_at else ""
+
+        def chosen(form: PostmortemForm | None) -> None:
+            if form is None:
+                return
+            said = "Post-mortem done" if form.done else f"Post-mortem owner: {form.owner}"
+            self.write(
+                Write(
+                    lambda room: room.postmortem(incident.id, owner=form.owner, done=form.done),
+                    said,
+                )
+            )
+
+        screen = PostmortemScreen(
+            incident.ref,
+            incident.postmortem_owner,
+            due=due,
+            done=done,
+            can_finish=incident.resolved_at is not None,
         )
         self.app.push_screen(screen, chosen)
 

@@ -10,6 +10,7 @@ take their columns in terminal cells.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import ClassVar
 
 from rich.cells import set_cell_size
@@ -24,6 +25,7 @@ SHORT_LABELS = {
     "ack": "Ack by",
     "first_update": "1st update by",
     "update": "Next update",
+    "external_update": "Customer upd",
     "resolve": "Resolve by",
     "postmortem": "Post-mortem",
     "escalation": "Escalation",
@@ -67,6 +69,7 @@ class SlaPane(Static):
         for timer, line in zip(timers, lines, strict=True):
             style = {
                 sla.OVERDUE: "sla--overdue",
+                sla.MISSED: "sla--overdue",
                 sla.WARNING: "sla--warning",
                 sla.MET: "sla--met",
             }.get(timer.state)
@@ -76,18 +79,21 @@ class SlaPane(Static):
         self.update(text)
 
     def _line(self, timer: sla.Timer) -> str:
-        label = pad(visible_line(SHORT_LABELS.get(timer.name, timer.label)), 13)
+        """`Resolve by    in 9m13s soon      13:00`: the countdown carries its units
+        (`in 9m13s`, `OVERDUE 4m12s`, `missed by 5m02s`), so it never reads like the
+        deadline's clock time beside it."""
+        short = SHORT_LABELS.get(timer.name, timer.label)
+        if timer.name == "update" and timer.audience == "internal":
+            short = "Internal upd"
+        label = pad(visible_line(short), 13)
         if timer.state == sla.MET:
             done = f" {_clock(timer.done_at, self.tz)}" if timer.done_at else ""
             value = f"met{done}"
         else:
             value = sla.countdown(timer)
-            if timer.state == sla.WARNING:
+            if timer.state == sla.WARNING and timer.remaining > dt.timedelta(0):
                 value += " soon"
-            if timer.done_at is not None:
-                value += " (missed)"
-        due = f"{_clock(timer.deadline, self.tz)}"
-        return f"{label} {value:<17} {due}"
+        return f"{label} {value:<18} {_clock(timer.deadline, self.tz)}"
 
 
 class LadderPane(Static):
@@ -158,7 +164,8 @@ class LadderPane(Static):
                 mark, when = "–", "not needed"
             elif upcoming is not None and rung.level == upcoming.level:
                 left = rung.due_at - now
-                due = sla.format_countdown(left) if left.total_seconds() >= 0 else "due now"
+                seconds = math.ceil(left.total_seconds())
+                due = sla.span(seconds) if seconds > 0 else "due now"  # `NEXT 9m13s`
                 mark, when = "→", f"NEXT {due}"
             else:
                 mark, when = " ", f"at {_clock(rung.due_at, self.tz)}"

@@ -40,6 +40,7 @@ KIND_LABELS = {
     "went-well": "well",
     "went-wrong": "wrong",
     "follow_up": "follow-up",
+    "postmortem": "post-mort",
 }
 MARK_W, TIME_W, AUTHOR_W, KIND_W = 2, 11, 13, 9
 TEXT_INDENT = MARK_W + TIME_W + AUTHOR_W + KIND_W + 3
