@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from click.testing import CliRunner, Result
 from rich.cells import cell_len
 
 from warroom.cli import cli
+from warroom.cli.output import echo_json
 from warroom.domain.markdown_text import markdown_text
 from warroom.domain.visible import fit, json_text, pad, visible, visible_char, visible_line
 
@@ -287,3 +289,18 @@ def test_show_keeps_the_timeline_text_column_aligned_with_wide_authors(run) -> N
     run("log", "1", "ENTRY three", who="🔥👍🏽")
     lines = [line for line in run("show", "1").stdout.splitlines() if "ENTRY" in line]
     assert len(lines) == 3 and len(_column(lines, "ENTRY")) == 1, lines
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_json_is_indented_for_a_person_and_one_line_for_a_program(
+    terminal: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--json` at a terminal is indented to read; piped, it is one line (the fast
+    encoder); either way it parses back to the same, exact text."""
+    value = [{"id": 1, "title": "Checkout \x1b[2J down", "tags": ["eu", "ü"]}]
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: terminal)
+    echo_json(value)
+    printed = capsys.readouterr().out
+    assert json.loads(printed) == value
+    assert ("\n  " in printed) is terminal
+    assert "\x1b" not in printed
