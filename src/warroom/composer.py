@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from warroom.domain.incident_record import PostedUpdate
 from warroom.domain.models import Draft, Incident, TimelineEntry
@@ -20,6 +19,9 @@ from warroom.domain.timeline_state import fold
 from warroom.errors import InvalidInput
 from warroom.store import read_model
 from warroom.store.update_queries import draft, posted
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 __all__ = [
     "Draft",

@@ -12,9 +12,7 @@ import gc
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from warroom import store
 from warroom.domain.policy import Policy
@@ -22,6 +20,9 @@ from warroom.domain.timeline_state import TimelineState
 from warroom.errors import WarroomError
 from warroom.store import read_model
 from warroom.tui.messages import RowsLeftOut, Selection, Snapshot, WatchFailed
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 POLL_SECONDS = 0.25
 
