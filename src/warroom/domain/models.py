@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Incident:
     id: int
     title: str
@@ -41,7 +41,7 @@ class Incident:
         return f"#{self.id}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimelineEntry:
     id: int
     incident_id: int
@@ -55,7 +55,7 @@ class TimelineEntry:
     supersedes: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FollowUp:
     """Work that outlives the incident: an action item for the post-mortem."""
 
@@ -77,7 +77,7 @@ class FollowUp:
         return self.status == "open"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RoleAssignment:
     incident_id: int
     role: str
@@ -86,7 +86,7 @@ class RoleAssignment:
     assigned_by: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Engagement:
     """A rung of the escalation ladder that was reached: who, when, how."""
 
@@ -105,7 +105,7 @@ class Engagement:
         return not self.person
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Draft:
     """An update being written, kept between sessions (one per incident)."""
 
@@ -115,7 +115,7 @@ class Draft:
     author: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Actor:
     """Who is at the keyboard: the display name and the OS account."""
 
