@@ -289,6 +289,12 @@ def _moves(rows: list[_ClockRow]) -> Iterable[tuple[str, dt.datetime, dict[str, 
     return ((kind, at, data) for _, _, kind, at, data in rows)
 
 
+# of the status rows only moves into and out of `resolved` count (`_history`): an incident
+# that went investigating -> fixing -> monitoring a thousand times is not parsed a
+# thousand times (a superset by text; `_history` decides on the parsed row)
+_MOVES_THAT_COUNT = "(kind = 'severity' OR data LIKE '%resolved%')"
+
+
 def _clock_rows(
     db: sqlite_utils.Database, incident_ids: list[int], up_to: int | None = None
 ) -> dict[int, list[_ClockRow]]:
@@ -300,7 +306,7 @@ def _clock_rows(
         params = [*chunk] if up_to is None else [*chunk, up_to]
         for entry_id, incident_id, kind, at_text, data_text in db.conn.execute(
             f"{_CLOCK_ROW_COLUMNS} WHERE incident_id IN ({marks}) AND {CLOCK_ROWS}{bound}"
-            " ORDER BY incident_id, at, id",
+            f" AND {_MOVES_THAT_COUNT} ORDER BY incident_id, at, id",
             params,
         ):
             row = _clock_row(entry_id, incident_id, kind, at_text, data_text)
