@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from warroom.domain import checklists as checklist_rules
 from warroom.domain.escalation import LadderStatus
 from warroom.domain.models import Engagement, FollowUp, Incident, RoleAssignment, TimelineEntry
-from warroom.domain.report import DurationStats, IncidentReport, TimerCompliance
 from warroom.domain.sla import MISSED, Breach, Timer, countdown
 from warroom.domain.timefmt import to_iso
 from warroom.domain.vocabulary import ROLES
+
+if TYPE_CHECKING:  # the report is imported by `warroom report` only
+    from warroom.domain.report import DurationStats, IncidentReport, TimerCompliance
 
 
 def _time(at: dt.datetime | None) -> str | None:
