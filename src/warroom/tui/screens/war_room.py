@@ -29,7 +29,7 @@ from warroom.tui.bridge import HooksRan, Read, Sweep, Write, WriteDone, WriteRef
 from warroom.tui.deadline_board import BoardReading, DeadlineBoard
 from warroom.tui.dialogs.help import HelpScreen
 from warroom.tui.keys import bindings
-from warroom.tui.messages import ClockInputs, RowsLeftOut, Snapshot, WatchFailed
+from warroom.tui.messages import ClockInputs, RowsLeftOut, Snapshot, TimelinePageRead, WatchFailed
 from warroom.tui.screens.console_base import ConsoleSettings
 from warroom.tui.screens.incident_forms import IncidentForms
 from warroom.tui.screens.timeline_tools import TimelineTools
@@ -153,10 +153,23 @@ class WarRoomScreen(IncidentForms, TimelineTools):
         self.query_one(FollowUpPane).show(selection.follow_ups, self.today())
         if selection.reset:
             self.search_text = ""
-            self.timeline.replace(selection.folded or selection.entries)
+            if selection.page is not None:
+                self.timeline.open_pages(selection.page)
+            else:
+                self.timeline.replace(selection.folded or selection.entries)
             self.retitle()
+        elif selection.page is not None:
+            self.timeline.show_page(selection.page)
         else:
             self.timeline.add(selection.entries)
+
+    def on_timeline_view_page_wanted(self, message: TimelineView.PageWanted) -> None:
+        if self._watcher is not None:
+            self._watcher.want_page(message.request)
+
+    def on_timeline_page_read(self, message: TimelinePageRead) -> None:
+        self.timeline.show_page(message.page)
+        self.retitle()  # a search's count arrives with its first page
 
     def _same_list(self, message: Snapshot) -> bool:
         """Whether the snapshot carries the very rows last shown (the watcher re-reads

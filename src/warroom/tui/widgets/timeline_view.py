@@ -9,6 +9,12 @@ day. Corrections show the newest version (`edited`), struck entries stay
 visible, crossed out; pinned ones carry a ★.
 A cursor picks the entry that pin, edit, strike and promote act on; a filter
 (by kind, pinned) and a search narrow what is shown.
+
+A timeline too long to hold is shown a page at a time (`open_pages`): the view
+asks for the page around where its screen and cursor are (`PageWanted`), the
+watcher reads it and it arrives in `show_page`; there the scroll offset counts
+entries, not lines (see `timeline_window`), and the cursor is an index into the
+whole narrowed timeline.
 """
 
 from __future__ import annotations
@@ -23,13 +29,23 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from warroom.domain.models import TimelineEntry
+from warroom.domain.timeline_filters import TIMELINE_FILTERS
 from warroom.domain.timeline_state import ShownEntry, TimelineState
 from warroom.domain.visible import fit, visible, visible_line
 from warroom.domain.vocabulary import ENTRY_KINDS
+from warroom.store.read_model import TIMELINE_PAGE, PageRequest, TimelinePage
+from warroom.tui.widgets.timeline_window import (
+    ScreenRow,
+    TimelineWindow,
+    last_top,
+    screen_rows,
+    top_showing,
+)
 
 KIND_LABELS = {
     "todo": "TODO",
@@ -45,24 +61,9 @@ MARK_W, TIME_W, AUTHOR_W, KIND_W = 2, 11, 13, 9
 TEXT_INDENT = MARK_W + TIME_W + AUTHOR_W + KIND_W + 3
 
 
-def _kind_is(kind: str) -> Callable[[ShownEntry], bool]:
-    return lambda s: s.entry.kind == kind
-
-
 # filter name -> (what the title says, which entries pass)
 FILTERS: dict[str, tuple[str, Callable[[ShownEntry], bool]]] = {
-    "all": ("everything", lambda s: True),
-    "scribe": ("scribe entries", lambda s: s.entry.kind in ENTRY_KINDS),
-    "pinned": ("pinned", lambda s: s.pinned),
-    **{
-        kind: (f"{kind}s" if kind != "todo" else "TODOs", _kind_is(kind))
-        for kind in ("decision", "action", "finding", "todo", "note")
-    },
-    "post-mortem": (
-        "root cause, went well/wrong, lessons",
-        lambda s: s.entry.kind in ("root-cause", "went-well", "went-wrong", "lesson"),
-    ),
-    "system": ("console records", lambda s: s.entry.kind not in ENTRY_KINDS),
+    name: (rule.label, rule.passes) for name, rule in TIMELINE_FILTERS.items()
 }
 
 
@@ -116,6 +117,13 @@ def display_text(item: ShownEntry) -> str:
 class TimelineView(ScrollView, can_focus=True):
     """A scrolling, windowed view of one incident's timeline, with a cursor."""
 
+    class PageWanted(Message):
+        """A long timeline's view needs entries it does not hold (the watcher reads them)."""
+
+        def __init__(self, request: PageRequest) -> None:
+            super().__init__()
+            self.request = request
+
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "timeline--time",
         "timeline--author",
@@ -156,15 +164,42 @@ class TimelineView(ScrollView, can_focus=True):
         # shown entry stands in the state's order (a change lays out from there on)
         self._laid_out_revision = -1
         self._state_index: list[int] = []
+        # a timeline too long to hold: the page held (None: the whole timeline is in
+        # `state`), the page last asked for, and the screen laid out from it
+        self.paged: TimelineWindow | None = None
+        self._asked: PageRequest | None = None
+        self._answered: PageRequest | None = None
+        self._screen: tuple[tuple[object, ...], list[ScreenRow]] | None = None
 
     # -- data ------------------------------------------------------------------
 
     @property
     def selected(self) -> ShownEntry | None:
-        """The entry under the cursor (the newest when the cursor follows)."""
+        """The entry under the cursor (the newest when the cursor follows); a long
+        timeline's entry whose page has not arrived yet: None."""
+        if self.paged is not None:
+            return self.paged.entry(self._cursor_index())
         if not self.shown:
             return None
         return self.shown[self.cursor if 0 <= self.cursor < len(self.shown) else -1]
+
+    @property
+    def count(self) -> int:
+        """How many entries pass the filter and search (a long timeline's too)."""
+        return self.paged.total if self.paged is not None else len(self.shown)
+
+    def latest_version(self, entry_id: int) -> ShownEntry | None:
+        """The entry one of whose versions is `entry_id`, as it reads now (if held)."""
+        if self.paged is not None:
+            index = self.paged.index_of(entry_id)
+            return None if index is None else self.paged.entry(index)
+        state = self.state
+        if entry_id not in state.root:
+            return None
+        return state.shown(state.versions[state.root[entry_id]][-1])
+
+    def _cursor_index(self) -> int:
+        return self.cursor if self.cursor >= 0 else self.count - 1
 
     def replace(self, entries: Iterable[TimelineEntry] | TimelineState) -> None:
         """Show a different incident's timeline (rows, or rows already folded),
@@ -174,9 +209,46 @@ class TimelineView(ScrollView, can_focus=True):
         else:
             self.state = TimelineState()
             self.state.add(entries)
+        self.paged = self._asked = None
         self.matches = None
         self.cursor = -1
         self._relayout(follow=True)
+
+    def open_pages(self, page: TimelinePage) -> None:
+        """Show a long timeline from the page read for it (its newest entries), cursor
+        on the newest; the rest is read as the screen and cursor move."""
+        self.state = TimelineState()
+        self._rows, self._first_row, self._state_index = [], [], []
+        self.paged = self._asked = self._answered = None
+        self.matches = None
+        self.cursor = -1
+        self._show(page)
+        if page.request.rule != TIMELINE_FILTERS[self.filter_name]:  # read before a filter
+            self._ask(self._request("newest"))
+
+    def show_page(self, page: TimelinePage) -> None:
+        """A page asked for (or read again after rows were written): shown if it is
+        still what the view narrows to; the cursor stays on its entry."""
+        if self.paged is None or not page.request.narrowed_like(self._request("newest")):
+            return
+        self._show(page)
+
+    def _show(self, page: TimelinePage) -> None:
+        old, top = self.paged, round(self.scroll_y)
+        held = old.entry(self.cursor) if old is not None and self.cursor >= 0 else None
+        top_entry = old.entry(top) if old is not None else None
+        window = self.paged = TimelineWindow(page)
+        if self._asked is not None and page.request.narrowed_like(self._asked):
+            self._answered, self._asked = self._asked, None
+        self.shown = list(page.entries)
+        if self.cursor >= 0:
+            found = window.index_of(held.entry.id) if held is not None else None
+            self.cursor = found if found is not None else min(self.cursor, window.total - 1)
+        if top_entry is not None:
+            found = window.index_of(top_entry.entry.id)
+            top = found if found is not None else top
+        self._screen = None
+        self._paged_size(top)
 
     def add(self, entries: list[TimelineEntry]) -> None:
         """Fold in newly written rows (backdated ones land where they happened)."""
@@ -198,12 +270,18 @@ class TimelineView(ScrollView, can_focus=True):
     def set_filter(self, name: str) -> None:
         self.filter_name = name if name in FILTERS else "all"
         self.cursor = -1
+        if self.paged is not None:  # narrowed in SQL: shown when the page arrives
+            self._ask(self._request("newest"))
+            return
         self._relayout(follow=True)
 
     def set_matches(self, ids: Iterable[int] | None) -> None:
         """Show only these rows (a search); None shows everything again."""
         self.matches = None if ids is None else frozenset(ids)
         self.cursor = -1
+        if self.paged is not None:
+            self._ask(self._request("newest"))
+            return
         self._relayout(follow=True)
 
     @property
@@ -213,26 +291,32 @@ class TimelineView(ScrollView, can_focus=True):
     def set_today(self, today: dt.date) -> None:
         if today != self.today:
             self.today = today
+            if self.paged is not None:
+                self._screen = None
+                self.refresh()
+                return
             self._relayout(follow=False)
 
     # -- cursor ----------------------------------------------------------------
 
     def action_cursor(self, step: int) -> None:
-        if not self.shown:
+        if not self.count:
             return
-        current = self.cursor if self.cursor >= 0 else len(self.shown) - 1
-        self._move_to(max(0, min(len(self.shown) - 1, current + step)))
+        self._move_to(max(0, min(self.count - 1, self._cursor_index() + step)))
 
     def action_cursor_to(self, index: int) -> None:
-        if self.shown:
-            self._move_to(index % len(self.shown))
+        if self.count:
+            self._move_to(index % self.count)
 
     def _move_to(self, index: int) -> None:
-        self.cursor = -1 if index == len(self.shown) - 1 else index
+        self.cursor = -1 if index == self.count - 1 else index
         self._scroll_to_cursor()
         self.refresh()
 
     def _scroll_to_cursor(self) -> None:
+        if self.paged is not None:
+            self._paged_scroll(self._cursor_top(round(self.scroll_y)))
+            return
         if not self.shown:
             return
         index = self.cursor if self.cursor >= 0 else len(self.shown) - 1
@@ -321,8 +405,11 @@ class TimelineView(ScrollView, can_focus=True):
                 lines = counts[entry.id] = len(wrap(display_text(item), width))
             rows.extend(("entry", index, line_no) for line_no in range(lines))
 
-    def _set_size(self, *, follow: bool) -> None:
-        size = Size(self.scrollable_content_region.width, len(self._rows))
+    def _set_size(self, *, follow: bool, height: int | None = None, top: int | None = None) -> None:
+        """Size the scrolling area (`height`: a long timeline's, else the rows laid
+        out); then follow the newest, or scroll to `top`."""
+        lines = len(self._rows) if height is None else height
+        size = Size(self.scrollable_content_region.width, lines)
         if self.is_mounted and size.width == self.virtual_size.width != 0:
             # longer or shorter only (an entry logged): the scrollbar and the scroll
             # limits follow without a layout of the whole screen, which would repaint
@@ -331,15 +418,103 @@ class TimelineView(ScrollView, can_focus=True):
             self._scroll_update(size)
             if follow:  # the limits are known now: one repaint, not two
                 self.scroll_end(animate=False, immediate=True)
+            elif top is not None:
+                self.scroll_to(y=top, animate=False, immediate=True, force=True)
         else:
             self.virtual_size = size
             if follow:
                 self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
+            elif top is not None:
+                self.call_after_refresh(
+                    self.scroll_to, y=top, animate=False, immediate=True, force=True
+                )
         self.refresh()
 
     def on_resize(self) -> None:
+        if self.paged is not None:
+            self._screen = None
+            self._paged_size(round(self.scroll_y))
+            return
         if self.scrollable_content_region.width != self._laid_out_width:
             self._relayout(follow=self.is_vertical_scroll_end)
+
+    # -- a long timeline, a page at a time ---------------------------------------
+
+    def _request(self, anchor: object, near: int = 0) -> PageRequest:
+        assert self.paged is not None
+        return PageRequest(
+            self.paged.page.request.incident_id,
+            TIMELINE_FILTERS[self.filter_name],
+            self.matches,
+            anchor,  # type: ignore[arg-type]
+            near=near,
+        )
+
+    def _ask(self, request: PageRequest) -> None:
+        # the page answering the same request again would be the same page
+        if request != self._asked and request != self._answered:
+            self._asked = request
+            self.post_message(self.PageWanted(request))
+
+    def _lines_of(self, item: ShownEntry) -> int:
+        width = self._text_width()
+        if width != self._counted_width:
+            self._line_counts, self._counted_width = {}, width
+        lines = self._line_counts.get(item.entry.id)
+        if lines is None:
+            lines = self._line_counts[item.entry.id] = len(wrap(display_text(item), width))
+        return lines
+
+    def _day_of(self, item: ShownEntry) -> dt.date:
+        return item.entry.at.astimezone(self.tz).date()
+
+    def _height(self) -> int:
+        return max(1, self.scrollable_content_region.height)
+
+    def _last_top(self) -> int:
+        assert self.paged is not None
+        return last_top(self.paged, self._height(), self._lines_of, self._day_of)
+
+    def _cursor_top(self, top: int) -> int:
+        """The top entry nearest `top` that shows the cursor's entry whole."""
+        assert self.paged is not None
+        if self.cursor < 0:
+            return self._last_top()
+        return top_showing(
+            self.paged, self.cursor, top, self._height(), self._lines_of, self._day_of
+        )
+
+    def _paged_size(self, top: int) -> None:
+        """One line per entry (see `timeline_window`), as far as the last top entry."""
+        last = self._last_top()
+        height = last + self._height()
+        following = self.cursor < 0
+        self._set_size(follow=following, height=height, top=max(0, min(top, last)))
+        self._want_pages(last if following else max(0, min(top, last)))
+
+    def _paged_scroll(self, top: int) -> None:
+        self.scroll_to(y=top, animate=False, immediate=True, force=True)
+        self._want_pages(top)
+
+    def _want_pages(self, top: int) -> None:
+        """Ask for the page around the screen when it shows entries not held, or
+        comes within a third of a page of the edge of what is held."""
+        window = self.paged
+        if window is None or (self._asked is not None and self._asked.anchor == "newest"):
+            return
+        if self.cursor < 0 and window.end < window.total:
+            self._ask(self._request("newest"))
+            return
+        margin = TIMELINE_PAGE // 3
+        if window.covers(top - margin, top + self._height() + margin):
+            return
+        key = window.key(top)
+        self._ask(self._request(key if key is not None else top, top))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if self.paged is not None and round(old_value) != round(new_value):
+            self._want_pages(round(new_value))
 
     def on_focus(self) -> None:
         self.refresh()
@@ -354,23 +529,40 @@ class TimelineView(ScrollView, can_focus=True):
         row_index = scroll_y + y
         width = self.scrollable_content_region.width
         base = self.rich_style
-        if row_index >= len(self._rows):
-            if row_index == 0 and self.narrowed:
+        rows, row_index = (self._rows, row_index) if self.paged is None else (self._on_screen(), y)
+        if row_index >= len(rows):
+            if row_index == 0 and self.narrowed and not self.count:
                 return Strip([Segment("(nothing matches)".ljust(width)[:width], base)], width)
             return Strip.blank(width, base)
-        row = self._rows[row_index]
+        row = rows[row_index]
         if row[0] == "day":
             day = row[1]
             assert isinstance(day, dt.date)
             label = f"── {day:%a %Y-%m-%d}{' (today)' if day == self.today else ''} "
             style = base + self.get_component_rich_style("timeline--day")
             return Strip([Segment(label.ljust(width, "─")[:width], style)], width)
+        if row[0] == "wait":  # a long timeline's entry whose page is on its way
+            style = base + self.get_component_rich_style("timeline--system")
+            return Strip([Segment(f"{' ' * TEXT_INDENT}…".ljust(width)[:width], style)], width)
         _, index, line_no = row
         assert isinstance(index, int) and isinstance(line_no, int)
-        at_cursor = index == (self.cursor if self.cursor >= 0 else len(self.shown) - 1)
+        at_cursor = index == self._cursor_index()
         if at_cursor and self.has_focus:
             base = base + self.get_component_rich_style("timeline--cursor")
-        return self._entry_line(self.shown[index], line_no, width, base, at_cursor)
+        item = self.shown[index] if self.paged is None else self.paged.entry(index)
+        assert item is not None
+        return self._entry_line(item, line_no, width, base, at_cursor)
+
+    def _on_screen(self) -> list[ScreenRow]:
+        """A long timeline's display rows from the top entry down (kept until the
+        page, the top, the size or the day changes)."""
+        assert self.paged is not None
+        top, height = round(self.scroll_y), self._height()
+        key = (id(self.paged), top, height, self._text_width(), self.today)
+        if self._screen is None or self._screen[0] != key:
+            rows = screen_rows(self.paged, top, height, self._lines_of, self._day_of)
+            self._screen = (key, rows)
+        return self._screen[1]
 
     def _text_style(self, item: ShownEntry, base: Style) -> Style:
         kind = item.entry.kind
