@@ -158,8 +158,9 @@ class WarRoomScreen(IncidentForms, TimelineTools):
             else:
                 self.timeline.replace(selection.folded or selection.entries)
             self.retitle()
-        elif selection.page is not None:
+        elif selection.page is not None:  # rows were written: the page read again
             self.timeline.show_page(selection.page)
+            self.retitle()
         else:
             self.timeline.add(selection.entries)
 
