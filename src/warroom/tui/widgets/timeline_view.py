@@ -209,7 +209,7 @@ class TimelineView(ScrollView, can_focus=True):
         else:
             self.state = TimelineState()
             self.state.add(entries)
-        self.paged = self._asked = None
+        self.paged = self._asked = self._answered = None
         self.matches = None
         self.cursor = -1
         self._relayout(follow=True)
@@ -241,6 +241,7 @@ class TimelineView(ScrollView, can_focus=True):
         if self._asked is not None and page.request.narrowed_like(self._asked):
             self._answered, self._asked = self._asked, None
         self.shown = list(page.entries)
+        self._line_counts = {}  # only the page's: what is held never grows with the timeline
         if self.cursor >= 0:
             found = window.index_of(held.entry.id) if held is not None else None
             self.cursor = found if found is not None else min(self.cursor, window.total - 1)
@@ -251,8 +252,9 @@ class TimelineView(ScrollView, can_focus=True):
         self._paged_size(top)
 
     def add(self, entries: list[TimelineEntry]) -> None:
-        """Fold in newly written rows (backdated ones land where they happened)."""
-        if not entries:
+        """Fold in newly written rows (backdated ones land where they happened); a long
+        timeline gets its page read again instead (`show_page`)."""
+        if not entries or self.paged is not None:
             return
         following = self.cursor == -1
         # the cursor stays on its entry, even when a correction replaces it
