@@ -41,6 +41,7 @@ from warroom.tui.widgets.follow_up_pane import FollowUpPane
 from warroom.tui.widgets.incident_detail import IncidentDetail
 from warroom.tui.widgets.incident_table import IncidentTable
 from warroom.tui.widgets.status_bar import StatusBar
+from warroom.tui.widgets.timeline_paging import TimelinePageWanted
 from warroom.tui.widgets.timeline_view import TimelineView
 
 
@@ -164,7 +165,7 @@ class WarRoomScreen(IncidentForms, TimelineTools):
         else:
             self.timeline.add(selection.entries)
 
-    def on_timeline_view_page_wanted(self, message: TimelineView.PageWanted) -> None:
+    def on_timeline_page_wanted(self, message: TimelinePageWanted) -> None:
         if self._watcher is not None:
             self._watcher.want_page(message.request)
 

@@ -11,9 +11,9 @@ A cursor picks the entry that pin, edit, strike and promote act on; a filter
 (by kind, pinned) and a search narrow what is shown.
 
 A timeline too long to hold is shown a page at a time (`open_pages`): the view
-asks for the page around where its screen and cursor are (`PageWanted`), the
-watcher reads it and it arrives in `show_page`; there the scroll offset counts
-entries, not lines (see `timeline_window`), and the cursor is an index into the
+asks for the page around where its screen and cursor are (`TimelinePageWanted`),
+the watcher reads it and it arrives in `show_page` (`timeline_paging`): the scroll
+offset counts entries, not lines (`timeline_window`), the cursor is an index into the
 whole narrowed timeline.
 """
 
@@ -24,42 +24,28 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import ClassVar
 
-from rich.cells import cell_len, chop_cells
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
-from textual.geometry import Region, Size
-from textual.message import Message
-from textual.scroll_view import ScrollView
+from textual.geometry import Region
 from textual.strip import Strip
 
 from warroom.domain.models import TimelineEntry
 from warroom.domain.timeline_filters import TIMELINE_FILTERS
 from warroom.domain.timeline_state import ShownEntry, TimelineState
-from warroom.domain.visible import fit, visible, visible_line
+from warroom.domain.visible import fit, visible_line
 from warroom.domain.vocabulary import ENTRY_KINDS
-from warroom.store.read_model import TIMELINE_PAGE, PageRequest, TimelinePage
-from warroom.tui.widgets.timeline_window import (
-    ScreenRow,
-    TimelineWindow,
-    last_top,
-    screen_rows,
-    top_showing,
+from warroom.store.read_model import TimelinePage
+from warroom.tui.widgets.timeline_paging import PagedTimeline
+from warroom.tui.widgets.timeline_text import (
+    AUTHOR_W,
+    KIND_W,
+    TEXT_INDENT,
+    TIME_W,
+    display_text,
+    kind_label,
+    wrap,
 )
-
-KIND_LABELS = {
-    "todo": "TODO",
-    "sla_breach": "BREACH",
-    "update_posted": "update",
-    "escalation": "escalate",
-    "root-cause": "cause",
-    "went-well": "well",
-    "went-wrong": "wrong",
-    "follow_up": "follow-up",
-}
-MARK_W, TIME_W, AUTHOR_W, KIND_W = 2, 11, 13, 9
-TEXT_INDENT = MARK_W + TIME_W + AUTHOR_W + KIND_W + 3
-
 
 # filter name -> (what the title says, which entries pass)
 FILTERS: dict[str, tuple[str, Callable[[ShownEntry], bool]]] = {
@@ -67,62 +53,8 @@ FILTERS: dict[str, tuple[str, Callable[[ShownEntry], bool]]] = {
 }
 
 
-def kind_label(kind: str) -> str:
-    return visible_line(KIND_LABELS.get(kind, kind))
-
-
-def wrap(text: str, width: int) -> list[str]:
-    """Word-wrap `text` to `width` cells, hard-breaking words that are too long.
-
-    Wide characters (CJK, emoji) count two cells, as the terminal draws them.
-    """
-    width = max(8, width)
-    # ASCII (controls already made visible) is one cell a character: len is exact and fast
-    cells = len if text.isascii() else cell_len
-    lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:  # after `visible`, only a newline breaks one
-        line = ""
-        for word in paragraph.split(" "):
-            while cells(word) > width:
-                if line:
-                    lines.append(line)
-                    line = ""
-                head = word[:width] if cells is len else chop_cells(word, width)[0]
-                lines.append(head)
-                word = word[len(head) :]
-            candidate = f"{line} {word}" if line else word
-            if cells(candidate) <= width:
-                line = candidate
-            else:
-                lines.append(line)
-                line = word
-        lines.append(line)
-    return lines
-
-
-def display_text(item: ShownEntry) -> str:
-    """An entry's text with what happened to it: edited, or struck and why; its own
-    lines kept, every control character (tabs aside: a space) made visible."""
-    entry = item.entry
-    if item.struck:
-        reason = entry.data.get("reason") or "no reason given"
-        text = f"{entry.text}  ✗ struck by {entry.author}: {reason}"
-    elif item.edited:
-        text = f"{entry.text}  (edited by {entry.author})"
-    else:
-        text = entry.text
-    return visible(text).replace("\t", " ")
-
-
-class TimelineView(ScrollView, can_focus=True):
+class TimelineView(PagedTimeline, can_focus=True):
     """A scrolling, windowed view of one incident's timeline, with a cursor."""
-
-    class PageWanted(Message):
-        """A long timeline's view needs entries it does not hold (the watcher reads them)."""
-
-        def __init__(self, request: PageRequest) -> None:
-            super().__init__()
-            self.request = request
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "timeline--time",
@@ -146,30 +78,15 @@ class TimelineView(ScrollView, can_focus=True):
     ]
 
     def __init__(self, *, tz: dt.tzinfo, today: dt.date, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.tz = tz
-        self.today = today
+        super().__init__(tz=tz, today=today, **kwargs)
         self.state = TimelineState()
-        self.shown: list[ShownEntry] = []  # what passes the filter and search, in order
-        self.filter_name = "all"
-        self.matches: frozenset[int] | None = None  # search hits (row ids), None: no search
-        self.cursor = -1  # index into `shown`; -1 follows the newest
-        # each display row: ("day", date) or ("entry", index into shown, line number)
-        self._rows: list[tuple[object, ...]] = []
+        # each display row (`_rows`): ("day", date) or ("entry", index into shown, line)
         self._first_row: list[int] = []  # display row of each shown entry's first line
         self._laid_out_width = -1
-        self._line_counts: dict[int, int] = {}  # entry id -> wrapped lines at _counted_width
-        self._counted_width = -1
         # what the layout was built from: the state's revision then, and where each
         # shown entry stands in the state's order (a change lays out from there on)
         self._laid_out_revision = -1
         self._state_index: list[int] = []
-        # a timeline too long to hold: the page held (None: the whole timeline is in
-        # `state`), the page last asked for, and the screen laid out from it
-        self.paged: TimelineWindow | None = None
-        self._asked: PageRequest | None = None
-        self._answered: PageRequest | None = None
-        self._screen: tuple[tuple[object, ...], list[ScreenRow]] | None = None
 
     # -- data ------------------------------------------------------------------
 
@@ -183,11 +100,6 @@ class TimelineView(ScrollView, can_focus=True):
             return None
         return self.shown[self.cursor if 0 <= self.cursor < len(self.shown) else -1]
 
-    @property
-    def count(self) -> int:
-        """How many entries pass the filter and search (a long timeline's too)."""
-        return self.paged.total if self.paged is not None else len(self.shown)
-
     def latest_version(self, entry_id: int) -> ShownEntry | None:
         """The entry one of whose versions is `entry_id`, as it reads now (if held)."""
         if self.paged is not None:
@@ -197,9 +109,6 @@ class TimelineView(ScrollView, can_focus=True):
         if entry_id not in state.root:
             return None
         return state.shown(state.versions[state.root[entry_id]][-1])
-
-    def _cursor_index(self) -> int:
-        return self.cursor if self.cursor >= 0 else self.count - 1
 
     def replace(self, entries: Iterable[TimelineEntry] | TimelineState) -> None:
         """Show a different incident's timeline (rows, or rows already folded),
@@ -225,31 +134,6 @@ class TimelineView(ScrollView, can_focus=True):
         self._show(page)
         if page.request.rule != TIMELINE_FILTERS[self.filter_name]:  # read before a filter
             self._ask(self._request("newest"))
-
-    def show_page(self, page: TimelinePage) -> None:
-        """A page asked for (or read again after rows were written): shown if it is
-        still what the view narrows to; the cursor stays on its entry."""
-        if self.paged is None or not page.request.narrowed_like(self._request("newest")):
-            return
-        self._show(page)
-
-    def _show(self, page: TimelinePage) -> None:
-        old, top = self.paged, round(self.scroll_y)
-        held = old.entry(self.cursor) if old is not None and self.cursor >= 0 else None
-        top_entry = old.entry(top) if old is not None else None
-        window = self.paged = TimelineWindow(page)
-        if self._asked is not None and page.request.narrowed_like(self._asked):
-            self._answered, self._asked = self._asked, None
-        self.shown = list(page.entries)
-        self._line_counts = {}  # only the page's: what is held never grows with the timeline
-        if self.cursor >= 0:
-            found = window.index_of(held.entry.id) if held is not None else None
-            self.cursor = found if found is not None else min(self.cursor, window.total - 1)
-        if top_entry is not None:
-            found = window.index_of(top_entry.entry.id)
-            top = found if found is not None else top
-        self._screen = None
-        self._paged_size(top)
 
     def add(self, entries: list[TimelineEntry]) -> None:
         """Fold in newly written rows (backdated ones land where they happened); a long
@@ -333,9 +217,6 @@ class TimelineView(ScrollView, can_focus=True):
 
     # -- layout ----------------------------------------------------------------
 
-    def _text_width(self) -> int:
-        return max(10, self.scrollable_content_region.width - TEXT_INDENT)
-
     def _passes(self) -> Callable[[ShownEntry], bool]:
         wanted = FILTERS[self.filter_name][1]
         matches = self.matches
@@ -407,31 +288,6 @@ class TimelineView(ScrollView, can_focus=True):
                 lines = counts[entry.id] = len(wrap(display_text(item), width))
             rows.extend(("entry", index, line_no) for line_no in range(lines))
 
-    def _set_size(self, *, follow: bool, height: int | None = None, top: int | None = None) -> None:
-        """Size the scrolling area (`height`: a long timeline's, else the rows laid
-        out); then follow the newest, or scroll to `top`."""
-        lines = len(self._rows) if height is None else height
-        size = Size(self.scrollable_content_region.width, lines)
-        if self.is_mounted and size.width == self.virtual_size.width != 0:
-            # longer or shorter only (an entry logged): the scrollbar and the scroll
-            # limits follow without a layout of the whole screen, which would repaint
-            # every pane (the incident list's scrollbar always reads as resized)
-            self.set_reactive(TimelineView.virtual_size, size)
-            self._scroll_update(size)
-            if follow:  # the limits are known now: one repaint, not two
-                self.scroll_end(animate=False, immediate=True)
-            elif top is not None:
-                self.scroll_to(y=top, animate=False, immediate=True, force=True)
-        else:
-            self.virtual_size = size
-            if follow:
-                self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
-            elif top is not None:
-                self.call_after_refresh(
-                    self.scroll_to, y=top, animate=False, immediate=True, force=True
-                )
-        self.refresh()
-
     def on_resize(self) -> None:
         if self.paged is not None:
             self._screen = None
@@ -439,84 +295,6 @@ class TimelineView(ScrollView, can_focus=True):
             return
         if self.scrollable_content_region.width != self._laid_out_width:
             self._relayout(follow=self.is_vertical_scroll_end)
-
-    # -- a long timeline, a page at a time ---------------------------------------
-
-    def _request(self, anchor: object, near: int = 0) -> PageRequest:
-        assert self.paged is not None
-        return PageRequest(
-            self.paged.page.request.incident_id,
-            TIMELINE_FILTERS[self.filter_name],
-            self.matches,
-            anchor,  # type: ignore[arg-type]
-            near=near,
-        )
-
-    def _ask(self, request: PageRequest) -> None:
-        # the page answering the same request again would be the same page
-        if request != self._asked and request != self._answered:
-            self._asked = request
-            self.post_message(self.PageWanted(request))
-
-    def _lines_of(self, item: ShownEntry) -> int:
-        width = self._text_width()
-        if width != self._counted_width:
-            self._line_counts, self._counted_width = {}, width
-        lines = self._line_counts.get(item.entry.id)
-        if lines is None:
-            lines = self._line_counts[item.entry.id] = len(wrap(display_text(item), width))
-        return lines
-
-    def _day_of(self, item: ShownEntry) -> dt.date:
-        return item.entry.at.astimezone(self.tz).date()
-
-    def _height(self) -> int:
-        return max(1, self.scrollable_content_region.height)
-
-    def _last_top(self) -> int:
-        assert self.paged is not None
-        return last_top(self.paged, self._height(), self._lines_of, self._day_of)
-
-    def _cursor_top(self, top: int) -> int:
-        """The top entry nearest `top` that shows the cursor's entry whole."""
-        assert self.paged is not None
-        if self.cursor < 0:
-            return self._last_top()
-        return top_showing(
-            self.paged, self.cursor, top, self._height(), self._lines_of, self._day_of
-        )
-
-    def _paged_size(self, top: int) -> None:
-        """One line per entry (see `timeline_window`), as far as the last top entry."""
-        last = self._last_top()
-        height = last + self._height()
-        following = self.cursor < 0
-        self._set_size(follow=following, height=height, top=max(0, min(top, last)))
-        self._want_pages(last if following else max(0, min(top, last)))
-
-    def _paged_scroll(self, top: int) -> None:
-        self.scroll_to(y=top, animate=False, immediate=True, force=True)
-        self._want_pages(top)
-
-    def _want_pages(self, top: int) -> None:
-        """Ask for the page around the screen when it shows entries not held, or
-        comes within a third of a page of the edge of what is held."""
-        window = self.paged
-        if window is None or (self._asked is not None and self._asked.anchor == "newest"):
-            return
-        if self.cursor < 0 and window.end < window.total:
-            self._ask(self._request("newest"))
-            return
-        margin = TIMELINE_PAGE // 3
-        if window.covers(top - margin, top + self._height() + margin):
-            return
-        key = window.key(top)
-        self._ask(self._request(key if key is not None else top, top))
-
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
-        if self.paged is not None and round(old_value) != round(new_value):
-            self._want_pages(round(new_value))
 
     def on_focus(self) -> None:
         self.refresh()
@@ -554,17 +332,6 @@ class TimelineView(ScrollView, can_focus=True):
         item = self.shown[index] if self.paged is None else self.paged.entry(index)
         assert item is not None
         return self._entry_line(item, line_no, width, base, at_cursor)
-
-    def _on_screen(self) -> list[ScreenRow]:
-        """A long timeline's display rows from the top entry down (kept until the
-        page, the top, the size or the day changes)."""
-        assert self.paged is not None
-        top, height = round(self.scroll_y), self._height()
-        key = (id(self.paged), top, height, self._text_width(), self.today)
-        if self._screen is None or self._screen[0] != key:
-            rows = screen_rows(self.paged, top, height, self._lines_of, self._day_of)
-            self._screen = (key, rows)
-        return self._screen[1]
 
     def _text_style(self, item: ShownEntry, base: Style) -> Style:
         kind = item.entry.kind
