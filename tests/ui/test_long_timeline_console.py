@@ -68,8 +68,9 @@ async def test_opens_on_the_newest_and_goes_to_the_oldest_and_back(
         assert len(view.shown) <= 2 * read_model.TIMELINE_PAGE  # a page, not the timeline
         assert view.selected == fold(read_model.timeline(database, incident_id))[-1]
         assert "entry 19999:" in screen(app) and "entry 0:" not in screen(app)
-        # the scrollbar: at the end of the whole timeline
+        # the scrollbar: at the end of the whole timeline; the newest line at the bottom
         assert view.scroll_y == view.max_scroll_y >= ROWS - 36
+        assert screen(app).splitlines()[-1].strip()
 
         await pilot.press("tab", "g")
         await wait_for(pilot, lambda: "entry 0:" in screen(app))
@@ -176,3 +177,25 @@ async def test_new_entries_from_another_console_append_while_following(
         await wait_for(pilot, lambda: "later still" in [s.entry.text for s in view.shown])
         assert view.count == entries_in(database, incident_id)
         assert view.selected == held
+
+
+async def test_at_the_end_the_newest_line_is_on_the_bottom_line(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    """Entries that wrap over many lines: the screen is not left short at the bottom."""
+    database, incident_id = long_file(db_path, clock)
+    room = other_console(database, clock)
+    for n in range(10):
+        clock.step(seconds=1)
+        room.log(incident_id, f"long {n}: " + "words that wrap " * 20 + f"end of {n}")
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        view = app.query_one(TimelineView)
+        await wait_for(pilot, lambda: view.paged is not None and view.selected is not None)
+        lines = screen(app).splitlines()
+        assert "end of 9" in lines[-1]
+        assert view.scroll_y == view.max_scroll_y
+        await pilot.press("tab", "k", "k")  # up to `long 7`, whole on the screen
+        assert view.selected is not None and view.selected.entry.text.startswith("long 7:")
+        assert "long 7:" in screen(app) and "end of 7" in screen(app)

@@ -202,6 +202,14 @@ class PagedTimeline(ScrollView):
         top, height = round(self.scroll_y), self._height()
         key = (id(self.paged), top, height, self._text_width(), self.today)
         if self._screen is None or self._screen[0] != key:
-            rows = screen_rows(self.paged, top, height, self._lines_of, self._day_of)
+            above = self.paged.entry(top - 1) if top > 0 else None
+            if above is not None and self.paged.end == self.paged.total and top >= self._last_top():
+                # at the end the newest line is on the bottom line, as in a short timeline:
+                # the entry above the top one fills what is left, cut at the top
+                limit = height + self._lines_of(above) + 1
+                rows = screen_rows(self.paged, top - 1, limit, self._lines_of, self._day_of)
+                rows = rows[-height:]
+            else:
+                rows = screen_rows(self.paged, top, height, self._lines_of, self._day_of)
             self._screen = (key, rows)
         return self._screen[1]
