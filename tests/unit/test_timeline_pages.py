@@ -122,3 +122,24 @@ def test_a_timeline_is_read_whole_up_to_five_thousand_rows(
     assert not is_big(db, incident_id)
     add_rows(db, incident_id, 20, room.clock.now() - DAY, step=1)
     assert is_big(db, incident_id)
+
+
+@pytest.mark.parametrize("name", ["all", "scribe", "decision", "system", "pinned"])
+def test_the_newest_page_counts_on_from_the_last_one(
+    db: sqlite_utils.Database, room: WarRoom, long_incident: int, name: str
+) -> None:
+    """Rows written since (new, corrections, strikes, pins, backdated): the total
+    counted on from the page before is the total counted again."""
+    rule = TIMELINE_FILTERS[name]
+    before = read_page(db, PageRequest(long_incident, rule, None, "newest", 4, 0))
+    newest = [r.id for r in read_model.timeline(db, long_incident) if r.kind == "decision"][-1]
+    room.log(long_incident, "a new decision", "decision")
+    room.correct(newest, "a decision, now a finding", "finding")
+    room.log(long_incident, "backdated note", at=room.clock.now() - DAY)
+    room.strike(room.log(long_incident, "a slip"), "typo")
+    room.pin(newest)
+    room.escalate(long_incident)
+    after = read_page(db, PageRequest(long_incident, rule, None, "newest", 4, 0), since=before)
+    want = expected(db, long_incident, name, None)
+    assert after.total == len(want)
+    assert list(after.entries) == want[-4:]

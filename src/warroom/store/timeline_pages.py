@@ -86,12 +86,35 @@ def is_big(db: sqlite_utils.Database, incident_id: int) -> bool:
     return int(found[0]) > WHOLE_UP_TO
 
 
-def read_page(db: sqlite_utils.Database, request: PageRequest) -> TimelinePage:
-    """The entries around `request.anchor`, folded, with where they stand in the whole."""
+def read_page(
+    db: sqlite_utils.Database, request: PageRequest, *, since: TimelinePage | None = None
+) -> TimelinePage:
+    """The entries around `request.anchor`, folded, with where they stand in the whole.
+
+    `since`: a page read before with the same narrowing; for the newest page the
+    total is then counted on from it (the rows written since: an id range) rather
+    than counted again. One read transaction, so the count and `newest_row` agree.
+    """
+    conn = db.conn
+    if conn.in_transaction:  # the caller's transaction is the snapshot
+        return _read_page(db, request, since)
+    conn.execute("BEGIN")
+    try:
+        return _read_page(db, request, since)
+    finally:
+        conn.execute("COMMIT")
+
+
+def _read_page(
+    db: sqlite_utils.Database, request: PageRequest, since: TimelinePage | None
+) -> TimelinePage:
     newest_row = int(db.conn.execute("SELECT coalesce(max(id), 0) FROM timeline").fetchone()[0])
     narrowed = _Narrowed(db, request)
-    total = narrowed.count_before(None)
     anchor = request.anchor
+    if since is not None and anchor == "newest" and narrowed.counts_on(since):
+        total = since.total + narrowed.written_since(since.newest_row)
+    else:
+        total = narrowed.count_before(None)
     if isinstance(anchor, int) and not isinstance(anchor, bool):
         anchor = narrowed.key_at(max(0, anchor)) or "newest"
     if anchor == "newest":
@@ -179,6 +202,37 @@ class _Narrowed:
             [self.incident_id, *params],
         )
         return rows - pins - replaced
+
+    def counts_on(self, page: TimelinePage) -> bool:
+        """Whether `page`'s total can be counted on by the rows written since: the same
+        narrowing, by kind only (a pin or a search changes which ids pass)."""
+        request = page.request
+        return (
+            request.incident_id == self.incident_id
+            and self.ids is None
+            and request.matches is None
+            and not request.rule.pinned
+            and self.kinds == _Narrowed(self.db, request).kinds
+        )
+
+    def written_since(self, row_id: int) -> int:
+        """How many more pass now than with the rows up to `row_id`: each new current
+        row that passes, less each row it corrected that passed (an id range)."""
+        kinds, params = "", [row_id, self.incident_id]
+        if self.kinds is not None:
+            kinds = f" AND t.kind IN ({','.join('?' * len(self.kinds))})"
+        added = self._one(
+            f"SELECT count(*) FROM timeline t WHERE t.id > ? AND +t.incident_id = ?"
+            f" AND t.kind != 'pin'{kinds}",
+            [*params, *(self.kinds or [])],
+        )
+        replaced = self._one(
+            "SELECT count(*) FROM timeline c CROSS JOIN timeline t ON t.id = c.supersedes"
+            " WHERE c.id > ? AND +c.incident_id = ? AND c.supersedes IS NOT NULL"
+            f" AND t.kind != 'pin'{kinds}",
+            [*params, *(self.kinds or [])],
+        )
+        return added - replaced
 
     def keys_from(self, key: Key | None, limit: int) -> list[Key]:
         """Up to `limit` keys from `key` on (None: from the oldest), oldest first."""

@@ -47,6 +47,7 @@ class DatabaseWatcher:
         self._asked = threading.Lock()  # guards _page_wanted (set on the UI thread)
         self._page_wanted: read_model.PageRequest | None = None
         self._window: read_model.PageRequest | None = None  # the shown long timeline's page
+        self._page: read_model.TimelinePage | None = None  # the last page read of it
         self._rule = TIMELINE_FILTERS["all"]  # the filter a long timeline was last read with
         self._said: set[str] = set()  # unreadable rows already named
         self._list: read_model.IncidentList | None = None
@@ -108,7 +109,7 @@ class DatabaseWatcher:
             return
         self._rule = wanted.rule
         if wanted.incident_id == self._shown_id and self._window is not None:
-            page = read_model.timeline_page(db, wanted)
+            page = self._page = read_model.timeline_page(db, wanted)
             self._window = page.request
             self.post(TimelinePageRead(page))
 
@@ -147,7 +148,8 @@ class DatabaseWatcher:
         folded = page = None
         if self._window is not None:
             if reset or entries:  # the page where its reader is, as it reads now
-                page = read_model.timeline_page(db, self._window)
+                since = None if reset else self._page  # following: counted on from it
+                page = self._page = read_model.timeline_page(db, self._window, since=since)
                 self._window = page.request
                 self._last_entry_id = max(self._last_entry_id, page.newest_row)
             entries = []
