@@ -43,7 +43,7 @@ class Snapshot(Message):
 
 @dataclass
 class TimelinePageRead(Message):
-    """The page of a long timeline its view asked for (`TimelineView.PageWanted`)."""
+    """The page of a long timeline its view asked for (`TimelinePageWanted`)."""
 
     page: TimelinePage
 
