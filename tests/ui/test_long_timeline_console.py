@@ -85,6 +85,15 @@ async def test_opens_on_the_newest_and_goes_to_the_oldest_and_back(
         assert view.selected == newest and view.cursor == -1  # following again
         assert view.scroll_y == view.max_scroll_y
 
+        # the scrollbar dragged half way: the page there is read, the top entry is the
+        # one half way through the whole timeline
+        view.scroll_to(y=ROWS // 2, animate=False, immediate=True)
+        await wait_for(pilot, lambda: "entry 10000:" in screen(app).splitlines()[0])
+        assert view.scroll_y == ROWS // 2 and view.paged is not None
+        assert view.paged.start <= ROWS // 2 < view.paged.end
+        await pilot.press("G")
+        await wait_for(pilot, lambda: view.scroll_y == view.max_scroll_y)
+
         for _ in range(3):  # up a page at a time, past the page held at first
             await pilot.press(*["pageup"] * 10)
         await wait_for(pilot, lambda: view.selected is not None)

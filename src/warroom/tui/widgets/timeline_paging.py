@@ -57,6 +57,10 @@ class PagedTimeline(ScrollView):
         self._asked: PageRequest | None = None
         self._answered: PageRequest | None = None
         self._screen: tuple[tuple[object, ...], list[ScreenRow]] | None = None
+        # whether the screen stays at the end as pages arrive: until it is scrolled
+        # away (or the cursor moves off the newest)
+        self._at_end = True
+        self._sizing = False  # the scroll moves because the size did: not the reader
 
     @property
     def count(self) -> int:
@@ -103,6 +107,9 @@ class PagedTimeline(ScrollView):
 
     def _show(self, page: TimelinePage) -> None:
         old, top = self.paged, round(self.scroll_y)
+        # the cursor on the newest and the screen at the end: stay there (scrolled away
+        # with the cursor still on the newest: stay where the screen is)
+        follow = self.cursor < 0 and (old is None or self._at_end)
         held = old.entry(self.cursor) if old is not None and self.cursor >= 0 else None
         top_entry = old.entry(top) if old is not None else None
         window = self.paged = TimelineWindow(page)
@@ -117,7 +124,7 @@ class PagedTimeline(ScrollView):
             found = window.index_of(top_entry.entry.id)
             top = found if found is not None else top
         self._screen = None
-        self._paged_size(top)
+        self._paged_size(top, follow=follow)
 
     def _request(self, anchor: object, near: int = 0) -> PageRequest:
         assert self.paged is not None
@@ -163,13 +170,19 @@ class PagedTimeline(ScrollView):
             self.paged, self.cursor, top, self._height(), self._lines_of, self._day_of
         )
 
-    def _paged_size(self, top: int) -> None:
-        """One line per entry (see `timeline_window`), as far as the last top entry."""
+    def _paged_size(self, top: int, *, follow: bool) -> None:
+        """One line per entry (see `timeline_window`), as far as the last top entry;
+        then at the end (`follow`) or at `top`."""
         last = self._last_top()
         height = last + self._height()
-        following = self.cursor < 0
-        self._set_size(follow=following, height=height, top=max(0, min(top, last)))
-        self._want_pages(last if following else max(0, min(top, last)))
+        self._sizing = True
+        try:
+            self._set_size(follow=follow, height=height, top=max(0, min(top, last)))
+        finally:
+            self._sizing = False
+        if follow:
+            self._at_end = True
+        self._want_pages(last if follow else max(0, min(top, last)))
 
     def _paged_scroll(self, top: int) -> None:
         self.scroll_to(y=top, animate=False, immediate=True, force=True)
@@ -181,7 +194,7 @@ class PagedTimeline(ScrollView):
         window = self.paged
         if window is None or (self._asked is not None and self._asked.anchor == "newest"):
             return
-        if self.cursor < 0 and window.end < window.total:
+        if top >= self._last_top() and window.end < window.total:  # at the end
             self._ask(self._request("newest"))
             return
         margin = TIMELINE_PAGE // 3
@@ -193,6 +206,8 @@ class PagedTimeline(ScrollView):
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
         if self.paged is not None and round(old_value) != round(new_value):
+            if not self._sizing:
+                self._at_end = round(new_value) >= self._last_top()
             self._want_pages(round(new_value))
 
     def _on_screen(self) -> list[ScreenRow]:

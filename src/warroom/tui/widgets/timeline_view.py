@@ -131,6 +131,7 @@ class TimelineView(PagedTimeline, can_focus=True):
         self.paged = self._asked = self._answered = None
         self.matches = None
         self.cursor = -1
+        self._at_end = True
         self._show(page)
         if page.request.rule != TIMELINE_FILTERS[self.filter_name]:  # read before a filter
             self._ask(self._request("newest"))
@@ -291,7 +292,7 @@ class TimelineView(PagedTimeline, can_focus=True):
     def on_resize(self) -> None:
         if self.paged is not None:
             self._screen = None
-            self._paged_size(round(self.scroll_y))
+            self._paged_size(round(self.scroll_y), follow=self.cursor < 0 and self._at_end)
             return
         if self.scrollable_content_region.width != self._laid_out_width:
             self._relayout(follow=self.is_vertical_scroll_end)
