@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import sqlite_utils
+from textual.widgets import TextArea
 
 from tests.long_timeline import add_rows
 from tests.ui.helpers import make_app, ready, wait_for
@@ -19,6 +20,8 @@ from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
 from warroom.store import read_model
 from warroom.tui.app import WarRoomApp
+from warroom.tui.dialogs.composer import ComposerScreen
+from warroom.tui.dialogs.handoff import HandOffScreen
 from warroom.tui.widgets.timeline_view import TimelineView
 
 ROWS = 20_000  # 30 s apart: ten days to a week before the incident was declared
@@ -208,3 +211,32 @@ async def test_at_the_end_the_newest_line_is_on_the_bottom_line(
         await pilot.press("tab", "k", "k")  # up to `long 7`, whole on the screen
         assert view.selected is not None and view.selected.entry.text.startswith("long 7:")
         assert "long 7:" in screen(app) and "end of 7" in screen(app)
+
+
+async def test_hand_off_and_update_draw_on_a_long_timeline(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    """Not held whole, the timeline's newest open TODOs and decisions are read for them."""
+    database, _ = long_file(db_path, clock)
+    other_console(database, clock).strike(row_id(database, "entry 19990:"), "done")  # a TODO
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        view = app.query_one(TimelineView)
+        await wait_for(pilot, lambda: view.paged is not None)
+        await pilot.press("h")
+        await wait_for(pilot, lambda: isinstance(app.screen, HandOffScreen))
+        note = app.screen.query_one("#note", TextArea).text
+        assert "- TODO entry 19996: observed bravo" in note
+        assert "entry 19990:" not in note  # struck
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, HandOffScreen))
+
+        await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(app.screen, ComposerScreen))
+        screen = app.screen
+        assert isinstance(screen, ComposerScreen)
+        screen.query_one("#template").value = "internal-update"
+        await pilot.pause()
+        assert "entry 19999: observed bravo" in screen.body  # the newest decision
+        assert "entry 19998:" not in screen.body  # a note

@@ -55,6 +55,7 @@ PageRequest = timeline_pages.PageRequest
 TimelinePage = timeline_pages.TimelinePage
 timeline_is_big = timeline_pages.is_big
 timeline_page = timeline_pages.read_page
+newest_of_kind = timeline_pages.newest_of_kind  # a long timeline's latest TODOs, decisions
 TIMELINE_PAGE = timeline_pages.PAGE  # entries read on each side of the reader
 # rows left out because a stored time could not be used: named to the person once
 forget_unreadable = queries.forget_unreadable
@@ -80,6 +81,7 @@ __all__ = [
     "incident_view",
     "incidents",
     "list_order",
+    "newest_of_kind",
     "recorded_breaches",
     "search",
     "timeline",

@@ -144,6 +144,15 @@ def _read_page(
     )
 
 
+def newest_of_kind(
+    db: sqlite_utils.Database, incident_id: int, kind: str, limit: int
+) -> list[ShownEntry]:
+    """The newest `limit` entries of `kind` as they read now (struck ones too), oldest
+    first: what a long timeline's hand-off and update composer draw on."""
+    rule = TimelineFilter(kind, frozenset({kind}))
+    return list(read_page(db, PageRequest(incident_id, rule, None, "newest", limit, 0)).entries)
+
+
 class _Narrowed:
     """The SQL for the current rows that pass a request's narrowing."""
 
