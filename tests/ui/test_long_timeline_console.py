@@ -236,7 +236,8 @@ async def test_hand_off_and_update_draw_on_a_long_timeline(
         await wait_for(pilot, lambda: isinstance(app.screen, ComposerScreen))
         screen = app.screen
         assert isinstance(screen, ComposerScreen)
+        await wait_for(pilot, lambda: bool(screen.query("#template SelectCurrent #label")))
         screen.query_one("#template").value = "internal-update"
-        await pilot.pause()
+        await wait_for(pilot, lambda: "entry 19999:" in screen.body)
         assert "entry 19999: observed bravo" in screen.body  # the newest decision
         assert "entry 19998:" not in screen.body  # a note
