@@ -144,6 +144,8 @@ async def test_filter_and_search_narrow_in_sql(db_path: Path, clock: FrozenClock
         await ready(pilot)
         view = app.query_one(TimelineView)
         await wait_for(pilot, lambda: view.paged is not None)
+        view.scroll_to(y=5_000, animate=False, immediate=True)  # scrolled away, then filtered:
+        await wait_for(pilot, lambda: "entry 5000:" in screen(app))
         await pilot.press("f", "down", "down", "down", "enter")  # all, scribe, pinned, decisions
         whole = fold(read_model.timeline(database, incident_id))
         decisions = sum(s.entry.kind == "decision" for s in whole)

@@ -91,12 +91,17 @@ class PagedTimeline(ScrollView):
         else:
             self.virtual_size = size
             if follow:
-                self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
+                self.call_after_refresh(self._end_unless_scrolled_away)
             elif top is not None:
                 self.call_after_refresh(
                     self.scroll_to, y=top, animate=False, immediate=True, force=True
                 )
         self.refresh()
+
+    def _end_unless_scrolled_away(self) -> None:
+        """The end, after the layout; a long timeline scrolled away meanwhile stays."""
+        if self.paged is None or self._at_end:
+            self.scroll_end(animate=False, immediate=True)
 
     def show_page(self, page: TimelinePage) -> None:
         """A page asked for (or read again after rows were written): shown if it is

@@ -158,6 +158,7 @@ class TimelineView(PagedTimeline, can_focus=True):
         self.filter_name = name if name in FILTERS else "all"
         self.cursor = -1
         if self.paged is not None:  # narrowed in SQL: shown when the page arrives
+            self._at_end = True
             self._ask(self._request("newest"))
             return
         self._relayout(follow=True)
@@ -167,6 +168,7 @@ class TimelineView(PagedTimeline, can_focus=True):
         self.matches = None if ids is None else frozenset(ids)
         self.cursor = -1
         if self.paged is not None:
+            self._at_end = True
             self._ask(self._request("newest"))
             return
         self._relayout(follow=True)
@@ -202,6 +204,7 @@ class TimelineView(PagedTimeline, can_focus=True):
 
     def _scroll_to_cursor(self) -> None:
         if self.paged is not None:
+            self._at_end = self.cursor < 0  # on the newest: the end is followed again
             self._paged_scroll(self._cursor_top(round(self.scroll_y)))
             return
         if not self.shown:
