@@ -38,6 +38,11 @@ async def until(condition, timeout: float = 60.0) -> None:
         await asyncio.sleep(0.001)
 
 
+def narrowed_to(view: TimelineView, label: str) -> bool:
+    """The filter shows (a long timeline: its page, read in SQL, has arrived)."""
+    return view.paged is None or view.paged.page.request.rule.label == label
+
+
 async def timeline(path: Path) -> dict[str, float]:
     clock = FrozenClock(NOW)
     app = WarRoomApp(
@@ -59,7 +64,10 @@ async def timeline(path: Path) -> dict[str, float]:
         found["key k (cursor up), median"] = statistics.median(keys)
         t0 = time.perf_counter()
         await pilot.press("home")
+        await until(lambda: view.selected is not None)  # a long timeline: its page read
         found["key home (oldest)"] = time.perf_counter() - t0
+        await pilot.press("end")  # following the newest again, where new entries show
+        await until(lambda: view.selected is not None)
         writer = WarRoom(store.connect(path), clock, Actor("other", "other"), load_policy())
         t0 = time.perf_counter()
         entry = writer.log(room.selected_id or 1, "written by another console", "note")
@@ -67,12 +75,19 @@ async def timeline(path: Path) -> dict[str, float]:
         found["another console's entry shown"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         view.set_filter("decision")
+        await until(lambda: narrowed_to(view, "decisions"))
         found["filter: decisions"] = time.perf_counter() - t0
         view.set_filter("all")
+        await until(lambda: narrowed_to(view, "everything"))
         await pilot.press("slash", *"another")
         t0 = time.perf_counter()
         await pilot.press("enter")
-        await until(lambda: view.matches is not None)
+        await until(
+            lambda: (
+                view.matches is not None
+                and (view.paged is None or view.paged.page.request.matches is not None)
+            )
+        )
         found["search, Enter to result shown"] = time.perf_counter() - t0
     return found
 

@@ -690,7 +690,8 @@ def machine() -> str:
         done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
         return done.stdout.strip() or "unknown"
 
-    dirty = " (with uncommitted changes)" if git("status", "--porcelain", "--", "src") else ""
+    changed = git("status", "--porcelain", "--", "src")  # "unknown" stands for nothing
+    dirty = " (with uncommitted changes)" if changed not in ("", "unknown") else ""
     commit = git("rev-parse", "--short", "HEAD")
     return (
         f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, commit {commit}"

@@ -383,6 +383,19 @@ def _change_log(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+@_migration("011_timeline_pages")
+def _timeline_pages(db: sqlite_utils.Database) -> None:
+    """What a console reads a huge timeline by, a page at a time (store.timeline_pages):
+    rows of a kind in timeline order (counts and pages under a filter, pins), and the
+    row that corrects a row (whether a row is the current version of its entry)."""
+    for statement in (
+        "CREATE INDEX IF NOT EXISTS timeline_kinds ON timeline(incident_id, kind, at, id)",
+        "CREATE INDEX IF NOT EXISTS timeline_corrections ON timeline(supersedes, incident_id)"
+        " WHERE supersedes IS NOT NULL",
+    ):  # one by one: executescript would commit the upgrade's lock
+        db.conn.execute(statement)
+
+
 SCHEMA_VERSION = len(_STEPS)
 
 

@@ -213,6 +213,16 @@ def timeline(db: sqlite_utils.Database, incident_id: int) -> list[TimelineEntry]
     return _readable(_entry, rows)
 
 
+def timeline_rows(db: sqlite_utils.Database, ids: Iterable[int]) -> list[TimelineEntry]:
+    """Timeline rows by id, in timeline order (rows that cannot be read left out, noted)."""
+    rows = _rows(
+        db,
+        "SELECT * FROM timeline WHERE id IN (SELECT value FROM json_each(?)) ORDER BY at, id",
+        (json.dumps(sorted(set(ids))),),
+    )
+    return _readable(_entry, rows)
+
+
 def timeline_count(db: sqlite_utils.Database, incident_id: int) -> int:
     return int(
         db.conn.execute(

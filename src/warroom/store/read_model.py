@@ -33,7 +33,13 @@ from warroom.domain.models import (
 )
 from warroom.domain.policy import Policy
 from warroom.domain.vocabulary import OPEN_STATUSES
-from warroom.store import checklist_queries, policy_record, queries, scribe_queries
+from warroom.store import (
+    checklist_queries,
+    policy_record,
+    queries,
+    scribe_queries,
+    timeline_pages,
+)
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -51,6 +57,13 @@ search = scribe_queries.search  # entry ids whose text matches, through the FTS 
 follow_ups = scribe_queries.follow_ups  # follow-ups, by incident or all
 checklists = checklist_queries.checklists  # an incident's checklists with who ticked what
 recorded_policy = policy_record.recorded_policy  # the policy in effect, as recorded
+# a timeline too long to read whole, a page at a time (see store.timeline_pages)
+PageRequest = timeline_pages.PageRequest
+TimelinePage = timeline_pages.TimelinePage
+timeline_is_big = timeline_pages.is_big
+timeline_page = timeline_pages.read_page
+newest_of_kind = timeline_pages.newest_of_kind  # a long timeline's latest TODOs, decisions
+TIMELINE_PAGE = timeline_pages.PAGE  # entries read on each side of the reader
 # rows left out because a stored time could not be used: named to the person once
 forget_unreadable = queries.forget_unreadable
 unreadable_times = queries.unreadable_times
@@ -58,11 +71,14 @@ unreadable_warning = queries.unreadable_warning
 
 __all__ = [
     "CLOCK_STATUSES",
+    "TIMELINE_PAGE",
     "ClockHistories",
     "ClockInputs",
     "Engagement",
     "IncidentList",
     "IncidentView",
+    "PageRequest",
+    "TimelinePage",
     "checklists",
     "follow_ups",
     "forget_unreadable",
@@ -72,10 +88,13 @@ __all__ = [
     "incident_view",
     "incidents",
     "list_order",
+    "newest_of_kind",
     "recorded_breaches",
     "recorded_policy",
     "search",
     "timeline",
+    "timeline_is_big",
+    "timeline_page",
     "unreadable_times",
     "unreadable_warning",
 ]

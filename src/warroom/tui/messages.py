@@ -10,6 +10,7 @@ from warroom.domain.checklists import Checklist
 from warroom.domain.models import Engagement, FollowUp, Incident, RoleAssignment, TimelineEntry
 from warroom.domain.timeline_state import TimelineState
 from warroom.store.read_model import ClockInputs as ClockInputs  # kept importable from here
+from warroom.store.read_model import TimelinePage
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,9 @@ class Selection:
     checklists: list[Checklist] = field(default_factory=list)
     follow_ups: list[FollowUp] = field(default_factory=list)
     folded: TimelineState | None = None  # `entries` already folded, when `reset`
+    # a timeline too long to hold: the page around where its reader is, read again
+    # when rows were written (then `entries` is empty: the page says what shows)
+    page: TimelinePage | None = None
 
 
 @dataclass
@@ -35,6 +39,13 @@ class Snapshot(Message):
     clocks: dict[int, ClockInputs] = field(default_factory=dict)
     # (incident id, timer, deadline) of every recorded breach of a live incident
     breaches: frozenset[tuple[int, str, str]] = frozenset()
+
+
+@dataclass
+class TimelinePageRead(Message):
+    """The page of a long timeline its view asked for (`TimelinePageWanted`)."""
+
+    page: TimelinePage
 
 
 @dataclass

@@ -4,11 +4,14 @@ One long-lived connection in one worker thread polls `PRAGMA data_version`
 (which moves when *another* connection commits) every quarter second. Our own
 writes use other connections, so they are noticed the same way; `poke()` makes
 the next read happen at once instead of waiting for the tick.
+
+A timeline too long to hold (`read_model.timeline_is_big`) is read a page at a
+time on this thread too: its view asks (`want_page`), the page is posted back
+(`TimelinePageRead`), and when rows are written the page last read is read again.
 """
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -16,18 +19,16 @@ from typing import TYPE_CHECKING, Any
 
 from warroom import store
 from warroom.domain.policy import Policy
+from warroom.domain.timeline_filters import TIMELINE_FILTERS
 from warroom.domain.timeline_state import TimelineState
 from warroom.errors import WarroomError
 from warroom.store import read_model
-from warroom.tui.messages import RowsLeftOut, Selection, Snapshot, WatchFailed
+from warroom.tui.messages import RowsLeftOut, Selection, Snapshot, TimelinePageRead, WatchFailed
 
 if TYPE_CHECKING:
     import sqlite_utils
 
 POLL_SECONDS = 0.25
-
-
-BIG_TIMELINE = 10_000  # entries; a fold this large is frozen out of the collector
 
 
 class DatabaseWatcher:
@@ -43,6 +44,12 @@ class DatabaseWatcher:
         self._shown_id: int | None = None
         self._last_entry_id = 0
         self._force = False
+        self._read_wanted = False  # poked: read now, even if the file did not change
+        self._asked = threading.Lock()  # guards _page_wanted (set on the UI thread)
+        self._page_wanted: read_model.PageRequest | None = None
+        self._window: read_model.PageRequest | None = None  # the shown long timeline's page
+        self._page: read_model.TimelinePage | None = None  # the last page read of it
+        self._rule = TIMELINE_FILTERS["all"]  # the filter a long timeline was last read with
         self._said: set[str] = set()  # unreadable rows already named
         self._list: read_model.IncidentList | None = None
         self._histories = read_model.ClockHistories()  # folded as the timeline grows
@@ -58,6 +65,13 @@ class DatabaseWatcher:
             self._shown_id = None
         else:
             self._force = True
+        self._read_wanted = True
+        self._wake.set()
+
+    def want_page(self, request: read_model.PageRequest) -> None:
+        """Read this page of the shown long timeline now (the last one asked wins)."""
+        with self._asked:
+            self._page_wanted = request
         self._wake.set()
 
     def stop(self) -> None:
@@ -74,14 +88,17 @@ class DatabaseWatcher:
                     if db is None:
                         db = store.connect(self.path)
                     current = store.data_version(db)
-                    if current != version or self._wake.is_set():
+                    self._wake.clear()
+                    self._read_page(db)
+                    if current != version or self._read_wanted:
                         changed = current != version or self._force
-                        self._wake.clear()
+                        self._read_wanted = False
                         self._force = False
                         version = current
                         self.post(self.read(db, changed=changed))
                         self._say_unreadable()
                         if self._rest_due:  # start-up: the live incidents are on screen
+                            self._read_wanted = True
                             self._wake.set()
                 except (WarroomError, OSError) as exc:
                     self.post(WatchFailed(str(exc)))
@@ -91,6 +108,18 @@ class DatabaseWatcher:
         finally:
             if db is not None:
                 db.conn.close()
+
+    def _read_page(self, db: sqlite_utils.Database) -> None:
+        """The page a long timeline's view asked for, if it still shows that incident."""
+        with self._asked:
+            wanted, self._page_wanted = self._page_wanted, None
+        if wanted is None:
+            return
+        self._rule = wanted.rule
+        if wanted.incident_id == self._shown_id and self._window is not None:
+            page = self._page = read_model.timeline_page(db, wanted)
+            self._window = page.request
+            self.post(TimelinePageRead(page))
 
     def _say_unreadable(self) -> None:
         """Name rows left out for an unusable stored time, each once (they stay out)."""
@@ -124,22 +153,28 @@ class DatabaseWatcher:
             return Snapshot(incidents=incidents, clocks=clocks, breaches=listed.breaches)
         self._rest_due = self._live_only  # the selected incident is on its way to the screen
         reset = selected != self._shown_id
-        view = read_model.incident_view(
-            db, selected, timeline_after=0 if reset else self._last_entry_id, listed=listed
-        )
+        if reset:
+            big = read_model.timeline_is_big(db, selected)
+            self._window = read_model.PageRequest(selected, self._rule) if big else None
+        after: int | None = 0 if reset else self._last_entry_id
+        if reset and self._window is not None:
+            after = None  # a long timeline: only the page read below
+        view = read_model.incident_view(db, selected, timeline_after=after, listed=listed)
         entries = list(view.timeline)
-        folded = None
-        if reset:  # fold a whole timeline here, off the UI thread
+        newest = max((e.id for e in entries), default=0)
+        self._last_entry_id = newest if reset else max(self._last_entry_id, newest)
+        folded = page = None
+        if self._window is not None:
+            if reset or entries:  # the page where its reader is, as it reads now
+                since = None if reset else self._page  # following: counted on from it
+                page = self._page = read_model.timeline_page(db, self._window, since=since)
+                self._window = page.request
+                self._last_entry_id = max(self._last_entry_id, page.newest_row)
+            entries = []
+        elif reset:  # fold a whole timeline here, off the UI thread
             folded = TimelineState()
             folded.add(entries)
             folded.current()
-            if len(entries) >= BIG_TIMELINE:
-                # the loaded timeline lives on: later full collections skip it
-                # (100k entries: 120-256 ms per collection -> 0); it holds no cycles,
-                # so it is still freed when another incident is shown
-                gc.freeze()
-        newest = max((e.id for e in entries), default=0)
-        self._last_entry_id = newest if reset else max(self._last_entry_id, newest)
         self._shown_id = selected
         selection = Selection(
             view.incident,
@@ -150,6 +185,7 @@ class DatabaseWatcher:
             list(view.checklists),
             list(view.follow_ups),
             folded,
+            page,
         )
         return Snapshot(
             incidents=incidents, selection=selection, clocks=clocks, breaches=listed.breaches

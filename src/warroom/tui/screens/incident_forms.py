@@ -16,6 +16,7 @@ from warroom.domain import lifecycle, sla
 from warroom.domain.templates import suggest_phase, templates_for
 from warroom.domain.timefmt import format_when
 from warroom.domain.vocabulary import INCIDENT_KINDS
+from warroom.store import read_model
 from warroom.tui.bridge import Read, Write
 from warroom.tui.deadline_board import DeadlineBoard
 from warroom.tui.dialogs.assign import Assignment, AssignScreen
@@ -32,6 +33,8 @@ from warroom.tui.widgets.checklist_pane import ChecklistPane
 from warroom.tui.widgets.follow_up_pane import FollowUpPane
 from warroom.tui.widgets.incident_detail import IncidentDetail
 from warroom.tui.widgets.timeline_view import TimelineView
+
+LISTED_FROM_LONG = 500  # a long timeline's newest TODOs the hand-off lists
 
 
 class IncidentForms(ConsoleBase):
@@ -192,11 +195,22 @@ class IncidentForms(ConsoleBase):
         if (incident := self.selected) is None:
             self.require_incident()
             return
-        todos = [
-            s.entry.text
-            for s in self.query_one(TimelineView).state.current()
-            if s.entry.kind == "todo" and not s.struck
-        ]
+        view, incident_id = self.query_one(TimelineView), incident.id
+        if view.paged is not None:  # a long timeline is not held: its newest TODOs, read
+
+            def todos_of(db: Any) -> list[str]:
+                found = read_model.newest_of_kind(db, incident_id, "todo", LISTED_FROM_LONG)
+                return [s.entry.text for s in found if not s.struck]
+
+            self.read(Read(todos_of, lambda todos: self._hand_off_to(incident_id, todos, draft)))
+            return
+        held = view.state.current()
+        todos = [s.entry.text for s in held if s.entry.kind == "todo" and not s.struck]
+        self._hand_off_to(incident_id, todos, draft)
+
+    def _hand_off_to(self, incident_id: int, todos: list[str], draft: HandOff | None) -> None:
+        if (incident := self.selected) is None or incident.id != incident_id:
+            return  # the person moved on meanwhile
 
         def chosen(form: HandOff | None) -> None:
             if form is not None:
@@ -283,20 +297,25 @@ class IncidentForms(ConsoleBase):
         fitting = templates_for(templates, audience="external", phase=suggest_phase(incident))
         suggested = (fitting or list(templates.values()))[0].name
 
+        view = self.query_one(TimelineView)
+        long_timeline = view.paged is not None
+        recent: list[Any] = []  # a long timeline's newest actions and decisions, read below
+
         def fill(name: str, free: dict[str, str]) -> str:
             # from what the console already shows (as fresh as the last read): no SQLite here
             shown = self.selected or incident
-            timeline = self.query_one(TimelineView).state.current()
-            entries = [s.entry for s in timeline if not s.struck]
+            held = recent if long_timeline else view.state.current()
+            entries = [s.entry for s in held if not s.struck]
             answers = checklist_rules.answers(self.query_one(ChecklistPane).lists)
             now = self.clock.now()
             return composer.fill_from(
                 shown, entries, answers, self.policy, templates[name], now, self.tz, free
             )
 
-        def opened(found: tuple[Any, Any]) -> None:
+        def opened(found: tuple[Any, Any, list[Any]]) -> None:
             if self.selected_id == incident_id and not isinstance(self.app.screen, ComposerScreen):
-                draft, posted = found
+                draft, posted, newest = found
+                recent[:] = newest
                 self.app.push_screen(
                     ComposerScreen(incident_id, templates, suggested, fill, draft, posted)
                 )
@@ -304,7 +323,17 @@ class IncidentForms(ConsoleBase):
         # the draft and what was posted are read in a worker, like every other read
         self.read(
             Read(
-                lambda db: (composer.draft(db, incident_id), composer.posted(db, incident_id)),
+                lambda db: (
+                    composer.draft(db, incident_id),
+                    composer.posted(db, incident_id),
+                    [
+                        entry
+                        for kind in ("action", "decision")
+                        for entry in read_model.newest_of_kind(db, incident_id, kind, 50)
+                    ]
+                    if long_timeline
+                    else [],
+                ),
                 opened,
             )
         )

@@ -45,7 +45,7 @@ class TimelineTools(ConsoleBase):
         if view.filter_name != "all":
             parts.append(f"showing {FILTERS[view.filter_name][0]} (f)")
         if view.matches is not None:
-            parts.append(f"search “{short(self.search_text, 24)}”: {len(view.shown)} (/)")
+            parts.append(f"search “{short(self.search_text, 24)}”: {view.count} (/)")
         view.border_title = " · ".join(parts)
 
     def toggle_left(self, pane_id: str) -> None:
@@ -147,10 +147,8 @@ class TimelineTools(ConsoleBase):
     def action_edit_entry(self, typed: str | None = None, based_on: int | None = None) -> None:
         """Correct the entry at the cursor; after a refused write, the same entry again
         (`based_on`: the version being corrected), saying if someone else got there first."""
-        state = self.timeline.state
-        if based_on is not None and based_on in state.root:
-            item: ShownEntry | None = state.shown(state.versions[state.root[based_on]][-1])
-        else:
+        item = self.timeline.latest_version(based_on) if based_on is not None else None
+        if item is None:
             item = self.entry_at_cursor(scribe_only=True, doing="corrected")
         if item is None:
             return

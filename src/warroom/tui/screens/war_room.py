@@ -39,7 +39,7 @@ from warroom.tui.deadline_board import BoardReading, DeadlineBoard, Overlay
 from warroom.tui.dialogs.escalate import EscalateScreen
 from warroom.tui.dialogs.help import HelpScreen
 from warroom.tui.keys import bindings
-from warroom.tui.messages import ClockInputs, RowsLeftOut, Snapshot, WatchFailed
+from warroom.tui.messages import ClockInputs, RowsLeftOut, Snapshot, TimelinePageRead, WatchFailed
 from warroom.tui.reach import reach_lines
 from warroom.tui.screens.console_base import ConsoleSettings
 from warroom.tui.screens.incident_forms import IncidentForms
@@ -52,6 +52,7 @@ from warroom.tui.widgets.follow_up_pane import FollowUpPane
 from warroom.tui.widgets.incident_detail import IncidentDetail
 from warroom.tui.widgets.incident_table import IncidentTable
 from warroom.tui.widgets.status_bar import StatusBar
+from warroom.tui.widgets.timeline_paging import TimelinePageWanted
 from warroom.tui.widgets.timeline_view import TimelineView
 
 
@@ -192,10 +193,24 @@ class WarRoomScreen(IncidentForms, TimelineTools):
         self.query_one(FollowUpPane).show(selection.follow_ups, self.today())
         if selection.reset:
             self.search_text = ""
-            self.timeline.replace(selection.folded or selection.entries)
+            if selection.page is not None:
+                self.timeline.open_pages(selection.page)
+            else:
+                self.timeline.replace(selection.folded or selection.entries)
+            self.retitle()
+        elif selection.page is not None:  # rows were written: the page read again
+            self.timeline.show_page(selection.page)
             self.retitle()
         else:
             self.timeline.add(selection.entries)
+
+    def on_timeline_page_wanted(self, message: TimelinePageWanted) -> None:
+        if self._watcher is not None:
+            self._watcher.want_page(message.request)
+
+    def on_timeline_page_read(self, message: TimelinePageRead) -> None:
+        self.timeline.show_page(message.page)
+        self.retitle()  # a search's count arrives with its first page
 
     def _same_list(self, message: Snapshot) -> bool:
         """Whether the snapshot carries the very rows last shown (the watcher re-reads

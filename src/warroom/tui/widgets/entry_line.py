@@ -23,7 +23,7 @@ from textual.widgets import Input, Static
 
 from warroom.domain.entries import without_leading_time
 from warroom.domain.vocabulary import split_entry_prefix
-from warroom.tui.widgets.timeline_view import kind_label
+from warroom.tui.widgets.timeline_text import kind_label
 
 
 class LineInput(Input):

@@ -9,6 +9,12 @@ day. Corrections show the newest version (`edited`), struck entries stay
 visible, crossed out; pinned ones carry a ★.
 A cursor picks the entry that pin, edit, strike and promote act on; a filter
 (by kind, pinned) and a search narrow what is shown.
+
+A timeline too long to hold is shown a page at a time (`open_pages`): the view
+asks for the page around where its screen and cursor are (`TimelinePageWanted`),
+the watcher reads it and it arrives in `show_page` (`timeline_paging`): the scroll
+offset counts entries, not lines (`timeline_window`), the cursor is an index into the
+whole narrowed timeline.
 """
 
 from __future__ import annotations
@@ -18,103 +24,36 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import ClassVar
 
-from rich.cells import cell_len, chop_cells
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
-from textual.geometry import Region, Size
-from textual.scroll_view import ScrollView
+from textual.geometry import Region
 from textual.strip import Strip
 
 from warroom.domain.models import TimelineEntry
+from warroom.domain.timeline_filters import TIMELINE_FILTERS
 from warroom.domain.timeline_state import ShownEntry, TimelineState
-from warroom.domain.visible import fit, visible, visible_line
+from warroom.domain.visible import fit, visible_line
 from warroom.domain.vocabulary import ENTRY_KINDS
-
-KIND_LABELS = {
-    "todo": "TODO",
-    "sla_breach": "BREACH",
-    "update_posted": "update",
-    "escalation": "escalate",
-    "root-cause": "cause",
-    "went-well": "well",
-    "went-wrong": "wrong",
-    "follow_up": "follow-up",
-    "postmortem": "post-mort",
-}
-MARK_W, TIME_W, AUTHOR_W, KIND_W = 2, 11, 13, 9
-TEXT_INDENT = MARK_W + TIME_W + AUTHOR_W + KIND_W + 3
-
-
-def _kind_is(kind: str) -> Callable[[ShownEntry], bool]:
-    return lambda s: s.entry.kind == kind
-
+from warroom.store.read_model import TimelinePage
+from warroom.tui.widgets.timeline_paging import PagedTimeline
+from warroom.tui.widgets.timeline_text import (
+    AUTHOR_W,
+    KIND_W,
+    TEXT_INDENT,
+    TIME_W,
+    display_text,
+    kind_label,
+    wrap,
+)
 
 # filter name -> (what the title says, which entries pass)
 FILTERS: dict[str, tuple[str, Callable[[ShownEntry], bool]]] = {
-    "all": ("everything", lambda s: True),
-    "scribe": ("scribe entries", lambda s: s.entry.kind in ENTRY_KINDS),
-    "pinned": ("pinned", lambda s: s.pinned),
-    **{
-        kind: (f"{kind}s" if kind != "todo" else "TODOs", _kind_is(kind))
-        for kind in ("decision", "action", "finding", "todo", "note")
-    },
-    "post-mortem": (
-        "root cause, went well/wrong, lessons",
-        lambda s: s.entry.kind in ("root-cause", "went-well", "went-wrong", "lesson"),
-    ),
-    "system": ("console records", lambda s: s.entry.kind not in ENTRY_KINDS),
+    name: (rule.label, rule.passes) for name, rule in TIMELINE_FILTERS.items()
 }
 
 
-def kind_label(kind: str) -> str:
-    return visible_line(KIND_LABELS.get(kind, kind))
-
-
-def wrap(text: str, width: int) -> list[str]:
-    """Word-wrap `text` to `width` cells, hard-breaking words that are too long.
-
-    Wide characters (CJK, emoji) count two cells, as the terminal draws them.
-    """
-    width = max(8, width)
-    # ASCII (controls already made visible) is one cell a character: len is exact and fast
-    cells = len if text.isascii() else cell_len
-    lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:  # after `visible`, only a newline breaks one
-        line = ""
-        for word in paragraph.split(" "):
-            while cells(word) > width:
-                if line:
-                    lines.append(line)
-                    line = ""
-                head = word[:width] if cells is len else chop_cells(word, width)[0]
-                lines.append(head)
-                word = word[len(head) :]
-            candidate = f"{line} {word}" if line else word
-            if cells(candidate) <= width:
-                line = candidate
-            else:
-                lines.append(line)
-                line = word
-        lines.append(line)
-    return lines
-
-
-def display_text(item: ShownEntry) -> str:
-    """An entry's text with what happened to it: edited, or struck and why; its own
-    lines kept, every control character (tabs aside: a space) made visible."""
-    entry = item.entry
-    if item.struck:
-        reason = entry.data.get("reason") or "no reason given"
-        text = f"{entry.text}  ✗ struck by {entry.author}: {reason}"
-    elif item.edited:
-        text = f"{entry.text}  (edited by {entry.author})"
-    else:
-        text = entry.text
-    return visible(text).replace("\t", " ")
-
-
-class TimelineView(ScrollView, can_focus=True):
+class TimelineView(PagedTimeline, can_focus=True):
     """A scrolling, windowed view of one incident's timeline, with a cursor."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -139,20 +78,11 @@ class TimelineView(ScrollView, can_focus=True):
     ]
 
     def __init__(self, *, tz: dt.tzinfo, today: dt.date, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.tz = tz
-        self.today = today
+        super().__init__(tz=tz, today=today, **kwargs)
         self.state = TimelineState()
-        self.shown: list[ShownEntry] = []  # what passes the filter and search, in order
-        self.filter_name = "all"
-        self.matches: frozenset[int] | None = None  # search hits (row ids), None: no search
-        self.cursor = -1  # index into `shown`; -1 follows the newest
-        # each display row: ("day", date) or ("entry", index into shown, line number)
-        self._rows: list[tuple[object, ...]] = []
+        # each display row (`_rows`): ("day", date) or ("entry", index into shown, line)
         self._first_row: list[int] = []  # display row of each shown entry's first line
         self._laid_out_width = -1
-        self._line_counts: dict[int, int] = {}  # entry id -> wrapped lines at _counted_width
-        self._counted_width = -1
         # what the layout was built from: the state's revision then, and where each
         # shown entry stands in the state's order (a change lays out from there on)
         self._laid_out_revision = -1
@@ -162,10 +92,23 @@ class TimelineView(ScrollView, can_focus=True):
 
     @property
     def selected(self) -> ShownEntry | None:
-        """The entry under the cursor (the newest when the cursor follows)."""
+        """The entry under the cursor (the newest when the cursor follows); a long
+        timeline's entry whose page has not arrived yet: None."""
+        if self.paged is not None:
+            return self.paged.entry(self._cursor_index())
         if not self.shown:
             return None
         return self.shown[self.cursor if 0 <= self.cursor < len(self.shown) else -1]
+
+    def latest_version(self, entry_id: int) -> ShownEntry | None:
+        """The entry one of whose versions is `entry_id`, as it reads now (if held)."""
+        if self.paged is not None:
+            index = self.paged.index_of(entry_id)
+            return None if index is None else self.paged.entry(index)
+        state = self.state
+        if entry_id not in state.root:
+            return None
+        return state.shown(state.versions[state.root[entry_id]][-1])
 
     def replace(self, entries: Iterable[TimelineEntry] | TimelineState) -> None:
         """Show a different incident's timeline (rows, or rows already folded),
@@ -175,13 +118,28 @@ class TimelineView(ScrollView, can_focus=True):
         else:
             self.state = TimelineState()
             self.state.add(entries)
+        self.paged = self._asked = self._answered = None
         self.matches = None
         self.cursor = -1
         self._relayout(follow=True)
 
+    def open_pages(self, page: TimelinePage) -> None:
+        """Show a long timeline from the page read for it (its newest entries), cursor
+        on the newest; the rest is read as the screen and cursor move."""
+        self.state = TimelineState()
+        self._rows, self._first_row, self._state_index = [], [], []
+        self.paged = self._asked = self._answered = None
+        self.matches = None
+        self.cursor = -1
+        self._at_end = True
+        self._show(page)
+        if page.request.rule != TIMELINE_FILTERS[self.filter_name]:  # read before a filter
+            self._ask(self._request("newest"))
+
     def add(self, entries: list[TimelineEntry]) -> None:
-        """Fold in newly written rows (backdated ones land where they happened)."""
-        if not entries:
+        """Fold in newly written rows (backdated ones land where they happened); a long
+        timeline gets its page read again instead (`show_page`)."""
+        if not entries or self.paged is not None:
             return
         following = self.cursor == -1
         # the cursor stays on its entry, even when a correction replaces it
@@ -199,12 +157,20 @@ class TimelineView(ScrollView, can_focus=True):
     def set_filter(self, name: str) -> None:
         self.filter_name = name if name in FILTERS else "all"
         self.cursor = -1
+        if self.paged is not None:  # narrowed in SQL: shown when the page arrives
+            self._at_end = True
+            self._ask(self._request("newest"))
+            return
         self._relayout(follow=True)
 
     def set_matches(self, ids: Iterable[int] | None) -> None:
         """Show only these rows (a search); None shows everything again."""
         self.matches = None if ids is None else frozenset(ids)
         self.cursor = -1
+        if self.paged is not None:
+            self._at_end = True
+            self._ask(self._request("newest"))
+            return
         self._relayout(follow=True)
 
     @property
@@ -214,26 +180,33 @@ class TimelineView(ScrollView, can_focus=True):
     def set_today(self, today: dt.date) -> None:
         if today != self.today:
             self.today = today
+            if self.paged is not None:
+                self._screen = None
+                self.refresh()
+                return
             self._relayout(follow=False)
 
     # -- cursor ----------------------------------------------------------------
 
     def action_cursor(self, step: int) -> None:
-        if not self.shown:
+        if not self.count:
             return
-        current = self.cursor if self.cursor >= 0 else len(self.shown) - 1
-        self._move_to(max(0, min(len(self.shown) - 1, current + step)))
+        self._move_to(max(0, min(self.count - 1, self._cursor_index() + step)))
 
     def action_cursor_to(self, index: int) -> None:
-        if self.shown:
-            self._move_to(index % len(self.shown))
+        if self.count:
+            self._move_to(index % self.count)
 
     def _move_to(self, index: int) -> None:
-        self.cursor = -1 if index == len(self.shown) - 1 else index
+        self.cursor = -1 if index == self.count - 1 else index
         self._scroll_to_cursor()
         self.refresh()
 
     def _scroll_to_cursor(self) -> None:
+        if self.paged is not None:
+            self._at_end = self.cursor < 0  # on the newest: the end is followed again
+            self._paged_scroll(self._cursor_top(round(self.scroll_y)))
+            return
         if not self.shown:
             return
         index = self.cursor if self.cursor >= 0 else len(self.shown) - 1
@@ -247,9 +220,6 @@ class TimelineView(ScrollView, can_focus=True):
             )
 
     # -- layout ----------------------------------------------------------------
-
-    def _text_width(self) -> int:
-        return max(10, self.scrollable_content_region.width - TEXT_INDENT)
 
     def _passes(self) -> Callable[[ShownEntry], bool]:
         wanted = FILTERS[self.filter_name][1]
@@ -322,23 +292,11 @@ class TimelineView(ScrollView, can_focus=True):
                 lines = counts[entry.id] = len(wrap(display_text(item), width))
             rows.extend(("entry", index, line_no) for line_no in range(lines))
 
-    def _set_size(self, *, follow: bool) -> None:
-        size = Size(self.scrollable_content_region.width, len(self._rows))
-        if self.is_mounted and size.width == self.virtual_size.width != 0:
-            # longer or shorter only (an entry logged): the scrollbar and the scroll
-            # limits follow without a layout of the whole screen, which would repaint
-            # every pane (the incident list's scrollbar always reads as resized)
-            self.set_reactive(TimelineView.virtual_size, size)
-            self._scroll_update(size)
-            if follow:  # the limits are known now: one repaint, not two
-                self.scroll_end(animate=False, immediate=True)
-        else:
-            self.virtual_size = size
-            if follow:
-                self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
-        self.refresh()
-
     def on_resize(self) -> None:
+        if self.paged is not None:
+            self._screen = None
+            self._paged_size(round(self.scroll_y), follow=self.cursor < 0 and self._at_end)
+            return
         if self.scrollable_content_region.width != self._laid_out_width:
             self._relayout(follow=self.is_vertical_scroll_end)
 
@@ -355,23 +313,29 @@ class TimelineView(ScrollView, can_focus=True):
         row_index = scroll_y + y
         width = self.scrollable_content_region.width
         base = self.rich_style
-        if row_index >= len(self._rows):
-            if row_index == 0 and self.narrowed:
+        rows, row_index = (self._rows, row_index) if self.paged is None else (self._on_screen(), y)
+        if row_index >= len(rows):
+            if row_index == 0 and self.narrowed and not self.count:
                 return Strip([Segment("(nothing matches)".ljust(width)[:width], base)], width)
             return Strip.blank(width, base)
-        row = self._rows[row_index]
+        row = rows[row_index]
         if row[0] == "day":
             day = row[1]
             assert isinstance(day, dt.date)
             label = f"── {day:%a %Y-%m-%d}{' (today)' if day == self.today else ''} "
             style = base + self.get_component_rich_style("timeline--day")
             return Strip([Segment(label.ljust(width, "─")[:width], style)], width)
+        if row[0] == "wait":  # a long timeline's entry whose page is on its way
+            style = base + self.get_component_rich_style("timeline--system")
+            return Strip([Segment(f"{' ' * TEXT_INDENT}…".ljust(width)[:width], style)], width)
         _, index, line_no = row
         assert isinstance(index, int) and isinstance(line_no, int)
-        at_cursor = index == (self.cursor if self.cursor >= 0 else len(self.shown) - 1)
+        at_cursor = index == self._cursor_index()
         if at_cursor and self.has_focus:
             base = base + self.get_component_rich_style("timeline--cursor")
-        return self._entry_line(self.shown[index], line_no, width, base, at_cursor)
+        item = self.shown[index] if self.paged is None else self.paged.entry(index)
+        assert item is not None
+        return self._entry_line(item, line_no, width, base, at_cursor)
 
     def _text_style(self, item: ShownEntry, base: Style) -> Style:
         kind = item.entry.kind

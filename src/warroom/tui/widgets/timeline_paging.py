@@ -1,0 +1,235 @@
+"""A timeline view's long-timeline half: a page at a time, scrolled by entry.
+
+`TimelineView` holds a timeline of up to `read_model` WHOLE_UP_TO rows whole; a
+longer one arrives as pages (`store.timeline_pages`). This base class keeps the
+page (`paged`), asks for the one around the screen and cursor
+(`TimelinePageWanted`, read by the watcher), takes it in (`show_page`), and sizes
+and scrolls the view over the whole narrowed timeline: one line per entry for
+the scrollbar, the screen laid out from its top entry (see `timeline_window`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+
+from warroom.domain.timeline_filters import TIMELINE_FILTERS
+from warroom.domain.timeline_state import ShownEntry
+from warroom.store.read_model import TIMELINE_PAGE, PageRequest, TimelinePage
+from warroom.tui.widgets.timeline_text import TEXT_INDENT, display_text, wrap
+from warroom.tui.widgets.timeline_window import (
+    ScreenRow,
+    TimelineWindow,
+    last_top,
+    screen_rows,
+    top_showing,
+)
+
+
+class TimelinePageWanted(Message):
+    """A long timeline's view needs entries it does not hold (the watcher reads them)."""
+
+    def __init__(self, request: PageRequest) -> None:
+        super().__init__()
+        self.request = request
+
+
+class PagedTimeline(ScrollView):
+    """What a timeline view needs to show a long timeline a page at a time."""
+
+    def __init__(self, *, tz: dt.tzinfo, today: dt.date, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.tz = tz
+        self.today = today
+        self.shown: list[ShownEntry] = []  # what passes the filter and search, in order
+        self.filter_name = "all"
+        self.matches: frozenset[int] | None = None  # search hits (row ids), None: no search
+        self.cursor = -1  # index into `shown` (a long timeline: into all of it); -1 follows
+        self._rows: list[tuple[object, ...]] = []  # display rows laid out (a short timeline)
+        self._line_counts: dict[int, int] = {}  # entry id -> wrapped lines at _counted_width
+        self._counted_width = -1
+        # a long timeline: the page held (None: the whole timeline is held), the page
+        # asked for and the one last answered, and the screen laid out from the page
+        self.paged: TimelineWindow | None = None
+        self._asked: PageRequest | None = None
+        self._answered: PageRequest | None = None
+        self._screen: tuple[tuple[object, ...], list[ScreenRow]] | None = None
+        # whether the screen stays at the end as pages arrive: until it is scrolled
+        # away (or the cursor moves off the newest)
+        self._at_end = True
+        self._sizing = False  # the scroll moves because the size did: not the reader
+
+    @property
+    def count(self) -> int:
+        """How many entries pass the filter and search (a long timeline's too)."""
+        return self.paged.total if self.paged is not None else len(self.shown)
+
+    def _cursor_index(self) -> int:
+        return self.cursor if self.cursor >= 0 else self.count - 1
+
+    def _text_width(self) -> int:
+        return max(10, self.scrollable_content_region.width - TEXT_INDENT)
+
+    def _set_size(self, *, follow: bool, height: int | None = None, top: int | None = None) -> None:
+        """Size the scrolling area (`height`: a long timeline's, else the rows laid
+        out); then follow the newest, or scroll to `top`."""
+        lines = len(self._rows) if height is None else height
+        size = Size(self.scrollable_content_region.width, lines)
+        if self.is_mounted and size.width == self.virtual_size.width != 0:
+            # longer or shorter only (an entry logged): the scrollbar and the scroll
+            # limits follow without a layout of the whole screen, which would repaint
+            # every pane (the incident list's scrollbar always reads as resized)
+            self.set_reactive(PagedTimeline.virtual_size, size)
+            self._scroll_update(size)
+            if follow:  # the limits are known now: one repaint, not two
+                self.scroll_end(animate=False, immediate=True)
+            elif top is not None:
+                self.scroll_to(y=top, animate=False, immediate=True, force=True)
+        else:
+            self.virtual_size = size
+            if follow:
+                self.call_after_refresh(self._end_unless_scrolled_away)
+            elif top is not None:
+                self.call_after_refresh(
+                    self.scroll_to, y=top, animate=False, immediate=True, force=True
+                )
+        self.refresh()
+
+    def _end_unless_scrolled_away(self) -> None:
+        """The end, after the layout; a long timeline scrolled away meanwhile stays."""
+        if self.paged is None or self._at_end:
+            self.scroll_end(animate=False, immediate=True)
+
+    def show_page(self, page: TimelinePage) -> None:
+        """A page asked for (or read again after rows were written): shown if it is
+        still what the view narrows to; the cursor stays on its entry."""
+        if self.paged is None or not page.request.narrowed_like(self._request("newest")):
+            return
+        self._show(page)
+
+    def _show(self, page: TimelinePage) -> None:
+        old, top = self.paged, round(self.scroll_y)
+        # the cursor on the newest and the screen at the end: stay there (scrolled away
+        # with the cursor still on the newest: stay where the screen is)
+        follow = self.cursor < 0 and (old is None or self._at_end)
+        held = old.entry(self.cursor) if old is not None and self.cursor >= 0 else None
+        top_entry = old.entry(top) if old is not None else None
+        window = self.paged = TimelineWindow(page)
+        if self._asked is not None and page.request.narrowed_like(self._asked):
+            self._answered, self._asked = self._asked, None
+        self.shown = list(page.entries)
+        self._line_counts = {}  # only the page's: what is held never grows with the timeline
+        if self.cursor >= 0:
+            found = window.index_of(held.entry.id) if held is not None else None
+            self.cursor = found if found is not None else min(self.cursor, window.total - 1)
+        if top_entry is not None:
+            found = window.index_of(top_entry.entry.id)
+            top = found if found is not None else top
+        self._screen = None
+        self._paged_size(top, follow=follow)
+
+    def _request(self, anchor: object, near: int = 0) -> PageRequest:
+        assert self.paged is not None
+        return PageRequest(
+            self.paged.page.request.incident_id,
+            TIMELINE_FILTERS[self.filter_name],
+            self.matches,
+            anchor,  # type: ignore[arg-type]
+            near=near,
+        )
+
+    def _ask(self, request: PageRequest) -> None:
+        # the page answering the same request again would be the same page
+        if request != self._asked and request != self._answered:
+            self._asked = request
+            self.post_message(TimelinePageWanted(request))
+
+    def _lines_of(self, item: ShownEntry) -> int:
+        width = self._text_width()
+        if width != self._counted_width:
+            self._line_counts, self._counted_width = {}, width
+        lines = self._line_counts.get(item.entry.id)
+        if lines is None:
+            lines = self._line_counts[item.entry.id] = len(wrap(display_text(item), width))
+        return lines
+
+    def _day_of(self, item: ShownEntry) -> dt.date:
+        return item.entry.at.astimezone(self.tz).date()
+
+    def _height(self) -> int:
+        return max(1, self.scrollable_content_region.height)
+
+    def _last_top(self) -> int:
+        assert self.paged is not None
+        return last_top(self.paged, self._height(), self._lines_of, self._day_of)
+
+    def _cursor_top(self, top: int) -> int:
+        """The top entry nearest `top` that shows the cursor's entry whole."""
+        assert self.paged is not None
+        if self.cursor < 0:
+            return self._last_top()
+        return top_showing(
+            self.paged, self.cursor, top, self._height(), self._lines_of, self._day_of
+        )
+
+    def _paged_size(self, top: int, *, follow: bool) -> None:
+        """One line per entry (see `timeline_window`), as far as the last top entry;
+        then at the end (`follow`) or at `top`."""
+        last = self._last_top()
+        height = last + self._height()
+        self._sizing = True
+        try:
+            self._set_size(follow=follow, height=height, top=max(0, min(top, last)))
+        finally:
+            self._sizing = False
+        if follow:
+            self._at_end = True
+        self._want_pages(last if follow else max(0, min(top, last)))
+
+    def _paged_scroll(self, top: int) -> None:
+        self.scroll_to(y=top, animate=False, immediate=True, force=True)
+        self._want_pages(top)
+
+    def _want_pages(self, top: int) -> None:
+        """Ask for the page around the screen when it shows entries not held, or
+        comes within a third of a page of the edge of what is held."""
+        window = self.paged
+        if window is None or (self._asked is not None and self._asked.anchor == "newest"):
+            return
+        if top >= self._last_top() and window.end < window.total:  # at the end
+            self._ask(self._request("newest"))
+            return
+        margin = TIMELINE_PAGE // 3
+        if window.covers(top - margin, top + self._height() + margin):
+            return
+        key = window.key(top)
+        self._ask(self._request(key if key is not None else top, top))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if self.paged is not None and round(old_value) != round(new_value):
+            if not self._sizing:
+                self._at_end = round(new_value) >= self._last_top()
+            self._want_pages(round(new_value))
+
+    def _on_screen(self) -> list[ScreenRow]:
+        """A long timeline's display rows from the top entry down (kept until the
+        page, the top, the size or the day changes)."""
+        assert self.paged is not None
+        top, height = round(self.scroll_y), self._height()
+        key = (id(self.paged), top, height, self._text_width(), self.today)
+        if self._screen is None or self._screen[0] != key:
+            above = self.paged.entry(top - 1) if top > 0 else None
+            if above is not None and self.paged.end == self.paged.total and top >= self._last_top():
+                # at the end the newest line is on the bottom line, as in a short timeline:
+                # the entry above the top one fills what is left, cut at the top
+                limit = height + self._lines_of(above) + 1
+                rows = screen_rows(self.paged, top - 1, limit, self._lines_of, self._day_of)
+                rows = rows[-height:]
+            else:
+                rows = screen_rows(self.paged, top, height, self._lines_of, self._day_of)
+            self._screen = (key, rows)
+        return self._screen[1]
