@@ -70,9 +70,11 @@ async def test_opens_on_the_newest_and_goes_to_the_oldest_and_back(
         assert view.count == entries_in(database, incident_id) > ROWS
         assert len(view.shown) <= 2 * read_model.TIMELINE_PAGE  # a page, not the timeline
         assert view.selected == fold(read_model.timeline(database, incident_id))[-1]
-        assert "entry 19999:" in screen(app) and "entry 0:" not in screen(app)
+        await wait_for(pilot, lambda: "entry 19999:" in screen(app))  # painted
+        assert "entry 0:" not in screen(app)
         # the scrollbar: at the end of the whole timeline; the newest line at the bottom
-        assert view.scroll_y == view.max_scroll_y >= ROWS - 36
+        await wait_for(pilot, lambda: view.scroll_y == view.max_scroll_y)
+        assert view.max_scroll_y >= ROWS - 36
         assert screen(app).splitlines()[-1].strip()
 
         await pilot.press("tab", "g")

@@ -125,7 +125,9 @@ def test_a_database_from_the_first_schema_is_migrated_and_keeps_its_data(db_path
     ).fetchone()[0]
     assert version == str(store.SCHEMA_VERSION)
     indexes = {row[1] for row in database.conn.execute("PRAGMA index_list(timeline)")}
-    assert "timeline_clock_rows" in indexes  # the clocks' rows, for every console's re-read
+    # the rows that move the clocks, for every console's re-read (not every status row)
+    assert "timeline_clock_moves" in indexes
+    assert "timeline_clock_rows" not in indexes
 
 
 def test_opening_again_keeps_this_process_locks(db_path: Path) -> None:

