@@ -18,12 +18,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from warroom import store
+from warroom.domain.models import Incident
 from warroom.domain.policy import Policy
 from warroom.domain.timeline_filters import TIMELINE_FILTERS
 from warroom.domain.timeline_state import TimelineState
 from warroom.errors import WarroomError
 from warroom.store import read_model
-from warroom.tui.messages import RowsLeftOut, Selection, Snapshot, TimelinePageRead, WatchFailed
+from warroom.tui.messages import (
+    ClockInputs,
+    RowsLeftOut,
+    Selection,
+    Snapshot,
+    TimelinePageRead,
+    WatchFailed,
+)
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -52,6 +60,10 @@ class DatabaseWatcher:
         self._rule = TIMELINE_FILTERS["all"]  # the filter a long timeline was last read with
         self._said: set[str] = set()  # unreadable rows already named
         self._list: read_model.IncidentList | None = None
+        # the list last handed to the screen, as the containers it was handed in
+        self._handed: (
+            tuple[read_model.IncidentList, list[Incident], dict[int, ClockInputs]] | None
+        ) = None
         self._histories = read_model.ClockHistories()  # folded as the timeline grows
         # start-up reads the live incidents first and the selected one's view, so the
         # screen fills at once; then the resolved and closed ones (the list's `t`)
@@ -143,8 +155,11 @@ class DatabaseWatcher:
                 previous=self._list,
             )
         listed = self._list
-        incidents = list(listed.incidents)
-        clocks = dict(listed.clocks)
+        if self._handed is None or self._handed[0] is not listed:
+            # the list changed: new containers; unchanged, the very ones handed on before,
+            # so the screen knows it at a glance (10,000 incidents: no walk per key)
+            self._handed = (listed, list(listed.incidents), dict(listed.clocks))
+        _, incidents, clocks = self._handed
         selected = self.selected_id
         if selected is None or selected not in listed.by_id:
             self._shown_id = None

@@ -219,6 +219,8 @@ class WarRoomScreen(IncidentForms, TimelineTools):
         if self._last_list is None:
             return False
         incidents, clocks, breaches = self._last_list
+        if message.incidents is incidents and message.clocks is clocks:
+            return message.breaches is breaches  # the watcher handed the same list on
         return (
             message.breaches is breaches
             and len(message.incidents) == len(incidents)
