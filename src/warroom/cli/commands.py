@@ -50,6 +50,12 @@ COMMANDS: tuple[CommandEntry, ...] = (
         "clocks",
         "Record what fell due (SLA breaches, escalation rungs) and page for new rungs.",
     ),
+    _entry(
+        "ingest",
+        "ingest",
+        "Take in an alert webhook body (alertmanager, grafana, pagerduty, opsgenie,"
+        " events-v2): declares, updates or logs.",
+    ),
     # reading
     _entry(
         "list",

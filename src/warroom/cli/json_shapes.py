@@ -20,6 +20,7 @@ from warroom.domain.vocabulary import ROLES
 
 if TYPE_CHECKING:  # the report is imported by `warroom report` only
     from warroom.domain.report import DurationStats, IncidentReport, TimerCompliance
+    from warroom.service.alerts import Outcome
 
 
 def _time(at: dt.datetime | None) -> str | None:
@@ -324,3 +325,23 @@ def sweep_json(
         ],
         "notify_hook": list(hook),
     }
+
+
+# -- warroom ingest ----------------------------------------------------------------------
+
+
+def ingest_json(outcomes: Sequence[Outcome]) -> list[dict[str, Any]]:
+    """One object per signal in the body, in order: what it did and to which incident."""
+    return [
+        {
+            "action": o.action,  # declared, updated, resolved alert, acknowledged alert, ignored
+            "source": o.source,
+            "key": o.key,
+            "item": o.item,
+            "incident": o.incident,
+            "incident_resolved": o.incident_resolved,
+            "reason": o.reason,
+            "said": o.line,
+        }
+        for o in outcomes
+    ]

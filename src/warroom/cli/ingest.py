@@ -1,0 +1,49 @@
+"""`warroom ingest SOURCE [FILE|-]`: take in a monitoring webhook body from a script.
+
+Each alert in the body is one write (the alert, its timeline row, and a new
+incident when it opens one); the command prints what each did, one line each:
+`declared #12`, `updated #12`, `resolved alert on #12`, `ignored: ...`.
+A body that cannot be read is refused in one line naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from warroom.cli.group import Context, json_option, pass_ctx
+from warroom.cli.output import echo, echo_json
+from warroom.domain.alerts import MAX_BODY_BYTES, SOURCES, parse_body
+from warroom.domain.text_files import decode_text
+from warroom.domain.visible import visible_line
+from warroom.errors import InvalidInput
+from warroom.loaders.text_files import read_text_file
+
+
+def _read_body(path: str) -> tuple[str, str]:
+    """(text, name for errors) of FILE, or of stdin for `-`, read no further than the limit."""
+    if path == "-":
+        data = sys.stdin.buffer.read(MAX_BODY_BYTES + 1)
+        return decode_text(data, "<stdin>", InvalidInput, MAX_BODY_BYTES), "<stdin>"
+    return read_text_file(path, "alert body", InvalidInput, MAX_BODY_BYTES), path
+
+
+@click.command()
+@click.argument("source", type=click.Choice(SOURCES, case_sensitive=False))
+@click.argument("path", metavar="[FILE|-]", default="-")
+@json_option
+@pass_ctx
+def ingest(context: Context, source: str, path: str, as_json: bool) -> None:
+    """Take in an alert webhook body (FILE, or - for stdin): declares, updates or logs."""
+    text, origin = _read_body(path)
+    signals = parse_body(source.lower(), text, origin)
+    with context.room(create=True) as room:
+        outcomes = room.ingest(signals, text)
+    if as_json:
+        from warroom.cli.json_shapes import ingest_json
+
+        echo_json(ingest_json(outcomes))
+        return
+    for outcome in outcomes:
+        echo(visible_line(outcome.line))
