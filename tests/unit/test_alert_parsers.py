@@ -211,6 +211,26 @@ def test_pagerduty_fixtures() -> None:
     assert isinstance(service, Ignored) and "service" in service.reason
 
 
+def test_pagerduty_reassignment_updates_but_never_opens() -> None:
+    body = {
+        "messages": [
+            {
+                "event": "incident.assign",
+                "incident": {"id": "PX", "status": "acknowledged", "summary": "s"},
+            },
+            {"event": "incident.delegate", "incident": {"id": "PX", "status": "triggered"}},
+        ]
+    }
+    first, second = parse_body("pagerduty", json.dumps(body), "b")
+    assert isinstance(first, Alert) and (first.status, first.opens) == ("acknowledged", False)
+    assert isinstance(second, Alert) and (second.status, second.opens) == ("firing", False)
+    v3 = {
+        "event": {"event_type": "incident.reassigned", "data": {"id": "PY", "status": "triggered"}}
+    }
+    third = parse_body("pagerduty", json.dumps(v3), "b")[0]
+    assert isinstance(third, Alert) and (third.status, third.opens) == ("firing", False)
+
+
 def test_opsgenie_fixtures() -> None:
     created = _read("opsgenie", FIXTURES / "opsgenie_create.json")[0]
     assert isinstance(created, Alert) and created.opens

@@ -35,7 +35,13 @@ def _read_body(path: str) -> tuple[str, str]:
 @json_option
 @pass_ctx
 def ingest(context: Context, source: str, path: str, as_json: bool) -> None:
-    """Take in an alert webhook body (FILE, or - for stdin): declares, updates or logs."""
+    """Take in an alert webhook body (alertmanager, grafana, pagerduty, opsgenie, events-v2):
+    declares, updates or logs.
+
+    FILE is the body as the sender posts it, or - (the default) for stdin. Prints
+    one line per alert: `declared #12`, `updated #12`, `resolved alert on #12`,
+    `ignored: ...`.
+    """
     text, origin = _read_body(path)
     signals = parse_body(source.lower(), text, origin)
     with context.room(create=True) as room:

@@ -41,6 +41,8 @@ _STATUS = {
     "resolved": "resolved",
     "resolve": "resolved",
 }
+# who holds it changed: an update for an incident warroom knows, never a new one
+_REASSIGNED = ("assign", "assigned", "reassigned", "delegate", "delegated")
 _FROM_INCIDENT_STATUS = {"triggered": "firing", "acknowledged": "acknowledged"}
 
 
@@ -56,7 +58,8 @@ def _incident(
 ) -> Signal:
     short = event_type.removeprefix("incident.")
     status = _STATUS.get(short)
-    if status is None and short in ("assign", "assigned", "reassigned", "delegated"):
+    reassigned = short in _REASSIGNED
+    if status is None and reassigned:  # says nothing new: the incident's status stands
         status = _FROM_INCIDENT_STATUS.get(text(incident, "status", at, SOURCE).lower())
     if status is None:
         return Ignored(SOURCE, f"ignored: pagerduty {event_type} is not an alert signal", item)
@@ -101,6 +104,7 @@ def _incident(
         starts_at_ns=started_ns,
         description=text(incident, "description", at, SOURCE),
         item=item,
+        opens=not reassigned,
     )
 
 
