@@ -199,6 +199,21 @@ def test_grafana_legacy_shapes() -> None:
     assert isinstance(paused, Ignored) and "paused" in paused.reason
     test = parse_body("grafana", '{"ruleId": 0, "ruleName": "Test", "state": "alerting"}', "t")
     assert isinstance(test[0], Ignored) and "test notification" in test[0].reason
+    unified = {
+        "alerts": [
+            {
+                "status": "firing",
+                "labels": {"alertname": "TestAlert", "instance": "Grafana"},
+                "annotations": {"summary": "Notification test"},
+                "fingerprint": "57c6d9296de2ad39",
+            }
+        ]
+    }
+    ignored = parse_body("grafana", json.dumps(unified), "t")[0]
+    assert isinstance(ignored, Ignored) and "test notification (TestAlert)" in ignored.reason
+    # the same from Alertmanager is somebody's real alert name
+    real = parse_body("alertmanager", json.dumps(unified), "t")[0]
+    assert isinstance(real, Alert)
 
 
 def test_pagerduty_fixtures() -> None:

@@ -238,3 +238,30 @@ def test_a_bad_body_writes_nothing(run, db_path: Path, tmp_path: Path) -> None:
     assert "alerts[1].status 'maybe'" in _refused(run("ingest", "alertmanager", bad))
     listed = json.loads(run("list", "--json").stdout)
     assert [i["id"] for i in listed] == [1]
+
+
+def test_alerts_lists_an_incidents_alerts(run) -> None:
+    _ok(run("ingest", "alertmanager", FIXTURES / "alertmanager_firing.json"))
+    _ok(run("ingest", "alertmanager", FIXTURES / "alertmanager_resolved_db1.json"))
+    lines = _ok(run("--tz", "UTC", "alerts", "1"))
+    assert lines[:5] == [
+        "resolved     alertmanager f00d0000000000a1",
+        "  [#33] Disk full on db-1 ℙƴ",
+        "  started 08:58:30 UTC · first heard 09:00:00 UTC · last heard 09:00:00 UTC"
+        " · resolved 09:00:00 UTC · 2 signals",
+        "  labels: alertname=DiskFull, severity=critical, instance=db-1",
+        "  source: http://prometheus.example:9090/graph?g0.expr=disk",
+    ]
+    body = json.loads(_ok(run("alerts", "#1", "--json"))[0])
+    assert [(a["key"], a["status"], a["signals"]) for a in body] == [
+        ("f00d0000000000a1", "resolved", 2),
+        ("f00d0000000000a2", "firing", 1),
+    ]
+    assert body[0]["starts_at_ns"] == 1795424310_123456789
+    assert body[0]["links"] == [
+        {"what": "source", "url": "http://prometheus.example:9090/graph?g0.expr=disk"}
+    ]
+    assert body[1]["resolved_at"] is None and body[0]["resolved_at"] == "2026-11-23T09:00:00Z"
+    assert "no incident #9" in _refused(run("alerts", "9"))
+    _ok(run("declare", "-s", "P2", "-t", "By hand"))
+    assert _ok(run("alerts", "2")) == ["#2 has no alerts"]

@@ -56,6 +56,11 @@ COMMANDS: tuple[CommandEntry, ...] = (
         "Take in an alert webhook body (alertmanager, grafana, pagerduty, opsgenie,"
         " events-v2): declares, updates or logs.",
     ),
+    _entry(
+        "alerts",
+        "ingest",
+        "The alerts on an incident: status, labels, links, when first and last heard.",
+    ),
     # reading
     _entry(
         "list",

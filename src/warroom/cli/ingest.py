@@ -12,13 +12,15 @@ import sys
 
 import click
 
-from warroom.cli.group import Context, json_option, pass_ctx
+from warroom.cli.group import INCIDENT_ID, Context, json_option, pass_ctx
 from warroom.cli.output import echo, echo_json
 from warroom.domain.alerts import MAX_BODY_BYTES, SOURCES, parse_body
 from warroom.domain.text_files import decode_text
+from warroom.domain.timefmt import format_when
 from warroom.domain.visible import visible_line
 from warroom.errors import InvalidInput
 from warroom.loaders.text_files import read_text_file
+from warroom.store import read_model
 
 
 def _read_body(path: str) -> tuple[str, str]:
@@ -53,3 +55,44 @@ def ingest(context: Context, source: str, path: str, as_json: bool) -> None:
         return
     for outcome in outcomes:
         echo(visible_line(outcome.line))
+
+
+@click.command()
+@click.argument("incident", type=INCIDENT_ID)
+@json_option
+@pass_ctx
+def alerts(context: Context, incident: int, as_json: bool) -> None:
+    """The alerts on an incident: status, labels, links, when first and last heard."""
+    now = context.clock.now()
+    with context.database() as db:
+        read_model.incident(db, incident)  # an unknown id is named
+        found = read_model.incident_alerts(db, incident)
+    if as_json:
+        from warroom.cli.json_shapes import alert_json
+
+        echo_json([alert_json(a) for a in found])
+        return
+    if not found:
+        echo(f"#{incident} has no alerts")
+        return
+    tz = context.tz
+    for alert in found:
+        echo(f"{alert.status:<12} {visible_line(alert.source)} {visible_line(alert.key)}")
+        echo(f"  {visible_line(alert.title)}")
+        times = [
+            f"{label} {format_when(at, now, tz)}"
+            for label, at in (
+                ("started", alert.starts_at),
+                ("first heard", alert.first_seen_at),
+                ("last heard", alert.last_seen_at),
+                ("resolved", alert.resolved_at),
+            )
+            if at is not None
+        ]
+        signals = "1 signal" if alert.signals == 1 else f"{alert.signals} signals"
+        echo(f"  {' · '.join([*times, signals])}")
+        if alert.labels:
+            shown = ", ".join(f"{k}={v}" for k, v in alert.labels.items())
+            echo(f"  labels: {visible_line(shown)}")
+        for what, url in alert.links:
+            echo(f"  {visible_line(what)}: {visible_line(url)}")

@@ -19,6 +19,7 @@ from warroom.domain.timefmt import to_iso
 from warroom.domain.vocabulary import ROLES
 
 if TYPE_CHECKING:  # the report is imported by `warroom report` only
+    from warroom.domain.alerts.record import AlertOnRecord
     from warroom.domain.report import DurationStats, IncidentReport, TimerCompliance
     from warroom.service.alerts import Outcome
 
@@ -345,3 +346,25 @@ def ingest_json(outcomes: Sequence[Outcome]) -> list[dict[str, Any]]:
         }
         for o in outcomes
     ]
+
+
+def alert_json(alert: AlertOnRecord) -> dict[str, Any]:
+    """An alert on an incident (`warroom alerts ID --json`)."""
+    return {
+        "id": alert.id,
+        "incident_id": alert.incident_id,
+        "source": alert.source,
+        "key": alert.key,
+        "group": alert.group,
+        "status": alert.status,  # firing, resolved, acknowledged
+        "title": alert.title,
+        "severity_hint": alert.severity_hint,
+        "labels": dict(alert.labels),
+        "links": [{"what": what, "url": url} for what, url in alert.links],
+        "starts_at": _time(alert.starts_at),
+        "starts_at_ns": alert.starts_at_ns,
+        "first_seen_at": _time(alert.first_seen_at),
+        "last_seen_at": _time(alert.last_seen_at),
+        "resolved_at": _time(alert.resolved_at),
+        "signals": alert.signals,
+    }

@@ -33,7 +33,7 @@ from warroom.domain.models import (
 )
 from warroom.domain.policy import Policy
 from warroom.domain.vocabulary import OPEN_STATUSES
-from warroom.store import checklist_queries, policy_record, queries, scribe_queries
+from warroom.store import alert_queries, checklist_queries, policy_record, queries, scribe_queries
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -51,6 +51,7 @@ search = scribe_queries.search  # entry ids whose text matches, through the FTS 
 follow_ups = scribe_queries.follow_ups  # follow-ups, by incident or all
 checklists = checklist_queries.checklists  # an incident's checklists with who ticked what
 recorded_policy = policy_record.recorded_policy  # the policy in effect, as recorded
+incident_alerts = alert_queries.incident_alerts  # an incident's alerts, labels and links
 # rows left out because a stored time could not be used: named to the person once
 forget_unreadable = queries.forget_unreadable
 unreadable_times = queries.unreadable_times
@@ -68,6 +69,7 @@ __all__ = [
     "forget_unreadable",
     "histories",
     "incident",
+    "incident_alerts",
     "incident_list",
     "incident_view",
     "incidents",

@@ -4,6 +4,8 @@ body with an `alerts` list) and legacy dashboard alerts (no list: one rule's
 
 A legacy alert is known by its rule (`ruleId`, else its URL or name): `alerting`
 and `no_data` fire it, `ok` resolves it; `pending` and `paused` are not alerts yet.
+Test notifications (legacy `ruleId` 0; unified `TestAlert` from instance `Grafana`)
+are ignored.
 """
 
 from __future__ import annotations
@@ -66,5 +68,15 @@ def parse(body: Any) -> list[Signal]:
     """A Grafana webhook body, unified (with `alerts`) or legacy (without)."""
     found = obj(body, "", SOURCE)
     if "alerts" in found:
-        return parse_alert_group(found, SOURCE)
+        return [_unless_test(signal) for signal in parse_alert_group(found, SOURCE)]
     return _legacy(found)
+
+
+def _unless_test(signal: Signal) -> Signal:
+    """What "Test" on a unified contact point sends is not an alert to declare."""
+    if isinstance(signal, Alert) and (
+        signal.labels.get("alertname") == "TestAlert" and signal.labels.get("instance") == "Grafana"
+    ):
+        reason = "ignored: grafana contact point test notification (TestAlert)"
+        return Ignored(SOURCE, reason, signal.item)
+    return signal

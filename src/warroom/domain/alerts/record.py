@@ -206,3 +206,26 @@ def _epoch(number: float, at: str, source: str) -> tuple[dt.datetime | None, int
             raise AlertError(f"{source}: {at} {_shown(number)} is not a time (too many digits)")
         scale = 10**9 if digits < 10 else 10**6 if digits < 13 else 10**3 if digits < 16 else 1
     return _from_ns(number * scale, at, source, str(number))
+
+
+@dataclass(frozen=True, slots=True)
+class AlertOnRecord:
+    """An alert as warroom keeps it on an incident: its latest state and how often it
+    was heard (`signals`). Times are as stored; an unreadable one reads as unset."""
+
+    id: int
+    incident_id: int
+    source: str
+    key: str
+    group: str
+    status: str
+    title: str
+    severity_hint: str
+    labels: Mapping[str, str]
+    links: tuple[tuple[str, str], ...]
+    starts_at: dt.datetime | None
+    starts_at_ns: int | None
+    first_seen_at: dt.datetime | None
+    last_seen_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    signals: int
