@@ -111,6 +111,11 @@ def test_resolution_is_logged_and_the_incident_stays_open_by_default(
         "resolved alert on #1"
     ]
     assert incident(db, 1)["status"] == "investigating"  # policy default: log only
+    # the same resolution again (a group repeats its resolved alerts) is said once
+    assert said(ingest(room, "alertmanager", FIXTURES / "alertmanager_resolved_db1.json")) == [
+        "ignored: alertmanager f00d0000000000a1 is already resolved on #1"
+    ]
+    assert len(alert_rows(db, 1)) == 4 and db["alert_signals"].count == 4
     assert [r["resolved_at"] for r in db.query("SELECT resolved_at FROM alerts")] == [
         "2026-11-23T09:10:00Z"
     ] * 2
@@ -310,3 +315,35 @@ def test_real_pagerduty_and_opsgenie_text_survives(
     ]
     ingest(room, "pagerduty", REAL / "pagerduty/zulip_pd_v3_incident_escalated.json")
     assert incident(db, 2)["severity"] == "P1"  # its priority
+
+
+def test_an_alert_that_fires_again_on_its_open_incident_is_firing_again(
+    room: WarRoom, db: sqlite_utils.Database, clock: FrozenClock
+) -> None:
+    ingest(room, "alertmanager", FIXTURES / "alertmanager_firing.json")
+    clock.step(minutes=10)
+    ingest(room, "alertmanager", FIXTURES / "alertmanager_resolved_db1.json")
+    clock.step(minutes=5)
+    assert said(ingest(room, "alertmanager", FIXTURES / "alertmanager_firing.json")) == [
+        "updated #1",
+        "updated #1",
+    ]
+    row = next(db.query("SELECT status, resolved_at FROM alerts WHERE key = 'f00d0000000000a1'"))
+    assert row == {"status": "firing", "resolved_at": None}
+    assert alert_rows(db, 1)[-2][0] == (
+        "Alert firing again (alertmanager f00d0000000000a1): [#33] Disk full on db-1 ℙƴ"
+    )
+
+
+def test_a_body_with_several_alerts_for_the_same_new_key_declares_once(
+    room: WarRoom, db: sqlite_utils.Database
+) -> None:
+    messages = [
+        {"event": "incident.trigger", "incident": {"id": "PZ", "summary": "Twice"}},
+        {"event": "incident.trigger", "incident": {"id": "PZ", "summary": "Twice"}},
+        {"event": "incident.resolve", "incident": {"id": "PZ", "summary": "Twice"}},
+    ]
+    text = json.dumps({"messages": messages})
+    outcomes = room.ingest(parse_body("pagerduty", text, "b"), text)
+    assert said(outcomes) == ["declared #1", "updated #1", "resolved alert on #1"]
+    assert db["incidents"].count == 1

@@ -12,8 +12,9 @@ the alert (with the body as it came) and its timeline row (kind `alert`).
     firing after the incident     opens a new incident
     resolved
 
-A resolve or acknowledgement for an alert warroom never saw, and a signal that is
-not an alert, is ignored with the reason; nothing is written for it.
+A resolve or acknowledgement for an alert warroom never saw (or one it has
+already logged), and a signal that is not an alert, is ignored with the reason;
+nothing is written for it.
 """
 
 from __future__ import annotations
@@ -109,7 +110,10 @@ class Alerts(Incidents):
             if joined is not None:
                 return self._join(uow, alert, payload, joined)
             return self._declare(uow, alert, payload)
-        alert_id, incident_id, _ = found
+        alert_id, incident_id, was = found
+        if not firing and was == alert.status:
+            # a group that fires again repeats its resolved alerts: said once is enough
+            return self._ignored(alert, f"ignored: {said} is already {was} on #{incident_id}")
         alert_writes.update_alert(uow, alert_id, alert)
         alert_writes.insert_signal(uow, alert_id, alert, payload)
         uow.append_timeline(

@@ -18,12 +18,12 @@ _LOGGABLE = (*_OPEN, "resolved")
 def latest_alert(
     uow: UnitOfWork, source: str, key: str, *, open_only: bool
 ) -> tuple[int, int, str] | None:
-    """(alert id, incident id, incident status) of the newest alert with this key whose
+    """(alert id, incident id, the alert's status) of the newest alert with this key whose
     incident is open (`open_only`) or at least not closed or cancelled."""
     statuses = _OPEN if open_only else _LOGGABLE
     marks = ", ".join("?" for _ in statuses)
     row = uow.conn.execute(
-        "SELECT a.id, a.incident_id, i.status FROM alerts a JOIN incidents i"
+        "SELECT a.id, a.incident_id, a.status FROM alerts a JOIN incidents i"
         f" ON i.id = a.incident_id WHERE a.source = ? AND a.key = ? AND i.status IN ({marks})"
         " ORDER BY a.id DESC LIMIT 1",
         (source, key, *statuses),
