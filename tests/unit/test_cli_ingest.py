@@ -265,3 +265,21 @@ def test_alerts_lists_an_incidents_alerts(run) -> None:
     assert "no incident #9" in _refused(run("alerts", "9"))
     _ok(run("declare", "-s", "P2", "-t", "By hand"))
     assert _ok(run("alerts", "2")) == ["#2 has no alerts"]
+
+
+def test_hostile_alert_text_is_kept_exactly_and_shown_visibly(run, tmp_path: Path) -> None:
+    title = "[bold]CPU[/bold] \x1b]52;c;ZXZpbA==\x07 hot"
+    body = {
+        "alerts": [{"status": "firing", "fingerprint": "f1", "annotations": {"summary": title}}]
+    }
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(body))
+    assert _ok(run("ingest", "alertmanager", path)) == ["declared #1"]
+    shown = "\n".join(_ok(run("alerts", "1")))
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "[bold]CPU[/bold] ␛]52;c;ZXZpbA==␇ hot" in shown
+    stored = json.loads(run("show", "1", "--json").stdout)
+    assert stored["title"] == title
+    assert [e["text"] for e in stored["timeline"] if e["kind"] == "alert"] == [
+        f"Alert firing (alertmanager f1): {title}"
+    ]
