@@ -20,11 +20,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from warroom.domain.json_document import load_json
 from warroom.domain.policy import Policy
 from warroom.domain.postmortem import render_postmortem
 from warroom.domain.roles import role_key
@@ -47,7 +47,6 @@ from warroom.store.export_queries import incident_rows, record_from_rows
 if TYPE_CHECKING:
     import sqlite_utils
 
-_UNSAFE_TEXT = re.compile("[\x00\ud800-\udfff]")
 FORMAT = "warroom-export"
 VERSION = 1
 
@@ -402,64 +401,13 @@ class _Checker:
                 )
 
 
-# An export is 5 levels deep; 64 leaves room and stays far from Python's recursion limit.
-MAX_DEPTH = 64
-_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
-
-
-def _line_too_deep(text: str) -> int:
-    """The line where `text` first opens more than MAX_DEPTH arrays or objects (0: nowhere)."""
-    depth = 0
-    for token in _JSON_TOKEN.finditer(text):
-        bracket = token.group(0)
-        depth += 1 if bracket in "[{" else -1 if bracket in "]}" else 0
-        if depth > MAX_DEPTH:
-            return text.count("\n", 0, token.start()) + 1
-    return 0
-
-
-def _refuse_unsafe_values(document: Any, text: str, source: str) -> None:
-    """InvalidInput naming the field when the document nests too deep or holds a NUL or a
-    lone surrogate (`\\u0000`, `\\ud800`), which SQLite or a terminal cannot take."""
-    pending: list[tuple[Any, str, int]] = [(document, "", 0)]
-    while pending:
-        value, where, depth = pending.pop()
-        if depth > MAX_DEPTH:
-            line = _line_too_deep(text)
-            raise InvalidInput(f"{source}:{line}: JSON nested more than {MAX_DEPTH} levels deep")
-        if isinstance(value, str):
-            found = _UNSAFE_TEXT.search(value)
-            if found:
-                char = f"U+{ord(found.group(0)):04X}"
-                kind = "a NUL character" if char == "U+0000" else f"a lone surrogate ({char})"
-                raise InvalidInput(f"{source}: {where or 'the document'} holds {kind}")
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                pending.append((key, f"{where} (a field name)", depth + 1))
-                pending.append((item, f"{where}.{key}" if where else str(key), depth + 1))
-        elif isinstance(value, list):
-            pending.extend((item, f"{where}[{i}]", depth + 1) for i, item in enumerate(value))
-
-
 def parse_document(text: str, source: str) -> dict[str, Any]:
     """A checked export document, times normalised; InvalidInput names `source` and the problem.
 
     Nothing in the text can crash or hang the import: nesting past MAX_DEPTH,
     NUL characters, lone surrogates and huge numbers are refused by name.
     """
-    text = text.removeprefix("\ufeff")
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{source} is not JSON (line {exc.lineno}: {exc.msg})") from None
-    except RecursionError:
-        line = _line_too_deep(text)
-        raise InvalidInput(
-            f"{source}:{line}: JSON nested more than {MAX_DEPTH} levels deep"
-        ) from None
-    except ValueError:  # Python refuses integers of more than 4,300 digits
-        raise InvalidInput(f"{source} is not usable JSON (a number is too long)") from None
-    _refuse_unsafe_values(document, text, source)
+    document = load_json(text, source)
     if not isinstance(document, dict) or "format" not in document:
         raise InvalidInput(f'{source} is not a warroom export (no "format": "{FORMAT}")')
     if document["format"] != FORMAT:

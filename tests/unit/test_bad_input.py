@@ -165,6 +165,7 @@ def _team_runbooks(f: Path, tmp: Path) -> tuple[list[str], str]:
 
 LOADERS["--templates"] = _templates
 LOADERS["--runbooks"] = _team_runbooks
+LOADERS["ingest"] = lambda f, tmp: (["ingest", "alertmanager", str(f)], str(f))
 
 
 @pytest.mark.parametrize("corpus_file", CORPUS, ids=lambda p: p.name)

@@ -50,6 +50,17 @@ COMMANDS: tuple[CommandEntry, ...] = (
         "clocks",
         "Record what fell due (SLA breaches, escalation rungs) and page for new rungs.",
     ),
+    _entry(
+        "ingest",
+        "ingest",
+        "Take in an alert webhook body (alertmanager, grafana, pagerduty, opsgenie,"
+        " events-v2): declares, updates or logs.",
+    ),
+    _entry(
+        "alerts",
+        "ingest",
+        "The alerts on an incident: status, labels, links, when first and last heard.",
+    ),
     # reading
     _entry(
         "list",

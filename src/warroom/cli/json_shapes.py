@@ -19,7 +19,9 @@ from warroom.domain.timefmt import to_iso
 from warroom.domain.vocabulary import ROLES
 
 if TYPE_CHECKING:  # the report is imported by `warroom report` only
+    from warroom.domain.alerts.record import AlertOnRecord
     from warroom.domain.report import DurationStats, IncidentReport, TimerCompliance
+    from warroom.service.alerts import Outcome
 
 
 def _time(at: dt.datetime | None) -> str | None:
@@ -323,4 +325,46 @@ def sweep_json(
             for e in engaged
         ],
         "notify_hook": list(hook),
+    }
+
+
+# -- warroom ingest ----------------------------------------------------------------------
+
+
+def ingest_json(outcomes: Sequence[Outcome]) -> list[dict[str, Any]]:
+    """One object per signal in the body, in order: what it did and to which incident."""
+    return [
+        {
+            "action": o.action,  # declared, updated, resolved alert, acknowledged alert, ignored
+            "source": o.source,
+            "key": o.key,
+            "item": o.item,
+            "incident": o.incident,
+            "incident_resolved": o.incident_resolved,
+            "reason": o.reason,
+            "said": o.line,
+        }
+        for o in outcomes
+    ]
+
+
+def alert_json(alert: AlertOnRecord) -> dict[str, Any]:
+    """An alert on an incident (`warroom alerts ID --json`)."""
+    return {
+        "id": alert.id,
+        "incident_id": alert.incident_id,
+        "source": alert.source,
+        "key": alert.key,
+        "group": alert.group,
+        "status": alert.status,  # firing, resolved, acknowledged
+        "title": alert.title,
+        "severity_hint": alert.severity_hint,
+        "labels": dict(alert.labels),
+        "links": [{"what": what, "url": url} for what, url in alert.links],
+        "starts_at": _time(alert.starts_at),
+        "starts_at_ns": alert.starts_at_ns,
+        "first_seen_at": _time(alert.first_seen_at),
+        "last_seen_at": _time(alert.last_seen_at),
+        "resolved_at": _time(alert.resolved_at),
+        "signals": alert.signals,
     }

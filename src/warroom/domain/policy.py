@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from warroom.domain.alerts.policy import NO_ALERTS_SECTION, AlertPolicy, read_alert_policy
 from warroom.domain.business_hours import BusinessHours, read_business_hours
 from warroom.domain.ladder_reader import read_rung_kinds
 from warroom.domain.policy_reader import (
@@ -125,6 +126,7 @@ class Policy:
     status_page_url: str = ""  # for update templates
     require_postmortem_owner: bool = True  # closing names who writes the post-mortem
     incident_roles: RoleSet = BUILT_IN  # the roles an incident can have (ladder-and-roles)
+    alerts: AlertPolicy = NO_ALERTS_SECTION  # how alerts become incidents (domain/alerts/policy.py)
     # what the policy record keeps (policy_record.py): the text as read, the file's date
     text: str = field(default="", compare=False, repr=False)
     modified: dt.datetime | None = field(default=None, compare=False)
@@ -172,6 +174,7 @@ _TOP_FIELDS = tuple(
     " status_page_url require_postmortem_owner".split()
 )
 _TOP_FIELDS += ("incident_roles",)  # the roles an incident can have (domain/roles.py)
+_TOP_FIELDS += ("alerts",)  # how alerts become incidents (domain/alerts/policy.py)
 _REQUIRED = ("ack", "update_every", "resolve_within")
 _CONDITIONS = ("unacknowledged", "unresolved", "always")
 
@@ -345,6 +348,11 @@ def parse_policy(text: str, source: str) -> Policy:
             read_incident_roles(reader, top["incident_roles"][1])
             if "incident_roles" in top
             else BUILT_IN
+        ),
+        alerts=(
+            read_alert_policy(reader, top["alerts"][1], [s.name for s in severities])
+            if "alerts" in top
+            else NO_ALERTS_SECTION
         ),
         text=text,
     )

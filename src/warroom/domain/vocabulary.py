@@ -71,6 +71,7 @@ SYSTEM_KINDS: tuple[str, ...] = (
     "pin",
     "follow_up",
     "postmortem",  # its owner named, marked done
+    "alert",  # an alert from monitoring fired, fired again, resolved (service/alerts.py)
 )
 
 # what a scribe may type in front of an entry to give it a kind

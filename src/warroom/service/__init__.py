@@ -14,10 +14,12 @@ the statements themselves live in `store/` (`store/*_writes.py`).
     policy_records.py  the policy in effect: recorded once, compared by every process
     runbook_sync.py    checklists that follow the incident (attach, replace, system ticks)
     post_incident.py  the post-mortem (owner, done), detected and impact times
+    alerts.py      alerts from monitoring: declare, update, log their resolution
 """
 
 from __future__ import annotations
 
+from warroom.service.alerts import Alerts
 from warroom.service.checklists import Checklists
 from warroom.service.clocks import Clocks
 from warroom.service.incidents import Incidents
@@ -29,7 +31,15 @@ from warroom.service.updates import Updates
 
 
 class WarRoom(
-    Incidents, Scribe, Checklists, Clocks, Updates, Transfer, PolicyRecords, PostIncident
+    Alerts,  # an Incidents too (an alert declares): listed before it
+    Incidents,
+    Scribe,
+    Checklists,
+    Clocks,
+    Updates,
+    Transfer,
+    PolicyRecords,
+    PostIncident,
 ):
     """Every action over one database connection, as one actor, on one clock:
     `WarRoom(db, clock, actor, policy, runbooks)`."""

@@ -65,31 +65,48 @@ class Incidents(RoomBase):
             declared, detected_at=detected_at, impact_started_at=impact_started_at
         )
         with self.unit_of_work(now) as uow:
-            incident_id = incident_writes.insert_incident(
-                uow,
-                title=title,
-                severity=sev.name,
-                kind=kind,
-                summary=summary.strip(),
-                commander=commander,
-                drill=drill,
-                declared=declared,
+            incident_id = self.declare_in(
+                uow, title, sev.name, kind, summary.strip(), commander, drill, declared, started
             )
-            incident_writes.set_role(uow, incident_id, "commander", commander, declared)
-            if started:
-                incident_writes.set_fields(
-                    uow, incident_id, {k: to_iso(v) for k, v in started.items()}
-                )
-            drill_note = " (drill)" if drill else ""
-            uow.append_timeline(
-                incident_id,
-                "declared",
-                f"Declared {sev.name} {kind} incident{drill_note}: {title}. Commander: {commander}",
-                at=declared,
-                data={"severity": sev.name, "kind": kind, "commander": commander, "drill": drill}
-                | {k: to_iso(v) for k, v in started.items()},
-            )
-            attach_matching(uow, self.runbooks, incident_id, policy=self.policy)
+        return incident_id
+
+    def declare_in(
+        self,
+        uow: UnitOfWork,
+        title: str,
+        severity: str,
+        kind: str,
+        summary: str,
+        commander: str,
+        drill: bool,
+        declared: dt.datetime,
+        started: dict[str, dt.datetime],
+    ) -> int:
+        """The declaration's writes inside `uow` (checked values; `started`: detected_at /
+        impact_started_at), for `declare` and for an alert that opens an incident."""
+        incident_id = incident_writes.insert_incident(
+            uow,
+            title=title,
+            severity=severity,
+            kind=kind,
+            summary=summary,
+            commander=commander,
+            drill=drill,
+            declared=declared,
+        )
+        incident_writes.set_role(uow, incident_id, "commander", commander, declared)
+        if started:
+            incident_writes.set_fields(uow, incident_id, {k: to_iso(v) for k, v in started.items()})
+        drill_note = " (drill)" if drill else ""
+        uow.append_timeline(
+            incident_id,
+            "declared",
+            f"Declared {severity} {kind} incident{drill_note}: {title}. Commander: {commander}",
+            at=declared,
+            data={"severity": severity, "kind": kind, "commander": commander, "drill": drill}
+            | {k: to_iso(v) for k, v in started.items()},
+        )
+        attach_matching(uow, self.runbooks, incident_id, policy=self.policy)
         return incident_id
 
     def set_status(

@@ -411,6 +411,48 @@ def _clock_moves(db: sqlite_utils.Database) -> None:
     db.conn.execute("DROP INDEX IF EXISTS timeline_clock_rows")
 
 
+@_migration("014_alerts")
+def _alerts(db: sqlite_utils.Database) -> None:
+    """Alerts from monitoring: one row per alert on an incident (its latest state, keyed
+    by source and de-duplication key), and every signal received for it with the body
+    exactly as it came. An incident's row in a list does not read these (its declaration
+    and status moves do, through `incidents` and `timeline`), so they carry no marks."""
+    db.executescript(
+        """
+        CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            source TEXT NOT NULL,
+            key TEXT NOT NULL,
+            group_key TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL,
+            title TEXT NOT NULL,
+            severity_hint TEXT NOT NULL DEFAULT '',
+            labels TEXT NOT NULL DEFAULT '{}',
+            links TEXT NOT NULL DEFAULT '[]',
+            starts_at TEXT,
+            starts_at_ns INTEGER,
+            first_seen_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            resolved_at TEXT
+        );
+        CREATE INDEX alerts_by_key ON alerts(source, key, id);
+        CREATE INDEX alerts_by_incident ON alerts(incident_id, id);
+        CREATE INDEX alerts_by_group ON alerts(source, group_key, id) WHERE group_key != '';
+        CREATE TABLE alert_signals (
+            id INTEGER PRIMARY KEY,
+            alert_id INTEGER NOT NULL REFERENCES alerts(id),
+            received_at TEXT NOT NULL,
+            status TEXT NOT NULL,
+            event TEXT NOT NULL DEFAULT '',
+            item TEXT NOT NULL DEFAULT '',
+            payload TEXT NOT NULL
+        );
+        CREATE INDEX alert_signals_by_alert ON alert_signals(alert_id, id);
+        """
+    )
+
+
 SCHEMA_VERSION = len(_STEPS)
 
 

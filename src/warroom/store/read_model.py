@@ -34,6 +34,7 @@ from warroom.domain.models import (
 from warroom.domain.policy import Policy
 from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.store import (
+    alert_queries,
     checklist_queries,
     policy_record,
     queries,
@@ -64,6 +65,7 @@ timeline_is_big = timeline_pages.is_big
 timeline_page = timeline_pages.read_page
 newest_of_kind = timeline_pages.newest_of_kind  # a long timeline's latest TODOs, decisions
 TIMELINE_PAGE = timeline_pages.PAGE  # entries read on each side of the reader
+incident_alerts = alert_queries.incident_alerts  # an incident's alerts, labels and links
 # rows left out because a stored time could not be used: named to the person once
 forget_unreadable = queries.forget_unreadable
 unreadable_times = queries.unreadable_times
@@ -84,6 +86,7 @@ __all__ = [
     "forget_unreadable",
     "histories",
     "incident",
+    "incident_alerts",
     "incident_list",
     "incident_view",
     "incidents",
