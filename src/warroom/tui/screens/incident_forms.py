@@ -34,6 +34,26 @@ from warroom.tui.widgets.incident_detail import IncidentDetail
 from warroom.tui.widgets.timeline_view import TimelineView
 
 
+def status_options(current: str) -> list[tuple[str, str]]:
+    """The statuses `current` may move to, each saying which way it goes."""
+    forward = lifecycle.next_status(current)
+    order = lifecycle.STATUS_ORDER
+    options = []
+    for status in lifecycle.allowed_next(current):
+        if status == forward:
+            how = "next"
+        elif status == "cancelled":
+            how = "cancel: it was not an incident"
+        elif current == "resolved":
+            how = "reopen: the fix did not hold"
+        elif order.index(status) < order.index(current):
+            how = "back"
+        else:
+            how = "skip ahead"
+        options.append((status, f"{status:<14}{how}"))
+    return options
+
+
 class IncidentForms(ConsoleBase):
     """Key actions that open a form about the incident as a whole."""
 
@@ -65,7 +85,7 @@ class IncidentForms(ConsoleBase):
         if (incident := self.selected) is None:
             self.require_incident()
             return
-        options = [(s, s) for s in lifecycle.allowed_next(incident.status)]
+        options = status_options(incident.status)
         if not options:
             self.notify(f"#{incident.id} is {incident.status}; its status is final.", markup=False)
             return
@@ -79,7 +99,9 @@ class IncidentForms(ConsoleBase):
                 )
 
         title = f"Status of #{incident.id} (now {incident.status})"
-        self.app.push_screen(ChooseScreen(title, options), chosen)
+        # the next step forward is highlighted: `s` Enter never moves an incident back
+        forward = lifecycle.next_status(incident.status)
+        self.app.push_screen(ChooseScreen(title, options, forward), chosen)
 
     def action_severity(self) -> None:
         if (incident := self.selected) is None:

@@ -32,8 +32,8 @@ from warroom.domain.policy_record import (
     warning_lines,
 )
 from warroom.domain.visible import visible_line
-from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.service.clocks import Engaged
+from warroom.store import read_model
 from warroom.tui.bridge import HooksRan, Read, Sweep, Write, WriteDone, WriteRefused, bridge_of
 from warroom.tui.deadline_board import BoardReading, DeadlineBoard, Overlay
 from warroom.tui.dialogs.escalate import EscalateScreen
@@ -154,9 +154,12 @@ class WarRoomScreen(IncidentForms, TimelineTools):
     # -- what the watcher read ------------------------------------------------------
 
     def visible_incidents(self) -> list[Incident]:
+        """The live incidents and the resolved ones (marked and dimmed) until they are
+        closed, so the resolution update, the cause and the close need no `t`; `t`
+        adds the closed and cancelled ones."""
         if self.show_ended:
             return self.incidents
-        return [i for i in self.incidents if i.status in OPEN_STATUSES]
+        return [i for i in self.incidents if read_model.list_stage(i.status) < 2]
 
     def on_snapshot(self, message: Snapshot) -> None:
         self.loaded = True

@@ -11,6 +11,7 @@ import datetime as dt
 from rich.text import Text
 from textual.widgets import Static
 
+from warroom.domain.lifecycle import age_until
 from warroom.domain.models import Incident, RoleAssignment
 from warroom.domain.policy import Policy
 from warroom.domain.timefmt import format_age, format_when
@@ -37,7 +38,7 @@ class IncidentDetail(Static):
     ) -> None:
         self.incident = incident
         self.roles = roles
-        self._age = format_age(incident.declared_at, now) if incident else ""
+        self._age = format_age(incident.declared_at, age_until(incident, now)) if incident else ""
         text = self.describe(now)
         if text == self._drawn:
             return  # another console's entry: the same text is not drawn (or laid out) again
@@ -46,7 +47,8 @@ class IncidentDetail(Static):
 
     def show_age(self, now: dt.datetime) -> None:
         """Once a second: redraw only when the age shown changed."""
-        if self.incident and format_age(self.incident.declared_at, now) != self._age:
+        incident = self.incident
+        if incident and format_age(incident.declared_at, age_until(incident, now)) != self._age:
             self.show(self.incident, self.roles, now)
 
     def describe(self, now: dt.datetime) -> Text:
