@@ -18,7 +18,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical
-from textual.widgets import ContentSwitcher, DataTable, Footer
+from textual.widgets import ContentSwitcher, DataTable
 
 from warroom import store
 from warroom.domain import checklists as checklist_rules
@@ -51,6 +51,7 @@ from warroom.tui.widgets.entry_line import EntryLine
 from warroom.tui.widgets.follow_up_pane import FollowUpPane
 from warroom.tui.widgets.incident_detail import IncidentDetail
 from warroom.tui.widgets.incident_table import IncidentTable
+from warroom.tui.widgets.keys_footer import KeysFooter
 from warroom.tui.widgets.status_bar import StatusBar
 from warroom.tui.widgets.timeline_view import TimelineView
 
@@ -101,7 +102,7 @@ class WarRoomScreen(IncidentForms, TimelineTools):
                     yield SlaPane(tz=self.tz, id="sla")
                     yield LadderPane(tz=self.tz, id="ladder")
             yield EntryLine(id="entry")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.retitle()
