@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical
 from textual.widgets import ContentSwitcher, DataTable
@@ -143,10 +144,20 @@ class WarRoomScreen(IncidentForms, TimelineTools):
         """This console can only read (--read-only, a read-only file or folder): say so."""
         self.observer = reason
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
+        """Lay out for the size just reached, and redraw at once what was drawn for
+        the old one (not one resize or one heartbeat behind)."""
         # small terminals (80x24): clocks go under the detail, the detail and list shrink
-        self.set_class(self.size.width < 110, "-narrow")
-        self.set_class(self.size.height < 32, "-short")
+        width, height = event.size
+        self.set_class(width < 110, "-narrow")
+        self.set_class(height < 32, "-short")
+        if not self.loaded:
+            return
+        now = self.clock.now()
+        self._show_deadlines(now, self.board.read(now).timers)  # Reach shows when tall
+        timeline = self.timeline
+        if timeline.cursor == -1:  # following the newest: still the newest once laid out
+            self.call_after_refresh(timeline.scroll_end, animate=False, immediate=True)
 
     @property
     def table(self) -> IncidentTable:

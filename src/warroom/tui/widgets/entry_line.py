@@ -56,7 +56,7 @@ class LineInput(Input):
             self.post_message(self.Lines(lines))
 
 
-IDLE_HINT = "press l to write an entry here (keys now act on the pane with the heavy border)"
+IDLE_HINT = "press l to log an entry (keys act on the heavy-bordered pane)"
 TYPING_HINT = "d: decision  a: action  f: finding  t: TODO  cause: root cause  HH:MM backdates"
 TYPING_TITLE = "✎ TYPING an entry · Enter logs it · Esc back to the list"
 
