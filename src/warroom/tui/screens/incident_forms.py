@@ -16,6 +16,7 @@ from warroom.domain import lifecycle, sla
 from warroom.domain.templates import suggest_phase, templates_for
 from warroom.domain.timefmt import format_when
 from warroom.domain.vocabulary import INCIDENT_KINDS
+from warroom.service import WarRoom
 from warroom.tui.bridge import Read, Write
 from warroom.tui.deadline_board import DeadlineBoard
 from warroom.tui.dialogs.assign import Assignment, AssignScreen
@@ -63,16 +64,24 @@ class IncidentForms(ConsoleBase):
         def declared(form: Declaration | None) -> None:
             if form is None:
                 return
+
+            def declare(room: WarRoom) -> list[Any]:
+                number = room.declare(
+                    form.title,
+                    form.severity,
+                    form.kind,
+                    form.summary,
+                    commander=form.commander,
+                    drill=form.drill,
+                )
+                # the rungs due at once (the on-call) are called now, not at the next
+                # heartbeat: a new incident never reads `escal. OVERDUE 1s` meanwhile;
+                # the calls made come back so their notify hooks run
+                return list(room.sweep([number]).engaged)
+
             self.write(
                 Write(
-                    lambda room: room.declare(
-                        form.title,
-                        form.severity,
-                        form.kind,
-                        form.summary,
-                        commander=form.commander,
-                        drill=form.drill,
-                    ),
+                    declare,
                     f"Declared {form.title}",
                     restore=lambda: self.app.call_later(self.action_declare, form),
                 )

@@ -33,6 +33,7 @@ from warroom.domain.policy_record import (
     warning_lines,
 )
 from warroom.domain.visible import visible_line
+from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.service.clocks import Engaged
 from warroom.store import read_model
 from warroom.tui.bridge import HooksRan, Read, Sweep, Write, WriteDone, WriteRefused, bridge_of
@@ -315,7 +316,14 @@ class WarRoomScreen(IncidentForms, TimelineTools):
             if self.has_class("-short")
             else reach_lines(self.policy, ladder, self.query_one(IncidentDetail).roles, now)
         )
-        self.query_one(LadderPane).show(ladder, self.engagements, now, incident.severity, reach)
+        # an ended incident's ladder stopped with it: said, with the calls on record
+        stopped = (
+            ""
+            if incident.status in OPEN_STATUSES
+            else f"stopped: #{incident.id} is {incident.status}"
+        )
+        pane = self.query_one(LadderPane)
+        pane.show(ladder, self.engagements, now, incident.severity, reach, stopped)
 
     # -- what the bridge reports (then the app's one error path) ---------------------
 

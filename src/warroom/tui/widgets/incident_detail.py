@@ -73,9 +73,14 @@ class IncidentDetail(Static):
             text.append(f"acked {format_when(incident.acknowledged_at, now, self.tz)}")
         else:
             text.append("NOT ACKNOWLEDGED", style="bold reverse")
-        held: dict[str, list[str]] = {}  # a role may hold several people: one entry each
+        # the commander first (a hand-off must not push them to the end of the line,
+        # where 80 columns cut them off), then the others in the order assigned;
+        # a role may hold several people: one entry each
+        held: dict[str, list[str]] = {"commander": []}
         for role in self.roles:
             held.setdefault(role.role, []).append(role.person)
+        if not held["commander"]:
+            del held["commander"]
         for key, people in held.items():
             name = SHORT_ROLES.get(key, self.policy.incident_roles.label(key))
             text.append(f" · {visible_line(name)}: ", style="dim")
