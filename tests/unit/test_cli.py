@@ -333,7 +333,7 @@ def test_templates_compose_post_and_updates(run, tmp_path: Path) -> None:
     text = tmp_path / "update.txt"
     text.write_text("We fixed it. [bold]really[/]")
     assert run("post", "1", "-t", "external-resolution", "--file", str(text)).exit_code == 0
-    assert run("post", "1", "-t", "internal-update", "--set", "eta=5m").exit_code == 0
+    assert run("post", "1", "-t", "internal-update", "--set", "eta=5m", "--force").exit_code == 0
     body = json.loads(run("updates", "1", "--json").stdout)
     assert [u["template"] for u in body] == ["internal-update", "external-resolution"]
     assert body[1]["body"] == "We fixed it. [bold]really[/]" and body[1]["audience"] == "external"
