@@ -97,11 +97,15 @@ def test_list_sorts_by_severity_and_hides_ended(run) -> None:
     run("declare", "-s", "P3", "-t", "minor")
     run("declare", "-s", "P0", "-t", "major")
     run("declare", "-s", "P2", "-t", "done")
+    run("declare", "-s", "P0", "-t", "fixed")
     run("status", "3", "resolved")
+    run("status", "3", "closed", "--postmortem-owner", "Ana")
+    run("status", "4", "resolved")
     rows = json.loads(run("list", "--json").stdout)
-    assert [r["title"] for r in rows] == ["major", "minor"]
+    # issue 14: resolved stays listed (after the live ones) until closed, as on the console
+    assert [r["title"] for r in rows] == ["major", "minor", "fixed"]
     every = json.loads(run("list", "--all", "--json").stdout)
-    assert {r["title"] for r in every} == {"major", "minor", "done"}
+    assert [r["title"] for r in every] == ["major", "minor", "fixed", "done"]
     assert "major" in run("list").stdout.splitlines()[0]
 
 
