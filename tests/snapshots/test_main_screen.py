@@ -33,6 +33,18 @@ def test_main_screen_80x24(snap_compare, demo_app) -> None:
     assert snap_compare(demo_app, terminal_size=(80, 24), run_before=_loaded)
 
 
+def test_main_screen_resized_120x36_to_80x24(snap_compare, demo_app) -> None:
+    """Laid out for the size reached, like one started at 80x24 (issue 14)."""
+
+    async def resized(pilot: Pilot[None]) -> None:
+        await _loaded(pilot)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(demo_app, terminal_size=(120, 36), run_before=resized)
+
+
 def test_declare_form_80x24(snap_compare, demo_app) -> None:
     async def open_form(pilot: Pilot[None]) -> None:
         await _loaded(pilot)

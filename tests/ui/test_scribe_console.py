@@ -126,7 +126,11 @@ async def test_console_records_are_not_editable(db_path: Path, clock: FrozenCloc
         await pilot.press("tab", "home", "E")  # the `declared` record
         await pilot.pause()
         assert not app.screen.query("#answer")
-        assert any("written by the console" in str(n.message) for n in app._notifications)  # noqa: SLF001
+        said = [str(n.message) for n in app._notifications]  # noqa: SLF001
+        # issue 14: it said "That is a declared record" ("a update_posted record")
+        assert any(
+            "The “declared” entry at the cursor was written by the console" in m for m in said
+        )
 
 
 async def test_promote_a_todo_then_tick_it_done_in_the_follow_up_pane(

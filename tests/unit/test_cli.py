@@ -97,11 +97,15 @@ def test_list_sorts_by_severity_and_hides_ended(run) -> None:
     run("declare", "-s", "P3", "-t", "minor")
     run("declare", "-s", "P0", "-t", "major")
     run("declare", "-s", "P2", "-t", "done")
+    run("declare", "-s", "P0", "-t", "fixed")
     run("status", "3", "resolved")
+    run("status", "3", "closed", "--postmortem-owner", "Ana")
+    run("status", "4", "resolved")
     rows = json.loads(run("list", "--json").stdout)
-    assert [r["title"] for r in rows] == ["major", "minor"]
+    # issue 14: resolved stays listed (after the live ones) until closed, as on the console
+    assert [r["title"] for r in rows] == ["major", "minor", "fixed"]
     every = json.loads(run("list", "--all", "--json").stdout)
-    assert {r["title"] for r in every} == {"major", "minor", "done"}
+    assert [r["title"] for r in every] == ["major", "minor", "fixed", "done"]
     assert "major" in run("list").stdout.splitlines()[0]
 
 
@@ -333,7 +337,7 @@ def test_templates_compose_post_and_updates(run, tmp_path: Path) -> None:
     text = tmp_path / "update.txt"
     text.write_text("We fixed it. [bold]really[/]")
     assert run("post", "1", "-t", "external-resolution", "--file", str(text)).exit_code == 0
-    assert run("post", "1", "-t", "internal-update", "--set", "eta=5m").exit_code == 0
+    assert run("post", "1", "-t", "internal-update", "--set", "eta=5m", "--force").exit_code == 0
     body = json.loads(run("updates", "1", "--json").stdout)
     assert [u["template"] for u in body] == ["internal-update", "external-resolution"]
     assert body[1]["body"] == "We fixed it. [bold]really[/]" and body[1]["audience"] == "external"

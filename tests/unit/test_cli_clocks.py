@@ -79,14 +79,14 @@ def test_show_json_keeps_the_audiences_apart(
 ) -> None:
     ok(run(policy_file, "declare", "-s", severity, "-t", "Checkout down"))
     cli_clock.step(minutes=1)
-    ok(run(policy_file, "post", "1", "-t", "internal-update", "--set", "eta=1h"))
+    ok(run(policy_file, "post", "1", "-t", "internal-update", "--set", "eta=1h", "--force"))
     found = shown_timers(run, policy_file)
     assert found["update"]["audience"] == "internal"
     assert found["update"]["label"] == "Next internal update due"
     assert found["first_update"]["done_at"] is None  # not met by the internal post
     assert "external_update" not in found
     cli_clock.step(minutes=1)
-    posted = ok(run(policy_file, "post", "1", "-t", "external-update"))
+    posted = ok(run(policy_file, "post", "1", "-t", "external-update", "--force"))
     assert "the first external update went out" in posted.stderr
     found = shown_timers(run, policy_file)
     assert found["first_update"]["state"] == "met"
@@ -104,7 +104,9 @@ def test_a_post_after_resolving_leaves_the_miss_and_says_so(
     before = shown_timers(run, policy_file)["update"]
     assert before["state"] == "missed"
     cli_clock.step(minutes=3)
-    posted = ok(run(policy_file, "post", "1", "-t", "internal-update", "--set", "eta=done"))
+    posted = ok(
+        run(policy_file, "post", "1", "-t", "internal-update", "--set", "eta=done", "--force")
+    )
     assert "no update clock runs, so none restarted" in posted.stderr
     assert "timer restarted" not in posted.stderr
     after = shown_timers(run, policy_file)["update"]

@@ -39,7 +39,7 @@ def overdue(run: Run, cli_clock: FrozenClock) -> int:
     run("log", "1", "database restarted")
     run("followups", "add", "1", "add an alert")
     run("tick", "1", "1")
-    run("post", "1", "-t", "internal-update")
+    run("post", "1", "-t", "internal-update", "--force")
     cli_clock.step(hours=1)
     return 1
 

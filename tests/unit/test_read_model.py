@@ -34,6 +34,8 @@ SEEDED = [
 # live before ended; most severe first; longest-running first; ties by id
 LIVE = ["new P0", "second new P0", "older P1 monitoring", "newer P1", "old P2"]
 ENDED = ["P0 resolved long ago", "P1 closed", "P3 cancelled"]
+# issue 14: a resolved incident stays listed (after the live ones) until it is closed
+LISTED = [*LIVE, "P0 resolved long ago"]
 
 
 @pytest.fixture
@@ -79,7 +81,7 @@ def test_list_order_is_severity_then_age_with_ended_last(
     every = read_model.incident_list(db, policy, show_ended=True)
     assert _titles(seeded, [i.id for i in every.incidents]) == LIVE + ENDED
     live = read_model.incident_list(db, policy)
-    assert _titles(seeded, [i.id for i in live.incidents]) == LIVE
+    assert _titles(seeded, [i.id for i in live.incidents]) == LISTED
 
 
 def test_cli_list_and_the_console_watcher_agree_on_the_order(
@@ -94,7 +96,7 @@ def test_cli_list_and_the_console_watcher_agree_on_the_order(
     assert _titles(seeded, [row["id"] for row in listed]) == LIVE + ENDED
     live = _cli(db_path, "list", "--json")
     assert isinstance(live, list)
-    assert _titles(seeded, [row["id"] for row in live]) == LIVE
+    assert _titles(seeded, [row["id"] for row in live]) == LISTED
     watcher = DatabaseWatcher(db_path, lambda _: None, policy)
     watcher.selected_id = live[0]["id"]  # as the console selects its first row
     # start-up: the live incidents first (the screen fills at once), then all of them

@@ -244,13 +244,13 @@ def worked(run, frozen: FrozenClock) -> None:
     frozen.step(minutes=5)
     _ok(run("ack", "1"))
     frozen.step(minutes=5)  # T0+10m
-    _ok(run("post", "1", "-t", "internal-update", "--set", "eta=1h"))
+    _ok(run("post", "1", "-t", "internal-update", "--set", "eta=1h", "--force"))
     _ok(run("declare", "-s", "P0", "-t", "Game day", "--drill"))
     _ok(run("ack", "2"))
     frozen.step(minutes=10)  # T0+20m
     _ok(run("declare", "-s", "P2", "-t", "Search slow"))
     frozen.set(T0 + 110 * M)
-    _ok(run("post", "1", "-t", "internal-update", "--set", "eta=10m"))
+    _ok(run("post", "1", "-t", "internal-update", "--set", "eta=10m", "--force"))
     frozen.set(T0 + 2 * H)
     _ok(run("status", "1", "resolved"))
     _ok(run("ack", "3"))  # 1h40m after declaration: the P2 ack target is 1h

@@ -35,6 +35,7 @@ COMMANDS: tuple[CommandEntry, ...] = (
     _entry("policy", "policy", "Incident policy files, and the policy in effect for the database."),
     _entry("handoff", "incidents", "Hand command of an incident to PERSON, with a hand-off note."),
     _entry("kind", "incidents", "Change an incident's kind; its runbooks follow it."),
+    _entry("impact", "impact", "Record INCIDENT's impact: users, services, business."),
     _entry(
         "postmortem",
         "post_incident",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import click
 
@@ -20,7 +21,24 @@ def demo(context: Context, db_path: str | None, no_open: bool) -> None:
 
     path = settings.resolve(db=db_path).db_path if db_path else settings.demo_db_path()
     ids = seed_demo(path, context.policy, context.clock.now(), context.runbooks, context.tz)
-    click.echo(f"demo database with {len(ids)} incidents: {path}", err=no_open is False)
+    click.echo(f"demo database, {_counted(path, len(ids))}: {path}", err=no_open is False)
     if not no_open:
         context.settings = dataclasses.replace(context.settings, db_path=path)
         open_console(context)
+
+
+def _counted(path: Path, total: int) -> str:
+    """What the console's top bar will say (`5 live · 1 resolved`), and the total."""
+    from warroom.domain.vocabulary import OPEN_STATUSES
+    from warroom.store import db, read_model
+
+    database = db.connect(path)
+    try:
+        statuses = [i.status for i in read_model.incidents(database, include_ended=True)]
+    finally:
+        database.conn.close()
+    live = sum(1 for s in statuses if s in OPEN_STATUSES)
+    said = f"{live} live"
+    if resolved := statuses.count("resolved"):
+        said += f" · {resolved} resolved"
+    return f"{said} ({total} incidents)"

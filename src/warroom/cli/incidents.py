@@ -34,6 +34,9 @@ from warroom.store import read_model
     "--detected-at", default=None, metavar="TIME", help="When it was detected (an alert's start)."
 )
 @click.option("--impact-start", default=None, metavar="TIME", help="When customer impact started.")
+@click.option("--users", default="", metavar="TEXT", help="Impact: users affected.")
+@click.option("--services", default="", metavar="TEXT", help="Impact: services affected.")
+@click.option("--business", default="", metavar="TEXT", help="Impact: business impact.")
 @pass_ctx
 def declare(
     context: Context,
@@ -46,6 +49,9 @@ def declare(
     declared_at: str | None,
     detected_at: str | None,
     impact_start: str | None,
+    users: str,
+    services: str,
+    business: str,
 ) -> None:
     """Declare an incident; prints its id alone."""
     when = typed_time(context, declared_at, "--declared-at") if declared_at else None
@@ -62,6 +68,7 @@ def declare(
             declared_at=when,
             detected_at=detected,
             impact_started_at=started,
+            impact={"users": users, "services": services, "business": business},
         )
     click.echo(str(new_id))
 

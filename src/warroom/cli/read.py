@@ -28,6 +28,7 @@ from warroom.cli.ladder_shapes import (
 from warroom.cli.output import echo, echo_json, timeline_lines
 from warroom.domain import sla
 from warroom.domain.incident_record import customer_impact
+from warroom.domain.lifecycle import age_until
 from warroom.domain.policy_record import UNKNOWN_SEVERITY, unknown_severity
 from warroom.domain.timefmt import format_age, format_when
 from warroom.domain.timeline_state import TimelineState
@@ -37,11 +38,15 @@ from warroom.store import read_model
 
 
 @click.command("list")
-@click.option("--all", "show_all", is_flag=True, help="Include resolved, closed and cancelled.")
+@click.option("--all", "show_all", is_flag=True, help="Include closed and cancelled.")
 @json_option
 @pass_ctx
 def list_incidents(context: Context, show_all: bool, as_json: bool) -> None:
-    """List incidents as the console does: live first, most severe first, then oldest."""
+    """List incidents as the console does: live first, most severe first, then oldest.
+
+    Resolved incidents stay listed (after the live ones) until they are closed;
+    --all adds the closed and cancelled ones.
+    """
     now = context.clock.now()
     with context.database() as db:
         listed = read_model.incident_list(db, context.policy, show_ended=show_all)
@@ -61,7 +66,7 @@ def list_incidents(context: Context, show_all: bool, as_json: bool) -> None:
     if not found:
         echo("no live incidents" if not show_all else "no incidents")
     for i in found:
-        age = format_age(i.declared_at, now)
+        age = format_age(i.declared_at, age_until(i, now))  # an ended one's age stops
         timer = urgent[i.id]
         due = f"{timer.name} {sla.countdown(timer)}" if timer else ""
         severity = one_line(i.severity)

@@ -10,7 +10,7 @@ from warroom.cli.group import INCIDENT_ID, Context, json_option, pass_ctx
 from warroom.cli.json_shapes import update_json
 from warroom.cli.output import echo, echo_json
 from warroom.domain import text_files
-from warroom.domain.template_context import FREE_FIELDS, PLACEHOLDERS
+from warroom.domain.template_context import FREE_FIELDS, PLACEHOLDERS, unfilled_markers
 from warroom.domain.templates import Template
 from warroom.domain.visible import visible_line as one_line
 from warroom.errors import InvalidInput
@@ -107,11 +107,21 @@ def compose(context: Context, incident: int, name: str, pairs: tuple[str, ...]) 
     "--file", "-f", "source", metavar="F|-", help="Post this text instead of the filled template."
 )
 @click.option("--set", "pairs", multiple=True, metavar="NAME=VALUE", help="Free fields (ETA=...).")
+@click.option("--force", is_flag=True, help="Post even with unfilled ⟨…?⟩ markers left in it.")
 @pass_ctx
 def post(
-    context: Context, incident: int, name: str, source: str | None, pairs: tuple[str, ...]
+    context: Context,
+    incident: int,
+    name: str,
+    source: str | None,
+    pairs: tuple[str, ...],
+    force: bool,
 ) -> None:
-    """Record a status update as sent: restarts its audience's update clock."""
+    """Record a status update as sent: restarts its audience's update clock.
+
+    Text still holding ⟨…?⟩ markers (a value nobody filled in) is refused unless
+    --force says to post it as it is, as the console asks before posting.
+    """
     from warroom.composer import audience_of, fill
 
     template = _template(context, name)
@@ -127,6 +137,12 @@ def post(
                 context.clock.now(),
                 context.tz,
                 free,
+            )
+        if (markers := unfilled_markers(body)) and not force:
+            said = ", ".join(dict.fromkeys(markers))
+            raise InvalidInput(
+                f"not posted: still unfilled: {said} (fill them with --set NAME=VALUE or"
+                " --file, or post as it is with --force)"
             )
         done = room.post_update(
             incident, body, audience=audience_of(template), template=template.name

@@ -7,8 +7,14 @@ resolved may be reopened; closed and cancelled are final.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from warroom.domain.models import Incident
 from warroom.domain.vocabulary import FINAL_STATUSES, OPEN_STATUSES
 from warroom.errors import InvalidInput
+
+# the lifecycle's way forward (cancelled is a way out of it, not a step)
+STATUS_ORDER = ("investigating", "identified", "fixing", "monitoring", "resolved", "closed")
 
 
 def allowed_next(status: str) -> list[str]:
@@ -51,3 +57,22 @@ def stamps_for(current: str, new: str) -> dict[str, str | None]:
     if current == "resolved" and new in OPEN_STATUSES:
         stamps["resolved_at"] = None
     return stamps
+
+
+def age_until(incident: Incident, now: dt.datetime) -> dt.datetime:
+    """Where an incident's age stops: at its resolution (or close) once it has one,
+    so a resolved or closed incident's age no longer ticks; `now` while it is live."""
+    if incident.status in OPEN_STATUSES:
+        return now
+    ended = incident.resolved_at or incident.closed_at
+    return min(ended, now) if ended is not None else now
+
+
+def next_status(status: str) -> str | None:
+    """The next step forward along the lifecycle (what `s` offers first), or None
+    for a final status: investigating -> identified -> fixing -> monitoring ->
+    resolved -> closed."""
+    forward = STATUS_ORDER
+    if status not in forward[:-1]:
+        return None
+    return forward[forward.index(status) + 1]

@@ -104,6 +104,15 @@ def marker(name: str) -> str:
     return f"⟨{placeholder_label(name)}?⟩"
 
 
+_MARKER = re.compile(r"⟨([^⟩\n]*)\?⟩")
+
+
+def unfilled_markers(text: str) -> list[str]:
+    """The words of every `⟨…?⟩` marker left in `text`, in order (`["ETA"]`); the
+    visible stand-ins for control characters (`⟨U+009B⟩`) are not markers."""
+    return _MARKER.findall(text)
+
+
 @dataclass(frozen=True)
 class TemplateContext:
     """Placeholder values (None: not known yet) and runbook answers by slug."""

@@ -19,6 +19,10 @@ STATUSES: tuple[str, ...] = (
 )
 OPEN_STATUSES: frozenset[str] = frozenset({"investigating", "identified", "fixing", "monitoring"})
 FINAL_STATUSES: frozenset[str] = frozenset({"closed", "cancelled"})
+# what every incident list shows unless asked for everything: the live incidents and
+# the resolved ones, which stay until closed (the resolution update, the cause and
+# the close are still to do); closed and cancelled ones are shown on request
+LISTED_STATUSES: frozenset[str] = OPEN_STATUSES | {"resolved"}
 
 # role key -> how the war room says it
 ROLES: dict[str, str] = {

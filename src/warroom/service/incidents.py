@@ -10,6 +10,7 @@ whole row, so two consoles cannot overwrite each other's changes.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from warroom.domain import lifecycle
@@ -45,12 +46,20 @@ class Incidents(RoomBase):
         declared_at: dt.datetime | None = None,
         detected_at: dt.datetime | None = None,
         impact_started_at: dt.datetime | None = None,
+        impact: Mapping[str, str] | None = None,
     ) -> int:
         """Declare an incident; the declarer commands unless someone else is named.
 
         `detected_at` / `impact_started_at` (optional, not after the declaration):
         when it was detected (an alert's start) and when customer impact began.
+        `impact`: users= / services= / business= known at declaration, recorded in
+        the same transaction (with its own `impact` timeline row).
         """
+        known = {k: v.strip() for k, v in (impact or {}).items() if v.strip()}
+        if unknown := set(known) - set(IMPACT_FIELDS):
+            raise InvalidInput(
+                f"unknown impact field {sorted(unknown)[0]!r} (expected users, services, business)"
+            )
         title = title.strip()
         if not title:
             raise InvalidInput("an incident needs a title")
@@ -66,7 +75,16 @@ class Incidents(RoomBase):
         )
         with self.unit_of_work(now) as uow:
             incident_id = self.declare_in(
-                uow, title, sev.name, kind, summary.strip(), commander, drill, declared, started
+                uow,
+                title,
+                sev.name,
+                kind,
+                summary.strip(),
+                commander,
+                drill,
+                declared,
+                started,
+                impact=known,
             )
         return incident_id
 
@@ -81,9 +99,11 @@ class Incidents(RoomBase):
         drill: bool,
         declared: dt.datetime,
         started: dict[str, dt.datetime],
+        impact: Mapping[str, str] | None = None,
     ) -> int:
         """The declaration's writes inside `uow` (checked values; `started`: detected_at /
-        impact_started_at), for `declare` and for an alert that opens an incident."""
+        impact_started_at; `impact`: checked users / services / business known now), for
+        `declare` and for an alert that opens an incident."""
         incident_id = incident_writes.insert_incident(
             uow,
             title=title,
@@ -106,6 +126,14 @@ class Incidents(RoomBase):
             data={"severity": severity, "kind": kind, "commander": commander, "drill": drill}
             | {k: to_iso(v) for k, v in started.items()},
         )
+        if impact:
+            incident_writes.set_fields(
+                uow, incident_id, {IMPACT_FIELDS[k]: v for k, v in impact.items()}
+            )
+            described = "; ".join(f"{k}: {v}" for k, v in impact.items())
+            uow.append_timeline(
+                incident_id, "impact", f"Impact — {described}", at=declared, data=dict(impact)
+            )
         attach_matching(uow, self.runbooks, incident_id, policy=self.policy)
         return incident_id
 

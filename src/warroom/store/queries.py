@@ -13,7 +13,7 @@ from warroom.domain.models import Engagement, Incident, RoleAssignment, Timeline
 from warroom.domain.sla import IncidentHistory, SeverityChange
 from warroom.domain.timefmt import EARLIEST, LATEST, stored_time
 from warroom.domain.update_clocks import PostedUpdates
-from warroom.domain.vocabulary import OPEN_STATUSES
+from warroom.domain.vocabulary import LISTED_STATUSES, OPEN_STATUSES
 from warroom.errors import NotFound, WarroomError
 from warroom.store.db import CLOCK_MOVES
 
@@ -159,15 +159,16 @@ def incident(db: sqlite_utils.Database, incident_id: int) -> Incident:
 
 
 def incidents(db: sqlite_utils.Database, *, include_ended: bool = False) -> list[Incident]:
-    """Incidents in id order; live ones only unless `include_ended`."""
+    """Incidents in id order; live and resolved ones only (`LISTED_STATUSES`) unless
+    `include_ended`."""
     if include_ended:
         rows = _rows(db, "SELECT * FROM incidents ORDER BY id")
     else:
-        marks = ",".join("?" * len(OPEN_STATUSES))
+        marks = ",".join("?" * len(LISTED_STATUSES))
         rows = _rows(
             db,
             f"SELECT * FROM incidents WHERE status IN ({marks}) ORDER BY id",
-            tuple(sorted(OPEN_STATUSES)),
+            tuple(sorted(LISTED_STATUSES)),
         )
     return _readable(_incident, rows)
 
@@ -175,13 +176,14 @@ def incidents(db: sqlite_utils.Database, *, include_ended: bool = False) -> list
 def incidents_by_id(
     db: sqlite_utils.Database, incident_ids: Iterable[int], *, include_ended: bool = False
 ) -> list[Incident]:
-    """The readable ones of these incidents (live ones only unless `include_ended`)."""
+    """The readable ones of these incidents (live and resolved ones only unless
+    `include_ended`)."""
     found: list[Incident] = []
     for chunk in _chunks(sorted(incident_ids)):
         marks = ",".join("?" * len(chunk))
         rows = _rows(db, f"SELECT * FROM incidents WHERE id IN ({marks})", tuple(chunk))
         found.extend(
-            i for i in _readable(_incident, rows) if include_ended or i.status in OPEN_STATUSES
+            i for i in _readable(_incident, rows) if include_ended or i.status in LISTED_STATUSES
         )
     return found
 

@@ -91,6 +91,7 @@ __all__ = [
     "incident_view",
     "incidents",
     "list_order",
+    "list_stage",
     "newest_of_kind",
     "recorded_breaches",
     "recorded_policy",
@@ -123,15 +124,24 @@ class ClockInputs:
     engaged: tuple[Engagement, ...] = ()  # the ladder's calls on record, in the order made
 
 
-def list_order(incident: Incident, policy: Policy) -> tuple[bool, int, dt.datetime, int]:
-    """The one order of every incident list: live before ended, most severe first
-    (unknown severities last), then the longest-running first (ties by id).
+def list_stage(status: str) -> int:
+    """Where a status sits in the list: live (0), resolved and not yet closed (1, it
+    stays on the console's list until closed), then closed and cancelled (2)."""
+    if status in OPEN_STATUSES:
+        return 0
+    return 1 if status == "resolved" else 2
+
+
+def list_order(incident: Incident, policy: Policy) -> tuple[int, int, dt.datetime, int]:
+    """The one order of every incident list: live, then resolved, then closed and
+    cancelled; most severe first (unknown severities last), then the longest-running
+    first (ties by id).
 
     Positions stay put while deadlines move (the `1`-`9` keys jump by position);
     the list's next-deadline column says what is most urgent.
     """
     return (
-        incident.status not in OPEN_STATUSES,
+        list_stage(incident.status),
         policy.rank(incident.severity),
         incident.declared_at,
         incident.id,

@@ -73,7 +73,10 @@ ACTIONS: tuple[ConsoleAction, ...] = (
         False,
     ),
     ConsoleAction(
-        "t", "toggle_ended", "Ended", "Show or hide resolved, closed and cancelled incidents"
+        "t",
+        "toggle_ended",
+        "Ended",
+        "Show or hide closed and cancelled incidents (resolved ones stay listed until closed)",
     ),
     ConsoleAction("question_mark", "help", "Help", "Show every key"),
     ConsoleAction("q", "quit", "Quit", "Quit the console"),

@@ -16,6 +16,7 @@ from warroom.domain import lifecycle, sla
 from warroom.domain.templates import suggest_phase, templates_for
 from warroom.domain.timefmt import format_when
 from warroom.domain.vocabulary import INCIDENT_KINDS
+from warroom.service import WarRoom
 from warroom.store import read_model
 from warroom.tui.bridge import Read, Write
 from warroom.tui.deadline_board import DeadlineBoard
@@ -37,6 +38,26 @@ from warroom.tui.widgets.timeline_view import TimelineView
 LISTED_FROM_LONG = 500  # a long timeline's newest TODOs the hand-off lists
 
 
+def status_options(current: str) -> list[tuple[str, str]]:
+    """The statuses `current` may move to, each saying which way it goes."""
+    forward = lifecycle.next_status(current)
+    order = lifecycle.STATUS_ORDER
+    options = []
+    for status in lifecycle.allowed_next(current):
+        if status == forward:
+            how = "next"
+        elif status == "cancelled":
+            how = "cancel: it was not an incident"
+        elif current == "resolved":
+            how = "reopen: the fix did not hold"
+        elif order.index(status) < order.index(current):
+            how = "back"
+        else:
+            how = "skip ahead"
+        options.append((status, f"{status:<14}{how}"))
+    return options
+
+
 class IncidentForms(ConsoleBase):
     """Key actions that open a form about the incident as a whole."""
 
@@ -46,16 +67,24 @@ class IncidentForms(ConsoleBase):
         def declared(form: Declaration | None) -> None:
             if form is None:
                 return
+
+            def declare(room: WarRoom) -> list[Any]:
+                number = room.declare(
+                    form.title,
+                    form.severity,
+                    form.kind,
+                    form.summary,
+                    commander=form.commander,
+                    drill=form.drill,
+                )
+                # the rungs due at once (the on-call) are called now, not at the next
+                # heartbeat: a new incident never reads `escal. OVERDUE 1s` meanwhile;
+                # the calls made come back so their notify hooks run
+                return list(room.sweep([number]).engaged)
+
             self.write(
                 Write(
-                    lambda room: room.declare(
-                        form.title,
-                        form.severity,
-                        form.kind,
-                        form.summary,
-                        commander=form.commander,
-                        drill=form.drill,
-                    ),
+                    declare,
                     f"Declared {form.title}",
                     restore=lambda: self.app.call_later(self.action_declare, form),
                 )
@@ -68,7 +97,7 @@ class IncidentForms(ConsoleBase):
         if (incident := self.selected) is None:
             self.require_incident()
             return
-        options = [(s, s) for s in lifecycle.allowed_next(incident.status)]
+        options = status_options(incident.status)
         if not options:
             self.notify(f"#{incident.id} is {incident.status}; its status is final.", markup=False)
             return
@@ -82,7 +111,9 @@ class IncidentForms(ConsoleBase):
                 )
 
         title = f"Status of #{incident.id} (now {incident.status})"
-        self.app.push_screen(ChooseScreen(title, options), chosen)
+        # the next step forward is highlighted: `s` Enter never moves an incident back
+        forward = lifecycle.next_status(incident.status)
+        self.app.push_screen(ChooseScreen(title, options, forward), chosen)
 
     def action_severity(self) -> None:
         if (incident := self.selected) is None:

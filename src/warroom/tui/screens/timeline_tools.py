@@ -10,7 +10,6 @@ from textual.widgets import ContentSwitcher
 
 from warroom.domain.entries import parse_typed_entry, without_leading_time
 from warroom.domain.timeline_state import ShownEntry
-from warroom.domain.visible import visible_line
 from warroom.domain.vocabulary import ENTRY_KINDS, ENTRY_PREFIXES
 from warroom.store import read_model
 from warroom.tui.bridge import Read, Write
@@ -18,6 +17,7 @@ from warroom.tui.dialogs.answer import AnswerScreen
 from warroom.tui.dialogs.choose import ChooseScreen
 from warroom.tui.dialogs.follow_up import FollowUpForm, FollowUpScreen
 from warroom.tui.screens.console_base import ConsoleBase
+from warroom.tui.widgets.timeline_text import kind_label
 from warroom.tui.widgets.timeline_view import FILTERS, TimelineView
 
 PREFIX_OF = {
@@ -127,8 +127,8 @@ class TimelineTools(ConsoleBase):
             return None
         if scribe_only and item.entry.kind not in ENTRY_KINDS:
             self.notify(
-                f"That is a {visible_line(item.entry.kind)} record written by the console; "
-                f"only scribe entries can be {doing}. Pick one with ↑↓ in the timeline.",
+                f"The “{kind_label(item.entry.kind)}” entry at the cursor was written by the "
+                f"console; only scribe entries can be {doing}. Pick one with ↑↓ in the timeline.",
                 severity="warning",
                 markup=False,
             )

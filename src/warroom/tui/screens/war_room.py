@@ -16,9 +16,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical
-from textual.widgets import ContentSwitcher, DataTable, Footer
+from textual.widgets import ContentSwitcher, DataTable
 
 from warroom import store
 from warroom.domain import checklists as checklist_rules
@@ -34,6 +35,7 @@ from warroom.domain.policy_record import (
 from warroom.domain.visible import visible_line
 from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.service.clocks import Engaged
+from warroom.store import read_model
 from warroom.tui.bridge import HooksRan, Read, Sweep, Write, WriteDone, WriteRefused, bridge_of
 from warroom.tui.deadline_board import BoardReading, DeadlineBoard, Overlay
 from warroom.tui.dialogs.escalate import EscalateScreen
@@ -51,6 +53,7 @@ from warroom.tui.widgets.entry_line import EntryLine
 from warroom.tui.widgets.follow_up_pane import FollowUpPane
 from warroom.tui.widgets.incident_detail import IncidentDetail
 from warroom.tui.widgets.incident_table import IncidentTable
+from warroom.tui.widgets.keys_footer import KeysFooter
 from warroom.tui.widgets.status_bar import StatusBar
 from warroom.tui.widgets.timeline_paging import TimelinePageWanted
 from warroom.tui.widgets.timeline_view import TimelineView
@@ -102,7 +105,7 @@ class WarRoomScreen(IncidentForms, TimelineTools):
                     yield SlaPane(tz=self.tz, id="sla")
                     yield LadderPane(tz=self.tz, id="ladder")
             yield EntryLine(id="entry")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.retitle()
@@ -143,10 +146,20 @@ class WarRoomScreen(IncidentForms, TimelineTools):
         """This console can only read (--read-only, a read-only file or folder): say so."""
         self.observer = reason
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
+        """Lay out for the size just reached, and redraw at once what was drawn for
+        the old one (not one resize or one heartbeat behind)."""
         # small terminals (80x24): clocks go under the detail, the detail and list shrink
-        self.set_class(self.size.width < 110, "-narrow")
-        self.set_class(self.size.height < 32, "-short")
+        width, height = event.size
+        self.set_class(width < 110, "-narrow")
+        self.set_class(height < 32, "-short")
+        if not self.loaded:
+            return
+        now = self.clock.now()
+        self._show_deadlines(now, self.board.read(now).timers)  # Reach shows when tall
+        timeline = self.timeline
+        if timeline.cursor == -1:  # following the newest: still the newest once laid out
+            self.call_after_refresh(timeline.scroll_end, animate=False, immediate=True)
 
     @property
     def table(self) -> IncidentTable:
@@ -155,9 +168,12 @@ class WarRoomScreen(IncidentForms, TimelineTools):
     # -- what the watcher read ------------------------------------------------------
 
     def visible_incidents(self) -> list[Incident]:
+        """The live incidents and the resolved ones (marked and dimmed) until they are
+        closed, so the resolution update, the cause and the close need no `t`; `t`
+        adds the closed and cancelled ones."""
         if self.show_ended:
             return self.incidents
-        return [i for i in self.incidents if i.status in OPEN_STATUSES]
+        return [i for i in self.incidents if read_model.list_stage(i.status) < 2]
 
     def on_snapshot(self, message: Snapshot) -> None:
         self.loaded = True
@@ -317,7 +333,14 @@ class WarRoomScreen(IncidentForms, TimelineTools):
             if self.has_class("-short")
             else reach_lines(self.policy, ladder, self.query_one(IncidentDetail).roles, now)
         )
-        self.query_one(LadderPane).show(ladder, self.engagements, now, incident.severity, reach)
+        # an ended incident's ladder stopped with it: said, with the calls on record
+        stopped = (
+            ""
+            if incident.status in OPEN_STATUSES
+            else f"stopped: #{incident.id} is {incident.status}"
+        )
+        pane = self.query_one(LadderPane)
+        pane.show(ladder, self.engagements, now, incident.severity, reach, stopped)
 
     # -- what the bridge reports (then the app's one error path) ---------------------
 

@@ -113,10 +113,12 @@ class LadderPane(Static):
         now: dt.datetime,
         severity: str,
         reach: tuple[str, ...] = (),
+        stopped: str = "",
     ) -> None:
         """The rungs, then how to reach the people (`reach`: on call now, the ladder's
-        people and the role holders, from the policy's contacts)."""
-        lines = self._lines(ladder, engaged, now)
+        people and the role holders, from the policy's contacts). `stopped`: why an
+        incident has no ladder running (it ended), said instead of "no ladder"."""
+        lines = self._lines(ladder, engaged, now, stopped)
         if (*lines, *reach) == self._drawn:
             return
         self._drawn = (*lines, *reach)
@@ -139,10 +141,16 @@ class LadderPane(Static):
         self.update(text)
 
     def _lines(
-        self, ladder: escalation.LadderStatus | None, engaged: list[Engagement], now: dt.datetime
+        self,
+        ladder: escalation.LadderStatus | None,
+        engaged: list[Engagement],
+        now: dt.datetime,
+        stopped: str = "",
     ) -> tuple[str, ...]:
         """One line a rung: ✓ called (when, how: from the record), ⚠ nobody held it,
         – not needed, → next; then calls recorded for rungs this ladder lacks."""
+        if ladder is None and stopped:  # an ended incident: what was called, on record
+            return (stopped, *(self._call(record) for record in engaged))
         if ladder is None or not ladder.rungs:
             return ("no ladder for this severity",)
         upcoming = ladder.next
@@ -172,10 +180,15 @@ class LadderPane(Static):
             shown = set_cell_size(visible_line(who), 9), set_cell_size(visible_line(person), 11)
             lines.append(f"{mark} {rung.level} {shown[0]} {shown[1]} {when}")
         for record in ladder.earlier:  # called from another ladder (before a severity change)
-            how = "by hand" if record.how == "manual" else "auto"
-            label = set_cell_size(visible_line(record.who), 9)
-            called = set_cell_size(visible_line(record.person or "nobody"), 11)
             was = f" ({visible_line(record.severity)})" if record.severity else ""
-            at = _clock(record.engaged_at, self.tz)
-            lines.append(f"{'✓' if record.person else '⚠'} · {label} {called} {at} {how}{was}")
+            lines.append(self._call(record, "·") + was)
         return tuple(lines)
+
+    def _call(self, record: Engagement, level: str = "") -> str:
+        """A call on record: `✓ 2 Tech lead Dana Kim    09:02 auto` (⚠ nobody held it)."""
+        how = "by hand" if record.how == "manual" else "auto"
+        label = set_cell_size(visible_line(record.who), 9)
+        called = set_cell_size(visible_line(record.person or "nobody"), 11)
+        at = _clock(record.engaged_at, self.tz)
+        mark = "✓" if record.person else "⚠"
+        return f"{mark} {level or record.level} {label} {called} {at} {how}"

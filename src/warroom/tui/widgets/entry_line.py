@@ -6,6 +6,10 @@ The line clears in the same step that takes its text, so keys typed right
 behind Enter start the next entry; a paste of several lines logs one entry per
 line, in order. If a write fails, the text comes back into the line (nothing
 typed is lost).
+
+Typing is a mode you can see: while the input has the focus the line opens into
+a heavy box titled TYPING (and the footer says so), so nobody fires `e` or `a`
+thinking they are typing, or types into the list thinking they are logging.
 """
 
 from __future__ import annotations
@@ -52,6 +56,11 @@ class LineInput(Input):
             self.post_message(self.Lines(lines))
 
 
+IDLE_HINT = "press l to log an entry (keys act on the heavy-bordered pane)"
+TYPING_HINT = "d: decision  a: action  f: finding  t: TODO  cause: root cause  HH:MM backdates"
+TYPING_TITLE = "✎ TYPING an entry · Enter logs it · Esc back to the list"
+
+
 class EntryLine(Horizontal):
     """A kind badge and an input; posts Submitted with the raw typed text."""
 
@@ -64,12 +73,29 @@ class EntryLine(Horizontal):
     class Submitted(Message):
         text: str
 
+    kind = "note"  # the kind the typed prefix gives, as the badge says it
+
     def compose(self) -> ComposeResult:
         yield Static(Text("note"), id="entry-kind")
-        yield LineInput(
-            placeholder="l: log — d: decision  a: action  f: finding  t: TODO  HH:MM backdates",
-            id="entry-input",
-            select_on_focus=False,
+        yield LineInput(placeholder=IDLE_HINT, id="entry-input", select_on_focus=False)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.typing(True)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self.typing(False)
+
+    def typing(self, on: bool) -> None:
+        """Open the line into its TYPING box, or close it back to one row."""
+        self.set_class(on, "-typing")
+        self.border_title = TYPING_TITLE if on else None
+        self.input.placeholder = TYPING_HINT if on else IDLE_HINT
+        self._badge(on)
+
+    def _badge(self, typing: bool) -> None:
+        """The kind the prefix gives, marked ✎ while typing."""
+        self.query_one("#entry-kind", Static).update(
+            Text(f"✎ {self.kind}" if typing else self.kind)
         )
 
     async def action_submit(self) -> None:
@@ -82,7 +108,8 @@ class EntryLine(Horizontal):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         kind, _ = split_entry_prefix(without_leading_time(event.value))
-        self.query_one("#entry-kind", Static).update(Text(kind_label(kind)))
+        self.kind = kind_label(kind)
+        self._badge(self.has_class("-typing"))
 
     def on_line_input_lines(self, event: LineInput.Lines) -> None:
         event.stop()

@@ -11,6 +11,7 @@ import datetime as dt
 from rich.text import Text
 from textual.widgets import Static
 
+from warroom.domain.lifecycle import age_until
 from warroom.domain.models import Incident, RoleAssignment
 from warroom.domain.policy import Policy
 from warroom.domain.timefmt import format_age, format_when
@@ -37,7 +38,7 @@ class IncidentDetail(Static):
     ) -> None:
         self.incident = incident
         self.roles = roles
-        self._age = format_age(incident.declared_at, now) if incident else ""
+        self._age = format_age(incident.declared_at, age_until(incident, now)) if incident else ""
         text = self.describe(now)
         if text == self._drawn:
             return  # another console's entry: the same text is not drawn (or laid out) again
@@ -46,7 +47,8 @@ class IncidentDetail(Static):
 
     def show_age(self, now: dt.datetime) -> None:
         """Once a second: redraw only when the age shown changed."""
-        if self.incident and format_age(self.incident.declared_at, now) != self._age:
+        incident = self.incident
+        if incident and format_age(incident.declared_at, age_until(incident, now)) != self._age:
             self.show(self.incident, self.roles, now)
 
     def describe(self, now: dt.datetime) -> Text:
@@ -71,9 +73,14 @@ class IncidentDetail(Static):
             text.append(f"acked {format_when(incident.acknowledged_at, now, self.tz)}")
         else:
             text.append("NOT ACKNOWLEDGED", style="bold reverse")
-        held: dict[str, list[str]] = {}  # a role may hold several people: one entry each
+        # the commander first (a hand-off must not push them to the end of the line,
+        # where 80 columns cut them off), then the others in the order assigned;
+        # a role may hold several people: one entry each
+        held: dict[str, list[str]] = {"commander": []}
         for role in self.roles:
             held.setdefault(role.role, []).append(role.person)
+        if not held["commander"]:
+            del held["commander"]
         for key, people in held.items():
             name = SHORT_ROLES.get(key, self.policy.incident_roles.label(key))
             text.append(f" · {visible_line(name)}: ", style="dim")

@@ -3,7 +3,8 @@
 Rows keep the read model's order (`store.read_model.list_order`, which `warroom
 list` prints too). Titles and names are shown as typed, with control characters
 made visible (`␛`); widths count terminal cells.
-Ended incidents (resolved, closed, cancelled) appear only when asked for.
+A resolved incident stays listed, marked and dimmed, until it is closed; closed
+and cancelled ones appear only when asked for. An ended incident's age stops.
 Each second only the cells whose text changed are redrawn.
 """
 
@@ -17,6 +18,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
+from warroom.domain.lifecycle import age_until
 from warroom.domain.models import Incident
 from warroom.domain.timefmt import format_age
 from warroom.domain.visible import fit, pad, visible_line
@@ -83,7 +85,7 @@ class IncidentTable(DataTable[Text]):
         self._shown = {i.id: i for i in ordered}
         self._cells_drawn = {}
         for incident in ordered:
-            age = format_age(incident.declared_at, now)
+            age = format_age(incident.declared_at, age_until(incident, now))
             due = next_due.get(incident.id, "")
             self._cells_drawn[(incident.id, "age")] = age
             self._cells_drawn[(incident.id, "next")] = due
@@ -102,18 +104,31 @@ class IncidentTable(DataTable[Text]):
                 self.update_cell(row, key, cell, update_width=True)
 
     def _cells(self, incident: Incident, age: str, due: str) -> tuple[Text, ...]:
-        status = incident.status if incident.status in OPEN_STATUSES else incident.status.upper()
+        ended = incident.status not in OPEN_STATUSES
+        # marked in words (works without colour), dimmed so the live rows stand out
+        status = f"✓ {incident.status.upper()}" if ended else incident.status
         title = visible_line(incident.title) + ("  [DRILL]" if incident.drill else "")
         commander = fit(visible_line(incident.commander), COMMANDER_W).rstrip()
-        return (
+        cells = (
             self._severity_text(incident.severity),
             Text(f"#{incident.id}"),
             Text(status),
             self._due_text(due),
-            Text(age, justify="right"),
+            self._age_text(incident, age),
             Text(commander),
             Text(title, no_wrap=True),
         )
+        if ended:
+            for cell in cells:
+                cell.stylize("dim")
+        return cells
+
+    @staticmethod
+    def _age_text(incident: Incident, age: str) -> Text:
+        text = Text(age, justify="right")
+        if incident.status not in OPEN_STATUSES:
+            text.stylize("dim")
+        return text
 
     def _severity_text(self, severity: str) -> Text:
         if self.severities is not None and severity not in self.severities:
@@ -133,14 +148,17 @@ class IncidentTable(DataTable[Text]):
         top = int(self.scroll_y)
         for incident_id in self.order[top : top + self.size.height]:
             incident = self._shown[incident_id]
-            age = format_age(incident.declared_at, now)
+            age = format_age(incident.declared_at, age_until(incident, now))
             if self._cells_drawn.get((incident_id, "age")) != age:
                 self._cells_drawn[(incident_id, "age")] = age
-                self.update_cell(str(incident_id), "age", Text(age, justify="right"))
+                self.update_cell(str(incident_id), "age", self._age_text(incident, age))
             due = next_due.get(incident_id, "")
             if self._cells_drawn.get((incident_id, "next")) != due:
                 self._cells_drawn[(incident_id, "next")] = due
-                self.update_cell(str(incident_id), "next", self._due_text(due))
+                cell = self._due_text(due)
+                if incident.status not in OPEN_STATUSES:
+                    cell.stylize("dim")
+                self.update_cell(str(incident_id), "next", cell)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)

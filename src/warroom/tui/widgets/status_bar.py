@@ -30,9 +30,13 @@ class StatusBar(Static):
 
     def render(self) -> Text:
         live = sum(1 for i in self.incidents if i.status in OPEN_STATUSES)
+        resolved = sum(1 for i in self.incidents if i.status == "resolved")
         text = Text()
         text.append(" warroom ", style="bold reverse")
-        text.append(f"  {live} live  ·  you: ")
+        text.append(f"  {live} live")
+        if resolved:  # listed until closed
+            text.append(f" · {resolved} resolved")
+        text.append("  ·  you: ")
         text.append(visible_line(self.person))
         text.append(f"  ·  {visible_line(self.file_name)}")
         if self.observer:

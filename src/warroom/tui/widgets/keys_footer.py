@@ -1,0 +1,61 @@
+"""The footer, led by where the keys go now.
+
+A scribe who thinks the entry line has the focus fires actions instead (`e`
+pages, `a` acks). So the footer starts by naming the pane that takes the keys;
+while the entry line has the focus it says TYPING and offers only what the
+entry line does (Enter logs, Esc leaves), since letters go into the entry.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey, FooterLabel
+
+# the focused widget's id -> what the footer calls it
+PANES = {
+    "incidents": "incident list",
+    "timeline": "timeline",
+    "checklist": "checklist",
+    "follow-ups": "follow-ups",
+}
+TYPING_ID = "entry-input"
+# what the entry line does while it has the focus (its bindings and the palette)
+TYPING_ACTIONS = frozenset(
+    {"submit", "screen.leave_entry", "command_palette", "app.command_palette"}
+)
+
+
+def keys_go_to(focused: Widget | None) -> str:
+    """Where the keys go: a pane's name, "typing", or "" (nothing focused)."""
+    if focused is None or focused.id is None:
+        return ""
+    if focused.id == TYPING_ID:
+        return "typing"
+    return PANES.get(focused.id, "")
+
+
+class KeysFooter(Footer):
+    """Footer keys, after a label saying which pane they act on."""
+
+    DEFAULT_CSS = """
+    KeysFooter FooterLabel.keys-to {
+        text-style: bold reverse;
+        margin: 0 1 0 0;
+        padding: 0 1;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        where = keys_go_to(self.screen.focused) if self.is_attached else ""
+        if where == "typing":
+            yield FooterLabel(Text("✎ TYPING: letters go into the entry"), classes="keys-to")
+        elif where:
+            yield FooterLabel(Text(f"keys → {where}"), classes="keys-to")
+        typing = where == "typing"
+        for widget in super().compose():
+            if typing and isinstance(widget, FooterKey) and widget.action not in TYPING_ACTIONS:
+                continue  # a letter types itself here: its action is not offered
+            yield widget
