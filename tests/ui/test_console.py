@@ -162,13 +162,14 @@ async def test_status_severity_ack_role_and_impact_keys(db_path: Path, clock: Fr
         await wait_for(
             pilot, lambda: queries.incident(database, incident_id).acknowledged_at is not None
         )
-        await pilot.press("r", *"Tom", "enter")
+        # the role list has focus: Enter takes the role (command) and moves to the person
+        await pilot.press("r", "enter", *"Tom", "enter")
         await wait_for(pilot, lambda: queries.incident(database, incident_id).commander == "Tom")
         # the row changed in place: the list shows it without being laid out again
         await wait_for(pilot, lambda: table.get_cell(str(incident_id), "commander").plain == "Tom")
         assert table.get_cell(str(incident_id), "sev").plain == "P0"
         await pilot.press(
-            "i", *"40% of users", "enter", *"checkout", "enter", *"lost orders", "enter"
+            "i", *"40% of users", "enter", *"checkout", "enter", *"lost orders", "ctrl+s"
         )
         await wait_for(
             pilot, lambda: queries.incident(database, incident_id).impact_business == "lost orders"

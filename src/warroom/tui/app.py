@@ -25,6 +25,7 @@ from warroom.domain.templates import Template
 from warroom.loaders.templates import load_templates
 from warroom.paths import shipped_dir
 from warroom.tui.bridge import Bridge, ReadDone, ReadRefused, WriteDone, WriteRefused
+from warroom.tui.dialogs.form import FormMemory
 from warroom.tui.key_order import OrderedKeys
 from warroom.tui.keys import ACTIONS
 from warroom.tui.safe_output import DropControlCharacters
@@ -59,6 +60,7 @@ class WarRoomApp(OrderedKeys):
         self.clock = clock
         self.tz = tz
         self._last_quiet = ""
+        self.form_memory = FormMemory()  # forms cancelled with Esc, offered again
 
     def get_default_screen(self) -> Screen[Any]:
         """The war room, on the settings as they are when the console starts."""
