@@ -335,9 +335,18 @@ class IncidentForms(ConsoleBase):
         def opened(found: tuple[Any, Any]) -> None:
             if self.selected_id == incident_id and not isinstance(self.app.screen, ComposerScreen):
                 draft, posted = found
-                self.app.push_screen(
-                    ComposerScreen(incident_id, templates, suggested, fill, draft, posted)
+                now = self.clock.now()
+                screen = ComposerScreen(
+                    incident_id,
+                    templates,
+                    suggested,
+                    fill,
+                    draft,
+                    posted,
+                    me=self.settings.actor.name,
+                    said_when=lambda at: format_when(at, now, self.tz),
                 )
+                self.app.push_screen(screen)
 
         # the draft and what was posted are read in a worker, like every other read
         self.read(
