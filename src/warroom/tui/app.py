@@ -10,11 +10,10 @@ was typed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from textual.app import SystemCommand
 from textual.screen import Screen
 
 from warroom.clock import Clock
@@ -27,7 +26,7 @@ from warroom.paths import shipped_dir
 from warroom.tui.bridge import Bridge, ReadDone, ReadRefused, WriteDone, WriteRefused
 from warroom.tui.dialogs.form import FormMemory
 from warroom.tui.key_order import OrderedKeys
-from warroom.tui.keys import ACTIONS
+from warroom.tui.palette import ConsoleCommands
 from warroom.tui.safe_output import DropControlCharacters
 from warroom.tui.screens.console_base import ConsoleSettings
 from warroom.tui.screens.war_room import WarRoomScreen
@@ -116,13 +115,6 @@ class WarRoomApp(OrderedKeys):
 
     # -- command palette ----------------------------------------------------------
 
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        for action in ACTIONS:
-            if action.action == "quit":
-                continue
-            yield SystemCommand(
-                action.label,
-                action.help,
-                lambda name=action.action: self.run_action(name, self.war_room),
-            )
-        yield from super().get_system_commands(screen)
+    # the console's actions come from their own provider (palette.py): searched by what
+    # they do, shown with their keys, offered only where they apply
+    COMMANDS = OrderedKeys.COMMANDS | {ConsoleCommands}
