@@ -23,6 +23,7 @@ from warroom.tui.dialogs.follow_up import FollowUpScreen
 from warroom.tui.dialogs.handoff import HandOffScreen
 from warroom.tui.dialogs.impact import ImpactScreen
 from warroom.tui.dialogs.postmortem import PostmortemScreen
+from warroom.tui.widgets.timeline_view import TimelineView
 
 
 @pytest.fixture
@@ -228,3 +229,39 @@ async def test_declare_keeps_what_was_typed_after_esc(db_path: Path, clock: Froz
         "card auth fails",
         "Ana",
     )
+
+
+async def test_export_and_correction_keep_what_was_typed_and_save_on_enter(
+    db_path: Path, clock: FrozenClock, room: WarRoom, tmp_path: Path
+) -> None:
+    from warroom.tui.dialogs.answer import AnswerScreen
+    from warroom.tui.dialogs.export import ExportScreen
+
+    incident_id = room.declare("API down", "P2")
+    room.log(incident_id, "restarted the pool", "action")
+    target = tmp_path / "pm.md"
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("x", "ctrl+u", *str(target), "escape")
+        assert not isinstance(app.screen, ExportScreen)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
+        await pilot.pause()
+        assert field(app, "#path").value == str(target)
+        await pilot.press("enter")  # the only text field: exports
+        await wait_for(pilot, target.exists)
+        await pilot.press("tab")
+        while app.query_one(TimelineView).selected.entry.kind != "action":  # type: ignore[union-attr]
+            await pilot.press("k")  # past the ladder's records to the scribe's entry
+        await pilot.press("E", "end", *" twice", "escape")  # the entry at the cursor
+        assert not isinstance(app.screen, AnswerScreen)
+        await pilot.press("E")
+        await wait_for(pilot, lambda: isinstance(app.screen, AnswerScreen))
+        await pilot.pause()
+        assert field(app, "#answer").value == "a: restarted the pool twice"
+        await pilot.press("ctrl+s")
+        await wait_for(
+            pilot,
+            lambda: any(e.text == "restarted the pool twice" for e in queries.timeline(room.db, 1)),
+        )
