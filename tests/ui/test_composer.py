@@ -252,3 +252,50 @@ async def test_rapid_assessment_answers_fill_the_impact_the_composer_shows(
         assert "problems affecting checkout-api." in screen.body
         assert "Impact: about 40%" in screen.body
         assert "⟨" not in screen.body
+
+
+async def test_fields_typed_survive_esc_and_go_once_posted(
+    db_path: Path, clock: FrozenClock, incident: int
+) -> None:
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        screen = await open_composer(pilot)
+        screen.query_one("#template", Select).value = "incident-update"
+        await wait_for(pilot, lambda: bool(screen.query("#free-eta")))
+        screen.query_one("#free-next_steps", Input).focus()
+        await pilot.press(*"fail over", "enter", *"30 min", "enter")  # Enter: next, then the text
+        assert screen.focused is screen.query_one("#body")
+        assert "ETA: 30 min" in screen.body and "Next Steps: fail over" in screen.body
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ComposerScreen))
+        screen = await open_composer(pilot)  # the draft is mine and for this phase: restored
+        assert screen.template_name == "incident-update"
+        await pilot.pause()
+        assert screen.query_one("#free-eta", Input).value == "30 min"
+        await pilot.press("ctrl+s", "ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ComposerScreen))
+        screen = await open_composer(pilot)
+        screen.query_one("#template", Select).value = "incident-update"
+        await wait_for(pilot, lambda: bool(screen.query("#free-eta")))
+        assert screen.query_one("#free-eta", Input).value == ""
+
+
+async def test_my_own_draft_from_before_the_status_changed_is_offered(
+    db_path: Path, clock: FrozenClock, incident: int
+) -> None:
+    ana = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), load_policy())
+    ana.save_draft(incident, "external-initial", "Ana: still looking")
+    clock.step(minutes=5)
+    ana.set_status(incident, "identified")
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        screen = await open_composer(pilot)
+        assert screen.body != "Ana: still looking"
+        assert "by Ana" in status_line(screen) and "ctrl+o" in status_line(screen)
+        await pilot.press("escape")  # the bare template is not saved over the kept draft
+        await wait_for(pilot, lambda: not isinstance(app.screen, ComposerScreen))
+        await pilot.pause(0.3)
+    [kept] = store.connect(db_path).conn.execute("SELECT body FROM drafts").fetchall()
+    assert kept[0] == "Ana: still looking"

@@ -7,9 +7,9 @@ keeps the draft for this incident; ctrl+d discards the draft and stays open on
 the template. The fields a person fills (ETA, next steps, root cause, ...) are
 the ones the chosen template uses, each labelled.
 
-A saved draft is restored only when it is this person's and written for the
-phase the incident is in; anyone else's, or one from before the status changed,
-is offered (who saved it and when; ctrl+o opens it) and the template shows.
+A saved draft is restored only when it is this person's and the status has not
+changed since; anyone else's, or one from before the status changed, is offered
+(who saved it and when; ctrl+o opens it) and the suggested template shows.
 Each is one `Write` through the bridge; a refused post leaves the composer open
 with the text as typed.
 """
@@ -36,11 +36,13 @@ from warroom.tui.bridge import Write, bridge_of
 Filler = Callable[[str, dict[str, str]], str]
 
 
-def restores(draft: Draft, templates: dict[str, Template], me: str, phase: str) -> bool:
-    """Whether a saved draft opens in place of the template: it is `me`'s own and
-    written for the phase the incident is in now (else it is only offered)."""
-    template = templates.get(draft.template)
-    return template is not None and draft.author == me and template.phase == phase
+def restores(
+    draft: Draft, templates: dict[str, Template], me: str, status_changed_at: dt.datetime | None
+) -> bool:
+    """Whether a saved draft opens in place of the template: it is `me`'s own and the
+    status has not changed since it was saved (else it is only offered)."""
+    fresh = status_changed_at is None or draft.updated_at >= status_changed_at
+    return draft.template in templates and draft.author == me and fresh
 
 
 class ComposerScreen(ModalScreen[None]):
@@ -65,6 +67,8 @@ class ComposerScreen(ModalScreen[None]):
         *,
         me: str = "",
         said_when: Callable[[dt.datetime], str] = lambda at: f"{at:%H:%M}",
+        free_values: dict[str, str] | None = None,
+        status_changed_at: dt.datetime | None = None,
     ) -> None:
         super().__init__()
         self.incident_id = incident_id
@@ -72,12 +76,12 @@ class ComposerScreen(ModalScreen[None]):
         self.fill = fill
         self.posted = posted
         self.said_when = said_when
-        phase = templates[suggested].phase if suggested in templates else ""
-        restored = draft is not None and restores(draft, templates, me, phase)
+        restored = draft is not None and restores(draft, templates, me, status_changed_at)
         self.draft = draft if restored else None  # the draft the body opens with
         self.offered = None if restored else draft  # kept, offered with ctrl+o
         self.template_name = draft.template if draft and restored else suggested
-        self.free_values: dict[str, str] = {}  # typed in the free fields, across templates
+        # typed in the free fields, across templates (the opener's dict: Esc keeps them)
+        self.free_values: dict[str, str] = free_values if free_values is not None else {}
         self._filled = ""  # the text as last filled, to tell hand edits apart
         self._confirmed = False  # posting with unfilled markers needs a second ctrl+s
 
@@ -238,6 +242,7 @@ class ComposerScreen(ModalScreen[None]):
         audience = audience_of(template)
 
         def posted(result: object) -> None:
+            self.free_values.clear()  # the next update is asked afresh
             if self.is_attached and self.app.screen is self:
                 self.dismiss(None)
             effect = getattr(result, "effect", "")
@@ -252,16 +257,21 @@ class ComposerScreen(ModalScreen[None]):
         )
 
     def action_close(self) -> None:
-        """Close; text edited by hand (or a draft opened) is kept as the draft. The template
-        as filled is not: it fills again next time, and a draft someone else kept stays."""
-        if self.body.strip() and self.body != self._filled:
+        """Close; text edited by hand or filled with typed fields (or a draft opened) is
+        kept as the draft. The bare template is not: it fills again next time, and a
+        draft someone else kept stays."""
+        typed = any(v.strip() for v in self._free().values())
+        if self.body.strip() and (self.body != self._filled or typed):
             self._keep(self.body)
         self.dismiss(None)
 
-    def action_discard(self) -> None:
-        """Discard the saved draft and start again from the template; the composer stays."""
+    async def action_discard(self) -> None:
+        """Discard the saved draft and start again from the template (its fields empty);
+        the composer stays."""
         self._keep("")
         self.draft = self.offered = None
+        self.free_values.clear()
+        await self._show_free_fields()
         self.action_refill()
         self._status("Draft discarded: the text is the template again.")
 

@@ -59,7 +59,7 @@ class HandOffScreen(FormScreen[HandOff | None, HandOff]):
             note = self.draft.note if self.draft else f"{STATE}\n{todos}\nNext steps: ".strip()
             yield TextArea(note, id="note")
             yield Label(
-                "Enter: to the note (a new line there) · ctrl+s: hand over · Esc: cancel (kept)",
+                "Enter: to the note · ctrl+s: hand over · Esc: cancel (kept)",
                 classes="form-hint",
             )
             yield Label("", id="form-error", classes="form-error")

@@ -332,10 +332,17 @@ class IncidentForms(ConsoleBase):
                 shown, entries, answers, self.policy, templates[name], now, self.tz, free
             )
 
+        # the ETA, next steps, ... typed in this incident's composer, kept while the console runs
+        memory, key = memory_of(self), ("composer-fields", incident_id)
+        free_values = memory.get(key, dict) or {}
+        memory.keeper(key)(free_values)
+
         def opened(found: tuple[Any, Any]) -> None:
             if self.selected_id == incident_id and not isinstance(self.app.screen, ComposerScreen):
                 draft, posted = found
                 now = self.clock.now()
+                timeline = self.query_one(TimelineView).state.current()
+                changes = [s.entry.logged_at for s in timeline if s.entry.kind == "status"]
                 screen = ComposerScreen(
                     incident_id,
                     templates,
@@ -345,6 +352,8 @@ class IncidentForms(ConsoleBase):
                     posted,
                     me=self.settings.actor.name,
                     said_when=lambda at: format_when(at, now, self.tz),
+                    free_values=free_values,
+                    status_changed_at=max(changes, default=None),
                 )
                 self.app.push_screen(screen)
 
