@@ -67,11 +67,21 @@ async def test_the_palette_offers_only_what_can_apply(db_path: Path, clock: Froz
         incident_id = room.declare("API down", "P2")
         await wait_for(pilot, lambda: app.war_room.selected_id == incident_id)
         await wait_for(pilot, lambda: app.query_one(TimelineView).selected is not None)
-        assert {"Ack", "Update", "Status", "Strike", "Pin"} <= labels(app)
+        view = app.query_one(TimelineView)
+        assert view.selected is not None and view.selected.entry.kind not in ("note", "action")
+        assert {"Ack", "Update", "Status", "Pin"} <= labels(app)
+        assert "Strike" not in labels(app)  # a console record at the cursor: only pinned
         room.acknowledge(incident_id)
         await wait_for(pilot, lambda: "Ack" not in labels(app))
+        clock.step(minutes=1)
+        room.log(incident_id, "restarted the pool", "action")
+        await wait_for(
+            pilot, lambda: "restarted" in (view.selected.entry.text if view.selected else "")
+        )
+        assert {"Strike", "Edit", "Promote"} <= labels(app)
         everything = {a.label for a in ACTIONS} - {"Quit"}
-        assert everything - labels(app) == {"Ack"}
+        # nobody shares a role, no runbook is attached: nothing to take off or detach
+        assert everything - labels(app) == {"Ack", "Unassign", "Detach"}
 
 
 async def test_search_starts_empty_with_the_last_query_as_a_hint(

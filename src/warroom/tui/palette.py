@@ -1,7 +1,8 @@
 """The command palette's console actions (ctrl+p): found by name, by what they do
 or by a word a person would type ("post" finds Update), each shown with its key,
 and only those that can apply now (no Ack without an incident, or once it is
-acknowledged; no Strike without an entry at the cursor).
+acknowledged; no Strike without a scribe entry at the cursor; no Escalate with
+nobody left on the ladder; no Detach with no runbook attached).
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from warroom.domain import lifecycle
+from warroom.domain.vocabulary import ENTRY_KINDS
 from warroom.tui.keys import ACTIONS, ConsoleAction
+from warroom.tui.widgets.checklist_pane import ChecklistPane
+from warroom.tui.widgets.incident_detail import IncidentDetail
 
 if TYPE_CHECKING:
     from warroom.tui.screens.war_room import WarRoomScreen
@@ -58,8 +62,22 @@ def why_not(action: ConsoleAction, screen: WarRoomScreen) -> str | None:
         return "already acknowledged"
     if name == "status" and not lifecycle.allowed_next(incident.status):
         return f"{incident.status} is final"
-    if name in ON_ENTRY and screen.timeline.selected is None:
-        return "no timeline entry at the cursor"
+    if name in ON_ENTRY:
+        entry = screen.timeline.selected
+        if entry is None:
+            return "no timeline entry at the cursor"
+        if name != "pin" and entry.entry.kind not in ENTRY_KINDS:
+            return "the entry at the cursor is a console record"
+    if name == "escalate":
+        ladder = screen.board.ladder(incident.id, screen.clock.now())
+        if ladder is None or ladder.manual_next is None:
+            return "nobody is left to escalate to"
+    if name == "unassign_role":
+        roles = screen.policy.incident_roles
+        if all(roles.single_holder(r.role) for r in screen.query_one(IncidentDetail).roles):
+            return "nobody holds a role that can be taken off"
+    if name == "detach_runbook" and not screen.query_one(ChecklistPane).lists:
+        return "no runbook is attached"
     return None
 
 
