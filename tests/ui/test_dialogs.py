@@ -265,3 +265,30 @@ async def test_export_and_correction_keep_what_was_typed_and_save_on_enter(
             pilot,
             lambda: any(e.text == "restarted the pool twice" for e in queries.timeline(room.db, 1)),
         )
+
+
+async def test_a_checklist_answer_is_kept_on_esc_and_fills_the_impact(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    from warroom.loaders.runbooks import load_runbooks
+    from warroom.tui.dialogs.answer import AnswerScreen
+    from warroom.tui.widgets.checklist_pane import ChecklistPane
+
+    runbooks = load_runbooks()
+    room = WarRoom(
+        store.connect(db_path), clock, make_app(db_path, clock).actor, load_policy(), runbooks
+    )
+    incident_id = room.declare("Checkout errors", "P1", "availability")
+    app = make_app(db_path, clock, runbooks=runbooks)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        pane = app.query_one(ChecklistPane)
+        pane.highlighted = pane.get_option_index("rapid-assessment/triage-questions/2")
+        await pilot.press("enter", *"about 40%", "escape")
+        assert not isinstance(app.screen, AnswerScreen)
+        await pilot.press("enter")
+        assert field(app, "#answer").value == "about 40%"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "about 40%" in detail_text(app))
+    assert queries.incident(room.db, incident_id).impact_users == "about 40%"
