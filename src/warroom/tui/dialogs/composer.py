@@ -98,8 +98,8 @@ class ComposerScreen(ModalScreen[None]):
             yield Vertical(*self._free_rows(), id="free-fields")
             yield TextArea(id="body", soft_wrap=True)
             yield Label(
-                "ctrl+y copy · ctrl+s post · ctrl+r refill · ctrl+d discard draft · "
-                "Esc close (keeps the draft)",
+                "ctrl+s post · ctrl+y copy · ctrl+r refill · ctrl+d discard draft · "
+                "ctrl+o open a kept draft · Esc close (keeps edits)",
                 id="composer-keys",
             )
             yield Label("", id="composer-status")
@@ -125,6 +125,10 @@ class ComposerScreen(ModalScreen[None]):
                 )
             )
         return rows
+
+    def on_resize(self) -> None:
+        # a short terminal (80x24) gives the text the rows: the posted list goes
+        self.set_class(self.size.height < 30, "-short")
 
     def _posted_text(self) -> Text:
         text = Text("Posted updates (latest first)\n", style="bold")
