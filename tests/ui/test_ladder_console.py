@@ -102,9 +102,10 @@ async def test_a_role_holds_several_people_in_the_console(
         for person in ("Priya", "Tom"):
             await pilot.press("r")
             await pilot.pause()
-            select = app.screen.query_one("#role")
-            select.value = "sme"  # type: ignore[attr-defined]
-            await pilot.press(*person, "enter")
+            # the roles are a list inside the dialog now (a dropdown drew outside it)
+            roles = app.screen.query_one("#role", OptionList)
+            roles.highlighted = app.screen.role_keys.index("sme")  # type: ignore[attr-defined]
+            await pilot.press("enter", *person, "enter")
             await wait_for(pilot, lambda p=person: f"{p}" in detail_text(app))
         assert "SME: Priya, Tom" in detail_text(app)  # the second added, not replacing
         pane = str(app.query_one(LadderPane).content)

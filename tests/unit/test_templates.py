@@ -527,3 +527,32 @@ def test_templates_module_imports_no_ui_and_no_database() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("name", sorted(DEFAULT_NAMES))
+def test_without_a_status_page_its_line_is_left_out_not_marked(
+    defaults: dict[str, Template], name: str
+) -> None:
+    template = defaults[name]
+    with_page = render(template, full_context())
+    without = replace(full_context(), values={**full_context().values, "status_page_url": None})
+    text = render(template, without)
+    assert "status page URL" not in text and "https://status.example.com" not in text
+    assert unfilled(template, without) == []  # nothing left to fill: one ctrl+s posts it
+    if "status_page_url" in template.placeholders:
+        [quoted] = [line for line in with_page.splitlines() if "status.example.com" in line]
+        assert text.splitlines() == [line for line in with_page.splitlines() if line != quoted]
+    else:
+        assert text == with_page
+
+
+def test_a_multi_line_value_before_the_status_page_keeps_the_right_line_out() -> None:
+    template = parse_template(
+        "---\naudience: internal\nphase: update\ntitle: T\n---\n"
+        "Done:\n{recent_actions}\nStatus: {status_page_url}\nETA: {eta}",
+        "t.md",
+    )
+    context = replace(
+        bare_context(), values={**bare_context().values, "recent_actions": "- a\n- b"}
+    )
+    assert render(template, context).splitlines() == ["Done:", "- a", "- b", "ETA: ⟨ETA?⟩"]

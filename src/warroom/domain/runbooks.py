@@ -7,7 +7,8 @@ may carry a detail, a command to copy, a role, a time target (`within: 15m`,
 counted from declaration, or `from:` acknowledged / mitigated / resolved; a
 section's `within` and `from` are the default for its items), `done_when`
 (what the system ticks itself: `acknowledged`, `role:scribe`) and a question
-(`ask:`) whose typed answer is kept. Items nest.
+(`ask:`) whose typed answer is kept; `impact: users` (or services, business)
+on a question fills that impact field with the answer when it is empty. Items nest.
 
 Every item has a stable key, `section-key/3` or `section-key/3.2` for a
 nested one (an explicit `id:` replaces the number), so a tick survives
@@ -52,6 +53,7 @@ class Item:
     items: tuple[Item, ...] = ()
     within_from: str = ""  # YAML `from`: a runbook_scope.MOMENTS word; "" means the section's
     done_when: tuple[str, ...] = ()  # events that tick it (runbook_scope.parse_event)
+    impact: str = ""  # an `ask:` whose answer fills this impact field (users, services) if empty
 
 
 @dataclass(frozen=True)
@@ -183,8 +185,20 @@ _NULL = "tag:yaml.org,2002:null"
 _RUNBOOK_FIELDS = ("id", "title", "description", "applies_to", "sections")
 _SECTION_FIELDS = ("id", "title", "description", "within", "from", "items")
 _ITEM_FIELDS = (
-    "id", "text", "detail", "command", "role", "within", "from", "done_when", "ask", "items"
+    "id", "text", "detail", "command", "role", "within", "from", "done_when", "ask", "impact",
+    "items",
 )  # fmt: skip
+IMPACT_ANSWERS = ("users", "services", "business")  # what an answer may fill (item `impact:`)
+
+
+def parse_impact_field(value: str) -> str:
+    """An item's `impact:` word: users, services or business."""
+    word = value.strip().lower()
+    if word not in IMPACT_ANSWERS:
+        raise InvalidInput(f'"{value}" is not an impact field ({", ".join(IMPACT_ANSWERS)})')
+    return word
+
+
 _SCOPE_FIELDS = ("severities", "ranks", "kinds", "statuses")
 _ON_REQUEST = "on-request"
 # the YAML name of a field whose attribute is named otherwise
@@ -309,7 +323,19 @@ def _item(reader: _Reader, node: yaml.Node, where: str) -> Item:
         done_when=reader.words(
             fields.get("done_when"), f"{where}.done_when", runbook_scope.parse_event
         ),
+        impact=_impact(reader, fields, where),
     )
+
+
+def _impact(reader: _Reader, fields: dict[str, yaml.Node], where: str) -> str:
+    if "impact" not in fields:
+        return ""
+    impact = reader.choice(fields["impact"], f"{where}.impact", parse_impact_field)
+    if not reader.text(fields.get("ask"), f"{where}.ask"):
+        raise reader.fail(
+            fields["impact"], f"{where}.impact", "needs an ask: (its answer fills it)"
+        )
+    return impact
 
 
 def _moment(reader: _Reader, fields: dict[str, yaml.Node], where: str) -> str:

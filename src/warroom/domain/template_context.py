@@ -70,6 +70,10 @@ def _time_labels() -> dict[str, str]:
 # placeholder name -> the words shown in its ⟨marker?⟩ when the value is missing
 PLACEHOLDERS: dict[str, str] = {**_INCIDENT_LABELS, **_time_labels()}
 
+# values a team may simply not have (no status page): a line quoting one that is
+# missing is left out of the update rather than sent with a ⟨marker?⟩
+OPTIONAL_PLACEHOLDERS: frozenset[str] = frozenset({"status_page_url"})
+
 # fields nobody can compute: the composer asks a person for them
 FREE_FIELDS: dict[str, str] = {
     "eta": "ETA",

@@ -40,7 +40,7 @@ Placeholders (values are strings; times show their zone):
 - `{impact_users}` `{impact_services}` `{impact_business}`; `{impact}` all three on one line
 - `{duration}` `1h 04m` from declaration to resolution (or now)
 - `{update_every}` `30 minutes` (cadence); `{postmortem_due}` `48 hours`
-- `{status_page_url}` (policy)
+- `{status_page_url}` (policy); without one, a line quoting it is left out
 - `{recent_actions}` `{recent_decisions}` the last few timeline entries of
   that kind, one `- 14:02 CET text` line each
 - `{answers}` every runbook answer, one `- question: answer` line each;
@@ -68,6 +68,7 @@ from warroom.domain.template_context import (
     ANSWER_PREFIX,
     FREE_FIELDS,
     NAME_PATTERN,
+    OPTIONAL_PLACEHOLDERS,
     PLACEHOLDERS,
     TemplateContext,
     build_context,
@@ -286,17 +287,34 @@ def visible_controls(text: str) -> str:
 
 
 def render(template: Template, context: TemplateContext) -> str:
-    """The template filled from `context`; missing values show as `⟨label?⟩` markers."""
+    """The template filled from `context`; missing values show as `⟨label?⟩` markers,
+    except an optional one (the status page URL): its line is left out."""
     pieces: list[str] = []
+    dropped: set[int] = set()  # lines (0-based) quoting a missing optional value
+    line = 0
     for part in template.parts:
         if isinstance(part, str):
             pieces.append(part)
+            line += part.count("\n")
             continue
         value = context.lookup(part.name)
-        pieces.append(marker(part.name) if value is None else value)
-    return visible_controls("".join(pieces))
+        if value is None and part.name in OPTIONAL_PLACEHOLDERS:
+            dropped.add(line)
+            continue
+        shown = marker(part.name) if value is None else value
+        pieces.append(shown)
+        line += shown.count("\n")
+    text = "".join(pieces)
+    if dropped:
+        text = "\n".join(t for n, t in enumerate(text.split("\n")) if n not in dropped)
+    return visible_controls(text)
 
 
 def unfilled(template: Template, context: TemplateContext) -> list[str]:
-    """The placeholders that would render as markers, in order of first use."""
-    return [name for name in template.placeholders if context.lookup(name) is None]
+    """The placeholders that would render as markers, in order of first use (a missing
+    optional one is not: its line is left out)."""
+    return [
+        name
+        for name in template.placeholders
+        if context.lookup(name) is None and name not in OPTIONAL_PLACEHOLDERS
+    ]

@@ -11,6 +11,7 @@ from collections.abc import Collection, Sequence
 from warroom.domain.policy import Policy
 from warroom.domain.runbooks import Runbook
 from warroom.errors import InvalidInput, NotFound
+from warroom.service.assessment import fill_impact
 from warroom.service.base import RoomBase
 from warroom.service.runbook_sync import follow_incident, tick_what_happened
 from warroom.store import checklist_queries, checklist_writes
@@ -111,7 +112,8 @@ class Checklists(RoomBase):
 
     def answer(self, incident_id: int, item: str, reply: str) -> None:
         """Answer a checklist question (an `ask:` item): the answer is kept for update
-        templates and the item ticked."""
+        templates and the item ticked; an item that describes an impact field (users,
+        services) fills it when the incident has none yet (service/assessment.py)."""
         reply = reply.strip()
         if not reply:
             raise InvalidInput("an empty answer was not recorded")
@@ -126,3 +128,4 @@ class Checklists(RoomBase):
                 f"Answered: {ask} — {reply}",
                 data={"item": key, "question": ask, "answer": reply},
             )
+            fill_impact(uow, self.runbooks, incident_id, key, reply)

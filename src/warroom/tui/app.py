@@ -10,11 +10,10 @@ was typed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from textual.app import SystemCommand
 from textual.screen import Screen
 
 from warroom.clock import Clock
@@ -25,8 +24,9 @@ from warroom.domain.templates import Template
 from warroom.loaders.templates import load_templates
 from warroom.paths import shipped_dir
 from warroom.tui.bridge import Bridge, ReadDone, ReadRefused, WriteDone, WriteRefused
+from warroom.tui.dialogs.form import FormMemory
 from warroom.tui.key_order import OrderedKeys
-from warroom.tui.keys import ACTIONS
+from warroom.tui.palette import ConsoleCommands
 from warroom.tui.safe_output import DropControlCharacters
 from warroom.tui.screens.console_base import ConsoleSettings
 from warroom.tui.screens.war_room import WarRoomScreen
@@ -59,6 +59,7 @@ class WarRoomApp(OrderedKeys):
         self.clock = clock
         self.tz = tz
         self._last_quiet = ""
+        self.form_memory = FormMemory()  # forms cancelled with Esc, offered again
 
     def get_default_screen(self) -> Screen[Any]:
         """The war room, on the settings as they are when the console starts."""
@@ -114,13 +115,6 @@ class WarRoomApp(OrderedKeys):
 
     # -- command palette ----------------------------------------------------------
 
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        for action in ACTIONS:
-            if action.action == "quit":
-                continue
-            yield SystemCommand(
-                action.label,
-                action.help,
-                lambda name=action.action: self.run_action(name, self.war_room),
-            )
-        yield from super().get_system_commands(screen)
+    # the console's actions come from their own provider (palette.py): searched by what
+    # they do, shown with their keys, offered only where they apply
+    COMMANDS = OrderedKeys.COMMANDS | {ConsoleCommands}

@@ -87,7 +87,7 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("1 – 9", "Jump to the Nth incident in the list"),
     ("Tab / shift+Tab", "Next / previous pane: incident list, timeline, entry line"),
     ("Esc", "Leave the entry line and go back to the incident list"),
-    ("ctrl+p", "Command palette: every action by name"),
+    ("ctrl+p", "Command palette: the actions that apply now, by name or by what they do"),
     ("home / end", "Oldest / newest timeline entry (timeline focused)"),
     ("space", "Tick or untick the checklist item (checklist focused)"),
     ("Enter", "Answer a checklist question (checklist focused)"),

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label
 
 from warroom.domain.visible import visible_line
+from warroom.tui.dialogs.form import FormScreen
 
 
-class AnswerScreen(ModalScreen[str | None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+class AnswerScreen(FormScreen[str | None, str]):
+    """A single field: Enter or ctrl+s answers; Esc cancels and keeps what was typed.
+
+    `hint` (a search's last query) shows in the empty field and completes with →.
+    """
 
     def __init__(
         self,
@@ -25,13 +28,16 @@ class AnswerScreen(ModalScreen[str | None]):
         placeholder: str = "Answer, then Enter",
         allow_empty: bool = False,
         select_on_focus: bool = True,
+        hint: str = "",
+        keep: Callable[[str | None], None] | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(keep=keep)
         self.question = question
         self.current = current
         self.placeholder = placeholder
         self.allow_empty = allow_empty
         self.select_on_focus = select_on_focus
+        self.hint = hint
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
@@ -42,12 +48,17 @@ class AnswerScreen(ModalScreen[str | None]):
                 id="answer",
                 compact=True,
                 select_on_focus=self.select_on_focus,
+                suggester=SuggestFromList([self.hint], case_sensitive=False) if self.hint else None,
             )
+            yield Label("Enter / ctrl+s: done · Esc: cancel (kept)", classes="form-hint")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.value.strip() or self.allow_empty:
-            self.dismiss(event.value.strip())
+    @property
+    def value(self) -> str:
+        return self.query_one("#answer", Input).value
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def typed(self) -> str | None:
+        return self.value if self.value.strip() != self.current.strip() else None
+
+    def action_submit(self) -> None:
+        if self.value.strip() or self.allow_empty:
+            self.finish(self.value.strip())

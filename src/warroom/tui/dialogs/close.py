@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from warroom.domain.models import FollowUp
 from warroom.domain.visible import visible_line
+from warroom.tui.dialogs.form import FormScreen, name_suggester
 
 
-class CloseScreen(ModalScreen[str | None]):
-    """Enter closes (with the owner typed); Esc cancels."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", priority=True)]
+class CloseScreen(FormScreen[str | None, str]):
+    """Enter or ctrl+s closes (with the owner typed); Esc cancels and keeps the name."""
 
     def __init__(
         self,
@@ -28,8 +25,11 @@ class CloseScreen(ModalScreen[str | None]):
         *,
         required: bool,
         suggestion: str = "",
+        people: Sequence[str] = (),
+        keep: Callable[[str | None], None] | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(keep=keep)
+        self.people = people
         self.incident_ref = incident_ref
         self.owner = owner
         self.open_items = open_items
@@ -43,7 +43,13 @@ class CloseScreen(ModalScreen[str | None]):
             yield Label(Text(heading), classes="form-title")
             yield Label("Post-mortem owner" + ("" if self.required else " (optional)"))
             hint = f" (e.g. {self.suggestion})" if self.suggestion else ""
-            yield Input(self.owner, placeholder=f"who writes the post-mortem{hint}", id="owner")
+            yield Input(
+                self.owner,
+                placeholder=f"who writes the post-mortem{hint} (→ completes)",
+                id="owner",
+                compact=True,
+                suggester=name_suggester(self.people),
+            )
             listing = Text()
             if self.open_items:
                 listing.append(f"{len(self.open_items)} follow-up(s) still open:\n", style="bold")
@@ -53,16 +59,16 @@ class CloseScreen(ModalScreen[str | None]):
             else:
                 listing.append("No open follow-ups.")
             yield Static(listing, id="open-follow-ups")
-            yield Label("Enter: close · Esc: cancel", classes="form-hint")
+            yield Label("Enter / ctrl+s: close · Esc: cancel (kept)", classes="form-hint")
             yield Label("", id="form-error", classes="form-error")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        owner = event.value.strip()
+    def typed(self) -> str | None:
+        typed = self.query_one("#owner", Input).value
+        return typed if typed.strip() != self.owner.strip() else None
+
+    def action_submit(self) -> None:
+        owner = self.query_one("#owner", Input).value.strip()
         if self.required and not owner:
             self.query_one("#form-error", Label).update("Who owns the post-mortem?")
             return
-        self.dismiss(owner)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.finish(owner)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from warroom.domain.policy import Policy
 from warroom.domain.vocabulary import INCIDENT_KINDS
+from warroom.tui.dialogs.form import HINT, FormScreen, name_suggester
 
 
 @dataclass(frozen=True)
@@ -25,16 +24,19 @@ class Declaration:
     drill: bool
 
 
-class DeclareScreen(ModalScreen[Declaration | None]):
-    """The declare form; Enter in the last field or ctrl+s declares."""
+class DeclareScreen(FormScreen[Declaration | None, Declaration]):
+    """The declare form; Enter in the last field (the commander) or ctrl+s declares;
+    Esc cancels and keeps what was typed."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "submit", "Declare"),
-    ]
-
-    def __init__(self, policy: Policy, me: str, draft: Declaration | None = None) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        policy: Policy,
+        me: str,
+        draft: Declaration | None = None,
+        *,
+        keep: Callable[[Declaration | None], None] | None = None,
+    ) -> None:
+        super().__init__(keep=keep)
         self.policy = policy
         self.me = me
         self.draft = draft
@@ -85,9 +87,10 @@ class DeclareScreen(ModalScreen[Declaration | None]):
             yield Label("Commander")
             yield Input(
                 draft.commander if draft else "",
-                placeholder=f"{self.me} (you)",
+                placeholder=f"{self.me} (you; → completes a contact)",
                 id="commander",
                 compact=True,
+                suggester=name_suggester([self.me, *(c.name for c in self.policy.contacts)]),
             )
             yield Checkbox(
                 "Drill (an exercise, not a real incident)",
@@ -95,6 +98,7 @@ class DeclareScreen(ModalScreen[Declaration | None]):
                 id="drill",
                 compact=True,
             )
+            yield Label(HINT, classes="form-hint")
             yield Label("", id="form-error", classes="form-error")
             with Horizontal(classes="form-buttons"):
                 yield Button("Declare", variant="error", id="ok")
@@ -109,12 +113,19 @@ class DeclareScreen(ModalScreen[Declaration | None]):
         else:
             self.action_cancel()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "commander":
-            self.action_submit()
-        else:
-            self.focus_next()
+    def _typed(self, title: str) -> Declaration:
+        return Declaration(
+            title=title,
+            severity=str(self.query_one("#severity", Select).value),
+            kind=str(self.query_one("#kind", Select).value),
+            summary=self.query_one("#summary", Input).value.strip(),
+            commander=self.query_one("#commander", Input).value.strip(),
+            drill=self.query_one("#drill", Checkbox).value,
+        )
+
+    def typed(self) -> Declaration | None:
+        form = self._typed(self.query_one("#title", Input).value.strip())
+        return form if form.title or form.summary or form.commander else None
 
     def action_submit(self) -> None:
         title = self.query_one("#title", Input).value.strip()
@@ -122,16 +133,5 @@ class DeclareScreen(ModalScreen[Declaration | None]):
             self.query_one("#form-error", Label).update("An incident needs a title.")
             self.query_one("#title", Input).focus()
             return
-        self.dismiss(
-            Declaration(
-                title=title,
-                severity=str(self.query_one("#severity", Select).value),
-                kind=str(self.query_one("#kind", Select).value),
-                summary=self.query_one("#summary", Input).value.strip(),
-                commander=self.query_one("#commander", Input).value.strip() or self.me,
-                drill=self.query_one("#drill", Checkbox).value,
-            )
-        )
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        form = self._typed(title)
+        self.finish(form if form.commander else replace(form, commander=self.me))

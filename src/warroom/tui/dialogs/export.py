@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select
+
+from warroom.tui.dialogs.form import FormScreen
 
 FORMATS = {"markdown": "md", "json": "json"}
 
@@ -28,16 +28,17 @@ def default_path(incident_id: int, fmt: str) -> str:
     return f"incident-{incident_id}-{suffix}"
 
 
-class ExportScreen(ModalScreen[ExportRequest | None]):
-    """Format, file and whether to overwrite; Enter in the file field exports."""
+class ExportScreen(FormScreen[ExportRequest | None, ExportRequest]):
+    """Format, file and whether to overwrite; Enter in the file field (or ctrl+s) exports."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", priority=True),
-        Binding("ctrl+s", "submit", "Export", priority=True),
-    ]
-
-    def __init__(self, incident_id: int, draft: ExportRequest | None = None) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        incident_id: int,
+        draft: ExportRequest | None = None,
+        *,
+        keep: Callable[[ExportRequest | None], None] | None = None,
+    ) -> None:
+        super().__init__(keep=keep)
         self.incident_id = incident_id
         self.draft = draft
 
@@ -62,7 +63,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
                 id="force",
                 compact=True,
             )
-            yield Label("Enter: export · Esc: cancel", classes="form-hint")
+            yield Label("Enter / ctrl+s: export · Esc: cancel (kept)", classes="form-hint")
             yield Label("", id="form-error", classes="form-error")
 
     def on_mount(self) -> None:
@@ -75,22 +76,19 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             if path.value == default_path(self.incident_id, other):
                 path.value = default_path(self.incident_id, fmt)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
+    def _request(self, path: str) -> ExportRequest:
+        return ExportRequest(
+            Path(path).expanduser(),
+            str(self.query_one("#format", Select).value),
+            self.query_one("#force", Checkbox).value,
+        )
+
+    def typed(self) -> ExportRequest | None:
+        return self._request(self.query_one("#path", Input).value.strip() or ".")
 
     def action_submit(self) -> None:
         path = self.query_one("#path", Input).value.strip()
         if not path:
             self.query_one("#form-error", Label).update("Which file?")
             return
-        self.dismiss(
-            ExportRequest(
-                Path(path).expanduser(),
-                str(self.query_one("#format", Select).value),
-                self.query_one("#force", Checkbox).value,
-            )
-        )
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.finish(self._request(path))

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
 from warroom.domain.follow_ups import parse_due
 from warroom.domain.visible import visible_line
 from warroom.domain.vocabulary import FOLLOW_UP_PRIORITIES, FOLLOW_UP_STATUSES
+from warroom.tui.dialogs.form import HINT, FormScreen, name_suggester
 
 
 @dataclass(frozen=True)
@@ -28,22 +27,26 @@ class FollowUpForm:
     status: str = "open"
 
 
-class FollowUpScreen(ModalScreen[FollowUpForm | None]):
-    """Enter moves on (and saves from the last field); ctrl+s saves; Esc cancels."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", priority=True),
-        Binding("ctrl+s", "submit", "Save", priority=True),
-    ]
+class FollowUpScreen(FormScreen[FollowUpForm | None, FollowUpForm]):
+    """Enter moves on (and saves from the due date, the last text field); ctrl+s
+    saves; Esc cancels and keeps what was typed."""
 
     def __init__(
-        self, title: str, today: dt.date, draft: FollowUpForm, *, editing: bool = False
+        self,
+        title: str,
+        today: dt.date,
+        draft: FollowUpForm,
+        *,
+        editing: bool = False,
+        people: Sequence[str] = (),
+        keep: Callable[[FollowUpForm | None], None] | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(keep=keep)
         self.title_text = title
         self.today = today
         self.draft = draft
         self.editing = editing
+        self.people = people
 
     def compose(self) -> ComposeResult:
         draft = self.draft
@@ -60,7 +63,13 @@ class FollowUpScreen(ModalScreen[FollowUpForm | None]):
             with Horizontal(classes="form-row"):
                 with Vertical():
                     yield Label("Owner")
-                    yield Input(draft.owner, placeholder="who does it", id="owner", compact=True)
+                    yield Input(
+                        draft.owner,
+                        placeholder="who does it (→ completes)",
+                        id="owner",
+                        compact=True,
+                        suggester=name_suggester(self.people),
+                    )
                 with Vertical():
                     yield Label("Due")
                     yield Input(
@@ -89,18 +98,26 @@ class FollowUpScreen(ModalScreen[FollowUpForm | None]):
                             id="status",
                             compact=True,
                         )
-            yield Label("Enter: next field · ctrl+s: save · Esc: cancel", classes="form-hint")
+            yield Label(HINT, classes="form-hint")
             yield Label("", id="form-error", classes="form-error")
 
     def on_mount(self) -> None:
         self.query_one("#owner" if self.editing or self.draft.text else "#text", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "due":
-            self.action_submit()
-        else:
-            self.focus_next()
+    def _form(self, due: dt.date | None) -> FollowUpForm:
+        status = str(self.query_one("#status", Select).value) if self.editing else self.draft.status
+        return FollowUpForm(
+            self.query_one("#text", Input).value.strip(),
+            self.query_one("#owner", Input).value.strip(),
+            self.query_one("#due", Input).value.strip(),
+            due,
+            str(self.query_one("#priority", Select).value),
+            status,
+        )
+
+    def typed(self) -> FollowUpForm | None:
+        form = self._form(None)
+        return form if form.text or form.owner or form.due_text else None
 
     def action_submit(self) -> None:
         text = self.query_one("#text", Input).value.strip()
@@ -115,17 +132,4 @@ class FollowUpScreen(ModalScreen[FollowUpForm | None]):
             error.update(Text(str(exc)))
             self.query_one("#due", Input).focus()
             return
-        status = str(self.query_one("#status", Select).value) if self.editing else self.draft.status
-        self.dismiss(
-            FollowUpForm(
-                text,
-                self.query_one("#owner", Input).value.strip(),
-                due_text,
-                due,
-                str(self.query_one("#priority", Select).value),
-                status,
-            )
-        )
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.finish(self._form(due))

@@ -4,16 +4,15 @@ detected and when customer impact started and ended (times as HH:MM or ISO)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from warroom.domain.timefmt import read_user_time
+from warroom.tui.dialogs.form import HINT, FormScreen
 
 FIELDS = (
     ("users", "Users affected", "e.g. ~40% of EU checkout sessions"),
@@ -40,13 +39,11 @@ def _shown(at: dt.datetime | None, tz: dt.tzinfo) -> str:
     return "" if at is None else f"{at.astimezone(tz):%Y-%m-%d %H:%M}"
 
 
-class ImpactScreen(ModalScreen[ImpactForm | None]):
-    """The fields; Enter in business impact or a time (or ctrl+s) saves what changed."""
+class ImpactScreen(FormScreen[ImpactForm | None, dict[str, str]]):
+    """The fields; Enter moves down them and saves from the last; ctrl+s saves what changed.
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "submit", "Save"),
-    ]
+    Kept after Esc: every field as typed (`typed()`, field id -> text).
+    """
 
     def __init__(
         self,
@@ -55,12 +52,15 @@ class ImpactScreen(ModalScreen[ImpactForm | None]):
         *,
         now: dt.datetime | None = None,
         tz: dt.tzinfo = dt.UTC,
+        draft: dict[str, str] | None = None,
+        keep: Callable[[dict[str, str] | None], None] | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(keep=keep)
         self.current = current
         self.times = {k: _shown(v, tz) for k, v in (times or {}).items()}
         self.now = now
         self.tz = tz
+        self.draft = draft or {}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
@@ -68,28 +68,28 @@ class ImpactScreen(ModalScreen[ImpactForm | None]):
             for key, label, hint in FIELDS:
                 yield Label(label)
                 yield Input(
-                    self.current.get(key, ""), placeholder=hint, id=f"impact-{key}", compact=True
+                    self.draft.get(key, self.current.get(key, "")),
+                    placeholder=hint,
+                    id=f"impact-{key}",
+                    compact=True,
                 )
             if self.now is not None:
                 for key, label in TIMES:
                     yield Label(label)
                     yield Input(
-                        self.times.get(key, ""),
+                        self.draft.get(key, self.times.get(key, "")),
                         placeholder="HH:MM or 2026-11-23 08:40",
                         id=f"impact-{key}",
                         compact=True,
                     )
-            yield Label("Enter: next / save · Tab: the times · ctrl+s: save", classes="form-hint")
+            yield Label(HINT, classes="form-hint")
             yield Label("", id="form-error", classes="form-error")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter moves from users to services to business, and saves from business
-        (as it always has) or from a time field; Tab reaches the times."""
-        event.stop()
-        if event.input.id in ("impact-users", "impact-services"):
-            self.focus_next()
-        else:
-            self.action_submit()
+    def typed(self) -> dict[str, str] | None:
+        typed = {i.id.removeprefix("impact-"): i.value for i in self.fields() if i.id}
+        before = {**self.current, **self.times}
+        changed = any(v.strip() != before.get(k, "").strip() for k, v in typed.items())
+        return typed if changed else None
 
     def action_submit(self) -> None:
         values = {
@@ -107,7 +107,4 @@ class ImpactScreen(ModalScreen[ImpactForm | None]):
                 except ValueError as exc:
                     self.query_one("#form-error", Label).update(f"{label.split(' (')[0]}: {exc}")
                     return
-        self.dismiss(ImpactForm(changed, times) if changed or times else None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.finish(ImpactForm(changed, times) if changed or times else None)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label
 
 from warroom.domain.visible import visible_line
+from warroom.tui.dialogs.form import FormScreen, name_suggester
 
 
 @dataclass(frozen=True)
@@ -23,16 +22,24 @@ class PostmortemForm:
     done: bool
 
 
-class PostmortemScreen(ModalScreen[PostmortemForm | None]):
-    """Owner field and a "done" box; Enter or ctrl+s saves, Esc cancels."""
+class PostmortemScreen(FormScreen[PostmortemForm | None, str]):
+    """Owner field and a "done" box; Enter or ctrl+s saves, Esc cancels (the name kept)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", priority=True),
-        Binding("ctrl+s", "submit", "Save"),
-    ]
-
-    def __init__(self, incident_ref: str, owner: str, *, due: str, done: str, can_finish: bool):
-        super().__init__()
+    def __init__(
+        self,
+        incident_ref: str,
+        owner: str,
+        *,
+        due: str,
+        done: str,
+        can_finish: bool,
+        typed: str | None = None,
+        people: Sequence[str] = (),
+        keep: Callable[[str | None], None] | None = None,
+    ):
+        super().__init__(keep=keep)
+        self.people = people
+        self.kept = typed
         self.incident_ref = incident_ref
         self.owner = owner
         self.due = due  # "due 2026-12-03 10:00 UTC" or why there is no due date yet
@@ -45,19 +52,25 @@ class PostmortemScreen(ModalScreen[PostmortemForm | None]):
             yield Label(Text(heading), classes="form-title")
             yield Label(Text(self.due))
             yield Label("Owner")
-            yield Input(self.owner, placeholder="who writes the post-mortem", id="pm-owner")
+            yield Input(
+                self.kept if self.kept is not None else self.owner,
+                placeholder="who writes the post-mortem (→ completes)",
+                id="pm-owner",
+                compact=True,
+                suggester=name_suggester(self.people),
+            )
             if self.done:
                 yield Label(Text(f"Done {self.done}"))
             elif self.can_finish:
                 yield Checkbox("Post-mortem done", False, id="pm-done")
             else:
                 yield Label("Can be marked done once the incident is resolved.")
-            yield Label("Enter / ctrl+s: save · Esc: cancel", classes="form-hint")
+            yield Label("Enter / ctrl+s: save · Esc: cancel (kept)", classes="form-hint")
             yield Label("", id="form-error", classes="form-error")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
+    def typed(self) -> str | None:
+        typed = self.query_one("#pm-owner", Input).value
+        return typed if typed.strip() != self.owner.strip() else None
 
     def action_submit(self) -> None:
         typed = self.query_one("#pm-owner", Input).value.strip()
@@ -67,7 +80,4 @@ class PostmortemScreen(ModalScreen[PostmortemForm | None]):
         if owner == "":
             self.query_one("#form-error", Label).update("An owner needs a name.")
             return
-        self.dismiss(PostmortemForm(owner, done) if owner or done else None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.finish(PostmortemForm(owner, done) if owner or done else None)

@@ -26,6 +26,7 @@ from warroom.tui.dialogs.close import CloseScreen
 from warroom.tui.dialogs.composer import ComposerScreen
 from warroom.tui.dialogs.declare import Declaration, DeclareScreen
 from warroom.tui.dialogs.export import ExportRequest, ExportScreen
+from warroom.tui.dialogs.form import memory_of
 from warroom.tui.dialogs.handoff import HandOff, HandOffScreen
 from warroom.tui.dialogs.impact import ImpactForm, ImpactScreen
 from warroom.tui.dialogs.postmortem import PostmortemForm, PostmortemScreen
@@ -33,6 +34,7 @@ from warroom.tui.screens.console_base import ConsoleBase
 from warroom.tui.widgets.checklist_pane import ChecklistPane
 from warroom.tui.widgets.follow_up_pane import FollowUpPane
 from warroom.tui.widgets.incident_detail import IncidentDetail
+from warroom.tui.widgets.people import people_offered
 from warroom.tui.widgets.timeline_view import TimelineView
 
 LISTED_FROM_LONG = 500  # a long timeline's newest TODOs the hand-off lists
@@ -91,7 +93,10 @@ class IncidentForms(ConsoleBase):
             )
 
         actor = self.settings.actor.name
-        self.app.push_screen(DeclareScreen(self.policy, actor, draft), declared)
+        memory = memory_of(self)
+        draft = draft or memory.get("declare", Declaration)
+        screen = DeclareScreen(self.policy, actor, draft, keep=memory.keeper("declare"))
+        self.app.push_screen(screen, declared)
 
     def action_status(self) -> None:
         if (incident := self.selected) is None:
@@ -166,7 +171,13 @@ class IncidentForms(ConsoleBase):
                     )
                 )
 
-        self.app.push_screen(AssignScreen(holders, roles, draft), chosen)
+        key = ("role", incident_id)
+        memory = memory_of(self)
+        draft = draft or memory.get(key, Assignment)
+        screen = AssignScreen(
+            holders, roles, draft, people=people_offered(self), keep=memory.keeper(key)
+        )
+        self.app.push_screen(screen, chosen)
 
     def action_unassign_role(self) -> None:
         """Take one person off a role (the others holding it keep it)."""
@@ -219,7 +230,16 @@ class IncidentForms(ConsoleBase):
 
             self.write(Write(write, "Impact saved"))
 
-        screen = ImpactScreen(current, times, now=self.clock.now(), tz=self.tz)
+        key = ("impact", incident.id)
+        memory = memory_of(self)
+        screen = ImpactScreen(
+            current,
+            times,
+            now=self.clock.now(),
+            tz=self.tz,
+            draft=memory.get(key, dict),
+            keep=memory.keeper(key),
+        )
         self.app.push_screen(screen, saved)
 
     def action_hand_off(self, draft: HandOff | None = None) -> None:
@@ -253,14 +273,25 @@ class IncidentForms(ConsoleBase):
                     )
                 )
 
-        self.app.push_screen(HandOffScreen(incident.commander, todos, draft), chosen)
+        key = ("hand-off", incident.id)
+        memory = memory_of(self)
+        screen = HandOffScreen(
+            incident.commander,
+            todos,
+            draft or memory.get(key, HandOff),
+            people=people_offered(self),
+            keep=memory.keeper(key),
+        )
+        self.app.push_screen(screen, chosen)
 
     def close_incident(self, typed: str | None = None) -> None:
         """Closing asks who owns the post-mortem and lists the follow-ups still open."""
         if (incident := self.selected) is None:
             return
         open_items = [i for i in self.query_one(FollowUpPane).items if i.is_open]
-        owner = typed if typed is not None else incident.postmortem_owner
+        key = ("close", incident.id)
+        memory = memory_of(self)
+        owner = typed if typed is not None else memory.get(key, str) or incident.postmortem_owner
 
         def chosen(name: str | None) -> None:
             if name is not None:
@@ -278,6 +309,8 @@ class IncidentForms(ConsoleBase):
             open_items,
             required=self.policy.require_postmortem_owner,
             suggestion=incident.commander,
+            people=people_offered(self),
+            keep=memory.keeper(key),
         )
         self.app.push_screen(screen, chosen)
 
@@ -308,12 +341,17 @@ class IncidentForms(ConsoleBase):
                 )
             )
 
+        key = ("postmortem", incident.id)
+        memory = memory_of(self)
         screen = PostmortemScreen(
             incident.ref,
             incident.postmortem_owner,
             due=due,
             done=done,
             can_finish=incident.resolved_at is not None,
+            typed=memory.get(key, str),
+            people=people_offered(self),
+            keep=memory.keeper(key),
         )
         self.app.push_screen(screen, chosen)
 
@@ -343,13 +381,31 @@ class IncidentForms(ConsoleBase):
                 shown, entries, answers, self.policy, templates[name], now, self.tz, free
             )
 
-        def opened(found: tuple[Any, Any, list[Any]]) -> None:
+        # the ETA, next steps, ... typed in this incident's composer, kept while the console runs
+        memory, key = memory_of(self), ("composer-fields", incident_id)
+        free_values = memory.get(key, dict) or {}
+        memory.keeper(key)(free_values)
+
+        def opened(found: tuple[Any, Any, list[Any], list[Any]]) -> None:
             if self.selected_id == incident_id and not isinstance(self.app.screen, ComposerScreen):
-                draft, posted, newest = found
+                draft, posted, newest, statuses = found
                 recent[:] = newest
-                self.app.push_screen(
-                    ComposerScreen(incident_id, templates, suggested, fill, draft, posted)
+                now = self.clock.now()
+                held = statuses if long_timeline else view.state.current()
+                changes = [s.entry.logged_at for s in held if s.entry.kind == "status"]
+                screen = ComposerScreen(
+                    incident_id,
+                    templates,
+                    suggested,
+                    fill,
+                    draft,
+                    posted,
+                    me=self.settings.actor.name,
+                    said_when=lambda at: format_when(at, now, self.tz),
+                    free_values=free_values,
+                    status_changed_at=max(changes, default=None),
                 )
+                self.app.push_screen(screen)
 
         # the draft and what was posted are read in a worker, like every other read
         self.read(
@@ -362,6 +418,9 @@ class IncidentForms(ConsoleBase):
                         for kind in ("action", "decision")
                         for entry in read_model.newest_of_kind(db, incident_id, kind, 50)
                     ]
+                    if long_timeline
+                    else [],
+                    read_model.newest_of_kind(db, incident_id, "status", 1)
                     if long_timeline
                     else [],
                 ),
@@ -407,4 +466,7 @@ class IncidentForms(ConsoleBase):
 
             self.read(Read(render, written, failed="Not exported"))
 
-        self.app.push_screen(ExportScreen(incident_id, draft), chosen)
+        key = ("export", incident_id)
+        memory = memory_of(self)
+        draft = draft or memory.get(key, ExportRequest)
+        self.app.push_screen(ExportScreen(incident_id, draft, keep=memory.keeper(key)), chosen)

@@ -16,7 +16,9 @@ from warroom.tui.bridge import Read, Write
 from warroom.tui.dialogs.answer import AnswerScreen
 from warroom.tui.dialogs.choose import ChooseScreen
 from warroom.tui.dialogs.follow_up import FollowUpForm, FollowUpScreen
+from warroom.tui.dialogs.form import memory_of
 from warroom.tui.screens.console_base import ConsoleBase
+from warroom.tui.widgets.people import people_offered
 from warroom.tui.widgets.timeline_text import kind_label
 from warroom.tui.widgets.timeline_view import FILTERS, TimelineView
 
@@ -105,12 +107,20 @@ class TimelineTools(ConsoleBase):
 
             self.read(Read(lambda db: read_model.search(db, incident_id, text), found))
 
+        # the field starts empty (or as typed before Esc): the last query is a hint, → takes it
+        last = self.search_text
+        placeholder = f"last: {short(last, 30)} (→ takes it)" if last else "words, then Enter"
+        key = ("search", incident_id)
+        memory = memory_of(self)
         self.app.push_screen(
             AnswerScreen(
                 "Search this incident's timeline (empty: show everything)",
-                self.search_text,
-                placeholder="words, then Enter",
+                memory.get(key, str) or "",
+                placeholder=placeholder,
                 allow_empty=True,
+                select_on_focus=False,
+                hint=last,
+                keep=memory.keeper(key),
             ),
             asked,
         )
@@ -184,12 +194,17 @@ class TimelineTools(ConsoleBase):
                 )
             )
 
+        key = ("correct", entry.id)
+        memory = memory_of(self)
+        if typed is None:
+            current = memory.get(key, str) or current
         self.app.push_screen(
             AnswerScreen(
                 title,
                 current,
                 placeholder="corrected text (d: a: f: t: change the kind; HH:MM its time)",
                 select_on_focus=False,
+                keep=memory.keeper(key),
             ),
             corrected,
         )
@@ -214,12 +229,15 @@ class TimelineTools(ConsoleBase):
                     )
                 )
 
+        key = ("strike", entry.id)
+        memory = memory_of(self)
         self.app.push_screen(
             AnswerScreen(
                 f"Strike out “{short(entry.text, 50)}”? It stays in the record, crossed out.",
-                reason,
+                reason or memory.get(key, str) or "",
                 placeholder="why (optional), then Enter",
                 allow_empty=True,
+                keep=memory.keeper(key),
             ),
             struck,
         )
@@ -230,7 +248,13 @@ class TimelineTools(ConsoleBase):
         if (item := self.entry_at_cursor(scribe_only=True, doing="promoted")) is None:
             return
         entry = item.entry
-        draft = draft or FollowUpForm(entry.text, "", "", None, "medium")
+        key = ("promote", entry.id)
+        memory = memory_of(self)
+        draft = (
+            draft
+            or memory.get(key, FollowUpForm)
+            or FollowUpForm(entry.text, "", "", None, "medium")
+        )
 
         def chosen(form: FollowUpForm | None) -> None:
             if form is not None:
@@ -249,7 +273,10 @@ class TimelineTools(ConsoleBase):
                 )
 
         title = f"Promote this {entry.kind} to a follow-up"
-        self.app.push_screen(FollowUpScreen(title, self.today(), draft), chosen)
+        screen = FollowUpScreen(
+            title, self.today(), draft, people=people_offered(self), keep=memory.keeper(key)
+        )
+        self.app.push_screen(screen, chosen)
 
     def action_add_follow_up(self, draft: FollowUpForm | None = None) -> None:
         if (incident_id := self.require_incident()) is None:
@@ -271,6 +298,11 @@ class TimelineTools(ConsoleBase):
                     )
                 )
 
-        draft = draft or FollowUpForm("", "", "", None, "medium")
+        key = ("follow-up", incident_id)
+        memory = memory_of(self)
+        draft = draft or memory.get(key, FollowUpForm) or FollowUpForm("", "", "", None, "medium")
         title = f"New follow-up for #{incident_id}"
-        self.app.push_screen(FollowUpScreen(title, self.today(), draft), chosen)
+        screen = FollowUpScreen(
+            title, self.today(), draft, people=people_offered(self), keep=memory.keeper(key)
+        )
+        self.app.push_screen(screen, chosen)

@@ -28,6 +28,7 @@ from warroom.domain.visible import visible, visible_line
 from warroom.tui.bridge import Write, bridge_of
 from warroom.tui.dialogs.answer import AnswerScreen
 from warroom.tui.dialogs.choose import ChooseScreen
+from warroom.tui.dialogs.form import memory_of
 
 
 class ChecklistPane(OptionList):
@@ -188,7 +189,10 @@ class ChecklistPane(OptionList):
                     )
                 )
 
-        self.app.push_screen(AnswerScreen(question, current), answered)
+        memory = memory_of(self)
+        kept = ("answer", incident_id, key)
+        current = memory.get(kept, str) or current
+        self.app.push_screen(AnswerScreen(question, current, keep=memory.keeper(kept)), answered)
 
     def attach(self) -> None:
         """Offer the runbooks not attached yet; attach the one chosen."""

@@ -22,6 +22,8 @@ from warroom.domain.visible import visible_line
 from warroom.domain.vocabulary import FOLLOW_UP_STATUSES
 from warroom.tui.bridge import Write, bridge_of
 from warroom.tui.dialogs.follow_up import FollowUpForm, FollowUpScreen
+from warroom.tui.dialogs.form import memory_of
+from warroom.tui.widgets.people import people_offered
 
 _STATUS_MARK = {"open": "[ ]", "done": "[x]", "wont-do": "[-]"}
 
@@ -123,8 +125,12 @@ class FollowUpPane(OptionList):
         if self.today is None:
             return
         due_text = item.due.isoformat() if item.due else ""
-        draft = draft or FollowUpForm(
-            item.text, item.owner, due_text, item.due, item.priority, item.status
+        key = ("follow-up-edit", item.id)
+        memory = memory_of(self)
+        draft = (
+            draft
+            or memory.get(key, FollowUpForm)
+            or FollowUpForm(item.text, item.owner, due_text, item.due, item.priority, item.status)
         )
 
         def chosen(form: FollowUpForm | None) -> None:
@@ -146,4 +152,12 @@ class FollowUpPane(OptionList):
         title = (
             f"Follow-up #{item.id}: {item.text if len(item.text) <= 50 else item.text[:49] + '…'}"
         )
-        self.app.push_screen(FollowUpScreen(title, self.today, draft, editing=True), chosen)
+        screen = FollowUpScreen(
+            title,
+            self.today,
+            draft,
+            editing=True,
+            people=people_offered(self),
+            keep=memory.keeper(key),
+        )
+        self.app.push_screen(screen, chosen)
