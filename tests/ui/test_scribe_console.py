@@ -333,3 +333,24 @@ async def test_a_correction_typed_with_a_time_moves_the_entry(
     )
     assert finding.entry.at == declared.replace(second=0)
     assert finding.entry.kind == "finding" and finding.history[0].text.startswith("[bold]5xx")
+
+
+@pytest.mark.parametrize("key", ["E", "X", "asterisk", "P"])
+async def test_entry_actions_act_only_on_a_timeline_that_shows(
+    db_path: Path, clock: FrozenClock, key: str
+) -> None:
+    """With the follow-ups pane in the timeline's place, E, X, * and P once acted on the
+    hidden timeline's cursor: now they say the timeline is not showing and do nothing."""
+    database, incident_id = seeded(db_path, clock)
+    before = queries.timeline(database, incident_id)
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("F")
+        assert app.query_one("#left", ContentSwitcher).current == "follow-ups"
+        await pilot.press(key)
+        await pilot.pause()
+        said = [str(n.message) for n in app._notifications]  # noqa: SLF001
+        assert any("timeline is not showing" in line for line in said)
+        assert isinstance(app.screen, type(app.war_room))  # no dialog opened
+    assert queries.timeline(database, incident_id) == before

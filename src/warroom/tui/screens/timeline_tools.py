@@ -131,6 +131,16 @@ class TimelineTools(ConsoleBase):
         """The entry to act on, or None after saying why there is none."""
         if self.require_incident() is None:
             return None
+        showing = self.query_one("#left", ContentSwitcher).current
+        if showing != "timeline":  # the cursor is in a timeline nobody can see
+            back = {"checklist": "c", "follow-ups": "F"}.get(showing or "", "Esc")
+            self.notify(
+                f"The timeline is not showing, so there is no entry to act on: {back} goes "
+                "back to it, then pick the entry with ↑↓.",
+                severity="warning",
+                markup=False,
+            )
+            return None
         item = self.timeline.selected
         if item is None:
             self.notify("No entry to act on. Log one with l.", severity="warning")
