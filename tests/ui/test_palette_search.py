@@ -60,7 +60,7 @@ async def test_the_palette_offers_only_what_can_apply(db_path: Path, clock: Froz
     app = make_app(db_path, clock)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: app.war_room.loaded)
-        assert labels(app) == {"Declare", "Ended", "Help"}  # no incident: no Ack, no Update
+        assert labels(app) == {"Declare", "Ended", "Zoom", "Help"}  # no incident: no Ack, no Update
         assert not [line for line in await palette_lines(pilot, "ack") if line.startswith("Ack")]
         await pilot.press("escape")
         room = WarRoom(store.connect(db_path), clock, app.actor, load_policy())

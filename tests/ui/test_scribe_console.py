@@ -354,3 +354,28 @@ async def test_entry_actions_act_only_on_a_timeline_that_shows(
         assert any("timeline is not showing" in line for line in said)
         assert isinstance(app.screen, type(app.war_room))  # no dialog opened
     assert queries.timeline(database, incident_id) == before
+
+
+async def test_z_gives_the_timeline_the_whole_width_and_back(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    """At 120 columns the entries' text had ~35 columns beside the clocks: `z` gives the
+    timeline the whole width (fewer wrapped lines), and `z` again brings the clocks back."""
+    database, incident_id = seeded(db_path, clock)
+    WarRoom(database, clock, make_app(db_path, clock).actor, load_policy()).log(
+        incident_id, "a finding long enough to wrap beside the clocks " * 2, "finding"
+    )
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        view = app.query_one(TimelineView)
+        clocks = app.query_one("#clocks")
+        narrow, lines = view.size.width, view.virtual_size.height
+        assert clocks.display
+        await pilot.press("z")
+        await wait_for(pilot, lambda: view.size.width > narrow + 30)
+        assert not clocks.display
+        await wait_for(pilot, lambda: view.virtual_size.height < lines)  # less wrapping
+        await pilot.press("z")
+        await wait_for(pilot, lambda: view.size.width == narrow)
+        assert clocks.display

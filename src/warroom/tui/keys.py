@@ -78,6 +78,13 @@ ACTIONS: tuple[ConsoleAction, ...] = (
         "Ended",
         "Show or hide closed and cancelled incidents (resolved ones stay listed until closed)",
     ),
+    ConsoleAction(
+        "z",
+        "zoom_timeline",
+        "Zoom",
+        "Give the timeline the whole width, clocks hidden (again: the clocks come back)",
+        False,
+    ),
     ConsoleAction("question_mark", "help", "Help", "Show every key"),
     ConsoleAction("q", "quit", "Quit", "Quit the console"),
 )

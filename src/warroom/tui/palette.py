@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.widgets import ContentSwitcher
 
 from warroom.domain import lifecycle
 from warroom.domain.vocabulary import ENTRY_KINDS
@@ -32,16 +33,27 @@ ALIASES: dict[str, str] = {
     "hand_off": "handover commander transfer",
     "assign_role": "commander scribe people",
     "toggle_ended": "resolved closed show hide",
+    "zoom_timeline": "wide width widen full screen clocks",
     "status": "resolve close mitigate",
     "add_follow_up": "todo action item",
     "export": "markdown json post-mortem report",
 }
 # what can run with no incident selected
-WITHOUT_INCIDENT = {"declare", "toggle_ended", "help", "quit"}
+WITHOUT_INCIDENT = {"declare", "toggle_ended", "zoom_timeline", "help", "quit"}
 # what acts on the timeline entry at the cursor
 ON_ENTRY = {"pin", "edit_entry", "strike_entry", "promote"}
 # what only reads: an observing console (read-only file) still offers these
-READS = {"checklist", "follow_ups", "filter", "search", "export", "toggle_ended", "help", "quit"}
+READS = {
+    "checklist",
+    "follow_ups",
+    "filter",
+    "search",
+    "export",
+    "toggle_ended",
+    "zoom_timeline",
+    "help",
+    "quit",
+}
 
 
 def key_name(action: ConsoleAction) -> str:
@@ -63,6 +75,8 @@ def why_not(action: ConsoleAction, screen: WarRoomScreen) -> str | None:
     if name == "status" and not lifecycle.allowed_next(incident.status):
         return f"{incident.status} is final"
     if name in ON_ENTRY:
+        if screen.query_one("#left", ContentSwitcher).current != "timeline":
+            return "the timeline is not showing"
         entry = screen.timeline.selected
         if entry is None:
             return "no timeline entry at the cursor"

@@ -19,7 +19,7 @@ KEY_NAMES = {"question_mark": "?", "tab": "Tab", "slash": "/", "asterisk": "*", 
 
 def help_table() -> Table:
     table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
+    table.add_column(style="bold", max_width=18)  # a long key wraps; the text gets the room
     table.add_column()
     table.add_row(Text("Actions", style="underline"), "")
     for action in ACTIONS:

@@ -430,6 +430,17 @@ class WarRoomScreen(IncidentForms, TimelineTools):
     def action_toggle_ended(self) -> None:
         self.show_ended = not self.show_ended
 
+    def action_zoom_timeline(self) -> None:
+        """`z`: the timeline (or the pane in its place) takes the whole width; again,
+        the SLA and ladder panes come back (the list keeps each incident's next deadline)."""
+        self.toggle_class("-zoomed")
+        self.notify(
+            "Timeline zoomed: z brings the clocks back."
+            if self.has_class("-zoomed")
+            else "The clocks are back beside the timeline.",
+            timeout=3,
+        )
+
     def action_jump(self, n: int) -> None:
         if n <= len(self.table.order):
             self.table.move_cursor(row=n - 1)
