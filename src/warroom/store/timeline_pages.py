@@ -117,8 +117,8 @@ def _read_page(
         total = narrowed.count_before(None)
     if isinstance(anchor, int) and not isinstance(anchor, bool):
         anchor = narrowed.key_at(max(0, anchor)) or "newest"
-    if anchor == "newest":
-        keys = narrowed.keys_before(None, request.before + request.after)[::-1]
+    if anchor == "newest":  # nothing comes after the newest: the page before it only
+        keys = narrowed.keys_before(None, request.before)[::-1]
         start = total - len(keys)
     elif anchor == "oldest":
         keys = narrowed.keys_from(None, request.before + request.after)
