@@ -143,3 +143,36 @@ def test_the_newest_page_counts_on_from_the_last_one(
     want = expected(db, long_incident, name, None)
     assert after.total == len(want)
     assert list(after.entries) == want[-4:]
+
+
+@pytest.mark.parametrize("name", ["all", "scribe", "decision", "system"])
+def test_following_the_end_reads_only_what_was_written_and_says_what_a_fresh_read_says(
+    db: sqlite_utils.Database, room: WarRoom, long_incident: int, name: str
+) -> None:
+    """A console following the newest page: plain new entries are appended to the page
+    it holds (not read again); a correction, a pin or a backdated entry reads it whole.
+    Either way the page is the one a fresh read gives."""
+    rule = TIMELINE_FILTERS[name]
+
+    def newest(since: object = None) -> object:
+        request = PageRequest(long_incident, rule, None, "newest", 6, 0)
+        return read_page(db, request, since=since)  # type: ignore[arg-type]
+
+    page = newest()
+    steps = [
+        lambda: room.log(long_incident, "a new note"),
+        lambda: [room.log(long_incident, f"burst {n}", "decision") for n in range(3)],
+        lambda: room.escalate(long_incident),
+        lambda: room.log(long_incident, "backdated", at=room.clock.now() - DAY),
+        lambda: room.correct(
+            [r.id for r in read_model.timeline(db, long_incident) if r.kind == "note"][-1],
+            "the note, corrected",
+        ),
+        lambda: room.pin(read_model.timeline(db, long_incident)[-1].id),
+        lambda: room.log(long_incident, "after the pin", "decision"),
+    ]
+    for number, step in enumerate(steps):
+        step()
+        followed, fresh = newest(page), newest()
+        assert followed == fresh, f"step {number}"
+        page = followed

@@ -113,6 +113,9 @@ def _read_page(
     anchor = request.anchor
     if since is not None and anchor == "newest" and narrowed.counts_on(since):
         total = since.total + narrowed.written_since(since.newest_row)
+        appended = _appended(db, request, narrowed, since, total, newest_row)
+        if appended is not None:
+            return appended
     else:
         total = narrowed.count_before(None)
     if isinstance(anchor, int) and not isinstance(anchor, bool):
@@ -140,6 +143,48 @@ def _read_page(
         max(0, start),
         tuple(entries),
         tuple(keys),
+        newest_row,
+    )
+
+
+def _appended(
+    db: sqlite_utils.Database,
+    request: PageRequest,
+    narrowed: _Narrowed,
+    since: TimelinePage,
+    total: int,
+    newest_row: int,
+) -> TimelinePage | None:
+    """The newest page as `since` plus what was written after it, when that is only new
+    entries after its last (no correction, no pin, nothing backdated): a reader following
+    the end reads the new rows, not the page again. None: read the page whole."""
+    if since.request.anchor != "newest" or not since.keys or len(since.keys) != len(since.entries):
+        return None
+    changed = db.conn.execute(
+        "SELECT count(*) FROM timeline WHERE id > ? AND +incident_id = ?"
+        " AND (supersedes IS NOT NULL OR kind = 'pin')",
+        (since.newest_row, request.incident_id),
+    ).fetchone()[0]
+    if changed:
+        return None
+    last = since.keys[-1]
+    fresh = [k for k in narrowed.keys_from(last, total - since.total + 1) if k != last]
+    if len(fresh) != total - since.total or any(k[1] <= since.newest_row for k in fresh):
+        return None  # something was backdated before the page's end: read it whole
+    rows = {row.id: row for row in timeline_rows(db, [k[1] for k in fresh])}
+    fresh = [k for k in fresh if k[1] in rows]  # a row with an unusable time stays out
+    added = _fold(db, request.incident_id, [rows[k[1]] for k in fresh])
+    if len(added) != len(fresh):
+        return None
+    keep = max(request.before, 1)
+    keys = (*since.keys, *fresh)[-keep:]
+    entries = (*since.entries, *added)[-keep:]
+    return TimelinePage(
+        replace(request, anchor="newest"),
+        max(total, len(keys)),
+        max(0, total - len(keys)),
+        entries,
+        keys,
         newest_row,
     )
 
