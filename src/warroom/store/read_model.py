@@ -163,6 +163,15 @@ class IncidentList:
     def by_id(self) -> dict[int, Incident]:
         return {i.id: i for i in self.incidents}
 
+    @cached_property
+    def breaches_by_incident(self) -> dict[int, frozenset[tuple[str, str]]]:
+        """(timer, deadline) of each recorded breach, by incident (read once per list,
+        not walked for every selection read)."""
+        found: dict[int, set[tuple[str, str]]] = {}
+        for incident_id, timer, deadline in self.breaches:
+            found.setdefault(incident_id, set()).add((timer, deadline))
+        return {i: frozenset(pairs) for i, pairs in found.items()}
+
     def timers(self, incident_id: int, policy: Policy, now: dt.datetime) -> tuple[sla.Timer, ...]:
         """The incident's timers at `now` (none when its clocks do not run)."""
         clock = self.clocks.get(incident_id)
@@ -346,9 +355,11 @@ def incident_view(
         history = clock.history if clock else queries.history(db, incident_id)
         clock = ClockInputs(history, queries.holders_of(roles), engaged)
     if listed is not None and incident_id in listed.clocks:
-        recorded = listed.breaches
+        breaches = listed.breaches_by_incident.get(incident_id, frozenset())
     else:
-        recorded = queries.recorded_breaches(db, [incident_id])
+        breaches = frozenset(
+            (timer, deadline) for _, timer, deadline in queries.recorded_breaches(db, [incident_id])
+        )
     if timeline_after is None:
         entries: list[TimelineEntry] = []
     elif timeline_after == 0:
@@ -363,7 +374,5 @@ def incident_view(
         checklists=tuple(checklist_queries.checklists(db, incident_id)),
         follow_ups=tuple(scribe_queries.follow_ups(db, incident_id)),
         timeline=tuple(entries),
-        breaches=frozenset(
-            (timer, deadline) for i, timer, deadline in recorded if i == incident_id
-        ),
+        breaches=breaches,
     )
