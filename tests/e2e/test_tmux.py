@@ -69,7 +69,8 @@ def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
             "100",
             "-y",
             "30",
-            f"env TERM=xterm-256color TZ=UTC {command}",
+            # pytest's COLUMNS and LINES would reach the console: it draws at the pane's size
+            f"env -u COLUMNS -u LINES TERM=xterm-256color TZ=UTC {command}",
         ],
         check=True,
     )
@@ -83,6 +84,8 @@ def test_scribe_logs_an_entry_in_the_real_console(terminal: tuple[Terminal, Path
     term, db = terminal
     screen = term.wait_for("Checkout API returning 503")
     assert "5 live" in screen and "you: Tess" in screen
+    # drawn at the pane's 100 columns (not at an 80x24 inherited from the test runner)
+    assert max(len(line.rstrip()) for line in screen.splitlines()) == 100
     time.sleep(0.5)  # let the terminal finish answering Textual's start-up queries
     term.keys("l")
     term.wait_for("esc Back to list")  # the entry line has the focus
