@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_tmux import Terminal
+from tests.e2e.test_tmux import Terminal, new_session
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -38,9 +38,7 @@ def console(tmp_path: Path) -> Iterator[Console]:
         # the tmux server may carry COLUMNS=80 LINES=24 from the process that
         # started it, which Textual would take over the pane's real size
         shell = f"env -u COLUMNS -u LINES TERM=xterm-256color TZ=UTC {command}"
-        subprocess.run(
-            ["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "36", shell], check=True
-        )
+        new_session(name, 120, 36, shell)
         names.append(name)
         term = Terminal(name)
         term.wait_for("live  ·  you: " + person)

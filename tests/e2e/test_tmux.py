@@ -17,6 +17,18 @@ import pytest
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 
+def new_session(name: str, columns: int, rows: int, shell: str) -> None:
+    """Start a detached tmux session. The server exits with its last session, so a new
+    session asked for in that moment can fail once ("server exited unexpectedly"):
+    ask again, a few times, before calling it a failure."""
+    argv = ["tmux", "new-session", "-d", "-s", name, "-x", str(columns), "-y", str(rows), shell]
+    for _ in range(4):
+        if subprocess.run(argv, capture_output=True).returncode == 0:
+            return
+        time.sleep(0.3)
+    subprocess.run(argv, check=True)
+
+
 class Terminal:
     def __init__(self, name: str) -> None:
         self.name = name
@@ -58,22 +70,8 @@ def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
         shlex.quote(part)
         for part in [sys.executable, "-m", "warroom", "--as", "Tess", "demo", "--db", str(db)]
     )
-    subprocess.run(
-        [
-            "tmux",
-            "new-session",
-            "-d",
-            "-s",
-            name,
-            "-x",
-            "100",
-            "-y",
-            "30",
-            # pytest's COLUMNS and LINES would reach the console: it draws at the pane's size
-            f"env -u COLUMNS -u LINES TERM=xterm-256color TZ=UTC {command}",
-        ],
-        check=True,
-    )
+    # pytest's COLUMNS and LINES would reach the console: it draws at the pane's size
+    new_session(name, 100, 30, f"env -u COLUMNS -u LINES TERM=xterm-256color TZ=UTC {command}")
     try:
         yield Terminal(name), db
     finally:
