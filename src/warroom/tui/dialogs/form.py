@@ -12,6 +12,7 @@ on the app, so a pane and the main screen reach the same memory.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
 
@@ -52,8 +53,9 @@ class FormScreen(ModalScreen[ResultT], Generic[ResultT, DraftT]):
         else:
             fields[fields.index(event.input) + 1].focus()
 
+    @abstractmethod
     def action_submit(self) -> None:
-        raise NotImplementedError
+        """Check what was typed and `finish` with it (each form says how)."""
 
     def typed(self) -> DraftT | None:
         """The form as typed, for reopening it after Esc (None: nothing worth keeping)."""
