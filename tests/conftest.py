@@ -69,3 +69,5 @@ def _no_user_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("WARROOM_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("WARROOM_NO_CACHE", raising=False)

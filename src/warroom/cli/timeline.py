@@ -15,7 +15,6 @@ from warroom.cli.group import (
     pass_ctx,
     typed_time,
 )
-from warroom.cli.json_shapes import follow_up_json
 from warroom.cli.output import echo, echo_json
 from warroom.domain import follow_ups as follow_up_rules
 from warroom.domain.models import FollowUp
@@ -125,6 +124,8 @@ def followups(
         number = read_model.incident(db, incident).id if incident is not None else None
         items = follow_up_rules.ordered(read_model.follow_ups(db, number, open_only=open_only))
     if as_json:
+        from warroom.cli.json_shapes import follow_up_json
+
         echo_json([follow_up_json(i) for i in items])
         return
     _print_follow_ups(items, context.clock.now().astimezone(context.tz).date())

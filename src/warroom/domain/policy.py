@@ -15,8 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-
-import yaml
+from typing import TYPE_CHECKING
 
 from warroom.domain.alerts.policy import NO_ALERTS_SECTION, AlertPolicy, read_alert_policy
 from warroom.domain.business_hours import BusinessHours, read_business_hours
@@ -29,8 +28,10 @@ from warroom.domain.policy_reader import (
 )
 from warroom.domain.roles import BUILT_IN, RoleSet, read_incident_roles
 from warroom.domain.rota import Contact, Rota, find_contact, read_contacts, read_roles, read_rota
-from warroom.domain.yaml_text import compose_yaml
 from warroom.errors import InvalidInput
+
+if TYPE_CHECKING:  # PyYAML is imported when a file is read (a cached policy needs none)
+    import yaml
 
 
 @dataclass(frozen=True)
@@ -269,6 +270,8 @@ def _cadences(
 ) -> tuple[dt.timedelta, dt.timedelta | None]:
     """`update_every: 30m` (one cadence, both audiences) or a cadence per audience,
     `update_every: {internal: 15m, external: 30m}`: (internal, external or None)."""
+    import yaml
+
     field_name = f"{where}.update_every"
     if not isinstance(node, yaml.MappingNode):
         return reader.duration(node, field_name), None
@@ -304,6 +307,8 @@ def _notify_hook(reader: PolicyReader, node: yaml.Node) -> NotifyHook:
 
 def parse_policy(text: str, source: str) -> Policy:
     """Build a Policy from YAML text; `source` names the file in errors."""
+    from warroom.domain.yaml_text import compose_yaml
+
     root = compose_yaml(text, source, PolicyError)
     if root is None:
         raise PolicyError(f"{source}: the file is empty")

@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import TypeVar
-
-import yaml
+from typing import TYPE_CHECKING, TypeVar
 
 from warroom.errors import WarroomError
+
+if TYPE_CHECKING:  # PyYAML is imported when a file is read, not to use a parsed policy
+    import yaml
 
 _T = TypeVar("_T")
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
@@ -40,7 +41,7 @@ def format_duration(delta: dt.timedelta) -> str:
     return f"{seconds}s"
 
 
-_Fields = dict[str, tuple[yaml.Node, yaml.Node]]
+_Fields = dict[str, tuple["yaml.Node", "yaml.Node"]]
 
 
 def _parse_bool(text: str) -> bool:
@@ -65,6 +66,8 @@ class PolicyReader:
         self, node: yaml.Node, where: str, allowed: tuple[str, ...] | None = None
     ) -> _Fields:
         """Key -> (key node, value node); repeated keys and keys not `allowed` are errors."""
+        import yaml
+
         if not isinstance(node, yaml.MappingNode):
             raise self.fail(node, where or "policy", "expected a mapping")
         fields: _Fields = {}
@@ -82,16 +85,22 @@ class PolicyReader:
 
     def sequence(self, node: yaml.Node, where: str) -> list[yaml.Node]:
         """The items of a YAML list."""
+        import yaml
+
         if not isinstance(node, yaml.SequenceNode):
             raise self.fail(node, where, "expected a list")
         return list(node.value)
 
     def is_sequence(self, node: yaml.Node) -> bool:
         """Whether a value is written as a list."""
+        import yaml
+
         return isinstance(node, yaml.SequenceNode)
 
     def scalar(self, node: yaml.Node, where: str) -> str:
         """A single value as text (YAML's own typing is ignored: `09:00` stays `09:00`)."""
+        import yaml
+
         if not isinstance(node, yaml.ScalarNode):
             raise self.fail(node, where, "expected a single value")
         return str(node.value)

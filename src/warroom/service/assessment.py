@@ -10,11 +10,14 @@ impact someone already typed is never overwritten by an answer.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from warroom.domain.runbooks import Runbook
 from warroom.errors import InvalidInput
 from warroom.store import incident_writes
 from warroom.store.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from warroom.domain.runbooks import Runbook
 
 
 def impact_field_of(runbooks: Sequence[Runbook], item_key: str) -> str:

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from warroom.clock import Clock
 from warroom.domain.models import Actor
 from warroom.domain.policy import Policy
-from warroom.domain.runbooks import Runbook
 from warroom.domain.timefmt import check_moment
 from warroom.errors import InvalidInput
 from warroom.store import unit_of_work
@@ -19,6 +18,8 @@ from warroom.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+    from warroom.domain.runbooks import Runbook
 
 
 def checked_moment(at: dt.datetime, what: str) -> dt.datetime:

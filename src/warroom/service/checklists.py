@@ -7,15 +7,18 @@ engineers ticking different items at the same moment both survive.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING
 
 from warroom.domain.policy import Policy
-from warroom.domain.runbooks import Runbook
 from warroom.errors import InvalidInput, NotFound
 from warroom.service.assessment import fill_impact
 from warroom.service.base import RoomBase
 from warroom.service.runbook_sync import follow_incident, tick_what_happened
 from warroom.store import checklist_queries, checklist_writes
 from warroom.store.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from warroom.domain.runbooks import Runbook
 
 
 def attach_runbook_in(uow: UnitOfWork, incident_id: int, runbook: Runbook) -> int:

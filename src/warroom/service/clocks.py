@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from warroom.domain import escalation, sla
 from warroom.domain.models import Engagement, Incident
 from warroom.domain.timefmt import to_iso
 from warroom.errors import InvalidInput
-from warroom.notify import HookRun, run_hook
 from warroom.service.base import RoomBase
 from warroom.store import clock_queries, clock_writes, queries
 from warroom.store.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from warroom.notify import HookRun
 
 
 @dataclass(frozen=True)
@@ -234,10 +237,11 @@ class Clocks(RoomBase):
 
         Runs outside any transaction (a slow hook never holds the write lock).
         """
-
         hook = self.policy.notify_hook
         if hook is None or not engaged:
             return []
+        from warroom.notify import run_hook  # only when a rung was reached
+
         outcomes = []
         for step in engaged:
             if not step.person:  # a vacant rung: nobody to page (its warning is logged)

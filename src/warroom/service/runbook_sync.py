@@ -21,15 +21,18 @@ classification (acknowledge, assign a role): they need no runbook files.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING
 
 from warroom.domain import runbook_scope
 from warroom.domain.policy import Policy
 from warroom.domain.runbook_scope import Placement
-from warroom.domain.runbooks import Runbook, matching_runbooks
 from warroom.domain.vocabulary import SYSTEM_AUTHOR
 from warroom.errors import InvalidInput
 from warroom.store import checklist_writes
 from warroom.store.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from warroom.domain.runbooks import Runbook
 
 _MOMENT_COLUMNS = {
     "declared": "declared_at",
@@ -68,6 +71,8 @@ def follow_incident(
     """Attach what applies, take off untouched lists that no longer apply, tick what
     happened (on the lists attached now, and items waiting for `events`, what the
     action itself did); one timeline row says all of it. Returns the ids attached."""
+    from warroom.domain.runbooks import matching_runbooks  # not for ack or assign
+
     now = uow.incident_fields(incident_id, "severity", "kind", "status")
     place = placement(policy, str(now["severity"]), str(now["kind"]), str(now["status"]))
     known = {rb.id: rb for rb in runbooks}

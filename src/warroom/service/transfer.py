@@ -21,15 +21,18 @@ from warroom.domain.timefmt import EARLIEST, LATEST, check_day, stored_time
 from warroom.errors import InvalidInput
 from warroom.service.base import RoomBase
 from warroom.store.transfer_writes import insert_row, new_ids
-from warroom.transfer import FIELDS, LISTS, data_references
 
 
 def _fields(row: dict[str, Any], record: str, *skip: str) -> dict[str, Any]:
+    from warroom.transfer import FIELDS
+
     return {name: row[name] for name in FIELDS[record] if name not in skip}
 
 
 def _records(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(where, record kind, row) for every row of the document."""
+    from warroom.transfer import LISTS
+
     yield "incident", "incident", document["incident"]
     if document["draft"] is not None:
         yield "draft", "drafts", document["draft"]
@@ -47,6 +50,8 @@ def check_times(document: dict[str, Any]) -> None:
     `parse_document` checks this already; the import checks again so a document
     built any other way cannot store a year 0001 that breaks every later read.
     """
+    from warroom.transfer import FIELDS
+
     for where, record, row in _records(document):
         for name, kind in FIELDS[record].items():
             value = row.get(name)
@@ -69,6 +74,9 @@ class Transfer(RoomBase):
 
     def import_incident(self, document: dict[str, Any]) -> int:
         """Write a document checked by `transfer.parse_document`; returns the new incident id."""
+        # the export module (and the post-mortem it renders) only when importing
+        from warroom.transfer import LISTS, data_references
+
         self.policy.severity(document["incident"]["severity"])  # one this policy knows, or say so
         known = self.policy.incident_roles
         for i, row in enumerate(document["roles"]):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from warroom.domain.templates import AUDIENCES
-from warroom.domain.update_effect import UpdatePosted, posting_effect
+from typing import TYPE_CHECKING
+
 from warroom.errors import InvalidInput
 from warroom.service.base import RoomBase
-from warroom.store import queries, update_queries, update_writes
+from warroom.store import queries, update_writes
+
+if TYPE_CHECKING:
+    from warroom.domain.update_effect import UpdatePosted
 
 
 class Updates(RoomBase):
@@ -17,6 +20,11 @@ class Updates(RoomBase):
     ) -> UpdatePosted:
         """Record a status update that went out; its audience's update clock restarts
         (none once resolved) and the draft is gone. Says what it did to the clocks."""
+        # templates and their clocks only when posting: `log` and `ack` never need them
+        from warroom.domain.templates import AUDIENCES
+        from warroom.domain.update_effect import UpdatePosted, posting_effect
+        from warroom.store import update_queries
+
         body = body.strip()
         if not body:
             raise InvalidInput("an empty update was not posted")

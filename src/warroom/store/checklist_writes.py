@@ -7,9 +7,13 @@ moment both survive, and a tick from a stale screen never unticks anything.
 
 from __future__ import annotations
 
-from warroom.domain.runbooks import Runbook, Step
+from typing import TYPE_CHECKING
+
 from warroom.domain.vocabulary import SYSTEM_AUTHOR
 from warroom.store.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from warroom.domain.runbooks import Runbook, Step
 
 
 def insert_checklist(

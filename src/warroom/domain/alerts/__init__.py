@@ -15,10 +15,10 @@ cannot be read raises InvalidInput in one line naming `origin` and the field.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
-from warroom.domain.alerts import alertmanager, events_v2, grafana, opsgenie, pagerduty
 from warroom.domain.alerts.record import SOURCES, Alert, AlertError, Ignored, Signal
 from warroom.domain.json_document import load_json
 from warroom.errors import InvalidInput
@@ -27,35 +27,45 @@ from warroom.errors import InvalidInput
 # 4 MB leaves room for long annotations and still reads in well under a second.
 MAX_BODY_BYTES = 4_000_000
 
-PARSERS: dict[str, Callable[[Any], list[Signal]]] = {
-    "alertmanager": alertmanager.parse,
-    "grafana": grafana.parse,
-    "pagerduty": pagerduty.parse,
-    "opsgenie": opsgenie.parse,
-    "events-v2": events_v2.parse,
+# each sender's parser module, imported when a body of its kind is read: the policy's
+# `alerts:` section (read by every command) needs only `record`, not five parsers
+PARSER_MODULES: dict[str, str] = {
+    "alertmanager": "alertmanager",
+    "grafana": "grafana",
+    "pagerduty": "pagerduty",
+    "opsgenie": "opsgenie",
+    "events-v2": "events_v2",
 }
+
+
+def parser_for(source: str) -> Callable[[Any], list[Signal]]:
+    """The `parse(document)` of `source`'s module."""
+    module = importlib.import_module(f"{__name__}.{PARSER_MODULES[source]}")
+    parse: Callable[[Any], list[Signal]] = module.parse
+    return parse
 
 
 def parse_body(source: str, text: str, origin: str) -> list[Signal]:
     """The signals in `text`, a `source` webhook body read from `origin` (a file, `-`)."""
-    if source not in PARSERS:
+    if source not in PARSER_MODULES:
         raise InvalidInput(
             f"unknown alert source {source!r} (expected one of: {', '.join(SOURCES)})"
         )
     document = load_json(text, origin)
     try:
-        return PARSERS[source](document)
+        return parser_for(source)(document)
     except AlertError as exc:
         raise AlertError(f"{origin}: {exc}") from None
 
 
 __all__ = [
     "MAX_BODY_BYTES",
-    "PARSERS",
+    "PARSER_MODULES",
     "SOURCES",
     "Alert",
     "AlertError",
     "Ignored",
     "Signal",
     "parse_body",
+    "parser_for",
 ]

@@ -1,0 +1,121 @@
+"""A parsed policy kept between commands, so a command does not import and run PyYAML.
+
+Reading the policy costs a CLI command more than its own work: PyYAML's import
+alone is about a tenth of `warroom log`. The parsed `Policy` is kept as a pickle
+in the user's cache folder, named by a digest of everything that could change it:
+the policy text and its source name, and the size and modification time of
+every module of `warroom.domain` (so an upgrade or an edited checkout never reads
+an old shape). Only a policy that parsed without error is kept.
+
+A pickle runs code when read, so a cache file is read only when it and its folder
+belong to this user and nobody else can write them; anything else (a missing,
+foreign, corrupt or unreadable file) means parse the text, as without a cache.
+`WARROOM_CACHE_DIR` moves the folder; `WARROOM_NO_CACHE=1` turns it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import warroom
+import warroom.domain
+from warroom.domain.policy import Policy
+
+ENV_CACHE_DIR = "WARROOM_CACHE_DIR"
+ENV_NO_CACHE = "WARROOM_NO_CACHE"
+_DOMAIN = Path(warroom.domain.__file__).resolve().parent
+
+
+def cached_policy(text: str, source: str, parse: Callable[[str, str], Policy]) -> Policy:
+    """`parse(text, source)`, or the same policy parsed before (see the module note)."""
+    folder = cache_dir()
+    if folder is None:
+        return parse(text, source)
+    path = folder / f"policy-{_digest(text, source)}.pickle"
+    kept = _read(path)
+    if kept is not None:
+        return kept
+    policy = parse(text, source)
+    _write(folder, path, policy)
+    return policy
+
+
+def cache_dir() -> Path | None:
+    """The folder for warroom's caches, or None when caching is off."""
+    if os.environ.get(ENV_NO_CACHE, "").strip().lower() in {"1", "true", "yes", "on"}:
+        return None
+    named = os.environ.get(ENV_CACHE_DIR, "").strip()
+    if named:
+        return Path(named)
+    base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.join(
+        os.path.expanduser("~"), ".cache"
+    )
+    return Path(base) / "warroom"
+
+
+def _digest(text: str, source: str) -> str:
+    code = hashlib.blake2b(digest_size=16)
+    code.update(f"{warroom.__version__}\0{source}\0".encode())
+    code.update(text.encode("utf-8", "surrogatepass"))
+    for folder in (_DOMAIN, *sorted(p for p in _DOMAIN.iterdir() if p.is_dir())):
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            if entry.name.endswith(".py"):
+                found = entry.stat()
+                code.update(f"\0{entry.path}:{found.st_size}:{found.st_mtime_ns}".encode())
+    return code.hexdigest()
+
+
+def _private(found: os.stat_result) -> bool:
+    """Owned by this user, and nobody else may write it."""
+    return found.st_uid == os.geteuid() and not found.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _read(path: Path) -> Policy | None:
+    try:
+        folder = os.stat(path.parent)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        if not (_private(folder) and _private(os.fstat(fd))):
+            return None
+        with os.fdopen(fd, "rb") as file:
+            fd = -1
+            data = file.read()
+    except OSError:
+        return None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    import pickle
+
+    try:
+        kept = pickle.loads(data)
+    except Exception:  # a torn or stale file: parse instead (and write it again)
+        return None
+    return kept if isinstance(kept, Policy) else None
+
+
+def _write(folder: Path, path: Path, policy: Policy) -> None:
+    """Keep `policy` at `path`, atomically; a cache that cannot be written is no error."""
+    import pickle
+    import tempfile
+
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _private(os.stat(folder)):
+            return
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=".policy-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as file:
+                pickle.dump(policy, file, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, path)
+        except BaseException:
+            os.unlink(temp)
+            raise
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        return

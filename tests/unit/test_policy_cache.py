@@ -1,0 +1,139 @@
+"""A parsed policy is kept between commands, and never read when it might be wrong."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from warroom.domain.policy import Policy, parse_policy
+from warroom.domain.policy_reader import PolicyError
+from warroom.loaders.policy import default_policy_text, load_policy
+from warroom.loaders.policy_cache import cache_dir, cached_policy
+
+
+class CountingParse:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, text: str, source: str) -> Policy:
+        self.calls += 1
+        return parse_policy(text, source)
+
+
+def _kept_files() -> list[Path]:
+    folder = cache_dir()
+    assert folder is not None
+    return sorted(folder.glob("policy-*.pickle")) if folder.is_dir() else []
+
+
+def test_the_second_read_is_the_kept_policy_unparsed() -> None:
+    parse = CountingParse()
+    first = cached_policy(default_policy_text(), "policy.yaml (default)", parse)
+    second = cached_policy(default_policy_text(), "policy.yaml (default)", parse)
+    assert parse.calls == 1
+    assert second == first == parse_policy(default_policy_text(), "policy.yaml (default)")
+    (kept,) = _kept_files()
+    assert kept.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_changed_policy_or_another_file_is_parsed_again(tmp_path: Path) -> None:
+    parse = CountingParse()
+    text = default_policy_text()
+    cached_policy(text, "a.yaml", parse)
+    changed = cached_policy(text + "\n# edited\n", "a.yaml", parse)
+    elsewhere = cached_policy(text, "b.yaml", parse)
+    assert parse.calls == 3
+    assert changed == parse_policy(text + "\n# edited\n", "a.yaml")
+    assert len(_kept_files()) == 3
+    assert elsewhere == parse_policy(text, "b.yaml")
+
+
+def test_a_policy_with_an_error_is_never_kept() -> None:
+    parse = CountingParse()
+    for _ in range(2):
+        with pytest.raises(PolicyError, match=r"bad\.yaml"):
+            cached_policy("severities: 3\n", "bad.yaml", parse)
+    assert parse.calls == 2
+    assert _kept_files() == []
+
+
+def test_a_file_others_can_write_is_not_read() -> None:
+    parse = CountingParse()
+    cached_policy(default_policy_text(), "x.yaml", parse)
+    (kept,) = _kept_files()
+    kept.chmod(0o666)
+    cached_policy(default_policy_text(), "x.yaml", parse)
+    assert parse.calls == 2  # parsed again, not unpickled
+
+
+def test_a_folder_others_can_write_is_not_used() -> None:
+    parse = CountingParse()
+    folder = cache_dir()
+    assert folder is not None
+    folder.mkdir(parents=True)
+    folder.chmod(0o777)
+    cached_policy(default_policy_text(), "x.yaml", parse)
+    cached_policy(default_policy_text(), "x.yaml", parse)
+    assert parse.calls == 2
+    assert _kept_files() == []
+
+
+def test_a_torn_or_foreign_file_is_parsed_instead() -> None:
+    parse = CountingParse()
+    cached_policy(default_policy_text(), "x.yaml", parse)
+    (kept,) = _kept_files()
+    kept.write_bytes(kept.read_bytes()[:100])  # torn
+    fresh = parse_policy(default_policy_text(), "x.yaml")
+    assert cached_policy(default_policy_text(), "x.yaml", parse) == fresh
+    import pickle
+
+    kept.write_bytes(pickle.dumps({"not": "a policy"}))
+    assert cached_policy(default_policy_text(), "x.yaml", parse) == fresh
+    assert parse.calls == 3
+
+
+def test_no_cache_when_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WARROOM_NO_CACHE", "1")
+    parse = CountingParse()
+    cached_policy(default_policy_text(), "x.yaml", parse)
+    cached_policy(default_policy_text(), "x.yaml", parse)
+    assert parse.calls == 2
+    assert cache_dir() is None
+
+
+def test_a_policy_file_edited_between_commands_is_read_as_edited(tmp_path: Path) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text(default_policy_text(), encoding="utf-8")
+    before = load_policy(path)
+    path.write_text(default_policy_text().replace("P1", "PX"), encoding="utf-8")
+    after = load_policy(path)
+    assert "P1" in before.severity_names and "P1" not in after.severity_names
+
+
+def test_a_log_command_imports_no_yaml_once_the_policy_is_kept(tmp_path: Path) -> None:
+    """`warroom log` reads a kept policy: PyYAML (a tenth of its start-up) stays unloaded."""
+    env = os.environ | {"WARROOM_DB": str(tmp_path / "w.db"), "WARROOM_USER": "ana"}
+    subprocess.run(
+        [sys.executable, "-m", "warroom", "declare", "-s", "P2", "-t", "Checkout slow"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    probe = (
+        "import sys\n"
+        "from warroom.cli import main\n"
+        "sys.argv = ['warroom', 'log', '1', 'cache probe']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "print(sorted(m for m in sys.modules if m == 'yaml' or m.startswith('yaml.')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, check=True, capture_output=True, text=True
+    )
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
