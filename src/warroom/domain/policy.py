@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from warroom.domain.alerts.policy import NO_ALERTS_SECTION, AlertPolicy, read_alert_policy
@@ -27,7 +28,7 @@ from warroom.domain.policy_reader import (
     parse_duration,
 )
 from warroom.domain.roles import BUILT_IN, RoleSet, read_incident_roles
-from warroom.domain.rota import Contact, Rota, find_contact, read_contacts, read_roles, read_rota
+from warroom.domain.rota import Contact, Rota, read_contacts, read_roles, read_rota
 from warroom.errors import InvalidInput
 
 if TYPE_CHECKING:  # PyYAML is imported when a file is read (a cached policy needs none)
@@ -136,21 +137,40 @@ class Policy:
     def severity_names(self) -> list[str]:
         return [s.name for s in self.severities]
 
+    @cached_property
+    def _by_name(self) -> dict[str, Severity]:
+        """Severities by lower-cased name (the first of a name wins), looked up per timer."""
+        found: dict[str, Severity] = {}
+        for sev in self.severities:
+            found.setdefault(sev.name.lower(), sev)
+        return found
+
+    @cached_property
+    def _ranks(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for sev in self.severities:
+            found.setdefault(sev.name, sev.rank)
+        return found
+
+    @cached_property
+    def _contacts(self) -> dict[str, Contact]:
+        found: dict[str, Contact] = {}
+        for contact in self.contacts:
+            found.setdefault(contact.name.casefold(), contact)
+        return found
+
     def severity(self, name: str) -> Severity:
         """The severity called `name` (case-insensitive), or InvalidInput naming them all."""
-        for sev in self.severities:
-            if sev.name.lower() == name.strip().lower():
-                return sev
+        sev = self._by_name.get(name.strip().lower())
+        if sev is not None:
+            return sev
         raise InvalidInput(
             f"unknown severity {name!r} (expected one of: {', '.join(self.severity_names)})"
         )
 
     def rank(self, name: str) -> int:
         """Sort key: 0 for the most severe; unknown names sort last."""
-        for sev in self.severities:
-            if sev.name == name:
-                return sev.rank
-        return len(self.severities)
+        return self._ranks.get(name, len(self.severities))
 
     def clock_for(self, severity: Severity) -> BusinessHours | None:
         """The business-hours calendar a severity's timers count in, or None (24/7)."""
@@ -162,7 +182,7 @@ class Policy:
 
     def contact(self, name: str) -> Contact | None:
         """The contact called `name`, if the policy lists one."""
-        return find_contact(self.contacts, name)
+        return self._contacts.get(name.strip().casefold())
 
 
 _SEVERITY_FIELDS = tuple(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from warroom.domain.vocabulary import ROLES
@@ -27,6 +28,7 @@ COMMANDER = "commander"
 _ALIASES = {"ic": "commander", "incident-commander": "commander", "techlead": "tech-lead"}
 
 
+@lru_cache(maxsize=1024)
 def role_key(text: str) -> str:
     """The key a role label is stored under: `Legal Counsel` -> `legal-counsel`."""
     return "-".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
@@ -38,16 +40,21 @@ class RoleSet:
 
     labels: Mapping[str, str] = field(default_factory=lambda: dict(ROLES))
 
+    @cached_property
+    def _by_label(self) -> dict[str, str]:
+        """Role key of each label -> role (the first role of a label wins)."""
+        found: dict[str, str] = {}
+        for role, label in self.labels.items():
+            found.setdefault(role_key(label), role)
+        return found
+
     def find(self, value: str) -> str | None:
         """The key `value` names (a key, a label, an alias), or None."""
         key = role_key(value)
         key = _ALIASES.get(key, key)
         if key in self.labels:
             return key
-        for role, label in self.labels.items():
-            if role_key(label) == key:
-                return role
-        return None
+        return self._by_label.get(key)
 
     def parse(self, value: str) -> str:
         """The key `value` names, or InvalidInput naming the role and the known ones."""
