@@ -22,17 +22,18 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import PurePath
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from warroom.domain import runbook_scope
 from warroom.domain.policy_reader import format_duration, parse_duration
 from warroom.domain.runbook_scope import Placement
 from warroom.domain.vocabulary import parse_incident_kind, parse_role
-from warroom.domain.yaml_text import compose_yaml
 from warroom.errors import InvalidInput, WarroomError
+
+if TYPE_CHECKING:  # PyYAML is imported to read or write a file, not to use a parsed runbook
+    import yaml
 
 
 class RunbookError(WarroomError):
@@ -206,6 +207,8 @@ _YAML_NAMES = {"within_from": "from"}
 
 
 def _is_null(node: yaml.Node | None) -> bool:
+    import yaml
+
     return isinstance(node, yaml.ScalarNode) and node.tag == _NULL
 
 
@@ -219,6 +222,8 @@ class _Reader:
         return RunbookError(f"{self.source}:{node.start_mark.line + 1}: {field}: {problem}")
 
     def mapping(self, node: yaml.Node, field: str, allowed: tuple[str, ...]) -> dict[str, Any]:
+        import yaml
+
         if not isinstance(node, yaml.MappingNode):
             raise self.fail(node, field or "runbook", "expected a mapping")
         fields: dict[str, yaml.Node] = {}
@@ -238,6 +243,8 @@ class _Reader:
     def sequence(self, node: yaml.Node | None, field: str) -> list[yaml.Node]:
         if node is None or _is_null(node):
             return []
+        import yaml
+
         if isinstance(node, yaml.SequenceNode):
             return list(node.value)
         raise self.fail(node, field, "expected a list")
@@ -245,6 +252,8 @@ class _Reader:
     def text(self, node: yaml.Node | None, field: str, *, block: bool = False) -> str:
         if node is None or _is_null(node):
             return ""
+        import yaml
+
         if not isinstance(node, yaml.ScalarNode):
             raise self.fail(node, field, "expected text")
         return tidy_block(str(node.value)) if block else str(node.value).strip()
@@ -287,6 +296,8 @@ class _Reader:
         self, node: yaml.Node | None, field: str, parse: Callable[[str], str] = str.strip
     ) -> tuple[str, ...]:
         """A list of short values; a single value counts as a list of one."""
+        import yaml
+
         single = isinstance(node, yaml.ScalarNode) and not _is_null(node)
         nodes = [node] if single and node is not None else self.sequence(node, field)
         return tuple(
@@ -306,6 +317,8 @@ class _Reader:
 def _item(reader: _Reader, node: yaml.Node, where: str) -> Item:
     if _is_null(node):
         raise reader.fail(node, where, "is empty (write the item's text)")
+    import yaml
+
     if isinstance(node, yaml.ScalarNode):
         return Item(text=reader.required(node, node, where))
     fields = reader.mapping(node, where, _ITEM_FIELDS)
@@ -368,6 +381,10 @@ def parse_runbook(text: str, source: str) -> Runbook:
 
     The runbook's id is its `id:` field, else the file name without suffix.
     """
+    import yaml
+
+    from warroom.domain.yaml_text import compose_yaml
+
     root = compose_yaml(text, source, RunbookError)
     if root is None:
         raise RunbookError(f"{source}: the file is empty")
@@ -411,16 +428,22 @@ def parse_runbook(text: str, source: str) -> Runbook:
 # ---------------------------------------------------------------- writing
 
 
-class _Dumper(yaml.SafeDumper):
-    """Multi-line text as literal blocks, so commands read as they are typed."""
+@cache
+def _dumper() -> type[yaml.SafeDumper]:
+    """A SafeDumper writing multi-line text as literal blocks, so commands read as typed."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        style = "|" if "\n" in value else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, text)
+    return Dumper
 
 
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _str)
 _ATTRIBUTES = {yaml_name: attribute for attribute, yaml_name in _YAML_NAMES.items()}
 
 
@@ -455,6 +478,8 @@ def dump_runbook(runbook: Runbook) -> str:
     elif any(scope.values()):
         data["applies_to"] = {name: words for name, words in scope.items() if words}
     data["sections"] = [_plain(section, _SECTION_FIELDS) for section in runbook.sections]
+    import yaml
+
     return yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000, indent=2
+        data, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=10_000, indent=2
     )

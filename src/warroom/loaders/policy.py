@@ -9,7 +9,7 @@ from pathlib import Path
 import warroom.defaults
 from warroom.domain.policy import Policy, parse_policy
 from warroom.domain.policy_reader import PolicyError
-from warroom.loaders.policy_cache import cached_policy
+from warroom.loaders.parse_cache import cached_parse
 from warroom.loaders.text_files import read_text_file
 
 
@@ -26,8 +26,12 @@ def default_policy_text() -> str:
 def load_policy(path: Path | None = None) -> Policy:
     """The policy in `path`, or the packaged default when None."""
     if path is None:
-        return cached_policy(default_policy_text(), "policy.yaml (default)", parse_policy)
-    policy = cached_policy(read_text_file(path, "policy", PolicyError), str(path), parse_policy)
+        return cached_parse(
+            "policy", default_policy_text(), "policy.yaml (default)", parse_policy, Policy
+        )
+    policy = cached_parse(
+        "policy", read_text_file(path, "policy", PolicyError), str(path), parse_policy, Policy
+    )
     return replace(policy, modified=_modified(path))
 
 

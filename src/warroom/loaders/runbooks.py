@@ -11,13 +11,15 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from warroom.domain.runbooks import Runbook, RunbookError, parse_runbook
+from warroom.loaders.parse_cache import cached_parse
 from warroom.loaders.text_files import read_text_file
 from warroom.paths import shipped_dir
 
 
 def load_runbook(path: Path) -> Runbook:
     """The runbook in the YAML file `path`."""
-    return parse_runbook(read_text_file(path, "runbook", RunbookError), str(path))
+    text = read_text_file(path, "runbook", RunbookError)
+    return cached_parse("runbook", text, str(path), parse_runbook, Runbook)
 
 
 def bundled_runbooks_dir() -> Path | None:

@@ -1,11 +1,12 @@
-"""A parsed policy kept between commands, so a command does not import and run PyYAML.
+"""Parsed policies and runbooks kept between runs, so a command does not import and run PyYAML.
 
 Reading the policy costs a CLI command more than its own work: PyYAML's import
-alone is about a tenth of `warroom log`. The parsed `Policy` is kept as a pickle
-in the user's cache folder, named by a digest of everything that could change it:
-the policy text and its source name, and the size and modification time of
+alone is about a tenth of `warroom log`, and the console parses every runbook
+before its first paint. A parsed `Policy` or `Runbook` is kept as a pickle in the
+user's cache folder, named by a digest of everything that could change it: what
+was parsed, the text and its source name, and the size and modification time of
 every module of `warroom.domain` (so an upgrade or an edited checkout never reads
-an old shape). Only a policy that parsed without error is kept.
+an old shape). Only a file that parsed without error is kept.
 
 A pickle runs code when read, so a cache file is read only when it and its folder
 belong to this user and nobody else can write them; anything else (a missing,
@@ -20,28 +21,32 @@ import os
 import stat
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import warroom
 import warroom.domain
-from warroom.domain.policy import Policy
 
 ENV_CACHE_DIR = "WARROOM_CACHE_DIR"
 ENV_NO_CACHE = "WARROOM_NO_CACHE"
 _DOMAIN = Path(warroom.domain.__file__).resolve().parent
+_Parsed = TypeVar("_Parsed")
 
 
-def cached_policy(text: str, source: str, parse: Callable[[str, str], Policy]) -> Policy:
-    """`parse(text, source)`, or the same policy parsed before (see the module note)."""
+def cached_parse(
+    what: str, text: str, source: str, parse: Callable[[str, str], _Parsed], shape: type[_Parsed]
+) -> _Parsed:
+    """`parse(text, source)`, or the same `what` ("policy", "runbook") parsed before, if it
+    is still a `shape` (see the module note)."""
     folder = cache_dir()
     if folder is None:
         return parse(text, source)
-    path = folder / f"policy-{_digest(text, source)}.pickle"
-    kept = _read(path)
+    path = folder / f"{what}-{_digest(what, text, source)}.pickle"
+    kept = _read(path, shape)
     if kept is not None:
         return kept
-    policy = parse(text, source)
-    _write(folder, path, policy)
-    return policy
+    parsed = parse(text, source)
+    _write(folder, path, parsed)
+    return parsed
 
 
 def cache_dir() -> Path | None:
@@ -57,9 +62,9 @@ def cache_dir() -> Path | None:
     return Path(base) / "warroom"
 
 
-def _digest(text: str, source: str) -> str:
+def _digest(what: str, text: str, source: str) -> str:
     code = hashlib.blake2b(digest_size=16)
-    code.update(f"{warroom.__version__}\0{source}\0".encode())
+    code.update(f"{warroom.__version__}\0{what}\0{source}\0".encode())
     code.update(text.encode("utf-8", "surrogatepass"))
     for folder in (_DOMAIN, *sorted(p for p in _DOMAIN.iterdir() if p.is_dir())):
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
@@ -74,7 +79,7 @@ def _private(found: os.stat_result) -> bool:
     return found.st_uid == os.geteuid() and not found.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _read(path: Path) -> Policy | None:
+def _read(path: Path, shape: type[_Parsed]) -> _Parsed | None:
     try:
         folder = os.stat(path.parent)
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
@@ -97,11 +102,11 @@ def _read(path: Path) -> Policy | None:
         kept = pickle.loads(data)
     except Exception:  # a torn or stale file: parse instead (and write it again)
         return None
-    return kept if isinstance(kept, Policy) else None
+    return kept if isinstance(kept, shape) else None
 
 
-def _write(folder: Path, path: Path, policy: Policy) -> None:
-    """Keep `policy` at `path`, atomically; a cache that cannot be written is no error."""
+def _write(folder: Path, path: Path, parsed: object) -> None:
+    """Keep `parsed` at `path`, atomically; a cache that cannot be written is no error."""
     import pickle
     import tempfile
 
@@ -109,10 +114,10 @@ def _write(folder: Path, path: Path, policy: Policy) -> None:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _private(os.stat(folder)):
             return
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=".policy-", suffix=".tmp")
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=".parsed-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as file:
-                pickle.dump(policy, file, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(parsed, file, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temp, path)
         except BaseException:
             os.unlink(temp)

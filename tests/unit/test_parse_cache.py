@@ -1,4 +1,4 @@
-"""A parsed policy is kept between commands, and never read when it might be wrong."""
+"""Parsed policies and runbooks are kept between runs, and never read when they might be wrong."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 
 from warroom.domain.policy import Policy, parse_policy
 from warroom.domain.policy_reader import PolicyError
+from warroom.loaders.parse_cache import cache_dir, cached_parse
 from warroom.loaders.policy import default_policy_text, load_policy
-from warroom.loaders.policy_cache import cache_dir, cached_policy
 
 
 class CountingParse:
@@ -24,10 +24,14 @@ class CountingParse:
         return parse_policy(text, source)
 
 
-def _kept_files() -> list[Path]:
+def cached_policy(text: str, source: str, parse: CountingParse) -> Policy:
+    return cached_parse("policy", text, source, parse, Policy)
+
+
+def _kept_files(what: str = "policy") -> list[Path]:
     folder = cache_dir()
     assert folder is not None
-    return sorted(folder.glob("policy-*.pickle")) if folder.is_dir() else []
+    return sorted(folder.glob(f"{what}-*.pickle")) if folder.is_dir() else []
 
 
 def test_the_second_read_is_the_kept_policy_unparsed() -> None:
@@ -43,9 +47,9 @@ def test_the_second_read_is_the_kept_policy_unparsed() -> None:
 def test_a_changed_policy_or_another_file_is_parsed_again(tmp_path: Path) -> None:
     parse = CountingParse()
     text = default_policy_text()
-    cached_policy(text, "a.yaml", parse)
-    changed = cached_policy(text + "\n# edited\n", "a.yaml", parse)
-    elsewhere = cached_policy(text, "b.yaml", parse)
+    cached_parse("policy", text, "a.yaml", parse, Policy)
+    changed = cached_parse("policy", text + "\n# edited\n", "a.yaml", parse, Policy)
+    elsewhere = cached_parse("policy", text, "b.yaml", parse, Policy)
     assert parse.calls == 3
     assert changed == parse_policy(text + "\n# edited\n", "a.yaml")
     assert len(_kept_files()) == 3
@@ -56,7 +60,7 @@ def test_a_policy_with_an_error_is_never_kept() -> None:
     parse = CountingParse()
     for _ in range(2):
         with pytest.raises(PolicyError, match=r"bad\.yaml"):
-            cached_policy("severities: 3\n", "bad.yaml", parse)
+            cached_parse("policy", "severities: 3\n", "bad.yaml", parse, Policy)
     assert parse.calls == 2
     assert _kept_files() == []
 
@@ -137,3 +141,29 @@ def test_a_log_command_imports_no_yaml_once_the_policy_is_kept(tmp_path: Path) -
         [sys.executable, "-c", probe], env=env, check=True, capture_output=True, text=True
     )
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+def test_runbooks_are_kept_too_and_a_policy_is_never_read_as_a_runbook(tmp_path: Path) -> None:
+    from warroom.domain.runbooks import Runbook
+    from warroom.loaders.runbooks import bundled_runbooks_dir, load_runbook, runbook_files
+
+    folder = bundled_runbooks_dir()
+    assert folder is not None
+    first = [load_runbook(p) for p in runbook_files(folder)]
+    assert len(_kept_files("runbook")) == len(first)
+    again = [load_runbook(p) for p in runbook_files(folder)]
+    assert again == first and all(isinstance(r, Runbook) for r in again)
+    # a runbook's kept file that holds something else (a policy) is parsed again
+    import pickle
+
+    from warroom.domain.runbooks import parse_runbook
+
+    path = runbook_files(folder)[0]
+    text = path.read_text("utf-8")
+    source = str(tmp_path / "rb.yaml")
+    before = set(_kept_files("runbook"))
+    cached_parse("runbook", text, source, parse_runbook, Runbook)
+    (kept,) = set(_kept_files("runbook")) - before
+    kept.write_bytes(pickle.dumps(load_policy()))
+    read = cached_parse("runbook", text, source, parse_runbook, Runbook)
+    assert isinstance(read, Runbook) and read == parse_runbook(text, source)
