@@ -342,6 +342,9 @@ async def test_entry_actions_act_only_on_a_timeline_that_shows(
     """With the follow-ups pane in the timeline's place, E, X, * and P once acted on the
     hidden timeline's cursor: now they say the timeline is not showing and do nothing."""
     database, incident_id = seeded(db_path, clock)
+    # what fell due (the first escalation rung) is recorded first, as the console's own
+    # sweep would at some moment while it runs: only a key's effect is left to compare
+    WarRoom(database, clock, make_app(db_path, clock).actor, load_policy()).sweep()
     before = queries.timeline(database, incident_id)
     app = make_app(db_path, clock)
     async with app.run_test(size=(120, 36)) as pilot:

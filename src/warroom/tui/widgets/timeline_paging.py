@@ -19,7 +19,7 @@ from textual.scroll_view import ScrollView
 from warroom.domain.timeline_filters import TIMELINE_FILTERS
 from warroom.domain.timeline_state import ShownEntry
 from warroom.store.read_model import TIMELINE_PAGE, PageRequest, TimelinePage
-from warroom.tui.widgets.timeline_text import TEXT_INDENT, display_text, wrap
+from warroom.tui.widgets.timeline_text import TEXT_INDENT, wrapped
 from warroom.tui.widgets.timeline_window import (
     ScreenRow,
     TimelineWindow,
@@ -153,7 +153,7 @@ class PagedTimeline(ScrollView):
             self._line_counts, self._counted_width = {}, width
         lines = self._line_counts.get(item.entry.id)
         if lines is None:
-            lines = self._line_counts[item.entry.id] = len(wrap(display_text(item), width))
+            lines = self._line_counts[item.entry.id] = len(wrapped(item, width))
         return lines
 
     def _day_of(self, item: ShownEntry) -> dt.date:

@@ -3,6 +3,8 @@ happened to it, and that text wrapped to the column (in terminal cells)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rich.cells import cell_len, chop_cells
 
 from warroom.domain.timeline_state import ShownEntry
@@ -60,11 +62,28 @@ def display_text(item: ShownEntry) -> str:
     """An entry's text with what happened to it: edited, or struck and why; its own
     lines kept, every control character (tabs aside: a space) made visible."""
     entry = item.entry
-    if item.struck:
-        reason = entry.data.get("reason") or "no reason given"
-        text = f"{entry.text}  ✗ struck by {entry.author}: {reason}"
-    elif item.edited:
-        text = f"{entry.text}  (edited by {entry.author})"
-    else:
-        text = entry.text
+    reason = str(entry.data.get("reason") or "no reason given") if item.struck else ""
+    return _display(entry.text, entry.author, item.struck, item.edited, reason)
+
+
+def _display(text: str, author: str, struck: bool, edited: bool, reason: str) -> str:
+    if struck:
+        text = f"{text}  ✗ struck by {author}: {reason}"
+    elif edited:
+        text = f"{text}  (edited by {author})"
     return visible(text).replace("\t", " ")
+
+
+def wrapped(item: ShownEntry, width: int) -> tuple[str, ...]:
+    """`display_text(item)` wrapped to `width` cells, kept for the entries drawn lately:
+    the timeline asks again for every line of an entry it draws and for every layout."""
+    entry = item.entry
+    reason = str(entry.data.get("reason") or "no reason given") if item.struck else ""
+    return _wrapped(entry.text, entry.author, item.struck, item.edited, reason, width)
+
+
+@lru_cache(maxsize=8192)
+def _wrapped(
+    text: str, author: str, struck: bool, edited: bool, reason: str, width: int
+) -> tuple[str, ...]:
+    return tuple(wrap(_display(text, author, struck, edited, reason), width))

@@ -42,9 +42,8 @@ from warroom.tui.widgets.timeline_text import (
     KIND_W,
     TEXT_INDENT,
     TIME_W,
-    display_text,
     kind_label,
-    wrap,
+    wrapped,
 )
 
 # filter name -> (what the title says, which entries pass)
@@ -289,7 +288,7 @@ class TimelineView(PagedTimeline, can_focus=True):
             first_row.append(len(rows))
             lines = counts.get(entry.id)
             if lines is None:
-                lines = counts[entry.id] = len(wrap(display_text(item), width))
+                lines = counts[entry.id] = len(wrapped(item, width))
             rows.extend(("entry", index, line_no) for line_no in range(lines))
 
     def on_resize(self) -> None:
@@ -353,7 +352,7 @@ class TimelineView(PagedTimeline, can_focus=True):
         self, item: ShownEntry, line_no: int, width: int, base: Style, at_cursor: bool
     ) -> Strip:
         entry = item.entry
-        text_lines = wrap(display_text(item), max(10, width - TEXT_INDENT))
+        text_lines = wrapped(item, max(10, width - TEXT_INDENT))
         text = text_lines[line_no] if line_no < len(text_lines) else ""
         text_style = self._text_style(item, base)
         if line_no:
