@@ -156,7 +156,6 @@ class ConsoleServer(Server):
             raise web.HTTPUnauthorized(text="log in first\n")
         if route == "websocket" and not same_origin(request):
             raise web.HTTPForbidden(text="the console's websocket opens only from its own page\n")
-        request["person"] = name
         return await handler(request)
 
     def log_in(self, request: web.Request, token: str) -> web.StreamResponse:
@@ -199,7 +198,7 @@ class ConsoleServer(Server):
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
         page = self.pages.get_template("console.html").render(
             title=self.title,
-            person=request["person"],
+            person=self.person(request),
             font_size=min(max(to_int(request.query.get("fontsize", "16"), 16), 6), 64),
         )
         return web.Response(
@@ -213,7 +212,7 @@ class ConsoleServer(Server):
         websocket = web.WebSocketResponse(heartbeat=15)
         width = min(max(to_int(request.query.get("width", "80"), 80), 20), 1000)
         height = min(max(to_int(request.query.get("height", "24"), 24), 5), 500)
-        name: str = request["person"]
+        name = self.person(request) or ""  # `guard` let it in: never empty
         console = PersonConsole(
             self.command,
             {**self.environment, "WARROOM_USER": name},
