@@ -64,7 +64,8 @@ async def proxied(tmp_path: Path) -> AsyncIterator[str]:
     temp += f" uwsgi_temp_path {tmp_path / 'u'}; scgi_temp_path {tmp_path / 's'};"
     (tmp_path / "nginx.conf").write_text(
         # workers run as this user (as root they would drop to `nobody`, locked out of tmp)
-        f"user {getpass.getuser()}; daemon off; pid {tmp_path / 'nginx.pid'}; error_log {tmp_path / 'error.log'};\n"
+        f"user {getpass.getuser()}; daemon off; pid {tmp_path / 'nginx.pid'};\n"
+        f"error_log {tmp_path / 'error.log'};\n"
         "events {}\nhttp {\n access_log off; " + temp + "\n server {\n"
         f"  listen 127.0.0.1:{port};\n"
         '  auth_basic "war room";\n'
