@@ -56,7 +56,7 @@ async def test_a_token_logs_in_and_the_page_loads_nothing_from_elsewhere(
     db: Path, http: aiohttp.ClientSession
 ) -> None:
     gate = Gate("token", tokens=((TOKEN, "Bea Browser"),))
-    _, runner, url = await started(gate, db)
+    server, runner, url = await started(gate, db)
     try:
         async with http.get(url, allow_redirects=False) as reply:
             assert (reply.status, reply.headers["Location"]) == (303, "login")
@@ -72,7 +72,7 @@ async def test_a_token_logs_in_and_the_page_loads_nothing_from_elsewhere(
         assert not http.cookie_jar.filter_cookies(url)
         async with http.post(url + "login", data={"token": TOKEN}, allow_redirects=False) as reply:
             assert (reply.status, reply.headers["Location"]) == (303, "./")
-            cookie = reply.cookies["warroom_session"]
+            cookie = reply.cookies[server.cookie]
             assert cookie["httponly"] and cookie["samesite"] == "Strict"
             assert TOKEN not in cookie.value
         async with http.get(url) as reply:

@@ -109,3 +109,39 @@ def test_serve_refuses_before_listening(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--db", db, "serve", "--token-file", str(bad)])
     assert result.exit_code == 1
     assert f"{bad}:1: Bea's token must be at least 16 characters" in result.output
+
+
+def test_each_browser_console_runs_on_the_servers_settings_as_its_person(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from warroom import settings
+    from warroom.cli.serve import console_environment
+    from warroom.web.server import PersonConsole
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WARROOM_POLICY", "/elsewhere/policy.yaml")  # the server's shell had one
+    monkeypatch.setenv("WARROOM_USER", "Ada")
+    options = settings.resolve("war.db", tz="Europe/Paris", read_only=True)
+    environment = console_environment(options)
+    monkeypatch.setenv("WARROOM_SHARE_GROUP", "1")  # set after the server chose: not inherited
+    assert environment["WARROOM_DB"] == str(tmp_path / "war.db")  # absolute: any cwd works
+
+    async def unused(*_: object) -> None:
+        return None
+
+    console = PersonConsole(
+        "true",
+        {**environment, "WARROOM_USER": "Bea Browser"},
+        write_bytes=unused,
+        write_str=unused,
+        close=unused,
+        download_manager=None,  # type: ignore[arg-type]
+    )
+    built = console._build_environment(100, 30)  # noqa: SLF001 - what the process gets
+    assert built["WARROOM_USER"] == "Bea Browser"  # the login, not the server's own name
+    assert built["WARROOM_DB"] == str(tmp_path / "war.db")
+    assert (built["WARROOM_TZ"], built["WARROOM_READ_ONLY"]) == ("Europe/Paris", "1")
+    assert built["TEXTUAL_DRIVER"].endswith("WebDriver")  # textual-serve's own settings kept
+    assert "WARROOM_SHARE_GROUP" not in built
+    # the server was resolved to the policy in WARROOM_POLICY: the consoles get that same one
+    assert built["WARROOM_POLICY"] == "/elsewhere/policy.yaml"

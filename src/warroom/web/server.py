@@ -37,7 +37,7 @@ from warroom.web.access import Gate, host_without_port, is_loopback, person_name
 log = logging.getLogger("warroom.serve")
 
 TEMPLATES = Path(__file__).parent / "templates"
-SESSION_COOKIE = "warroom_session"
+SESSION_COOKIE = "warroom_session"  # + this server's own suffix (see `ConsoleServer`)
 STOP_GRACE = 3.0  # seconds a console has to quit when its browser goes, before it is killed
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -88,6 +88,8 @@ class ConsoleServer(Server):
         self.gate = gate
         self.environment = dict(environment)
         self.sessions: dict[str, str] = {}  # session cookie -> person's name
+        # cookies do not tell ports apart: two war rooms served on one host keep theirs
+        self.cookie = f"{SESSION_COOKIE}_{secrets.token_hex(4)}"
         self.consoles: set[PersonConsole] = set()
         self.pages = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True
@@ -132,7 +134,7 @@ class ConsoleServer(Server):
             return self.gate.local_name
         if self.gate.mode == "proxy":
             return person_name(request.headers.get(self.gate.user_header, ""))
-        return self.sessions.get(request.cookies.get(SESSION_COOKIE, ""))
+        return self.sessions.get(request.cookies.get(self.cookie, ""))
 
     @web.middleware
     async def guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -170,7 +172,7 @@ class ConsoleServer(Server):
         log.info("%s logged in from %s", name, request.remote)
         response = web.Response(status=303, headers={"Location": "./"})
         response.set_cookie(
-            SESSION_COOKIE,
+            self.cookie,
             session,
             httponly=True,
             samesite="Strict",
