@@ -17,9 +17,8 @@ import pytest
 from aiohttp import web
 
 from warroom import settings
-from warroom.cli.serve import console_environment
 from warroom.web.access import Gate
-from warroom.web.server import ConsoleServer
+from warroom.web.server import ConsoleServer, console_environment
 
 TOKEN = "serve-test-token-0123456789"
 EXTERNAL_URL = re.compile(r"(https?:)?//[A-Za-z0-9.-]+")

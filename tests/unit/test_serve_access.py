@@ -115,8 +115,7 @@ def test_each_browser_console_runs_on_the_servers_settings_as_its_person(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from warroom import settings
-    from warroom.cli.serve import console_environment
-    from warroom.web.server import PersonConsole
+    from warroom.web.server import PersonConsole, console_environment
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("WARROOM_POLICY", "/elsewhere/policy.yaml")  # the server's shell had one

@@ -8,26 +8,7 @@ from pathlib import Path
 
 import click
 
-from warroom import settings
 from warroom.cli.group import Context, pass_ctx
-
-
-def console_environment(options: settings.Settings) -> dict[str, str]:
-    """What every browser's console is started with: the server's own database,
-    policy and settings (absolute paths; an empty value removes an inherited one)."""
-
-    def path(value: Path | None) -> str:
-        return str(Path(value).expanduser().absolute()) if value else ""
-
-    return {
-        settings.ENV_DB: path(options.db_path),
-        settings.ENV_POLICY: path(options.policy_path),
-        settings.ENV_TZ: options.tz_name or "",
-        settings.ENV_RUNBOOKS: path(options.runbooks_dir),
-        settings.ENV_TEMPLATES: path(options.templates_dir),
-        settings.ENV_READ_ONLY: "1" if options.read_only else "",
-        settings.ENV_SHARE_GROUP: "1" if options.share_group else "",
-    }
 
 
 @click.command()
@@ -69,7 +50,7 @@ def serve(
     context.policy  # noqa: B018 - a bad policy stops here, not in every browser
     with context.database(create=True, check_policy=False):
         pass  # a foreign file is refused now, before anyone opens a page
-    from warroom.web.server import ConsoleServer, serve_until_stopped
+    from warroom.web.server import ConsoleServer, console_environment, serve_until_stopped
 
     logging.basicConfig(level=logging.INFO, format="warroom serve: %(message)s")
     server = ConsoleServer(

@@ -32,6 +32,7 @@ from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
+from warroom import settings
 from warroom.web.access import Gate, host_without_port, is_loopback, person_name
 
 log = logging.getLogger("warroom.serve")
@@ -41,6 +42,24 @@ SESSION_COOKIE = "warroom_session"  # + this server's own suffix (see `ConsoleSe
 STOP_GRACE = 3.0  # seconds a console has to quit when its browser goes, before it is killed
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def console_environment(options: settings.Settings) -> dict[str, str]:
+    """What every browser's console is started with: the server's own database,
+    policy and settings (absolute paths; an empty value removes an inherited one)."""
+
+    def path(value: Path | None) -> str:
+        return str(Path(value).expanduser().absolute()) if value else ""
+
+    return {
+        settings.ENV_DB: path(options.db_path),
+        settings.ENV_POLICY: path(options.policy_path),
+        settings.ENV_TZ: options.tz_name or "",
+        settings.ENV_RUNBOOKS: path(options.runbooks_dir),
+        settings.ENV_TEMPLATES: path(options.templates_dir),
+        settings.ENV_READ_ONLY: "1" if options.read_only else "",
+        settings.ENV_SHARE_GROUP: "1" if options.share_group else "",
+    }
 
 
 class PersonConsole(AppService):
