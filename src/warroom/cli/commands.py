@@ -128,6 +128,10 @@ COMMANDS: tuple[CommandEntry, ...] = (
         "Counts by severity, times to detect, acknowledge, mitigate and resolve, SLA"
         " compliance; drills excluded (--drills: drills only).",
     ),
+    # browsers
+    _entry(
+        "serve", "serve", "Serve the console to browsers: each browser is a console of its own."
+    ),
 )
 
 
