@@ -27,6 +27,7 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.geometry import Region
 from textual.strip import Strip
 
@@ -86,6 +87,9 @@ class TimelineView(PagedTimeline, can_focus=True):
         # shown entry stands in the state's order (a change lays out from there on)
         self._laid_out_revision = -1
         self._state_index: list[int] = []
+        # drawn entry lines, by what they show: an entry from another console scrolls
+        # every line on screen up one, and each is drawn again from here
+        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
 
     # -- data ------------------------------------------------------------------
 
@@ -348,7 +352,39 @@ class TimelineView(PagedTimeline, can_focus=True):
             return base + self.get_component_rich_style("timeline--system")
         return base
 
+    def notify_style_update(self) -> None:
+        self._strips.clear()  # a theme or focus style changed: draw the lines anew
+        super().notify_style_update()
+
     def _entry_line(
+        self, item: ShownEntry, line_no: int, width: int, base: Style, at_cursor: bool
+    ) -> Strip:
+        entry = item.entry
+        writer = item.history[0].author if item.history else entry.author
+        key = (
+            entry.id,
+            entry.text,
+            entry.kind,
+            entry.at,
+            writer,
+            item.pinned,
+            item.struck,
+            item.edited,
+            str(entry.data.get("reason")) if item.struck else None,
+            line_no,
+            width,
+            base,
+            at_cursor,
+            self.has_focus,
+            self.today,
+            self.tz,
+        )
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._strips[key] = self._draw_line(item, line_no, width, base, at_cursor)
+        return strip
+
+    def _draw_line(
         self, item: ShownEntry, line_no: int, width: int, base: Style, at_cursor: bool
     ) -> Strip:
         entry = item.entry
