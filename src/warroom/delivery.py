@@ -94,15 +94,22 @@ def send_page(page: Page, policy: Policy) -> None:
     import apprise  # only when a page is sent: heavy, and most commands never do
 
     notifier = apprise.Apprise()
-    if not notifier.add(url):
-        raise SendFailed(f"Apprise cannot use the channel {redacted(page.channel)}")
     with apprise.LogCapture(level=apprise.logging.WARNING) as log:  # type: ignore[no-untyped-call]
+        if not notifier.add(url):
+            said = _last_line(log.getvalue(), secrets)
+            why = f": {said}" if said else ""
+            raise SendFailed(f"Apprise cannot use the channel {redacted(page.channel)}{why}")
         sent = notifier.notify(
             title=page.subject, body=page.body, body_format=apprise.NotifyFormat.TEXT
         )
     if not sent:
-        said = [line.split(" - ", 2)[-1] for line in log.getvalue().splitlines() if line.strip()]
-        reason = said[-1] if said else "Apprise could not deliver it"
-        for secret in secrets:
-            reason = reason.replace(secret, "***")
-        raise SendFailed(reason)
+        raise SendFailed(_last_line(log.getvalue(), secrets) or "Apprise could not deliver it")
+
+
+def _last_line(logged: str, secrets: list[str]) -> str:
+    """Apprise's last warning, without its time stamp, secrets masked."""
+    said = [line.split(" - ", 2)[-1] for line in logged.splitlines() if line.strip()]
+    reason = said[-1].strip() if said else ""
+    for secret in secrets:
+        reason = reason.replace(secret, "***")
+    return reason

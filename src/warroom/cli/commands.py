@@ -62,6 +62,13 @@ COMMANDS: tuple[CommandEntry, ...] = (
         "ingest",
         "The alerts on an incident: status, labels, links, when first and last heard.",
     ),
+    # pages out
+    _entry(
+        "deliver",
+        "pages",
+        "Send the outbox's pages (Apprise channels, the notify hook), with retries and back-off.",
+    ),
+    _entry("pages", "pages", "Who was paged, through what, when, and whether it was delivered."),
     # reading
     _entry(
         "list",

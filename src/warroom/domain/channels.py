@@ -17,6 +17,7 @@ HOOK = "hook"
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*)://\S+$", re.IGNORECASE)
 SECRET = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # query parameters whose value is a secret when written in clear (Apprise's names)
+_USERINFO = re.compile(r"^([a-z][a-z0-9+.-]*://)([^:/@?#\s]*):([^@/?#\s]*)@", re.IGNORECASE)
 _SECRET_PARAMS = re.compile(
     r"([?&](?:pass|password|token|apikey|api_key|key|secret|webhook)=)([^&]*)", re.IGNORECASE
 )
@@ -64,7 +65,7 @@ def redacted(template: str) -> str:
         shown = password if SECRET.fullmatch(password) else "***"
         return f"{match.group(1)}{user}:{shown}@"
 
-    text = re.sub(r"^([a-z][a-z0-9+.-]*://)([^:/@\s]*):([^@/\s]*)@", userinfo, template, flags=re.I)
+    text = _USERINFO.sub(userinfo, template)
 
     def param(match: re.Match[str]) -> str:
         value = match.group(2)

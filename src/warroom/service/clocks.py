@@ -320,6 +320,9 @@ class Clocks(RoomBase):
         for step in engaged:
             if not step.person:  # a vacant rung: nobody to page (its warning is logged)
                 continue
+            contact = self.policy.contact(step.person)
+            if contact is not None and "hook" in contact.channels:
+                continue  # the outbox runs the hook for them, with retries (service/pages.py)
             incident = queries.incident(self.db, step.incident_id)
             values = {
                 "incident": str(step.incident_id),
