@@ -175,19 +175,27 @@ class Pages(RoomBase):
         limit: int = 20,
         lease: dt.timedelta = DEFAULT_LEASE,
     ) -> DeliveryRound:
-        """One delivery round: claim up to `limit` due pages, send each outside any
-        transaction (`sender`; default: Apprise or the notify hook, warroom.delivery),
-        and record each outcome. Never raises for a send that failed."""
+        """One delivery round: up to `limit` due pages, each claimed under a lease in a
+        short transaction, sent outside any transaction (`sender`; default: Apprise or
+        the notify hook, warroom.delivery), and its outcome recorded. Never raises for
+        a send that failed; a page whose lease ran out while it was being sent is left
+        to whoever took it over."""
         if sender is None:
             from warroom.delivery import send_page
 
             sender = send_page
         worker = worker_id or new_worker_id()
         result = DeliveryRound(worker)
-        with self.unit_of_work() as uow:
-            claimed = outbox_writes.claim(uow, worker, lease, limit)
-        result.claimed = len(claimed)
-        for page in claimed:
+        # one page claimed at a time: its lease need only outlast one send, however
+        # many pages the round goes on to send (a batch's lease would run out under
+        # slow channels, and another deliverer would send the rest again)
+        while result.claimed < limit:
+            with self.unit_of_work() as uow:
+                claimed = outbox_writes.claim(uow, worker, lease, 1)
+            if not claimed:
+                break
+            result.claimed += 1
+            page = claimed[0]
             try:
                 sender(page, self.policy)
             except Exception as exc:  # any failure of a send is recorded, never raised
