@@ -66,9 +66,13 @@ COMMANDS: tuple[CommandEntry, ...] = (
     _entry(
         "deliver",
         "pages",
-        "Send the outbox's pages (Apprise channels, the notify hook), with retries and back-off.",
+        "Send the outbox's pages, with retries and back-off, until stopped (or --once).",
     ),
-    _entry("pages", "pages", "Who was paged, through what, when, and whether it was delivered."),
+    _entry(
+        "pages",
+        "pages",
+        "Who was paged, through what, when, after how many attempts, and how it went.",
+    ),
     # reading
     _entry(
         "list",

@@ -156,7 +156,8 @@ def pages(context: Context, incident: int | None, only_failed: bool, as_json: bo
         echo_json([page_json(page) for page in found])
         return
     if not found:
-        echo("nobody was paged" + (f" on #{incident}" if incident is not None else ""))
+        on = f" on #{incident}" if incident is not None else ""
+        echo(f"no page FAILED{on}" if only_failed else f"nobody was paged{on}")
         return
     tz = context.tz
     for page in found:
