@@ -335,3 +335,54 @@ def test_the_hook_channel_needs_a_notify_hook() -> None:
 def test_a_subscriber_must_be_a_contact() -> None:
     with pytest.raises(PolicyError, match=r'pages.subscribers\[0\]: "Nobody" is not in contacts'):
         paging_policy("pages:\n  subscribers: [Nobody]\n")
+
+
+def test_a_rung_whose_person_has_no_channel_is_a_failed_page_not_a_silence(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    policy = paging_policy()
+    on_call_person = on_call_now(policy)
+    text = default_policy_text().replace(
+        'chat: "@dana"}', 'chat: "@dana", channels: ["json://127.0.0.1:9/dana"]}'
+    )
+    room = room_on(db_path, clock, parse_policy(text, "p.yaml"))
+    incident_id = room.declare("API down", "P0", commander="Zed")
+    room.sweep()  # On-call (no channels) and Eng lead (Dana, paged)
+    pages = {p.recipient: p for p in outbox(room)}
+    assert pages["Dana Kim"].state == "pending"
+    lost = pages[on_call_person]
+    assert lost.state == "failed" and lost.attempts == 0
+    assert page_line(lost) == (
+        f"page to {on_call_person} (escalated) FAILED: nobody can page {on_call_person}:"
+        " no channels in the policy's contacts"
+    )
+    assert [p.recipient for p in read_model.failed_pages(room.db)] == [on_call_person]
+    logged = [e.text for e in queries.timeline(room.db, incident_id) if e.kind == "page"]
+    assert logged == [
+        f"⚠ Cannot page {on_call_person} (escalated to level 1: On-call ({on_call_person})):"
+        " no channels in the policy's contacts"
+    ]
+    assert room.deliver_pages(Recorder(), "w").claimed == 1  # Dana's only
+
+
+def test_a_drill_says_so_in_every_page(room: WarRoom) -> None:
+    incident_id = room.declare("Game day", "P2", commander="Dana Kim", drill=True)
+    (page, _) = outbox(room)
+    assert page.subject == f"[warroom DRILL] #{incident_id} P2 declared (availability): Game day"
+
+
+def test_channels_show_their_kind_and_hide_secrets_written_in_clear() -> None:
+    from warroom.domain.channels import channel_kind, expand, redacted
+
+    assert channel_kind("mailto://a:b@host?to=x@y") == "mailto"
+    assert channel_kind("hook") == "hook"
+    assert redacted("mailto://bob:hunter2@mail.x?to=a@b") == "mailto://bob:***@mail.x?to=a@b"
+    assert redacted("mailto://bob:${PW}@mail.x") == "mailto://bob:${PW}@mail.x"
+    assert redacted("mailto://127.0.0.1:25?to=a@b&mode=insecure") == (
+        "mailto://127.0.0.1:25?to=a@b&mode=insecure"
+    )
+    assert redacted("json://h/x?token=abc&a=1") == "json://h/x?token=***&a=1"
+    env = {"PW": "s3cret"}
+    assert expand("mailto://bob:${PW}@m/${PW}", env.get) == "mailto://bob:s3cret@m/s3cret"
+    with pytest.raises(KeyError, match="NOPE"):
+        expand("json://h/${NOPE}", env.get)

@@ -96,10 +96,12 @@ def page_text(
     status: str,
     commander: str,
     channel: str,
+    drill: bool = False,
 ) -> PageText:
     """The page for `event` on incident #`incident_id`; `what` says what happened,
-    e.g. `escalated to level 2: Tech lead (Ben Okafor)`."""
-    subject = f"[warroom] #{incident_id} {severity} {what}: {title}"
+    e.g. `escalated to level 2: Tech lead (Ben Okafor)`. A drill says so first."""
+    tag = "[warroom DRILL]" if drill else "[warroom]"
+    subject = f"{tag} #{incident_id} {severity} {what}: {title}"
     body = "\n".join(
         [
             f"#{incident_id} {severity} {EVENTS.get(event, event)}: {what}",
@@ -130,6 +132,17 @@ def recipients(
             continue
         seen.add(key)
         found.append(contact)
+    return found
+
+
+def unreachable(contacts: Sequence[Contact], names: Iterable[str]) -> list[str]:
+    """The people named (each once) whom no channel reaches: not a contact, or a
+    contact without `channels:`."""
+    found: list[str] = []
+    for name in names:
+        contact = find_contact(contacts, name) if name.strip() else None
+        if (contact is None or not contact.channels) and name.strip() and name not in found:
+            found.append(name.strip())
     return found
 
 
@@ -203,6 +216,8 @@ def page_line(page: Page) -> str:
     what = EVENTS.get(page.event, page.event)
     if page.state == "delivered":
         return f"paged {page.recipient} via {via} ({what}): delivered"
+    if page.state == "failed" and not page.attempts:  # nobody to send it to
+        return f"page to {page.recipient} ({what}) FAILED: {page.last_error}"
     if page.state == "failed":
         return (
             f"page to {page.recipient} via {via} ({what}) FAILED after {page.attempts}"

@@ -165,6 +165,7 @@ def _engage(
                 [person],
                 not_to=uow.actor.name if how == "manual" else "",
                 values={"level": str(rung.level), "who": rung.rung.who, "notify": rung.notify},
+                must_reach=True,
             )
         reached.append(
             Engaged(incident_id, severity, rung.level, rung.rung.who, person, rung.notify, how)

@@ -142,7 +142,7 @@ class Incidents(RoomBase):
             incident_id,
             "declared",
             "declared",
-            f"declared ({kind}{drill_note})",
+            f"declared ({kind})",
             [commander, *self.policy.pages.subscribers],
             not_to=uow.actor.name,
         )

@@ -26,7 +26,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from warroom.domain.channels import channel_kind
-from warroom.domain.pages import Page, page_text, paging_on, recipients, retry_after
+from warroom.domain.pages import (
+    Page,
+    page_text,
+    paging_on,
+    recipients,
+    retry_after,
+    unreachable,
+)
 from warroom.domain.policy import Policy
 from warroom.service.base import RoomBase
 from warroom.store import outbox_writes, queries
@@ -50,16 +57,22 @@ def queue_event(
     *,
     not_to: str = "",
     values: Mapping[str, str] | None = None,
+    must_reach: bool = False,
 ) -> int:
     """Queue `event` (`what` happened) for the people in `names` who have channels, in
     `uow`; returns how many pages it queued. `key` identifies the event: an event
-    already on record queues nothing (a second sweep, a second console)."""
+    already on record queues nothing (a second sweep, a second console).
+
+    `must_reach` (a rung of the ladder): a person named who has no channel is a
+    page FAILED at once, on the timeline and in the console, not a silence."""
     if not paging_on(policy.contacts):
         return 0
     event_id = outbox_writes.record_event(uow, incident_id, f"{incident_id}:{key}", event)
     if event_id is None:
         return 0
-    row = uow.incident_fields(incident_id, "title", "severity", "status", "commander", "channel")
+    row = uow.incident_fields(
+        incident_id, "title", "severity", "status", "commander", "channel", "drill"
+    )
     text = page_text(
         event,
         incident_id,
@@ -69,6 +82,7 @@ def queue_event(
         status=str(row["status"]),
         commander=str(row["commander"]),
         channel=str(row["channel"] or ""),
+        drill=bool(row["drill"]),
     )
     hook_values = {
         "incident": str(incident_id),
@@ -84,6 +98,28 @@ def queue_event(
         "timer": event,
         "deadline": uow.stamp,
     } | dict(values or {})
+    names = list(names)
+    if must_reach:
+        for name in unreachable(policy.contacts, names):
+            why = f"nobody can page {name}: no channels in the policy's contacts"
+            outbox_writes.unreachable(
+                uow,
+                incident_id=incident_id,
+                event_id=event_id,
+                key=f"{incident_id}:{key}|{name}|",
+                event=event,
+                recipient=name,
+                subject=text.subject,
+                body=text.body,
+                error=why,
+            )
+            uow.append_timeline(
+                incident_id,
+                "page",
+                f"⚠ Cannot page {name} ({what}): no channels in the policy's contacts",
+                data={"recipient": name, "event": event, "failed": True, "error": why},
+                automatic=True,
+            )
     queued = 0
     for contact in recipients(policy.contacts, names, not_to=not_to):
         for channel in contact.channels:

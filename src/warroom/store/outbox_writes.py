@@ -66,6 +66,28 @@ def queue_page(
     return cursor.rowcount == 1
 
 
+def unreachable(
+    uow: UnitOfWork,
+    *,
+    incident_id: int,
+    event_id: int,
+    key: str,
+    event: str,
+    recipient: str,
+    subject: str,
+    body: str,
+    error: str,
+) -> bool:
+    """A page nobody can send (the person has no channel): FAILED from the start."""
+    cursor = uow.conn.execute(
+        "INSERT OR IGNORE INTO outbox (incident_id, event_id, idempotency_key, event, recipient,"
+        " channel, subject, body, state, last_error, created_at, next_attempt_at)"
+        " VALUES (?, ?, ?, ?, ?, '', ?, ?, 'failed', ?, ?, ?)",
+        (incident_id, event_id, key, event, recipient, subject, body, error, uow.stamp, uow.stamp),
+    )
+    return cursor.rowcount == 1
+
+
 def claim(uow: UnitOfWork, worker: str, lease: dt.timedelta, limit: int) -> list[Page]:
     """Take up to `limit` due pages for `worker` until `now + lease`: pending, due, and
     held by nobody (or by someone whose lease ran out: a deliverer that died)."""
