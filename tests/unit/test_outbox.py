@@ -386,3 +386,16 @@ def test_channels_show_their_kind_and_hide_secrets_written_in_clear() -> None:
     assert expand("mailto://bob:${PW}@m/${PW}", env.get) == "mailto://bob:s3cret@m/s3cret"
     with pytest.raises(KeyError, match="NOPE"):
         expand("json://h/${NOPE}", env.get)
+
+
+def test_a_round_told_to_stop_claims_no_more(room: WarRoom) -> None:
+    for n in range(3):
+        room.declare(f"incident {n}", "P3", commander="Dana Kim")  # 2 pages each
+    sender = Recorder()
+
+    def keep_going() -> bool:  # a stop asked for once two pages went out
+        return len(sender.sent) < 2
+
+    done = room.deliver_pages(sender, "w", keep_going=keep_going)
+    assert done.claimed == 2 and len(sender.sent) == 2
+    assert [p.state for p in outbox(room)].count("pending") == 4

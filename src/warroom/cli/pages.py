@@ -81,7 +81,10 @@ def deliver(
                 if also_sweep:
                     room.run_notify_hook(room.sweep().engaged)
                 done = room.deliver_pages(
-                    worker_id=worker, limit=limit, lease=dt.timedelta(seconds=lease)
+                    worker_id=worker,
+                    limit=limit,
+                    lease=dt.timedelta(seconds=lease),
+                    keep_going=lambda: not stopping,
                 )
             except WriteFailed as exc:  # busy for longer than the timeout: the next round
                 if once:

@@ -210,12 +210,14 @@ class Pages(RoomBase):
         worker_id: str | None = None,
         limit: int = 20,
         lease: dt.timedelta = DEFAULT_LEASE,
+        keep_going: Callable[[], bool] | None = None,
     ) -> DeliveryRound:
         """One delivery round: up to `limit` due pages, each claimed under a lease in a
         short transaction, sent outside any transaction (`sender`; default: Apprise or
         the notify hook, warroom.delivery), and its outcome recorded. Never raises for
         a send that failed; a page whose lease ran out while it was being sent is left
-        to whoever took it over."""
+        to whoever took it over. `keep_going` is asked before each page (a process
+        told to stop finishes the page in hand, and claims no more)."""
         if sender is None:
             from warroom.delivery import send_page
 
@@ -225,7 +227,7 @@ class Pages(RoomBase):
         # one page claimed at a time: its lease need only outlast one send, however
         # many pages the round goes on to send (a batch's lease would run out under
         # slow channels, and another deliverer would send the rest again)
-        while result.claimed < limit:
+        while result.claimed < limit and (keep_going is None or keep_going()):
             with self.unit_of_work() as uow:
                 claimed = outbox_writes.claim(uow, worker, lease, 1)
             if not claimed:
