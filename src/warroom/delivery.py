@@ -20,6 +20,9 @@ from warroom.domain.policy import Policy
 from warroom.errors import InvalidInput
 from warroom.notify import run_hook
 
+# how each event looks where the channel shows a kind (a Slack colour, an ntfy tag)
+_NOTIFY_TYPES = {"breach": "FAILURE", "resolved": "SUCCESS", "declared": "WARNING"}
+
 
 class SendFailed(Exception):
     """The page did not get through; the text says why (it is recorded)."""
@@ -100,7 +103,10 @@ def send_page(page: Page, policy: Policy) -> None:
             why = f": {said}" if said else ""
             raise SendFailed(f"Apprise cannot use the channel {redacted(page.channel)}{why}")
         sent = notifier.notify(
-            title=page.subject, body=page.body, body_format=apprise.NotifyFormat.TEXT
+            title=page.subject,
+            body=page.body,
+            body_format=apprise.NotifyFormat.TEXT,
+            notify_type=getattr(apprise.NotifyType, _NOTIFY_TYPES.get(page.event, "WARNING")),
         )
     if not sent:
         raise SendFailed(_last_line(log.getvalue(), secrets) or "Apprise could not deliver it")

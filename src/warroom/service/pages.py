@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import socket
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -198,6 +196,9 @@ class DeliveryRound:
 
 def new_worker_id() -> str:
     """A deliverer's name in leases: host, process and a random part."""
+    import socket
+    import uuid
+
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
