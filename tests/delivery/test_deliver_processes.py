@@ -19,8 +19,8 @@ import pytest
 
 from tests.delivery.sinks import HttpSink, http_sink
 from tests.unit.test_outbox import paging_policy, room_on
-from warroom.clock import FrozenClock
-from warroom.loaders.policy import default_policy_text
+from warroom.clock import FrozenClock, SystemClock
+from warroom.loaders.policy import default_policy_text, load_policy
 
 pytest.importorskip("apprise")
 HANG = 60.0
@@ -134,3 +134,26 @@ def test_a_deliverer_killed_mid_round_and_restarted_loses_no_page(
     assert len(titles) == 12  # none lost
     # a page being sent when the process died can arrive twice; nothing else does
     assert sum(titles.values()) - 12 <= 1, (titles, got_before_restart)
+
+
+def test_deliver_with_sweep_pages_the_on_call_with_no_console_open(
+    db_path: Path, tmp_path: Path
+) -> None:
+    policy_path = tmp_path / "policy.yaml"
+    text = default_policy_text()
+    for handle in ("ana", "ben", "chen"):  # whoever the rota has on call this week
+        text = text.replace(
+            f'chat: "@{handle}"}}',
+            f'chat: "@{handle}", channels: ["json://127.0.0.1:${{SINK_PORT}}/{handle}"]}}',
+        )
+    policy_path.write_text(text)
+    room = room_on(db_path, SystemClock(), load_policy(policy_path))
+    incident_id = room.declare("Checkout down", "P1", commander="Zed")
+    room.db.conn.close()
+    with http_sink() as sink, deliverers(db_path, policy_path, sink, "--sweep") as start:
+        start()
+        wait_until(lambda: len(sink.titles()) == 1, "the on-call paged")
+        time.sleep(0.5)  # and nothing more: one rung, one page
+    (title,) = sink.titles()
+    assert title.startswith(f"[warroom] #{incident_id} P1 escalated to level 1: On-call (")
+    assert states(db_path) == Counter({"delivered": 1})

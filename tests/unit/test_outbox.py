@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import T0
 from warroom import store
-from warroom.clock import FrozenClock
+from warroom.clock import Clock, FrozenClock
 from warroom.domain.models import Actor
 from warroom.domain.pages import Page, page_line
 from warroom.domain.policy import Policy, parse_policy
@@ -42,7 +42,7 @@ def paging_policy(pages: str = "", channels: dict[str, list[str]] | None = None)
     return parse_policy(text + ("\n" + pages if pages else ""), "test-policy.yaml")
 
 
-def room_on(db_path: Path, clock: FrozenClock, policy: Policy, who: str = "Zed") -> WarRoom:
+def room_on(db_path: Path, clock: Clock, policy: Policy, who: str = "Zed") -> WarRoom:
     return WarRoom(store.connect(db_path), clock, Actor(who, who.lower()), policy)
 
 
