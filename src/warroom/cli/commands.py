@@ -62,6 +62,17 @@ COMMANDS: tuple[CommandEntry, ...] = (
         "ingest",
         "The alerts on an incident: status, labels, links, when first and last heard.",
     ),
+    # pages out
+    _entry(
+        "deliver",
+        "pages",
+        "Send the outbox's pages, with retries and back-off, until stopped (or --once).",
+    ),
+    _entry(
+        "pages",
+        "pages",
+        "Who was paged, through what, when, after how many attempts, and how it went.",
+    ),
     # reading
     _entry(
         "list",

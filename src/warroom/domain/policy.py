@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from warroom.domain.alerts.policy import NO_ALERTS_SECTION, AlertPolicy, read_alert_policy
 from warroom.domain.business_hours import BusinessHours, read_business_hours
 from warroom.domain.ladder_reader import read_rung_kinds
+from warroom.domain.pages import NO_PAGES_SECTION, PagesPolicy, read_pages_policy
 from warroom.domain.policy_reader import (
     PolicyError,
     PolicyReader,
@@ -129,6 +130,7 @@ class Policy:
     require_postmortem_owner: bool = True  # closing names who writes the post-mortem
     incident_roles: RoleSet = BUILT_IN  # the roles an incident can have (ladder-and-roles)
     alerts: AlertPolicy = NO_ALERTS_SECTION  # how alerts become incidents (domain/alerts/policy.py)
+    pages: PagesPolicy = NO_PAGES_SECTION  # who is paged, retries, secrets (domain/pages.py)
     # what the policy record keeps (policy_record.py): the text as read, the file's date
     text: str = field(default="", compare=False, repr=False)
     modified: dt.datetime | None = field(default=None, compare=False)
@@ -196,6 +198,7 @@ _TOP_FIELDS = tuple(
 )
 _TOP_FIELDS += ("incident_roles",)  # the roles an incident can have (domain/roles.py)
 _TOP_FIELDS += ("alerts",)  # how alerts become incidents (domain/alerts/policy.py)
+_TOP_FIELDS += ("pages",)  # who is paged, retries, secrets (domain/pages.py)
 _REQUIRED = ("ack", "update_every", "resolve_within")
 _CONDITIONS = ("unacknowledged", "unresolved", "always")
 
@@ -379,5 +382,25 @@ def parse_policy(text: str, source: str) -> Policy:
             if "alerts" in top
             else NO_ALERTS_SECTION
         ),
+        pages=_pages(reader, section("pages"), contacts, hook_node, contacts_node),
         text=text,
     )
+
+
+def _pages(
+    reader: PolicyReader,
+    node: yaml.Node | None,
+    contacts: tuple[Contact, ...],
+    hook_node: yaml.Node | None,
+    contacts_node: yaml.Node | None,
+) -> PagesPolicy:
+    """The `pages:` section; a contact paged through `hook` needs a notify_hook."""
+    if hook_node is None and contacts_node is not None:
+        for contact in contacts:
+            if "hook" in contact.channels:
+                raise reader.fail(
+                    contacts_node,
+                    "contacts",
+                    f'{contact.name} is paged through "hook", but the policy has no notify_hook',
+                )
+    return read_pages_policy(reader, node, contacts) if node is not None else NO_PAGES_SECTION

@@ -37,6 +37,7 @@ class Contact:
     phone: str = ""
     email: str = ""
     chat: str = ""
+    channels: tuple[str, ...] = ()  # where pages go: Apprise URLs or `hook` (domain/channels)
 
     def reach(self) -> str:
         """The ways to reach them, in the order people try: `+44 ... · @ana · ana@x`."""
@@ -111,7 +112,7 @@ def find_contact(contacts: Iterable[Contact], name: str) -> Contact | None:
 
 # -- reading the policy file's contacts, roles and rota sections ---------------
 
-_CONTACT_FIELDS = ("name", "phone", "email", "chat")
+_CONTACT_FIELDS = ("name", "phone", "email", "chat", "channels")
 _ROTA_FIELDS = ("name", "zone", "handover_day", "handover_time", "start", "weeks")
 
 
@@ -149,10 +150,27 @@ def read_contacts(reader: PolicyReader, node: yaml.Node) -> tuple[Contact, ...]:
             raise reader.fail(fields["email"][1], f"{where}.email", f'"{email}" is not an email')
         contacts.append(
             Contact(
-                name, reader.text(fields, where, "phone"), email, reader.text(fields, where, "chat")
+                name,
+                reader.text(fields, where, "phone"),
+                email,
+                reader.text(fields, where, "chat"),
+                _channels(reader, fields["channels"][1], where) if "channels" in fields else (),
             )
         )
     return tuple(contacts)
+
+
+def _channels(reader: PolicyReader, node: yaml.Node, where: str) -> tuple[str, ...]:
+    """A contact's `channels:` list: Apprise URLs (secrets as `${NAME}`) or `hook`."""
+    from warroom.domain.channels import channel_problem
+
+    found: list[str] = []
+    for i, item in enumerate(reader.sequence(node, f"{where}.channels")):
+        text = reader.scalar(item, f"{where}.channels[{i}]").strip()
+        if problem := channel_problem(text):
+            raise reader.fail(item, f"{where}.channels[{i}]", problem)
+        found.append(text)
+    return tuple(found)
 
 
 def read_roles(

@@ -76,6 +76,7 @@ SYSTEM_KINDS: tuple[str, ...] = (
     "follow_up",
     "postmortem",  # its owner named, marked done
     "alert",  # an alert from monitoring fired, fired again, resolved (service/alerts.py)
+    "page",  # a page delivered, or FAILED for good (service/pages.py)
 )
 
 # what a scribe may type in front of an entry to give it a kind

@@ -15,6 +15,7 @@ the statements themselves live in `store/` (`store/*_writes.py`).
     runbook_sync.py    checklists that follow the incident (attach, replace, system ticks)
     post_incident.py  the post-mortem (owner, done), detected and impact times
     alerts.py      alerts from monitoring: declare, update, log their resolution
+    pages.py       pages to people: queued with their cause, delivered in rounds
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from warroom.service.alerts import Alerts
 from warroom.service.checklists import Checklists
 from warroom.service.clocks import Clocks
 from warroom.service.incidents import Incidents
+from warroom.service.pages import Pages
 from warroom.service.policy_records import PolicyRecords
 from warroom.service.post_incident import PostIncident
 from warroom.service.scribe import Scribe
@@ -40,6 +42,7 @@ class WarRoom(
     Transfer,
     PolicyRecords,
     PostIncident,
+    Pages,
 ):
     """Every action over one database connection, as one actor, on one clock:
     `WarRoom(db, clock, actor, policy, runbooks)`."""

@@ -28,6 +28,7 @@ from warroom.domain.alerts.policy import classify
 from warroom.domain.alerts.record import Alert, Ignored, Signal
 from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.service.incidents import Incidents
+from warroom.service.pages import queue_resolved
 from warroom.store import alert_writes, incident_writes
 from warroom.store.unit_of_work import UnitOfWork
 
@@ -195,13 +196,14 @@ class Alerts(Incidents):
             k: (uow.stamp if v == "now" else None) for k, v in stamps.items()
         }
         incident_writes.set_fields(uow, incident_id, sets)
-        uow.append_timeline(
+        row_id = uow.append_timeline(
             incident_id,
             "status",
             f"Status {old} → resolved (all its alerts resolved)",
             data={"from": old, "to": "resolved", "by": "alerts"},
             automatic=True,
         )
+        queue_resolved(uow, self.policy, incident_id, row_id)
         happened = [k.removesuffix("_at") for k, v in sets.items() if k.endswith("_at") and v]
         self._follow_status(uow, incident_id, happened)
         return True

@@ -14,10 +14,13 @@ from typing import TYPE_CHECKING
 
 from warroom.domain import escalation, sla
 from warroom.domain.models import Engagement, Incident
+from warroom.domain.pages import UPDATE_TIMERS, paging_on
+from warroom.domain.policy import Policy
 from warroom.domain.timefmt import to_iso
 from warroom.errors import InvalidInput
 from warroom.service.base import RoomBase
-from warroom.store import clock_queries, clock_writes, queries
+from warroom.service.pages import commander_of, paged_people, queue_event
+from warroom.store import clock_queries, clock_writes, outbox_queries, queries
 from warroom.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -46,9 +49,10 @@ class SweepResult:
     engaged: list[Engaged]
 
 
-def _record_breach(uow: UnitOfWork, incident_id: int, breach: sla.Breach) -> bool:
+def _record_breach(uow: UnitOfWork, incident_id: int, breach: sla.Breach, policy: Policy) -> bool:
     if not clock_writes.record_breach(uow, incident_id, breach.timer, breach.deadline):
         return False
+    _page_timer(uow, policy, incident_id, "breach", breach.timer, breach.label, breach.deadline)
     uow.append_timeline(
         incident_id,
         "sla_breach",
@@ -64,6 +68,43 @@ def _record_breach(uow: UnitOfWork, incident_id: int, breach: sla.Breach) -> boo
     return True
 
 
+def _page_timer(
+    uow: UnitOfWork,
+    policy: Policy,
+    incident_id: int,
+    event: str,
+    timer: str,
+    label: str,
+    deadline: dt.datetime,
+) -> None:
+    """Page the commander and whoever the ladder called last: a timer breached
+    (`breach`) or about to be (`warning`; an update timer's is `update_due`)."""
+    if event == "warning" and timer in UPDATE_TIMERS:
+        event = "update_due"
+    said = {"breach": "SLA breached", "warning": "SLA about to breach", "update_due": "due"}
+    what = f"{said[event]}: {label} {to_iso(deadline)}"
+    names = [commander_of(uow, incident_id), *paged_people(uow, incident_id)[:1]]
+    key = f"{event}:{timer}:{to_iso(deadline)}"
+    queue_event(uow, policy, incident_id, event, key, what, names, values={"timer": timer})
+
+
+def _warnings(
+    incident: Incident, policy: Policy, now: dt.datetime, history: sla.IncidentHistory
+) -> list[sla.Timer]:
+    """The timers inside their warning window (the policy's warn_before) at `now`."""
+    return [
+        timer
+        for timer in sla.timers(incident, policy, now, history)
+        if timer.state == sla.WARNING and timer.name != "escalation"
+    ]
+
+
+def _warning_key(incident_id: int, timer: sla.Timer) -> str:
+    """The page event key `_page_timer` records for a timer's warning."""
+    event = "update_due" if timer.name in UPDATE_TIMERS else "warning"
+    return f"{incident_id}:{event}:{timer.name}:{to_iso(timer.deadline)}"
+
+
 def _engage(
     uow: UnitOfWork,
     incident_id: int,
@@ -71,6 +112,8 @@ def _engage(
     chain: tuple[escalation.RungStatus, ...],
     how: str,
     since: dt.datetime | None = None,
+    *,
+    policy: Policy,
 ) -> list[Engaged]:
     """Record one call: the rung reached and, while its role has nobody, each rung it
     falls through to (each vacancy a warning on the timeline). An automatic step is
@@ -111,9 +154,22 @@ def _engage(
             via = f" via {rung.notify}" if rung.notify else ""
             text = f"Escalated to level {rung.level}: {named}{via}{by}"
             data |= {"notify": rung.notify, "severity": severity}
-        uow.append_timeline(
+        row_id = uow.append_timeline(
             incident_id, "escalation", text, at=at, data=data, automatic=how == "auto"
         )
+        if not rung.responder.vacant:
+            queue_event(
+                uow,
+                policy,
+                incident_id,
+                "escalated",
+                f"escalated:{rung.level}:{row_id}",
+                f"escalated to level {rung.level}: {named}",
+                [person],
+                not_to=uow.actor.name if how == "manual" else "",
+                values={"level": str(rung.level), "who": rung.rung.who, "notify": rung.notify},
+                must_reach=True,
+            )
         reached.append(
             Engaged(incident_id, severity, rung.level, rung.rung.who, person, rung.notify, how)
         )
@@ -137,8 +193,11 @@ class Clocks(RoomBase):
         recorded: dict[int, set[tuple[str, str]]] = {i: set() for i in live}
         for incident_id, timer, deadline in queries.recorded_breaches(self.db, live):
             recorded[incident_id].add((timer, deadline))
+        # about-to-breach pages: only when someone can be paged (one more read per sweep)
+        warn = self.policy.pages.about_to_breach and paging_on(self.policy.contacts)
+        warned = outbox_queries.recorded_warnings(self.db, live) if warn and live else None
         candidates = [
-            i for i in live if self._has_work(i, now, histories[i], recorded[i], calls[i])
+            i for i in live if self._has_work(i, now, histories[i], recorded[i], calls[i], warned)
         ]
         result = SweepResult([], [])
         if not candidates:
@@ -148,9 +207,20 @@ class Clocks(RoomBase):
                 incident = queries.incident(uow.db, incident_id)
                 history = queries.history(uow.db, incident_id)
                 for breach in sla.breaches(incident, self.policy, now, history):
-                    if _record_breach(uow, incident_id, breach):
+                    if _record_breach(uow, incident_id, breach, self.policy):
                         result.breaches.append((incident_id, breach))
                 result.engaged.extend(self._advance(uow, incident, history))
+                if warned is not None:
+                    for near in _warnings(incident, self.policy, now, history):
+                        _page_timer(
+                            uow,
+                            self.policy,
+                            incident_id,
+                            "warning",
+                            near.name,
+                            near.label,
+                            near.deadline,
+                        )
         return result
 
     def _has_work(
@@ -160,8 +230,11 @@ class Clocks(RoomBase):
         history: sla.IncidentHistory,
         recorded: set[tuple[str, str]],
         calls: list[Engagement],
+        warned: set[str] | None = None,
     ) -> bool:
-        """Whether a breach is due and unrecorded, or a rung is due (read without a lock)."""
+        """Whether a breach is due and unrecorded, or a rung is due, or (`warned`: the
+        warning pages on record) a timer entered its warning window unpaged (read
+        without a lock)."""
         try:
             incident = queries.incident(self.db, incident_id)
         except queries.UnreadableRow:  # a stored time it cannot use: left out (and named) by reads
@@ -169,6 +242,10 @@ class Clocks(RoomBase):
         for breach in sla.breaches(incident, self.policy, now, history):
             if (breach.timer, to_iso(breach.deadline)) not in recorded:
                 return True
+        if warned is not None:
+            for timer in _warnings(incident, self.policy, now, history):
+                if _warning_key(incident_id, timer) not in warned:
+                    return True
         ladder = escalation.ladder_status(
             incident, self.policy, now, pauses=history.reopened, engaged=calls
         )
@@ -201,7 +278,9 @@ class Clocks(RoomBase):
                 continue
             chain = escalation.fall_through(ladder, rung)
             called.update(r.level for r in chain)
-            reached += _engage(uow, incident.id, incident.severity, chain, "auto", since)
+            reached += _engage(
+                uow, incident.id, incident.severity, chain, "auto", since, policy=self.policy
+            )
         if reached:
             clock_writes.set_level(uow, incident.id, max(ladder.level, *called))
         return reached
@@ -229,7 +308,7 @@ class Clocks(RoomBase):
                 )
             chain = escalation.fall_through(ladder, rung, manual=True)
             clock_writes.set_level(uow, incident_id, chain[-1].level)
-            return _engage(uow, incident_id, incident.severity, chain, "manual")
+            return _engage(uow, incident_id, incident.severity, chain, "manual", policy=self.policy)
 
     def run_notify_hook(self, engaged: list[Engaged]) -> list[HookRun]:
         """Run the policy's notify hook for each new escalation and log what happened;
@@ -246,6 +325,9 @@ class Clocks(RoomBase):
         for step in engaged:
             if not step.person:  # a vacant rung: nobody to page (its warning is logged)
                 continue
+            contact = self.policy.contact(step.person)
+            if contact is not None and "hook" in contact.channels:
+                continue  # the outbox runs the hook for them, with retries (service/pages.py)
             incident = queries.incident(self.db, step.incident_id)
             values = {
                 "incident": str(step.incident_id),

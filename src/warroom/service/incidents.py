@@ -19,6 +19,7 @@ from warroom.domain.vocabulary import parse_incident_kind, parse_status
 from warroom.errors import InvalidInput, WarroomError
 from warroom.service.base import RoomBase, checked_moment
 from warroom.service.checklists import attach_matching
+from warroom.service.pages import queue_event, queue_resolved
 from warroom.service.post_incident import earlier_times
 from warroom.service.runbook_sync import tick_what_happened
 from warroom.store import incident_writes
@@ -135,6 +136,16 @@ class Incidents(RoomBase):
                 incident_id, "impact", f"Impact — {described}", at=declared, data=dict(impact)
             )
         attach_matching(uow, self.runbooks, incident_id, policy=self.policy)
+        queue_event(
+            uow,
+            self.policy,
+            incident_id,
+            "declared",
+            "declared",
+            f"declared ({kind})",
+            [commander, *self.policy.pages.subscribers],
+            not_to=uow.actor.name,
+        )
         return incident_id
 
     def set_status(
@@ -170,7 +181,9 @@ class Incidents(RoomBase):
                 text += f". Post-mortem owner: {owner or 'none'}; open follow-ups: {still_open}"
                 data |= {"postmortem_owner": owner, "open_follow_ups": still_open}
             incident_writes.set_fields(uow, incident_id, sets)
-            uow.append_timeline(incident_id, "status", text, data=data)
+            row_id = uow.append_timeline(incident_id, "status", text, data=data)
+            if new == "resolved":
+                queue_resolved(uow, self.policy, incident_id, row_id, not_to=self.actor.name)
             happened = [k.removesuffix("_at") for k, v in sets.items() if k.endswith("_at") and v]
             self._follow_status(uow, incident_id, happened)
         return old

@@ -453,6 +453,52 @@ def _alerts(db: sqlite_utils.Database) -> None:
     )
 
 
+@_migration("016_outbox")
+def _outbox(db: sqlite_utils.Database) -> None:
+    """Pages to people (store/outbox_writes.py): `page_events`, each event that should
+    reach someone, once (its key is UNIQUE, so a sweep run twice queues nothing twice);
+    `outbox`, one message to one recipient through one channel, written in the same
+    transaction as its cause and claimed by a deliverer with a lease. A channel is
+    kept as written (`${NAME}` placeholders), never with its secrets filled in."""
+    script = """
+        CREATE TABLE page_events (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            key TEXT NOT NULL UNIQUE,
+            event TEXT NOT NULL,
+            at TEXT NOT NULL,
+            pages INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX page_events_by_incident ON page_events(incident_id, event);
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            event_id INTEGER NOT NULL REFERENCES page_events(id),
+            idempotency_key TEXT NOT NULL UNIQUE,
+            event TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            body TEXT NOT NULL,
+            hook_values TEXT NOT NULL DEFAULT '{}',
+            state TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            next_attempt_at TEXT NOT NULL,
+            lease_owner TEXT NOT NULL DEFAULT '',
+            lease_until TEXT,
+            last_attempt_at TEXT,
+            last_error TEXT NOT NULL DEFAULT '',
+            delivered_at TEXT
+        );
+        CREATE INDEX outbox_due ON outbox(next_attempt_at, id) WHERE state = 'pending';
+        CREATE INDEX outbox_by_incident ON outbox(incident_id, id);
+        CREATE INDEX outbox_failed ON outbox(incident_id) WHERE state = 'failed'
+        """
+    for statement in script.split(";"):  # one by one: executescript would commit the lock
+        db.conn.execute(statement)
+
+
 SCHEMA_VERSION = len(_STEPS)
 
 

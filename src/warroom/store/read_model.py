@@ -36,6 +36,7 @@ from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.store import (
     alert_queries,
     checklist_queries,
+    outbox_queries,
     policy_record,
     queries,
     scribe_queries,
@@ -66,6 +67,8 @@ timeline_page = timeline_pages.read_page
 newest_of_kind = timeline_pages.newest_of_kind  # a long timeline's latest TODOs, decisions
 TIMELINE_PAGE = timeline_pages.PAGE  # entries read on each side of the reader
 incident_alerts = alert_queries.incident_alerts  # an incident's alerts, labels and links
+pages = outbox_queries.pages  # who was paged, through what, when, and how it went
+failed_pages = outbox_queries.failed_pages  # pages that gave up: shown loudly
 # rows left out because a stored time could not be used: named to the person once
 forget_unreadable = queries.forget_unreadable
 unreadable_times = queries.unreadable_times
@@ -82,6 +85,7 @@ __all__ = [
     "PageRequest",
     "TimelinePage",
     "checklists",
+    "failed_pages",
     "follow_ups",
     "forget_unreadable",
     "histories",
@@ -93,6 +97,7 @@ __all__ = [
     "list_order",
     "list_stage",
     "newest_of_kind",
+    "pages",
     "recorded_breaches",
     "recorded_policy",
     "search",

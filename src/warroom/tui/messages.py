@@ -8,6 +8,7 @@ from textual.message import Message
 
 from warroom.domain.checklists import Checklist
 from warroom.domain.models import Engagement, FollowUp, Incident, RoleAssignment, TimelineEntry
+from warroom.domain.pages import Page
 from warroom.domain.timeline_state import TimelineState
 from warroom.store.read_model import ClockInputs as ClockInputs  # kept importable from here
 from warroom.store.read_model import TimelinePage
@@ -28,6 +29,7 @@ class Selection:
     # a timeline too long to hold: the page around where its reader is, read again
     # when rows were written (then `entries` is empty: the page says what shows)
     page: TimelinePage | None = None
+    pages: list[Page] = field(default_factory=list)  # who it paged, and how it went
 
 
 @dataclass
@@ -39,6 +41,7 @@ class Snapshot(Message):
     clocks: dict[int, ClockInputs] = field(default_factory=dict)
     # (incident id, timer, deadline) of every recorded breach of a live incident
     breaches: frozenset[tuple[int, str, str]] = frozenset()
+    failed_pages: list[Page] = field(default_factory=list)  # FAILED for good, newest first
 
 
 @dataclass

@@ -165,7 +165,12 @@ class DatabaseWatcher:
             self._shown_id = None
             # nothing to show yet: the screen picks a row (and asks), unless there is none
             self._rest_due = self._live_only and not listed.incidents
-            return Snapshot(incidents=incidents, clocks=clocks, breaches=listed.breaches)
+            return Snapshot(
+                incidents=incidents,
+                clocks=clocks,
+                breaches=listed.breaches,
+                failed_pages=read_model.failed_pages(db),
+            )
         self._rest_due = self._live_only  # the selected incident is on its way to the screen
         reset = selected != self._shown_id
         if reset:
@@ -201,7 +206,12 @@ class DatabaseWatcher:
             list(view.follow_ups),
             folded,
             page,
+            read_model.pages(db, selected),
         )
         return Snapshot(
-            incidents=incidents, selection=selection, clocks=clocks, breaches=listed.breaches
+            incidents=incidents,
+            selection=selection,
+            clocks=clocks,
+            breaches=listed.breaches,
+            failed_pages=read_model.failed_pages(db),
         )

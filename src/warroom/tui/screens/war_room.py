@@ -26,6 +26,7 @@ from warroom.domain import checklists as checklist_rules
 from warroom.domain import escalation, sla
 from warroom.domain.entries import parse_typed_entry
 from warroom.domain.models import Engagement, Incident
+from warroom.domain.pages import Page, page_line
 from warroom.domain.policy_record import (
     UNKNOWN_SEVERITY,
     PolicyMismatch,
@@ -54,6 +55,7 @@ from warroom.tui.widgets.follow_up_pane import FollowUpPane
 from warroom.tui.widgets.incident_detail import IncidentDetail
 from warroom.tui.widgets.incident_table import IncidentTable
 from warroom.tui.widgets.keys_footer import KeysFooter
+from warroom.tui.widgets.pages_line import FailedPages, PagesLine, failed_summary
 from warroom.tui.widgets.status_bar import StatusBar
 from warroom.tui.widgets.timeline_paging import TimelinePageWanted
 from warroom.tui.widgets.timeline_view import TimelineView
@@ -78,6 +80,7 @@ class WarRoomScreen(IncidentForms, TimelineTools):
         ) = None
         # incidents whose severity the policy does not know, for the list last read
         self._unknown: tuple[object, dict[int, str]] = (None, {})
+        self._failed_pages = FailedPages()  # FAILED pages already popped up
 
     # -- layout ---------------------------------------------------------------------
 
@@ -94,6 +97,7 @@ class WarRoomScreen(IncidentForms, TimelineTools):
         yield IncidentTable(severities=self.policy.severity_names, id="incidents")
         with Vertical(id="incident-pane"):
             yield IncidentDetail(policy=self.policy, tz=self.tz, id="detail")
+            yield PagesLine(tz=self.tz, id="pages")
             with Container(id="body"):
                 with ContentSwitcher(initial="timeline", id="left"):
                     yield TimelineView(tz=self.tz, today=self.today(), id="timeline")
@@ -178,6 +182,7 @@ class WarRoomScreen(IncidentForms, TimelineTools):
     def on_snapshot(self, message: Snapshot) -> None:
         self.loaded = True
         now = self.clock.now()
+        self._say_failed_pages(message.failed_pages)
         timers: Mapping[int, tuple[sla.Timer, ...]]
         if self._same_list(message):
             # a selection read (j/k): the list, its deadlines and the record are the
@@ -197,6 +202,7 @@ class WarRoomScreen(IncidentForms, TimelineTools):
         if selection is None or selection.incident.id != self.selected_id:
             return
         self.query_one(IncidentDetail).show(selection.incident, selection.roles, now)
+        self.query_one(PagesLine).show(selection.pages, now)
         self.shown_id = selection.incident.id
         self.engagements = selection.engagements
         self._show_deadlines(now, timers)
@@ -219,6 +225,22 @@ class WarRoomScreen(IncidentForms, TimelineTools):
             self.retitle()
         else:
             self.timeline.add(selection.entries)
+
+    def _say_failed_pages(self, failed: list[Page]) -> None:
+        """A page that FAILED for good stays in the top bar, and each new one pops up
+        (and rings the bell) once: nobody was reached, so a person must call."""
+        self.query_one(StatusBar).failed_page = failed_summary(failed)
+        fresh = self._failed_pages.fresh(failed)
+        for page in fresh:
+            self.notify(
+                f"#{page.incident_id} {page_line(page)}",
+                title="Page FAILED",
+                severity="error",
+                markup=False,
+                timeout=30,
+            )
+        if fresh and self.policy.bell:
+            self.app.bell()
 
     def on_timeline_page_wanted(self, message: TimelinePageWanted) -> None:
         if self._watcher is not None:

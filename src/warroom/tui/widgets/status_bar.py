@@ -22,6 +22,7 @@ class StatusBar(Static):
     show_ended: reactive[bool] = reactive(False)
     observer: reactive[str | None] = reactive(None)
     policy_differs: reactive[str | None] = reactive(None)  # the policy the file records
+    failed_page: reactive[str | None] = reactive(None)  # the newest page that FAILED, said
 
     def __init__(self, *, person: str, file_name: str, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -36,6 +37,9 @@ class StatusBar(Static):
         text.append(f"  {live} live")
         if resolved:  # listed until closed
             text.append(f" · {resolved} resolved")
+        if self.failed_page:  # early in the line: 80 columns must not cut it off
+            text.append("  ")
+            text.append(f"⚠ PAGE FAILED: {visible_line(self.failed_page)}", style="bold reverse")
         text.append("  ·  you: ")
         text.append(visible_line(self.person))
         text.append(f"  ·  {visible_line(self.file_name)}")
