@@ -62,6 +62,11 @@ COMMANDS: tuple[CommandEntry, ...] = (
         "ingest",
         "The alerts on an incident: status, labels, links, when first and last heard.",
     ),
+    _entry(
+        "engine",
+        "engine",
+        "Run the engine: sweep the clocks every second and receive alerts over HTTP.",
+    ),
     # reading
     _entry(
         "list",

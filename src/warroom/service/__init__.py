@@ -15,6 +15,7 @@ the statements themselves live in `store/` (`store/*_writes.py`).
     runbook_sync.py    checklists that follow the incident (attach, replace, system ticks)
     post_incident.py  the post-mortem (owner, done), detected and impact times
     alerts.py      alerts from monitoring: declare, update, log their resolution
+    engines.py     the record of a running engine (`warroom engine`): started, heard, stopped
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 from warroom.service.alerts import Alerts
 from warroom.service.checklists import Checklists
 from warroom.service.clocks import Clocks
+from warroom.service.engines import Engines
 from warroom.service.incidents import Incidents
 from warroom.service.policy_records import PolicyRecords
 from warroom.service.post_incident import PostIncident
@@ -40,6 +42,7 @@ class WarRoom(
     Transfer,
     PolicyRecords,
     PostIncident,
+    Engines,
 ):
     """Every action over one database connection, as one actor, on one clock:
     `WarRoom(db, clock, actor, policy, runbooks)`."""

@@ -36,6 +36,7 @@ from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.store import (
     alert_queries,
     checklist_queries,
+    engine_queries,
     policy_record,
     queries,
     scribe_queries,
@@ -66,6 +67,7 @@ timeline_page = timeline_pages.read_page
 newest_of_kind = timeline_pages.newest_of_kind  # a long timeline's latest TODOs, decisions
 TIMELINE_PAGE = timeline_pages.PAGE  # entries read on each side of the reader
 incident_alerts = alert_queries.incident_alerts  # an incident's alerts, labels and links
+engines = engine_queries.engines  # engines on record (fresh or stale: see domain.engine_presence)
 # rows left out because a stored time could not be used: named to the person once
 forget_unreadable = queries.forget_unreadable
 unreadable_times = queries.unreadable_times
@@ -82,6 +84,7 @@ __all__ = [
     "PageRequest",
     "TimelinePage",
     "checklists",
+    "engines",
     "follow_ups",
     "forget_unreadable",
     "histories",
