@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from textual.message import Message
 
 from warroom.domain.checklists import Checklist
+from warroom.domain.engine_presence import EngineOnRecord
 from warroom.domain.models import Engagement, FollowUp, Incident, RoleAssignment, TimelineEntry
 from warroom.domain.timeline_state import TimelineState
 from warroom.store.read_model import ClockInputs as ClockInputs  # kept importable from here
@@ -39,6 +40,7 @@ class Snapshot(Message):
     clocks: dict[int, ClockInputs] = field(default_factory=dict)
     # (incident id, timer, deadline) of every recorded breach of a live incident
     breaches: frozenset[tuple[int, str, str]] = frozenset()
+    engines: tuple[EngineOnRecord, ...] = ()  # engines on record (`warroom engine`)
 
 
 @dataclass

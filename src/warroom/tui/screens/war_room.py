@@ -19,11 +19,13 @@ from typing import Any
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical
+from textual.reactive import var
 from textual.widgets import ContentSwitcher, DataTable
 
 from warroom import store
 from warroom.domain import checklists as checklist_rules
 from warroom.domain import escalation, sla
+from warroom.domain.engine_presence import EngineOnRecord, EnginePresence, presence
 from warroom.domain.entries import parse_typed_entry
 from warroom.domain.models import Engagement, Incident
 from warroom.domain.policy_record import (
@@ -63,6 +65,8 @@ class WarRoomScreen(IncidentForms, TimelineTools):
     """The console's one main screen."""
 
     BINDINGS = bindings()
+    # whether an engine runs on the file, judged each second from its last heartbeat
+    engine_presence: var[EnginePresence | None] = var(None)
 
     def __init__(self, settings: ConsoleSettings) -> None:
         super().__init__(settings)
@@ -78,6 +82,7 @@ class WarRoomScreen(IncidentForms, TimelineTools):
         ) = None
         # incidents whose severity the policy does not know, for the list last read
         self._unknown: tuple[object, dict[int, str]] = (None, {})
+        self._engines: tuple[EngineOnRecord, ...] = ()  # engines on record, as last read
 
     # -- layout ---------------------------------------------------------------------
 
@@ -90,6 +95,7 @@ class WarRoomScreen(IncidentForms, TimelineTools):
             show_ended=WarRoomScreen.show_ended,
             observer=WarRoomScreen.observer,
             policy_differs=WarRoomScreen.policy_differs,
+            engine=WarRoomScreen.engine_presence,
         )
         yield IncidentTable(severities=self.policy.severity_names, id="incidents")
         with Vertical(id="incident-pane"):
@@ -178,6 +184,8 @@ class WarRoomScreen(IncidentForms, TimelineTools):
     def on_snapshot(self, message: Snapshot) -> None:
         self.loaded = True
         now = self.clock.now()
+        self._engines = message.engines
+        self.engine_presence = presence(self._engines, now, self.tz)
         timers: Mapping[int, tuple[sla.Timer, ...]]
         if self._same_list(message):
             # a selection read (j/k): the list, its deadlines and the record are the
@@ -302,6 +310,7 @@ class WarRoomScreen(IncidentForms, TimelineTools):
         """Ages and countdowns, redrawn only where changed; a sweep when something
         fell due that nobody has recorded yet."""
         now = self.clock.now()
+        self.engine_presence = presence(self._engines, now, self.tz)  # a heartbeat goes stale
         reading = self.board.read(now)
         self.table.show_times(now, self._next_due(reading))
         self.query_one(IncidentDetail).show_age(now)

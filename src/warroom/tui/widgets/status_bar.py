@@ -1,5 +1,6 @@
-"""The top bar: how many incidents are live, who you are, which file, and how
-this console is limited (observer) or widened (ended incidents shown).
+"""The top bar: how many incidents are live, who you are, which file, how this
+console is limited (observer) or widened (ended incidents shown), and whether an
+engine runs on the file (shortened when the line has no room for the sentence).
 
 It renders what the war-room screen binds into it (`data_bind`); it never reads.
 """
@@ -10,6 +11,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from warroom.domain.engine_presence import EnginePresence
 from warroom.domain.models import Incident
 from warroom.domain.visible import visible_line
 from warroom.domain.vocabulary import OPEN_STATUSES
@@ -22,6 +24,7 @@ class StatusBar(Static):
     show_ended: reactive[bool] = reactive(False)
     observer: reactive[str | None] = reactive(None)
     policy_differs: reactive[str | None] = reactive(None)  # the policy the file records
+    engine: reactive[EnginePresence | None] = reactive(None)
 
     def __init__(self, *, person: str, file_name: str, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -47,4 +50,9 @@ class StatusBar(Static):
             text.append("  ·  ")
             shown = f"⚠ POLICY DIFFERS: file has {visible_line(self.policy_differs)}"
             text.append(shown, style="bold reverse")
+        if self.engine is not None:
+            room = self.size.width - text.cell_len - 5
+            said = self.engine.line if len(self.engine.line) <= room else self.engine.short
+            text.append("  ·  ")
+            text.append(visible_line(said), style="" if self.engine.running else "bold")
         return text
