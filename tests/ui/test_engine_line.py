@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.ui.helpers import make_app, ready, wait_for
 from warroom import store
 from warroom.clock import FrozenClock
@@ -73,11 +75,21 @@ async def test_no_engine_and_a_stale_record_both_read_none(
         assert "old-box" not in _top_bar(app)
 
 
-async def test_a_narrow_console_says_it_short(db_path: Path, clock: FrozenClock) -> None:
+@pytest.mark.parametrize(
+    ("width", "said"),
+    [
+        (160, NO_ENGINE),
+        (100, "engine: none — ladders need a console open"),
+        (80, "engine: none"),
+    ],
+)
+async def test_a_narrower_console_says_it_shorter(
+    db_path: Path, clock: FrozenClock, width: int, said: str
+) -> None:
     room = _room(db_path, clock)
     room.declare("Checkout errors", "P2")
     app = make_app(db_path, clock)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(width, 30)) as pilot:
         await ready(pilot)
         await wait_for(pilot, lambda: "engine: none" in _top_bar(app))
-        assert NO_ENGINE not in _top_bar(app)  # no room for the sentence at 80 columns
+        assert _top_bar(app).endswith(f"  ·  {said}")

@@ -41,7 +41,9 @@ def test_a_heartbeat_up_to_15_seconds_old_is_a_running_engine() -> None:
         "engine: running since 09:00 (ops-box:10)"
     )
     gone = presence([engine], T0 + 16 * SEC, dt.UTC)
-    assert (gone.running, gone.line, gone.short) == (False, NO_ENGINE, "engine: none")
+    assert (gone.running, gone.line) == (False, NO_ENGINE)
+    assert gone.fitting(45) == "engine: none — ladders need a console open"
+    assert gone.fitting(20) == gone.fitting(3) == "engine: none"
     assert presence([], T0, dt.UTC).line == NO_ENGINE
 
 
@@ -51,7 +53,8 @@ def test_the_longest_running_engine_is_named_and_the_others_counted() -> None:
     dead = _engine(T0 - dt.timedelta(days=3), T0 - dt.timedelta(hours=1), pid=3, id=3)
     said = presence([new, dead, old], T0, ZoneInfo("Europe/Paris"))
     assert said.line == "engine: running since 2026-11-22 10:00 (ops-box:1) +1 more"
-    assert said.short == "engine: running +1 more"
+    assert said.fitting(50) == "engine: running since 2026-11-22 10:00 +1 more"
+    assert said.fitting(30) == "engine: running +1 more"
 
 
 def test_the_record_is_written_read_and_cleared_through_the_service(

@@ -35,11 +35,17 @@ class EngineOnRecord:
 
 @dataclass(frozen=True, slots=True)
 class EnginePresence:
-    """What the console's top bar says about engines: `line`, or `short` when narrow."""
+    """What the console's top bar says about engines: `line`, or a shorter form of it
+    (`shorter`, longest first) where the bar has no room."""
 
     running: bool
     line: str
-    short: str
+    shorter: tuple[str, ...]
+
+    def fitting(self, room: int) -> str:
+        """The longest form no longer than `room` characters (the shortest if none is)."""
+        forms = (self.line, *self.shorter)
+        return next((form for form in forms if len(form) <= room), forms[-1])
 
 
 def running_engines(engines: Sequence[EngineOnRecord], now: dt.datetime) -> list[EngineOnRecord]:
@@ -60,12 +66,14 @@ def presence(engines: Sequence[EngineOnRecord], now: dt.datetime, tz: dt.tzinfo)
     has a fresh heartbeat."""
     fresh = running_engines(engines, now)
     if not fresh:
-        return EnginePresence(False, NO_ENGINE, "engine: none")
+        return EnginePresence(
+            False, NO_ENGINE, ("engine: none — ladders need a console open", "engine: none")
+        )
     first = fresh[0]
     more = f" +{len(fresh) - 1} more" if len(fresh) > 1 else ""
     since = _since(first.started_at, now, tz)
     return EnginePresence(
         True,
         f"engine: running since {since} ({first.host}:{first.pid}){more}",
-        f"engine: running{more}",
+        (f"engine: running since {since}{more}", f"engine: running{more}"),
     )

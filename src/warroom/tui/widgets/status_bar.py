@@ -51,8 +51,7 @@ class StatusBar(Static):
             shown = f"⚠ POLICY DIFFERS: file has {visible_line(self.policy_differs)}"
             text.append(shown, style="bold reverse")
         if self.engine is not None:
-            room = self.size.width - text.cell_len - 5
-            said = self.engine.line if len(self.engine.line) <= room else self.engine.short
+            said = self.engine.fitting(self.size.width - text.cell_len - 5)
             text.append("  ·  ")
             text.append(visible_line(said), style="" if self.engine.running else "bold")
         return text
