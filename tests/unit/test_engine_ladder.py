@@ -163,12 +163,22 @@ async def test_the_heartbeat_moves_on_the_engines_clock(
     db.conn.close()
 
 
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        (WriteFailed("the disk is full; nothing was saved"), "the disk is full; nothing was saved"),
+        (RuntimeError("a bug"), "RuntimeError: a bug"),
+    ],
+    ids=["refused", "a-bug"],
+)
 async def test_a_failing_sweep_is_said_once_and_the_next_tick_tries_again(
     db_path: Path,
     clock: FrozenClock,
     ladder_policy: Policy,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
+    error: Exception,
+    said: str,
 ) -> None:
     caplog.set_level(logging.INFO, logger="warroom.engine")
     number = _declare(db_path, clock, ladder_policy)
@@ -177,7 +187,7 @@ async def test_a_failing_sweep_is_said_once_and_the_next_tick_tries_again(
 
     def sweep(self, incident_ids=None):
         if failing[0]:
-            raise WriteFailed("the disk is full; nothing was saved")
+            raise error
         return real_sweep(self, incident_ids)
 
     monkeypatch.setattr(WarRoom, "sweep", sweep)
@@ -185,15 +195,15 @@ async def test_a_failing_sweep_is_said_once_and_the_next_tick_tries_again(
         clock.step(minutes=2)
         for _ in range(3):
             await engine.tick()
-        assert engine.health.answer(clock.now())["db"] == "the disk is full; nothing was saved"
+        assert engine.health.answer(clock.now())["db"] == said
         assert _calls(db_path, number) == []
         failing[0] = False
         await engine.tick()
         assert _calls(db_path, number) == [(1, "Eng lead", "auto")]
         assert engine.health.answer(clock.now())["ok"] is True
-    said = [r.getMessage() for r in caplog.records]
-    assert said.count("sweep failed: the disk is full; nothing was saved") == 1
-    assert "sweep works again" in said
+    logged = [r.getMessage() for r in caplog.records]
+    assert logged.count(f"sweep failed: {said}") == 1
+    assert "sweep works again" in logged
 
 
 async def test_serve_runs_ticks_until_told_to_stop_then_clears_its_record(

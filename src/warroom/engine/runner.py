@@ -173,18 +173,18 @@ class Engine:
                 continue
             try:
                 result = await self.clock_thread.run(duty.work)
-            except WarroomError as exc:
-                self._failures.failed(duty.name, str(exc))
+                self._last_run[duty.name] = now
+                if duty.then is not None:
+                    duty.then(result)
+            except Exception as exc:  # a bug in a duty must not stop the ladders either
+                reason = str(exc)
+                if not isinstance(exc, WarroomError):
+                    reason = f"{type(exc).__name__}: {reason}"
+                self._failures.failed(duty.name, reason)
                 if duty.name == "sweep":
-                    self.health.db_error = str(exc)
+                    self.health.db_error = reason
                 continue
-            except Exception as exc:  # a bug in a duty must not stop the ladders
-                self._failures.failed(duty.name, f"{type(exc).__name__}: {exc}")
-                continue
-            self._last_run[duty.name] = now
             self._failures.worked(duty.name)
-            if duty.then is not None:
-                duty.then(result)
 
     def _swept(self, result: SweepResult) -> None:
         self.health.last_sweep_at = self.clock.now()
