@@ -4,6 +4,7 @@ record cleared), and refuses a token file others can read."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import queue
@@ -160,7 +161,6 @@ def test_the_ladder_advances_for_real_with_no_console_open(tmp_path: Path, start
     declare = [sys.executable, "-m", "warroom", "--db", str(db_path)]
     declare += ["--policy", str(start_engine.policy), "--as", "Bo", "declare", "-s", "P1"]
     subprocess.run([*declare, "-t", "Checkout errors"], check=True, capture_output=True)
-    declared = time.monotonic()
 
     def calls() -> list[tuple[int, str, str]]:
         conn = sqlite3.connect(db_path)
@@ -174,7 +174,17 @@ def test_the_ladder_advances_for_real_with_no_console_open(tmp_path: Path, start
     _address(engine)
     engine.wait_for_line("#1 escalated to level 1: Eng lead (Ana Lima) via Phone", timeout=20)
     assert calls() == [(1, "Eng lead", "auto")]
-    assert time.monotonic() - declared >= 1.5  # not before it fell due
+    conn = sqlite3.connect(db_path)
+    try:
+        (declared_at,) = conn.execute("SELECT declared_at FROM incidents").fetchone()
+        (logged_at,) = conn.execute(
+            "SELECT logged_at FROM timeline WHERE kind = 'escalation'"
+        ).fetchone()
+    finally:
+        conn.close()
+    # written by the engine once the rung fell due (2 s after the declaration), not before
+    waited = dt.datetime.fromisoformat(logged_at) - dt.datetime.fromisoformat(declared_at)
+    assert waited >= dt.timedelta(seconds=2)
     engine.proc.send_signal(signal.SIGINT)
     assert engine.proc.wait(15) == 0
     assert _engines(db_path) == []
