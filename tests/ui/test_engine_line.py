@@ -40,9 +40,13 @@ async def test_a_fresh_heartbeat_reads_running_and_a_stale_one_none(
         await ready(pilot)
         await wait_for(pilot, lambda: "engine: running" in _top_bar(app))
         assert "engine: running since 09:00 (ops-box:4242)" in _top_bar(app)
-        clock.step(seconds=10)  # a heartbeat 10 s old is still fresh
+        clock.step(seconds=10)
         room.engine_heartbeat(started)  # the engine beats: the file changes, read again
-        clock.step(seconds=14)
+        beat = clock.now()
+        await wait_for(
+            pilot, lambda: [e.heartbeat_at for e in app.war_room.engines_on_record] == [beat]
+        )
+        clock.step(seconds=14)  # a heartbeat 14 s old is still fresh
         app.war_room.heartbeat()
         await pilot.pause()
         assert "engine: running since 09:00 (ops-box:4242)" in _top_bar(app)

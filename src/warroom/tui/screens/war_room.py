@@ -82,7 +82,7 @@ class WarRoomScreen(IncidentForms, TimelineTools):
         ) = None
         # incidents whose severity the policy does not know, for the list last read
         self._unknown: tuple[object, dict[int, str]] = (None, {})
-        self._engines: tuple[EngineOnRecord, ...] = ()  # engines on record, as last read
+        self.engines_on_record: tuple[EngineOnRecord, ...] = ()  # as last read
 
     # -- layout ---------------------------------------------------------------------
 
@@ -184,8 +184,8 @@ class WarRoomScreen(IncidentForms, TimelineTools):
     def on_snapshot(self, message: Snapshot) -> None:
         self.loaded = True
         now = self.clock.now()
-        self._engines = message.engines
-        self.engine_presence = presence(self._engines, now, self.tz)
+        self.engines_on_record = message.engines
+        self.engine_presence = presence(self.engines_on_record, now, self.tz)
         timers: Mapping[int, tuple[sla.Timer, ...]]
         if self._same_list(message):
             # a selection read (j/k): the list, its deadlines and the record are the
@@ -310,7 +310,8 @@ class WarRoomScreen(IncidentForms, TimelineTools):
         """Ages and countdowns, redrawn only where changed; a sweep when something
         fell due that nobody has recorded yet."""
         now = self.clock.now()
-        self.engine_presence = presence(self._engines, now, self.tz)  # a heartbeat goes stale
+        # an engine's heartbeat goes stale with time alone, with no change to the file
+        self.engine_presence = presence(self.engines_on_record, now, self.tz)
         reading = self.board.read(now)
         self.table.show_times(now, self._next_due(reading))
         self.query_one(IncidentDetail).show_age(now)
