@@ -73,6 +73,11 @@ COMMANDS: tuple[CommandEntry, ...] = (
         "pages",
         "Who was paged, through what, when, after how many attempts, and how it went.",
     ),
+    _entry(
+        "engine",
+        "engine",
+        "Run the engine: sweep the clocks every second and receive alerts over HTTP.",
+    ),
     # reading
     _entry(
         "list",

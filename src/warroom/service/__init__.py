@@ -16,6 +16,7 @@ the statements themselves live in `store/` (`store/*_writes.py`).
     post_incident.py  the post-mortem (owner, done), detected and impact times
     alerts.py      alerts from monitoring: declare, update, log their resolution
     pages.py       pages to people: queued with their cause, delivered in rounds
+    engines.py     the record of a running engine (`warroom engine`): started, heard, stopped
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 from warroom.service.alerts import Alerts
 from warroom.service.checklists import Checklists
 from warroom.service.clocks import Clocks
+from warroom.service.engines import Engines
 from warroom.service.incidents import Incidents
 from warroom.service.pages import Pages
 from warroom.service.policy_records import PolicyRecords
@@ -43,6 +45,7 @@ class WarRoom(
     PolicyRecords,
     PostIncident,
     Pages,
+    Engines,
 ):
     """Every action over one database connection, as one actor, on one clock:
     `WarRoom(db, clock, actor, policy, runbooks)`."""

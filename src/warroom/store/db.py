@@ -499,6 +499,26 @@ def _outbox(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+@_migration("017_engines")
+def _engines(db: sqlite_utils.Database) -> None:
+    """Engines (`warroom engine`) running on this file: one row each while it runs, its
+    heartbeat moved every few seconds, the row removed when it stops cleanly. A
+    console says from it whether ladders advance with no console open."""
+    db.conn.execute(
+        """
+        CREATE TABLE IF NOT EXISTS engines (
+            id INTEGER PRIMARY KEY,
+            pid INTEGER NOT NULL,
+            host TEXT NOT NULL,
+            listen TEXT NOT NULL DEFAULT '',
+            version TEXT NOT NULL DEFAULT '',
+            started_at TEXT NOT NULL,
+            heartbeat_at TEXT NOT NULL
+        )
+        """
+    )
+
+
 SCHEMA_VERSION = len(_STEPS)
 
 

@@ -36,6 +36,7 @@ from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.store import (
     alert_queries,
     checklist_queries,
+    engine_queries,
     outbox_queries,
     policy_record,
     queries,
@@ -69,6 +70,7 @@ TIMELINE_PAGE = timeline_pages.PAGE  # entries read on each side of the reader
 incident_alerts = alert_queries.incident_alerts  # an incident's alerts, labels and links
 pages = outbox_queries.pages  # who was paged, through what, when, and how it went
 failed_pages = outbox_queries.failed_pages  # pages that gave up: shown loudly
+engines = engine_queries.engines  # engines on record (fresh or stale: see domain.engine_presence)
 # rows left out because a stored time could not be used: named to the person once
 forget_unreadable = queries.forget_unreadable
 unreadable_times = queries.unreadable_times
@@ -85,6 +87,7 @@ __all__ = [
     "PageRequest",
     "TimelinePage",
     "checklists",
+    "engines",
     "failed_pages",
     "follow_ups",
     "forget_unreadable",

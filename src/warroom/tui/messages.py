@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from textual.message import Message
 
 from warroom.domain.checklists import Checklist
+from warroom.domain.engine_presence import EngineOnRecord
 from warroom.domain.models import Engagement, FollowUp, Incident, RoleAssignment, TimelineEntry
 from warroom.domain.pages import Page
 from warroom.domain.timeline_state import TimelineState
@@ -42,6 +43,7 @@ class Snapshot(Message):
     # (incident id, timer, deadline) of every recorded breach of a live incident
     breaches: frozenset[tuple[int, str, str]] = frozenset()
     failed_pages: list[Page] = field(default_factory=list)  # FAILED for good, newest first
+    engines: tuple[EngineOnRecord, ...] = ()  # engines on record (`warroom engine`)
 
 
 @dataclass

@@ -107,7 +107,9 @@ class DatabaseWatcher:
                         self._read_wanted = False
                         self._force = False
                         version = current
-                        self.post(self.read(db, changed=changed))
+                        snapshot = self.read(db, changed=changed)
+                        snapshot.engines = tuple(read_model.engines(db))  # heartbeats move it
+                        self.post(snapshot)
                         self._say_unreadable()
                         if self._rest_due:  # start-up: the live incidents are on screen
                             self._read_wanted = True

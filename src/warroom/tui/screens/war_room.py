@@ -19,11 +19,13 @@ from typing import Any
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical
+from textual.reactive import var
 from textual.widgets import ContentSwitcher, DataTable
 
 from warroom import store
 from warroom.domain import checklists as checklist_rules
 from warroom.domain import escalation, sla
+from warroom.domain.engine_presence import EngineOnRecord, EnginePresence, presence
 from warroom.domain.entries import parse_typed_entry
 from warroom.domain.models import Engagement, Incident
 from warroom.domain.pages import Page, page_line
@@ -65,6 +67,8 @@ class WarRoomScreen(IncidentForms, TimelineTools):
     """The console's one main screen."""
 
     BINDINGS = bindings()
+    # whether an engine runs on the file, judged each second from its last heartbeat
+    engine_presence: var[EnginePresence | None] = var(None)
 
     def __init__(self, settings: ConsoleSettings) -> None:
         super().__init__(settings)
@@ -81,6 +85,7 @@ class WarRoomScreen(IncidentForms, TimelineTools):
         # incidents whose severity the policy does not know, for the list last read
         self._unknown: tuple[object, dict[int, str]] = (None, {})
         self._failed_pages = FailedPages()  # FAILED pages already popped up
+        self.engines_on_record: tuple[EngineOnRecord, ...] = ()  # as last read
 
     # -- layout ---------------------------------------------------------------------
 
@@ -93,6 +98,7 @@ class WarRoomScreen(IncidentForms, TimelineTools):
             show_ended=WarRoomScreen.show_ended,
             observer=WarRoomScreen.observer,
             policy_differs=WarRoomScreen.policy_differs,
+            engine=WarRoomScreen.engine_presence,
         )
         yield IncidentTable(severities=self.policy.severity_names, id="incidents")
         with Vertical(id="incident-pane"):
@@ -183,6 +189,8 @@ class WarRoomScreen(IncidentForms, TimelineTools):
         self.loaded = True
         now = self.clock.now()
         self._say_failed_pages(message.failed_pages)
+        self.engines_on_record = message.engines
+        self.engine_presence = presence(self.engines_on_record, now, self.tz)
         timers: Mapping[int, tuple[sla.Timer, ...]]
         if self._same_list(message):
             # a selection read (j/k): the list, its deadlines and the record are the
@@ -324,6 +332,8 @@ class WarRoomScreen(IncidentForms, TimelineTools):
         """Ages and countdowns, redrawn only where changed; a sweep when something
         fell due that nobody has recorded yet."""
         now = self.clock.now()
+        # an engine's heartbeat goes stale with time alone, with no change to the file
+        self.engine_presence = presence(self.engines_on_record, now, self.tz)
         reading = self.board.read(now)
         self.table.show_times(now, self._next_due(reading))
         self.query_one(IncidentDetail).show_age(now)

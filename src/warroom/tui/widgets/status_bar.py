@@ -1,5 +1,6 @@
-"""The top bar: how many incidents are live, who you are, which file, and how
-this console is limited (observer) or widened (ended incidents shown).
+"""The top bar: how many incidents are live, who you are, which file, how this
+console is limited (observer) or widened (ended incidents shown), and whether an
+engine runs on the file (shortened when the line has no room for the sentence).
 
 It renders what the war-room screen binds into it (`data_bind`); it never reads.
 """
@@ -10,6 +11,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from warroom.domain.engine_presence import EnginePresence
 from warroom.domain.models import Incident
 from warroom.domain.visible import visible_line
 from warroom.domain.vocabulary import OPEN_STATUSES
@@ -23,6 +25,7 @@ class StatusBar(Static):
     observer: reactive[str | None] = reactive(None)
     policy_differs: reactive[str | None] = reactive(None)  # the policy the file records
     failed_page: reactive[str | None] = reactive(None)  # the newest page that FAILED, said
+    engine: reactive[EnginePresence | None] = reactive(None)
 
     def __init__(self, *, person: str, file_name: str, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -51,4 +54,8 @@ class StatusBar(Static):
             text.append("  ·  ")
             shown = f"⚠ POLICY DIFFERS: file has {visible_line(self.policy_differs)}"
             text.append(shown, style="bold reverse")
+        if self.engine is not None:
+            said = self.engine.fitting(self.size.width - text.cell_len - 5)
+            text.append("  ·  ")
+            text.append(visible_line(said), style="" if self.engine.running else "bold")
         return text
