@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from warroom.domain.alerts import MAX_BODY_BYTES, PARSERS, SOURCES, AlertError, parse_body
+from warroom.domain.alerts import MAX_BODY_BYTES, SOURCES, AlertError, parse_body
 from warroom.domain.alerts.signature import pagerduty_signed
 from warroom.domain.text_files import decode_text
 from warroom.domain.visible import visible_line
@@ -110,7 +110,7 @@ class Receiver:
         if not self._authorised(request):
             return _error(401, "a valid bearer token is required", {"WWW-Authenticate": "Bearer"})
         source = request.match_info["source"]
-        if source not in PARSERS:
+        if source not in SOURCES:
             return _error(
                 404, f"unknown alert source {source!r} (expected one of: {', '.join(SOURCES)})"
             )

@@ -150,6 +150,11 @@ class Engine:
         self.clock_thread = RoomThread("clock", open_room)
         self.receiver_thread = RoomThread("receiver", open_room)
         self.hook_thread = RoomThread("hooks", open_room)
+        # pages go out on their own thread, so a slow channel never holds up the ladders
+        self.pages_thread = RoomThread("pages", open_room)
+        self._delivering: asyncio.Task[None] | None = None
+        self._stopping = False
+        self.worker_id = ""  # this engine's name in the outbox's leases (set at start)
         self._last_run: dict[str, dt.datetime] = {}
         self._failures = _Failures()
         self._hooks: set[asyncio.Task[None]] = set()
@@ -164,8 +169,37 @@ class Engine:
             Duty("heartbeat", self._beat, every=HEARTBEAT_EVERY),
         ]
 
+    def deliver(self) -> None:
+        """Start a delivery round on the pages thread unless one is running: due pages
+        go out one at a time, each claimed under a lease (another engine or `warroom
+        deliver` on the file never sends the same page)."""
+        if self._stopping or (self._delivering is not None and not self._delivering.done()):
+            return
+        self._delivering = asyncio.ensure_future(self._deliver_round())
+
+    async def _deliver_round(self) -> None:
+        worker = self.worker_id or None
+        try:
+            done = await self.pages_thread.run(
+                lambda room: room.deliver_pages(
+                    worker_id=worker, keep_going=lambda: not self._stopping
+                )
+            )
+        except Exception as exc:  # a bug or a locked file: logged, tried again next tick
+            reason = str(exc) if isinstance(exc, WarroomError) else f"{type(exc).__name__}: {exc}"
+            self._failures.failed("pages", reason)
+            return
+        self._failures.worked("pages")
+        for line in done.lines():
+            log.info("%s", visible_line(line))
+
     async def tick(self) -> None:
-        """Run every duty that is due, one after the other; failures are logged."""
+        """Run every duty that is due, one after the other; failures are logged. Then
+        pages due go out (on their own thread)."""
+        await self._tick_duties()
+        self.deliver()
+
+    async def _tick_duties(self) -> None:
         for duty in self.duties():
             now = self.clock.now()
             last = self._last_run.get(duty.name)
@@ -254,6 +288,7 @@ class Engine:
             await self._close_threads()
             raise
         self.record = started.engine
+        self.worker_id = f"engine {started.engine.host}:{started.engine.pid}:{started.engine.id}"
         self._last_run["heartbeat"] = started.engine.heartbeat_at
         self.health.started_at = started.engine.started_at
         for other in started.others:
@@ -271,6 +306,9 @@ class Engine:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        self._stopping = True  # the page being sent is finished; no other is claimed
+        if self._delivering is not None:
+            await asyncio.gather(self._delivering, return_exceptions=True)
         if self._hooks:
             await asyncio.gather(*self._hooks, return_exceptions=True)
         if self.record is not None:
@@ -282,7 +320,12 @@ class Engine:
         await self._close_threads()
 
     async def _close_threads(self) -> None:
-        for thread in (self.clock_thread, self.receiver_thread, self.hook_thread):
+        for thread in (
+            self.clock_thread,
+            self.receiver_thread,
+            self.hook_thread,
+            self.pages_thread,
+        ):
             await thread.close()
 
     async def serve(self, stop: asyncio.Event | None = None) -> None:
