@@ -31,7 +31,8 @@ from warroom.tui.widgets.deadline_panes import LadderPane
 from warroom.tui.widgets.follow_up_pane import FollowUpPane
 from warroom.tui.widgets.incident_detail import IncidentDetail
 from warroom.tui.widgets.incident_table import IncidentTable
-from warroom.tui.widgets.timeline_view import TimelineView, wrap
+from warroom.tui.widgets.timeline_text import wrap
+from warroom.tui.widgets.timeline_view import TimelineView
 
 
 def seed(db_path: Path, clock: FrozenClock) -> None:
