@@ -66,6 +66,7 @@ timeline_page = timeline_pages.read_page
 newest_of_kind = timeline_pages.newest_of_kind  # a long timeline's latest TODOs, decisions
 TIMELINE_PAGE = timeline_pages.PAGE  # entries read on each side of the reader
 incident_alerts = alert_queries.incident_alerts  # an incident's alerts, labels and links
+alert_signals = alert_queries.alert_signals  # what was heard for an alert, bodies as received
 # rows left out because a stored time could not be used: named to the person once
 forget_unreadable = queries.forget_unreadable
 unreadable_times = queries.unreadable_times
@@ -81,6 +82,7 @@ __all__ = [
     "IncidentView",
     "PageRequest",
     "TimelinePage",
+    "alert_signals",
     "checklists",
     "follow_ups",
     "forget_unreadable",

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
+from warroom.domain.alerts.record import AlertOnRecord
 from warroom.domain.checklists import Checklist
 from warroom.domain.models import Engagement, FollowUp, Incident, RoleAssignment, TimelineEntry
 from warroom.domain.timeline_state import TimelineState
@@ -28,6 +29,7 @@ class Selection:
     # a timeline too long to hold: the page around where its reader is, read again
     # when rows were written (then `entries` is empty: the page says what shows)
     page: TimelinePage | None = None
+    alerts: list[AlertOnRecord] = field(default_factory=list)  # what monitoring said
 
 
 @dataclass

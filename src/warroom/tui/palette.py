@@ -37,6 +37,7 @@ ALIASES: dict[str, str] = {
     "status": "resolve close mitigate",
     "add_follow_up": "todo action item",
     "export": "markdown json post-mortem report",
+    "alerts": "monitoring alertmanager grafana pagerduty opsgenie payload webhook firing",
 }
 # what can run with no incident selected
 WITHOUT_INCIDENT = {"declare", "toggle_ended", "zoom_timeline", "help", "quit"}
@@ -46,6 +47,7 @@ ON_ENTRY = {"pin", "edit_entry", "strike_entry", "promote"}
 READS = {
     "checklist",
     "follow_ups",
+    "alerts",
     "filter",
     "search",
     "export",

@@ -201,6 +201,7 @@ class DatabaseWatcher:
             list(view.follow_ups),
             folded,
             page,
+            alerts=read_model.incident_alerts(db, selected),  # an ingest writes a row: read
         )
         return Snapshot(
             incidents=incidents, selection=selection, clocks=clocks, breaches=listed.breaches

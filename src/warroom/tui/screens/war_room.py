@@ -47,6 +47,7 @@ from warroom.tui.screens.console_base import ConsoleSettings
 from warroom.tui.screens.incident_forms import IncidentForms
 from warroom.tui.screens.timeline_tools import TimelineTools
 from warroom.tui.watcher import DatabaseWatcher
+from warroom.tui.widgets.alert_pane import AlertPane
 from warroom.tui.widgets.checklist_pane import ChecklistPane
 from warroom.tui.widgets.deadline_panes import LadderPane, SlaPane
 from warroom.tui.widgets.entry_line import EntryLine
@@ -101,6 +102,7 @@ class WarRoomScreen(IncidentForms, TimelineTools):
                         tz=self.tz, runbooks=settings.runbooks, id="checklist"
                     ).data_bind(incident_id=WarRoomScreen.selected_id)
                     yield FollowUpPane(tz=self.tz, id="follow-ups")
+                    yield AlertPane(tz=self.tz, id="alerts")
                 with Container(id="clocks"):
                     yield SlaPane(tz=self.tz, id="sla")
                     yield LadderPane(tz=self.tz, id="ladder")
@@ -207,6 +209,7 @@ class WarRoomScreen(IncidentForms, TimelineTools):
             checklist_rules.moments(selection.incident),
         )
         self.query_one(FollowUpPane).show(selection.follow_ups, self.today())
+        self.query_one(AlertPane).show(selection.alerts, now)
         if selection.reset:
             self.search_text = ""
             if selection.page is not None:
@@ -275,6 +278,7 @@ class WarRoomScreen(IncidentForms, TimelineTools):
             self.query_one(IncidentDetail).show(None, [], self.clock.now())
             self.timeline.replace([])
             self.query_one(FollowUpPane).show([], self.today())
+            self.query_one(AlertPane).show([], self.clock.now())
         self._watcher.poke(reset_selection=True)
 
     def watch_show_ended(self) -> None:
