@@ -91,6 +91,13 @@ ACTIONS: tuple[ConsoleAction, ...] = (
         "Give the timeline the whole width, clocks hidden (again: the clocks come back)",
         False,
     ),
+    ConsoleAction(
+        "L",
+        "adopt_policy",
+        "Adopt policy",
+        "Make this console's policy the one in effect for everybody (asks first)",
+        False,
+    ),
     ConsoleAction("question_mark", "help", "Help", "Show every key"),
     ConsoleAction("q", "quit", "Quit", "Quit the console"),
 )

@@ -45,6 +45,7 @@ from warroom.tui.messages import ClockInputs, RowsLeftOut, Snapshot, TimelinePag
 from warroom.tui.reach import reach_lines
 from warroom.tui.screens.console_base import ConsoleSettings
 from warroom.tui.screens.incident_forms import IncidentForms
+from warroom.tui.screens.policy_tools import PolicyTools
 from warroom.tui.screens.timeline_tools import TimelineTools
 from warroom.tui.watcher import DatabaseWatcher
 from warroom.tui.widgets.alert_pane import AlertPane
@@ -60,7 +61,7 @@ from warroom.tui.widgets.timeline_paging import TimelinePageWanted
 from warroom.tui.widgets.timeline_view import TimelineView
 
 
-class WarRoomScreen(IncidentForms, TimelineTools):
+class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
     """The console's one main screen."""
 
     BINDINGS = bindings()
@@ -134,6 +135,7 @@ class WarRoomScreen(IncidentForms, TimelineTools):
     def _policy_checked(self, found: PolicyMismatch | None) -> None:
         """This console's policy is not the one the file records: say which, and how
         to adopt one; the top bar keeps saying it."""
+        self.policy_mismatch = found  # what `L` (adopt) shows
         if found is None:
             self.policy_differs = None
             return
