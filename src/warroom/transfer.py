@@ -4,10 +4,14 @@ The JSON document (`format: "warroom-export"`, `version: 1`) carries every
 row that belongs to the incident: the incident, the whole timeline (corrected,
 struck and pin rows included, data as objects), roles with their history,
 checklists with their items, posted updates, the unposted draft, follow-ups,
-SLA breaches and escalations. Rows keep their ids so references between them
-(`supersedes`, a pin's `data.entry`, a correction's `data.corrects`, a
-follow-up's `from_entry` and `data.follow_up`) can be remapped on import.
-Times are the stored UTC ISO strings; keys are sorted, so exports diff well.
+SLA breaches, escalations, and (version 2) the alerts monitoring sent, each
+with every signal's body exactly as it came. Rows keep their ids so references
+between them (`supersedes`, a pin's `data.entry`, a correction's
+`data.corrects`, a follow-up's `from_entry` and `data.follow_up`, an alert
+row's `data.alert`) can be remapped on import. Times are the stored UTC ISO
+strings; keys are sorted, so exports diff well. A version 1 export (before
+alerts were exported) still imports: its alert rows lose their `data.alert`,
+since the alert they named is not in the file.
 
 `FIELDS` is the format: a test checks it covers every column of the schema,
 so a new column cannot be left out of exports silently.
@@ -24,6 +28,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from warroom.domain.alerts.record import ALERT_STATUSES, SOURCES
 from warroom.domain.json_document import load_json
 from warroom.domain.policy import Policy
 from warroom.domain.postmortem import render_postmortem
@@ -48,7 +53,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 FORMAT = "warroom-export"
-VERSION = 1
+VERSION = 2  # 2: `alerts` (version 1 had none)
 
 # record -> field -> type: int, text, bool, time, date, object; `?` allows null
 FIELDS: dict[str, dict[str, str]] = {
@@ -123,9 +128,36 @@ FIELDS: dict[str, dict[str, str]] = {
         "engaged_at": "time",
         "severity": "text?",  # 008: the ladder a call came from (absent in older exports)
     },
+    # 014_alerts (export version 2)
+    "alerts": {
+        "id": "int",
+        **dict.fromkeys(("source", "key", "group_key", "status", "title", "severity_hint"), "text"),
+        "labels": "object",
+        "links": "list",
+        "starts_at": "time?",
+        "starts_at_ns": "int?",  # nanoseconds since 1970, exactly as the sender said
+        **dict.fromkeys(("first_seen_at", "last_seen_at"), "time"),
+        "resolved_at": "time?",
+        "signals": "list",
+    },
+    "alert_signals": {
+        "received_at": "time",
+        **dict.fromkeys(("status", "event", "item"), "text"),
+        "payload": "text",  # the body as received, whole
+    },
 }
 # the lists of the document (drafts is a single `draft`, or null)
-LISTS = ("timeline", "roles", "checklists", "updates", "follow_ups", "sla_breaches", "escalations")
+LISTS = (
+    "timeline",
+    "roles",
+    "checklists",
+    "updates",
+    "follow_ups",
+    "sla_breaches",
+    "escalations",
+    "alerts",
+)
+OPTIONAL_LISTS = frozenset({"alerts"})  # absent from version 1 exports
 
 
 def _pick(row: dict[str, Any], record: str) -> dict[str, Any]:
@@ -134,6 +166,9 @@ def _pick(row: dict[str, Any], record: str) -> dict[str, Any]:
         picked["drill"] = bool(picked["drill"])
     if record == "timeline":
         picked["data"] = json.loads(picked["data"] or "{}")
+    if record == "alerts":
+        picked["labels"] = json.loads(picked["labels"] or "{}")
+        picked["links"] = json.loads(picked["links"] or "[]")
     return picked
 
 
@@ -153,6 +188,11 @@ def build_document(rows: dict[str, Any], now: dt.datetime | None = None) -> dict
         document[name] = [_pick(r, name) for r in rows[name]]
     for checklist in document["checklists"]:
         checklist["items"] = items[checklist["id"]]
+    signals: dict[int, list[dict[str, Any]]] = {a["id"]: [] for a in rows["alerts"]}
+    for signal in rows["alert_signals"]:
+        signals[signal["alert_id"]].append(_pick(signal, "alert_signals"))
+    for alert in document["alerts"]:
+        alert["signals"] = signals[alert["id"]]
     return document
 
 
@@ -291,6 +331,7 @@ DATA_REFERENCES: dict[tuple[str | None, str], str] = {
     ("pin", "entry"): "timeline",
     ("follow_up", "from_entry"): "timeline",
     ("follow_up", "follow_up"): "follow_ups",
+    ("alert", "alert"): "alerts",
 }
 _TYPE_NAMES = {
     "int": "a whole number",
@@ -374,7 +415,7 @@ class _Checker:
 
     def references(self, document: dict[str, Any]) -> None:
         ids: dict[str, set[int]] = {}
-        for name in ("timeline", "follow_ups"):
+        for name in ("timeline", "follow_ups", "alerts"):
             found = [row["id"] for row in document[name]]
             ids[name] = set(found)
             if len(ids[name]) != len(found):
@@ -429,7 +470,7 @@ def parse_document(text: str, source: str) -> dict[str, Any]:
     unknown = sorted(set(document) - known)
     if unknown:
         raise check.fail(f"unknown field {unknown[0]!r}")
-    missing = sorted(known - set(document) - {"exported_at", "draft"})
+    missing = sorted(known - set(document) - {"exported_at", "draft", *OPTIONAL_LISTS})
     if missing:
         raise check.fail(f"{missing[0]} is missing")
     parsed: dict[str, Any] = {
@@ -442,13 +483,22 @@ def parse_document(text: str, source: str) -> dict[str, Any]:
     if document.get("draft") is not None:
         parsed["draft"] = check.record(document["draft"], "drafts", "draft")
     for name in LISTS:
-        rows = check.value(document[name], "list", name)
+        rows = check.value(document.get(name, []), "list", name)
         parsed[name] = [check.record(r, name, f"{name}[{i}]") for i, r in enumerate(rows)]
     for i, checklist in enumerate(parsed["checklists"]):
         checklist["items"] = [
             check.record(item, "checklist_items", f"checklists[{i}].items[{j}]")
             for j, item in enumerate(checklist["items"])
         ]
+    for i, alert in enumerate(parsed["alerts"]):
+        alert["signals"] = [
+            check.record(signal, "alert_signals", f"alerts[{i}].signals[{j}]")
+            for j, signal in enumerate(alert["signals"])
+        ]
+    if version < 2 and not parsed["alerts"]:  # the alerts were not exported: nothing to name
+        for row in parsed["timeline"]:
+            if row["kind"] == "alert":
+                row["data"].pop("alert", None)
     _check_words(check, parsed)
     check.references(parsed)
     return parsed
@@ -470,6 +520,13 @@ def _check_words(check: _Checker, parsed: dict[str, Any]) -> None:
         (f"timeline[{i}].kind", row["kind"], (*ENTRY_KINDS, *SYSTEM_KINDS))
         for i, row in enumerate(parsed.get("timeline", []))
     ]
+    for i, alert in enumerate(parsed.get("alerts", [])):
+        choices.append((f"alerts[{i}].source", alert["source"], SOURCES))
+        choices.append((f"alerts[{i}].status", alert["status"], ALERT_STATUSES))
+        choices += [
+            (f"alerts[{i}].signals[{j}].status", signal["status"], ALERT_STATUSES)
+            for j, signal in enumerate(alert["signals"])
+        ]
     for where, value, allowed in choices:
         if value not in allowed:
             raise check.fail(f"{where} {value!r} is not one of: {', '.join(allowed)}")

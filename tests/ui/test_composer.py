@@ -93,6 +93,38 @@ async def test_unfilled_markers_need_a_second_post(
         await wait_for(pilot, lambda: not isinstance(app.screen, ComposerScreen))
 
 
+async def test_the_composer_asks_about_the_markers_the_cli_refuses(
+    db_path: Path, clock: FrozenClock, incident: int
+) -> None:
+    """One rule (`template_context.unfilled_markers`): each marker named once; a `⟨`
+    and a `?⟩` on different lines are a person's text, not a marker; a control
+    character's stand-in (`⟨U+009B⟩`) is not one either."""
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ComposerScreen))
+        screen = app.screen
+        assert isinstance(screen, ComposerScreen)
+        screen.query_one("#body").text = "Range ⟨a, b\nc?⟩ seen; byte ⟨U+009B⟩ logged."
+        await pilot.press("ctrl+s")  # no marker: posted at once
+        await wait_for(pilot, lambda: not isinstance(app.screen, ComposerScreen))
+
+        await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ComposerScreen))
+        screen = app.screen
+        assert isinstance(screen, ComposerScreen)
+        screen.query_one("#body").text = "ETA ⟨ETA?⟩, again ⟨ETA?⟩ and ⟨Next steps?⟩"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        status = str(screen.query_one("#composer-status").render())
+        assert "Still unfilled: ETA, Next steps — ctrl+s again" in status
+        assert isinstance(app.screen, ComposerScreen)
+    database = store.connect(db_path)
+    [body] = database.conn.execute("SELECT body FROM updates").fetchone()
+    assert body == "Range ⟨a, b\nc?⟩ seen; byte ⟨U+009B⟩ logged."
+
+
 async def test_a_draft_survives_closing_and_reopening_the_app(
     db_path: Path, clock: FrozenClock, incident: int
 ) -> None:

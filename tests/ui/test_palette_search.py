@@ -80,8 +80,9 @@ async def test_the_palette_offers_only_what_can_apply(db_path: Path, clock: Froz
         )
         assert {"Strike", "Edit", "Promote"} <= labels(app)
         everything = {a.label for a in ACTIONS} - {"Quit"}
-        # nobody shares a role, no runbook is attached: nothing to take off or detach
-        assert everything - labels(app) == {"Ack", "Unassign", "Detach"}
+        # nobody shares a role, no runbook is attached: nothing to take off or detach;
+        # this console's policy is the one in effect: nothing to adopt
+        assert everything - labels(app) == {"Ack", "Unassign", "Detach", "Adopt policy"}
 
 
 async def test_search_starts_empty_with_the_last_query_as_a_hint(

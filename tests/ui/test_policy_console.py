@@ -76,3 +76,46 @@ async def test_a_console_with_the_recorded_policy_says_nothing(
         assert app.query_one(StatusBar).policy_differs is None
         assert "POLICY" not in app.query_one(StatusBar).render().plain
         assert app.war_room.table.get_cell(str(incident_id), "sev").plain == "P1"
+
+
+async def test_l_adopts_this_consoles_policy_after_a_confirm(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    """`L` says what the recorded policy is, what differs and who follows it; Esc keeps the
+    recorded one, Enter adopts this console's; then the warning goes and `L` says so."""
+    from textual.widgets import Static
+
+    from tests.ui.test_palette_search import labels
+    from warroom.tui.dialogs.adopt_policy import AdoptPolicyScreen
+
+    declared_under_p0_p3(db_path, clock)
+    app = console(db_path, clock, CRITICAL_LOW)
+    mine = record_of(load_policy(CRITICAL_LOW))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        bar = app.query_one(StatusBar)
+        await wait_for(pilot, lambda: bar.policy_differs is not None)
+        assert "Adopt policy" in labels(app)
+        await pilot.press("L")
+        await wait_for(pilot, lambda: isinstance(app.screen, AdoptPolicyScreen))
+        said = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "recorded: " in said and "castiel-p0-p3.yaml" in said and "differs:" in said
+        assert f"(fingerprint {mine.fingerprint}): its clocks, ladders and roles" in said
+        await pilot.press("escape")  # kept: nothing written
+        await wait_for(pilot, lambda: not isinstance(app.screen, AdoptPolicyScreen))
+        recorded = read_model.recorded_policy(store.connect(db_path))
+        assert recorded is not None and recorded.source == str(P0P3)
+        assert bar.policy_differs is not None
+
+        await pilot.press("L", "enter")
+        await wait_for(pilot, lambda: bar.policy_differs is None)
+        assert "POLICY" not in bar.render().plain
+        recorded = read_model.recorded_policy(store.connect(db_path))
+        assert recorded is not None and recorded.fingerprint == mine.fingerprint
+        assert recorded.recorded_by == "Bo"
+        assert "Adopt policy" not in labels(app)  # nothing left to adopt
+        await pilot.press("L")
+        await pilot.pause()
+        assert not isinstance(app.screen, AdoptPolicyScreen)
+        notes = [str(n.message) for n in app._notifications]  # noqa: SLF001
+        assert any("is the one in effect" in note for note in notes)

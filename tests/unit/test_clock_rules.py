@@ -285,6 +285,43 @@ def test_a_late_post_mortem_is_missed_and_says_so(
     assert texts[1].endswith("; missed by 1h30m)")
 
 
+@PLANS
+def test_reopening_clears_post_mortem_done(
+    db: sqlite_utils.Database, clock: FrozenClock, plan: Plan
+) -> None:
+    """A post-mortem written before the incident came back cannot cover what happened
+    since: reopening clears "done" (the timeline says so, and when it had been done),
+    and the clock runs again from the next resolution."""
+    room = make_room(db, clock, plan)
+    number = room.declare("Checkout down", plan.split)
+    room.set_status(number, "resolved")
+    clock.step(hours=1)
+    room.postmortem(number, owner="Cy", done=True)
+    done_at = clock.now()
+    assert timers(room, number)["postmortem"].state == sla.MET
+    clock.step(hours=1)
+    room.set_status(number, "fixing")  # the fix did not hold
+    incident = read_model.incident(room.db, number)
+    assert incident.postmortem_done_at is None and incident.postmortem_owner == "Cy"
+    reopened = [e for e in read_model.timeline(room.db, number) if e.kind == "status"][-1]
+    assert reopened.text == "Status resolved → fixing. The post-mortem is no longer marked done"
+    assert reopened.data["postmortem_undone"] == done_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    clock.step(hours=1)
+    room.set_status(number, "resolved")
+    pm = timers(room, number)["postmortem"]
+    assert (pm.state, pm.done_at) == (sla.OK, None)
+    assert pm.deadline == clock.now() + plan.policy().severity(plan.split).postmortem_due
+    room.postmortem(number, done=True)  # done again, for the incident as it ended
+    assert timers(room, number)["postmortem"].state == sla.MET
+    # a reopen with nothing done says nothing about it
+    clock.step(hours=1)
+    room.set_status(number, "monitoring")
+    room.set_status(number, "resolved")
+    room.set_status(number, "identified")
+    last = [e for e in read_model.timeline(room.db, number) if e.kind == "status"][-1]
+    assert last.text == "Status resolved → identified"
+
+
 def test_a_post_mortem_owner_needs_a_name_and_a_change(
     db: sqlite_utils.Database, clock: FrozenClock
 ) -> None:

@@ -216,7 +216,7 @@ def test_export_json_matches_the_golden_file(db: sqlite_utils.Database, incident
     text = export_json(db, incident, EXPORTED)
     check_golden("export.json", text)
     document = json.loads(text)
-    assert (document["format"], document["version"]) == ("warroom-export", 1)
+    assert (document["format"], document["version"]) == ("warroom-export", 2)  # 2: alerts
     assert list(document) == sorted(document)  # stable key order
     kinds = [row["kind"] for row in document["timeline"]]
     assert "pin" in kinds and len(kinds) == queries.timeline_count(db, incident)
@@ -334,13 +334,18 @@ def test_export_fields_cover_every_column(db: sqlite_utils.Database) -> None:
         "follow_ups": "follow_ups",
         "sla_breaches": "sla_breaches",
         "escalations": "escalations",
+        "alerts": "alerts",
+        "alert_signals": "alert_signals",
     }
-    implied = {"incident_id", "checklist_id"}  # the nesting says these
+    implied = {"incident_id", "checklist_id", "alert_id"}  # the nesting says these
     for record, table in tables.items():
         columns = {row[1] for row in db.conn.execute(f"PRAGMA table_info({table})")}
-        # nothing refers to a checklist item by id
-        implied_here = implied | {"id"} if table == "checklist_items" else implied
-        assert set(FIELDS[record]) - {"items"} == columns - implied_here, table
+        # nothing refers to a checklist item or an alert signal by id
+        nested = table in ("checklist_items", "alert_signals")
+        implied_here = implied | {"id"} if nested else implied
+        if table == "timeline":  # an entry's first version: `supersedes` says it
+            implied_here = implied_here | {"root"}
+        assert set(FIELDS[record]) - {"items", "signals"} == columns - implied_here, table
 
 
 # -- import ------------------------------------------------------------------------------
@@ -431,7 +436,7 @@ def _broken(change: str) -> Any:
         if change == "format":
             document["format"] = "grafana-dashboard"
         elif change == "version":
-            document["version"] = 2
+            document["version"] = 3
         elif change == "missing":
             del document["incident"]["title"]
         elif change == "time":
@@ -459,7 +464,7 @@ def _broken(change: str) -> Any:
     ("change", "problem"),
     [
         ("format", " is not a warroom export (format 'grafana-dashboard', expected"),
-        ("version", " was written by a newer warroom (export version 2; this warroom reads"),
+        ("version", " was written by a newer warroom (export version 3; this warroom reads"),
         ("missing", ": incident.title is missing"),
         ("time", ": timeline[0].at must be a UTC time"),
         ("dangling", ": follow-up 1 comes from timeline entry 9999, which is not in the file"),

@@ -128,3 +128,26 @@ def test_an_entry_logged_after_the_last_changes_nothing_before_it() -> None:
     revision = state.revision
     state.add([row(12, 1, "pin", "pin", entry=1, pinned=True)])
     assert state.changed_from(revision) == 0  # entry 1 is the first: it now shows a pin
+
+
+def test_a_correction_keeps_its_place_among_entries_of_the_same_time() -> None:
+    """Entries of the same second keep their order when one is corrected or struck (they
+    used to re-sort by the correction's id, so the corrected entry moved after the other)."""
+    first, second, third = row(1, 5, "first"), row(2, 5, "second"), row(3, 5, "third")
+    corrected = row(4, 5, "first, corrected", supersedes=1, corrects=1)
+    struck = row(5, 5, "second", supersedes=2, struck=True)
+    whole = [first, second, third, corrected, struck]
+    assert [s.entry.id for s in fold(whole)] == [4, 5, 3]
+    state = TimelineState()
+    state.add([first, second, third])
+    state.current()
+    revision = state.revision
+    state.add([corrected])
+    assert [s.entry.id for s in state.current()] == [4, 2, 3]
+    assert state.changed_from(revision) == 0
+    state.add([struck])
+    assert [(s.entry.id, s.struck) for s in state.current()] == [(4, False), (5, True), (3, False)]
+    # an entry and its correction arriving together stand once, in the entry's place
+    together = TimelineState()
+    together.add([corrected, second, first])
+    assert [s.entry.id for s in together.current()] == [4, 2]

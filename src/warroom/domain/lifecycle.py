@@ -45,7 +45,9 @@ def stamps_for(current: str, new: str) -> dict[str, str | None]:
     """Which lifecycle columns a move sets ("now") or clears (None).
 
     The caller replaces "now" with the action's timestamp. Reopening a resolved
-    incident clears resolved_at so the resolve timer runs again.
+    incident clears resolved_at so the resolve timer runs again, and clears
+    postmortem_done_at: a post-mortem written before the incident came back
+    cannot have covered what happened since.
     """
     stamps: dict[str, str | None] = {}
     if new == "monitoring":
@@ -56,6 +58,7 @@ def stamps_for(current: str, new: str) -> dict[str, str | None]:
         stamps["closed_at"] = "now"
     if current == "resolved" and new in OPEN_STATUSES:
         stamps["resolved_at"] = None
+        stamps["postmortem_done_at"] = None
     return stamps
 
 

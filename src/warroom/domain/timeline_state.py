@@ -5,6 +5,11 @@ one it corrects (same kind of entry, new text, the original's `at`); striking
 an entry is a correction with `data.struck`. A pin is a `pin` row naming an
 entry; the latest pin row for an entry's chain decides. This module folds the
 rows into the entries a reader sees, each with its history.
+
+Entries are ordered by when they happened, then by their *root* (the id of their
+first version): a correction keeps the place of the entry it corrects among
+entries of the same time, so a cursor on it does not jump (store.timeline_pages
+pages by the same key, from the stored `root` column).
 """
 
 from __future__ import annotations
@@ -51,7 +56,8 @@ class TimelineState:
         self.root: dict[int, int] = {}  # any version's id -> the first version's id
         self.versions: dict[int, list[int]] = {}  # root id -> its versions' ids, oldest first
         self.pins: dict[int, tuple[int, bool]] = {}  # root id -> (pin row id, pinned)
-        self._order: list[tuple[dt.datetime, int]] = []  # (at, id) of current entries, sorted
+        # (at, root id) of current entries, sorted: a correction keeps its entry's place
+        self._order: list[tuple[dt.datetime, int]] = []
         self._cache: dict[int, ShownEntry] = {}  # current id -> how it shows
         self._current: list[ShownEntry] = []  # how _order shows, as far as it was read
         self._changed: list[int] = []  # per add that changed anything: first index it changed
@@ -90,7 +96,7 @@ class TimelineState:
             versions.append(row.id)
             if len(versions) > 1 and versions[-2] > row.id:
                 versions.sort()
-            appended.append((row.at, versions[-1]))
+            appended.append((self.rows[versions[-1]].at, root))
             touched.add(root)
         self._insert(appended)
         for root in touched:
@@ -104,11 +110,15 @@ class TimelineState:
             del self._current[self._first :]
         return touched
 
+    def _key(self, entry_id: int) -> tuple[dt.datetime, int]:
+        """Where the entry whose current version is `entry_id` stands: (at, root id)."""
+        return (self.rows[entry_id].at, self.root[entry_id])
+
     def _index(self, entry_id: int) -> int:
-        return bisect.bisect_left(self._order, (self.rows[entry_id].at, entry_id))
+        return bisect.bisect_left(self._order, self._key(entry_id))
 
     def _drop(self, entry_id: int) -> None:
-        key = (self.rows[entry_id].at, entry_id)
+        key = self._key(entry_id)
         index = bisect.bisect_left(self._order, key)
         if index < len(self._order) and self._order[index] == key:
             del self._order[index]
@@ -116,11 +126,12 @@ class TimelineState:
         self._cache.pop(entry_id, None)
 
     def _insert(self, keys: list[tuple[dt.datetime, int]]) -> None:
-        keys = [k for k in keys if self.is_current(k[1])]
+        # an entry and its correction in one call can give its key twice: once it stands
+        keys = sorted({k for k in keys if self._key(self.versions[k[1]][-1]) == k})
         if not keys:
             return
         if len(keys) > 64 or not self._order:
-            self._order = sorted(set(self._order) | set(keys)) if self._order else sorted(keys)
+            self._order = sorted(set(self._order) | set(keys)) if self._order else keys
             self._first = min(self._first, bisect.bisect_left(self._order, min(keys)))
             return
         for key in keys:
@@ -161,7 +172,8 @@ class TimelineState:
         """`current()[start:]`, without copying what comes before `start`."""
         done = len(self._current)
         if done < len(self._order):
-            self._current.extend(self.shown(i) for _, i in self._order[done:])
+            versions = self.versions
+            self._current.extend(self.shown(versions[r][-1]) for _, r in self._order[done:])
         return self._current[start:]
 
     @property

@@ -158,7 +158,9 @@ class Incidents(RoomBase):
         new = parse_status(status)
         owner = (postmortem_owner or "").strip()
         with self.unit_of_work() as uow:
-            current = uow.incident_fields(incident_id, "status", "mitigated_at", "postmortem_owner")
+            current = uow.incident_fields(
+                incident_id, "status", "mitigated_at", "postmortem_owner", "postmortem_done_at"
+            )
             old = str(current["status"])
             lifecycle.check_transition(old, new)
             stamps = lifecycle.stamps_for(old, new)
@@ -169,6 +171,10 @@ class Incidents(RoomBase):
             }
             text = f"Status {old} → {new}"
             data: dict[str, Any] = {"from": old, "to": new}
+            if "postmortem_done_at" in stamps and current["postmortem_done_at"]:
+                # reopened: the post-mortem is to do again (when it was done stays said here)
+                text += ". The post-mortem is no longer marked done"
+                data["postmortem_undone"] = current["postmortem_done_at"]
             if new == "closed":
                 owner = owner or str(current["postmortem_owner"])
                 if not owner and self.policy.require_postmortem_owner:

@@ -3,8 +3,9 @@
 Every row of the document is written as it was (authors, times, texts), with
 new ids; each reference between rows is remapped: a timeline row's
 `supersedes` and the data keys in `transfer.DATA_REFERENCES` (a correction's
-`corrects`, a pin's `entry`, a follow-up row's `follow_up` and `from_entry`),
-a follow-up's `from_entry`, and checklist items to their checklist. The import
+`corrects`, a pin's `entry`, a follow-up row's `follow_up` and `from_entry`, an
+alert row's `alert`), a follow-up's `from_entry`, checklist items to their
+checklist, and an alert's signals (bodies as received) to their alert. The import
 adds nothing of its own (no timeline row), so exporting the imported incident
 gives back the same document except for the ids. The channel name is kept as
 it was: it names the channel people used, even though it carries the old id.
@@ -42,6 +43,9 @@ def _records(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any
     for i, checklist in enumerate(document["checklists"]):
         for j, item in enumerate(checklist["items"]):
             yield f"checklists[{i}].items[{j}]", "checklist_items", item
+    for i, alert in enumerate(document["alerts"]):
+        for j, signal in enumerate(alert["signals"]):
+            yield f"alerts[{i}].signals[{j}]", "alert_signals", signal
 
 
 def check_times(document: dict[str, Any]) -> None:
@@ -91,8 +95,24 @@ class Transfer(RoomBase):
             incident_id = insert_row(uow, "incidents", incident)
             ids = {
                 name: new_ids(uow, name, (row["id"] for row in document[name]))
-                for name in ("timeline", "follow_ups")
+                for name in ("timeline", "follow_ups", "alerts")
             }
+            # the alerts first: the timeline's alert rows name them
+            for alert in sorted(document["alerts"], key=lambda r: r["id"]):
+                values = _fields(alert, "alerts", "id", "signals", "labels", "links")
+                alert_id = insert_row(
+                    uow,
+                    "alerts",
+                    {
+                        "id": ids["alerts"][alert["id"]],
+                        "incident_id": incident_id,
+                        **values,
+                        "labels": json.dumps(alert["labels"], ensure_ascii=False),
+                        "links": json.dumps(alert["links"], ensure_ascii=False),
+                    },
+                )
+                for signal in alert["signals"]:
+                    insert_row(uow, "alert_signals", {"alert_id": alert_id, **signal})
             for row in sorted(document["timeline"], key=lambda r: r["id"]):
                 data = dict(row["data"])
                 for key, target in data_references(row):
@@ -126,7 +146,8 @@ class Transfer(RoomBase):
                 checklist_id = insert_row(uow, "checklists", {"incident_id": incident_id, **values})
                 for item in checklist["items"]:
                     insert_row(uow, "checklist_items", {"checklist_id": checklist_id, **item})
-            for name in [n for n in LISTS if n not in ("timeline", "follow_ups", "checklists")]:
+            done = ("timeline", "follow_ups", "checklists", "alerts")
+            for name in [n for n in LISTS if n not in done]:
                 for row in sorted(document[name], key=lambda r: r["id"]):
                     insert_row(uow, name, {"incident_id": incident_id, **_fields(row, name, "id")})
             if document["draft"] is not None:

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
-from warroom.domain.alerts.record import AlertOnRecord
+from warroom.domain.alerts.record import AlertOnRecord, SignalOnRecord
 from warroom.domain.timefmt import stored_time
 
 if TYPE_CHECKING:
@@ -70,6 +70,27 @@ def incident_alerts(db: sqlite_utils.Database, incident_id: int) -> list[AlertOn
             last_seen_at=_time(r[13]),
             resolved_at=_time(r[14]),
             signals=int(r[15]),
+        )
+        for r in rows
+    ]
+
+
+def alert_signals(db: sqlite_utils.Database, alert_id: int) -> list[SignalOnRecord]:
+    """Every signal heard for an alert, newest first, each with its body as received."""
+    rows = db.conn.execute(
+        "SELECT id, alert_id, received_at, status, event, item, payload FROM alert_signals"
+        " WHERE alert_id = ? ORDER BY id DESC",
+        (alert_id,),
+    ).fetchall()
+    return [
+        SignalOnRecord(
+            id=int(r[0]),
+            alert_id=int(r[1]),
+            received_at=_time(r[2]),
+            status=str(r[3]),
+            event=str(r[4]),
+            item=str(r[5]),
+            payload=str(r[6]),
         )
         for r in rows
     ]

@@ -519,6 +519,39 @@ def _engines(db: sqlite_utils.Database) -> None:
     )
 
 
+@_migration("018_timeline_roots")
+def _timeline_roots(db: sqlite_utils.Database) -> None:
+    """Each timeline row's `root`: the id of its entry's first version (its own id, or
+    that of the row its correction chain starts from). A long timeline pages by
+    `(at, root)` (store.timeline_pages) as the console folds it (domain.timeline_state),
+    so a correction keeps its entry's place among entries of the same time; the two
+    indexes are what the paging keyset walks (the one by kind replaces `timeline_kinds`).
+    The unit of work sets `root` on every row it writes; a row written any other way
+    (an import, an older tool) gets it from the trigger."""
+    conn = db.conn
+    conn.execute("ALTER TABLE timeline ADD COLUMN root INTEGER")
+    conn.execute("UPDATE timeline SET root = id")
+    roots: dict[int, int] = {}
+    corrections = conn.execute(
+        "SELECT id, supersedes FROM timeline WHERE supersedes IS NOT NULL ORDER BY id"
+    ).fetchall()
+    for row_id, supersedes in corrections:  # a correction comes after what it corrects
+        roots[row_id] = roots.get(supersedes, supersedes)
+    conn.executemany(
+        "UPDATE timeline SET root = ? WHERE id = ?", [(r, i) for i, r in roots.items()]
+    )
+    for statement in (
+        "CREATE INDEX IF NOT EXISTS timeline_order ON timeline(incident_id, at, root)",
+        "CREATE INDEX IF NOT EXISTS timeline_kind_order ON timeline(incident_id, kind, at, root)",
+        "DROP INDEX IF EXISTS timeline_kinds",
+        "CREATE TRIGGER IF NOT EXISTS timeline_root AFTER INSERT ON timeline"
+        " WHEN new.root IS NULL BEGIN UPDATE timeline SET root = coalesce("
+        "(SELECT p.root FROM timeline p WHERE p.id = new.supersedes), new.id)"
+        " WHERE id = new.id; END",
+    ):  # one by one: executescript would commit the upgrade's lock
+        conn.execute(statement)
+
+
 SCHEMA_VERSION = len(_STEPS)
 
 

@@ -49,6 +49,9 @@ _CHILDREN = {
     "sla_breaches": "SELECT * FROM sla_breaches WHERE incident_id = ? ORDER BY id",
     "escalations": "SELECT * FROM escalations WHERE incident_id = ? ORDER BY id",
     "drafts": "SELECT * FROM drafts WHERE incident_id = ?",
+    "alerts": "SELECT * FROM alerts WHERE incident_id = ? ORDER BY id",
+    "alert_signals": "SELECT s.* FROM alert_signals s JOIN alerts a ON a.id = s.alert_id"
+    " WHERE a.incident_id = ? ORDER BY a.id, s.id",
 }
 
 

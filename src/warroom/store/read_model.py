@@ -71,6 +71,7 @@ incident_alerts = alert_queries.incident_alerts  # an incident's alerts, labels 
 pages = outbox_queries.pages  # who was paged, through what, when, and how it went
 failed_pages = outbox_queries.failed_pages  # pages that gave up: shown loudly
 engines = engine_queries.engines  # engines on record (fresh or stale: see domain.engine_presence)
+alert_signals = alert_queries.alert_signals  # what was heard for an alert, bodies as received
 # rows left out because a stored time could not be used: named to the person once
 forget_unreadable = queries.forget_unreadable
 unreadable_times = queries.unreadable_times
@@ -86,6 +87,7 @@ __all__ = [
     "IncidentView",
     "PageRequest",
     "TimelinePage",
+    "alert_signals",
     "checklists",
     "engines",
     "failed_pages",

@@ -6,9 +6,11 @@ a time, so opening it costs the same at 10,000 rows as at 1,000,000.
 
 What shows is the *current* rows: not pin records, and not superseded by a
 correction (a correction row is the entry's newest version, at its own `at`).
-They are ordered by `(at, id)` like `TimelineState`, read by keyset on the
-index `timeline_by_incident` (a filter by kind: `timeline_kinds`), and whether
-a row was corrected is one probe of `timeline_corrections` (migration 011).
+They are ordered by `(at, root)` like `TimelineState` (`root`: the id of the
+entry's first version, stored on every row, so a correction keeps its entry's
+place among entries of the same time), read by keyset on the index
+`timeline_order` (a filter by kind: `timeline_kind_order`; migration 018), and
+whether a row was corrected is one probe of `timeline_corrections` (migration 011).
 The rows of a page are then folded as the whole timeline would fold them: the
 versions each replaced (walked back along `supersedes`) and the latest pin row
 naming any of its versions.
@@ -34,7 +36,8 @@ if TYPE_CHECKING:
 WHOLE_UP_TO = 5_000  # rows: a timeline this small is read whole and folded in memory
 PAGE = 150  # entries read on each side of where the reader is
 
-Key = tuple[str, int]  # (`at` as stored, id): the timeline's order
+Key = tuple[str, int]  # (`at` as stored, root id): the timeline's order, an entry's place
+Place = tuple[str, int, int]  # a key and the id of the row that stands there now
 Anchor = Literal["newest", "oldest"] | Key | int  # an int: that many entries from the oldest
 
 # a row that shows: not a pin record, and no row corrects it
@@ -121,28 +124,28 @@ def _read_page(
     if isinstance(anchor, int) and not isinstance(anchor, bool):
         anchor = narrowed.key_at(max(0, anchor)) or "newest"
     if anchor == "newest":  # nothing comes after the newest: the page before it only
-        keys = narrowed.keys_before(None, request.before)[::-1]
-        start = total - len(keys)
+        places = narrowed.keys_before(None, request.before)[::-1]
+        start = total - len(places)
     elif anchor == "oldest":
-        keys = narrowed.keys_from(None, request.before + request.after)
+        places = narrowed.keys_from(None, request.before + request.after)
         start = 0
     else:
         assert isinstance(anchor, tuple)
         earlier = narrowed.keys_before(anchor, request.before)[::-1]
-        keys = earlier + narrowed.keys_from(anchor, request.after)
+        places = earlier + narrowed.keys_from(anchor, request.after)
         if request.near > total // 2:  # count the shorter side: from the anchor to the end
             start = total - narrowed.count(anchor, ">=") - len(earlier)
         else:
             start = narrowed.count_before(anchor) - len(earlier)
-    rows = {row.id: row for row in timeline_rows(db, [key[1] for key in keys])}
-    keys = [key for key in keys if key[1] in rows]  # a row with an unusable time stays out
-    entries = _fold(db, request.incident_id, [rows[key[1]] for key in keys])
+    rows = {row.id: row for row in timeline_rows(db, [place[2] for place in places])}
+    places = [p for p in places if p[2] in rows]  # a row with an unusable time stays out
+    entries = _fold(db, request.incident_id, [rows[place[2]] for place in places])
     return TimelinePage(
         replace(request, anchor=anchor),
         max(total, start + len(entries)),
         max(0, start),
         tuple(entries),
-        tuple(keys),
+        tuple((place[0], place[1]) for place in places),
         newest_row,
     )
 
@@ -168,16 +171,17 @@ def _appended(
     if changed:
         return None
     last = since.keys[-1]
-    fresh = [k for k in narrowed.keys_from(last, total - since.total + 1) if k != last]
-    if len(fresh) != total - since.total or any(k[1] <= since.newest_row for k in fresh):
+    found = narrowed.keys_from(last, total - since.total + 1)
+    fresh = [p for p in found if (p[0], p[1]) != last]
+    if len(fresh) != total - since.total or any(p[2] <= since.newest_row for p in fresh):
         return None  # something was backdated before the page's end: read it whole
-    rows = {row.id: row for row in timeline_rows(db, [k[1] for k in fresh])}
-    fresh = [k for k in fresh if k[1] in rows]  # a row with an unusable time stays out
-    added = _fold(db, request.incident_id, [rows[k[1]] for k in fresh])
+    rows = {row.id: row for row in timeline_rows(db, [p[2] for p in fresh])}
+    fresh = [p for p in fresh if p[2] in rows]  # a row with an unusable time stays out
+    added = _fold(db, request.incident_id, [rows[p[2]] for p in fresh])
     if len(added) != len(fresh):
         return None
     keep = max(request.before, 1)
-    keys = (*since.keys, *fresh)[-keep:]
+    keys = (*since.keys, *((p[0], p[1]) for p in fresh))[-keep:]
     entries = (*since.entries, *added)[-keep:]
     return TimelinePage(
         replace(request, anchor="newest"),
@@ -228,7 +232,7 @@ class _Narrowed:
             where.append(f"t.kind IN ({','.join('?' * len(self.kinds))})")
             params.extend(self.kinds)
         if key is not None:
-            where.append(f"(t.at, t.id) {compare} (?, ?)")
+            where.append(f"(t.at, t.root) {compare} (?, ?)")
             params.extend(key)
         return " AND ".join(where), params
 
@@ -288,26 +292,29 @@ class _Narrowed:
         )
         return added - replaced
 
-    def keys_from(self, key: Key | None, limit: int) -> list[Key]:
-        """Up to `limit` keys from `key` on (None: from the oldest), oldest first."""
+    def keys_from(self, key: Key | None, limit: int) -> list[Place]:
+        """Up to `limit` places from `key` on (None: from the oldest), oldest first."""
         return self._keys(key, ">=", "", limit)
 
-    def keys_before(self, key: Key | None, limit: int) -> list[Key]:
-        """Up to `limit` keys before `key` (None: from the newest), newest first."""
+    def keys_before(self, key: Key | None, limit: int) -> list[Place]:
+        """Up to `limit` places before `key` (None: from the newest), newest first."""
         return self._keys(key, "<", " DESC", limit)
 
-    def _keys(self, key: Key | None, compare: str, order: str, limit: int) -> list[Key]:
+    def _keys(self, key: Key | None, compare: str, order: str, limit: int) -> list[Place]:
         if limit <= 0 or self.kinds == []:
             return []
         if self.kinds is None or self.ids is not None or len(self.kinds) == 1:
             where, params = self._where(key, compare)
             sql = (
-                f"SELECT t.at, t.id FROM timeline t WHERE {where} AND {_CURRENT}"
-                f" ORDER BY t.at{order}, t.id{order} LIMIT ?"
+                f"SELECT t.at, t.root, t.id FROM timeline t WHERE {where} AND {_CURRENT}"
+                f" ORDER BY t.at{order}, t.root{order} LIMIT ?"
             )
-            return [(str(r[0]), int(r[1])) for r in self.db.conn.execute(sql, [*params, limit])]
-        # several kinds: each kind's range of `timeline_kinds` in order, merged
-        found: list[Key] = []
+            return [
+                (str(r[0]), int(r[1]), int(r[2]))
+                for r in self.db.conn.execute(sql, [*params, limit])
+            ]
+        # several kinds: each kind's range of `timeline_kind_order` in order, merged
+        found: list[Place] = []
         for kind in self.kinds:
             found.extend(self._only(kind)._keys(key, compare, order, limit))  # noqa: SLF001
         found.sort(reverse=bool(order))
@@ -320,7 +327,8 @@ class _Narrowed:
         if self.ids is not None:
             where += f" AND {_CURRENT}"
         found = self.db.conn.execute(
-            f"SELECT t.at, t.id FROM timeline t WHERE {where} ORDER BY t.at, t.id LIMIT 1 OFFSET ?",
+            f"SELECT t.at, t.root FROM timeline t WHERE {where}"
+            " ORDER BY t.at, t.root LIMIT 1 OFFSET ?",
             [*params, offset],
         ).fetchone()
         return None if found is None else (str(found[0]), int(found[1]))
@@ -335,7 +343,7 @@ class _Narrowed:
 
 
 def _kinds_in(db: sqlite_utils.Database, incident_id: int) -> set[str]:
-    """The kinds of rows the incident has (a skip along `timeline_kinds`, not a scan)."""
+    """The kinds of rows the incident has (a skip along `timeline_kind_order`, not a scan)."""
     rows = db.conn.execute(
         "WITH RECURSIVE k(kind) AS (SELECT min(kind) FROM timeline WHERE incident_id = ?"
         " UNION ALL SELECT (SELECT min(kind) FROM timeline WHERE incident_id = ?"

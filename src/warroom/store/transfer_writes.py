@@ -21,6 +21,8 @@ TABLES = frozenset(
         "updates",
         "escalations",
         "sla_breaches",
+        "alerts",
+        "alert_signals",
     }
 )
 

@@ -64,10 +64,22 @@ class UnitOfWork:
         """
         if automatic:
             data = {**(data or {}), "noticed_by": self.actor.name}
+        # the row's id taken under the write lock (what SQLite would pick), so that its
+        # `root` (its entry's first version: db migration 018) is written with it
+        row_id = int(
+            self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM timeline").fetchone()[0]
+        )
+        root = row_id
+        if supersedes is not None:
+            found = self.conn.execute(
+                "SELECT root FROM timeline WHERE id = ?", (supersedes,)
+            ).fetchone()
+            root = int(found[0]) if found is not None and found[0] is not None else supersedes
         cursor = self.conn.execute(
-            "INSERT INTO timeline (incident_id, at, logged_at, author, os_user, kind, text, data,"
-            " supersedes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO timeline (id, incident_id, at, logged_at, author, os_user, kind, text,"
+            " data, supersedes, root) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
+                row_id,
                 incident_id,
                 to_iso(at or self.now),
                 self.stamp,
@@ -77,6 +89,7 @@ class UnitOfWork:
                 text,
                 json.dumps(data or {}, sort_keys=True),
                 supersedes,
+                root,
             ),
         )
         return int(cursor.lastrowid or 0)

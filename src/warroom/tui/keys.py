@@ -57,6 +57,12 @@ ACTIONS: tuple[ConsoleAction, ...] = (
     ),
     ConsoleAction("X", "strike_entry", "Strike", "Strike out the entry at the cursor", False),
     ConsoleAction("F", "follow_ups", "Follow-ups", "Show the follow-ups (again: the timeline)"),
+    ConsoleAction(
+        "A",
+        "alerts",
+        "Alerts",
+        "Show the alerts from monitoring (again: the timeline)",
+    ),
     ConsoleAction("P", "promote", "Promote", "Make the entry at the cursor a follow-up", False),
     ConsoleAction("plus", "add_follow_up", "Add follow-up", "Add a follow-up directly", False),
     ConsoleAction(
@@ -85,6 +91,13 @@ ACTIONS: tuple[ConsoleAction, ...] = (
         "Give the timeline the whole width, clocks hidden (again: the clocks come back)",
         False,
     ),
+    ConsoleAction(
+        "L",
+        "adopt_policy",
+        "Adopt policy",
+        "Make this console's policy the one in effect for everybody (asks first)",
+        False,
+    ),
     ConsoleAction("question_mark", "help", "Help", "Show every key"),
     ConsoleAction("q", "quit", "Quit", "Quit the console"),
 )
@@ -101,6 +114,7 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("y", "Copy the item's command to the clipboard (checklist focused)"),
     ("space / w", "Follow-up done or reopened / won't do (follow-ups focused)"),
     ("Enter", "Edit owner, due date, priority, status (follow-ups focused)"),
+    ("Enter", "Show the alert's raw payloads, as received (alerts focused)"),
 )
 
 ENTRY_HELP: tuple[tuple[str, str], ...] = (

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
+from warroom.domain.alerts.record import AlertOnRecord
 from warroom.domain.checklists import Checklist
 from warroom.domain.engine_presence import EngineOnRecord
 from warroom.domain.models import Engagement, FollowUp, Incident, RoleAssignment, TimelineEntry
@@ -31,6 +32,7 @@ class Selection:
     # when rows were written (then `entries` is empty: the page says what shows)
     page: TimelinePage | None = None
     pages: list[Page] = field(default_factory=list)  # who it paged, and how it went
+    alerts: list[AlertOnRecord] = field(default_factory=list)  # what monitoring said
 
 
 @dataclass

@@ -37,15 +37,18 @@ ALIASES: dict[str, str] = {
     "status": "resolve close mitigate",
     "add_follow_up": "todo action item",
     "export": "markdown json post-mortem report",
+    "alerts": "monitoring alertmanager grafana pagerduty opsgenie payload webhook firing",
+    "adopt_policy": "policy differs recorded settle fingerprint",
 }
 # what can run with no incident selected
-WITHOUT_INCIDENT = {"declare", "toggle_ended", "zoom_timeline", "help", "quit"}
+WITHOUT_INCIDENT = {"declare", "toggle_ended", "zoom_timeline", "help", "quit", "adopt_policy"}
 # what acts on the timeline entry at the cursor
 ON_ENTRY = {"pin", "edit_entry", "strike_entry", "promote"}
 # what only reads: an observing console (read-only file) still offers these
 READS = {
     "checklist",
     "follow_ups",
+    "alerts",
     "filter",
     "search",
     "export",
@@ -65,6 +68,8 @@ def why_not(action: ConsoleAction, screen: WarRoomScreen) -> str | None:
     name = action.action
     if screen.observer is not None and name not in READS:
         return "this console only observes"
+    if name == "adopt_policy" and screen.policy_differs is None:
+        return "this console's policy is already the one in effect"
     if name in WITHOUT_INCIDENT:
         return None
     incident = screen.selected

@@ -209,6 +209,7 @@ class DatabaseWatcher:
             folded,
             page,
             read_model.pages(db, selected),
+            alerts=read_model.incident_alerts(db, selected),  # an ingest writes a row: read
         )
         return Snapshot(
             incidents=incidents,

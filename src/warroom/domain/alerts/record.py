@@ -229,3 +229,17 @@ class AlertOnRecord:
     last_seen_at: dt.datetime | None
     resolved_at: dt.datetime | None
     signals: int
+
+
+@dataclass(frozen=True, slots=True)
+class SignalOnRecord:
+    """One signal heard for an alert, with the body exactly as it came (`payload`:
+    the whole webhook body; `item`: where in it this alert was, e.g. `alerts[1]`)."""
+
+    id: int
+    alert_id: int
+    received_at: dt.datetime | None
+    status: str
+    event: str
+    item: str
+    payload: str

@@ -17,7 +17,6 @@ with the text as typed.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -29,6 +28,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from warroom.composer import Draft, PostedUpdate, audience_of
+from warroom.domain.template_context import unfilled_markers
 from warroom.domain.templates import Template, placeholder_label
 from warroom.domain.visible import visible_line
 from warroom.tui.bridge import Write, bridge_of
@@ -235,7 +235,8 @@ class ComposerScreen(ModalScreen[None]):
         self.notify(f"Copied to the {where}.")
 
     def action_post(self) -> None:
-        markers = re.findall(r"⟨([^⟩]*)\?⟩", self.body)
+        # the one rule for what a marker is (the CLI's `post` refuses by it too)
+        markers = dict.fromkeys(unfilled_markers(self.body))
         if markers and not self._confirmed:
             self._confirmed = True
             self._status(f"Still unfilled: {', '.join(markers)} — ctrl+s again to post anyway.")

@@ -66,6 +66,9 @@ class TimelineTools(ConsoleBase):
     def action_follow_ups(self) -> None:
         self.toggle_left("follow-ups")
 
+    def action_alerts(self) -> None:
+        self.toggle_left("alerts")
+
     # -- filter and search ----------------------------------------------------------
 
     def action_filter(self) -> None:
@@ -133,7 +136,7 @@ class TimelineTools(ConsoleBase):
             return None
         showing = self.query_one("#left", ContentSwitcher).current
         if showing != "timeline":  # the cursor is in a timeline nobody can see
-            back = {"checklist": "c", "follow-ups": "F"}.get(showing or "", "Esc")
+            back = {"checklist": "c", "follow-ups": "F", "alerts": "A"}.get(showing or "", "Esc")
             self.notify(
                 f"The timeline is not showing, so there is no entry to act on: {back} goes "
                 "back to it, then pick the entry with ↑↓.",

@@ -48,8 +48,10 @@ from warroom.tui.messages import ClockInputs, RowsLeftOut, Snapshot, TimelinePag
 from warroom.tui.reach import reach_lines
 from warroom.tui.screens.console_base import ConsoleSettings
 from warroom.tui.screens.incident_forms import IncidentForms
+from warroom.tui.screens.policy_tools import PolicyTools
 from warroom.tui.screens.timeline_tools import TimelineTools
 from warroom.tui.watcher import DatabaseWatcher
+from warroom.tui.widgets.alert_pane import AlertPane
 from warroom.tui.widgets.checklist_pane import ChecklistPane
 from warroom.tui.widgets.deadline_panes import LadderPane, SlaPane
 from warroom.tui.widgets.entry_line import EntryLine
@@ -63,7 +65,7 @@ from warroom.tui.widgets.timeline_paging import TimelinePageWanted
 from warroom.tui.widgets.timeline_view import TimelineView
 
 
-class WarRoomScreen(IncidentForms, TimelineTools):
+class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
     """The console's one main screen."""
 
     BINDINGS = bindings()
@@ -111,6 +113,7 @@ class WarRoomScreen(IncidentForms, TimelineTools):
                         tz=self.tz, runbooks=settings.runbooks, id="checklist"
                     ).data_bind(incident_id=WarRoomScreen.selected_id)
                     yield FollowUpPane(tz=self.tz, id="follow-ups")
+                    yield AlertPane(tz=self.tz, id="alerts")
                 with Container(id="clocks"):
                     yield SlaPane(tz=self.tz, id="sla")
                     yield LadderPane(tz=self.tz, id="ladder")
@@ -142,6 +145,7 @@ class WarRoomScreen(IncidentForms, TimelineTools):
     def _policy_checked(self, found: PolicyMismatch | None) -> None:
         """This console's policy is not the one the file records: say which, and how
         to adopt one; the top bar keeps saying it."""
+        self.policy_mismatch = found  # what `L` (adopt) shows
         if found is None:
             self.policy_differs = None
             return
@@ -221,6 +225,7 @@ class WarRoomScreen(IncidentForms, TimelineTools):
             checklist_rules.moments(selection.incident),
         )
         self.query_one(FollowUpPane).show(selection.follow_ups, self.today())
+        self.query_one(AlertPane).show(selection.alerts, now)
         if selection.reset:
             self.search_text = ""
             if selection.page is not None:
@@ -305,6 +310,7 @@ class WarRoomScreen(IncidentForms, TimelineTools):
             self.query_one(IncidentDetail).show(None, [], self.clock.now())
             self.timeline.replace([])
             self.query_one(FollowUpPane).show([], self.today())
+            self.query_one(AlertPane).show([], self.clock.now())
         self._watcher.poke(reset_selection=True)
 
     def watch_show_ended(self) -> None:

@@ -1,7 +1,9 @@
 """The selected incident at a glance: what, how bad, who, impact.
 
 Everything a person typed is inserted as plain text, never as markup, with
-control characters made visible (`␛`, `⟨U+009B⟩`).
+control characters made visible (`␛`, `⟨U+009B⟩`). When the whole of it would
+be cut (80×24 gives it three rows), it is laid out compact (`detail_fit`): the
+impact and the commander are never the part cut off.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
+from textual import events
 from textual.widgets import Static
 
 from warroom.domain.lifecycle import age_until
@@ -17,6 +20,7 @@ from warroom.domain.policy import Policy
 from warroom.domain.timefmt import format_age, format_when
 from warroom.domain.visible import visible, visible_line
 from warroom.errors import InvalidInput
+from warroom.tui.widgets.detail_fit import HeaderParts, compact
 
 SHORT_ROLES = {"commander": "IC", "comms-lead": "Comms", "security-lead": "Security"}
 
@@ -32,6 +36,30 @@ class IncidentDetail(Static):
         self.roles: list[RoleAssignment] = []
         self._age = ""
         self._drawn: Text | None = None
+        self._now: dt.datetime | None = None
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Laid out again for the width and rows it has now (compact or whole)."""
+        if self._now is not None:
+            self.show(self.incident, self.roles, self._now)
+
+    def _room(self) -> tuple[int, int]:
+        """(columns, rows) the text has: 0 columns before the first layout."""
+        width = self.content_region.width if self.is_mounted else 0
+        limit = self.styles.max_height
+        rows = int(limit.value) if limit is not None and limit.is_cells else 1_000
+        return width, max(0, rows - self.styles.gutter.height)
+
+    def fitted(self, now: dt.datetime) -> Text:
+        """The header as it is drawn: whole when it fits the room it has, else compact."""
+        text = self.describe(now)
+        width, rows = self._room()
+        if self.incident is None or width <= 0:
+            return text
+        if len(text.wrap(self.app.console, width)) <= rows:
+            return text
+        console = self.app.console
+        return compact(self.parts(), width, rows, lambda t: len(t.wrap(console, width)))
 
     def show(
         self, incident: Incident | None, roles: list[RoleAssignment], now: dt.datetime
@@ -39,7 +67,8 @@ class IncidentDetail(Static):
         self.incident = incident
         self.roles = roles
         self._age = format_age(incident.declared_at, age_until(incident, now)) if incident else ""
-        text = self.describe(now)
+        self._now = now
+        text = self.fitted(now)
         if text == self._drawn:
             return  # another console's entry: the same text is not drawn (or laid out) again
         self._drawn = text
@@ -51,14 +80,62 @@ class IncidentDetail(Static):
         if incident and format_age(incident.declared_at, age_until(incident, now)) != self._age:
             self.show(self.incident, self.roles, now)
 
+    def _held(self) -> dict[str, list[str]]:
+        """Role -> people, the commander first (a hand-off must not push them to the end
+        of the line, where 80 columns cut them off), then in the order assigned."""
+        held: dict[str, list[str]] = {"commander": []}
+        for role in self.roles:
+            held.setdefault(role.role, []).append(role.person)
+        if not held["commander"]:
+            del held["commander"]
+        return held
+
+    def _severity_label(self, severity: str) -> str:
+        try:
+            return self.policy.severity(severity).label
+        except InvalidInput:  # a severity the current policy does not name: said, not hidden
+            return "(NOT IN THIS POLICY)"
+
+    def parts(self) -> HeaderParts:
+        """What the header says, for the compact layout (an incident is shown)."""
+        incident = self.incident
+        assert incident is not None
+        now = self._now or incident.declared_at
+        held = self._held()
+        commander = held.pop("commander", [])
+        acked = incident.acknowledged_at
+        return HeaderParts(
+            number=f"#{incident.id}",
+            title=visible_line(incident.title),
+            drill=bool(incident.drill),
+            severity=visible_line(f"{incident.severity} {self._severity_label(incident.severity)}"),
+            status=incident.status.upper(),
+            acknowledged=f"acked {format_when(acked, now, self.tz)}" if acked else None,
+            declared=f"Declared {format_when(incident.declared_at, now, self.tz)}",
+            commander=visible_line(", ".join(commander)),
+            other_roles=tuple(
+                (
+                    visible_line(SHORT_ROLES.get(key, self.policy.incident_roles.label(key))),
+                    visible_line(", ".join(people)),
+                )
+                for key, people in held.items()
+            ),
+            age=self._age,
+            kind=incident.kind,
+            channel=visible_line(incident.channel),
+            summary=visible_line(incident.summary),
+            impact=(
+                ("users", visible_line(incident.impact_users or "?")),
+                ("svc", visible_line(incident.impact_services or "?")),
+                ("biz", visible_line(incident.impact_business or "?")),
+            ),
+        )
+
     def describe(self, now: dt.datetime) -> Text:
         incident = self.incident
         if incident is None:
             return Text("No incident selected. Press n to declare one.", style="italic")
-        try:
-            sev_label = self.policy.severity(incident.severity).label
-        except InvalidInput:  # a severity the current policy does not name: said, not hidden
-            sev_label = "(NOT IN THIS POLICY)"
+        sev_label = self._severity_label(incident.severity)
         text = Text(no_wrap=False)
         text.append(f"#{incident.id} ", style="bold")
         text.append(visible_line(incident.title), style="bold")
@@ -73,15 +150,7 @@ class IncidentDetail(Static):
             text.append(f"acked {format_when(incident.acknowledged_at, now, self.tz)}")
         else:
             text.append("NOT ACKNOWLEDGED", style="bold reverse")
-        # the commander first (a hand-off must not push them to the end of the line,
-        # where 80 columns cut them off), then the others in the order assigned;
-        # a role may hold several people: one entry each
-        held: dict[str, list[str]] = {"commander": []}
-        for role in self.roles:
-            held.setdefault(role.role, []).append(role.person)
-        if not held["commander"]:
-            del held["commander"]
-        for key, people in held.items():
+        for key, people in self._held().items():
             name = SHORT_ROLES.get(key, self.policy.incident_roles.label(key))
             text.append(f" · {visible_line(name)}: ", style="dim")
             text.append(visible_line(", ".join(people)))

@@ -20,6 +20,7 @@ PANES = {
     "timeline": "timeline",
     "checklist": "checklist",
     "follow-ups": "follow-ups",
+    "alerts": "alerts",
 }
 TYPING_ID = "entry-input"
 # what the entry line does while it has the focus (its bindings and the palette)
