@@ -709,3 +709,17 @@ def mark_demo(db: sqlite_utils.Database) -> None:
 def is_demo(db: sqlite_utils.Database) -> bool:
     row = db.conn.execute("SELECT value FROM warroom_meta WHERE key = 'demo'").fetchone()
     return row is not None and row[0] == "1"
+
+
+# -- for `warroom backup` and `warroom verify` (store.backup, store.verify) -----------------
+
+
+def check_ours(conn: sqlite3.Connection, path: Path) -> bool:
+    """`_check_ours` for a connection opened elsewhere: True when initialised,
+    False when empty, DatabaseRefused for somebody else's file or a newer warroom's."""
+    return _check_ours(conn, path)
+
+
+def migration_names() -> list[str]:
+    """The migrations this warroom knows, in the order they apply."""
+    return [name for name, _ in _STEPS]

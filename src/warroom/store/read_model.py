@@ -41,6 +41,8 @@ from warroom.store import (
     scribe_queries,
     timeline_pages,
 )
+from warroom.store import backup as file_backup
+from warroom.store import verify as file_verify
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -70,6 +72,9 @@ incident_alerts = alert_queries.incident_alerts  # an incident's alerts, labels 
 forget_unreadable = queries.forget_unreadable
 unreadable_times = queries.unreadable_times
 unreadable_warning = queries.unreadable_warning
+# the file as a whole: a consistent copy taken live, and its checks (`backup`, `verify`)
+backup_copy = file_backup.backup
+verify_file = file_verify.verify
 
 __all__ = [
     "CLOCK_STATUSES",
@@ -81,6 +86,7 @@ __all__ = [
     "IncidentView",
     "PageRequest",
     "TimelinePage",
+    "backup_copy",
     "checklists",
     "follow_ups",
     "forget_unreadable",
@@ -101,6 +107,7 @@ __all__ = [
     "timeline_page",
     "unreadable_times",
     "unreadable_warning",
+    "verify_file",
 ]
 
 # resolved still runs the post-mortem clock; closed and cancelled run none
