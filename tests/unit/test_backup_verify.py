@@ -158,7 +158,8 @@ def test_verify_says_ok_about_a_sound_file_and_leaves_nothing_beside_it(filled: 
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         f"ok: {filled}: integrity, foreign keys, full-text index and schema"
-        f" {store.SCHEMA_VERSION} checked (1 incident, 201 timeline entries)\n"
+        f" {store.SCHEMA_VERSION} checked (1 incident, 201 timeline entries;"
+        " newest #201, logged 2026-11-23T09:00:00Z)\n"
     )
     assert sorted(filled.parent.iterdir()) == before
 

@@ -58,11 +58,14 @@ def verify(context: Context, file: Path | None) -> None:
     for note in verdict.notes:
         echo(f"note: {note}", err=True)
     if verdict.ok:
+        newest = ""
+        if verdict.newest is not None:
+            newest = f"; newest #{verdict.newest[0]}, logged {verdict.newest[1]}"
         echo(
             f"ok: {verdict.path}: integrity, foreign keys, full-text index and schema"
             f" {verdict.schema_version} checked"
             f" ({_counted(verdict.incidents, 'incident', 'incidents')},"
-            f" {_counted(verdict.entries, 'timeline entry', 'timeline entries')})"
+            f" {_counted(verdict.entries, 'timeline entry', 'timeline entries')}{newest})"
         )
         return
     count = len(verdict.problems)

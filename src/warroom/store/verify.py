@@ -44,6 +44,7 @@ class Verdict:
     incidents: int = 0
     entries: int = 0
     schema_version: int = 0
+    newest: tuple[int, str] | None = None  # the last timeline entry: (id, logged_at)
 
     @property
     def ok(self) -> bool:
@@ -62,6 +63,11 @@ def verify(path: Path) -> Verdict:
     except sqlite3.Error as exc:
         raise DatabaseRefused(f"cannot open {path}: {exc}") from None
     verdict = Verdict(path)
+    if schema.replicated(path):
+        verdict.notes.append(
+            f"Litestream replicates it (.{path.name}-litestream is beside it):"
+            " consoles leave checkpoints to Litestream"
+        )
     try:
         try:
             if not schema.check_ours(conn, path):
@@ -124,12 +130,16 @@ def _check_foreign_keys(conn: sqlite3.Connection, verdict: Verdict) -> None:
 
 
 def _count(conn: sqlite3.Connection, verdict: Verdict) -> None:
+    """How much the file holds, and its newest entry: what a replica's lag is measured by."""
     for attribute, table in (("incidents", "incidents"), ("entries", "timeline")):
         found = _rows(conn, f"SELECT count(*) FROM {table}")
         if isinstance(found, str):
             _add(verdict, table, [found])
         else:
             setattr(verdict, attribute, int(str(found[0][0])))
+    newest = _rows(conn, "SELECT id, logged_at FROM timeline ORDER BY id DESC LIMIT 1")
+    if not isinstance(newest, str) and newest:
+        verdict.newest = (int(str(newest[0][0])), str(newest[0][1]))
 
 
 def _check_search_index(conn: sqlite3.Connection, verdict: Verdict) -> None:
