@@ -82,11 +82,13 @@ def test_a_backup_taken_while_three_consoles_write_holds_everything_committed_be
         copy = tmp_path / "copy.db"
         result = run(db_path, "backup", str(copy))
         assert result.exit_code == 0, result.output
+        live = run(db_path, "verify")  # the primary itself, checked while they write
         still_writing = sum(len(reported(r)) < 400 for r in reports.values())
     finally:
         for writer in writers:
             finish(writer)
     assert still_writing > 0, "every writer had finished: the backup ran beside nobody"
+    assert live.exit_code == 0 and live.stdout.startswith(f"ok: {db_path}: "), live.output
     # the copy alone: no temporary file, no journal, no -wal left beside it
     assert sorted(p.name for p in tmp_path.iterdir() if "copy" in p.name) == ["copy.db"]
     copied = entries(copy)
@@ -132,6 +134,13 @@ def test_backup_never_writes_over_the_database_or_beside_a_live_log(
     refused = run(filled, "backup", str(other), "--force")
     assert refused.exit_code == 1 and f"{other}-wal exists" in refused.stderr
     assert not other.exists() and filled.read_bytes() == before
+
+
+def test_backup_into_a_missing_folder_fails_in_one_line(filled: Path, tmp_path: Path) -> None:
+    target = tmp_path / "no-such-folder" / "copy.db"
+    failed = run(filled, "backup", str(target))
+    assert failed.exit_code == 1
+    assert failed.stderr == f"Error: cannot write {target}: No such file or directory\n"
 
 
 def test_backup_of_a_file_that_is_not_warroom_is_refused(tmp_path: Path) -> None:
