@@ -4,7 +4,8 @@ Run by the durability tests as `python writer.py MODE ...`:
 
 - `log`: log `--count` entries "TAG #NNNN" into one incident; after each
   commit returns, append "NNNN ENTRY_ID" to the report file and flush it, so
-  every line in the report is a commit the writer was told had happened.
+  every line in the report is a commit the writer was told had happened;
+  `--pause` seconds between commits (a busy room, not a flood).
 - `read`: read the incident's timeline over and over, as a console does, and
   fail if any read shows a writer's entries out of order or with a gap.
 - `declare`: after the gate, open a (possibly brand new) database and declare
@@ -54,6 +55,8 @@ def log(args: argparse.Namespace) -> None:
             entry_id = room.log(args.incident, entry_text(args.tag, seq))
             report.write(f"{seq} {entry_id}\n")
             report.flush()
+            if args.pause:
+                time.sleep(args.pause)
 
 
 def read(args: argparse.Namespace) -> None:
@@ -93,6 +96,7 @@ def main() -> None:
     parser.add_argument("--tag", default="w0")
     parser.add_argument("--start", type=int, default=0)
     parser.add_argument("--count", type=int, default=100)
+    parser.add_argument("--pause", type=float, default=0.0, help="seconds between commits")
     args = parser.parse_args()
     {"log": log, "read": read, "declare": declare}[args.mode](args)
 

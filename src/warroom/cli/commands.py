@@ -138,6 +138,13 @@ COMMANDS: tuple[CommandEntry, ...] = (
         "Import a JSON export as a new incident; prints its id alone.",
         "import_",
     ),
+    # the file: a live copy, and its checks
+    _entry("backup", "backup", "Copy the database to FILE while consoles keep writing."),
+    _entry(
+        "verify",
+        "backup",
+        "Check a database file (default: --db): integrity, foreign keys, search index, schema.",
+    ),
     _entry(
         "report",
         "report",

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     migrations: Migrations  # built on first use: see `__getattr__`
 
 APP_ID = "warroom"
+REPLICATION_TABLES = "_litestream_"  # Litestream's own tables (`_litestream_seq`, `_lock`)
 BUSY_TIMEOUT_MS = 5000
 
 # (name, step) in order. sqlite-utils (~40 ms to import) is loaded only when a file
@@ -615,7 +616,8 @@ def _check_ours(conn: sqlite3.Connection, path: Path) -> bool:
             refused = f"{path} is not a SQLite database; refusing to touch it"
             raise DatabaseRefused(refused) from None
         raise
-    if not tables:
+    # Litestream adds these to a file it replicates, even to one warroom has not filled yet
+    if not {name for name in tables if not name.startswith(REPLICATION_TABLES)}:
         return False
     if "warroom_meta" not in tables:
         raise DatabaseRefused(
@@ -690,6 +692,8 @@ def connect(
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils' Database sets it
+        if replicated(path):
+            conn.execute("PRAGMA wal_autocheckpoint = 0")  # Litestream checkpoints: see there
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise DatabaseRefused(f"cannot use {path}: {exc}") from None
@@ -808,3 +812,30 @@ def mark_demo(db: sqlite_utils.Database) -> None:
 def is_demo(db: sqlite_utils.Database) -> bool:
     row = db.conn.execute("SELECT value FROM warroom_meta WHERE key = 'demo'").fetchone()
     return row is not None and row[0] == "1"
+
+
+# -- for `warroom backup` and `warroom verify` (store.backup, store.verify) -----------------
+
+
+def check_ours(conn: sqlite3.Connection, path: Path) -> bool:
+    """`_check_ours` for a connection opened elsewhere: True when initialised,
+    False when empty, DatabaseRefused for somebody else's file or a newer warroom's."""
+    return _check_ours(conn, path)
+
+
+def replicated(path: Path) -> bool:
+    """Whether Litestream replicates this file: its folder `.NAME-litestream` is beside it.
+
+    Litestream must be the only one to checkpoint a file it replicates. A console's
+    automatic checkpoint can restart the WAL in the moment Litestream lets go of
+    its read lock to checkpoint itself, and Litestream 0.5 can then ship pages that
+    do not belong together: a replica that restores to a malformed file (seen with
+    three consoles logging at full speed). So consoles on a replicated file leave
+    checkpoints to Litestream (`min-checkpoint-page-count`, `checkpoint-interval`).
+    """
+    return path.with_name(f".{path.name}-litestream").is_dir()
+
+
+def migration_names() -> list[str]:
+    """The migrations this warroom knows, in the order they apply."""
+    return [name for name, _ in _STEPS]

@@ -43,6 +43,8 @@ from warroom.store import (
     scribe_queries,
     timeline_pages,
 )
+from warroom.store import backup as file_backup
+from warroom.store import verify as file_verify
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -76,6 +78,9 @@ alert_signals = alert_queries.alert_signals  # what was heard for an alert, bodi
 forget_unreadable = queries.forget_unreadable
 unreadable_times = queries.unreadable_times
 unreadable_warning = queries.unreadable_warning
+# the file as a whole: a consistent copy taken live, and its checks (`backup`, `verify`)
+backup_copy = file_backup.backup
+verify_file = file_verify.verify
 
 __all__ = [
     "CLOCK_STATUSES",
@@ -88,6 +93,7 @@ __all__ = [
     "PageRequest",
     "TimelinePage",
     "alert_signals",
+    "backup_copy",
     "checklists",
     "engines",
     "failed_pages",
@@ -111,6 +117,7 @@ __all__ = [
     "timeline_page",
     "unreadable_times",
     "unreadable_warning",
+    "verify_file",
 ]
 
 # resolved still runs the post-mortem clock; closed and cancelled run none
