@@ -46,6 +46,7 @@ from warroom.tui.widgets.timeline_text import (
     kind_label,
     wrapped,
 )
+from warroom.tui.widgets.timeline_window import ScreenRow
 
 # filter name -> (what the title says, which entries pass)
 FILTERS: dict[str, tuple[str, Callable[[ShownEntry], bool]]] = {
@@ -90,6 +91,7 @@ class TimelineView(PagedTimeline, can_focus=True):
         # drawn entry lines, by what they show: an entry from another console scrolls
         # every line on screen up one, and each is drawn again from here
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._pass: tuple[int, Style, list[ScreenRow] | None] | None = None
 
     # -- data ------------------------------------------------------------------
 
@@ -311,12 +313,25 @@ class TimelineView(PagedTimeline, can_focus=True):
 
     # -- rendering -------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # what every line of one pass shares, worked out once for the pass rather than
+        # for each line: the width, the widget's style (a walk up the DOM) and the rows
+        paged = self._on_screen() if self.paged is not None else None
+        self._pass = (self.scrollable_content_region.width, self.rich_style, paged)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass = None
+
     def render_line(self, y: int) -> Strip:
         _scroll_x, scroll_y = self.scroll_offset
         row_index = scroll_y + y
-        width = self.scrollable_content_region.width
-        base = self.rich_style
-        rows, row_index = (self._rows, row_index) if self.paged is None else (self._on_screen(), y)
+        if self._pass is not None:
+            width, base, paged = self._pass
+        else:
+            width, base = self.scrollable_content_region.width, self.rich_style
+            paged = self._on_screen() if self.paged is not None else None
+        rows, row_index = (self._rows, row_index) if paged is None else (paged, y)
         if row_index >= len(rows):
             if row_index == 0 and self.narrowed and not self.count:
                 return Strip([Segment("(nothing matches)".ljust(width)[:width], base)], width)
