@@ -96,3 +96,44 @@ def test_deadlines_are_kept_until_the_incident_changes(
     assert changed == {ids["old P2"]}
     now = clock.now()
     assert (board.read(now).next_due, board.read(now).unrecorded) == _whole(board, now)
+
+
+def test_deadlines_worked_out_by_the_watcher_are_taken_for_the_same_rows_only(
+    db: sqlite_utils.Database,
+    room: WarRoom,
+    clock: FrozenClock,
+    policy: Policy,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The watcher prepares each row's deadlines on its own thread; the board, on the
+    console's, works nothing out for those rows, and works out afresh a row that was
+    read again after the preparing (and reads the same either way)."""
+    import warroom.tui.deadline_board as board_module
+    from warroom.tui.deadline_prep import prepare, prepare_all
+
+    ids = seed(room, clock)
+    listed = read_model.incident_list(db, policy, show_ended=True)
+    incidents, clocks = list(listed.incidents), dict(listed.clocks)
+    prepared = prepare_all(incidents, clocks, policy, {})
+    assert set(prepared) == set(clocks)
+    again = prepare_all(incidents, clocks, policy, prepared)
+    assert all(again[i] is prepared[i] for i in prepared)  # the same rows: nothing redone
+
+    worked: list[int] = []
+
+    def counted(incident, inputs, policy_):  # type: ignore[no-untyped-def]
+        worked.append(incident.id)
+        return prepare(incident, inputs, policy_)
+
+    monkeypatch.setattr(board_module, "prepare", counted)
+    board = DeadlineBoard(policy)
+    board.update(incidents, clocks, listed.breaches, prepared)
+    assert worked == []
+    now = clock.now()
+    assert (board.read(now).next_due, board.read(now).unrecorded) == _whole(board, now)
+
+    room.acknowledge(ids["old P2"])  # read again: a new row, prepared for the old one
+    fresh = read_model.incident_list(db, policy, show_ended=True)
+    board.update(list(fresh.incidents), dict(fresh.clocks), fresh.breaches, prepared)
+    assert ids["old P2"] in worked
+    assert (board.read(now).next_due, board.read(now).unrecorded) == _whole(board, now)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from warroom.domain import escalation, sla
 from warroom.domain.models import Incident
 from warroom.domain.policy import Policy
-from warroom.domain.timefmt import to_iso
+from warroom.tui.deadline_prep import Prepared, prepare
 from warroom.tui.messages import ClockInputs
 
 _LAST = sys.maxsize  # sorts after every incident id
@@ -126,38 +126,6 @@ class _LazyTimers(Mapping[int, tuple[sla.Timer, ...]]):
 
 
 @dataclass(frozen=True)
-class _Kept:
-    """One incident's deadlines, kept while its incident row and clock inputs are."""
-
-    incident: Incident
-    inputs: ClockInputs
-    deadlines: tuple[sla.Deadline, ...]
-    rungs: tuple[tuple[dt.datetime, dt.datetime | None], ...]  # escalation.upcoming
-    isos: tuple[str, ...]  # each deadline as the record of breaches stores it
-    # the most urgent running timer: the earliest deadline, display order on ties
-    urgent: tuple[str, dt.datetime] | None
-
-    @classmethod
-    def of(
-        cls,
-        incident: Incident,
-        inputs: ClockInputs,
-        deadlines: tuple[sla.Deadline, ...],
-        rungs: tuple[tuple[dt.datetime, dt.datetime | None], ...],
-    ) -> _Kept:
-        urgent: tuple[str, dt.datetime] | None = None
-        for d in deadlines:
-            if d.done_at is None and (urgent is None or d.deadline < urgent[1]):
-                urgent = (d.name, d.deadline)
-        isos = tuple(to_iso(d.deadline) for d in deadlines)
-        return cls(incident, inputs, deadlines, rungs, isos, urgent)
-
-    def escalation_due(self, now: dt.datetime) -> dt.datetime | None:
-        """When the next rung fires (ladder_status(...).next_at, without naming anyone)."""
-        return next((due for due, stop in self.rungs if stop is None or now < stop), None)
-
-
-@dataclass(frozen=True)
 class BoardReading:
     timers: Mapping[int, tuple[sla.Timer, ...]]  # computed when looked up
     next_due: Mapping[int, str]  # incident id -> "ack OVERDUE 4m" (formatted when looked up)
@@ -180,7 +148,7 @@ class DeadlineBoard:
         self.inputs: dict[int, ClockInputs] = {}
         self.recorded: frozenset[tuple[int, str, str]] = frozenset()
         self._seen_once = False
-        self._kept: dict[int, _Kept] = {}
+        self._kept: dict[int, Prepared] = {}
         # deadlines not in the record of breaches: only these can fall due unrecorded
         self._unrecorded: dict[int, tuple[sla.Deadline, ...]] = {}
         # (earliest moment something can fall due unrecorded, incident), in time order
@@ -191,19 +159,22 @@ class DeadlineBoard:
         incidents: list[Incident],
         inputs: dict[int, ClockInputs],
         recorded: frozenset[tuple[int, str, str]],
+        prepared: Mapping[int, Prepared] | None = None,
     ) -> int:
         """Take a snapshot read from the database; returns how many breaches were
         recorded since the last one, for incidents the board already had (an incident
         first read now, such as the ended ones read after the live ones at start-up,
         brings its old breaches, not new ones). Only a real read may come here: the
-        record of breaches is what keeps the bell from ringing twice."""
+        record of breaches is what keeps the bell from ringing twice. `prepared`: the
+        deadlines the watcher worked out off this thread (`prepare`), used when they
+        were worked out from these very rows."""
         known = self.incidents
         new = sum(1 for b in recorded - self.recorded if b[0] in known) if self._seen_once else 0
         self._seen_once = True
         self.incidents = {i.id: i for i in incidents if i.id in inputs}
         self.inputs = inputs
         self.recorded = recorded
-        kept: dict[int, _Kept] = {}
+        kept: dict[int, Prepared] = {}
         for incident_id, incident in self.incidents.items():
             clock = inputs[incident_id]
             before = self._kept.get(incident_id)
@@ -214,18 +185,10 @@ class DeadlineBoard:
             ):
                 kept[incident_id] = before
                 continue
-            kept[incident_id] = _Kept.of(
-                incident,
-                clock,
-                sla.deadlines(incident, self.policy, clock.history),
-                escalation.upcoming(
-                    incident,
-                    self.policy,
-                    pauses=clock.history.reopened,
-                    assigned=clock.assigned,
-                    engaged=clock.engaged,
-                ),
-            )
+            ready = prepared.get(incident_id) if prepared is not None else None
+            if ready is None or ready.incident is not incident or ready.inputs is not clock:
+                ready = prepare(incident, clock, self.policy)
+            kept[incident_id] = ready
         self._kept = kept
         self._unrecorded = {}
         watch: list[tuple[dt.datetime, int]] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from textual.message import Message
@@ -14,6 +15,7 @@ from warroom.domain.pages import Page
 from warroom.domain.timeline_state import TimelineState
 from warroom.store.read_model import ClockInputs as ClockInputs  # kept importable from here
 from warroom.store.read_model import TimelinePage
+from warroom.tui.deadline_prep import Prepared
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class Snapshot(Message):
     breaches: frozenset[tuple[int, str, str]] = frozenset()
     failed_pages: list[Page] = field(default_factory=list)  # FAILED for good, newest first
     engines: tuple[EngineOnRecord, ...] = ()  # engines on record (`warroom engine`)
+    # each incident's deadlines, worked out by the watcher (deadline_board.prepare)
+    prepared: Mapping[int, Prepared] = field(default_factory=dict)
 
 
 @dataclass

@@ -24,6 +24,7 @@ from warroom.domain.timeline_filters import TIMELINE_FILTERS
 from warroom.domain.timeline_state import TimelineState
 from warroom.errors import WarroomError
 from warroom.store import read_model
+from warroom.tui.deadline_prep import Prepared, prepare_all
 from warroom.tui.messages import (
     ClockInputs,
     RowsLeftOut,
@@ -64,6 +65,7 @@ class DatabaseWatcher:
         self._handed: (
             tuple[read_model.IncidentList, list[Incident], dict[int, ClockInputs]] | None
         ) = None
+        self._prepared: dict[int, Prepared] = {}  # the deadline board's work, by incident
         self._histories = read_model.ClockHistories()  # folded as the timeline grows
         # start-up reads the live incidents first and the selected one's view, so the
         # screen fills at once; then the resolved and closed ones (the list's `t`)
@@ -160,8 +162,14 @@ class DatabaseWatcher:
         if self._handed is None or self._handed[0] is not listed:
             # the list changed: new containers; unchanged, the very ones handed on before,
             # so the screen knows it at a glance (10,000 incidents: no walk per key)
-            self._handed = (listed, list(listed.incidents), dict(listed.clocks))
+            incidents_now, clocks_now = list(listed.incidents), dict(listed.clocks)
+            # the deadline board's work for rows new or changed, done here, off the
+            # console's thread (the rows kept hand on what was worked out for them)
+            prepared = prepare_all(incidents_now, clocks_now, self.policy, self._prepared)
+            self._prepared = prepared
+            self._handed = (listed, incidents_now, clocks_now)
         _, incidents, clocks = self._handed
+        prepared = self._prepared
         selected = self.selected_id
         if selected is None or selected not in listed.by_id:
             self._shown_id = None
@@ -172,6 +180,7 @@ class DatabaseWatcher:
                 clocks=clocks,
                 breaches=listed.breaches,
                 failed_pages=read_model.failed_pages(db),
+                prepared=prepared,
             )
         self._rest_due = self._live_only  # the selected incident is on its way to the screen
         reset = selected != self._shown_id
@@ -217,4 +226,5 @@ class DatabaseWatcher:
             clocks=clocks,
             breaches=listed.breaches,
             failed_pages=read_model.failed_pages(db),
+            prepared=prepared,
         )

@@ -203,7 +203,9 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         else:
             self._last_list = (message.incidents, message.clocks, message.breaches)
             self.incidents = message.incidents
-            new_breaches = self.board.update(message.incidents, message.clocks, message.breaches)
+            new_breaches = self.board.update(
+                message.incidents, message.clocks, message.breaches, message.prepared
+            )
             if new_breaches and self.policy.bell:
                 self.app.bell()
             reading = self.board.read(now)
