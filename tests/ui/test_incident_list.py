@@ -39,3 +39,47 @@ async def test_rows_scrolled_into_view_show_their_times_now(
         table.move_cursor(row=len(table.order) - 1, animate=False)
         await pilot.pause()
         assert table.get_cell(str(last), "age").plain == "2h 00m"
+
+
+async def test_resolved_incidents_read_after_the_live_ones_are_added_below_them(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    """At start-up the live incidents come first, the resolved ones a moment later: the
+    rows already shown stay (cursor and all) and the new rows are added under them,
+    reading exactly as in a table drawn whole."""
+    room = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), load_policy())
+    live = [
+        room.declare(f"live {n}", "P2", declared_at=T0 - dt.timedelta(minutes=n)) for n in range(4)
+    ]
+    ended = room.declare("[bold]ended[/]", "P1", declared_at=T0 - dt.timedelta(hours=2))
+    room.set_status(ended, "resolved")
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        table = app.war_room.table
+        incidents = list(app.war_room.incidents)
+        assert [i.id for i in incidents][-1] == ended  # resolved: listed after the live
+        now = clock.now()
+        due = {i.id: f"due {i.id}" for i in incidents}
+        first, rest = incidents[:-1], incidents
+        table.show(first, now, live[1], due)
+        await pilot.pause()
+        table.move_cursor(row=table.order.index(live[2]), animate=False)
+        kept_row = table.get_row(str(live[0]))
+        cleared: list[bool] = []
+        clear = table.clear
+        table.clear = lambda *args, **kwargs: (cleared.append(True), clear(*args, **kwargs))[1]
+        table.show(rest, now, live[2], due)
+        await pilot.pause()
+        assert cleared == []  # not laid out again: the new row was added below
+        table.clear = clear
+        assert table.order == [i.id for i in rest]
+        assert table.row_count == len(rest)
+        assert table.selected_id == live[2]  # the cursor did not move
+        assert table.get_row(str(live[0])) == kept_row
+        grown = [[cell.plain for cell in table.get_row(str(i.id))] for i in rest]
+        table.show([], now, None, {})  # drawn whole, from nothing
+        table.show(rest, now, live[2], due)
+        await pilot.pause()
+        assert [[cell.plain for cell in table.get_row(str(i.id))] for i in rest] == grown
+        assert "[bold]ended[/]" in grown[-1][-1] and "RESOLVED" in grown[-1][2]

@@ -71,27 +71,38 @@ class IncidentTable(DataTable[Text]):
         cells that changed; any other change lays the table out again."""
         ordered = list(incidents)
         order = [i.id for i in ordered]
-        if order == self.order:
-            # the same rows in the same order: redraw only the rows that changed
+        kept = len(self.order)
+        if order == self.order or (kept and order[:kept] == self.order):
+            # the same rows in the same order (and maybe more after them, as the ended
+            # incidents read after the live ones at start-up): redraw only the rows that
+            # changed, and add the new ones below
             shown = self._shown
-            for incident in ordered:
+            for incident in ordered[:kept]:
                 before = shown[incident.id]
                 if before is not incident and before != incident:
                     self._redraw_row(incident)
             self.show_times(now, next_due)
+            for incident in ordered[kept:]:
+                self._add(incident, now, next_due)
+            self.order = order
             return
         self.clear()
         self.order = order
         self._shown = {i.id: i for i in ordered}
         self._cells_drawn = {}
         for incident in ordered:
-            age = format_age(incident.declared_at, age_until(incident, now))
-            due = next_due.get(incident.id, "")
-            self._cells_drawn[(incident.id, "age")] = age
-            self._cells_drawn[(incident.id, "next")] = due
-            self.add_row(*self._cells(incident, age, due), key=str(incident.id))
+            self._add(incident, now, next_due)
         if selected in self.order:
             self.move_cursor(row=self.order.index(selected), animate=False)
+
+    def _add(self, incident: Incident, now: dt.datetime, next_due: Mapping[int, str]) -> None:
+        """A row at the bottom, with its age and countdown as of `now`."""
+        age = format_age(incident.declared_at, age_until(incident, now))
+        due = next_due.get(incident.id, "")
+        self._shown[incident.id] = incident
+        self._cells_drawn[(incident.id, "age")] = age
+        self._cells_drawn[(incident.id, "next")] = due
+        self.add_row(*self._cells(incident, age, due), key=str(incident.id))
 
     def _redraw_row(self, incident: Incident) -> None:
         """One incident changed in place (status, title, commander...): its row only;
