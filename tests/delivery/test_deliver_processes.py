@@ -12,7 +12,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -67,10 +67,11 @@ def wait_until(what: Callable[[], bool], why: str) -> None:
 
 
 @contextmanager
-def deliverers(
-    db_path: Path, policy: Path, sink: HttpSink, *extra: str
+def warroom_processes(
+    db_path: Path, policy: Path, sink: HttpSink, command: list[str]
 ) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
-    """Start `warroom deliver` processes; every one still running is killed at the end."""
+    """Start `warroom COMMAND...` processes on the file, paging through `sink`; every
+    one still running is killed at the end."""
     started: list[subprocess.Popen[bytes]] = []
     env = os.environ | {
         "SINK_PORT": str(sink.port),
@@ -81,7 +82,7 @@ def deliverers(
 
     def start() -> subprocess.Popen[bytes]:
         process = subprocess.Popen(
-            [sys.executable, "-m", "warroom", "deliver", "--interval", "0.1", *extra],
+            [sys.executable, "-m", "warroom", *command],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -96,6 +97,13 @@ def deliverers(
             if process.poll() is None:
                 process.kill()
             process.wait(10)
+
+
+def deliverers(
+    db_path: Path, policy: Path, sink: HttpSink, *extra: str
+) -> AbstractContextManager[Callable[[], subprocess.Popen[bytes]]]:
+    """Start `warroom deliver` processes (see `warroom_processes`)."""
+    return warroom_processes(db_path, policy, sink, ["deliver", "--interval", "0.1", *extra])
 
 
 def test_two_deliverers_on_one_file_deliver_each_page_once(db_path: Path, tmp_path: Path) -> None:

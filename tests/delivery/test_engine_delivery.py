@@ -4,13 +4,11 @@ killed with SIGKILL mid-round and started again loses none."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -21,6 +19,7 @@ from tests.delivery.test_deliver_processes import (
     queue_pages,
     states,
     wait_until,
+    warroom_processes,
     write_policy,
 )
 
@@ -29,43 +28,15 @@ pytest.importorskip("aiohttp")
 TOKEN = "engine-delivery-token-0123"
 
 
-@contextmanager
 def engines(
     db_path: Path, policy: Path, sink: HttpSink, tmp_path: Path
-) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
-    """Start `warroom engine` processes (each on a free port); any still running are
-    killed at the end."""
+) -> AbstractContextManager[Callable[[], subprocess.Popen[bytes]]]:
+    """Start `warroom engine` processes, each on a free port (see `warroom_processes`)."""
     token_file = tmp_path / "token"
     token_file.write_text(TOKEN)
     token_file.chmod(0o600)
-    started: list[subprocess.Popen[bytes]] = []
-    env = os.environ | {
-        "SINK_PORT": str(sink.port),
-        "WARROOM_DB": str(db_path),
-        "WARROOM_POLICY": str(policy),
-        "WARROOM_USER": "engine",
-    }
-
-    def start() -> subprocess.Popen[bytes]:
-        process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "warroom", "engine"),
-                *("--listen", "127.0.0.1:0", "--token-file", str(token_file)),
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        started.append(process)
-        return process
-
-    try:
-        yield start
-    finally:
-        for process in started:
-            if process.poll() is None:
-                process.kill()
-            process.wait(10)
+    listen = ["--listen", "127.0.0.1:0", "--token-file", str(token_file)]
+    return warroom_processes(db_path, policy, sink, ["engine", *listen])
 
 
 def test_the_engine_delivers_pages_with_no_console_open(db_path: Path, tmp_path: Path) -> None:
