@@ -119,3 +119,28 @@ async def test_l_adopts_this_consoles_policy_after_a_confirm(
         assert not isinstance(app.screen, AdoptPolicyScreen)
         notes = [str(n.message) for n in app._notifications]  # noqa: SLF001
         assert any("is the one in effect" in note for note in notes)
+
+
+async def test_a_running_console_learns_that_another_policy_was_adopted_and_back(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    """A console checked the policy when it opened; someone then adopts another one
+    (`warroom policy adopt` elsewhere): the top bar says POLICY DIFFERS within a poll,
+    and stops saying it when this console's policy is adopted again."""
+    declared_under_p0_p3(db_path, clock)
+    app = console(db_path, clock, P0P3)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        bar = app.query_one(StatusBar)
+        await pilot.pause(0.2)
+        assert bar.policy_differs is None
+        other = WarRoom(store.connect(db_path), clock, Actor("Cy", "cy"), load_policy(CRITICAL_LOW))
+        other.adopt_policy()
+        await wait_for(pilot, lambda: bar.policy_differs is not None)
+        fingerprint = record_of(load_policy(CRITICAL_LOW)).fingerprint
+        assert f"POLICY DIFFERS: file has dokkerr-critical-low.yaml ({fingerprint})" in (
+            bar.render().plain
+        )
+        mine = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), load_policy(P0P3))
+        mine.adopt_policy()
+        await wait_for(pilot, lambda: bar.policy_differs is None)

@@ -33,6 +33,15 @@ def recorded_policy(db: sqlite_utils.Database) -> PolicyRecord | None:
     )
 
 
+def recorded_fingerprint(db: sqlite_utils.Database) -> str | None:
+    """The fingerprint of the policy recorded last (None: none yet): read on every change,
+    so a running console learns that someone adopted another policy."""
+    row = db.conn.execute(
+        "SELECT fingerprint FROM policy_record ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
 def record_policy(uow: UnitOfWork, record: PolicyRecord) -> None:
     """Record `record` as the policy in effect from now, by the unit of work's actor."""
     uow.conn.execute(

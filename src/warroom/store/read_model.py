@@ -61,6 +61,7 @@ recorded_breaches = queries.recorded_breaches  # (incident, timer, deadline) on 
 search = scribe_queries.search  # entry ids whose text matches, through the FTS index
 follow_ups = scribe_queries.follow_ups  # follow-ups, by incident or all
 checklists = checklist_queries.checklists  # an incident's checklists with who ticked what
+recorded_fingerprint = policy_record.recorded_fingerprint  # which policy is in effect now
 recorded_policy = policy_record.recorded_policy  # the policy in effect, as recorded
 # a timeline too long to read whole, a page at a time (see store.timeline_pages)
 PageRequest = timeline_pages.PageRequest
@@ -110,6 +111,7 @@ __all__ = [
     "newest_of_kind",
     "pages",
     "recorded_breaches",
+    "recorded_fingerprint",
     "recorded_policy",
     "search",
     "timeline",

@@ -48,6 +48,7 @@ class Snapshot(Message):
     breaches: frozenset[tuple[int, str, str]] = frozenset()
     failed_pages: list[Page] = field(default_factory=list)  # FAILED for good, newest first
     engines: tuple[EngineOnRecord, ...] = ()  # engines on record (`warroom engine`)
+    policy_in_effect: str | None = None  # the fingerprint the file records now
     # each incident's deadlines, worked out by the watcher (deadline_board.prepare)
     prepared: Mapping[int, Prepared] = field(default_factory=dict)
 

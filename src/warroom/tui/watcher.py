@@ -111,6 +111,7 @@ class DatabaseWatcher:
                         version = current
                         snapshot = self.read(db, changed=changed)
                         snapshot.engines = tuple(read_model.engines(db))  # heartbeats move it
+                        snapshot.policy_in_effect = read_model.recorded_fingerprint(db)
                         self.post(snapshot)
                         self._say_unreadable()
                         if self._rest_due:  # start-up: the live incidents are on screen

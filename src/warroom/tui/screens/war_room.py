@@ -87,6 +87,7 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         # incidents whose severity the policy does not know, for the list last read
         self._unknown: tuple[object, dict[int, str]] = (None, {})
         self._failed_pages = FailedPages()  # FAILED pages already popped up
+        self._policy_seen: str | None = None  # the policy in effect, as last read
         self.engines_on_record: tuple[EngineOnRecord, ...] = ()  # as last read
 
     # -- layout ---------------------------------------------------------------------
@@ -142,6 +143,21 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         if self._watcher is not None:
             self._watcher.stop()
 
+    def _policy_in_effect(self, fingerprint: str | None) -> None:
+        """Someone recorded another policy while this console runs (`warroom policy
+        adopt`, `L` elsewhere): check this console's against it again."""
+        seen, self._policy_seen = self._policy_seen, fingerprint
+        if seen is None or fingerprint is None or fingerprint == seen:
+            return  # the first reading, or no change: the check at start said it
+        self.write(
+            Write(
+                lambda room: room.check_policy(),
+                "policy check",
+                on_success=self._policy_checked,
+                quiet=True,
+            )
+        )
+
     def _policy_checked(self, found: PolicyMismatch | None) -> None:
         """This console's policy is not the one the file records: say which, and how
         to adopt one; the top bar keeps saying it."""
@@ -193,6 +209,7 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         self.loaded = True
         now = self.clock.now()
         self._say_failed_pages(message.failed_pages)
+        self._policy_in_effect(message.policy_in_effect)
         self.engines_on_record = message.engines
         self.engine_presence = presence(self.engines_on_record, now, self.tz)
         timers: Mapping[int, tuple[sla.Timer, ...]]
