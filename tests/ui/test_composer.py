@@ -93,6 +93,35 @@ async def test_unfilled_markers_need_a_second_post(
         await wait_for(pilot, lambda: not isinstance(app.screen, ComposerScreen))
 
 
+async def test_a_marker_added_after_the_ask_is_asked_about_again(
+    db_path: Path, clock: FrozenClock, incident: int
+) -> None:
+    """ctrl+s once asks about the unfilled markers; the second ctrl+s posts anyway, but
+    only for the markers asked about: one typed in between is asked about first."""
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ComposerScreen))
+        screen = app.screen
+        assert isinstance(screen, ComposerScreen)
+        body = screen.query_one("#body")
+        body.text = "ETA ⟨ETA?⟩"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Still unfilled: ETA —" in str(screen.query_one("#composer-status").render())
+        body.text = "ETA ⟨ETA?⟩; owner ⟨Owner?⟩"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ComposerScreen)  # not posted: a new marker
+        status = str(screen.query_one("#composer-status").render())
+        assert "Still unfilled: ETA, Owner —" in status
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ComposerScreen))
+    [posted] = store.connect(db_path).conn.execute("SELECT body FROM updates").fetchone()
+    assert posted == "ETA ⟨ETA?⟩; owner ⟨Owner?⟩"
+
+
 async def test_the_composer_asks_about_the_markers_the_cli_refuses(
     db_path: Path, clock: FrozenClock, incident: int
 ) -> None:

@@ -83,7 +83,8 @@ class ComposerScreen(ModalScreen[None]):
         # typed in the free fields, across templates (the opener's dict: Esc keeps them)
         self.free_values: dict[str, str] = free_values if free_values is not None else {}
         self._filled = ""  # the text as last filled, to tell hand edits apart
-        self._confirmed = False  # posting with unfilled markers needs a second ctrl+s
+        # posting with unfilled markers needs a second ctrl+s, for those very markers
+        self._confirmed: tuple[str, ...] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form composer"):
@@ -236,12 +237,12 @@ class ComposerScreen(ModalScreen[None]):
 
     def action_post(self) -> None:
         # the one rule for what a marker is (the CLI's `post` refuses by it too)
-        markers = dict.fromkeys(unfilled_markers(self.body))
-        if markers and not self._confirmed:
-            self._confirmed = True
+        markers = tuple(dict.fromkeys(unfilled_markers(self.body)))
+        if markers and markers != self._confirmed:  # new ones since the last ask: ask again
+            self._confirmed = markers
             self._status(f"Still unfilled: {', '.join(markers)} — ctrl+s again to post anyway.")
             return
-        self._confirmed = False
+        self._confirmed = None
         incident_id, name, body = self.incident_id, self.template_name, self.body
         template = self.templates.get(name)
         audience = audience_of(template)
