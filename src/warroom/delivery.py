@@ -14,7 +14,7 @@ import os
 import stat
 from pathlib import Path
 
-from warroom.domain.channels import HOOK, expand, redacted
+from warroom.domain.channels import HOOK, addressed, expand, redacted
 from warroom.domain.pages import Page
 from warroom.domain.policy import Policy
 from warroom.errors import InvalidInput
@@ -94,6 +94,9 @@ def send_page(page: Page, policy: Policy) -> None:
             raise SendFailed(outcome.text)
         return
     url, secrets = filled_channel(page.channel, policy)
+    contact = policy.contact(page.recipient)
+    if contact is not None and contact.email:  # an e-mail channel with no `to=`: theirs
+        url = addressed(url, contact.email)
     import apprise  # only when a page is sent: heavy, and most commands never do
 
     notifier = apprise.Apprise()

@@ -66,6 +66,38 @@ def test_an_email_reaches_a_local_smtp_server_with_the_secret_from_the_environme
     assert "${SMTP_PASS}" in stored  # the channel is kept as written
 
 
+def test_an_email_channel_without_to_reaches_the_contacts_own_address(
+    db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A contact's `mailto://` channel that names no recipient is sent to the e-mail the
+    policy gives for that contact, not back to the sending account."""
+    with smtp_server("pw") as mail:
+        url = f"mailto://warroom:pw@127.0.0.1:{mail.port}?from=warroom@example.com&mode=insecure"
+        policy = paging_policy("pages:\n  subscribers: [Eve Adams]\n", {"Eve Adams": [url]})
+        room = room_on(db_path, clock, policy)
+        room.declare("Queue backlog", "P2", commander="Zed")
+        done = room.deliver_pages()
+        assert [p.recipient for p in done.delivered] == ["Eve Adams"], done.lines()
+    (message,) = mail.messages
+    assert message["To"] == "eve@example.com"  # from the policy's contact, not warroom@...
+
+
+def test_addressing_leaves_other_channels_and_named_recipients_alone() -> None:
+    from warroom.domain.channels import addressed
+
+    assert addressed("mailto://u:p@host:25", "eve@example.com") == (
+        "mailto://u:p@host:25?to=eve@example.com"
+    )
+    assert addressed("mailtos://u:p@host?from=a@b", "e+x@example.com") == (
+        "mailtos://u:p@host?from=a@b&to=e+x@example.com"
+    )
+    assert (
+        addressed("mailto://u:p@host?To=ops@x", "eve@example.com") == "mailto://u:p@host?To=ops@x"
+    )
+    assert addressed("json://127.0.0.1:9/eve", "eve@example.com") == "json://127.0.0.1:9/eve"
+    assert addressed("mailto://u:p@host", "  ") == "mailto://u:p@host"
+
+
 def test_a_missing_secret_fails_the_attempt_naming_it(
     db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:

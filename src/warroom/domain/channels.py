@@ -72,3 +72,19 @@ def redacted(template: str) -> str:
         return match.group(1) + (value if SECRET.fullmatch(value) or not value else "***")
 
     return _SECRET_PARAMS.sub(param, text)
+
+
+def addressed(url: str, email: str) -> str:
+    """A `mailto://` (or `mailtos://`) channel that names no `to=`, addressed to the
+    contact's own e-mail; any other channel, or one that names its recipients, as it is.
+    (Without `to=`, Apprise would write to the sending account's own address.)"""
+    from urllib.parse import quote
+
+    scheme, sep, rest = url.partition("://")
+    email = email.strip()
+    if not sep or scheme.lower() not in ("mailto", "mailtos") or not email:
+        return url
+    query = rest.partition("?")[2]
+    if any(part.split("=", 1)[0].lower() == "to" for part in query.split("&") if part):
+        return url
+    return f"{url}{'&' if '?' in rest else '?'}to={quote(email, safe='@+')}"
