@@ -182,10 +182,20 @@ def test_a_vacant_rota_slot_falls_through_to_the_plain_timer_rung(
         ("Developer on duty secondary", ""),
         ("Operations Manager", ""),  # an incident role nobody holds either
     ]
-    room.assign_role(incident_id, "operations manager", "Lea Roth")
     status = ladder(room, incident_id)
     assert [r.state for r in status.rungs] == [ENGAGED, ENGAGED, VACANT, VACANT]
     assert status.manual_next is None
+    # someone takes the vacant role: the rung the ladder reached is due again, for them,
+    # and called once (the rota slot nobody holds stays vacant)
+    room.assign_role(incident_id, "operations manager", "Lea Roth")
+    status = ladder(room, incident_id)
+    assert [r.state for r in status.rungs] == [ENGAGED, ENGAGED, VACANT, DUE]
+    assert status.rungs[3].responder.name == "Lea Roth"
+    assert [(e.who, e.person) for e in room.sweep().engaged] == [("Operations Manager", "Lea Roth")]
+    clock.step(hours=2)
+    assert room.sweep().engaged == []
+    status = ladder(room, incident_id)
+    assert [r.state for r in status.rungs] == [ENGAGED, ENGAGED, VACANT, ENGAGED]
 
 
 def test_escalating_by_hand_calls_the_rung_confirmed_and_nothing_else(

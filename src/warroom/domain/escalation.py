@@ -241,6 +241,11 @@ def _rung(
 ) -> RungStatus:
     due_at = rung_due_at(incident, policy, severity, rung, pauses)
     notify = rung.notify or severity.notify
+    if _taken_since(policy, record, rung.who, assigned):
+        # reached while nobody held its role, and held now: due again, for the holder,
+        # from when the ladder reached it (or its own time, if a call fell through early)
+        assert record is not None
+        due_at, record = min(due_at, record.engaged_at), None
     if record is not None:
         state = ENGAGED if record.person else VACANT
         responder = recorded_responder(policy, record)
@@ -259,11 +264,26 @@ def _rung(
 
 
 def _records(engaged: Sequence[Engagement]) -> dict[str, Engagement]:
-    """The first record of each rung `who` (a rung is called once)."""
+    """The record of each rung `who`: its first call that reached someone, else its first
+    record (a rung is called once; a vacant one again once someone holds its role)."""
     found: dict[str, Engagement] = {}
     for record in sorted(engaged, key=lambda e: e.engaged_at):
-        found.setdefault(rung_key(record.who), record)
+        key = rung_key(record.who)
+        kept = found.get(key)
+        if kept is None or (not kept.person and record.person):
+            found[key] = record
     return found
+
+
+def _taken_since(
+    policy: Policy, record: Engagement | None, who: str, assigned: Holders | None
+) -> bool:
+    """Whether a rung recorded as vacant (nobody held its incident role) has a holder
+    now: someone took the role, so the rung is called again, for them."""
+    if record is None or record.person:
+        return False
+    role = policy.incident_roles.find(who)
+    return bool(role and _people((assigned or {}).get(role)))
 
 
 def ladder_status(
@@ -368,11 +388,19 @@ def upcoming(
         left = ladder[reached:]
     else:
         called = _records(engaged)
-        left = tuple(r for r in ladder if rung_key(r.who) not in called)
+        left = tuple(
+            r
+            for r in ladder
+            if rung_key(r.who) not in called
+            or _taken_since(policy, called[rung_key(r.who)], r.who, assigned)
+        )
     found: list[tuple[dt.datetime, dt.datetime | None]] = []
     for rung in left:
+        vacant = called.get(rung_key(rung.who)) if engaged is not None else None
         try:
             due_at = rung_due_at(incident, policy, severity, rung, pauses)
+            if vacant is not None:  # reached while vacant, held now: due from then
+                due_at = min(due_at, vacant.engaged_at)
             resolve_who(policy, rung.who, due_at, assigned)  # as a waiting rung is named
         except OverflowError:
             continue

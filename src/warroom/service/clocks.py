@@ -249,6 +249,16 @@ class Clocks(RoomBase):
         ladder = escalation.ladder_status(
             incident, self.policy, now, pauses=history.reopened, engaged=calls
         )
+        if not ladder.due and any(not call.person for call in calls):
+            # a rung reached while nobody held its role is due again once someone does
+            ladder = escalation.ladder_status(
+                incident,
+                self.policy,
+                now,
+                pauses=history.reopened,
+                assigned=queries.role_holders(self.db, incident_id),
+                engaged=calls,
+            )
         return bool(ladder.due)
 
     def _ladder(
