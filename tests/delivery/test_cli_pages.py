@@ -61,6 +61,16 @@ def test_deliver_once_then_pages_tell_the_story(
         again = json.loads(run("deliver", "--once", "--json").output)
         assert (again["claimed"], again["delivered"], again["failed"]) == (1, [1], [])
         shown = json.loads(run("pages", "--json").output)
+        in_show = run("show", "1").output
+        show_json = json.loads(run("show", "1", "--json").output)
+    # `show` lists the incident's pages too, as `pages` does
+    assert "  pages:\n" in in_show
+    assert "09:00:30 UTC  paged Eve Adams via json (declared): delivered" in in_show
+    assert "09:00:00 UTC  paged Dana Kim via json (declared): delivered" in in_show
+    assert [(p["recipient"], p["state"]) for p in show_json["pages"]] == [
+        ("Eve Adams", "delivered"),
+        ("Dana Kim", "delivered"),
+    ]
     assert [(p["recipient"], p["state"], p["attempts"]) for p in shown] == [
         ("Eve Adams", "delivered", 2),
         ("Dana Kim", "delivered", 1),

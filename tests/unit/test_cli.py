@@ -80,8 +80,10 @@ def test_full_incident_flow_shows_in_show_json(run) -> None:
         "escalation",
         "timeline",
         "severity_known",  # issue 13: a severity the policy lacks is said, not hidden
+        "pages",  # issue 15: who was paged, through what, and how it went
     }
     assert set(body) == expected
+    assert body["pages"] == []  # the packaged policy names no channels: nobody is paged
 
 
 def test_markup_is_printed_exactly_as_typed(run) -> None:

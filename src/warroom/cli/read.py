@@ -26,9 +26,11 @@ from warroom.cli.ladder_shapes import (
     role_lines,
 )
 from warroom.cli.output import echo, echo_json, timeline_lines
+from warroom.cli.pages import page_json
 from warroom.domain import sla
 from warroom.domain.incident_record import customer_impact
 from warroom.domain.lifecycle import age_until
+from warroom.domain.pages import page_line
 from warroom.domain.policy_record import UNKNOWN_SEVERITY, unknown_severity
 from warroom.domain.timefmt import format_age, format_when
 from warroom.domain.timeline_state import TimelineState
@@ -88,6 +90,7 @@ def show(context: Context, incident: int, as_json: bool) -> None:
     now = context.clock.now()
     with context.database() as db:
         view = read_model.incident_view(db, incident)  # what the console's panes read
+        pages = read_model.pages(db, incident)  # who was paged, and how it went
     found, holders, entries, follow_ups = view.incident, view.roles, view.timeline, view.follow_ups
     state = TimelineState()
     state.add(entries)
@@ -114,6 +117,7 @@ def show(context: Context, incident: int, as_json: bool) -> None:
             | ladder_extras(ladder)
             | {"on_call": on_call_json(context.policy, now)},
             "severity_known": unknown is None,
+            "pages": [page_json(p) for p in pages],
         }
         echo_json(body)
         return
@@ -166,6 +170,13 @@ def show(context: Context, incident: int, as_json: bool) -> None:
     lines += role_lines(context.policy, list(holders))
     lines.append("  timeline (★ pinned):")
     lines += timeline_lines(state.current(), now, tz)
+    if pages:
+        lines.append("  pages:")
+        lines += [
+            f"    {format_when(p.last_attempt_at or p.created_at, now, tz)}"
+            f"  {one_line(page_line(p))}"
+            for p in pages
+        ]
     if follow_ups:
         lines.append("  follow-ups:")
         lines += [
