@@ -65,7 +65,6 @@ async def test_resolved_incidents_read_after_the_live_ones_are_added_below_them(
         table.show(first, now, live[1], due)
         await pilot.pause()
         table.move_cursor(row=table.order.index(live[2]), animate=False)
-        kept_row = table.get_row(str(live[0]))
         cleared: list[bool] = []
         clear = table.clear
         table.clear = lambda *args, **kwargs: (cleared.append(True), clear(*args, **kwargs))[1]
@@ -76,10 +75,18 @@ async def test_resolved_incidents_read_after_the_live_ones_are_added_below_them(
         assert table.order == [i.id for i in rest]
         assert table.row_count == len(rest)
         assert table.selected_id == live[2]  # the cursor did not move
-        assert table.get_row(str(live[0])) == kept_row
-        grown = [[cell.plain for cell in table.get_row(str(i.id))] for i in rest]
+
+        def rows() -> list[list[str]]:
+            # the countdown and age columns are the console's own (its heartbeat redraws
+            # them each second): the rest of each row is what is compared
+            return [
+                [cell.plain for n, cell in enumerate(table.get_row(str(i.id))) if n not in (3, 4)]
+                for i in rest
+            ]
+
+        grown = rows()
         table.show([], now, None, {})  # drawn whole, from nothing
         table.show(rest, now, live[2], due)
         await pilot.pause()
-        assert [[cell.plain for cell in table.get_row(str(i.id))] for i in rest] == grown
+        assert rows() == grown
         assert "[bold]ended[/]" in grown[-1][-1] and "RESOLVED" in grown[-1][2]
