@@ -37,6 +37,9 @@ from warroom.tui.messages import (
 if TYPE_CHECKING:
     import sqlite_utils
 
+    from warroom.domain.engine_presence import EngineOnRecord
+    from warroom.domain.pages import Page
+
 POLL_SECONDS = 0.25
 
 
@@ -66,6 +69,7 @@ class DatabaseWatcher:
             tuple[read_model.IncidentList, list[Incident], dict[int, ClockInputs]] | None
         ) = None
         self._prepared: dict[int, Prepared] = {}  # the deadline board's work, by incident
+        self._file_wide: tuple[list[Page], tuple[EngineOnRecord, ...], str | None] | None = None
         self._histories = read_model.ClockHistories()  # folded as the timeline grows
         # start-up reads the live incidents first and the selected one's view, so the
         # screen fills at once; then the resolved and closed ones (the list's `t`)
@@ -110,8 +114,19 @@ class DatabaseWatcher:
                         self._force = False
                         version = current
                         snapshot = self.read(db, changed=changed)
-                        snapshot.engines = tuple(read_model.engines(db))  # heartbeats move it
-                        snapshot.policy_in_effect = read_model.recorded_fingerprint(db)
+                        if changed or self._file_wide is None:
+                            # what the whole file says beside the list: read when it changed,
+                            # not on each selection read (j/k)
+                            self._file_wide = (
+                                read_model.failed_pages(db),
+                                tuple(read_model.engines(db)),  # heartbeats move it
+                                read_model.recorded_fingerprint(db),
+                            )
+                        (
+                            snapshot.failed_pages,
+                            snapshot.engines,
+                            snapshot.policy_in_effect,
+                        ) = self._file_wide
                         self.post(snapshot)
                         self._say_unreadable()
                         if self._rest_due:  # start-up: the live incidents are on screen
@@ -180,7 +195,6 @@ class DatabaseWatcher:
                 incidents=incidents,
                 clocks=clocks,
                 breaches=listed.breaches,
-                failed_pages=read_model.failed_pages(db),
                 prepared=prepared,
             )
         self._rest_due = self._live_only  # the selected incident is on its way to the screen
@@ -226,6 +240,5 @@ class DatabaseWatcher:
             selection=selection,
             clocks=clocks,
             breaches=listed.breaches,
-            failed_pages=read_model.failed_pages(db),
             prepared=prepared,
         )
