@@ -44,7 +44,14 @@ from warroom.tui.deadline_board import BoardReading, DeadlineBoard, Overlay
 from warroom.tui.dialogs.escalate import EscalateScreen
 from warroom.tui.dialogs.help import HelpScreen
 from warroom.tui.keys import bindings
-from warroom.tui.messages import ClockInputs, RowsLeftOut, Snapshot, TimelinePageRead, WatchFailed
+from warroom.tui.messages import (
+    ClockInputs,
+    RowsLeftOut,
+    Selection,
+    Snapshot,
+    TimelinePageRead,
+    WatchFailed,
+)
 from warroom.tui.reach import reach_lines
 from warroom.tui.screens.console_base import ConsoleSettings
 from warroom.tui.screens.incident_forms import IncidentForms
@@ -232,6 +239,15 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         selection = message.selection
         if selection is None or selection.incident.id != self.selected_id:
             return
+        self._show_selection(selection, now, timers)
+
+    def _show_selection(
+        self,
+        selection: Selection,
+        now: dt.datetime,
+        timers: Mapping[int, tuple[sla.Timer, ...]],
+    ) -> None:
+        """The selected incident's panes, from a snapshot or a read held ahead."""
         self.query_one(IncidentDetail).show(selection.incident, selection.roles, now)
         self.query_one(PagesLine).show(selection.pages, now)
         self.shown_id = selection.incident.id
@@ -320,9 +336,16 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.selected_id = self.table.selected_id
 
-    def watch_selected_id(self, incident_id: int | None) -> None:
+    def watch_selected_id(self, old_id: int | None, incident_id: int | None) -> None:
         if self._watcher is None:
             return
+        if incident_id is not None:
+            # j/k: the incident read ahead shows with the key, in the same frame
+            held = self._watcher.take(incident_id, self._nearby(old_id, incident_id))
+            if held is not None:
+                now = self.clock.now()
+                self._show_selection(held, now, self.board.timers(now))
+                return
         self._watcher.selected_id = incident_id
         if incident_id is None:
             self.shown_id = None
@@ -331,6 +354,18 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
             self.query_one(FollowUpPane).show([], self.today())
             self.query_one(AlertPane).show([], self.clock.now())
         self._watcher.poke(reset_selection=True)
+
+    def _nearby(self, old_id: int | None, incident_id: int) -> tuple[int, ...]:
+        """The rows next to the selection, the one the cursor moves on to first: what
+        the watcher reads ahead for the next key."""
+        order = self.table.order
+        try:
+            here = order.index(incident_id)
+        except ValueError:
+            return ()
+        step = -1 if old_id is not None and old_id in order[here + 1 : here + 2] else 1
+        rows = (here + step, here - step)
+        return tuple(order[row] for row in rows if 0 <= row < len(order))
 
     def watch_show_ended(self) -> None:
         """`t`: the list from what was last read; the deadline board keeps its record
