@@ -5,7 +5,8 @@ Run by the durability tests as `python writer.py MODE ...`:
 - `log`: log `--count` entries "TAG #NNNN" into one incident; after each
   commit returns, append "NNNN ENTRY_ID" to the report file and flush it, so
   every line in the report is a commit the writer was told had happened;
-  `--pause` seconds between commits (a busy room, not a flood).
+  `--pause` seconds between commits (a busy room, not a flood); with `--stop`,
+  it stops early once that file exists (a writer that runs until told).
 - `read`: read the incident's timeline over and over, as a console does, and
   fail if any read shows a writer's entries out of order or with a gap.
 - `declare`: after the gate, open a (possibly brand new) database and declare
@@ -52,6 +53,8 @@ def log(args: argparse.Namespace) -> None:
     with args.report.open("a", encoding="utf-8") as report:
         _wait_for_gate(args.gate)
         for seq in range(args.start, args.start + args.count):
+            if args.stop is not None and args.stop.exists():
+                break
             entry_id = room.log(args.incident, entry_text(args.tag, seq))
             report.write(f"{seq} {entry_id}\n")
             report.flush()

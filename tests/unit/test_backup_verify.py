@@ -67,11 +67,21 @@ def test_a_backup_taken_while_three_consoles_write_holds_everything_committed_be
         "Many scribes", "P1", "availability"
     )
     database.conn.close()
-    gate = tmp_path / "go"
+    gate, stop = tmp_path / "go", tmp_path / "stop"
     tags = ["w0", "w1", "w2"]
     reports = {tag: tmp_path / f"{tag}.txt" for tag in tags}
     writers = [
-        spawn("log", db_path, reports[tag], tag=tag, count=400, incident=incident, gate=gate)
+        # each runs until told to stop, so the backup always runs beside three writers
+        spawn(
+            "log",
+            db_path,
+            reports[tag],
+            tag=tag,
+            count=100_000,
+            incident=incident,
+            gate=gate,
+            stop=stop,
+        )
         for tag in tags
     ]
     try:
@@ -83,11 +93,15 @@ def test_a_backup_taken_while_three_consoles_write_holds_everything_committed_be
         result = run(db_path, "backup", str(copy))
         assert result.exit_code == 0, result.output
         live = run(db_path, "verify")  # the primary itself, checked while they write
-        still_writing = sum(len(reported(r)) < 400 for r in reports.values())
+        at_verify = {tag: len(reported(reports[tag])) for tag in tags}
+        # each writer commits again after the backup and the check, then is told to stop
+        wait_until(
+            lambda: all(len(reported(reports[t])) > at_verify[t] for t in tags), "later commits"
+        )
     finally:
+        stop.touch()
         for writer in writers:
             finish(writer)
-    assert still_writing > 0, "every writer had finished: the backup ran beside nobody"
     assert live.exit_code == 0 and live.stdout.startswith(f"ok: {db_path}: "), live.output
     # the copy alone: no temporary file, no journal, no -wal left beside it
     assert sorted(p.name for p in tmp_path.iterdir() if "copy" in p.name) == ["copy.db"]

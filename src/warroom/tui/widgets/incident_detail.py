@@ -38,10 +38,23 @@ class IncidentDetail(Static):
         self._age = ""
         self._drawn: Text | None = None
         self._now: dt.datetime | None = None
+        self._fitted_for: tuple[int, int] = (0, 0)  # the (columns, rows) last laid out for
 
     def on_resize(self, event: events.Resize) -> None:
         """Laid out again for the width and rows it has now (compact or whole)."""
         if self._now is not None:
+            self.show(self.incident, self.roles, self._now)
+
+    def notify_style_update(self) -> None:
+        """The rows it may use come from the stylesheet (`.-short #detail`): a terminal
+        grown taller raises them after the resize that widened it was handled, with no
+        second resize when a compact header keeps its height, so look again then."""
+        super().notify_style_update()
+        if self._now is not None and self._room() != self._fitted_for:
+            self.call_after_refresh(self._refit)
+
+    def _refit(self) -> None:
+        if self._now is not None and self._room() != self._fitted_for:
             self.show(self.incident, self.roles, self._now)
 
     def _room(self) -> tuple[int, int]:
@@ -54,7 +67,7 @@ class IncidentDetail(Static):
     def fitted(self, now: dt.datetime) -> Text:
         """The header as it is drawn: whole when it fits the room it has, else compact."""
         text = self.describe(now)
-        width, rows = self._room()
+        width, rows = self._fitted_for = self._room()
         if self.incident is None or width <= 0:
             return text
         if len(text.wrap(self.app.console, width)) <= rows:
