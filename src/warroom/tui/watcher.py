@@ -134,8 +134,16 @@ class DatabaseWatcher:
                 self._shown_id = incident_id
                 self._last_entry_id = held.newest
                 self._window, self._page = held.window, held.page
-        self._wake.set()  # check the file now, then read ahead around the new place
+        if held is None:
+            self._wake.set()
+        # else `settled` wakes this thread once the screen has drawn it: reading ahead
+        # meanwhile would hold the interpreter lock the frame is drawn with
         return None if held is None else held.selection
+
+    def settled(self) -> None:
+        """The screen drew the incident it took: check the file (what changed since the
+        held read is read on from it), then read ahead around the new place."""
+        self._wake.set()
 
     def holds(self, incident_id: int) -> bool:
         """Whether a read of `incident_id` is held ahead for the file as last read."""

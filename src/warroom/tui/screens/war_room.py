@@ -345,6 +345,7 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
             if held is not None:
                 now = self.clock.now()
                 self._show_selection(held, now, self.board.timers(now))
+                self.call_after_refresh(self._watcher.settled)
                 return
         self._watcher.selected_id = incident_id
         if incident_id is None:
@@ -356,15 +357,15 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         self._watcher.poke(reset_selection=True)
 
     def _nearby(self, old_id: int | None, incident_id: int) -> tuple[int, ...]:
-        """The rows next to the selection, the one the cursor moves on to first: what
-        the watcher reads ahead for the next key."""
+        """What the watcher reads ahead for the next keys: the two rows the cursor
+        moves on to (the second while the first is shown), then the one behind it."""
         order = self.table.order
         try:
             here = order.index(incident_id)
         except ValueError:
             return ()
         step = -1 if old_id is not None and old_id in order[here + 1 : here + 2] else 1
-        rows = (here + step, here - step)
+        rows = (here + step, here + 2 * step, here - step)
         return tuple(order[row] for row in rows if 0 <= row < len(order))
 
     def watch_show_ended(self) -> None:

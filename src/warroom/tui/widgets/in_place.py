@@ -9,11 +9,15 @@ is kept for when a pane grows or shrinks.
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 from rich.text import Text
 from textual.geometry import Size
 from textual.widgets import Static
 
 _ANY = Size(0, 0)  # a widget that is not a container is measured by its width alone
+# (width, content height) each widget's text was last measured at: measured once per text
+_MEASURED: WeakKeyDictionary[Static, tuple[int, int]] = WeakKeyDictionary()
 
 
 def update_in_place(widget: Static, text: Text) -> None:
@@ -22,7 +26,9 @@ def update_in_place(widget: Static, text: Text) -> None:
     if width <= 0:
         widget.update(text)  # not laid out yet: the first layout measures it
         return
-    before = widget.get_content_height(_ANY, _ANY, width)
+    before = _MEASURED.get(widget)
     widget.update(text, layout=False)
-    if widget.get_content_height(_ANY, _ANY, width) != before:
+    height = widget.get_content_height(_ANY, _ANY, width)
+    _MEASURED[widget] = (width, height)
+    if before != (width, height):
         widget.refresh(layout=True)
