@@ -145,6 +145,11 @@ class DatabaseWatcher:
         held read is read on from it), then read ahead around the new place."""
         self._wake.set()
 
+    @property
+    def whole_list_read(self) -> bool:
+        """Start-up is over: the list read holds every incident (not the live ones first)."""
+        return not self._live_only
+
     def holds(self, incident_id: int) -> bool:
         """Whether a read of `incident_id` is held ahead for the file as last read."""
         with self._asked:

@@ -11,6 +11,7 @@ and countdowns where they changed.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import operator
 from collections.abc import Mapping
 from pathlib import Path
@@ -96,6 +97,7 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         self._failed_pages = FailedPages()  # FAILED pages already popped up
         self._policy_seen: str | None = None  # the policy in effect, as last read
         self.engines_on_record: tuple[EngineOnRecord, ...] = ()  # as last read
+        self._frozen = False  # what start-up read was handed to gc.freeze
 
     # -- layout ---------------------------------------------------------------------
 
@@ -149,6 +151,8 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
     def on_unmount(self) -> None:
         if self._watcher is not None:
             self._watcher.stop()
+        if self._frozen:  # back to the collector (a process that opens consoles again)
+            gc.unfreeze()
 
     def _policy_in_effect(self, fingerprint: str | None) -> None:
         """Someone recorded another policy while this console runs (`warroom policy
@@ -233,6 +237,9 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
             if new_breaches and self.policy.bell:
                 self.app.bell()
             reading = self.board.read(now)
+            if not self._frozen and self._watcher is not None and self._watcher.whole_list_read:
+                self._frozen = True
+                self.call_after_refresh(self._start_up_read_kept)
             if not self._show_list(now, reading):
                 return
             timers = reading.timers
@@ -273,6 +280,13 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
             self.retitle()
         else:
             self.timeline.add(selection.entries)
+
+    def _start_up_read_kept(self) -> None:
+        """What start-up read and drew (every incident, their rows and deadlines) lives
+        as long as the console: the cyclic garbage collector stops walking it, so that
+        a full collection costs what changed since (at 10,000 incidents it took ~0.3 s,
+        and came every 20 keys or so). Freed as before when no longer referenced."""
+        gc.freeze()
 
     def _say_failed_pages(self, failed: list[Page]) -> None:
         """A page that FAILED for good stays in the top bar, and each new one pops up
