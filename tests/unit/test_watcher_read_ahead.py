@@ -19,6 +19,7 @@ from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
 from warroom.store import read_model
 from warroom.tui.messages import Selection, Snapshot
+from warroom.tui.watcher import POLL_SECONDS as POLL
 from warroom.tui.watcher import DatabaseWatcher
 
 
@@ -121,3 +122,28 @@ def test_a_read_under_way_when_the_screen_takes_a_held_read_is_not_handed_on(
     until(lambda: any(s.incident.id == 2 for s in selections(posted)), "read #2 on")
     follow = next(s for s in selections(posted) if s.incident.id == 2)
     assert not follow.reset and texts(follow) == ["after the take"]
+
+
+def test_a_console_nobody_moves_reads_nothing_ahead_again_after_a_commit(
+    watcher: tuple[DatabaseWatcher, list[Any]], room: WarRoom
+) -> None:
+    """Twenty consoles left on one incident while a scribe logs: a commit drops what
+    they held, and they read it again only once someone moves (then for a while)."""
+    w, posted = watcher
+    w.take(1, (2, 3))  # start-up's selection
+    w.poke(reset_selection=True)
+    until(lambda: w.holds(2) and w.holds(3), "read #2 and #3 ahead")
+    posted.clear()
+    room.log(5, "elsewhere")
+    until(lambda: any(isinstance(m, Snapshot) for m in posted), "read the commit")
+    time.sleep(POLL * 2)  # a quarter second more: time enough to have read ahead
+    assert not w.holds(2) and not w.holds(3)
+    assert w.take(2, (3, 4, 1)) is None  # a move: read (and around it) as it is now
+    w.poke(reset_selection=True)
+    until(lambda: w.holds(3) and w.holds(1), "read ahead from #2")
+    posted.clear()
+    room.log(3, "later on 3")
+    until(lambda: any(isinstance(m, Snapshot) for m in posted), "read the commit")
+    until(lambda: w.holds(3) and w.holds(4) and w.holds(1), "read ahead again after a move")
+    held = w.take(3, (4, 5, 2))
+    assert held is not None and texts(held)[-1] == "later on 3"

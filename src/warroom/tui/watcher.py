@@ -50,8 +50,9 @@ if TYPE_CHECKING:
     from warroom.domain.pages import Page
 
 POLL_SECONDS = 0.25
-# after a commit dropped the held reads, they are read again only for a console whose
-# selection moved this recently (a console left on one incident reads nothing extra)
+# a new selection is read ahead around once; after a commit dropped those reads, they
+# are read again only for a console whose person moved the selection this recently (a
+# console left on one incident reads nothing extra while a scribe logs elsewhere)
 NEARBY_SECONDS = 30.0
 
 
@@ -104,6 +105,7 @@ class DatabaseWatcher:
         self._held: dict[int, HeldRead] = {}
         self._nearby: tuple[int, ...] = ()
         self._moved_at = -NEARBY_SECONDS
+        self._ahead_due = False  # a new selection, not read ahead around yet
         self._taken = 0
         self._version = -1  # the data_version last read at
 
@@ -123,9 +125,11 @@ class DatabaseWatcher:
         incident and checks the file at once), else None (then `poke`). `nearby`: the
         incidents to read ahead next, the likeliest first."""
         with self._asked:
+            if self.selected_id is not None:  # a move (not start-up's first selection)
+                self._moved_at = time.monotonic()
             self.selected_id = incident_id
             self._nearby = tuple(nearby)
-            self._moved_at = time.monotonic()
+            self._ahead_due = True
             held = self._held.pop(incident_id, None)  # handed out once: the view keeps it
             if held is not None and held.version != self._version:
                 held = None
@@ -363,7 +367,7 @@ class DatabaseWatcher:
             nearby = self._nearby
             for incident_id in [i for i in self._held if i not in nearby]:
                 del self._held[incident_id]
-            if time.monotonic() - self._moved_at > NEARBY_SECONDS:
+            if not self._ahead_due and time.monotonic() - self._moved_at > NEARBY_SECONDS:
                 return  # nobody moves here: a commit's drop is not read again
             wanted = [
                 i
@@ -378,3 +382,6 @@ class DatabaseWatcher:
             with self._asked:
                 if self._version == version and incident_id in self._nearby:
                     self._held[incident_id] = held
+        with self._asked:
+            if self._version == version and self._nearby == nearby:
+                self._ahead_due = False  # all read ahead for this place and file
