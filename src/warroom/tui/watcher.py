@@ -8,12 +8,21 @@ the next read happen at once instead of waiting for the tick.
 A timeline too long to hold (`read_model.timeline_is_big`) is read a page at a
 time on this thread too: its view asks (`want_page`), the page is posted back
 (`TimelinePageRead`), and when rows are written the page last read is read again.
+
+Moving through the list (`j`/`k`) shows the next incident in the same frame as the
+key: once a selection settles, this thread reads the incidents above and below it
+ahead (`nearby`), and the screen `take`s such a held read synchronously. A held read
+is good only for the file as it was read: any commit (ours or another console's)
+drops them all, and `take` wakes this thread, which reads what changed since at once,
+exactly as for the incident already shown.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +50,21 @@ if TYPE_CHECKING:
     from warroom.domain.pages import Page
 
 POLL_SECONDS = 0.25
+# a new selection is read ahead around once; after a commit dropped those reads, they
+# are read again only for a console whose person moved the selection this recently (a
+# console left on one incident reads nothing extra while a scribe logs elsewhere)
+NEARBY_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class HeldRead:
+    """A selection read ahead, with what the watcher follows the shown incident by."""
+
+    selection: Selection
+    newest: int  # its newest timeline row id (what is read after it, once shown)
+    window: read_model.PageRequest | None  # a long timeline: the page it was read as
+    page: read_model.TimelinePage | None
+    version: int  # the file's data_version it was read at
 
 
 class DatabaseWatcher:
@@ -75,6 +99,15 @@ class DatabaseWatcher:
         # screen fills at once; then the resolved and closed ones (the list's `t`)
         self._live_only = True
         self._rest_due = False
+        # reads held ahead for the incidents near the selection (guarded by _asked,
+        # taken on the UI thread); `_taken` counts takes, so a read that was under way
+        # when the screen took another incident's held read is not handed on
+        self._held: dict[int, HeldRead] = {}
+        self._nearby: tuple[int, ...] = ()
+        self._moved_at = -NEARBY_SECONDS
+        self._ahead_due = False  # a new selection, not read ahead around yet
+        self._taken = 0
+        self._version = -1  # the data_version last read at
 
     def poke(self, *, reset_selection: bool = False) -> None:
         """Read now: after our own write (everything), or when the selection changed
@@ -85,6 +118,47 @@ class DatabaseWatcher:
             self._force = True
         self._read_wanted = True
         self._wake.set()
+
+    def take(self, incident_id: int, nearby: Sequence[int] = ()) -> Selection | None:
+        """The screen selected `incident_id` (on its thread): its held read, if one is
+        held for the file as last read (the watcher then follows it as the shown
+        incident and checks the file at once), else None (then `poke`). `nearby`: the
+        incidents to read ahead next, the likeliest first."""
+        with self._asked:
+            if self.selected_id is not None:  # a move (not start-up's first selection)
+                self._moved_at = time.monotonic()
+            self.selected_id = incident_id
+            self._nearby = tuple(nearby)
+            self._ahead_due = True
+            held = self._held.pop(incident_id, None)  # handed out once: the view keeps it
+            if held is not None and held.version != self._version:
+                held = None
+            if held is not None:
+                self._taken += 1
+                self._shown_id = incident_id
+                self._last_entry_id = held.newest
+                self._window, self._page = held.window, held.page
+        if held is None:
+            self._wake.set()
+        # else `settled` wakes this thread once the screen has drawn it: reading ahead
+        # meanwhile would hold the interpreter lock the frame is drawn with
+        return None if held is None else held.selection
+
+    def settled(self) -> None:
+        """The screen drew the incident it took: check the file (what changed since the
+        held read is read on from it), then read ahead around the new place."""
+        self._wake.set()
+
+    @property
+    def whole_list_read(self) -> bool:
+        """Start-up is over: the list read holds every incident (not the live ones first)."""
+        return not self._live_only
+
+    def holds(self, incident_id: int) -> bool:
+        """Whether a read of `incident_id` is held ahead for the file as last read."""
+        with self._asked:
+            held = self._held.get(incident_id)
+            return held is not None and held.version == self._version
 
     def want_page(self, request: read_model.PageRequest) -> None:
         """Read this page of the shown long timeline now (the last one asked wins)."""
@@ -107,6 +181,10 @@ class DatabaseWatcher:
                         db = store.connect(self.path)
                     current = store.data_version(db)
                     self._wake.clear()
+                    if current != version:
+                        with self._asked:  # reads held ahead were for the file as it was
+                            self._held.clear()
+                            self._version = current
                     self._read_page(db)
                     if current != version or self._read_wanted:
                         changed = current != version or self._force
@@ -132,6 +210,8 @@ class DatabaseWatcher:
                         if self._rest_due:  # start-up: the live incidents are on screen
                             self._read_wanted = True
                             self._wake.set()
+                    if not self._wake.is_set():
+                        self._read_ahead(db)
                 except (WarroomError, OSError) as exc:
                     self.post(WatchFailed(str(exc)))
                 except Exception as exc:  # sqlite3 errors while another process writes
@@ -149,8 +229,12 @@ class DatabaseWatcher:
             return
         self._rule = wanted.rule
         if wanted.incident_id == self._shown_id and self._window is not None:
-            page = self._page = read_model.timeline_page(db, wanted)
-            self._window = page.request
+            page = read_model.timeline_page(db, wanted)
+            with self._asked:
+                if wanted.incident_id != self._shown_id:
+                    return  # the screen took another incident's held read meanwhile
+                self._page = page
+                self._window = page.request
             self.post(TimelinePageRead(page))
 
     def _say_unreadable(self) -> None:
@@ -186,9 +270,14 @@ class DatabaseWatcher:
             self._handed = (listed, incidents_now, clocks_now)
         _, incidents, clocks = self._handed
         prepared = self._prepared
-        selected = self.selected_id
+        with self._asked:
+            selected, taken = self.selected_id, self._taken
+            shown, last = self._shown_id, self._last_entry_id
+            window, page = self._window, self._page
         if selected is None or selected not in listed.by_id:
-            self._shown_id = None
+            with self._asked:
+                if self._taken == taken:
+                    self._shown_id = None
             # nothing to show yet: the screen picks a row (and asks), unless there is none
             self._rest_due = self._live_only and not listed.incidents
             return Snapshot(
@@ -198,30 +287,61 @@ class DatabaseWatcher:
                 prepared=prepared,
             )
         self._rest_due = self._live_only  # the selected incident is on its way to the screen
-        reset = selected != self._shown_id
+        read = self._selection_read(
+            db, listed, selected, reset=selected != shown, last=last, window=window, page=page
+        )
+        with self._asked:
+            if self._taken != taken:  # the screen took a held read meanwhile: it shows that
+                return Snapshot(
+                    incidents=incidents, clocks=clocks, breaches=listed.breaches, prepared=prepared
+                )
+            self._shown_id = selected
+            self._last_entry_id = read.newest
+            self._window, self._page = read.window, read.page
+        return Snapshot(
+            incidents=incidents,
+            selection=read.selection,
+            clocks=clocks,
+            breaches=listed.breaches,
+            prepared=prepared,
+        )
+
+    def _selection_read(
+        self,
+        db: sqlite_utils.Database,
+        listed: read_model.IncidentList,
+        selected: int,
+        *,
+        reset: bool,
+        last: int = 0,
+        window: read_model.PageRequest | None = None,
+        page: read_model.TimelinePage | None = None,
+    ) -> HeldRead:
+        """One incident's view: whole (`reset`), or what changed since `last` (the
+        newest row shown) and, for a long timeline, since `page` (the page shown)."""
         if reset:
             big = read_model.timeline_is_big(db, selected)
-            self._window = read_model.PageRequest(selected, self._rule) if big else None
-        after: int | None = 0 if reset else self._last_entry_id
-        if reset and self._window is not None:
+            window = read_model.PageRequest(selected, self._rule) if big else None
+            page = None
+        after: int | None = 0 if reset else last
+        if reset and window is not None:
             after = None  # a long timeline: only the page read below
         view = read_model.incident_view(db, selected, timeline_after=after, listed=listed)
         entries = list(view.timeline)
         newest = max((e.id for e in entries), default=0)
-        self._last_entry_id = newest if reset else max(self._last_entry_id, newest)
-        folded = page = None
-        if self._window is not None:
+        newest = newest if reset else max(last, newest)
+        folded = shown_page = None
+        if window is not None:
             if reset or entries:  # the page where its reader is, as it reads now
-                since = None if reset else self._page  # following: counted on from it
-                page = self._page = read_model.timeline_page(db, self._window, since=since)
-                self._window = page.request
-                self._last_entry_id = max(self._last_entry_id, page.newest_row)
+                since = None if reset else page  # following: counted on from it
+                shown_page = page = read_model.timeline_page(db, window, since=since)
+                window = page.request
+                newest = max(newest, page.newest_row)
             entries = []
         elif reset:  # fold a whole timeline here, off the UI thread
             folded = TimelineState()
             folded.add(entries)
             folded.current()
-        self._shown_id = selected
         selection = Selection(
             view.incident,
             list(view.roles),
@@ -231,14 +351,37 @@ class DatabaseWatcher:
             list(view.checklists),
             list(view.follow_ups),
             folded,
-            page,
+            shown_page,
             read_model.pages(db, selected),
             alerts=read_model.incident_alerts(db, selected),  # an ingest writes a row: read
         )
-        return Snapshot(
-            incidents=incidents,
-            selection=selection,
-            clocks=clocks,
-            breaches=listed.breaches,
-            prepared=prepared,
-        )
+        return HeldRead(selection, newest, window, page, self._version)
+
+    def _read_ahead(self, db: sqlite_utils.Database) -> None:
+        """Read the incidents near the selection ahead (one at a time, and only while
+        nothing else is asked), so the screen can show the next one with the key."""
+        listed = self._list
+        if listed is None or self._live_only or self._rest_due:
+            return  # start-up: the whole list first
+        with self._asked:
+            nearby = self._nearby
+            for incident_id in [i for i in self._held if i not in nearby]:
+                del self._held[incident_id]
+            if not self._ahead_due and time.monotonic() - self._moved_at > NEARBY_SECONDS:
+                return  # nobody moves here: a commit's drop is not read again
+            wanted = [
+                i
+                for i in nearby
+                if i not in self._held and i != self._shown_id and i in listed.by_id
+            ]
+            version = self._version
+        for incident_id in wanted:
+            if self._wake.is_set():
+                return  # a key, a page or a commit first; the loop comes back here
+            held = self._selection_read(db, listed, incident_id, reset=True)
+            with self._asked:
+                if self._version == version and incident_id in self._nearby:
+                    self._held[incident_id] = held
+        with self._asked:
+            if self._version == version and self._nearby == nearby:
+                self._ahead_due = False  # all read ahead for this place and file

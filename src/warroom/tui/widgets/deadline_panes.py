@@ -20,6 +20,7 @@ from textual.widgets import Static
 from warroom.domain import escalation, sla
 from warroom.domain.models import Engagement
 from warroom.domain.visible import pad, visible_line
+from warroom.tui.widgets.in_place import update_in_place
 
 SHORT_LABELS = {
     "ack": "Ack by",
@@ -76,7 +77,7 @@ class SlaPane(Static):
             text.append(line, style=self.get_component_rich_style(style) if style else "")
             text.append("\n")
         text.rstrip()
-        self.update(text)
+        update_in_place(self, text)
 
     def _line(self, timer: sla.Timer) -> str:
         """`Resolve by    in 9m13s soon      13:00`: the countdown carries its units
@@ -138,7 +139,7 @@ class LadderPane(Static):
             for line in reach:  # a contact line (indented) dim under its person
                 text.append(line + "\n", style="dim" if line.startswith(" ") else "")
         text.rstrip()
-        self.update(text)
+        update_in_place(self, text)
 
     def _lines(
         self,

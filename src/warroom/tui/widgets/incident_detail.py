@@ -21,6 +21,7 @@ from warroom.domain.timefmt import format_age, format_when
 from warroom.domain.visible import visible, visible_line
 from warroom.errors import InvalidInput
 from warroom.tui.widgets.detail_fit import HeaderParts, compact
+from warroom.tui.widgets.in_place import update_in_place
 
 SHORT_ROLES = {"commander": "IC", "comms-lead": "Comms", "security-lead": "Security"}
 
@@ -85,7 +86,7 @@ class IncidentDetail(Static):
         if text == self._drawn:
             return  # another console's entry: the same text is not drawn (or laid out) again
         self._drawn = text
-        self.update(text)
+        update_in_place(self, text)
 
     def show_age(self, now: dt.datetime) -> None:
         """Once a second: redraw only when the age shown changed."""

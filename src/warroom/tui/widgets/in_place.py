@@ -1,0 +1,34 @@
+"""Redraw a pane's text without laying the screen out again when it keeps its height.
+
+`Static.update` asks for a layout of the whole screen each time (its height may
+change). The selected incident's panes are redrawn on every `j`/`k` and the
+clocks once a second, almost always with as many lines as before: then a repaint
+of the pane is all it takes, and the screen's layout (every widget placed again)
+is kept for when a pane grows or shrinks.
+"""
+
+from __future__ import annotations
+
+from weakref import WeakKeyDictionary
+
+from rich.text import Text
+from textual.geometry import Size
+from textual.widgets import Static
+
+_ANY = Size(0, 0)  # a widget that is not a container is measured by its width alone
+# (width, content height) each widget's text was last measured at: measured once per text
+_MEASURED: WeakKeyDictionary[Static, tuple[int, int]] = WeakKeyDictionary()
+
+
+def update_in_place(widget: Static, text: Text) -> None:
+    """Show `text` in `widget`; lay out again only when its height changes."""
+    width = widget.content_region.width if widget.is_mounted else 0
+    if width <= 0:
+        widget.update(text)  # not laid out yet: the first layout measures it
+        return
+    before = _MEASURED.get(widget)
+    widget.update(text, layout=False)
+    height = widget.get_content_height(_ANY, _ANY, width)
+    _MEASURED[widget] = (width, height)
+    if before != (width, height):
+        widget.refresh(layout=True)

@@ -1,0 +1,149 @@
+"""The watcher's reads held ahead for j/k (issue 12), driven on its own thread as the
+console drives it: what is held, what a take hands over, and a take that lands while
+another read is under way."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from warroom import store
+from warroom.clock import FrozenClock
+from warroom.domain.models import Actor
+from warroom.loaders.policy import load_policy
+from warroom.service import WarRoom
+from warroom.store import read_model
+from warroom.tui.messages import Selection, Snapshot
+from warroom.tui.watcher import POLL_SECONDS as POLL
+from warroom.tui.watcher import DatabaseWatcher
+
+
+def until(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + 5
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the watcher did not {what}")
+        time.sleep(0.005)
+
+
+@pytest.fixture
+def room(db_path: Path, clock: FrozenClock) -> WarRoom:
+    """Five P2 incidents, listed #1..#5, each with a note (another console's writes)."""
+    room = WarRoom(store.connect(db_path), clock, Actor("Eve", "eve"), load_policy())
+    for n in range(1, 6):
+        room.log(room.declare(f"Incident {n}", "P2"), f"note on {n}")
+        clock.step(minutes=1)
+    return room
+
+
+@pytest.fixture
+def watcher(db_path: Path, room: WarRoom) -> Iterator[tuple[DatabaseWatcher, list[Any]]]:
+    posted: list[Any] = []
+    watcher = DatabaseWatcher(db_path, posted.append, load_policy())
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        yield watcher, posted
+    finally:
+        watcher.stop()
+        thread.join(5)
+
+
+def selections(posted: list[Any]) -> list[Selection]:
+    return [m.selection for m in posted if isinstance(m, Snapshot) and m.selection is not None]
+
+
+def texts(selection: Selection) -> list[str]:
+    if selection.folded is not None:
+        return [shown.entry.text for shown in selection.folded.current()]
+    return [entry.text for entry in selection.entries]
+
+
+def test_a_take_hands_over_the_read_held_ahead_and_follows_it(
+    watcher: tuple[DatabaseWatcher, list[Any]], room: WarRoom
+) -> None:
+    w, posted = watcher
+    assert w.take(1, (2, 3)) is None  # nothing held yet: the console asks (poke)
+    w.poke(reset_selection=True)
+    until(lambda: any(s.incident.id == 1 for s in selections(posted)), "read #1")
+    until(lambda: w.whole_list_read, "read the whole list")  # start-up: that first
+    until(lambda: w.holds(2) and w.holds(3), "read #2 and #3 ahead")
+    assert not w.holds(4)
+    held = w.take(2, (3, 4, 1))
+    assert held is not None and held.reset
+    assert held.incident.id == 2 and texts(held)[-1] == "note on 2"
+    assert not w.holds(2)  # handed out once: the view keeps (and adds to) it
+    w.settled()
+    until(lambda: w.holds(4) and w.holds(1), "read ahead from #2")
+    # #2 is now the shown incident: another console's entry comes as new rows only
+    posted.clear()
+    room.log(2, "later on 2")
+    until(lambda: any(s.incident.id == 2 for s in selections(posted)), "read #2 on")
+    follow = next(s for s in selections(posted) if s.incident.id == 2)
+    assert not follow.reset and texts(follow) == ["later on 2"]
+    # and that commit dropped what was held, then read it again as it is now
+    until(lambda: w.holds(3), "read #3 ahead again")
+
+
+def test_a_read_under_way_when_the_screen_takes_a_held_read_is_not_handed_on(
+    watcher: tuple[DatabaseWatcher, list[Any]],
+    room: WarRoom,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    w, posted = watcher
+    w.take(1, (2, 3))
+    w.poke(reset_selection=True)
+    until(lambda: w.holds(2), "read #2 ahead")
+    view = read_model.incident_view
+    handed: list[Selection | None] = []
+
+    def slow_view(db: Any, incident_id: int, **kwargs: Any) -> read_model.IncidentView:
+        if incident_id == 5 and not handed:  # the key after: #2 taken while #5 is read
+            handed.append(w.take(2, (3, 4, 1)))
+        return view(db, incident_id, **kwargs)
+
+    monkeypatch.setattr(read_model, "incident_view", slow_view)
+    posted.clear()
+    assert w.take(5, (4, 3)) is None  # a jump to #5: not held, read
+    w.poke(reset_selection=True)
+    until(lambda: bool(handed), "read #5")
+    assert handed[0] is not None and handed[0].incident.id == 2
+    w.settled()
+    until(lambda: w.holds(3), "read ahead from #2")
+    # the read of #5 was not handed on: the screen shows #2, and the watcher follows #2
+    assert not any(s.incident.id == 5 for s in selections(posted))
+    posted.clear()
+    room.log(2, "after the take")
+    until(lambda: any(s.incident.id == 2 for s in selections(posted)), "read #2 on")
+    follow = next(s for s in selections(posted) if s.incident.id == 2)
+    assert not follow.reset and texts(follow) == ["after the take"]
+
+
+def test_a_console_nobody_moves_reads_nothing_ahead_again_after_a_commit(
+    watcher: tuple[DatabaseWatcher, list[Any]], room: WarRoom
+) -> None:
+    """Twenty consoles left on one incident while a scribe logs: a commit drops what
+    they held, and they read it again only once someone moves (then for a while)."""
+    w, posted = watcher
+    w.take(1, (2, 3))  # start-up's selection
+    w.poke(reset_selection=True)
+    until(lambda: w.holds(2) and w.holds(3), "read #2 and #3 ahead")
+    posted.clear()
+    room.log(5, "elsewhere")
+    until(lambda: any(isinstance(m, Snapshot) for m in posted), "read the commit")
+    time.sleep(POLL * 2)  # a quarter second more: time enough to have read ahead
+    assert not w.holds(2) and not w.holds(3)
+    assert w.take(2, (3, 4, 1)) is None  # a move: read (and around it) as it is now
+    w.poke(reset_selection=True)
+    until(lambda: w.holds(3) and w.holds(1), "read ahead from #2")
+    posted.clear()
+    room.log(3, "later on 3")
+    until(lambda: any(isinstance(m, Snapshot) for m in posted), "read the commit")
+    until(lambda: w.holds(3) and w.holds(4) and w.holds(1), "read ahead again after a move")
+    held = w.take(3, (4, 5, 2))
+    assert held is not None and texts(held)[-1] == "later on 3"
