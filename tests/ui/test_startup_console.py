@@ -64,7 +64,8 @@ def test_opening_the_console_module_loads_no_dialog_service_or_palette() -> None
         import sys
         import warroom.tui.app
         late = ("warroom.service", "warroom.tui.palette", "warroom.tui.dialogs.composer",
-                "warroom.tui.dialogs.declare", "warroom.composer", "warroom.notify")
+                "warroom.tui.dialogs.declare", "warroom.tui.dialogs.form", "warroom.composer",
+                "warroom.notify")
         print(",".join(name for name in late if name in sys.modules))
         """
     )

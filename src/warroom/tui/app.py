@@ -21,7 +21,7 @@ from warroom.domain.models import Actor
 from warroom.domain.policy import Policy
 from warroom.paths import shipped_dir
 from warroom.tui.bridge import Bridge, ReadDone, ReadRefused, WriteDone, WriteRefused
-from warroom.tui.dialogs.form import FormMemory
+from warroom.tui.form_memory import FormMemory
 from warroom.tui.key_order import OrderedKeys
 from warroom.tui.safe_output import DropControlCharacters
 from warroom.tui.screens.console_base import ConsoleSettings

@@ -18,7 +18,7 @@ from warroom.domain.vocabulary import INCIDENT_KINDS
 from warroom.store import read_model
 from warroom.tui.bridge import Read, Write
 from warroom.tui.deadline_board import DeadlineBoard
-from warroom.tui.dialogs.form import memory_of
+from warroom.tui.form_memory import memory_of
 from warroom.tui.screens.console_base import ConsoleBase
 from warroom.tui.widgets.checklist_pane import ChecklistPane
 from warroom.tui.widgets.follow_up_pane import FollowUpPane

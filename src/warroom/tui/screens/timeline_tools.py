@@ -15,7 +15,7 @@ from warroom.domain.timeline_state import ShownEntry
 from warroom.domain.vocabulary import ENTRY_KINDS, ENTRY_PREFIXES
 from warroom.store import read_model
 from warroom.tui.bridge import Read, Write
-from warroom.tui.dialogs.form import memory_of
+from warroom.tui.form_memory import memory_of
 from warroom.tui.screens.console_base import ConsoleBase
 from warroom.tui.widgets.people import people_offered
 from warroom.tui.widgets.timeline_text import kind_label

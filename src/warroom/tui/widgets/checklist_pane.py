@@ -26,7 +26,7 @@ from warroom.domain.policy_reader import format_duration
 from warroom.domain.runbooks import Runbook
 from warroom.domain.visible import visible, visible_line
 from warroom.tui.bridge import Write, bridge_of
-from warroom.tui.dialogs.form import memory_of
+from warroom.tui.form_memory import memory_of
 
 
 class ChecklistPane(OptionList):

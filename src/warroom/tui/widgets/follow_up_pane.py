@@ -21,7 +21,7 @@ from warroom.domain.models import FollowUp
 from warroom.domain.visible import visible_line
 from warroom.domain.vocabulary import FOLLOW_UP_STATUSES
 from warroom.tui.bridge import Write, bridge_of
-from warroom.tui.dialogs.form import memory_of
+from warroom.tui.form_memory import memory_of
 from warroom.tui.widgets.people import people_offered
 
 if TYPE_CHECKING:  # the form loads when it opens, not before the first frame
