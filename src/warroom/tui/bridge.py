@@ -30,13 +30,14 @@ from warroom.domain.models import Actor
 from warroom.domain.policy import Policy
 from warroom.domain.runbooks import Runbook
 from warroom.errors import WarroomError
-from warroom.notify import HookRun
-from warroom.service import WarRoom
 from warroom.tui.watcher import DatabaseWatcher
 
 if TYPE_CHECKING:
     from textual.app import App
     from textual.dom import DOMNode
+
+    from warroom.notify import HookRun
+    from warroom.service import WarRoom
 
 T = TypeVar("T")
 
@@ -147,6 +148,8 @@ class Bridge:
         self._serving = 0
 
     def _room(self, db: Any) -> WarRoom:
+        from warroom.service import WarRoom  # on a worker, not before the first frame
+
         return WarRoom(db, self.clock, self.actor, self.policy, self.runbooks)
 
     # -- following the file ---------------------------------------------------------

@@ -13,18 +13,20 @@ on the app, so a pane and the main screen reach the same memory.
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Callable, Hashable, Iterable
-from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
+from collections.abc import Callable, Iterable
+from typing import ClassVar, Generic, TypeVar
 
 from textual.binding import Binding, BindingType
-from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input
 
+from warroom.tui.form_memory import FormMemory, memory_of
+
 ResultT = TypeVar("ResultT")
 DraftT = TypeVar("DraftT")
-T = TypeVar("T")
+
+__all__ = ["HINT", "FormMemory", "FormScreen", "memory_of", "name_suggester"]
 
 HINT = "Enter: next, the last saves · ctrl+s: save · Esc: cancel (kept)"
 
@@ -71,37 +73,6 @@ class FormScreen(ModalScreen[ResultT], Generic[ResultT, DraftT]):
         if self.keep is not None:
             self.keep(None)
         self.dismiss(result)
-
-
-class FormMemory:
-    """Forms cancelled with Esc, by (dialog, incident): offered again on reopening."""
-
-    def __init__(self) -> None:
-        self._kept: dict[Hashable, object] = {}
-
-    def get(self, key: Hashable, kind: type[T]) -> T | None:
-        found = self._kept.get(key)
-        return found if isinstance(found, kind) else None
-
-    def keeper(self, key: Hashable) -> Callable[[Any], None]:
-        """What a form calls with its typed values on Esc (None forgets them)."""
-
-        def keep(draft: object) -> None:
-            if draft is None:
-                self._kept.pop(key, None)
-            else:
-                self._kept[key] = draft
-
-        return keep
-
-
-class _HasMemory(Protocol):
-    form_memory: FormMemory
-
-
-def memory_of(node: DOMNode) -> FormMemory:
-    """The form memory of the console `node` belongs to."""
-    return cast(_HasMemory, node.app).form_memory
 
 
 def name_suggester(names: Iterable[str]) -> SuggestFromList | None:

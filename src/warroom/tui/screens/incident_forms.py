@@ -8,34 +8,32 @@ request's `restore`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from warroom import composer
 from warroom.domain import checklists as checklist_rules
 from warroom.domain import lifecycle, sla
 from warroom.domain.templates import suggest_phase, templates_for
 from warroom.domain.timefmt import format_when
 from warroom.domain.vocabulary import INCIDENT_KINDS
-from warroom.service import WarRoom
 from warroom.store import read_model
 from warroom.tui.bridge import Read, Write
 from warroom.tui.deadline_board import DeadlineBoard
-from warroom.tui.dialogs.assign import Assignment, AssignScreen
-from warroom.tui.dialogs.choose import ChooseScreen
-from warroom.tui.dialogs.close import CloseScreen
-from warroom.tui.dialogs.composer import ComposerScreen
-from warroom.tui.dialogs.declare import Declaration, DeclareScreen
-from warroom.tui.dialogs.export import ExportRequest, ExportScreen
-from warroom.tui.dialogs.form import memory_of
-from warroom.tui.dialogs.handoff import HandOff, HandOffScreen
-from warroom.tui.dialogs.impact import ImpactForm, ImpactScreen
-from warroom.tui.dialogs.postmortem import PostmortemForm, PostmortemScreen
+from warroom.tui.form_memory import memory_of
 from warroom.tui.screens.console_base import ConsoleBase
 from warroom.tui.widgets.checklist_pane import ChecklistPane
 from warroom.tui.widgets.follow_up_pane import FollowUpPane
 from warroom.tui.widgets.incident_detail import IncidentDetail
 from warroom.tui.widgets.people import people_offered
 from warroom.tui.widgets.timeline_view import TimelineView
+
+if TYPE_CHECKING:  # the dialogs load when one opens, not before the first frame
+    from warroom.service import WarRoom
+    from warroom.tui.dialogs.assign import Assignment
+    from warroom.tui.dialogs.declare import Declaration
+    from warroom.tui.dialogs.export import ExportRequest
+    from warroom.tui.dialogs.handoff import HandOff
+    from warroom.tui.dialogs.impact import ImpactForm
+    from warroom.tui.dialogs.postmortem import PostmortemForm
 
 LISTED_FROM_LONG = 500  # a long timeline's newest TODOs the hand-off lists
 
@@ -66,6 +64,8 @@ class IncidentForms(ConsoleBase):
     board: DeadlineBoard  # the war-room screen's: every incident's timers
 
     def action_declare(self, draft: Declaration | None = None) -> None:
+        from warroom.tui.dialogs.declare import Declaration, DeclareScreen
+
         def declared(form: Declaration | None) -> None:
             if form is None:
                 return
@@ -99,6 +99,8 @@ class IncidentForms(ConsoleBase):
         self.app.push_screen(screen, declared)
 
     def action_status(self) -> None:
+        from warroom.tui.dialogs.choose import ChooseScreen
+
         if (incident := self.selected) is None:
             self.require_incident()
             return
@@ -121,6 +123,8 @@ class IncidentForms(ConsoleBase):
         self.app.push_screen(ChooseScreen(title, options, forward), chosen)
 
     def action_severity(self) -> None:
+        from warroom.tui.dialogs.choose import ChooseScreen
+
         if (incident := self.selected) is None:
             self.require_incident()
             return
@@ -141,6 +145,8 @@ class IncidentForms(ConsoleBase):
         self.app.push_screen(ChooseScreen(title, options, incident.severity), chosen)
 
     def action_kind(self) -> None:
+        from warroom.tui.dialogs.choose import ChooseScreen
+
         if (incident := self.selected) is None:
             self.require_incident()
             return
@@ -154,6 +160,8 @@ class IncidentForms(ConsoleBase):
         self.app.push_screen(ChooseScreen(title, options, incident.kind), chosen)
 
     def action_assign_role(self, draft: Assignment | None = None) -> None:
+        from warroom.tui.dialogs.assign import Assignment, AssignScreen
+
         if (incident_id := self.require_incident()) is None:
             return
         holders: dict[str, tuple[str, ...]] = {}
@@ -181,6 +189,8 @@ class IncidentForms(ConsoleBase):
 
     def action_unassign_role(self) -> None:
         """Take one person off a role (the others holding it keep it)."""
+        from warroom.tui.dialogs.choose import ChooseScreen
+
         if (incident_id := self.require_incident()) is None:
             return
         roles = self.policy.incident_roles
@@ -204,6 +214,8 @@ class IncidentForms(ConsoleBase):
         self.app.push_screen(ChooseScreen(title, options), chosen)
 
     def action_impact(self) -> None:
+        from warroom.tui.dialogs.impact import ImpactScreen
+
         if (incident := self.selected) is None:
             self.require_incident()
             return
@@ -260,6 +272,8 @@ class IncidentForms(ConsoleBase):
         self._hand_off_to(incident_id, todos, draft)
 
     def _hand_off_to(self, incident_id: int, todos: list[str], draft: HandOff | None) -> None:
+        from warroom.tui.dialogs.handoff import HandOff, HandOffScreen
+
         if (incident := self.selected) is None or incident.id != incident_id:
             return  # the person moved on meanwhile
 
@@ -286,6 +300,8 @@ class IncidentForms(ConsoleBase):
 
     def close_incident(self, typed: str | None = None) -> None:
         """Closing asks who owns the post-mortem and lists the follow-ups still open."""
+        from warroom.tui.dialogs.close import CloseScreen
+
         if (incident := self.selected) is None:
             return
         open_items = [i for i in self.query_one(FollowUpPane).items if i.is_open]
@@ -316,6 +332,8 @@ class IncidentForms(ConsoleBase):
 
     def action_postmortem(self) -> None:
         """Name the post-mortem's owner, or mark it done (its clock is met then)."""
+        from warroom.tui.dialogs.postmortem import PostmortemScreen
+
         if (incident := self.selected) is None:
             self.require_incident()
             return
@@ -358,6 +376,9 @@ class IncidentForms(ConsoleBase):
     # -- status updates -------------------------------------------------------------
 
     def action_compose(self) -> None:
+        from warroom import composer
+        from warroom.tui.dialogs.composer import ComposerScreen
+
         if (incident := self.selected) is None:
             self.require_incident()
             return
@@ -431,6 +452,8 @@ class IncidentForms(ConsoleBase):
     # -- export ---------------------------------------------------------------------
 
     def action_export(self, draft: ExportRequest | None = None) -> None:
+        from warroom.tui.dialogs.export import ExportRequest, ExportScreen
+
         if (incident_id := self.require_incident()) is None:
             return
         settings = self.settings

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from warroom.domain.policy_record import PolicyMismatch, record_of
 from warroom.tui.bridge import Write
-from warroom.tui.dialogs.adopt_policy import AdoptPolicyScreen
 from warroom.tui.screens.console_base import ConsoleBase
 
 
@@ -15,6 +14,8 @@ class PolicyTools(ConsoleBase):
     policy_mismatch: PolicyMismatch | None = None  # set by the policy check at start
 
     def action_adopt_policy(self) -> None:
+        from warroom.tui.dialogs.adopt_policy import AdoptPolicyScreen
+
         mismatch = self.policy_mismatch
         if mismatch is None or self.policy_differs is None:
             mine = record_of(self.policy)

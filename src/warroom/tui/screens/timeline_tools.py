@@ -6,6 +6,8 @@ Entry actions work on the timeline's cursor (the newest entry unless moved).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.widgets import ContentSwitcher
 
 from warroom.domain.entries import parse_typed_entry, without_leading_time
@@ -13,14 +15,14 @@ from warroom.domain.timeline_state import ShownEntry
 from warroom.domain.vocabulary import ENTRY_KINDS, ENTRY_PREFIXES
 from warroom.store import read_model
 from warroom.tui.bridge import Read, Write
-from warroom.tui.dialogs.answer import AnswerScreen
-from warroom.tui.dialogs.choose import ChooseScreen
-from warroom.tui.dialogs.follow_up import FollowUpForm, FollowUpScreen
-from warroom.tui.dialogs.form import memory_of
+from warroom.tui.form_memory import memory_of
 from warroom.tui.screens.console_base import ConsoleBase
 from warroom.tui.widgets.people import people_offered
 from warroom.tui.widgets.timeline_text import kind_label
 from warroom.tui.widgets.timeline_view import FILTERS, TimelineView
+
+if TYPE_CHECKING:  # the dialogs load when one opens, not before the first frame
+    from warroom.tui.dialogs.follow_up import FollowUpForm
 
 PREFIX_OF = {
     kind: min((p for p, k in ENTRY_PREFIXES.items() if k == kind), key=len)
@@ -72,6 +74,8 @@ class TimelineTools(ConsoleBase):
     # -- filter and search ----------------------------------------------------------
 
     def action_filter(self) -> None:
+        from warroom.tui.dialogs.choose import ChooseScreen
+
         view = self.timeline
         options = [(name, label) for name, (label, _) in FILTERS.items()]
 
@@ -85,6 +89,8 @@ class TimelineTools(ConsoleBase):
         )
 
     def action_search(self) -> None:
+        from warroom.tui.dialogs.answer import AnswerScreen
+
         if (incident_id := self.require_incident()) is None:
             return
         view = self.timeline
@@ -170,6 +176,8 @@ class TimelineTools(ConsoleBase):
     def action_edit_entry(self, typed: str | None = None, based_on: int | None = None) -> None:
         """Correct the entry at the cursor; after a refused write, the same entry again
         (`based_on`: the version being corrected), saying if someone else got there first."""
+        from warroom.tui.dialogs.answer import AnswerScreen
+
         item = self.timeline.latest_version(based_on) if based_on is not None else None
         if item is None:
             item = self.entry_at_cursor(scribe_only=True, doing="corrected")
@@ -223,6 +231,8 @@ class TimelineTools(ConsoleBase):
         )
 
     def action_strike_entry(self, reason: str = "", item: ShownEntry | None = None) -> None:
+        from warroom.tui.dialogs.answer import AnswerScreen
+
         if (
             item is None
             and (item := self.entry_at_cursor(scribe_only=True, doing="struck")) is None
@@ -258,6 +268,8 @@ class TimelineTools(ConsoleBase):
     # -- follow-ups from the timeline -----------------------------------------------
 
     def action_promote(self, draft: FollowUpForm | None = None) -> None:
+        from warroom.tui.dialogs.follow_up import FollowUpForm, FollowUpScreen
+
         if (item := self.entry_at_cursor(scribe_only=True, doing="promoted")) is None:
             return
         entry = item.entry
@@ -292,6 +304,8 @@ class TimelineTools(ConsoleBase):
         self.app.push_screen(screen, chosen)
 
     def action_add_follow_up(self, draft: FollowUpForm | None = None) -> None:
+        from warroom.tui.dialogs.follow_up import FollowUpForm, FollowUpScreen
+
         if (incident_id := self.require_incident()) is None:
             return
 

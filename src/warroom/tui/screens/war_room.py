@@ -38,12 +38,9 @@ from warroom.domain.policy_record import (
 )
 from warroom.domain.visible import visible_line
 from warroom.domain.vocabulary import OPEN_STATUSES
-from warroom.service.clocks import Engaged
 from warroom.store import read_model
 from warroom.tui.bridge import HooksRan, Read, Sweep, Write, WriteDone, WriteRefused, bridge_of
 from warroom.tui.deadline_board import BoardReading, DeadlineBoard, Overlay
-from warroom.tui.dialogs.escalate import EscalateScreen
-from warroom.tui.dialogs.help import HelpScreen
 from warroom.tui.keys import bindings
 from warroom.tui.messages import (
     ClockInputs,
@@ -455,6 +452,8 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         if isinstance(message.request, Sweep):
             self._sweeping = False
         if isinstance(message.outcome, list):
+            from warroom.service.clocks import Engaged  # the service: loaded by the write
+
             engaged = [e for e in message.outcome if isinstance(e, Engaged)]
             if engaged:
                 # a slow hook (up to its timeout) never holds back the entries typed meanwhile
@@ -526,6 +525,8 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
                     )
                 )
 
+        from warroom.tui.dialogs.escalate import EscalateScreen  # dialogs: when opened
+
         self.app.push_screen(EscalateScreen(f"#{incident_id}", chain, now, self.tz), confirmed)
 
     def action_attach_runbook(self) -> None:
@@ -554,6 +555,8 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
             self.table.focus()
 
     def action_help(self) -> None:
+        from warroom.tui.dialogs.help import HelpScreen  # dialogs: when opened
+
         self.app.push_screen(HelpScreen())
 
     async def action_quit(self) -> None:

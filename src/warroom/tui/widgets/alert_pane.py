@@ -25,7 +25,6 @@ from warroom.domain.timefmt import format_when
 from warroom.domain.visible import visible_line
 from warroom.store import read_model
 from warroom.tui.bridge import Read, bridge_of
-from warroom.tui.dialogs.alert_payload import AlertPayloadScreen
 
 # status -> (how the pane says it, its place in the list)
 _STATUS = {
@@ -123,6 +122,8 @@ class AlertPane(OptionList):
 
     def action_payload(self) -> None:
         """The bodies this alert came in, as received (read on a worker)."""
+        from warroom.tui.dialogs.alert_payload import AlertPayloadScreen
+
         if (alert := self._current()) is None:
             return
 

@@ -26,9 +26,7 @@ from warroom.domain.policy_reader import format_duration
 from warroom.domain.runbooks import Runbook
 from warroom.domain.visible import visible, visible_line
 from warroom.tui.bridge import Write, bridge_of
-from warroom.tui.dialogs.answer import AnswerScreen
-from warroom.tui.dialogs.choose import ChooseScreen
-from warroom.tui.dialogs.form import memory_of
+from warroom.tui.form_memory import memory_of
 
 
 class ChecklistPane(OptionList):
@@ -176,6 +174,8 @@ class ChecklistPane(OptionList):
 
     def answer(self, key: str, question: str, current: str) -> None:
         """Ask the question; after a refused write, again with the reply typed."""
+        from warroom.tui.dialogs.answer import AnswerScreen
+
         if (incident_id := self._incident()) is None:
             return
 
@@ -196,6 +196,8 @@ class ChecklistPane(OptionList):
 
     def attach(self) -> None:
         """Offer the runbooks not attached yet; attach the one chosen."""
+        from warroom.tui.dialogs.choose import ChooseScreen
+
         if (incident_id := self._incident()) is None:
             return
         attached = {c.runbook_id for c in self.lists}
@@ -218,6 +220,8 @@ class ChecklistPane(OptionList):
 
     def detach(self) -> None:
         """Offer the attached runbooks; detach the one chosen."""
+        from warroom.tui.dialogs.choose import ChooseScreen
+
         if (incident_id := self._incident()) is None:
             return
         options = [(c.runbook_id, c.title) for c in self.lists]

@@ -9,7 +9,7 @@ Text is shown as typed, control characters made visible (`␛`).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -21,9 +21,11 @@ from warroom.domain.models import FollowUp
 from warroom.domain.visible import visible_line
 from warroom.domain.vocabulary import FOLLOW_UP_STATUSES
 from warroom.tui.bridge import Write, bridge_of
-from warroom.tui.dialogs.follow_up import FollowUpForm, FollowUpScreen
-from warroom.tui.dialogs.form import memory_of
+from warroom.tui.form_memory import memory_of
 from warroom.tui.widgets.people import people_offered
+
+if TYPE_CHECKING:  # the form loads when it opens, not before the first frame
+    from warroom.tui.dialogs.follow_up import FollowUpForm
 
 _STATUS_MARK = {"open": "[ ]", "done": "[x]", "wont-do": "[-]"}
 
@@ -122,6 +124,8 @@ class FollowUpPane(OptionList):
 
     def edit(self, item: FollowUp, draft: FollowUpForm | None = None) -> None:
         """Edit owner, due date, priority and status; after a refused write, again as typed."""
+        from warroom.tui.dialogs.follow_up import FollowUpForm, FollowUpScreen
+
         if self.today is None:
             return
         due_text = item.due.isoformat() if item.due else ""

@@ -4,6 +4,11 @@ A scribe who thinks the entry line has the focus fires actions instead (`e`
 pages, `a` acks). So the footer starts by naming the pane that takes the keys;
 while the entry line has the focus it says TYPING and offers only what the
 entry line does (Enter logs, Esc leaves), since letters go into the entry.
+
+Textual recomposes a footer each time the bindings may have changed (focus
+moves, a screen resumes, start-up); this one recomposes only when what it shows
+would change, so start-up and moving between panes do not rebuild ~20 keys for
+the same line.
 """
 
 from __future__ import annotations
@@ -49,7 +54,27 @@ class KeysFooter(Footer):
     }
     """
 
+    _shown: object = None  # what the keys on screen were composed from
+
+    def _what_shows(self) -> object:
+        """Everything `compose` reads: the same value, the same footer."""
+        if not self._bindings_ready or not self.is_attached:
+            return None
+        where = keys_go_to(self.screen.focused)
+        keys = tuple(
+            (binding, enabled, tooltip)
+            for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
+        )
+        return (where, keys, self.show_command_palette, self.app.ENABLE_COMMAND_PALETTE)
+
+    async def recompose(self) -> None:
+        shows = self._what_shows()
+        if shows is not None and shows == self._shown:
+            return  # the keys on screen are these already
+        await super().recompose()
+
     def compose(self) -> ComposeResult:
+        self._shown = self._what_shows()
         where = keys_go_to(self.screen.focused) if self.is_attached else ""
         if where == "typing":
             yield FooterLabel(Text("✎ TYPING: letters go into the entry"), classes="keys-to")

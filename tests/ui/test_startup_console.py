@@ -1,0 +1,75 @@
+"""Start-up does no work for what is not shown: the footer is built again only when
+what it shows changes, and the dialogs, the service and the palette provider load
+when first used (the console still opens them)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from textual.widgets._footer import FooterKey, FooterLabel
+
+from tests.ui.helpers import make_app, ready, wait_for
+from warroom import store
+from warroom.clock import FrozenClock
+from warroom.domain.models import Actor
+from warroom.loaders.policy import load_policy
+from warroom.service import WarRoom
+from warroom.tui.app import WarRoomApp
+from warroom.tui.widgets.keys_footer import KeysFooter
+
+
+def footer_keys(app: WarRoomApp) -> list[FooterKey]:
+    return list(app.war_room.query_one(KeysFooter).query(FooterKey))
+
+
+def footer_label(app: WarRoomApp) -> str:
+    labels = app.war_room.query_one(KeysFooter).query(FooterLabel)
+    return str(labels.first().render()) if labels else ""
+
+
+async def test_the_footer_is_rebuilt_only_when_what_it_shows_changes(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    room = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), load_policy())
+    room.declare("Checkout errors", "P1")
+    room.declare("Slow search", "P2")
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: footer_label(app) == "keys → incident list")
+        before = footer_keys(app)
+        assert {"acknowledge", "escalate"} <= {key.action for key in before}
+        # the bindings may have changed (Textual says so on focus, resume, ...): they
+        # did not, so the very same keys stay
+        screen = app.war_room
+        screen.bindings_updated_signal.publish(screen)
+        await pilot.press("j")
+        await pilot.pause()
+        assert footer_keys(app) == before
+        # the focus moves: the footer says where and offers what applies there
+        await pilot.press("l")
+        await wait_for(pilot, lambda: footer_label(app).startswith("✎ TYPING"))
+        assert "acknowledge" not in {key.action for key in footer_keys(app)}
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: footer_label(app) == "keys → incident list")
+        assert {"acknowledge", "escalate"} <= {key.action for key in footer_keys(app)}
+
+
+def test_opening_the_console_module_loads_no_dialog_service_or_palette() -> None:
+    probe = textwrap.dedent(
+        """
+        import sys
+        import warroom.tui.app
+        late = ("warroom.service", "warroom.tui.palette", "warroom.tui.dialogs.composer",
+                "warroom.tui.dialogs.declare", "warroom.tui.dialogs.form", "warroom.composer",
+                "warroom.notify")
+        print(",".join(name for name in late if name in sys.modules))
+        """
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == ""

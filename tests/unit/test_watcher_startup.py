@@ -1,0 +1,120 @@
+"""The watcher's start-up: the live incidents first, the rest (closed, cancelled) read
+on a thread of their own, so what the person does meanwhile is read and shown at
+once, and the rest reaches the screen up to date."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from warroom import store
+from warroom.clock import FrozenClock
+from warroom.domain.models import Actor
+from warroom.domain.policy import Policy
+from warroom.service import WarRoom
+from warroom.tui.messages import Snapshot
+from warroom.tui.watcher import DatabaseWatcher, Rest
+
+WAIT = 30.0  # seconds before a step that never comes fails the test (never reached)
+
+
+class HeldWatcher(DatabaseWatcher):
+    """Reads the rest, then holds it until the test lets it go on."""
+
+    def __init__(self, path: Path, post: Any, policy: Policy) -> None:
+        super().__init__(path, post, policy)
+        self.rest_read = threading.Event()
+        self.go_on = threading.Event()
+
+    def read_rest(self, db: sqlite_utils.Database) -> Rest:
+        rest = super().read_rest(db)
+        self.rest_read.set()
+        assert self.go_on.wait(WAIT)
+        return rest
+
+
+def next_snapshot(posted: queue.Queue[object], want: Any) -> Snapshot:
+    """The next snapshot posted for which `want` holds (others are skipped)."""
+    while True:
+        message = posted.get(timeout=WAIT)
+        if isinstance(message, Snapshot) and want(message):
+            return message
+
+
+def test_an_entry_written_while_the_rest_is_read_shows_first_and_the_rest_is_up_to_date(
+    db_path: Path, clock: FrozenClock, policy: Policy
+) -> None:
+    room = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), policy)
+    closed = room.declare("Older outage", "P0")
+    room.set_status(closed, "resolved")
+    room.set_status(closed, "closed", postmortem_owner="Di")
+    resolved = room.declare("Old outage", "P1")
+    room.set_status(resolved, "resolved")
+    live = room.declare("Slow search", "P2")
+    posted: queue.Queue[object] = queue.Queue()
+    watcher = HeldWatcher(db_path, posted.put, policy)
+    watcher.selected_id = live  # as the console selects its first row
+    worker = threading.Thread(target=watcher.run, daemon=True)
+    worker.start()
+    try:
+        first = next_snapshot(posted, lambda s: s.selection is not None)
+        assert [i.id for i in first.incidents] == [live, resolved]  # the live ones first
+        assert watcher.rest_read.wait(WAIT)  # every incident read, not yet handed on
+        # meanwhile the scribe logs an entry and the resolved incident is closed
+        room.log(live, "rolled back the search index")
+        room.set_status(resolved, "closed", postmortem_owner="Di")
+        watcher.poke()  # as the bridge does after its own write
+        shown = next_snapshot(
+            posted,
+            lambda s: (
+                s.selection is not None
+                and any(e.text == "rolled back the search index" for e in s.selection.entries)
+            ),
+        )
+        # the entry did not wait for the rest: still only the live incidents listed
+        assert closed not in {i.id for i in shown.incidents}
+        watcher.go_on.set()
+        every = next_snapshot(posted, lambda s: closed in {i.id for i in s.incidents})
+        by_id = {i.id: i for i in every.incidents}
+        assert set(by_id) == {closed, resolved, live}
+        # the rest was read before the close: handed on as the file says now
+        assert by_id[resolved].status == "closed"
+        assert by_id[closed].status == "closed"
+        assert set(every.prepared) <= set(by_id)
+        assert all(every.prepared[i].incident is by_id[i] for i in every.prepared)
+    finally:
+        watcher.go_on.set()
+        watcher.stop()
+        worker.join(WAIT)
+    assert not worker.is_alive()
+
+
+def test_a_rest_that_cannot_be_read_beside_is_read_by_the_watcher(
+    db_path: Path, clock: FrozenClock, policy: Policy
+) -> None:
+    room = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), policy)
+    closed = room.declare("Older outage", "P0")
+    room.set_status(closed, "resolved")
+    room.set_status(closed, "closed", postmortem_owner="Di")
+    live = room.declare("Slow search", "P2")
+
+    class Failing(DatabaseWatcher):
+        def read_rest(self, db: sqlite_utils.Database) -> Rest:
+            raise OSError("disk I/O error")
+
+    posted: queue.Queue[object] = queue.Queue()
+    watcher = Failing(db_path, posted.put, policy)
+    watcher.selected_id = live
+    worker = threading.Thread(target=watcher.run, daemon=True)
+    worker.start()
+    try:
+        every = next_snapshot(posted, lambda s: closed in {i.id for i in s.incidents})
+        assert [i.id for i in every.incidents] == [live, closed]
+    finally:
+        watcher.stop()
+        worker.join(WAIT)
+    assert not worker.is_alive()
