@@ -5,13 +5,32 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from textual.geometry import Region
+
 from tests.conftest import T0
-from tests.ui.helpers import make_app, ready
+from tests.ui.helpers import make_app, ready, wait_for
+from tests.ui.test_visible_console import drawn
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
 from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
+from warroom.tui.widgets.incident_table import IncidentTable
+
+
+def line_of(table: IncidentTable, text: str) -> str:
+    return next(line for line in drawn(table).splitlines() if text in line)
+
+
+def cursor_bg(table: IncidentTable, text: str) -> object:
+    """The background the row holding `text` is drawn with, where its number is."""
+    width, height = table.outer_size
+    for strip in table.render_lines(Region(0, 0, width, height)):
+        if text in strip.text:
+            return next(
+                s.style.bgcolor for s in strip if s.text.strip().startswith("#") and s.style
+            )
+    raise AssertionError(text)
 
 
 async def test_rows_scrolled_into_view_show_their_times_now(
@@ -30,15 +49,60 @@ async def test_rows_scrolled_into_view_show_their_times_now(
         table = app.war_room.table
         last = table.order[-1]
         assert last == ids[0]  # the newest is listed last (longest-running first)
+        assert "incident 0 " not in drawn(table)  # off screen
         clock.step(hours=2)
         for _ in range(3):
             app.war_room.heartbeat()
             await pilot.pause()
-        # off screen nothing was redrawn (it would repaint the table for nothing)
-        assert table.get_cell(str(last), "age").plain == "0s"
+        assert "2h 39m" in drawn(table)  # the oldest, on screen, redrawn as of now
+        # off screen nothing was drawn (a row is drawn only when it is on screen)
+        assert set(table._strips) <= set(table._on_screen())  # noqa: SLF001
         table.move_cursor(row=len(table.order) - 1, animate=False)
         await pilot.pause()
-        assert table.get_cell(str(last), "age").plain == "2h 00m"
+        row = next(line for line in drawn(table).splitlines() if "incident 0 " in line)
+        assert " 2h 00m " in row
+
+
+async def test_a_kept_row_is_drawn_again_when_what_it_shows_changes(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    """Rows on screen are kept drawn and drawn again only when their incident, age,
+    countdown or cursor changed: a heartbeat that changes nothing draws nothing, and
+    each of those changes shows at once (never the kept, old row)."""
+    room = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), load_policy())
+    first = room.declare("checkout down", "P1", declared_at=T0 - dt.timedelta(minutes=5))
+    room.declare("search slow", "P2", declared_at=T0 - dt.timedelta(minutes=3))
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        table = app.war_room.table
+        # the console's first sweep records the ladder's first calls: then it is settled
+        await wait_for(pilot, lambda: drawn(table).count(" ack in ") == 2)
+        await pilot.pause()
+        drawn(table)  # every row on screen drawn once
+        built: list[int] = []
+        strip = table._strip  # noqa: SLF001
+        table._strip = lambda cells, row, *rest: (built.append(row), strip(cells, row, *rest))[1]  # type: ignore[method-assign]  # noqa: SLF001
+        app.war_room.heartbeat()  # the same second: nothing changed
+        await pilot.pause()
+        assert built == []
+        assert " 5m " in line_of(table, "checkout down")
+        clock.step(minutes=1)
+        app.war_room.heartbeat()
+        await pilot.pause()
+        assert " 6m " in line_of(table, "checkout down")  # the age moved on
+        built.clear()
+        room.set_status(first, "fixing")
+        await wait_for(pilot, lambda: "fixing" in line_of(table, "checkout down"))
+        assert built == [table.order.index(first)]  # that row only
+        before = cursor_bg(table, "checkout down")
+        assert table.selected_id == first and before is not None
+        await pilot.press("j")
+        await wait_for(pilot, lambda: cursor_bg(table, "search slow") == before)
+        assert cursor_bg(table, "checkout down") != before  # the highlight moved
+        app.war_room.query_one("#entry-input").focus()  # the list loses focus
+        await pilot.pause()
+        assert cursor_bg(table, "search slow") != before  # the cursor drawn as blurred
 
 
 async def test_resolved_incidents_read_after_the_live_ones_are_added_below_them(
@@ -65,13 +129,13 @@ async def test_resolved_incidents_read_after_the_live_ones_are_added_below_them(
         table.show(first, now, live[1], due)
         await pilot.pause()
         table.move_cursor(row=table.order.index(live[2]), animate=False)
-        cleared: list[bool] = []
-        clear = table.clear
-        table.clear = lambda *args, **kwargs: (cleared.append(True), clear(*args, **kwargs))[1]
+        await pilot.pause()
+        kept = dict(table._strips)  # noqa: SLF001
+        assert kept
         table.show(rest, now, live[2], due)
         await pilot.pause()
-        assert cleared == []  # not laid out again: the new row was added below
-        table.clear = clear
+        # not laid out again: the rows drawn are kept, the new row was added below
+        assert all(table._strips[row] is strip for row, strip in kept.items())  # noqa: SLF001
         assert table.order == [i.id for i in rest]
         assert table.row_count == len(rest)
         assert table.selected_id == live[2]  # the cursor did not move
