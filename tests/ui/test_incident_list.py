@@ -134,8 +134,13 @@ async def test_resolved_incidents_read_after_the_live_ones_are_added_below_them(
         assert kept
         table.show(rest, now, live[2], due)
         await pilot.pause()
-        # not laid out again: the rows drawn are kept, the new row was added below
-        assert all(table._strips[row] is strip for row, strip in kept.items())  # noqa: SLF001
+        # not laid out again: the rows drawn are kept, the new row was added below (a
+        # row showing anything else meanwhile, such as the heartbeat's countdowns, is
+        # drawn again; one showing the same is the very strip drawn before)
+        now_drawn = table._strips  # noqa: SLF001
+        unchanged = [row for row in kept if row in now_drawn and now_drawn[row][0] == kept[row][0]]
+        assert unchanged
+        assert all(table._strips[row] is kept[row] for row in unchanged)  # noqa: SLF001
         assert table.order == [i.id for i in rest]
         assert table.row_count == len(rest)
         assert table.selected_id == live[2]  # the cursor did not move
@@ -154,3 +159,47 @@ async def test_resolved_incidents_read_after_the_live_ones_are_added_below_them(
         await pilot.pause()
         assert rows() == grown
         assert "[bold]ended[/]" in grown[-1][-1] and "RESOLVED" in grown[-1][2]
+
+
+async def test_keys_and_clicks_move_the_cursor_through_a_long_list(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    """End and home go to the last and first incident, page down and up by a screenful,
+    a click selects the row clicked; the row under the cursor is always on screen and
+    its incident is the one the console shows."""
+    room = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), load_policy())
+    for n in range(30):
+        room.declare(f"incident {n}", "P2", declared_at=T0 - dt.timedelta(minutes=n))
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        screen = app.war_room
+        table = screen.table
+
+        async def shown_at(row: int) -> None:
+            await wait_for(pilot, lambda: screen.shown_id == table.order[row])
+            assert table.cursor_row == row
+            assert row in table._on_screen()  # noqa: SLF001
+            # drawn highlighted, unlike the row next to it
+            other = row + 1 if row + 1 in table._on_screen() else row - 1  # noqa: SLF001
+            assert cursor_bg(table, f" #{table.order[row]} ") != cursor_bg(
+                table, f" #{table.order[other]} "
+            )
+
+        await pilot.press("end")
+        await shown_at(29)
+        await pilot.press("home")
+        await shown_at(0)
+        page = len(table._on_screen())  # noqa: SLF001
+        await pilot.press("pagedown")
+        await shown_at(page)
+        await pilot.press("pageup")
+        await shown_at(0)
+        await pilot.press("down", "j", "j", "k")
+        await shown_at(2)
+        # the border, the column names, then the fourth row (the last on screen)
+        assert await pilot.click(IncidentTable, offset=(3, 1 + 1 + 3))
+        await shown_at(3)
+        assert await pilot.click(IncidentTable, offset=(3, 1))  # the names: no move
+        await pilot.pause()
+        assert table.cursor_row == 3

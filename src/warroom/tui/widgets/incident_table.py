@@ -226,7 +226,7 @@ class IncidentTable(ScrollView, can_focus=True):
         self.scroll_relative(y=direction * page, animate=False, force=True, immediate=True)
         self.move_cursor(row=self._cursor + direction * page)
 
-    async def _on_click(self, event: events.Click) -> None:
+    def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None or offset.y < HEADER:
             return
