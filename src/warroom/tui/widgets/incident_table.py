@@ -127,6 +127,7 @@ class IncidentTable(ScrollView, can_focus=True):
         self._announced: tuple[int, int] | None = None  # (row, incident) last posted
         self._now: dt.datetime | None = None
         self._due: Mapping[int, str] = {}
+        self._texts: dict[int, tuple[str, str]] = {}  # incident -> (age, due) at _now, _due
         self._widths = [cell_len(label) for _key, label in COLUMNS]
         self._strips: dict[int, tuple[_Drawn, Strip]] = {}  # row -> what it shows, drawn
         self._look: tuple[object, ...] = ()  # styles and width the kept strips were drawn in
@@ -146,7 +147,7 @@ class IncidentTable(ScrollView, can_focus=True):
         after them, as the ended incidents read after the live ones at start-up) keep
         the cursor and redraw only the rows that changed; any other change lays the
         list out again, with the cursor on `selected` (the first row if it left)."""
-        self._now, self._due = now, next_due
+        self._now, self._due, self._texts = now, next_due, {}
         rows = list(incidents)
         order = [i.id for i in rows]
         kept = len(self.order)
@@ -176,7 +177,8 @@ class IncidentTable(ScrollView, can_focus=True):
     def show_times(self, now: dt.datetime, next_due: Mapping[int, str]) -> None:
         """Once a second: redraw only the rows on screen whose age or countdown text
         changed (a row off screen is drawn as of now when it scrolls into view)."""
-        self._now, self._due = now, next_due
+        if now != self._now or next_due is not self._due:
+            self._now, self._due, self._texts = now, next_due, {}
         if not self._rows:
             return
         shown = self._on_screen()
@@ -274,10 +276,15 @@ class IncidentTable(ScrollView, can_focus=True):
     # -- drawing ----------------------------------------------------------------------
 
     def _times(self, incident: Incident) -> tuple[str, str]:
-        if self._now is None:
-            return "", ""
-        age = format_age(incident.declared_at, age_until(incident, self._now))
-        return age, self._due.get(incident.id, "")
+        """The row's age and countdown as of the moment last handed down (worked out
+        once per moment: the countdowns are formatted when looked up)."""
+        texts = self._texts.get(incident.id)
+        if texts is None:
+            if self._now is None:
+                return "", ""
+            age = format_age(incident.declared_at, age_until(incident, self._now))
+            texts = self._texts[incident.id] = (age, self._due.get(incident.id, ""))
+        return texts
 
     def _on_screen(self) -> range:
         top = int(self.scroll_offset.y)
