@@ -235,7 +235,7 @@ def _timer(
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Deadline:
     """A timer's deadline without the moment it is read at (`timers` adds that)."""
 

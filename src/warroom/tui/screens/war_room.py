@@ -21,7 +21,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical
 from textual.reactive import var
-from textual.widgets import ContentSwitcher, DataTable
+from textual.widgets import ContentSwitcher
 
 from warroom import store
 from warroom.domain import checklists as checklist_rules
@@ -344,7 +344,7 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
 
     # -- selection ------------------------------------------------------------------
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_incident_table_row_highlighted(self, event: IncidentTable.RowHighlighted) -> None:
         self.selected_id = self.table.selected_id
 
     def watch_selected_id(self, old_id: int | None, incident_id: int | None) -> None:
