@@ -222,8 +222,15 @@ class IncidentList:
         )
 
     def next_deadline(self, incident_id: int, policy: Policy, now: dt.datetime) -> sla.Timer | None:
-        """The incident's most urgent running timer, or None."""
-        return sla.most_urgent(self.timers(incident_id, policy, now))
+        """The incident's most urgent running timer, or None (`most_urgent` of `timers`,
+        with only that timer worked out: see `sla.next_deadline`)."""
+        clock = self.clocks.get(incident_id)
+        incident = self.by_id.get(incident_id)
+        if clock is None or incident is None:
+            return None
+        return sla.next_deadline(
+            incident, policy, now, clock.history, assigned=clock.assigned, engaged=clock.engaged
+        )
 
 
 def incident_list(
