@@ -240,8 +240,12 @@ def incident_list(
     show_ended: bool = False,
     kept: ClockHistories | None = None,
     previous: IncidentList | None = None,
+    breaches: bool = True,
 ) -> IncidentList:
     """Live incidents (all of them with `show_ended`) in `list_order`.
+
+    `breaches=False`: the recorded breaches are not read (the list holds none), for a
+    reader that never shows them (`warroom list`).
 
     A reader that reads again and again (the console's watcher) passes the list it
     read last and the `ClockHistories` it keeps: only incidents the file marks as
@@ -264,7 +268,7 @@ def incident_list(
     return IncidentList(
         tuple(found),
         _clocks(db, running, kept, previous),
-        queries.recorded_breaches(db, running),
+        queries.recorded_breaches(db, running) if breaches else frozenset(),
         mark,
         show_ended,
     )
