@@ -161,3 +161,30 @@ def test_the_read_models_later_names_are_the_store_modules_own() -> None:
         assert getattr(read_model, name) is not None, name
     with pytest.raises(AttributeError, match="no_such_reader"):
         read_model.no_such_reader  # noqa: B018
+
+
+def test_list_imports_no_service_and_nothing_only_show_prints(tmp_path: Path) -> None:
+    """`list` reads: the policy check reads through the read model (no service), and
+    what only `show` prints (ladder, pages, customer impact, checklists) stays unread."""
+    db = str(tmp_path / "w.db")
+    CliRunner().invoke(cli, ["--db", db, "declare", "-s", "P2", "-t", "x"])
+    script = (
+        "import sys\n"
+        "from warroom.cli import cli\n"
+        f"cli.main(['--db', {db!r}, 'list', '--json'], standalone_mode=False)\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    loaded = set(done.stdout.split())  # the JSON printed first adds no module names
+    assert "warroom.cli.read" in loaded
+    for unused in (
+        "warroom.service",
+        "warroom.cli.ladder_shapes",
+        "warroom.cli.pages",
+        "warroom.domain.incident_record",
+        "warroom.domain.checklists",
+        "warroom.domain.channels",
+    ):
+        assert unused not in loaded, unused

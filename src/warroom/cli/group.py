@@ -118,13 +118,13 @@ class Context:
         if self._policy_warned:
             return
         from warroom.domain.policy_record import warning_lines
-        from warroom.service.policy_records import compare_policy
+        from warroom.store.read_model import policy_mismatch
 
         try:
             policy = self.policy
         except WarroomError:
             return  # a command that needs the policy names the file's error itself
-        found = room.check_policy() if room is not None else compare_policy(database, policy)
+        found = room.check_policy() if room is not None else policy_mismatch(database, policy)
         if found is not None:
             from warroom.domain.visible import visible_line
 

@@ -31,6 +31,7 @@ from warroom.domain.models import (
     TimelineEntry,
 )
 from warroom.domain.policy import Policy
+from warroom.domain.policy_record import PolicyMismatch, mismatch, record_of
 from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.store import (
     alert_queries,
@@ -66,6 +67,18 @@ search = scribe_queries.search  # entry ids whose text matches, through the FTS 
 follow_ups = scribe_queries.follow_ups  # follow-ups, by incident or all
 recorded_fingerprint = policy_record.recorded_fingerprint  # which policy is in effect now
 recorded_policy = policy_record.recorded_policy  # the policy in effect, as recorded
+
+
+def policy_mismatch(db: sqlite_utils.Database, policy: Policy) -> PolicyMismatch | None:
+    """The mismatch between `policy` and the recorded one, reading only (None: they
+    agree, or none is recorded yet)."""
+    recorded = policy_record.recorded_policy(db)
+    mine = record_of(policy)
+    if recorded is None or recorded.fingerprint == mine.fingerprint:
+        return None
+    return mismatch(mine, recorded, policy)
+
+
 incident_alerts = alert_queries.incident_alerts  # an incident's alerts, labels and links
 pages = outbox_queries.pages  # who was paged, through what, when, and how it went
 failed_pages = outbox_queries.failed_pages  # pages that gave up: shown loudly
@@ -130,6 +143,7 @@ __all__ = [
     "list_stage",
     "newest_of_kind",
     "pages",
+    "policy_mismatch",
     "recorded_breaches",
     "recorded_fingerprint",
     "recorded_policy",
