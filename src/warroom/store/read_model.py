@@ -34,7 +34,6 @@ from warroom.domain.policy import Policy
 from warroom.domain.policy_record import PolicyMismatch, mismatch, record_of
 from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.store import (
-    alert_queries,
     outbox_queries,
     policy_record,
     queries,
@@ -45,6 +44,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
     from warroom.domain.checklists import Checklist
+    from warroom.store.alert_queries import alert_signals, incident_alerts
     from warroom.store.backup import backup as backup_copy
     from warroom.store.checklist_queries import checklists
     from warroom.store.engine_queries import engines
@@ -79,10 +79,8 @@ def policy_mismatch(db: sqlite_utils.Database, policy: Policy) -> PolicyMismatch
     return mismatch(mine, recorded, policy)
 
 
-incident_alerts = alert_queries.incident_alerts  # an incident's alerts, labels and links
 pages = outbox_queries.pages  # who was paged, through what, when, and how it went
 failed_pages = outbox_queries.failed_pages  # pages that gave up: shown loudly
-alert_signals = alert_queries.alert_signals  # what was heard for an alert, bodies as received
 # rows left out because a stored time could not be used: named to the person once
 forget_unreadable = queries.forget_unreadable
 unreadable_times = queries.unreadable_times
@@ -99,6 +97,8 @@ _LATER: dict[str, tuple[str, str]] = {
     "TIMELINE_PAGE": ("timeline_pages", "PAGE"),  # entries read on each side of the reader
     # engines on record (fresh or stale: see domain.engine_presence)
     "engines": ("engine_queries", "engines"),
+    "incident_alerts": ("alert_queries", "incident_alerts"),  # alerts, labels and links
+    "alert_signals": ("alert_queries", "alert_signals"),  # what was heard, bodies as received
     "checklists": ("checklist_queries", "checklists"),  # an incident's, with who ticked what
     # the file as a whole: a consistent copy taken live, and its checks (`backup`, `verify`)
     "backup_copy": ("backup", "backup"),
