@@ -157,3 +157,32 @@ def test_list_json_is_what_every_timer_worked_out_gives(
     listed = json.loads(result.stdout)
     assert listed == _slow_rows(db, policy, clock)
     assert any(row["next_deadline"] for row in listed)
+
+
+def test_the_ladders_calls_read_for_a_list_keep_the_bad_time_rule(
+    room: WarRoom, db: sqlite_utils.Database, clock: FrozenClock, policy: Policy
+) -> None:
+    """A call whose time cannot be used is left out and named (as one incident's read
+    does); one written in another ISO form is read; the rest keep their order."""
+    incident = room.declare("API down", "P0")
+    room.sweep()  # On-call and Eng lead at once
+    clock.step(minutes=31)
+    room.sweep()  # the CTO
+    ids = [r[0] for r in db.conn.execute("SELECT id FROM escalations ORDER BY id")]
+    assert len(ids) == 3
+    with db.conn:
+        db.conn.execute("UPDATE escalations SET engaged_at = 'soon' WHERE id = ?", (ids[0],))
+        db.conn.execute(
+            "UPDATE escalations SET engaged_at = '2026-11-23T09:00:00+00:00' WHERE id = ?",
+            (ids[1],),
+        )
+    read_model.forget_unreadable()
+    listed = read_model.incident_list(db, policy, breaches=False)
+    engaged = listed.clocks[incident].engaged
+    assert [e.who for e in engaged] == ["Eng lead", "CTO"]
+    assert engaged[0].engaged_at.isoformat() == "2026-11-23T09:00:00+00:00"
+    assert engaged == tuple(read_model.incident_view(db, incident).engagements)
+    (line,) = read_model.unreadable_times()
+    assert "escalation to level 1 of incident #1" in line and "'soon'" in line
+    assert listed.breaches == frozenset()  # not read when not asked for
+    assert read_model.incident_list(db, policy).breaches  # read by default

@@ -39,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from warroom.domain.business_hours import Spell, run_clock
 from warroom.domain.models import Engagement, Incident
@@ -222,6 +223,7 @@ def _severity(policy: Policy, name: str) -> Severity | None:
         return None
 
 
+@lru_cache(maxsize=1024)  # a list of thousands of incidents asks for the same few
 def rung_key(who: str) -> str:
     """How a rung is matched to its record: its `who`, case and spaces ignored."""
     return " ".join(who.casefold().split())

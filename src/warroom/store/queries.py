@@ -135,7 +135,7 @@ def _incident(row: sqlite3.Row | dict[str, Any]) -> Incident:
     values = dict(row)
     name = f"incident #{values['id']}"
     for key in _TIMES:
-        if key != "declared_at":
+        if key != "declared_at" and values[key] is not None:  # None stays None
             values[key] = _time(values[key], name, key)
     values["declared_at"] = _required_time(row["declared_at"], name, "declared_at", "incident")
     values["drill"] = bool(values["drill"])
@@ -504,13 +504,32 @@ def engagements_of(
             tuple(chunk),
         )
         names = [d[0] for d in cursor.description]
+        column = {name: n for n, name in enumerate(names)}
+        level, who, person, notify = (column[c] for c in ("level", "who", "person", "notify"))
+        incident, at, how, by = (column[c] for c in ("incident_id", "engaged_at", "how", "by"))
+        severity = column.get("severity")
         for values in cursor:
-            row = dict(zip(names, values, strict=True))
-            incident_id = row["incident_id"]
-            try:
-                found[incident_id].append(_engagement(row, f"#{incident_id}"))
-            except _LeftOut:
-                continue
+            try:  # the usual row, straight from its columns
+                engaged_at = stored_time(values[at])
+            except (ValueError, TypeError):  # noted and left out, or read, as `_engagement` does
+                try:
+                    engaged = _engagement(
+                        dict(zip(names, values, strict=True)), f"#{values[incident]}"
+                    )
+                except _LeftOut:
+                    continue
+            else:
+                engaged = Engagement(
+                    values[level],
+                    values[who],
+                    values[person],
+                    values[notify],
+                    engaged_at,
+                    values[how],
+                    values[by],
+                    (values[severity] if severity is not None else None) or "",
+                )
+            found[values[incident]].append(engaged)
     return found
 
 
