@@ -146,3 +146,15 @@ def test_bad_sections_name_file_line_and_field(policy: Policy, section: str, mes
     text = str(caught.value)
     assert re.match(r"team\.yaml:\d+: ", text), text
     assert message in text, text
+
+
+def test_the_packages_record_names_are_records_own() -> None:
+    """`warroom.domain.alerts` hands out `record`'s names when first asked for."""
+    import warroom.domain.alerts as alerts
+    from warroom.domain.alerts import record
+
+    assert alerts.Alert is record.Alert and alerts.Signal is record.Signal
+    assert alerts.AlertError is record.AlertError and alerts.Ignored is record.Ignored
+    assert alerts.SOURCES == record.SOURCES
+    with pytest.raises(AttributeError, match="Nothing"):
+        alerts.Nothing  # noqa: B018

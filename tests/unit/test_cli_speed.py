@@ -101,3 +101,96 @@ def test_a_write_records_what_fell_due_on_its_incident_and_sweep_the_rest(
     assert _breaches(run, "2") == 0  # another incident's: left to consoles and sweep
     run("sweep")
     assert _breaches(run, "2") == _breaches(run, "1")
+
+
+def test_log_and_ack_leave_what_they_never_use_unimported(tmp_path: Path) -> None:
+    """`log` and `ack` write one row: the modules only readers, the engine, paging
+    rounds or checklists use stay unimported (each costs start-up time)."""
+    db = str(tmp_path / "w.db")
+    CliRunner().invoke(cli, ["--db", db, "declare", "-s", "P2", "-t", "x"])
+    script = (
+        "import sys\n"
+        "from warroom.cli import cli\n"
+        f"cli.main(['--db', {db!r}, 'log', '1', 'hello'], standalone_mode=False)\n"
+        f"cli.main(['--db', {db!r}, 'ack', '1'], standalone_mode=False)\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    loaded = set(done.stdout.split())
+    assert "warroom.store.read_model" in loaded and "warroom.service" in loaded
+    for unused in (
+        "rich",  # the visible-text helpers: only for an error or a warning
+        "warroom.domain.visible",
+        "warroom.store.timeline_pages",
+        "warroom.domain.timeline_state",
+        "warroom.store.checklist_queries",
+        "warroom.domain.checklists",
+        "warroom.store.engine_queries",
+        "warroom.domain.engine_presence",
+        "warroom.domain.channels",
+        "warroom.store.backup",
+        "warroom.store.verify",
+        "warroom.domain.alerts.record",  # the policy's alerts: section needs no alert record
+        "warroom.store.alert_queries",
+        "warroom.domain.json_document",
+    ):
+        assert unused not in loaded, unused
+
+
+def test_the_read_models_later_names_are_the_store_modules_own() -> None:
+    """The names the read model imports when first asked for are the same objects."""
+    from warroom.store import (
+        alert_queries,
+        backup,
+        checklist_queries,
+        engine_queries,
+        read_model,
+        timeline_pages,
+        verify,
+    )
+
+    assert read_model.PageRequest is timeline_pages.PageRequest
+    assert read_model.TimelinePage is timeline_pages.TimelinePage
+    assert read_model.timeline_is_big is timeline_pages.is_big
+    assert read_model.timeline_page is timeline_pages.read_page
+    assert read_model.newest_of_kind is timeline_pages.newest_of_kind
+    assert read_model.TIMELINE_PAGE == timeline_pages.PAGE
+    assert read_model.engines is engine_queries.engines
+    assert read_model.incident_alerts is alert_queries.incident_alerts
+    assert read_model.alert_signals is alert_queries.alert_signals
+    assert read_model.checklists is checklist_queries.checklists
+    assert read_model.backup_copy is backup.backup
+    assert read_model.verify_file is verify.verify
+    for name in read_model.__all__:  # every name the module lists can be read
+        assert getattr(read_model, name) is not None, name
+    with pytest.raises(AttributeError, match="no_such_reader"):
+        read_model.no_such_reader  # noqa: B018
+
+
+def test_list_imports_no_service_and_nothing_only_show_prints(tmp_path: Path) -> None:
+    """`list` reads: the policy check reads through the read model (no service), and
+    what only `show` prints (ladder, pages, customer impact, checklists) stays unread."""
+    db = str(tmp_path / "w.db")
+    CliRunner().invoke(cli, ["--db", db, "declare", "-s", "P2", "-t", "x"])
+    script = (
+        "import sys\n"
+        "from warroom.cli import cli\n"
+        f"cli.main(['--db', {db!r}, 'list', '--json'], standalone_mode=False)\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    loaded = set(done.stdout.split())  # the JSON printed first adds no module names
+    assert "warroom.cli.read" in loaded
+    for unused in (
+        "warroom.service",
+        "warroom.cli.ladder_shapes",
+        "warroom.cli.pages",
+        "warroom.domain.incident_record",
+        "warroom.domain.checklists",
+        "warroom.domain.channels",
+    ):
+        assert unused not in loaded, unused

@@ -19,7 +19,6 @@ import click
 
 from warroom import __version__, settings
 from warroom.clock import Clock, SystemClock
-from warroom.domain.visible import visible, visible_line
 from warroom.errors import InvalidInput, WarroomError, WriteFailed
 
 if TYPE_CHECKING:  # what a command needs is imported when it runs (see `Context`)
@@ -119,14 +118,16 @@ class Context:
         if self._policy_warned:
             return
         from warroom.domain.policy_record import warning_lines
-        from warroom.service.policy_records import compare_policy
+        from warroom.store.read_model import policy_mismatch
 
         try:
             policy = self.policy
         except WarroomError:
             return  # a command that needs the policy names the file's error itself
-        found = room.check_policy() if room is not None else compare_policy(database, policy)
+        found = room.check_policy() if room is not None else policy_mismatch(database, policy)
         if found is not None:
+            from warroom.domain.visible import visible_line
+
             self._policy_warned = True
             first, *rest = warning_lines(found, str(self.settings.db_path))
             for line in [f"warning: {first}", *rest]:
@@ -287,6 +288,8 @@ class WarroomGroup(click.Group):
         try:
             return super().invoke(ctx)
         except WarroomError as exc:
+            from warroom.domain.visible import visible  # only for the one line of an error
+
             raise click.ClickException(visible(str(exc))) from None
 
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 import click
 
 from warroom.cli.group import INCIDENT_ID, Context, pass_ctx, typed_time
-from warroom.domain.visible import visible_line
 from warroom.domain.vocabulary import INCIDENT_KINDS, STATUSES
 from warroom.errors import InvalidInput
-from warroom.store import read_model
 
 
 @click.command()
@@ -87,6 +85,9 @@ def status(context: Context, incident: int, status: str, owner: str | None) -> N
     with context.room(incident) as room:
         room.set_status(incident, status, postmortem_owner=owner)
         if status.strip().lower() == "closed":
+            from warroom.domain.visible import visible_line
+            from warroom.store import read_model  # ack and the rest need neither
+
             still_open = read_model.follow_ups(room.db, incident, open_only=True)
             for item in still_open:
                 said = f"{item.text} ({item.owner or 'no owner'})"

@@ -11,15 +11,15 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from warroom.domain import checklists as checklist_rules
 from warroom.domain.escalation import LadderStatus
 from warroom.domain.models import Engagement, FollowUp, Incident, RoleAssignment, TimelineEntry
 from warroom.domain.sla import MISSED, Breach, Timer, countdown
 from warroom.domain.timefmt import to_iso
 from warroom.domain.vocabulary import ROLES
 
-if TYPE_CHECKING:  # the report is imported by `warroom report` only
+if TYPE_CHECKING:  # the report is imported by `warroom report` only, checklists by their commands
     from warroom.domain.alerts.record import AlertOnRecord
+    from warroom.domain.checklists import Checklist
     from warroom.domain.report import DurationStats, IncidentReport, TimerCompliance
     from warroom.service.alerts import Outcome
 
@@ -165,12 +165,14 @@ def _due(at: dt.datetime | None) -> str | None:
 
 
 def checklist_json(
-    book: checklist_rules.Checklist,
+    book: Checklist,
     declared: dt.datetime,
     now: dt.datetime,
     when: Mapping[str, dt.datetime | None] | None = None,
 ) -> dict[str, Any]:
     """`warroom checklist ID --json`: one of these per attached runbook."""
+    from warroom.domain import checklists as checklist_rules
+
     return {
         "runbook": book.runbook_id,
         "title": book.title,

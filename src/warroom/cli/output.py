@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from warroom.domain.timefmt import format_when
-from warroom.domain.timeline_state import ShownEntry
 from warroom.domain.visible import json_text, pad, visible, visible_line
+
+if TYPE_CHECKING:
+    from warroom.domain.timeline_state import ShownEntry
 
 
 def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:

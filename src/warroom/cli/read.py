@@ -9,34 +9,19 @@ from __future__ import annotations
 import click
 
 from warroom.cli.group import INCIDENT_ID, Context, json_option, pass_ctx
-from warroom.cli.json_shapes import (
-    entry_json,
-    escalation_json,
-    follow_up_json,
-    incident_json,
-    role_json,
-    timer_json,
-)
-from warroom.cli.ladder_shapes import (
-    ladder_extras,
-    ladder_lines,
-    on_call_json,
-    on_call_line,
-    role_contact,
-    role_lines,
-)
+from warroom.cli.json_shapes import incident_json, timer_json
 from warroom.cli.output import echo, echo_json, timeline_lines
-from warroom.cli.pages import page_json
 from warroom.domain import sla
-from warroom.domain.incident_record import customer_impact
 from warroom.domain.lifecycle import age_until
-from warroom.domain.pages import page_line
 from warroom.domain.policy_record import UNKNOWN_SEVERITY, unknown_severity
 from warroom.domain.timefmt import format_age, format_when
 from warroom.domain.timeline_state import TimelineState
 from warroom.domain.visible import pad
 from warroom.domain.visible import visible_line as one_line
 from warroom.store import read_model
+
+# `show` imports what only it prints (the ladder, pages, roles, customer impact) when
+# it runs, so `list` (scripts poll it) does not pay for them
 
 
 @click.command("list")
@@ -51,7 +36,8 @@ def list_incidents(context: Context, show_all: bool, as_json: bool) -> None:
     """
     now = context.clock.now()
     with context.database() as db:
-        listed = read_model.incident_list(db, context.policy, show_ended=show_all)
+        # the list shows no breaches: they are not read
+        listed = read_model.incident_list(db, context.policy, show_ended=show_all, breaches=False)
     found = listed.incidents  # in the console's order (read_model.list_order)
     urgent = {i.id: listed.next_deadline(i.id, context.policy, now) for i in found}
     if as_json:
@@ -87,6 +73,19 @@ def list_incidents(context: Context, show_all: bool, as_json: bool) -> None:
 @pass_ctx
 def show(context: Context, incident: int, as_json: bool) -> None:
     """Show an incident, its roles and its timeline."""
+    from warroom.cli.json_shapes import entry_json, escalation_json, follow_up_json, role_json
+    from warroom.cli.ladder_shapes import (
+        ladder_extras,
+        ladder_lines,
+        on_call_json,
+        on_call_line,
+        role_contact,
+        role_lines,
+    )
+    from warroom.cli.pages import page_json
+    from warroom.domain.incident_record import customer_impact
+    from warroom.domain.pages import page_line
+
     now = context.clock.now()
     with context.database() as db:
         view = read_model.incident_view(db, incident)  # what the console's panes read

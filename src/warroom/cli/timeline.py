@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,18 +16,21 @@ from warroom.cli.group import (
     pass_ctx,
     typed_time,
 )
-from warroom.cli.output import echo, echo_json
-from warroom.domain import follow_ups as follow_up_rules
-from warroom.domain.models import FollowUp
-from warroom.domain.visible import pad, visible_line
 from warroom.domain.vocabulary import ENTRY_KINDS, FOLLOW_UP_PRIORITIES, FOLLOW_UP_STATUSES
 from warroom.errors import InvalidInput
-from warroom.store import read_model
+
+if TYPE_CHECKING:
+    from warroom.domain.models import FollowUp
+
+# `warroom log` imports this module: what only the follow-up commands read or print
+# (the read model, the follow-up rules, the output helpers) is imported where used
 
 
 def _due(context: Context, text: str | None) -> dt.date | None:
     if text is None:
         return None
+    from warroom.domain import follow_ups as follow_up_rules
+
     today = context.clock.now().astimezone(context.tz).date()
     try:
         return follow_up_rules.parse_due(text, today)
@@ -92,6 +96,10 @@ def pin(context: Context, entry: int, off: bool) -> None:
 
 
 def _print_follow_ups(items: list[FollowUp], today: dt.date) -> None:
+    from warroom.cli.output import echo
+    from warroom.domain import follow_ups as follow_up_rules
+    from warroom.domain.visible import pad, visible_line
+
     if not items:
         echo("no follow-ups")
     for item in items:
@@ -118,6 +126,9 @@ def followups(
     """Follow-ups (action items) across incidents: open first, then by priority and due date."""
     if click_context.invoked_subcommand is not None:
         return
+    from warroom.domain import follow_ups as follow_up_rules
+    from warroom.store import read_model
+
     context = click_context.find_object(Context)
     assert context is not None
     with context.database() as db:
@@ -125,6 +136,7 @@ def followups(
         items = follow_up_rules.ordered(read_model.follow_ups(db, number, open_only=open_only))
     if as_json:
         from warroom.cli.json_shapes import follow_up_json
+        from warroom.cli.output import echo_json
 
         echo_json([follow_up_json(i) for i in items])
         return

@@ -39,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from warroom.domain.business_hours import Spell, run_clock
 from warroom.domain.models import Engagement, Incident
@@ -222,9 +223,43 @@ def _severity(policy: Policy, name: str) -> Severity | None:
         return None
 
 
+@lru_cache(maxsize=1024)  # a list of thousands of incidents asks for the same few
 def rung_key(who: str) -> str:
     """How a rung is matched to its record: its `who`, case and spaces ignored."""
     return " ".join(who.casefold().split())
+
+
+def _placed(
+    incident: Incident,
+    policy: Policy,
+    severity: Severity,
+    rung: LadderRung,
+    reached_by_level: bool,
+    record: Engagement | None,
+    now: dt.datetime,
+    pauses: Sequence[Spell],
+    assigned: Holders | None,
+) -> tuple[dt.datetime, str, dt.datetime, Engagement | None]:
+    """A rung's due time, its state, the moment its people are resolved at, and the
+    record of its call (None when there is none, or it no longer counts)."""
+    due_at = rung_due_at(incident, policy, severity, rung, pauses)
+    if _taken_since(policy, record, rung.who, assigned):
+        # reached while nobody held its role, and held now: due again, for the holder,
+        # from when the ladder reached it (or its own time, if a call fell through early)
+        assert record is not None
+        due_at, record = min(due_at, record.engaged_at), None
+    if record is not None:
+        return due_at, ENGAGED if record.person else VACANT, due_at, record
+    if reached_by_level:
+        at = min(due_at, now)
+        state = ENGAGED if condition_holds(incident, rung, at) else PASSED
+    elif incident.status == "cancelled" or not condition_holds(incident, rung, now):
+        at, state = due_at, STOPPED
+    elif due_at <= now:
+        at, state = now, DUE
+    else:
+        at, state = due_at, WAITING
+    return due_at, state, at, None
 
 
 def _rung(
@@ -239,26 +274,14 @@ def _rung(
     pauses: Sequence[Spell],
     assigned: Holders | None,
 ) -> RungStatus:
-    due_at = rung_due_at(incident, policy, severity, rung, pauses)
+    due_at, state, at, record = _placed(
+        incident, policy, severity, rung, reached_by_level, record, now, pauses, assigned
+    )
     notify = rung.notify or severity.notify
-    if _taken_since(policy, record, rung.who, assigned):
-        # reached while nobody held its role, and held now: due again, for the holder,
-        # from when the ladder reached it (or its own time, if a call fell through early)
-        assert record is not None
-        due_at, record = min(due_at, record.engaged_at), None
     if record is not None:
-        state = ENGAGED if record.person else VACANT
-        responder = recorded_responder(policy, record)
-        return RungStatus(level, rung, due_at, state, responder, notify, record)
-    if reached_by_level:
-        at = min(due_at, now)
-        state = ENGAGED if condition_holds(incident, rung, at) else PASSED
-    elif incident.status == "cancelled" or not condition_holds(incident, rung, now):
-        at, state = due_at, STOPPED
-    elif due_at <= now:
-        at, state = now, DUE
-    else:
-        at, state = due_at, WAITING
+        return RungStatus(
+            level, rung, due_at, state, recorded_responder(policy, record), notify, record
+        )
     responder = resolve_who(policy, rung.who, at, assigned)
     return RungStatus(level, rung, due_at, state, responder, notify)
 
@@ -304,13 +327,7 @@ def ladder_status(
     before a reopen; `assigned` maps incident role keys to people. An unknown
     severity has an empty ladder.
     """
-    severity = _severity(policy, incident.severity)
-    ladder = ladder_for(severity, incident.kind) if severity else ()
-    records = _records(engaged) if engaged is not None else {}
-    if engaged is None:
-        reached = max(0, min(incident.escalation_level if level is None else level, len(ladder)))
-    else:
-        reached = 0
+    severity, ladder, records, reached = _ladder(incident, policy, level, engaged)
     rungs: list[RungStatus] = []
     for index, rung in enumerate(ladder):
         assert severity is not None
@@ -330,6 +347,59 @@ def ladder_status(
     )  # fmt: skip
     top = max((r.level for r in rungs if r.reached), default=0)
     return LadderStatus(rungs=tuple(rungs), level=max(top, reached), earlier=earlier)
+
+
+def _ladder(
+    incident: Incident, policy: Policy, level: int | None, engaged: Sequence[Engagement] | None
+) -> tuple[Severity | None, tuple[LadderRung, ...], dict[str, Engagement], int]:
+    """The incident's severity, its ladder, the record of each rung's call, and how many
+    rungs count as reached by the stored level (without a record)."""
+    severity = _severity(policy, incident.severity)
+    ladder = ladder_for(severity, incident.kind) if severity else ()
+    records = _records(engaged) if engaged is not None else {}
+    if engaged is None:
+        reached = max(0, min(incident.escalation_level if level is None else level, len(ladder)))
+    else:
+        reached = 0
+    return severity, ladder, records, reached
+
+
+def next_rung(
+    incident: Incident,
+    policy: Policy,
+    now: dt.datetime,
+    level: int | None = None,
+    *,
+    pauses: Sequence[Spell] = (),
+    assigned: Holders | None = None,
+    engaged: Sequence[Engagement] | None = None,
+) -> RungStatus | None:
+    """`ladder_status(...).next` (the same rung), worked out only as far as that rung:
+    the rungs below it are placed but their people are not looked up (a list of
+    incidents shows only the next escalation)."""
+    severity, ladder, records, reached = _ladder(incident, policy, level, engaged)
+    for index, rung in enumerate(ladder):
+        assert severity is not None
+        try:
+            due_at, state, at, record = _placed(
+                incident,
+                policy,
+                severity,
+                rung,
+                index < reached,
+                records.get(rung_key(rung.who)),
+                now,
+                pauses,
+                assigned,
+            )
+            if state not in (DUE, WAITING):
+                continue
+            responder = resolve_who(policy, rung.who, at, assigned)
+        except OverflowError:  # as in ladder_status: a rung that never comes is left out
+            continue
+        assert record is None  # a due or waiting rung has no call on record
+        return RungStatus(index + 1, rung, due_at, state, responder, rung.notify or severity.notify)
+    return None
 
 
 def fall_through(

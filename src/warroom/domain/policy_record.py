@@ -17,8 +17,8 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from warroom.domain.policy import Policy, Severity
-from warroom.domain.policy_reader import format_duration
+from warroom.domain.policy import Policy, Severity, parse_policy
+from warroom.domain.policy_reader import PolicyError, format_duration
 
 # how many differences a warning lists before "and N more"
 SHOWN_DIFFERENCES = 6
@@ -84,6 +84,17 @@ def _severity_differences(mine: Severity, theirs: Severity) -> list[str]:
                     f"{mine.name} {spec.name} {_shown(here)} here, {_shown(there)} recorded"
                 )
     return found
+
+
+def mismatch(mine: PolicyRecord, recorded: PolicyRecord, policy: Policy) -> PolicyMismatch:
+    """The mismatch, with what differs when the recorded text still reads as a policy."""
+    try:
+        theirs = parse_policy(recorded.text, f"{recorded.source} (recorded)")
+    except PolicyError:
+        found = ["the recorded policy cannot be read by this warroom"]
+    else:
+        found = differences(policy, dataclasses.replace(theirs, modified=recorded.modified))
+    return PolicyMismatch(mine, recorded, tuple(found))
 
 
 def differences(mine: Policy, recorded: Policy) -> list[str]:

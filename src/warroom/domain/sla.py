@@ -68,7 +68,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from warroom.domain.business_hours import Spell, business_budget, clock_time_between, run_clock
-from warroom.domain.escalation import Holders, ladder_status
+from warroom.domain.escalation import Holders, next_rung
 from warroom.domain.models import Engagement, Incident
 from warroom.domain.policy import Policy, Severity
 from warroom.domain.update_clocks import PostedUpdates, posted_from_row
@@ -335,29 +335,64 @@ def timers(
     if incident.status == "cancelled":
         return ()
     history = history or IncidentHistory()
-    found = [
-        _timer(d.name, d.deadline, d.severity, d.target, policy, now, d.done_at, "", d.audience)
-        for d in deadlines(incident, policy, history)
-    ]
+    found = [_timer_of(d, policy, now) for d in deadlines(incident, policy, history)]
+    escalation = _escalation(incident, policy, now, history, assigned, engaged)
+    if escalation is not None:
+        found.append(_timer_of(escalation[0], policy, now, escalation[1]))
+    return tuple(found)
+
+
+def _timer_of(deadline: Deadline, policy: Policy, now: dt.datetime, detail: str = "") -> Timer:
+    d = deadline
+    return _timer(
+        d.name, d.deadline, d.severity, d.target, policy, now, d.done_at, detail, d.audience
+    )
+
+
+def _escalation(
+    incident: Incident,
+    policy: Policy,
+    now: dt.datetime,
+    history: IncidentHistory,
+    assigned: Holders | None,
+    engaged: Sequence[Engagement] | None,
+) -> tuple[Deadline, str] | None:
+    """The next escalation's deadline and who it calls (its timer's detail), or None
+    when no rung is to come (or the incident's severity is not in the policy)."""
     current = _Clocks(incident, policy, history).lookup(incident.severity)
-    ladder = ladder_status(
+    step = next_rung(
         incident, policy, now, pauses=history.reopened, assigned=assigned, engaged=engaged
     )
-    step = ladder.next
-    if current is not None and step is not None:
-        found.append(
-            _timer(
-                "escalation",
-                step.due_at,
-                current,
-                step.rung.after,
-                policy,
-                now,
-                None,
-                detail=step.responder.name or f"nobody holds {step.rung.who}",
-            )
-        )
-    return tuple(found)
+    if current is None or step is None:
+        return None
+    deadline = Deadline("escalation", step.due_at, current, step.rung.after, None)
+    return deadline, step.responder.name or f"nobody holds {step.rung.who}"
+
+
+def next_deadline(
+    incident: Incident,
+    policy: Policy,
+    now: dt.datetime,
+    history: IncidentHistory | None = None,
+    *,
+    assigned: Holders | None = None,
+    engaged: Sequence[Engagement] | None = None,
+) -> Timer | None:
+    """`most_urgent(timers(...))`, the same timer, with only that one worked out.
+
+    A running timer (not met, not stopped) has no `done_at`, so the least time
+    left is the earliest deadline; ties go to the first in display order, the
+    escalation last, as `most_urgent` does. For a list of thousands of incidents.
+    """
+    if incident.status == "cancelled":
+        return None
+    history = history or IncidentHistory()
+    running = [d for d in deadlines(incident, policy, history) if d.done_at is None]
+    first = min(running, key=lambda d: d.deadline, default=None)
+    escalation = _escalation(incident, policy, now, history, assigned, engaged)
+    if escalation is not None and (first is None or escalation[0].deadline < first.deadline):
+        return _timer_of(escalation[0], policy, now, escalation[1])
+    return None if first is None else _timer_of(first, policy, now)
 
 
 def breaches(

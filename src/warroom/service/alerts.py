@@ -21,16 +21,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from warroom.domain import lifecycle
 from warroom.domain.alerts.policy import classify
-from warroom.domain.alerts.record import Alert, Ignored, Signal
 from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.service.incidents import Incidents
 from warroom.service.pages import queue_resolved
 from warroom.store import alert_writes, incident_writes
 from warroom.store.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:  # an alert's record is imported by the actions that take one in
+    from warroom.domain.alerts.record import Alert, Signal
 
 _SAID = {"firing": "firing", "resolved": "resolved", "acknowledged": "acknowledged upstream"}
 
@@ -85,6 +87,8 @@ class Alerts(Incidents):
 
     def ingest(self, signals: Sequence[Signal], payload: str) -> list[Outcome]:
         """Each signal in its own unit of work, in order; `payload`: the body as received."""
+        from warroom.domain.alerts.record import Ignored
+
         outcomes = []
         for signal in signals:
             if isinstance(signal, Ignored):

@@ -14,7 +14,7 @@ from warroom.errors import InvalidInput, NotFound
 from warroom.service.assessment import fill_impact
 from warroom.service.base import RoomBase
 from warroom.service.runbook_sync import follow_incident, tick_what_happened
-from warroom.store import checklist_queries, checklist_writes
+from warroom.store import checklist_writes
 from warroom.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -53,6 +53,8 @@ def attach_matching(
 
 def resolve_item(uow: UnitOfWork, incident_id: int, ref: str) -> tuple[int, str, str, str]:
     """An item by its number in `warroom checklist ID` or by its key: (id, text, ask, key)."""
+    from warroom.store import checklist_queries  # its checklist records: not on log's path
+
     items = [i for c in checklist_queries.checklists(uow.db, incident_id) for i in c.items]
     ref = ref.strip()
     for item in items:

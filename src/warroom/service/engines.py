@@ -8,10 +8,13 @@ says which process runs, never what happened.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from warroom.domain.engine_presence import STALE_AFTER, EngineOnRecord
 from warroom.service.base import RoomBase
-from warroom.store import engine_queries, engine_writes
+from warroom.store import engine_writes
+
+if TYPE_CHECKING:  # imported by the engine's actions only, not by every command's WarRoom
+    from warroom.domain.engine_presence import EngineOnRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +31,9 @@ class Engines(RoomBase):
     def engine_started(self, pid: int, host: str, listen: str, version: str) -> EngineStart:
         """Record this engine (forgetting engines whose heartbeat stopped long ago: they
         were killed); returns its record and the other engines still running."""
+        from warroom.domain.engine_presence import STALE_AFTER
+        from warroom.store import engine_queries
+
         with self.unit_of_work() as uow:
             engine_writes.remove_stale(uow, uow.now - STALE_AFTER)
             engine_id = engine_writes.insert_engine(uow, pid, host, listen, version)

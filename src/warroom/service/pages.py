@@ -23,7 +23,6 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from warroom.domain.channels import channel_kind
 from warroom.domain.pages import (
     Page,
     page_text,
@@ -177,6 +176,8 @@ class DeliveryRound:
 
     def lines(self) -> list[str]:
         """What a person reads of the round, one page a line."""
+        from warroom.domain.channels import channel_kind  # delivery only
+
         out = [
             f"#{p.incident_id} paged {p.recipient} via {channel_kind(p.channel)}: delivered"
             for p in self.delivered
@@ -244,6 +245,8 @@ class Pages(RoomBase):
         return result
 
     def _record_delivery(self, result: DeliveryRound, page: Page, worker: str) -> None:
+        from warroom.domain.channels import channel_kind  # delivery only
+
         with self.unit_of_work() as uow:
             if not outbox_writes.delivered(uow, page.id, worker):
                 return  # the lease ran out and another deliverer took it over
@@ -263,6 +266,8 @@ class Pages(RoomBase):
         result.delivered.append(page)
 
     def _record_failure(self, result: DeliveryRound, page: Page, worker: str, why: str) -> None:
+        from warroom.domain.channels import channel_kind  # delivery only
+
         wait = retry_after(page.attempts + 1, self.policy.pages)
         with self.unit_of_work() as uow:
             if not outbox_writes.attempt_failed(uow, page.id, worker, why, wait):

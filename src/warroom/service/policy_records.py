@@ -8,18 +8,10 @@ first one records its policy; a later one with another policy gets a
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import TYPE_CHECKING
-
-from warroom.domain.policy import Policy, parse_policy
-from warroom.domain.policy_reader import PolicyError
-from warroom.domain.policy_record import PolicyMismatch, PolicyRecord, differences, record_of
+from warroom.domain.policy_record import PolicyMismatch, PolicyRecord, mismatch, record_of
 from warroom.errors import InvalidInput, WriteFailed
 from warroom.service.base import RoomBase
-from warroom.store import policy_record
-
-if TYPE_CHECKING:
-    import sqlite_utils
+from warroom.store import policy_record, read_model
 
 
 class PolicyRecords(RoomBase):
@@ -57,22 +49,5 @@ class PolicyRecords(RoomBase):
         return before or mine
 
 
-def compare_policy(db: sqlite_utils.Database, policy: Policy) -> PolicyMismatch | None:
-    """The mismatch between `policy` and the recorded one, reading only (None: they
-    agree, or none is recorded yet)."""
-    recorded = policy_record.recorded_policy(db)
-    mine = record_of(policy)
-    if recorded is None or recorded.fingerprint == mine.fingerprint:
-        return None
-    return mismatch(mine, recorded, policy)
-
-
-def mismatch(mine: PolicyRecord, recorded: PolicyRecord, policy: Policy) -> PolicyMismatch:
-    """The mismatch, with what differs when the recorded text still reads as a policy."""
-    try:
-        theirs = parse_policy(recorded.text, f"{recorded.source} (recorded)")
-    except PolicyError:
-        found = ["the recorded policy cannot be read by this warroom"]
-    else:
-        found = differences(policy, replace(theirs, modified=recorded.modified))
-    return PolicyMismatch(mine, recorded, tuple(found))
+# reading only, as the read model does it (a command that only reads imports no service)
+compare_policy = read_model.policy_mismatch

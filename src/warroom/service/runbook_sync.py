@@ -23,15 +23,14 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
-from warroom.domain import runbook_scope
 from warroom.domain.policy import Policy
-from warroom.domain.runbook_scope import Placement
 from warroom.domain.vocabulary import SYSTEM_AUTHOR
 from warroom.errors import InvalidInput
 from warroom.store import checklist_writes
 from warroom.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
+    from warroom.domain.runbook_scope import Placement
     from warroom.domain.runbooks import Runbook
 
 _MOMENT_COLUMNS = {
@@ -45,6 +44,8 @@ _MOMENT_COLUMNS = {
 def placement(policy: Policy | None, severity: str, kind: str, status: str) -> Placement:
     """Where an incident stands for `applies_to`: its severity's rank in `policy` (None
     when the policy does not know the severity), its kind and status."""
+    from warroom.domain.runbook_scope import Placement  # not on `warroom log`'s path
+
     rank: int | None = None
     lowest: int | None = None
     if policy is not None:
@@ -58,6 +59,8 @@ def placement(policy: Policy | None, severity: str, kind: str, status: str) -> P
 
 def _still_applies(runbook: Runbook, place: Placement) -> bool:
     """Whether the runbook's severity and kind scope still hold (status only ever adds)."""
+    from warroom.domain import runbook_scope
+
     return runbook_scope.in_scope(runbook.severities, runbook.ranks, runbook.kinds, (), place)
 
 
@@ -157,6 +160,8 @@ def _tick(
         if stored[column] is not None
     }
     happened = set(when) | {f"role:{r}" for r in checklist_writes.held_roles(uow, incident_id)}
+    from warroom.domain import runbook_scope
+
     ticked = []
     for item_id, checklist_id, key, done_when, text in open_items:
         wanted = done_when.split()

@@ -4,10 +4,13 @@ signal is about, record it on an incident, and keep every signal's body as it ca
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from warroom.domain.alerts.record import Alert
 from warroom.domain.timefmt import to_iso
 from warroom.store.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from warroom.domain.alerts.record import Alert
 
 # an alert that fires again belongs to its incident while that is still open; a
 # resolve or an acknowledgement is logged on it until it is closed

@@ -135,7 +135,7 @@ def _incident(row: sqlite3.Row | dict[str, Any]) -> Incident:
     values = dict(row)
     name = f"incident #{values['id']}"
     for key in _TIMES:
-        if key != "declared_at":
+        if key != "declared_at" and values[key] is not None:  # None stays None
             values[key] = _time(values[key], name, key)
     values["declared_at"] = _required_time(row["declared_at"], name, "declared_at", "incident")
     values["drill"] = bool(values["drill"])
@@ -461,17 +461,24 @@ def holders_of(assignments: Iterable[RoleAssignment]) -> dict[str, tuple[str, ..
 
 def _engagement(row: dict[str, Any], incident: str) -> Engagement:
     """An `escalations` row; `incident` names it (`#12`) if its time cannot be used."""
+    value = row["engaged_at"]
+    try:  # the usual stored time, without building the line that would name a bad one
+        engaged_at = stored_time(str(value)) if value is not None else None
+    except ValueError:
+        engaged_at = None
+    if engaged_at is None:
+        engaged_at = _required_time(
+            value,
+            f"escalation to level {row['level']} of incident {incident}",
+            "engaged_at",
+            "escalation",
+        )
     return Engagement(
         row["level"],
         row["who"],
         row["person"],
         row["notify"],
-        _required_time(
-            row["engaged_at"],
-            f"escalation to level {row['level']} of incident {incident}",
-            "engaged_at",
-            "escalation",
-        ),
+        engaged_at,
         row["how"],
         row["by"],
         row.get("severity") or "",
@@ -486,21 +493,44 @@ def engagements(db: sqlite_utils.Database, incident_id: int) -> list[Engagement]
 def engagements_of(
     db: sqlite_utils.Database, incident_ids: list[int]
 ) -> dict[int, list[Engagement]]:
-    """Each incident's calls in the order made: one query per 500 incidents."""
-    found: dict[int, list[dict[str, Any]]] = {i: [] for i in incident_ids}
+    """Each incident's calls in the order made: one query per 500 incidents, read in
+    the order of the index on (incident, time), so SQLite sorts nothing."""
+    found: dict[int, list[Engagement]] = {i: [] for i in incident_ids}
     for chunk in _chunks(incident_ids):
         marks = ",".join("?" * len(chunk))
-        for row in _rows(
-            db,
-            f"SELECT * FROM escalations WHERE incident_id IN ({marks}) ORDER BY engaged_at, id",
+        cursor = db.conn.execute(
+            f"SELECT * FROM escalations WHERE incident_id IN ({marks})"
+            " ORDER BY incident_id, engaged_at, id",
             tuple(chunk),
-        ):
-            found[row["incident_id"]].append(row)
-    return {i: _readable(_engagement_of(i), rows) for i, rows in found.items()}
-
-
-def _engagement_of(incident_id: int) -> Callable[[dict[str, Any]], Engagement]:
-    return lambda row: _engagement(row, f"#{incident_id}")
+        )
+        names = [d[0] for d in cursor.description]
+        column = {name: n for n, name in enumerate(names)}
+        level, who, person, notify = (column[c] for c in ("level", "who", "person", "notify"))
+        incident, at, how, by = (column[c] for c in ("incident_id", "engaged_at", "how", "by"))
+        severity = column.get("severity")
+        for values in cursor:
+            try:  # the usual row, straight from its columns
+                engaged_at = stored_time(values[at])
+            except (ValueError, TypeError):  # noted and left out, or read, as `_engagement` does
+                try:
+                    engaged = _engagement(
+                        dict(zip(names, values, strict=True)), f"#{values[incident]}"
+                    )
+                except _LeftOut:
+                    continue
+            else:
+                engaged = Engagement(
+                    values[level],
+                    values[who],
+                    values[person],
+                    values[notify],
+                    engaged_at,
+                    values[how],
+                    values[by],
+                    (values[severity] if severity is not None else None) or "",
+                )
+            found[values[incident]].append(engaged)
+    return found
 
 
 def clock_state(

@@ -16,14 +16,13 @@ Timers are never read: `IncidentView.timers(policy, now)` computes them with
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from warroom.domain import checklists as checklist_rules
 from warroom.domain import escalation, sla
-from warroom.domain.checklists import Checklist
 from warroom.domain.models import (
     Engagement,
     FollowUp,
@@ -32,22 +31,28 @@ from warroom.domain.models import (
     TimelineEntry,
 )
 from warroom.domain.policy import Policy
+from warroom.domain.policy_record import PolicyMismatch, mismatch, record_of
 from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.store import (
-    alert_queries,
-    checklist_queries,
-    engine_queries,
     outbox_queries,
     policy_record,
     queries,
     scribe_queries,
-    timeline_pages,
 )
-from warroom.store import backup as file_backup
-from warroom.store import verify as file_verify
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+    from warroom.domain.checklists import Checklist
+    from warroom.store.alert_queries import alert_signals, incident_alerts
+    from warroom.store.backup import backup as backup_copy
+    from warroom.store.checklist_queries import checklists
+    from warroom.store.engine_queries import engines
+    from warroom.store.timeline_pages import PAGE as TIMELINE_PAGE
+    from warroom.store.timeline_pages import PageRequest, TimelinePage, newest_of_kind
+    from warroom.store.timeline_pages import is_big as timeline_is_big
+    from warroom.store.timeline_pages import read_page as timeline_page
+    from warroom.store.verify import verify as verify_file
 
 # The edges (the CLI, the console) read through this module only, never a query
 # module (an import-linter contract in pyproject.toml checks it). Beside the two
@@ -60,28 +65,56 @@ ClockHistories = queries.ClockHistories  # the same, kept by a reader that reads
 recorded_breaches = queries.recorded_breaches  # (incident, timer, deadline) on record
 search = scribe_queries.search  # entry ids whose text matches, through the FTS index
 follow_ups = scribe_queries.follow_ups  # follow-ups, by incident or all
-checklists = checklist_queries.checklists  # an incident's checklists with who ticked what
 recorded_fingerprint = policy_record.recorded_fingerprint  # which policy is in effect now
 recorded_policy = policy_record.recorded_policy  # the policy in effect, as recorded
-# a timeline too long to read whole, a page at a time (see store.timeline_pages)
-PageRequest = timeline_pages.PageRequest
-TimelinePage = timeline_pages.TimelinePage
-timeline_is_big = timeline_pages.is_big
-timeline_page = timeline_pages.read_page
-newest_of_kind = timeline_pages.newest_of_kind  # a long timeline's latest TODOs, decisions
-TIMELINE_PAGE = timeline_pages.PAGE  # entries read on each side of the reader
-incident_alerts = alert_queries.incident_alerts  # an incident's alerts, labels and links
+
+
+def policy_mismatch(db: sqlite_utils.Database, policy: Policy) -> PolicyMismatch | None:
+    """The mismatch between `policy` and the recorded one, reading only (None: they
+    agree, or none is recorded yet)."""
+    recorded = policy_record.recorded_policy(db)
+    mine = record_of(policy)
+    if recorded is None or recorded.fingerprint == mine.fingerprint:
+        return None
+    return mismatch(mine, recorded, policy)
+
+
 pages = outbox_queries.pages  # who was paged, through what, when, and how it went
 failed_pages = outbox_queries.failed_pages  # pages that gave up: shown loudly
-engines = engine_queries.engines  # engines on record (fresh or stale: see domain.engine_presence)
-alert_signals = alert_queries.alert_signals  # what was heard for an alert, bodies as received
 # rows left out because a stored time could not be used: named to the person once
 forget_unreadable = queries.forget_unreadable
 unreadable_times = queries.unreadable_times
 unreadable_warning = queries.unreadable_warning
-# the file as a whole: a consistent copy taken live, and its checks (`backup`, `verify`)
-backup_copy = file_backup.backup
-verify_file = file_verify.verify
+# Read when first asked for (PEP 562), so a command that writes (`warroom log`, which
+# opens the file through this module) does not import them: name -> (module, attribute).
+_LATER: dict[str, tuple[str, str]] = {
+    # a timeline too long to read whole, a page at a time (see store.timeline_pages)
+    "PageRequest": ("timeline_pages", "PageRequest"),
+    "TimelinePage": ("timeline_pages", "TimelinePage"),
+    "timeline_is_big": ("timeline_pages", "is_big"),
+    "timeline_page": ("timeline_pages", "read_page"),
+    "newest_of_kind": ("timeline_pages", "newest_of_kind"),  # latest TODOs, decisions
+    "TIMELINE_PAGE": ("timeline_pages", "PAGE"),  # entries read on each side of the reader
+    # engines on record (fresh or stale: see domain.engine_presence)
+    "engines": ("engine_queries", "engines"),
+    "incident_alerts": ("alert_queries", "incident_alerts"),  # alerts, labels and links
+    "alert_signals": ("alert_queries", "alert_signals"),  # what was heard, bodies as received
+    "checklists": ("checklist_queries", "checklists"),  # an incident's, with who ticked what
+    # the file as a whole: a consistent copy taken live, and its checks (`backup`, `verify`)
+    "backup_copy": ("backup", "backup"),
+    "verify_file": ("verify", "verify"),
+}
+
+
+def __getattr__(name: str) -> object:
+    """One of `_LATER`, imported now and kept as this module's attribute."""
+    if name not in _LATER:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = _LATER[name]
+    value = getattr(importlib.import_module(f"warroom.store.{module}"), attribute)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CLOCK_STATUSES",
@@ -110,6 +143,7 @@ __all__ = [
     "list_stage",
     "newest_of_kind",
     "pages",
+    "policy_mismatch",
     "recorded_breaches",
     "recorded_fingerprint",
     "recorded_policy",
@@ -202,8 +236,15 @@ class IncidentList:
         )
 
     def next_deadline(self, incident_id: int, policy: Policy, now: dt.datetime) -> sla.Timer | None:
-        """The incident's most urgent running timer, or None."""
-        return sla.most_urgent(self.timers(incident_id, policy, now))
+        """The incident's most urgent running timer, or None (`most_urgent` of `timers`,
+        with only that timer worked out: see `sla.next_deadline`)."""
+        clock = self.clocks.get(incident_id)
+        incident = self.by_id.get(incident_id)
+        if clock is None or incident is None:
+            return None
+        return sla.next_deadline(
+            incident, policy, now, clock.history, assigned=clock.assigned, engaged=clock.engaged
+        )
 
 
 def incident_list(
@@ -213,8 +254,12 @@ def incident_list(
     show_ended: bool = False,
     kept: ClockHistories | None = None,
     previous: IncidentList | None = None,
+    breaches: bool = True,
 ) -> IncidentList:
     """Live incidents (all of them with `show_ended`) in `list_order`.
+
+    `breaches=False`: the recorded breaches are not read (the list holds none), for a
+    reader that never shows them (`warroom list`).
 
     A reader that reads again and again (the console's watcher) passes the list it
     read last and the `ClockHistories` it keeps: only incidents the file marks as
@@ -237,7 +282,7 @@ def incident_list(
     return IncidentList(
         tuple(found),
         _clocks(db, running, kept, previous),
-        queries.recorded_breaches(db, running),
+        queries.recorded_breaches(db, running) if breaches else frozenset(),
         mark,
         show_ended,
     )
@@ -325,6 +370,8 @@ class IncidentView:
     @property
     def answers(self) -> dict[str, str]:
         """Question -> answer of every answered `ask:` item (for update templates)."""
+        from warroom.domain import checklists as checklist_rules
+
         return checklist_rules.answers(self.checklists)
 
     def timers(self, policy: Policy, now: dt.datetime) -> tuple[sla.Timer, ...]:
@@ -364,6 +411,8 @@ def incident_view(
     `listed`: an `IncidentList` that holds the incident; its incident row,
     clock inputs and breaches are used rather than read again.
     """
+    from warroom.store import checklist_queries
+
     incident = listed.by_id.get(incident_id) if listed else None
     clock = listed.clocks.get(incident_id) if listed else None
     if incident is None:

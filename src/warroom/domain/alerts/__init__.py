@@ -17,11 +17,17 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from warroom.domain.alerts.record import SOURCES, Alert, AlertError, Ignored, Signal
-from warroom.domain.json_document import load_json
+from warroom.domain.alerts.sources import SOURCES
 from warroom.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from warroom.domain.alerts.record import Alert, AlertError, Ignored, Signal
+
+# `record`'s names are imported when first asked for (PEP 562): the policy's
+# `alerts:` section (`policy.py`, read by every command) needs none of them
+_FROM_RECORD = ("Alert", "AlertError", "Ignored", "Signal")
 
 # A busy Alertmanager group of a few hundred alerts is well under a megabyte;
 # 4 MB leaves room for long annotations and still reads in well under a second.
@@ -51,11 +57,23 @@ def parse_body(source: str, text: str, origin: str) -> list[Signal]:
         raise InvalidInput(
             f"unknown alert source {source!r} (expected one of: {', '.join(SOURCES)})"
         )
+    from warroom.domain.alerts.record import AlertError
+    from warroom.domain.json_document import load_json
+
     document = load_json(text, origin)
     try:
         return parser_for(source)(document)
     except AlertError as exc:
         raise AlertError(f"{origin}: {exc}") from None
+
+
+def __getattr__(name: str) -> object:
+    """`Alert`, `AlertError`, `Ignored`, `Signal`: from `record`, when first used."""
+    if name not in _FROM_RECORD:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.record"), name)
+    globals()[name] = value
+    return value
 
 
 __all__ = [

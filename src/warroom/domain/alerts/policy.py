@@ -26,13 +26,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from warroom.domain.alerts.record import SOURCES, Alert
+from warroom.domain.alerts.sources import SOURCES
 from warroom.domain.policy_reader import PolicyReader
 from warroom.domain.vocabulary import INCIDENT_KINDS, parse_incident_kind
 from warroom.errors import InvalidInput
 
 if TYPE_CHECKING:
     import yaml
+
+    from warroom.domain.alerts.record import Alert
 
 DEFAULT_SEVERITY = "P2"
 # a sender's word (lower case) -> severity; P0 is left to people: no alert declares it

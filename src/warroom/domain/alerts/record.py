@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from warroom.domain.alerts.sources import SOURCES as SOURCES
 from warroom.errors import InvalidInput
 
-SOURCES: tuple[str, ...] = ("alertmanager", "grafana", "pagerduty", "opsgenie", "events-v2")
 ALERT_STATUSES: tuple[str, ...] = ("firing", "resolved", "acknowledged")
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
