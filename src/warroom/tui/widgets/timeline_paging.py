@@ -20,6 +20,7 @@ from textual.scroll_view import ScrollView
 from warroom.domain.timeline_filters import TIMELINE_FILTERS
 from warroom.domain.timeline_state import ShownEntry
 from warroom.store.read_model import TIMELINE_PAGE, PageRequest, TimelinePage
+from warroom.tui.widgets.steady_scrollbar import SteadyScrollBar
 from warroom.tui.widgets.timeline_text import TEXT_INDENT, wrapped
 from warroom.tui.widgets.timeline_window import (
     ScreenRow,
@@ -66,6 +67,20 @@ class PagedTimeline(ScrollView):
         self._kept_last_top: tuple[TimelineWindow, int, int, int] | None = None
 
     @property
+    def vertical_scrollbar(self) -> SteadyScrollBar:
+        """The vertical scrollbar (made on first use, as Textual makes its own)."""
+        bar = self._vertical_scrollbar
+        if bar is not None:
+            assert isinstance(bar, SteadyScrollBar)
+            return bar
+        self._vertical_scrollbar = bar = SteadyScrollBar(
+            vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
+        )
+        bar.display = False
+        self.app._start_widget(self, bar)  # noqa: SLF001 - as Widget.vertical_scrollbar does
+        return bar
+
+    @property
     def count(self) -> int:
         """How many entries pass the filter and search (a long timeline's too)."""
         return self.paged.total if self.paged is not None else len(self.shown)
@@ -85,12 +100,14 @@ class PagedTimeline(ScrollView):
             # longer or shorter only (an entry logged): the scrollbar and the scroll
             # limits follow without a layout of the whole screen, which would repaint
             # every pane (the incident list's scrollbar always reads as resized)
-            self.set_reactive(PagedTimeline.virtual_size, size)
-            self._scroll_update(size)
-            if follow:  # the limits are known now: one repaint, not two
-                self.scroll_end(animate=False, immediate=True)
-            elif top is not None:
-                self.scroll_to(y=top, animate=False, immediate=True, force=True)
+            # a scrollbar that would look the same is not drawn again (steady_scrollbar)
+            with self.vertical_scrollbar.hold():
+                self.set_reactive(PagedTimeline.virtual_size, size)
+                self._scroll_update(size)
+                if follow:  # the limits are known now: one repaint, not two
+                    self.scroll_end(animate=False, immediate=True)
+                elif top is not None:
+                    self.scroll_to(y=top, animate=False, immediate=True, force=True)
         else:
             self.virtual_size = size
             if follow:
