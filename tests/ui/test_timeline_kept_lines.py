@@ -77,7 +77,7 @@ async def test_kept_lines_are_what_textual_would_draw_now() -> None:
         view.replace([row(n) for n in range(1, 30)])
         await pilot.pause()
         steps = 0
-        for entry_id in range(30, 45):
+        for entry_id in range(30, 46):
             before = view.render_lines(Region(0, 0, *view.outer_size))
             view.add([row(entry_id)])  # scrolls every line up
             await pilot.pause()
@@ -96,6 +96,10 @@ async def test_kept_lines_are_what_textual_would_draw_now() -> None:
                 app.theme = "textual-light"
             elif entry_id == 42:  # a style of the view's own: its lines are drawn the same
                 view.styles.border = ("double", "red")
+            elif entry_id == 43:
+                view.border_title = "[b]Timeline[/b] · showing decisions"
+            elif entry_id == 44:  # the same text, another style
+                view.border_title = "[i]Timeline[/i] · showing decisions"
             await pilot.pause()
             assert drawn(view) == finished_by_textual(view), f"after the change at {entry_id}"
         assert steps > 100  # most lines were kept, not finished again

@@ -10,11 +10,12 @@ each shows a line that was on the screen a moment before, one row lower.
 
 `KeptStrips` hands back the very `Strip` it finished before for a line the widget
 drew before (the widget returns the same `Strip` object for the same content, as
-`TimelineView` does from its own cache), as long as nothing the finish depends on
+`TimelineView` does from its own cache), and the border rows as finished before
+while the titles they show are the same, as long as nothing the finish depends on
 has changed (the widget's size, border, padding, outline, hatch, tint, opacity,
 backgrounds and the ANSI theme): then the filters, cuts and text made for it are
-found on it. Anything else (the border rows, a style change) is finished as
-Textual does.
+found on it. Anything else (a style change, an outline) is finished as Textual
+does.
 """
 
 from __future__ import annotations
@@ -37,6 +38,15 @@ from textual.style import Style
 KEPT = 512
 
 
+def _label(label: tuple[Content, Color, Color, Style] | None) -> tuple[object, ...] | None:
+    """A border title as it shows: its text, its spans' styles and its colours
+    (`Content` compares by text alone)."""
+    if label is None:
+        return None
+    content, *colours = label
+    return (content.plain, tuple(content.spans), *colours)
+
+
 class KeptStrips(StylesCache):
     """A `StylesCache` that finishes each drawn content line once."""
 
@@ -45,6 +55,8 @@ class KeptStrips(StylesCache):
         # id of a drawn line -> (that line, the line finished)
         self._finished: LRUCache[int, tuple[Strip, Strip]] = LRUCache(KEPT)
         self._finish: tuple[object, ...] | None = None  # what the finished lines used
+        # the border and padding rows, by row: (the titles they show, the row finished)
+        self._edges: dict[int, tuple[tuple[object, ...], Strip]] = {}
         self._rows: tuple[int, int] = (0, 0)  # the content rows (others: Textual's way)
 
     def render(
@@ -83,6 +95,7 @@ class KeptStrips(StylesCache):
         )
         if finish != self._finish:
             self._finished.clear()
+            self._edges.clear()
             self._finish = finish
         outline = styles.outline
         if any(edge for edge, _color in outline):
@@ -125,7 +138,17 @@ class KeptStrips(StylesCache):
         first, end = self._rows
         content_y = y - first
         if not first <= y < end or content_y >= content_size.height:
-            return super().render_line(
+            # a border or padding row: drawn from the styles and the title alone
+            edge = (
+                _label(border_title),
+                _label(border_subtitle),
+                styles.border_title_align,
+                styles.border_subtitle_align,
+            )
+            kept_edge = self._edges.get(y)
+            if self._rows != (0, 0) and kept_edge is not None and kept_edge[0] == edge:
+                return kept_edge[1]
+            strip = super().render_line(
                 styles,
                 y,
                 size,
@@ -140,6 +163,8 @@ class KeptStrips(StylesCache):
                 ansi_theme,
                 native_ansi,
             )
+            self._edges[y] = (edge, strip)
+            return strip
         drawn = render_content_line(content_y)
         kept = self._finished.get(id(drawn))
         if kept is not None and kept[0] is drawn:
