@@ -11,6 +11,7 @@ the scrollbar, the screen laid out from its top entry (see `timeline_window`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from textual.geometry import Size
 from textual.message import Message
@@ -19,6 +20,7 @@ from textual.scroll_view import ScrollView
 from warroom.domain.timeline_filters import TIMELINE_FILTERS
 from warroom.domain.timeline_state import ShownEntry
 from warroom.store.read_model import TIMELINE_PAGE, PageRequest, TimelinePage
+from warroom.tui.widgets.steady_scrollbar import SteadyScrollBar
 from warroom.tui.widgets.timeline_text import TEXT_INDENT, wrapped
 from warroom.tui.widgets.timeline_window import (
     ScreenRow,
@@ -61,6 +63,22 @@ class PagedTimeline(ScrollView):
         # away (or the cursor moves off the newest)
         self._at_end = True
         self._sizing = False  # the scroll moves because the size did: not the reader
+        # the last top entry worked out: (page, height, text width, top)
+        self._kept_last_top: tuple[TimelineWindow, int, int, int] | None = None
+
+    @property
+    def vertical_scrollbar(self) -> SteadyScrollBar:
+        """The vertical scrollbar (made on first use, as Textual makes its own)."""
+        bar = self._vertical_scrollbar
+        if bar is not None:
+            assert isinstance(bar, SteadyScrollBar)
+            return bar
+        self._vertical_scrollbar = bar = SteadyScrollBar(
+            vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
+        )
+        bar.display = False
+        self.app._start_widget(self, bar)  # noqa: SLF001 - as Widget.vertical_scrollbar does
+        return bar
 
     @property
     def count(self) -> int:
@@ -82,12 +100,14 @@ class PagedTimeline(ScrollView):
             # longer or shorter only (an entry logged): the scrollbar and the scroll
             # limits follow without a layout of the whole screen, which would repaint
             # every pane (the incident list's scrollbar always reads as resized)
-            self.set_reactive(PagedTimeline.virtual_size, size)
-            self._scroll_update(size)
-            if follow:  # the limits are known now: one repaint, not two
-                self.scroll_end(animate=False, immediate=True)
-            elif top is not None:
-                self.scroll_to(y=top, animate=False, immediate=True, force=True)
+            # a scrollbar that would look the same is not drawn again (steady_scrollbar)
+            with self.vertical_scrollbar.hold():
+                self.set_reactive(PagedTimeline.virtual_size, size)
+                self._scroll_update(size)
+                if follow:  # the limits are known now: one repaint, not two
+                    self.scroll_end(animate=False, immediate=True)
+                elif top is not None:
+                    self.scroll_to(y=top, animate=False, immediate=True, force=True)
         else:
             self.virtual_size = size
             if follow:
@@ -147,14 +167,21 @@ class PagedTimeline(ScrollView):
             self._asked = request
             self.post_message(TimelinePageWanted(request))
 
-    def _lines_of(self, item: ShownEntry) -> int:
+    def _counter(self) -> Callable[[ShownEntry], int]:
+        """How many lines an entry wraps to, at the text width now (worked out once for
+        all the entries one step counts: the width is a walk up to the screen)."""
         width = self._text_width()
         if width != self._counted_width:
             self._line_counts, self._counted_width = {}, width
-        lines = self._line_counts.get(item.entry.id)
-        if lines is None:
-            lines = self._line_counts[item.entry.id] = len(wrapped(item, width))
-        return lines
+        counts = self._line_counts
+
+        def lines_of(item: ShownEntry) -> int:
+            lines = counts.get(item.entry.id)
+            if lines is None:
+                lines = counts[item.entry.id] = len(wrapped(item, width))
+            return lines
+
+        return lines_of
 
     def _day_of(self, item: ShownEntry) -> dt.date:
         return item.entry.at.astimezone(self.tz).date()
@@ -163,8 +190,16 @@ class PagedTimeline(ScrollView):
         return max(1, self.scrollable_content_region.height)
 
     def _last_top(self) -> int:
+        """The greatest scroll offset (kept for the page, height and width it was
+        worked out for: each entry logged asks for it several times)."""
         assert self.paged is not None
-        return last_top(self.paged, self._height(), self._lines_of, self._day_of)
+        height, width = self._height(), self._text_width()
+        kept = self._kept_last_top
+        if kept is not None and kept[0] is self.paged and kept[1:3] == (height, width):
+            return kept[3]
+        top = last_top(self.paged, height, self._counter(), self._day_of)
+        self._kept_last_top = (self.paged, height, width, top)
+        return top
 
     def _cursor_top(self, top: int) -> int:
         """The top entry nearest `top` that shows the cursor's entry whole."""
@@ -172,7 +207,7 @@ class PagedTimeline(ScrollView):
         if self.cursor < 0:
             return self._last_top()
         return top_showing(
-            self.paged, self.cursor, top, self._height(), self._lines_of, self._day_of
+            self.paged, self.cursor, top, self._height(), self._counter(), self._day_of
         )
 
     def _paged_size(self, top: int, *, follow: bool) -> None:
@@ -222,14 +257,15 @@ class PagedTimeline(ScrollView):
         top, height = round(self.scroll_y), self._height()
         key = (id(self.paged), top, height, self._text_width(), self.today)
         if self._screen is None or self._screen[0] != key:
+            lines_of = self._counter()
             above = self.paged.entry(top - 1) if top > 0 else None
             if above is not None and self.paged.end == self.paged.total and top >= self._last_top():
                 # at the end the newest line is on the bottom line, as in a short timeline:
                 # the entry above the top one fills what is left, cut at the top
-                limit = height + self._lines_of(above) + 1
-                rows = screen_rows(self.paged, top - 1, limit, self._lines_of, self._day_of)
+                limit = height + lines_of(above) + 1
+                rows = screen_rows(self.paged, top - 1, limit, lines_of, self._day_of)
                 rows = rows[-height:]
             else:
-                rows = screen_rows(self.paged, top, height, self._lines_of, self._day_of)
+                rows = screen_rows(self.paged, top, height, lines_of, self._day_of)
             self._screen = (key, rows)
         return self._screen[1]

@@ -37,6 +37,7 @@ from warroom.domain.timeline_state import ShownEntry, TimelineState
 from warroom.domain.visible import fit, visible_line
 from warroom.domain.vocabulary import ENTRY_KINDS
 from warroom.store.read_model import TimelinePage
+from warroom.tui.widgets.kept_strips import KeptStrips
 from warroom.tui.widgets.timeline_paging import PagedTimeline
 from warroom.tui.widgets.timeline_text import (
     AUTHOR_W,
@@ -91,7 +92,13 @@ class TimelineView(PagedTimeline, can_focus=True):
         # drawn entry lines, by what they show: an entry from another console scrolls
         # every line on screen up one, and each is drawn again from here
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        # and finished (border, filters, cuts) once per drawn line: see kept_strips
+        self._styles_cache = KeptStrips()
         self._pass: tuple[int, Style, list[ScreenRow] | None] | None = None
+        # the component styles, for the widget's style they were read under: Textual's
+        # own cache of them is emptied by every refresh, i.e. for every entry logged
+        self._components: dict[str, Style] = {}
+        self._components_base: Style | None = None
 
     # -- data ------------------------------------------------------------------
 
@@ -317,7 +324,7 @@ class TimelineView(PagedTimeline, can_focus=True):
         # what every line of one pass shares, worked out once for the pass rather than
         # for each line: the width, the widget's style (a walk up the DOM) and the rows
         paged = self._on_screen() if self.paged is not None else None
-        self._pass = (self.scrollable_content_region.width, self.rich_style, paged)
+        self._pass = (self.scrollable_content_region.width, self._base_style(), paged)
         try:
             return super().render_lines(crop)
         finally:
@@ -329,46 +336,70 @@ class TimelineView(PagedTimeline, can_focus=True):
         if self._pass is not None:
             width, base, paged = self._pass
         else:
-            width, base = self.scrollable_content_region.width, self.rich_style
+            width, base = self.scrollable_content_region.width, self._base_style()
             paged = self._on_screen() if self.paged is not None else None
         rows, row_index = (self._rows, row_index) if paged is None else (paged, y)
         if row_index >= len(rows):
             if row_index == 0 and self.narrowed and not self.count:
-                return Strip([Segment("(nothing matches)".ljust(width)[:width], base)], width)
-            return Strip.blank(width, base)
+                return self._plain_line("(nothing matches)".ljust(width)[:width], base, width)
+            return self._plain_line(" " * width, base, width)
         row = rows[row_index]
         if row[0] == "day":
             day = row[1]
             assert isinstance(day, dt.date)
             label = f"── {day:%a %Y-%m-%d}{' (today)' if day == self.today else ''} "
-            style = base + self.get_component_rich_style("timeline--day")
-            return Strip([Segment(label.ljust(width, "─")[:width], style)], width)
+            style = base + self._component("timeline--day")
+            return self._plain_line(label.ljust(width, "─")[:width], style, width)
         if row[0] == "wait":  # a long timeline's entry whose page is on its way
-            style = base + self.get_component_rich_style("timeline--system")
-            return Strip([Segment(f"{' ' * TEXT_INDENT}…".ljust(width)[:width], style)], width)
+            style = base + self._component("timeline--system")
+            text = f"{' ' * TEXT_INDENT}…".ljust(width)[:width]
+            return self._plain_line(text, style, width)
         _, index, line_no = row
         assert isinstance(index, int) and isinstance(line_no, int)
         at_cursor = index == self._cursor_index()
         if at_cursor and self.has_focus:
-            base = base + self.get_component_rich_style("timeline--cursor")
+            base = base + self._component("timeline--cursor")
         item = self.shown[index] if self.paged is None else self.paged.entry(index)
         assert item is not None
         return self._entry_line(item, line_no, width, base, at_cursor)
 
+    def _plain_line(self, text: str, style: Style, width: int) -> Strip:
+        """A line of one style (a day rule, a blank), the same `Strip` each time it is
+        drawn (see `kept_strips`)."""
+        key = ("plain", text, style, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._strips[key] = Strip([Segment(text, style)], width)
+        return strip
+
     def _text_style(self, item: ShownEntry, base: Style) -> Style:
         kind = item.entry.kind
         if item.struck:
-            return base + self.get_component_rich_style("timeline--struck")
+            return base + self._component("timeline--struck")
         if kind in ("decision", "todo", "root-cause"):
-            return base + self.get_component_rich_style("timeline--decision")
+            return base + self._component("timeline--decision")
         if kind == "sla_breach":
-            return base + self.get_component_rich_style("timeline--alert")
+            return base + self._component("timeline--alert")
         if kind not in ENTRY_KINDS:
-            return base + self.get_component_rich_style("timeline--system")
+            return base + self._component("timeline--system")
         return base
+
+    def _base_style(self) -> Style:
+        """The widget's style; the component styles read under another are read again."""
+        base = self.rich_style
+        if base != self._components_base:
+            self._components, self._components_base = {}, base
+        return base
+
+    def _component(self, name: str) -> Style:
+        style = self._components.get(name)
+        if style is None:
+            style = self._components[name] = self.get_component_rich_style(name)
+        return style
 
     def notify_style_update(self) -> None:
         self._strips.clear()  # a theme or focus style changed: draw the lines anew
+        self._components = {}
         super().notify_style_update()
 
     def _entry_line(
@@ -417,17 +448,15 @@ class TimelineView(PagedTimeline, can_focus=True):
             pointer = ("▶" if self.has_focus else "›") if at_cursor else " "
             mark = "★" if item.pinned else " "
             segments = [
-                Segment(f"{pointer}{mark}", base + self.get_component_rich_style("timeline--pin")),
-                Segment(
-                    f"{when:<{TIME_W}} ", base + self.get_component_rich_style("timeline--time")
-                ),
+                Segment(f"{pointer}{mark}", base + self._component("timeline--pin")),
+                Segment(f"{when:<{TIME_W}} ", base + self._component("timeline--time")),
                 Segment(
                     f"{author}  ",
-                    base + self.get_component_rich_style("timeline--author"),
+                    base + self._component("timeline--author"),
                 ),
                 Segment(
                     f"{fit(kind_label(entry.kind), KIND_W)} ",
-                    base + self.get_component_rich_style("timeline--kind"),
+                    base + self._component("timeline--kind"),
                 ),
                 Segment(text, text_style),
             ]

@@ -122,10 +122,30 @@ def top_showing(
     """The top entry nearest `top` that shows entry `index` whole on the screen."""
     if index <= top:
         return index
-    top = max(top, index - height + 1)
-    while top < index and lines_between(window, top, index, lines_of, day_of) > height:
-        top += 1
-    return top
+    lowest = max(top, index - height + 1)
+    # an entry's rows (its lines, and a day rule when its day is not the one before's)
+    # do not depend on where the count starts: add them up from `index` upwards
+    shown, used = index, _rows_of(window, index, lines_of, day_of)
+    while shown > lowest:
+        more = _rows_of(window, shown - 1, lines_of, day_of)
+        if used + more > height:
+            break
+        shown, used = shown - 1, used + more
+    return shown
+
+
+def _rows_of(
+    window: TimelineWindow,
+    index: int,
+    lines_of: Callable[[ShownEntry], int],
+    day_of: Callable[[ShownEntry], dt.date],
+) -> int:
+    """The display rows entry `index` takes (as `lines_between` counts them)."""
+    item = window.entry(index)
+    if item is None:
+        return 1
+    before = window.entry(index - 1) if index > 0 else None
+    return lines_of(item) + (before is None or day_of(before) != day_of(item))
 
 
 def last_top(
