@@ -147,3 +147,46 @@ def test_a_console_nobody_moves_reads_nothing_ahead_again_after_a_commit(
     until(lambda: w.holds(3) and w.holds(4) and w.holds(1), "read ahead again after a move")
     held = w.take(3, (4, 5, 2))
     assert held is not None and texts(held)[-1] == "later on 3"
+
+
+class Waits(threading.Event):
+    """The watcher's wake-up event, noting how long each poll waits."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.timeouts: list[float | None] = []
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.timeouts.append(timeout)
+        return super().wait(min(timeout, 0.01) if timeout is not None else None)
+
+
+def test_a_moving_file_is_polled_faster_for_a_while_and_a_quiet_one_slower(
+    db_path: Path, room: WarRoom
+) -> None:
+    """Another console's entry shows sooner while a scribe is at work; a quiet file
+    costs the idle console no more polls than before."""
+    from warroom.tui.watcher import BUSY_FOR_SECONDS, BUSY_POLL_SECONDS
+
+    watcher = DatabaseWatcher(db_path, [].append, load_policy())
+    now = [1000.0]
+    watcher.monotonic = lambda: now[0]
+    waits = watcher._wake = Waits()  # noqa: SLF001 - count the polls' waits
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+
+        def polls_at(seconds: float) -> None:
+            waits.timeouts.clear()
+            until(lambda: waits.timeouts.count(seconds) >= 3, f"poll every {seconds} s")
+
+        polls_at(BUSY_POLL_SECONDS)  # the file was just read: it moved
+        now[0] += BUSY_FOR_SECONDS + 1
+        polls_at(POLL)  # quiet
+        room.log(1, "another console's entry")
+        polls_at(BUSY_POLL_SECONDS)
+        now[0] += BUSY_FOR_SECONDS + 1
+        polls_at(POLL)
+    finally:
+        watcher.stop()
+        thread.join(5)

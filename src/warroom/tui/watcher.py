@@ -1,7 +1,8 @@
 """Notice changes other consoles make, and read what the screen needs.
 
 One long-lived connection in one worker thread polls `PRAGMA data_version`
-(which moves when *another* connection commits) every quarter second. Our own
+(which moves when *another* connection commits) every quarter second, and every
+tenth of a second for a few seconds after the file moved (a scribe at work). Our own
 writes use other connections, so they are noticed the same way; `poke()` makes
 the next read happen at once instead of waiting for the tick.
 
@@ -58,6 +59,10 @@ if TYPE_CHECKING:
     from warroom.domain.pages import Page
 
 POLL_SECONDS = 0.25
+# while the file is moving (a scribe logging, say), poll faster for a few seconds, so
+# another console's entry shows sooner; a quiet file is polled at POLL_SECONDS
+BUSY_POLL_SECONDS = 0.1
+BUSY_FOR_SECONDS = 5.0
 # a new selection is read ahead around once; after a commit dropped those reads, they
 # are read again only for a console whose person moved the selection this recently (a
 # console left on one incident reads nothing extra while a scribe logs elsewhere)
@@ -120,6 +125,7 @@ class DatabaseWatcher:
         self._ahead_due = False  # a new selection, not read ahead around yet
         self._taken = 0
         self._version = -1  # the data_version last read at
+        self.monotonic: Callable[[], float] = time.monotonic  # when the file last moved
         self._rest_beside = False  # run(): the rest is read on its own thread
         self._rest_lock = threading.Lock()  # guards _rest (set on the rest's thread)
         self._rest: Rest | BaseException | None = None
@@ -141,7 +147,7 @@ class DatabaseWatcher:
         incidents to read ahead next, the likeliest first."""
         with self._asked:
             if self.selected_id is not None:  # a move (not start-up's first selection)
-                self._moved_at = time.monotonic()
+                self._moved_at = self.monotonic()
             self.selected_id = incident_id
             self._nearby = tuple(nearby)
             self._ahead_due = True
@@ -188,6 +194,7 @@ class DatabaseWatcher:
     def run(self) -> None:
         db: sqlite_utils.Database | None = None
         version = -1
+        moved_at = -BUSY_FOR_SECONDS  # monotonic time the file last moved
         read_model.forget_unreadable()
         try:
             while not self._stop.is_set():
@@ -197,6 +204,7 @@ class DatabaseWatcher:
                     current = store.data_version(db)
                     self._wake.clear()
                     if current != version:
+                        moved_at = self.monotonic()
                         with self._asked:  # reads held ahead were for the file as it was
                             self._held.clear()
                             self._version = current
@@ -233,7 +241,8 @@ class DatabaseWatcher:
                     self.post(WatchFailed(str(exc)))
                 except Exception as exc:  # sqlite3 errors while another process writes
                     self.post(WatchFailed(f"cannot read the database: {exc}"))
-                self._wake.wait(POLL_SECONDS)
+                busy = self.monotonic() - moved_at < BUSY_FOR_SECONDS
+                self._wake.wait(BUSY_POLL_SECONDS if busy else POLL_SECONDS)
         finally:
             if db is not None:
                 db.conn.close()

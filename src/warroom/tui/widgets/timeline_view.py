@@ -309,8 +309,13 @@ class TimelineView(PagedTimeline, can_focus=True):
             self._screen = None
             self._paged_size(round(self.scroll_y), follow=self.cursor < 0 and self._at_end)
             return
+        following = self.cursor < 0  # on the newest entry: it stays on the bottom line
         if self.scrollable_content_region.width != self._laid_out_width:
-            self._relayout(follow=self.is_vertical_scroll_end)
+            self._relayout(follow=following or self.is_vertical_scroll_end)
+        elif following:
+            # fewer (or more) rows, the same width: the panes above grew, say, after the
+            # entries were laid out for the old height
+            self.scroll_end(animate=False, immediate=True)
 
     def on_focus(self) -> None:
         self.refresh()
