@@ -108,7 +108,7 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("Tab / shift+Tab", "Next / previous pane: incident list, timeline, entry line"),
     ("Esc", "Leave the entry line and go back to the incident list"),
     ("ctrl+p", "Command palette: the actions that apply now, by name or by what they do"),
-    ("home / end", "Oldest / newest timeline entry (timeline focused)"),
+    ("home / end", "First / last incident (timeline focused: oldest / newest entry)"),
     ("space", "Tick or untick the checklist item (checklist focused)"),
     ("Enter", "Answer a checklist question (checklist focused)"),
     ("y", "Copy the item's command to the clipboard (checklist focused)"),
