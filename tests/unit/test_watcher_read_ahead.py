@@ -19,8 +19,8 @@ from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
 from warroom.store import read_model
 from warroom.tui.messages import Selection, Snapshot
+from warroom.tui.watcher import NEARBY_SECONDS, DatabaseWatcher
 from warroom.tui.watcher import POLL_SECONDS as POLL
-from warroom.tui.watcher import DatabaseWatcher
 
 
 def until(condition: Callable[[], bool], what: str) -> None:
@@ -130,9 +130,18 @@ def test_a_console_nobody_moves_reads_nothing_ahead_again_after_a_commit(
     """Twenty consoles left on one incident while a scribe logs: a commit drops what
     they held, and they read it again only once someone moves (then for a while)."""
     w, posted = watcher
+    now = [1000.0]
+    w.monotonic = lambda: now[0]
     w.take(1, (2, 3))  # start-up's selection
     w.poke(reset_selection=True)
     until(lambda: w.holds(2) and w.holds(3), "read #2 and #3 ahead")
+    # just opened: a commit (the console's own sweep, say) drops them, and they are read
+    # again, since whoever opened it is about to move
+    posted.clear()
+    room.log(4, "just after start-up")
+    until(lambda: any(isinstance(m, Snapshot) for m in posted), "read the commit")
+    until(lambda: w.holds(2) and w.holds(3), "read #2 and #3 ahead again")
+    now[0] += NEARBY_SECONDS + 1  # left alone since
     posted.clear()
     room.log(5, "elsewhere")
     until(lambda: any(isinstance(m, Snapshot) for m in posted), "read the commit")

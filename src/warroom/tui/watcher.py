@@ -125,7 +125,7 @@ class DatabaseWatcher:
         self._ahead_due = False  # a new selection, not read ahead around yet
         self._taken = 0
         self._version = -1  # the data_version last read at
-        self.monotonic: Callable[[], float] = time.monotonic  # when the file last moved
+        self.monotonic: Callable[[], float] = time.monotonic  # for moves and the busy poll
         self._rest_beside = False  # run(): the rest is read on its own thread
         self._rest_lock = threading.Lock()  # guards _rest (set on the rest's thread)
         self._rest: Rest | BaseException | None = None
@@ -146,8 +146,9 @@ class DatabaseWatcher:
         incident and checks the file at once), else None (then `poke`). `nearby`: the
         incidents to read ahead next, the likeliest first."""
         with self._asked:
-            if self.selected_id is not None:  # a move (not start-up's first selection)
-                self._moved_at = self.monotonic()
+            # a move, or start-up's first selection: a console just opened is about to
+            # be used, so a commit's drop is read again for a while after it too
+            self._moved_at = self.monotonic()
             self.selected_id = incident_id
             self._nearby = tuple(nearby)
             self._ahead_due = True
@@ -434,7 +435,7 @@ class DatabaseWatcher:
             nearby = self._nearby
             for incident_id in [i for i in self._held if i not in nearby]:
                 del self._held[incident_id]
-            if not self._ahead_due and time.monotonic() - self._moved_at > NEARBY_SECONDS:
+            if not self._ahead_due and self.monotonic() - self._moved_at > NEARBY_SECONDS:
                 return  # nobody moves here: a commit's drop is not read again
             wanted = [
                 i
