@@ -419,8 +419,9 @@ class DatabaseWatcher:
         """Read the incidents near the selection ahead (one at a time, and only while
         nothing else is asked), so the screen can show the next one with the key."""
         listed = self._list
-        if listed is None or self._live_only or self._rest_due:
-            return  # start-up: the whole list first
+        if listed is None or (self._live_only and not self._rest_beside):
+            return  # start-up: the live incidents on screen first
+        # while the rest is read beside, the live list holds every row the screen lists
         with self._asked:
             nearby = self._nearby
             for incident_id in [i for i in self._held if i not in nearby]:
