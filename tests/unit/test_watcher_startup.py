@@ -118,3 +118,62 @@ def test_a_rest_that_cannot_be_read_beside_is_read_by_the_watcher(
         watcher.stop()
         worker.join(WAIT)
     assert not worker.is_alive()
+
+
+def held_soon(watcher: DatabaseWatcher, incident_id: int) -> None:
+    """Wait until the watcher holds a read of `incident_id` ahead (fails after WAIT)."""
+    deadline = threading.Event()
+    for _ in range(int(WAIT / 0.01)):
+        if watcher.holds(incident_id):
+            return
+        deadline.wait(0.01)
+    raise AssertionError(f"no read of #{incident_id} held ahead")
+
+
+def test_while_the_rest_is_read_the_next_incidents_are_read_ahead_and_never_stale(
+    db_path: Path, clock: FrozenClock, policy: Policy
+) -> None:
+    """10,000 incidents: the rest takes seconds, and `j`/`k` meanwhile showed each
+    incident only after a round trip through the watcher. The live list holds every
+    row the screen lists, so the incidents near the selection are read ahead from the
+    start; a commit meanwhile drops them and they are read again as the file is now."""
+    room = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), policy)
+    closed = room.declare("Older outage", "P0")
+    room.set_status(closed, "resolved")
+    room.set_status(closed, "closed", postmortem_owner="Di")
+    first = room.declare("Slow search", "P2")
+    second = room.declare("Login errors", "P2")
+    room.log(second, "first look at the logs")
+    posted: queue.Queue[object] = queue.Queue()
+    watcher = HeldWatcher(db_path, posted.put, policy)
+    watcher.selected_id = first
+    worker = threading.Thread(target=watcher.run, daemon=True)
+    worker.start()
+    try:
+        next_snapshot(posted, lambda s: s.selection is not None)
+        assert watcher.rest_read.wait(WAIT)  # the rest is read, not yet handed on
+        assert watcher.take(first, (second,)) is None  # start-up showed it: not held
+        held_soon(watcher, second)
+        assert not watcher.whole_list_read
+        # another console logs on the incident held ahead: that read is dropped...
+        while not posted.empty():  # what was posted before the commit
+            posted.get_nowait()
+        room.log(second, "rolled back the login service")
+        watcher.poke()
+        next_snapshot(posted, lambda s: True)  # the file read again: held reads dropped
+        # ...and read again with the entry, still before the rest arrives
+        held_soon(watcher, second)
+        assert not watcher.whole_list_read
+        selection = watcher.take(second, (first,))
+        assert selection is not None
+        texts = [e.text for e in selection.entries]
+        assert "rolled back the login service" in texts
+        assert "first look at the logs" in texts
+        watcher.go_on.set()
+        every = next_snapshot(posted, lambda s: closed in {i.id for i in s.incidents})
+        assert {i.id for i in every.incidents} == {closed, first, second}
+    finally:
+        watcher.go_on.set()
+        watcher.stop()
+        worker.join(WAIT)
+    assert not worker.is_alive()
