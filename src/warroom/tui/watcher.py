@@ -27,6 +27,7 @@ before the screen gets it.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -62,6 +63,11 @@ POLL_SECONDS = 0.25
 # are read again only for a console whose person moved the selection this recently (a
 # console left on one incident reads nothing extra while a scribe logs elsewhere)
 NEARBY_SECONDS = 30.0
+# the rest (start-up's closed and cancelled incidents, ~1 s of reading at 10,000) is read
+# while nobody moves: it shares the interpreter with the console's thread, and keys
+# pressed meanwhile took two to four frames; it goes on once the selection stayed put
+# this long (a person reading an incident, or between keys)
+REST_QUIET_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,7 @@ class DatabaseWatcher:
         # when the screen took another incident's held read is not handed on
         self._held: dict[int, HeldRead] = {}
         self._nearby: tuple[int, ...] = ()
+        self._monotonic = time.monotonic  # when moves happen (a test steps its own)
         self._moved_at = -NEARBY_SECONDS
         self._ahead_due = False  # a new selection, not read ahead around yet
         self._taken = 0
@@ -141,7 +148,7 @@ class DatabaseWatcher:
         incidents to read ahead next, the likeliest first."""
         with self._asked:
             if self.selected_id is not None:  # a move (not start-up's first selection)
-                self._moved_at = time.monotonic()
+                self._moved_at = self._monotonic()
             self.selected_id = incident_id
             self._nearby = tuple(nearby)
             self._ahead_due = True
@@ -245,6 +252,7 @@ class DatabaseWatcher:
     def _rest_thread(self) -> None:
         result: Rest | BaseException
         try:
+            self._rest_waits()
             db = store.connect(self.path)
             try:
                 result = self.read_rest(db)
@@ -261,8 +269,26 @@ class DatabaseWatcher:
         """Every incident in list order and the deadline board's work for them (the
         clock histories read whole: the folded ones are the watcher's thread's own)."""
         listed = read_model.incident_list(db, self.policy, show_ended=True)
-        prepared = prepare_all(list(listed.incidents), dict(listed.clocks), self.policy, {})
+        self._rest_waits()
+        # the live list on screen meanwhile (the watcher's thread swaps it whole): its
+        # objects for the rows and clock inputs read equal, so the screen knows them
+        # at a glance and their deadlines are not worked out again (10,000 incidents:
+        # the rest's arrival took ~140 ms of the console's thread, comparing rows)
+        live, prepared_live = self._list, self._prepared
+        if live is not None:
+            listed = _same_objects(listed, live)
+        incidents, clocks = list(listed.incidents), dict(listed.clocks)
+        prepared = prepare_all(incidents, clocks, self.policy, prepared_live, self._rest_waits)
         return listed, prepared
+
+    def _rest_waits(self) -> None:
+        """Wait (the rest's thread) while the person moves through the list."""
+        while not self._stop.is_set():
+            with self._asked:
+                left = REST_QUIET_SECONDS - (self._monotonic() - self._moved_at)
+            if left <= 0:
+                return
+            self._stop.wait(min(left, 0.05))
 
     def _take_rest(self) -> bool:
         """The rest read beside, if it came (False while it is still coming)."""
@@ -426,7 +452,7 @@ class DatabaseWatcher:
             nearby = self._nearby
             for incident_id in [i for i in self._held if i not in nearby]:
                 del self._held[incident_id]
-            if not self._ahead_due and time.monotonic() - self._moved_at > NEARBY_SECONDS:
+            if not self._ahead_due and self._monotonic() - self._moved_at > NEARBY_SECONDS:
                 return  # nobody moves here: a commit's drop is not read again
             wanted = [
                 i
@@ -444,3 +470,21 @@ class DatabaseWatcher:
         with self._asked:
             if self._version == version and self._nearby == nearby:
                 self._ahead_due = False  # all read ahead for this place and file
+
+
+def _same_objects(
+    listed: read_model.IncidentList, live: read_model.IncidentList
+) -> read_model.IncidentList:
+    """`listed` with each incident and clock input equal to `live`'s as `live`'s object."""
+    by_id = live.by_id
+    incidents = tuple(
+        before if (before := by_id.get(i.id)) is not None and before == i else i
+        for i in listed.incidents
+    )
+    clocks = {
+        incident_id: kept
+        if (kept := live.clocks.get(incident_id)) is not None and kept == inputs
+        else inputs
+        for incident_id, inputs in listed.clocks.items()
+    }
+    return dataclasses.replace(listed, incidents=incidents, clocks=clocks)
