@@ -132,7 +132,7 @@ def test_a_console_nobody_moves_reads_nothing_ahead_again_after_a_commit(
     w, posted = watcher
     w.take(1, (2, 3))  # start-up's selection
     w.poke(reset_selection=True)
-    until(lambda: w.holds(2) and w.holds(3), "read #2 and #3 ahead")
+    until(lambda: w.whole_list_read and w.holds(2) and w.holds(3), "read #2 and #3 ahead")
     posted.clear()
     room.log(5, "elsewhere")
     until(lambda: any(isinstance(m, Snapshot) for m in posted), "read the commit")

@@ -468,8 +468,10 @@ class DatabaseWatcher:
                 if self._version == version and incident_id in self._nearby:
                     self._held[incident_id] = held
         with self._asked:
-            if self._version == version and self._nearby == nearby:
-                self._ahead_due = False  # all read ahead for this place and file
+            # all read ahead for this place and file; while start-up's rest is read,
+            # its own first writes (the policy check) may still come: read again then
+            if self._version == version and self._nearby == nearby and not self._live_only:
+                self._ahead_due = False
 
 
 def _same_objects(
