@@ -25,10 +25,6 @@ class StartUpCollector:
         self._saved: tuple[int, int, int] | None = None
         self.frozen = False
 
-    @property
-    def holding(self) -> bool:
-        return self._saved is not None
-
     def hold(self) -> None:
         if self._saved is not None or self.frozen:
             return

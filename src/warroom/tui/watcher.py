@@ -22,7 +22,11 @@ are read after, on a thread of their own with its own connection (10,000
 incidents: ~0.8 s of reading and working out deadlines), so an entry typed or a
 key pressed meanwhile is read and shown at once instead of waiting behind them.
 Their list is then brought up to date here (the rows changed since it was read)
-before the screen gets it.
+before the screen gets it. Meanwhile the incidents near the selection are read ahead
+from the live list (it holds every row the screen lists), and the rest waits while the
+person moves through the list (it shares the interpreter with the console's thread);
+its rows equal to the live list's are handed on as the live list's very objects, with
+their deadlines, so the screen takes them at a glance.
 """
 
 from __future__ import annotations
