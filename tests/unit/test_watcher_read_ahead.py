@@ -131,11 +131,11 @@ def test_a_console_nobody_moves_reads_nothing_ahead_again_after_a_commit(
     they held, and they read it again only once someone moves (then for a while)."""
     w, posted = watcher
     now = [1000.0]
-    w.monotonic = lambda: now[0]
+    w._monotonic = lambda: now[0]  # noqa: SLF001 - the test steps time
     w.take(1, (2, 3))  # start-up's selection
     w.poke(reset_selection=True)
-    until(lambda: w.holds(2) and w.holds(3), "read #2 and #3 ahead")
-    # just opened: a commit (the console's own sweep, say) drops them, and they are read
+    until(lambda: w.whole_list_read and w.holds(2) and w.holds(3), "read #2 and #3 ahead")
+    # just opened: a commit (its own policy check, say) drops them, and they are read
     # again, since whoever opened it is about to move
     posted.clear()
     room.log(4, "just after start-up")
@@ -179,7 +179,7 @@ def test_a_moving_file_is_polled_faster_for_a_while_and_a_quiet_one_slower(
 
     watcher = DatabaseWatcher(db_path, [].append, load_policy())
     now = [1000.0]
-    watcher.monotonic = lambda: now[0]
+    watcher._monotonic = lambda: now[0]  # noqa: SLF001 - the test steps time
     waits = watcher._wake = Waits()  # noqa: SLF001 - count the polls' waits
     thread = threading.Thread(target=watcher.run, daemon=True)
     thread.start()

@@ -177,6 +177,10 @@ class DeadlineBoard:
         kept: dict[int, Prepared] = {}
         for incident_id, incident in self.incidents.items():
             clock = inputs[incident_id]
+            ready = prepared.get(incident_id) if prepared is not None else None
+            if ready is not None and ready.incident is incident and ready.inputs is clock:
+                kept[incident_id] = ready  # worked out from these very rows
+                continue
             before = self._kept.get(incident_id)
             if (
                 before is not None
@@ -185,10 +189,7 @@ class DeadlineBoard:
             ):
                 kept[incident_id] = before
                 continue
-            ready = prepared.get(incident_id) if prepared is not None else None
-            if ready is None or ready.incident is not incident or ready.inputs is not clock:
-                ready = prepare(incident, clock, self.policy)
-            kept[incident_id] = ready
+            kept[incident_id] = prepare(incident, clock, self.policy)
         self._kept = kept
         self._unrecorded = {}
         watch: list[tuple[dt.datetime, int]] = []

@@ -6,7 +6,7 @@ is given (10,000 incidents read at start-up: ~0.5 s off the console's thread).""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from warroom.domain import escalation, sla
@@ -57,11 +57,15 @@ def prepare_all(
     inputs: Mapping[int, ClockInputs],
     policy: Policy,
     before: Mapping[int, Prepared],
+    between: Callable[[], object] | None = None,
 ) -> dict[int, Prepared]:
     """`prepare` for each incident with clock inputs, keeping what `before` holds for
-    the very same rows (a list read again hands unchanged rows on)."""
+    the very same rows (a list read again hands unchanged rows on). `between`: called
+    every few hundred incidents (a background read pauses there while a person moves)."""
     found: dict[int, Prepared] = {}
-    for incident in incidents:
+    for n, incident in enumerate(incidents):
+        if between is not None and n % 256 == 255:
+            between()
         clock = inputs.get(incident.id)
         if clock is None:
             continue

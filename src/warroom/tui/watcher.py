@@ -23,11 +23,16 @@ are read after, on a thread of their own with its own connection (10,000
 incidents: ~0.8 s of reading and working out deadlines), so an entry typed or a
 key pressed meanwhile is read and shown at once instead of waiting behind them.
 Their list is then brought up to date here (the rows changed since it was read)
-before the screen gets it.
+before the screen gets it. Meanwhile the incidents near the selection are read ahead
+from the live list (it holds every row the screen lists), and the rest waits while the
+person moves through the list (it shares the interpreter with the console's thread);
+its rows equal to the live list's are handed on as the live list's very objects, with
+their deadlines, so the screen takes them at a glance.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -67,6 +72,11 @@ BUSY_FOR_SECONDS = 5.0
 # are read again only for a console whose person moved the selection this recently (a
 # console left on one incident reads nothing extra while a scribe logs elsewhere)
 NEARBY_SECONDS = 30.0
+# the rest (start-up's closed and cancelled incidents, ~1 s of reading at 10,000) is read
+# while nobody moves: it shares the interpreter with the console's thread, and keys
+# pressed meanwhile took two to four frames; it goes on once the selection stayed put
+# this long (a person reading an incident, or between keys)
+REST_QUIET_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -121,11 +131,12 @@ class DatabaseWatcher:
         # when the screen took another incident's held read is not handed on
         self._held: dict[int, HeldRead] = {}
         self._nearby: tuple[int, ...] = ()
+        self._monotonic = time.monotonic  # moves, the busy poll (a test steps its own)
         self._moved_at = -NEARBY_SECONDS
+        self._opened_at = -NEARBY_SECONDS  # start-up's first selection
         self._ahead_due = False  # a new selection, not read ahead around yet
         self._taken = 0
         self._version = -1  # the data_version last read at
-        self.monotonic: Callable[[], float] = time.monotonic  # for moves and the busy poll
         self._rest_beside = False  # run(): the rest is read on its own thread
         self._rest_lock = threading.Lock()  # guards _rest (set on the rest's thread)
         self._rest: Rest | BaseException | None = None
@@ -146,9 +157,10 @@ class DatabaseWatcher:
         incident and checks the file at once), else None (then `poke`). `nearby`: the
         incidents to read ahead next, the likeliest first."""
         with self._asked:
-            # a move, or start-up's first selection: a console just opened is about to
-            # be used, so a commit's drop is read again for a while after it too
-            self._moved_at = self.monotonic()
+            if self.selected_id is not None:  # a move (not start-up's first selection)
+                self._moved_at = self._monotonic()
+            else:  # a console just opened is about to be used: read ahead again for a while
+                self._opened_at = self._monotonic()
             self.selected_id = incident_id
             self._nearby = tuple(nearby)
             self._ahead_due = True
@@ -205,7 +217,7 @@ class DatabaseWatcher:
                     current = store.data_version(db)
                     self._wake.clear()
                     if current != version:
-                        moved_at = self.monotonic()
+                        moved_at = self._monotonic()
                         with self._asked:  # reads held ahead were for the file as it was
                             self._held.clear()
                             self._version = current
@@ -242,7 +254,7 @@ class DatabaseWatcher:
                     self.post(WatchFailed(str(exc)))
                 except Exception as exc:  # sqlite3 errors while another process writes
                     self.post(WatchFailed(f"cannot read the database: {exc}"))
-                busy = self.monotonic() - moved_at < BUSY_FOR_SECONDS
+                busy = self._monotonic() - moved_at < BUSY_FOR_SECONDS
                 self._wake.wait(BUSY_POLL_SECONDS if busy else POLL_SECONDS)
         finally:
             if db is not None:
@@ -255,6 +267,7 @@ class DatabaseWatcher:
     def _rest_thread(self) -> None:
         result: Rest | BaseException
         try:
+            self._rest_waits()
             db = store.connect(self.path)
             try:
                 result = self.read_rest(db)
@@ -271,8 +284,26 @@ class DatabaseWatcher:
         """Every incident in list order and the deadline board's work for them (the
         clock histories read whole: the folded ones are the watcher's thread's own)."""
         listed = read_model.incident_list(db, self.policy, show_ended=True)
-        prepared = prepare_all(list(listed.incidents), dict(listed.clocks), self.policy, {})
+        self._rest_waits()
+        # the live list on screen meanwhile (the watcher's thread swaps it whole): its
+        # objects for the rows and clock inputs read equal, so the screen knows them
+        # at a glance and their deadlines are not worked out again (10,000 incidents:
+        # the rest's arrival took ~140 ms of the console's thread, comparing rows)
+        live, prepared_live = self._list, self._prepared
+        if live is not None:
+            listed = _same_objects(listed, live)
+        incidents, clocks = list(listed.incidents), dict(listed.clocks)
+        prepared = prepare_all(incidents, clocks, self.policy, prepared_live, self._rest_waits)
         return listed, prepared
+
+    def _rest_waits(self) -> None:
+        """Wait (the rest's thread) while the person moves through the list."""
+        while not self._stop.is_set():
+            with self._asked:
+                left = REST_QUIET_SECONDS - (self._monotonic() - self._moved_at)
+            if left <= 0:
+                return
+            self._stop.wait(min(left, 0.05))
 
     def _take_rest(self) -> bool:
         """The rest read beside, if it came (False while it is still coming)."""
@@ -429,13 +460,15 @@ class DatabaseWatcher:
         """Read the incidents near the selection ahead (one at a time, and only while
         nothing else is asked), so the screen can show the next one with the key."""
         listed = self._list
-        if listed is None or self._live_only or self._rest_due:
-            return  # start-up: the whole list first
+        if listed is None or (self._live_only and not self._rest_beside):
+            return  # start-up: the live incidents on screen first
+        # while the rest is read beside, the live list holds every row the screen lists
         with self._asked:
             nearby = self._nearby
             for incident_id in [i for i in self._held if i not in nearby]:
                 del self._held[incident_id]
-            if not self._ahead_due and self.monotonic() - self._moved_at > NEARBY_SECONDS:
+            last_used = max(self._moved_at, self._opened_at)
+            if not self._ahead_due and self._monotonic() - last_used > NEARBY_SECONDS:
                 return  # nobody moves here: a commit's drop is not read again
             wanted = [
                 i
@@ -451,5 +484,25 @@ class DatabaseWatcher:
                 if self._version == version and incident_id in self._nearby:
                     self._held[incident_id] = held
         with self._asked:
-            if self._version == version and self._nearby == nearby:
-                self._ahead_due = False  # all read ahead for this place and file
+            # all read ahead for this place and file; while start-up's rest is read,
+            # its own first writes (the policy check) may still come: read again then
+            if self._version == version and self._nearby == nearby and not self._live_only:
+                self._ahead_due = False
+
+
+def _same_objects(
+    listed: read_model.IncidentList, live: read_model.IncidentList
+) -> read_model.IncidentList:
+    """`listed` with each incident and clock input equal to `live`'s as `live`'s object."""
+    by_id = live.by_id
+    incidents = tuple(
+        before if (before := by_id.get(i.id)) is not None and before == i else i
+        for i in listed.incidents
+    )
+    clocks = {
+        incident_id: kept
+        if (kept := live.clocks.get(incident_id)) is not None and kept == inputs
+        else inputs
+        for incident_id, inputs in listed.clocks.items()
+    }
+    return dataclasses.replace(listed, incidents=incidents, clocks=clocks)

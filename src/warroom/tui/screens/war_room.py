@@ -11,7 +11,6 @@ and countdowns where they changed.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import operator
 from collections.abc import Mapping
 from pathlib import Path
@@ -55,6 +54,7 @@ from warroom.tui.screens.console_base import ConsoleSettings
 from warroom.tui.screens.incident_forms import IncidentForms
 from warroom.tui.screens.policy_tools import PolicyTools
 from warroom.tui.screens.timeline_tools import TimelineTools
+from warroom.tui.start_up_gc import StartUpCollector
 from warroom.tui.watcher import DatabaseWatcher
 from warroom.tui.widgets.alert_pane import AlertPane
 from warroom.tui.widgets.checklist_pane import ChecklistPane
@@ -68,6 +68,9 @@ from warroom.tui.widgets.pages_line import FailedPages, PagesLine, failed_summar
 from warroom.tui.widgets.status_bar import StatusBar
 from warroom.tui.widgets.timeline_paging import TimelinePageWanted
 from warroom.tui.widgets.timeline_view import TimelineView
+
+# start-up's reads are on screen well within this, even at 10,000 incidents
+START_UP_GC_SECONDS = 30.0
 
 
 class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
@@ -94,7 +97,7 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         self._failed_pages = FailedPages()  # FAILED pages already popped up
         self._policy_seen: str | None = None  # the policy in effect, as last read
         self.engines_on_record: tuple[EngineOnRecord, ...] = ()  # as last read
-        self._frozen = False  # what start-up read was handed to gc.freeze
+        self._collector = StartUpCollector()  # full collections wait for start-up's read
 
     # -- layout ---------------------------------------------------------------------
 
@@ -131,6 +134,9 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         self.retitle()
         self.table.border_title = "Incidents"
         self.table.focus()
+        self._collector.hold()
+        # however start-up goes (a file that cannot be read), full collections resume
+        self.set_timer(START_UP_GC_SECONDS, lambda: self._collector.release(freeze=False))
         self._watcher = bridge_of(self).watch(self)
         self._watcher.selected_id = self.selected_id
         self.set_interval(1.0, self.heartbeat, name="heartbeat")
@@ -148,8 +154,7 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
     def on_unmount(self) -> None:
         if self._watcher is not None:
             self._watcher.stop()
-        if self._frozen:  # back to the collector (a process that opens consoles again)
-            gc.unfreeze()
+        self._collector.close()  # back to the collector (a process that opens consoles again)
 
     def _policy_in_effect(self, fingerprint: str | None) -> None:
         """Someone recorded another policy while this console runs (`warroom policy
@@ -234,8 +239,11 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
             if new_breaches and self.policy.bell:
                 self.app.bell()
             reading = self.board.read(now)
-            if not self._frozen and self._watcher is not None and self._watcher.whole_list_read:
-                self._frozen = True
+            if (
+                not self._collector.frozen
+                and self._watcher is not None
+                and self._watcher.whole_list_read
+            ):
                 self.call_after_refresh(self._start_up_read_kept)
             if not self._show_list(now, reading):
                 return
@@ -282,8 +290,9 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         """What start-up read and drew (every incident, their rows and deadlines) lives
         as long as the console: the cyclic garbage collector stops walking it, so that
         a full collection costs what changed since (at 10,000 incidents it took ~0.3 s,
-        and came every 20 keys or so). Freed as before when no longer referenced."""
-        gc.freeze()
+        and came every 20 keys or so). Freed as before when no longer referenced.
+        Full collections waited for this (start_up_gc.py)."""
+        self._collector.release(freeze=True)
 
     def _say_failed_pages(self, failed: list[Page]) -> None:
         """A page that FAILED for good stays in the top bar, and each new one pops up
