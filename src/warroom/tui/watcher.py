@@ -2,7 +2,7 @@
 
 One long-lived connection in one worker thread polls `PRAGMA data_version`
 (which moves when *another* connection commits) every quarter second, and every
-tenth of a second for a few seconds after the file moved (a scribe at work). Our own
+0.15 s for a few seconds after the file moved (a scribe at work). Our own
 writes use other connections, so they are noticed the same way; `poke()` makes
 the next read happen at once instead of waiting for the tick.
 
@@ -66,12 +66,15 @@ if TYPE_CHECKING:
 POLL_SECONDS = 0.25
 # while the file is moving (a scribe logging, say), poll faster for a few seconds, so
 # another console's entry shows sooner; a quiet file is polled at POLL_SECONDS
-BUSY_POLL_SECONDS = 0.1
+BUSY_POLL_SECONDS = 0.15
 BUSY_FOR_SECONDS = 5.0
 # a new selection is read ahead around once; after a commit dropped those reads, they
 # are read again only for a console whose person moved the selection this recently (a
 # console left on one incident reads nothing extra while a scribe logs elsewhere)
 NEARBY_SECONDS = 30.0
+# a console just opened reads ahead again after a commit for this long, even before its
+# person moves (its own start-up writes, the policy check, land after its first read-ahead)
+OPENED_SECONDS = 5.0
 # the rest (start-up's closed and cancelled incidents, ~1 s of reading at 10,000) is read
 # while nobody moves: it shares the interpreter with the console's thread, and keys
 # pressed meanwhile took two to four frames; it goes on once the selection stayed put
@@ -133,7 +136,7 @@ class DatabaseWatcher:
         self._nearby: tuple[int, ...] = ()
         self._monotonic = time.monotonic  # moves, the busy poll (a test steps its own)
         self._moved_at = -NEARBY_SECONDS
-        self._opened_at = -NEARBY_SECONDS  # start-up's first selection
+        self._opened_at = -OPENED_SECONDS  # start-up's first selection
         self._ahead_due = False  # a new selection, not read ahead around yet
         self._taken = 0
         self._version = -1  # the data_version last read at
@@ -467,8 +470,9 @@ class DatabaseWatcher:
             nearby = self._nearby
             for incident_id in [i for i in self._held if i not in nearby]:
                 del self._held[incident_id]
-            last_used = max(self._moved_at, self._opened_at)
-            if not self._ahead_due and self._monotonic() - last_used > NEARBY_SECONDS:
+            now = self._monotonic()
+            idle = now - self._moved_at > NEARBY_SECONDS and now - self._opened_at > OPENED_SECONDS
+            if not self._ahead_due and idle:
                 return  # nobody moves here: a commit's drop is not read again
             wanted = [
                 i
