@@ -210,7 +210,7 @@ class DatabaseWatcher:
     def run(self) -> None:
         db: sqlite_utils.Database | None = None
         version = -1
-        moved_at = -BUSY_FOR_SECONDS  # monotonic time the file last moved
+        file_moved_at = -BUSY_FOR_SECONDS  # when the file last moved (monotonic)
         read_model.forget_unreadable()
         try:
             while not self._stop.is_set():
@@ -220,7 +220,7 @@ class DatabaseWatcher:
                     current = store.data_version(db)
                     self._wake.clear()
                     if current != version:
-                        moved_at = self._monotonic()
+                        file_moved_at = self._monotonic()
                         with self._asked:  # reads held ahead were for the file as it was
                             self._held.clear()
                             self._version = current
@@ -257,7 +257,7 @@ class DatabaseWatcher:
                     self.post(WatchFailed(str(exc)))
                 except Exception as exc:  # sqlite3 errors while another process writes
                     self.post(WatchFailed(f"cannot read the database: {exc}"))
-                busy = self._monotonic() - moved_at < BUSY_FOR_SECONDS
+                busy = self._monotonic() - file_moved_at < BUSY_FOR_SECONDS
                 self._wake.wait(BUSY_POLL_SECONDS if busy else POLL_SECONDS)
         finally:
             if db is not None:

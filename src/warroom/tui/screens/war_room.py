@@ -142,14 +142,7 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         self.set_interval(1.0, self.heartbeat, name="heartbeat")
         self.read(Read(store.read_only_reason, self._observing))
         # the first console records its policy; a later one with another policy says so
-        self.write(
-            Write(
-                lambda room: room.check_policy(),
-                "policy check",
-                on_success=self._policy_checked,
-                quiet=True,
-            )
-        )
+        self._check_policy()
 
     def on_unmount(self) -> None:
         if self._watcher is not None:
@@ -162,6 +155,11 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         seen, self._policy_seen = self._policy_seen, fingerprint
         if seen is None or fingerprint is None or fingerprint == seen:
             return  # the first reading, or no change: the check at start said it
+        self._check_policy()
+
+    def _check_policy(self) -> None:
+        """Compare this console's policy with the one recorded in the file (recording
+        it if none is); `_policy_checked` shows what differs."""
         self.write(
             Write(
                 lambda room: room.check_policy(),
