@@ -84,6 +84,24 @@ def test_a_pasted_block_of_three_lines_logs_three_entries(
     ]
 
 
+def test_a_pasted_block_holding_an_escape_sequence_logs_each_line_whole_in_order(
+    terminal: tuple[Terminal, Path],  # noqa: F811
+) -> None:
+    """tmux's `paste-buffer -p` passes ESC on: Textual's parser alone sent what followed
+    it as keys, before the paste, so the lines were logged out of order."""
+    term, db = terminal
+    open_entry_line(term)
+    block = "esc paste one\nesc paste two \x1b[31mred\x1b[0m here\nesc paste three"
+    subprocess.run(["tmux", "set-buffer", "-b", "warroom-paste", block], check=True)
+    subprocess.run(
+        ["tmux", "paste-buffer", "-p", "-b", "warroom-paste", "-t", term.name], check=True
+    )
+    texts = wait_for_rows(db, "esc paste", 3)
+    assert texts == ["esc paste one", "esc paste two \x1b[31mred\x1b[0m here", "esc paste three"]
+    term.wait_for("esc paste three")
+    assert "esc paste two ␛[31mred␛[0m here" in term.screen()  # shown as typed, not obeyed
+
+
 def test_a_form_typed_in_one_burst_keeps_each_field_whole(
     terminal: tuple[Terminal, Path],  # noqa: F811
 ) -> None:

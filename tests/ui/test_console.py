@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from textual import events
 
 from tests.ui.helpers import detail_text, make_app, ready, timeline_text, wait_for
 from warroom import store
@@ -122,6 +123,27 @@ async def test_scribe_logs_with_one_key_and_prefixes(demo: Path, clock: FrozenCl
         ("decision", "[bold]x[/] done", "Ana"),
         ("todo", "call the vendor", "Ana"),
     ]
+
+
+async def test_a_paste_goes_into_the_line_once(demo: Path, clock: FrozenClock) -> None:
+    """One line pasted is in the line once, to edit; several are logged once each and leave
+    the line empty (Textual's own Input handler used to insert the first line again)."""
+    app = make_app(demo, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("l", *"seen: ")
+        entry = app.query_one("#entry-input")
+        app.post_message(events.Paste("the pasted words"))
+        await wait_for(pilot, lambda: "pasted" in entry.value)
+        assert entry.value == "seen: the pasted words"
+        await pilot.press("ctrl+u")
+        app.post_message(events.Paste("block one\nblock two\nblock three"))
+        await wait_for(pilot, lambda: "block three" in timeline_text(app))
+        assert entry.value == ""
+        await pilot.press(*"typed after", "enter")
+        await wait_for(pilot, lambda: "typed after" in timeline_text(app))
+    texts = [e.text for e in queries.timeline(store.connect(demo), 1)]
+    assert texts[-4:] == ["block one", "block two", "block three", "typed after"]
 
 
 async def test_failed_write_keeps_the_text_and_says_why(

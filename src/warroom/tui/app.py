@@ -23,6 +23,7 @@ from warroom.paths import shipped_dir
 from warroom.tui.bridge import Bridge, ReadDone, ReadRefused, WriteDone, WriteRefused
 from warroom.tui.form_memory import FormMemory
 from warroom.tui.key_order import OrderedKeys
+from warroom.tui.paste_guard import guard_pastes
 from warroom.tui.safe_output import DropControlCharacters
 from warroom.tui.screens.console_base import ConsoleSettings
 from warroom.tui.screens.war_room import WarRoomScreen
@@ -60,6 +61,7 @@ class WarRoomApp(OrderedKeys):
     ) -> None:
         super().__init__()
         self._filters.append(DropControlCharacters())  # the last guard: see safe_output
+        guard_pastes()  # a paste holding ESC arrives whole: see paste_guard
         self.runbooks = tuple(runbooks)
         if templates is None:
             from warroom.loaders.templates import load_templates

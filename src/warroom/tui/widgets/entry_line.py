@@ -46,6 +46,7 @@ class LineInput(Input):
 
     def _on_paste(self, event: events.Paste) -> None:
         event.stop()
+        event.prevent_default()  # Input's own handler would insert the first line again
         if "\n" not in event.text and "\r" not in event.text:
             self.insert_text_at_cursor(event.text)  # one line: edit it before Enter
             return
