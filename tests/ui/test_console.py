@@ -146,6 +146,21 @@ async def test_a_paste_goes_into_the_line_once(demo: Path, clock: FrozenClock) -
     assert texts[-4:] == ["block one", "block two", "block three", "typed after"]
 
 
+async def test_lines_pasted_into_a_form_field_are_all_kept(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    """A one-line field joins a pasted block's lines (Textual's Input kept the first)."""
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.war_room.loaded)
+        await pilot.press("n")
+        app.post_message(events.Paste("Checkout API\n  returning 503\n\nin eu-west\n"))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.war_room.shown_id is not None)
+    [incident] = queries.incidents(store.connect(db_path))
+    assert incident.title == "Checkout API returning 503 in eu-west"
+
+
 async def test_failed_write_keeps_the_text_and_says_why(
     demo: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -27,6 +27,8 @@ from textual.app import App
 from textual.message import Message
 from textual.timer import Timer
 
+from warroom.tui.paste_guard import for_field
+
 FALLBACK = 0.5  # seconds before a key whose marker was lost lets the next one through
 FOCUS_WAIT = 0.01  # a dialog still mounting: look again for its focused field this soon
 FOCUS_TRIES = 40
@@ -67,6 +69,8 @@ class OrderedKeys(App[None]):
             self._focus_tries = 0
             event = self._held.popleft()
             target = self.focused or self.screen
+            if isinstance(event, events.Paste):
+                event = for_field(event, target)  # a one-line field keeps every line
             self._serials += 1
             self._in_flight = serial = self._serials
             await super().on_event(event)  # priority bindings, then forward to the target

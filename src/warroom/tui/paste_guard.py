@@ -12,6 +12,11 @@ sends (a Unicode noncharacter) before the parser sees it, and puts the ESC back
 in the `Paste` event, so the paste arrives whole, in order, as it was copied.
 Everything outside a paste goes to the parser untouched. The entry line shows an
 ESC as `␛` (domain/visible.py), so nothing pasted can drive the terminal.
+
+`for_field` keeps a paste of several lines whole in a one-line form field: Textual's
+Input keeps only the first line, so the rest of a pasted description was lost. The
+lines go in joined by spaces (the entry line, which logs one entry per line, says
+so with `TAKES_LINES`).
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from collections.abc import Iterable
 
 from textual import _xterm_parser, events
 from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input
 
 ESC = "\x1b"
 PASTE_START = "\x1b[200~"
@@ -117,3 +124,13 @@ def guard_pastes() -> None:
         module = sys.modules.get(name)
         if module is not None and getattr(module, "XTermParser", None) is not PasteSafeParser:
             module.XTermParser = PasteSafeParser  # type: ignore[attr-defined]
+
+
+def for_field(paste: events.Paste, target: Widget) -> events.Paste:
+    """The paste as `target` should take it: a one-line field gets its lines joined."""
+    if not isinstance(target, Input) or getattr(target, "TAKES_LINES", False):
+        return paste
+    if "\n" not in paste.text and "\r" not in paste.text:
+        return paste
+    lines = [line.strip() for line in paste.text.splitlines()]
+    return events.Paste(" ".join(line for line in lines if line))

@@ -33,6 +33,8 @@ from warroom.tui.widgets.timeline_text import kind_label
 class LineInput(Input):
     """An Input that hands over each typed or pasted line exactly once."""
 
+    TAKES_LINES = True  # a pasted block comes here whole: one entry per line
+
     @dataclass
     class Lines(Message):
         """Lines to log, in the order typed (the line is already clear)."""
