@@ -278,3 +278,50 @@ def test_a_list_read_again_reads_only_what_changed_and_says_what_a_fresh_read_sa
     assert listed.by_id[p1] is not before.by_id[p1] or listed.clocks.get(p1) is not (
         before.clocks.get(p1)
     )
+
+
+def test_the_ended_ones_read_in_batches_after_the_live_list_say_what_a_whole_read_says(
+    db: sqlite_utils.Database,
+    room: WarRoom,
+    clock: FrozenClock,
+    policy: Policy,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The console reads the live incidents first and the closed and cancelled ones
+    after, a few at a time: joined, and read again for what changed in between (an
+    incident closed, one reopened, one cancelled, a breach), they are what one whole
+    read says, the live rows as the live list's very objects."""
+    ids = seed(room, clock)
+    for n in range(5):  # more ended incidents than one batch
+        number = room.declare(f"closed {n}", "P2")
+        room.set_status(number, "resolved")
+        room.set_status(number, "closed", postmortem_owner="Ana")
+    monkeypatch.setattr(read_model, "ENDED_BATCH", 2)
+    live = read_model.incident_list(db, policy)
+    assert {i.status for i in live.incidents} <= {"investigating", "monitoring", "resolved"}
+    # between the two reads: one listed incident closed (then in both reads)
+    room.set_status(ids["P0 resolved long ago"], "closed", postmortem_owner="Ana")
+    batches: list[int] = []
+    ended = read_model.ended_list(db, policy, between=lambda: batches.append(1))
+    assert len(batches) >= 4  # 8 ended incidents, 2 at a time
+    assert [i.status in ("closed", "cancelled") for i in ended.incidents] == [True] * 8
+    room.postmortem(ids["P1 closed"], done=True)  # after both reads: its clock stops
+    room.set_status(ids["old P2"], "cancelled")
+    clock.step(hours=3)
+    room.sweep()  # breaches recorded for many incidents
+    joined = read_model.with_ended(live, ended)
+    assert joined.show_ended
+    # the live rows are the live list's objects; each incident once
+    assert joined.incidents[: len(live.incidents)] == live.incidents
+    assert all(a is b for a, b in zip(joined.incidents, live.incidents, strict=False))
+    assert len({i.id for i in joined.incidents}) == len(joined.incidents)
+    again = read_model.incident_list(db, policy, show_ended=True, previous=joined)
+    fresh = read_model.incident_list(db, policy, show_ended=True)
+    assert _same_list(again, fresh)
+    assert [i.id for i in again.incidents] == [i.id for i in fresh.incidents]
+    # with nothing changed in between, the join alone is the whole read
+    live = read_model.incident_list(db, policy)
+    ended = read_model.ended_list(db, policy)
+    joined = read_model.with_ended(live, ended)
+    assert read_model.incident_list(db, policy, show_ended=True, previous=joined) is joined
+    assert _same_list(joined, fresh)

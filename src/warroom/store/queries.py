@@ -173,6 +173,21 @@ def incidents(db: sqlite_utils.Database, *, include_ended: bool = False) -> list
     return _readable(_incident, rows)
 
 
+def ended_incidents(
+    db: sqlite_utils.Database, after_id: int, limit: int
+) -> tuple[list[Incident], int | None]:
+    """Up to `limit` closed and cancelled incidents (every status but `LISTED_STATUSES`)
+    with ids above `after_id`, in id order, and the last id read (None: none left),
+    so a reader can take them a few hundred at a time."""
+    marks = ",".join("?" * len(LISTED_STATUSES))
+    rows = _rows(
+        db,
+        f"SELECT * FROM incidents WHERE id > ? AND status NOT IN ({marks}) ORDER BY id LIMIT ?",
+        (after_id, *sorted(LISTED_STATUSES), limit),
+    )
+    return _readable(_incident, rows), (rows[-1]["id"] if rows else None)
+
+
 def incidents_by_id(
     db: sqlite_utils.Database, incident_ids: Iterable[int], *, include_ended: bool = False
 ) -> list[Incident]:
