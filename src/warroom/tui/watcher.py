@@ -47,7 +47,7 @@ from warroom.domain.timeline_filters import TIMELINE_FILTERS
 from warroom.domain.timeline_state import TimelineState
 from warroom.errors import WarroomError
 from warroom.store import read_model
-from warroom.tui.deadline_prep import Prepared, prepare_all
+from warroom.tui.deadline_prep import BoardWork, Prepared, prepare_all, work_out
 from warroom.tui.messages import (
     ClockInputs,
     RowsLeftOut,
@@ -123,6 +123,7 @@ class DatabaseWatcher:
             tuple[read_model.IncidentList, list[Incident], dict[int, ClockInputs]] | None
         ) = None
         self._prepared: dict[int, Prepared] = {}  # the deadline board's work, by incident
+        self._board: BoardWork | None = None  # and its whole state, for the list handed
         self._file_wide: tuple[list[Page], tuple[EngineOnRecord, ...], str | None] | None = None
         self._histories = read_model.ClockHistories()  # folded as the timeline grows
         # start-up reads the live incidents first and the selected one's view, so the
@@ -369,8 +370,12 @@ class DatabaseWatcher:
             prepared = prepare_all(incidents_now, clocks_now, self.policy, self._prepared)
             self._prepared = prepared
             self._handed = (listed, incidents_now, clocks_now)
+            # and the board's whole state (what can fall due unrecorded, and when)
+            self._board = work_out(
+                incidents_now, clocks_now, listed.breaches, prepared, self.policy, self._board
+            )
         _, incidents, clocks = self._handed
-        prepared = self._prepared
+        prepared, board = self._prepared, self._board
         with self._asked:
             selected, taken = self.selected_id, self._taken
             shown, last = self._shown_id, self._last_entry_id
@@ -386,6 +391,7 @@ class DatabaseWatcher:
                 clocks=clocks,
                 breaches=listed.breaches,
                 prepared=prepared,
+                board=board,
             )
         self._rest_due = self._live_only  # the selected incident is on its way to the screen
         read = self._selection_read(
@@ -394,7 +400,11 @@ class DatabaseWatcher:
         with self._asked:
             if self._taken != taken:  # the screen took a held read meanwhile: it shows that
                 return Snapshot(
-                    incidents=incidents, clocks=clocks, breaches=listed.breaches, prepared=prepared
+                    incidents=incidents,
+                    clocks=clocks,
+                    breaches=listed.breaches,
+                    prepared=prepared,
+                    board=board,
                 )
             self._shown_id = selected
             self._last_entry_id = read.newest
@@ -405,6 +415,7 @@ class DatabaseWatcher:
             clocks=clocks,
             breaches=listed.breaches,
             prepared=prepared,
+            board=board,
         )
 
     def _selection_read(
