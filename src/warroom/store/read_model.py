@@ -172,7 +172,7 @@ def clocks_run(incident: Incident) -> bool:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClockInputs:
     """What an incident's timers need besides the incident row."""
 
