@@ -55,7 +55,7 @@ from warroom.tui.screens.console_base import ConsoleSettings
 from warroom.tui.screens.incident_forms import IncidentForms
 from warroom.tui.screens.policy_tools import PolicyTools
 from warroom.tui.screens.timeline_tools import TimelineTools
-from warroom.tui.start_up_gc import StartUpCollector
+from warroom.tui.start_up_gc import StartUpCollector, give_back_freed
 from warroom.tui.watcher import DatabaseWatcher
 from warroom.tui.widgets.alert_pane import AlertPane
 from warroom.tui.widgets.checklist_pane import ChecklistPane
@@ -295,6 +295,7 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         and came every 20 keys or so). Freed as before when no longer referenced.
         Full collections waited for this (start_up_gc.py)."""
         self._collector.release(freeze=True)
+        give_back_freed()
 
     def _say_failed_pages(self, failed: list[Page]) -> None:
         """A page that FAILED for good stays in the top bar, and each new one pops up
