@@ -631,8 +631,10 @@ def recorded_breaches(
     for start in range(0, len(incident_ids), 500):
         chunk = incident_ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
+        # the caller's own id objects (the incidents'), not one more int per breach
+        ids = {i: i for i in chunk}
         found.update(
-            (int(r[0]), shared(str(r[1])), shared(str(r[2])))
+            (ids.get(n := int(r[0]), n), shared(str(r[1])), shared(str(r[2])))
             for r in db.conn.execute(
                 "SELECT incident_id, timer, deadline FROM sla_breaches"
                 f" WHERE incident_id IN ({marks})",

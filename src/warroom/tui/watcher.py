@@ -368,12 +368,12 @@ class DatabaseWatcher:
             # the deadline board's work for rows new or changed, done here, off the
             # console's thread (the rows kept hand on what was worked out for them)
             prepared = prepare_all(incidents_now, clocks_now, self.policy, self._prepared)
-            self._prepared = prepared
             self._handed = (listed, incidents_now, clocks_now)
             # and the board's whole state (what can fall due unrecorded, and when)
             self._board = work_out(
                 incidents_now, clocks_now, listed.breaches, prepared, self.policy, self._board
             )
+            self._prepared = self._board.kept  # the same rows' (one dict of 10,000, not two)
         _, incidents, clocks = self._handed
         prepared, board = self._prepared, self._board
         with self._asked:
