@@ -607,6 +607,7 @@ def clock_state(
     """History, role holders and ladder calls for each incident, for computing its
     timers (the histories from `kept` when given, reading only what is new)."""
     holders: dict[int, dict[str, tuple[str, ...]]] = {i: {} for i in incident_ids}
+    groups: dict[tuple[str, ...], tuple[str, ...]] = {}
     for chunk in _chunks(incident_ids):
         marks = ",".join("?" * len(chunk))
         for incident_id, role, person in db.conn.execute(
@@ -616,7 +617,9 @@ def clock_state(
         ):
             held = holders[incident_id]
             role = shared(role)
-            held[role] = (*held.get(role, ()), shared(person))
+            people = (*held.get(role, ()), shared(person))
+            # the same people hold roles on many incidents: one tuple for each group
+            held[role] = groups.setdefault(people, people)
     found = histories(db, incident_ids) if kept is None else kept.histories(db, incident_ids)
     calls = engagements_of(db, incident_ids)
     return {i: (found[i], holders[i], tuple(calls[i])) for i in incident_ids}
