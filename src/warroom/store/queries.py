@@ -637,7 +637,7 @@ def recorded_breaches(
         # the caller's own id objects (the incidents'), not one more int per breach
         ids = {i: i for i in chunk}
         found.update(
-            (ids.get(n := int(r[0]), n), shared(str(r[1])), shared(str(r[2])))
+            (ids.get(n := int(r[0]), n), shared(str(r[1])), str(r[2]))
             for r in db.conn.execute(
                 "SELECT incident_id, timer, deadline FROM sla_breaches"
                 f" WHERE incident_id IN ({marks})",

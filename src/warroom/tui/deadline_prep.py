@@ -14,7 +14,6 @@ from warroom.domain import escalation, sla
 from warroom.domain.models import Incident
 from warroom.domain.policy import Policy
 from warroom.domain.timefmt import to_iso
-from warroom.store import read_model
 from warroom.store.read_model import ClockInputs
 
 
@@ -27,7 +26,6 @@ class Prepared:
     inputs: ClockInputs
     deadlines: tuple[sla.Deadline, ...]
     rungs: tuple[tuple[dt.datetime, dt.datetime | None], ...]  # escalation.upcoming
-    isos: tuple[str, ...]  # each deadline as the record of breaches stores it
     # the most urgent running timer: the earliest deadline, display order on ties
     urgent: tuple[str, dt.datetime] | None
 
@@ -50,10 +48,7 @@ def prepare(incident: Incident, inputs: ClockInputs, policy: Policy) -> Prepared
         assigned=inputs.assigned,
         engaged=inputs.engaged,
     )
-    # one string with the record of breaches' (read_model.shared): 10,000 incidents
-    # keep ~40,000 of them
-    isos = tuple(read_model.shared(to_iso(d.deadline)) for d in deadlines)
-    return Prepared(incident, inputs, deadlines, rungs, isos, urgent)
+    return Prepared(incident, inputs, deadlines, rungs, urgent)
 
 
 def prepare_all(
@@ -148,10 +143,10 @@ def work_out(
             if incident_id in before.earliest:
                 earliest[incident_id] = before.earliest[incident_id]
             continue
+        # each deadline as the record of breaches stores it, written out here only (kept,
+        # 10,000 incidents held ~40,000 such strings)
         missing = tuple(
-            d
-            for d, iso in zip(one.deadlines, one.isos, strict=True)
-            if (incident_id, d.name, iso) not in recorded
+            d for d in one.deadlines if (incident_id, d.name, to_iso(d.deadline)) not in recorded
         )
         if missing:
             unrecorded[incident_id] = missing
