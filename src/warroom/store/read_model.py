@@ -65,7 +65,6 @@ ClockHistories = queries.ClockHistories  # the same, kept by a reader that reads
 recorded_breaches = queries.recorded_breaches  # (incident, timer, deadline) on record
 search = scribe_queries.search  # entry ids whose text matches, through the FTS index
 follow_ups = scribe_queries.follow_ups  # follow-ups, by incident or all
-shared = queries.shared  # a text many records repeat, as one string object
 recorded_fingerprint = policy_record.recorded_fingerprint  # which policy is in effect now
 recorded_policy = policy_record.recorded_policy  # the policy in effect, as recorded
 
@@ -150,7 +149,6 @@ __all__ = [
     "recorded_fingerprint",
     "recorded_policy",
     "search",
-    "shared",
     "timeline",
     "timeline_is_big",
     "timeline_page",
