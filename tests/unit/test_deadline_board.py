@@ -108,7 +108,7 @@ def test_deadlines_worked_out_by_the_watcher_are_taken_for_the_same_rows_only(
     """The watcher prepares each row's deadlines on its own thread; the board, on the
     console's, works nothing out for those rows, and works out afresh a row that was
     read again after the preparing (and reads the same either way)."""
-    import warroom.tui.deadline_board as board_module
+    import warroom.tui.deadline_prep as board_module  # where the board works them out
     from warroom.tui.deadline_prep import prepare, prepare_all
 
     ids = seed(room, clock)
@@ -137,3 +137,68 @@ def test_deadlines_worked_out_by_the_watcher_are_taken_for_the_same_rows_only(
     board.update(list(fresh.incidents), dict(fresh.clocks), fresh.breaches, prepared)
     assert ids["old P2"] in worked
     assert (board.read(now).next_due, board.read(now).unrecorded) == _whole(board, now)
+
+
+def test_the_boards_state_worked_out_again_from_the_last_is_what_a_fresh_one_says(
+    db: sqlite_utils.Database, room: WarRoom, clock: FrozenClock, policy: Policy
+) -> None:
+    """The watcher works out the board's state for each list read, keeping what it
+    found for rows whose deadlines and record of breaches did not change: after each
+    change (a breach recorded by a sweep, an acknowledgement, a breach removed by hand,
+    a new incident) it is what working it out afresh says, and the board that takes it
+    reads as one that worked it out itself."""
+    from warroom.tui.deadline_prep import prepare_all, work_out
+
+    ids = seed(room, clock)
+    kept = read_model.ClockHistories()
+    listed = read_model.incident_list(db, policy, show_ended=True, kept=kept)
+    prepared: dict[int, object] = {}
+    work = None
+    # boards that live through every step: the bell's count is the same either way
+    following, counting = DeadlineBoard(policy), DeadlineBoard(policy)
+    rang: list[tuple[int, int]] = []
+    steps = [
+        lambda: None,
+        lambda: room.sweep(),
+        lambda: room.acknowledge(ids["old P2"]),
+        lambda: clock.step(hours=5),
+        lambda: room.sweep(),
+        lambda: db.conn.execute("DELETE FROM sla_breaches WHERE incident_id = ?", (ids["new P0"],)),
+        lambda: room.declare("late arrival", "P0"),
+    ]
+    for number, step in enumerate(steps):
+        step()
+        listed = read_model.incident_list(db, policy, show_ended=True, kept=kept, previous=listed)
+        incidents, clocks = list(listed.incidents), dict(listed.clocks)
+        prepared = prepare_all(incidents, clocks, policy, prepared)  # type: ignore[arg-type]
+        work = work_out(incidents, clocks, listed.breaches, prepared, policy, work)  # type: ignore[arg-type]
+        fresh = work_out(incidents, clocks, listed.breaches, {}, policy)
+        assert work.unrecorded == fresh.unrecorded, f"step {number}"
+        assert work.watch == fresh.watch, f"step {number}"
+        assert {i: p.deadlines for i, p in work.kept.items()} == {
+            i: p.deadlines for i, p in fresh.kept.items()
+        }, f"step {number}"
+        rang.append(
+            (
+                following.update(incidents, clocks, listed.breaches, prepared, work),  # type: ignore[arg-type]
+                counting.update(incidents, clocks, listed.breaches),
+            )
+        )
+        assert rang[-1][0] == rang[-1][1], f"step {number}"
+        taken, itself = DeadlineBoard(policy), DeadlineBoard(policy)
+        taken.update(incidents, clocks, listed.breaches, prepared, work)  # type: ignore[arg-type]
+        itself.update(incidents, clocks, listed.breaches)
+        now = clock.now()
+        assert taken._watch == itself._watch  # noqa: SLF001
+        assert (taken.read(now).unrecorded, dict(taken.read(now).next_due)) == (
+            itself.read(now).unrecorded,
+            dict(itself.read(now).next_due),
+        ), f"step {number}"
+        assert _whole(taken, now) == (dict(taken.read(now).next_due), taken.read(now).unrecorded)
+    assert sum(counted for counted, _ in rang) > 0  # the sweeps recorded breaches
+    # the record alone changes (the rows and their deadlines are the very same objects)
+    assert work is not None
+    for recorded in (frozenset(), listed.breaches, frozenset(list(listed.breaches)[::2])):
+        work = work_out(incidents, clocks, recorded, prepared, policy, work)  # type: ignore[arg-type]
+        fresh = work_out(incidents, clocks, recorded, {}, policy)
+        assert (work.unrecorded, work.watch) == (fresh.unrecorded, fresh.watch)

@@ -278,3 +278,94 @@ def test_a_list_read_again_reads_only_what_changed_and_says_what_a_fresh_read_sa
     assert listed.by_id[p1] is not before.by_id[p1] or listed.clocks.get(p1) is not (
         before.clocks.get(p1)
     )
+
+
+def test_the_ended_ones_read_in_batches_after_the_live_list_say_what_a_whole_read_says(
+    db: sqlite_utils.Database,
+    room: WarRoom,
+    clock: FrozenClock,
+    policy: Policy,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The console reads the live incidents first and the closed and cancelled ones
+    after, a few at a time: joined, and read again for what changed in between (an
+    incident closed, one reopened, one cancelled, a breach), they are what one whole
+    read says, the live rows as the live list's very objects."""
+    ids = seed(room, clock)
+    for n in range(5):  # more ended incidents than one batch
+        number = room.declare(f"closed {n}", "P2")
+        room.set_status(number, "resolved")
+        room.set_status(number, "closed", postmortem_owner="Ana")
+    monkeypatch.setattr(read_model, "ENDED_BATCH", 2)
+    live = read_model.incident_list(db, policy)
+    assert {i.status for i in live.incidents} <= {"investigating", "monitoring", "resolved"}
+    # between the two reads: one listed incident closed (then in both reads)
+    room.set_status(ids["P0 resolved long ago"], "closed", postmortem_owner="Ana")
+    batches: list[int] = []
+    ended = read_model.ended_list(db, policy, between=lambda: batches.append(1))
+    assert len(batches) >= 4  # 8 ended incidents, 2 at a time
+    assert [i.status in ("closed", "cancelled") for i in ended.incidents] == [True] * 8
+    room.postmortem(ids["P1 closed"], done=True)  # after both reads: its clock stops
+    room.set_status(ids["old P2"], "cancelled")
+    clock.step(hours=3)
+    room.sweep()  # breaches recorded for many incidents
+    joined = read_model.with_ended(live, ended)
+    assert joined.show_ended
+    # the live rows are the live list's objects; each incident once
+    assert joined.incidents[: len(live.incidents)] == live.incidents
+    assert all(a is b for a, b in zip(joined.incidents, live.incidents, strict=False))
+    assert len({i.id for i in joined.incidents}) == len(joined.incidents)
+    again = read_model.incident_list(db, policy, show_ended=True, previous=joined)
+    fresh = read_model.incident_list(db, policy, show_ended=True)
+    assert _same_list(again, fresh)
+    assert [i.id for i in again.incidents] == [i.id for i in fresh.incidents]
+    # with nothing changed in between, the join alone is the whole read
+    live = read_model.incident_list(db, policy)
+    ended = read_model.ended_list(db, policy)
+    joined = read_model.with_ended(live, ended)
+    assert read_model.incident_list(db, policy, show_ended=True, previous=joined) is joined
+    assert _same_list(joined, fresh)
+
+
+def test_incidents_read_without_a_dict_per_row_are_what_the_row_reader_says(
+    db: sqlite_utils.Database, room: WarRoom, clock: FrozenClock
+) -> None:
+    """List reads build each record straight from the row's columns (no dict on the
+    way) and share the repeated texts: the records equal what `_incident` reads from
+    the row, a row whose times are not the stored form (written by hand, an old
+    version) is read or left out exactly as `_incident` does, and the ended ones read
+    a batch at a time are the same records."""
+    from warroom.store import queries
+
+    ids = seed(room, clock)
+    room.set_status(ids["old P2"], "identified")
+    bad = room.declare("hand-written times", "P2")
+    gone = room.declare("no usable declaration", "P3")
+    db.conn.execute(
+        "UPDATE incidents SET detected_at = 'yesterday', acknowledged_at = '',"
+        " mitigated_at = '2026-03-01 10:00:00+00:00' WHERE id = ?",
+        (bad,),
+    )
+    db.conn.execute(
+        "UPDATE incidents SET declared_at = '0999-01-01T00:00:00Z' WHERE id = ?", (gone,)
+    )
+    queries.forget_unreadable()
+    read = queries.incidents(db, include_ended=True)
+    noted = queries.unreadable_times()
+    queries.forget_unreadable()
+    rows = queries._rows(db, "SELECT * FROM incidents ORDER BY id")  # noqa: SLF001
+    expected = queries._readable(queries._incident, rows)  # noqa: SLF001
+    assert read == expected
+    assert noted == queries.unreadable_times()
+    assert gone not in {i.id for i in read} and bad in {i.id for i in read}
+    by_id = {i.id: i for i in read}
+    assert by_id[bad].detected_at is None and by_id[bad].acknowledged_at is None
+    assert by_id[bad].mitigated_at == dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.UTC)
+    # a status many incidents have is one string
+    investigating = [i.status for i in read if i.status == "investigating"]
+    assert len(investigating) > 1 and all(s is investigating[0] for s in investigating)
+    assert queries.incidents_by_id(db, list(by_id), include_ended=True) == expected
+    ended, after = queries.ended_incidents(db, 0, 100)
+    assert ended == [i for i in expected if i.status in ("closed", "cancelled")]
+    assert after == max(i.id for i in ended)
+    assert queries.ended_incidents(db, after, 100) == ([], None)

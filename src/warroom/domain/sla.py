@@ -91,7 +91,7 @@ LABELS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SeverityChange:
     """A re-classification from the timeline: at `at`, `old` became `new`."""
 
@@ -100,7 +100,7 @@ class SeverityChange:
     new: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IncidentHistory:
     """What the incident row alone does not say; the store derives it from the timeline.
 

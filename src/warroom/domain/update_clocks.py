@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from warroom.domain.models import Incident
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PostedUpdates:
     """The update times the clocks count, read by the store from the updates posted
     while the incident was open (an update posted after the resolution counts on

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -131,6 +133,10 @@ _TIMES = (
 )
 
 
+# incident columns with few distinct values across incidents: one shared string each
+_SHARED_COLUMNS = ("severity", "status", "kind", "commander", "postmortem_owner")
+
+
 def _incident(row: sqlite3.Row | dict[str, Any]) -> Incident:
     values = dict(row)
     name = f"incident #{values['id']}"
@@ -139,7 +145,47 @@ def _incident(row: sqlite3.Row | dict[str, Any]) -> Incident:
             values[key] = _time(values[key], name, key)
     values["declared_at"] = _required_time(row["declared_at"], name, "declared_at", "incident")
     values["drill"] = bool(values["drill"])
+    for key in _SHARED_COLUMNS:
+        values[key] = shared(values[key])
     return Incident(**values)
+
+
+# an incident row's columns in the record's field order, so a row becomes a record
+# without a dict on the way (10,000 incidents: ~12 MB of dicts at start-up)
+_INCIDENT_FIELDS = tuple(f.name for f in dataclasses.fields(Incident))
+_INCIDENT_COLUMNS = ", ".join(_INCIDENT_FIELDS)
+_TIME_AT = tuple(n for n, name in enumerate(_INCIDENT_FIELDS) if name in _TIMES)
+_SHARED_AT = tuple(n for n, name in enumerate(_INCIDENT_FIELDS) if name in _SHARED_COLUMNS)
+_DRILL_AT = _INCIDENT_FIELDS.index("drill")
+
+
+def shared(value: Any) -> Any:
+    """A text value many records repeat (a status, a timer's name, a person), as one
+    string object for all of them (`sys.intern`: freed once no record holds it)."""
+    return sys.intern(value) if type(value) is str else value
+
+
+def _incident_rows(
+    db: sqlite_utils.Database, condition: str, params: tuple[Any, ...] = ()
+) -> list[Incident]:
+    """The readable incidents `SELECT ... FROM incidents {condition}` finds, as
+    `_readable(_incident, ...)` reads them (a row with a time that is not the stored
+    form is read by `_incident` itself, which notes or leaves it out)."""
+    found: list[Incident] = []
+    for row in db.conn.execute(f"SELECT {_INCIDENT_COLUMNS} FROM incidents {condition}", params):
+        values = list(row)
+        try:
+            for n in _TIME_AT:
+                if values[n] is not None:
+                    values[n] = stored_time(values[n])
+        except (ValueError, TypeError):
+            found.extend(_readable(_incident, [dict(zip(_INCIDENT_FIELDS, row, strict=True))]))
+            continue
+        for n in _SHARED_AT:
+            values[n] = shared(values[n])
+        values[_DRILL_AT] = bool(values[_DRILL_AT])
+        found.append(Incident(*values))
+    return found
 
 
 def _rows(
@@ -162,15 +208,36 @@ def incidents(db: sqlite_utils.Database, *, include_ended: bool = False) -> list
     """Incidents in id order; live and resolved ones only (`LISTED_STATUSES`) unless
     `include_ended`."""
     if include_ended:
-        rows = _rows(db, "SELECT * FROM incidents ORDER BY id")
-    else:
-        marks = ",".join("?" * len(LISTED_STATUSES))
-        rows = _rows(
-            db,
-            f"SELECT * FROM incidents WHERE status IN ({marks}) ORDER BY id",
-            tuple(sorted(LISTED_STATUSES)),
+        return _incident_rows(db, "ORDER BY id")
+    marks = ",".join("?" * len(LISTED_STATUSES))
+    return _incident_rows(
+        db, f"WHERE status IN ({marks}) ORDER BY id", tuple(sorted(LISTED_STATUSES))
+    )
+
+
+def ended_incidents(
+    db: sqlite_utils.Database, after_id: int, limit: int
+) -> tuple[list[Incident], int | None]:
+    """Up to `limit` closed and cancelled incidents (every status but `LISTED_STATUSES`)
+    with ids above `after_id`, in id order, and the last id read (None: none left),
+    so a reader can take them a few hundred at a time."""
+    marks = ",".join("?" * len(LISTED_STATUSES))
+    ids = [
+        int(r[0])
+        for r in db.conn.execute(
+            f"SELECT id FROM incidents WHERE id > ? AND status NOT IN ({marks})"
+            " ORDER BY id LIMIT ?",
+            (after_id, *sorted(LISTED_STATUSES), limit),
         )
-    return _readable(_incident, rows)
+    ]
+    if not ids:
+        return [], None
+    found = _incident_rows(
+        db,
+        f"WHERE id BETWEEN ? AND ? AND status NOT IN ({marks}) ORDER BY id",
+        (ids[0], ids[-1], *sorted(LISTED_STATUSES)),
+    )
+    return found, ids[-1]
 
 
 def incidents_by_id(
@@ -181,9 +248,10 @@ def incidents_by_id(
     found: list[Incident] = []
     for chunk in _chunks(sorted(incident_ids)):
         marks = ",".join("?" * len(chunk))
-        rows = _rows(db, f"SELECT * FROM incidents WHERE id IN ({marks})", tuple(chunk))
         found.extend(
-            i for i in _readable(_incident, rows) if include_ended or i.status in LISTED_STATUSES
+            i
+            for i in _incident_rows(db, f"WHERE id IN ({marks})", tuple(chunk))
+            if include_ended or i.status in LISTED_STATUSES
         )
     return found
 
@@ -521,13 +589,13 @@ def engagements_of(
             else:
                 engaged = Engagement(
                     values[level],
-                    values[who],
-                    values[person],
-                    values[notify],
+                    shared(values[who]),
+                    shared(values[person]),
+                    shared(values[notify]),
                     engaged_at,
-                    values[how],
-                    values[by],
-                    (values[severity] if severity is not None else None) or "",
+                    shared(values[how]),
+                    shared(values[by]),
+                    shared((values[severity] if severity is not None else None) or ""),
                 )
             found[values[incident]].append(engaged)
     return found
@@ -539,6 +607,7 @@ def clock_state(
     """History, role holders and ladder calls for each incident, for computing its
     timers (the histories from `kept` when given, reading only what is new)."""
     holders: dict[int, dict[str, tuple[str, ...]]] = {i: {} for i in incident_ids}
+    groups: dict[tuple[str, ...], tuple[str, ...]] = {}
     for chunk in _chunks(incident_ids):
         marks = ",".join("?" * len(chunk))
         for incident_id, role, person in db.conn.execute(
@@ -547,7 +616,10 @@ def clock_state(
             chunk,
         ):
             held = holders[incident_id]
-            held[role] = (*held.get(role, ()), person)
+            role = shared(role)
+            people = (*held.get(role, ()), shared(person))
+            # the same people hold roles on many incidents: one tuple for each group
+            held[role] = groups.setdefault(people, people)
     found = histories(db, incident_ids) if kept is None else kept.histories(db, incident_ids)
     calls = engagements_of(db, incident_ids)
     return {i: (found[i], holders[i], tuple(calls[i])) for i in incident_ids}
@@ -562,8 +634,10 @@ def recorded_breaches(
     for start in range(0, len(incident_ids), 500):
         chunk = incident_ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
+        # the caller's own id objects (the incidents'), not one more int per breach
+        ids = {i: i for i in chunk}
         found.update(
-            (int(r[0]), str(r[1]), str(r[2]))
+            (ids.get(n := int(r[0]), n), shared(str(r[1])), str(r[2]))
             for r in db.conn.execute(
                 "SELECT incident_id, timer, deadline FROM sla_breaches"
                 f" WHERE incident_id IN ({marks})",

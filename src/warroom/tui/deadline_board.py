@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from warroom.domain import escalation, sla
 from warroom.domain.models import Incident
 from warroom.domain.policy import Policy
-from warroom.tui.deadline_prep import Prepared, prepare
+from warroom.tui.deadline_prep import BoardWork, Prepared, work_out
 from warroom.tui.messages import ClockInputs
 
 _LAST = sys.maxsize  # sorts after every incident id
@@ -149,6 +149,7 @@ class DeadlineBoard:
         self.recorded: frozenset[tuple[int, str, str]] = frozenset()
         self._seen_once = False
         self._kept: dict[int, Prepared] = {}
+        self._serial: int | None = None  # the state last taken (BoardWork.serial)
         # deadlines not in the record of breaches: only these can fall due unrecorded
         self._unrecorded: dict[int, tuple[sla.Deadline, ...]] = {}
         # (earliest moment something can fall due unrecorded, incident), in time order
@@ -160,6 +161,7 @@ class DeadlineBoard:
         inputs: dict[int, ClockInputs],
         recorded: frozenset[tuple[int, str, str]],
         prepared: Mapping[int, Prepared] | None = None,
+        work: BoardWork | None = None,
     ) -> int:
         """Take a snapshot read from the database; returns how many breaches were
         recorded since the last one, for incidents the board already had (an incident
@@ -167,45 +169,26 @@ class DeadlineBoard:
         brings its old breaches, not new ones). Only a real read may come here: the
         record of breaches is what keeps the bell from ringing twice. `prepared`: the
         deadlines the watcher worked out off this thread (`prepare`), used when they
-        were worked out from these very rows."""
-        known = self.incidents
-        new = sum(1 for b in recorded - self.recorded if b[0] in known) if self._seen_once else 0
+        were worked out from these very rows. `work`: the whole state, worked out by
+        the watcher (`work_out`), taken when it was worked out for these containers."""
+        if (
+            work is None
+            or work.incidents is not incidents
+            or work.inputs is not inputs
+            or work.recorded is not recorded
+        ):  # worked out here then: what was kept for equal rows is kept
+            ready = {**self._kept, **(prepared or {})}
+            work = work_out(incidents, inputs, recorded, ready, self.policy)
+        new = 0
+        if self._seen_once and recorded is not self.recorded:
+            if work.before is not None and work.before == self._serial:
+                new = work.recorded_since  # counted by the watcher from what was taken here
+            else:
+                new = sum(1 for b in recorded - self.recorded if b[0] in self.incidents)
         self._seen_once = True
-        self.incidents = {i.id: i for i in incidents if i.id in inputs}
-        self.inputs = inputs
-        self.recorded = recorded
-        kept: dict[int, Prepared] = {}
-        for incident_id, incident in self.incidents.items():
-            clock = inputs[incident_id]
-            ready = prepared.get(incident_id) if prepared is not None else None
-            if ready is not None and ready.incident is incident and ready.inputs is clock:
-                kept[incident_id] = ready  # worked out from these very rows
-                continue
-            before = self._kept.get(incident_id)
-            if (
-                before is not None
-                and _same(before.incident, incident)
-                and _same(before.inputs, clock)
-            ):
-                kept[incident_id] = before
-                continue
-            kept[incident_id] = prepare(incident, clock, self.policy)
-        self._kept = kept
-        self._unrecorded = {}
-        watch: list[tuple[dt.datetime, int]] = []
-        for incident_id, one in kept.items():
-            missing = tuple(
-                d
-                for d, iso in zip(one.deadlines, one.isos, strict=True)
-                if (incident_id, d.name, iso) not in recorded
-            )
-            if missing:
-                self._unrecorded[incident_id] = missing
-            # the earliest moment anything of this incident can fall due unrecorded
-            moments = [d.deadline for d in missing] + [due for due, _stop in one.rungs]
-            if moments:
-                watch.append((min(moments), incident_id))
-        self._watch = sorted(watch)
+        self._serial = work.serial
+        self.incidents, self.inputs, self.recorded = work.running, inputs, recorded
+        self._kept, self._unrecorded, self._watch = work.kept, work.unrecorded, work.watch
         return new
 
     def timers(self, now: dt.datetime) -> Mapping[int, tuple[sla.Timer, ...]]:
@@ -254,8 +237,3 @@ class DeadlineBoard:
             assigned=inputs.assigned,
             engaged=inputs.engaged,
         )
-
-
-def _same(before: object, now: object) -> bool:
-    """Equal rows, the identity first: a list read again hands unchanged rows on."""
-    return before is now or before == now

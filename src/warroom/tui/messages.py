@@ -15,7 +15,7 @@ from warroom.domain.pages import Page
 from warroom.domain.timeline_state import TimelineState
 from warroom.store.read_model import ClockInputs as ClockInputs  # kept importable from here
 from warroom.store.read_model import TimelinePage
-from warroom.tui.deadline_prep import Prepared
+from warroom.tui.deadline_prep import BoardWork, Prepared
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,8 @@ class Snapshot(Message):
     policy_in_effect: str | None = None  # the fingerprint the file records now
     # each incident's deadlines, worked out by the watcher (deadline_board.prepare)
     prepared: Mapping[int, Prepared] = field(default_factory=dict)
+    # the deadline board's whole state for this list, worked out by the watcher
+    board: BoardWork | None = None
 
 
 @dataclass

@@ -12,6 +12,8 @@ reference counting when dropped) and the collector runs as before.
 from __future__ import annotations
 
 import gc
+import sys
+import threading
 
 # full collections come after this many young (generation 1) ones: effectively never
 # during start-up's few seconds
@@ -52,3 +54,22 @@ class StartUpCollector:
             self._saved = None
             if gc.get_threshold()[2] == max(third, _HELD_FULL):  # not changed by others
                 gc.set_threshold(first, second, third)
+
+
+def give_back_freed() -> None:
+    """Hand the memory start-up's reads freed back to the system, on a thread of its
+    own (glibc keeps freed pages in its arenas, the reading threads' ones too: ~6 MiB of
+    the resident size at 10,000 incidents; trimming takes ~1 ms). Nothing elsewhere."""
+    threading.Thread(target=_trim, name="give-back-freed", daemon=True).start()
+
+
+def _trim() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        trim = ctypes.CDLL(None).malloc_trim  # glibc's; musl has none
+    except (OSError, AttributeError):
+        return
+    trim(0)

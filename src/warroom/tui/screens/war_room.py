@@ -10,6 +10,7 @@ and countdowns where they changed.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import operator
 from collections.abc import Mapping
@@ -54,7 +55,7 @@ from warroom.tui.screens.console_base import ConsoleSettings
 from warroom.tui.screens.incident_forms import IncidentForms
 from warroom.tui.screens.policy_tools import PolicyTools
 from warroom.tui.screens.timeline_tools import TimelineTools
-from warroom.tui.start_up_gc import StartUpCollector
+from warroom.tui.start_up_gc import StartUpCollector, give_back_freed
 from warroom.tui.watcher import DatabaseWatcher
 from warroom.tui.widgets.alert_pane import AlertPane
 from warroom.tui.widgets.checklist_pane import ChecklistPane
@@ -214,7 +215,10 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         adds the closed and cancelled ones."""
         if self.show_ended:
             return self.incidents
-        return [i for i in self.incidents if read_model.list_stage(i.status) < 2]
+        # in list order the closed and cancelled ones come last: the list is a prefix
+        # (10,000 incidents: no walk over every row when the list arrives)
+        ended = bisect.bisect_left(self.incidents, 2, key=lambda i: read_model.list_stage(i.status))
+        return self.incidents[:ended]
 
     def on_snapshot(self, message: Snapshot) -> None:
         self.loaded = True
@@ -232,7 +236,7 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
             self._last_list = (message.incidents, message.clocks, message.breaches)
             self.incidents = message.incidents
             new_breaches = self.board.update(
-                message.incidents, message.clocks, message.breaches, message.prepared
+                message.incidents, message.clocks, message.breaches, message.prepared, message.board
             )
             if new_breaches and self.policy.bell:
                 self.app.bell()
@@ -291,6 +295,7 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         and came every 20 keys or so). Freed as before when no longer referenced.
         Full collections waited for this (start_up_gc.py)."""
         self._collector.release(freeze=True)
+        give_back_freed()
 
     def _say_failed_pages(self, failed: list[Page]) -> None:
         """A page that FAILED for good stays in the top bar, and each new one pops up
