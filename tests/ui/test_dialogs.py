@@ -47,7 +47,7 @@ async def test_role_enter_takes_the_role_then_assigns_and_esc_keeps_the_name(
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         await pilot.press("r")
-        assert isinstance(app.screen, AssignScreen)
+        await wait_for(pilot, lambda: isinstance(app.screen, AssignScreen) and app.focused)
         assert app.focused is app.screen.query_one("#role")  # not the empty name
         await pilot.press("down", "enter")  # the role under command: the list moves on
         assert app.focused is field(app, "#person")
@@ -56,6 +56,7 @@ async def test_role_enter_takes_the_role_then_assigns_and_esc_keeps_the_name(
         await pilot.press(*"Tom", "escape")
         assert not isinstance(app.screen, AssignScreen)
         await pilot.press("r")  # reopened: the role and name as they were
+        await wait_for(pilot, lambda: isinstance(app.screen, AssignScreen) and app.focused)
         assert field(app, "#person").value == "Tom"
         assert app.screen.role == app.screen.role_keys[1]  # type: ignore[attr-defined]
         role = app.screen.role  # type: ignore[attr-defined]
