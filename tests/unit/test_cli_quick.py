@@ -1,9 +1,10 @@
-"""`warroom log` and `warroom ack` without click (cli/quick.py): the same output, exit
+"""`warroom log`, `ack` and `list` without click (cli/quick.py): the same output, exit
 status and rows as the click group gives for the same command line; anything but a
 plain form is left to the group."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -14,38 +15,61 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import warroom.cli.quick
 from warroom.cli import cli
 from warroom.cli.quick import handled
+from warroom.clock import FrozenClock
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "policies"
 
 
 @pytest.fixture
-def seeded(tmp_path: Path) -> Path:
-    """A file with two incidents (the first acknowledged), recorded under the default
-    policy."""
+def frozen(cli_clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
+    """Both paths on the test's frozen clock."""
+    monkeypatch.setattr(warroom.cli.quick, "SystemClock", lambda: cli_clock)
+    return cli_clock
+
+
+@pytest.fixture
+def seeded(tmp_path: Path, frozen: FrozenClock) -> Path:
+    """A file with incidents in several states (the first acknowledged, one resolved,
+    one closed, one with control characters in its title), recorded under the
+    default policy; the clock an hour on."""
     path = tmp_path / "seed.db"
     for args in (
         ["declare", "-s", "P1", "-t", "API down"],
         ["declare", "-s", "P2", "-t", "DB slow"],
         ["ack", "1"],
+        ["declare", "-s", "P3", "-t", "resolved one"],
+        ["status", "3", "resolved"],
+        ["declare", "-s", "P3", "-t", "closed one"],
+        ["status", "4", "resolved"],
+        ["status", "4", "closed", "--postmortem-owner", "Ana"],
+        ["declare", "-s", "P2", "-t", "evil \x1b[2J\x07 title", "--commander", "李小龍"],
     ):
         result = CliRunner().invoke(cli, ["--db", str(path), "--as", "Ana", *args])
         assert result.exit_code == 0, result.output
+    frozen.step(hours=1)
     return path
 
 
-def _rows(path: Path) -> list[tuple[object, ...]]:
-    """Every timeline row and incident's ack, without the moments (each run has its own)."""
+def _rows(path: Path, *, timed: bool = True) -> list[tuple[object, ...]]:
+    """Every timeline row and incident (not `timed`: without the moments, for two
+    processes on the real clock)."""
     conn = sqlite3.connect(path)
     try:
+        if timed:
+            rows = conn.execute("SELECT * FROM timeline ORDER BY id").fetchall()
+            return rows + conn.execute("SELECT * FROM incidents ORDER BY id").fetchall()
         rows = conn.execute(
             "SELECT incident_id, author, kind, text, data, supersedes FROM timeline ORDER BY id"
         ).fetchall()
-        rows += conn.execute(
-            "SELECT id, acknowledged_at IS NULL, escalation_level FROM incidents ORDER BY id"
-        ).fetchall()
-        return rows
+        return (
+            rows
+            + conn.execute(
+                "SELECT id, status, acknowledged_at IS NULL, escalation_level FROM incidents"
+            ).fetchall()
+        )
     finally:
         conn.close()
 
@@ -69,6 +93,11 @@ CASES = [
     ["--policy", str(FIXTURES / "ladder_p0_p3.yaml"), "log", "1", "another policy"],
     ["--policy", "/nonexistent/policy.yaml", "ack", "2"],
     ["--as", "", "--share-group", "log", "2", "nameless"],
+    ["list"],
+    ["list", "--json"],
+    ["list", "--all", "--json"],
+    ["--tz", "Asia/Tokyo", "list", "--all"],
+    ["--policy", str(FIXTURES / "ladder_critical_low.yaml"), "list", "--json"],
 ]
 
 
@@ -111,6 +140,10 @@ def test_a_plain_command_does_what_the_click_group_does(
         ["show", "1"],
         ["--", "ack", "1"],
         ["log", "1", "caf\udce9"],  # not UTF-8: the group names it
+        ["list", "--json", "--json"],
+        ["list", "1"],
+        ["list", "--help"],
+        ["list", "-a"],
     ],
 )
 def test_anything_but_a_plain_form_is_left_to_the_click_group(
@@ -162,6 +195,28 @@ def test_the_script_prints_what_the_group_prints_without_importing_click(
     assert loaded == "False\n"
     assert (quick.returncode, quick.stdout) == (group.returncode, group.stdout)
     assert "".join(printed).replace(str(mine), str(theirs)) == group.stderr
-    assert _rows(mine) == _rows(theirs)
+    assert _rows(mine, timed=False) == _rows(theirs, timed=False)
     shown = _process(MAIN, mine, "--help")  # the group's own help, from the same entry
     assert shown.returncode == 0 and "Commands:" in shown.stdout
+
+
+@pytest.mark.parametrize("args", [["list", "--json", "--all"], ["list"]])
+def test_the_script_lists_what_the_group_lists_without_importing_click(
+    seeded: Path, args: list[str]
+) -> None:
+    quick = _process(WITHOUT_CLICK, seeded, *args)
+    group = _process(GROUP, seeded, *args)
+    assert quick.stderr == "False\n" and group.stderr == ""
+    assert quick.returncode == group.returncode == 0
+    if "--json" in args:  # two processes on the real clock: ages may be a second apart
+        mine, theirs = json.loads(quick.stdout), json.loads(group.stdout)
+        for row in [*mine, *theirs]:
+            row.pop("age_seconds")
+            for moving in ("remaining_seconds", "shown", "missed_by_seconds"):
+                (row["next_deadline"] or {}).pop(moving, None)
+        assert mine == theirs and len(mine) == 5
+    else:
+        assert [line[:20] for line in quick.stdout.splitlines()] == [
+            line[:20] for line in group.stdout.splitlines()
+        ]
+        assert "\x1b" not in quick.stdout and "李小龍" in quick.stdout

@@ -31,19 +31,39 @@ _ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
 
 
 def echo_err(text: str) -> None:
-    """`text` and a newline on stderr, as `click.echo(text, err=True)` writes it (click's
-    own when click is loaded: the click group's commands and its test runner)."""
-    if "click" in sys.modules:
+    """`text` and a newline on stderr, as `click.echo(text, err=True)` writes it."""
+    echo_text(text, err=True)
+
+
+def echo_text(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """`text` (and a newline) on stdout or stderr, as `click.echo` writes it: click's own
+    when click is loaded (the click group's commands, its test runner) or the stream is
+    one click would wrap (no stream, or an ASCII one); otherwise the same bytes without
+    importing click (`quick.py`): control sequences stripped when not a terminal."""
+    stream = sys.stderr if err else sys.stdout
+    if "click" in sys.modules or stream is None or _ascii(stream):
         import click
 
-        click.echo(text, err=True)
+        click.echo(text, err=err, nl=nl)
         return
-    line = f"{text}\n"
-    stream = sys.stderr
+    line = f"{text}\n" if nl else text
+    if not line:
+        stream.flush()
+        return
     if not stream.isatty():
         line = _ANSI.sub("", line)
     stream.write(line)
     stream.flush()
+
+
+def _ascii(stream: Any) -> bool:
+    """Whether click would take `stream` as misconfigured (an ASCII encoding)."""
+    import codecs
+
+    try:
+        return codecs.lookup(getattr(stream, "encoding", None) or "ascii").name == "ascii"
+    except LookupError:
+        return True
 
 
 class Context:

@@ -1,14 +1,16 @@
-"""`warroom log` and `warroom ack` without click: the two commands a scribe runs most.
+"""`warroom log`, `warroom ack` and `warroom list` without click: what a scribe runs
+most, and what scripts poll.
 
-Importing click is about a fifth of those commands' start-up, so their plain forms
-are read here and run exactly as the click group runs them (the same settings,
-access, context, sweep and service call; an error is the same `Error: ...` line and
-exit status 1):
+Importing click is about a fifth of `log`'s start-up, so the plain forms of these
+commands are read here and run exactly as the click group runs them (the same
+settings, access, context, sweep, service call and output; an error is the same
+`Error: ...` line and exit status 1):
 
     warroom [--db PATH] [--as NAME] [--policy FILE] [--tz ZONE] [--runbooks DIR]
             [--templates DIR] [--read-only] [--share-group]
             log INCIDENT TEXT [--kind KIND | -k KIND] [--at TIME]
     warroom [same options] ack INCIDENT
+    warroom [same options] list [--json] [--all]
 
 Anything else (help, `--version`, another command, an option twice, a value or a
 text that begins with `-`, `--opt=value`, an id that is not a number, an argument
@@ -38,6 +40,8 @@ _VALUES = {
 }
 _FLAGS = {"--read-only": "read_only", "--share-group": "share_group"}
 _LOG_VALUES = {"--kind": "kind", "-k": "kind", "--at": "at"}
+_LIST_FLAGS = {"--json": "json", "--all": "all"}
+_POSITIONAL = {"log": 2, "ack": 1, "list": 0}
 
 
 class _Plain:
@@ -49,6 +53,7 @@ class _Plain:
         self.command = ""
         self.positional: list[str] = []
         self.options: dict[str, str] = {}
+        self.command_flags: set[str] = set()
 
 
 def _read(args: list[str]) -> _Plain | None:
@@ -65,10 +70,11 @@ def _read(args: list[str]) -> _Plain | None:
             found.flags[_FLAGS[name]] = True
         else:
             return None
-    if not rest or rest[0] not in ("log", "ack"):
+    if not rest or rest[0] not in _POSITIONAL:
         return None
     found.command = rest.pop(0)
     options = _LOG_VALUES if found.command == "log" else {}
+    flags = _LIST_FLAGS if found.command == "list" else {}
     while rest:
         word = rest.pop(0)
         if not word.startswith("-"):
@@ -77,11 +83,13 @@ def _read(args: list[str]) -> _Plain | None:
             if options[word] in found.options:
                 return None
             found.options[options[word]] = rest.pop(0)
+        elif word in flags and flags[word] not in found.command_flags:
+            found.command_flags.add(flags[word])
         else:
             return None
-    if len(found.positional) != (2 if found.command == "log" else 1):
+    if len(found.positional) != _POSITIONAL[found.command]:
         return None
-    if not found.positional[0].strip().lstrip("#").isdigit():
+    if found.positional and not found.positional[0].strip().lstrip("#").isdigit():
         return None  # the click group names a bad id (as a usage of its parameter type)
     return found
 
@@ -139,6 +147,12 @@ def _run(found: _Plain) -> int:
     context = Context(options, SystemClock())
     if options.tz_name:
         context.tz  # noqa: B018 - an unknown zone is refused before anything else
+    if found.command == "list":
+        from warroom.cli.listing import show_list
+
+        flags = found.command_flags
+        show_list(context, show_all="all" in flags, as_json="json" in flags)
+        return 0
     incident = record_id(found.positional[0])
     if found.command == "log":
         at_text = found.options.get("at")
