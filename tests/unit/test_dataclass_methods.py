@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from warroom.loaders import dataclass_methods
-from warroom.loaders.dataclass_methods import FILE_NAME, CompiledExec, read_table
+from warroom.loaders.dataclass_methods import CompiledExec, file_name, read_table
 
 SOURCE = '''
 from __future__ import annotations
@@ -87,13 +87,14 @@ def _same_classes(plain: dict[str, Any], kept: dict[str, Any]) -> None:
 
 def test_kept_code_makes_the_same_classes_and_compiles_nothing_again() -> None:
     plain = _define(None)
-    first = CompiledExec({})
+    first = CompiledExec()
     _same_classes(plain, _define(first))
-    assert first.compiled > 0
+    assert first.compiled["warroom_sample"] > 0 and list(first.tables) == ["warroom_sample"]
     # the table as a later process reads it back
-    again = CompiledExec(marshal.loads(marshal.dumps(first.codes)))
+    again = CompiledExec()
+    again.tables["warroom_sample"] = marshal.loads(marshal.dumps(first.tables["warroom_sample"]))
     kept = _define(again)
-    assert again.compiled == 0
+    assert not any(again.compiled.values())
     _same_classes(plain, kept)
     rung = kept["Rung"](2, "Tech lead")
     assert repr(rung) == "Rung(level=2, who='Tech lead', notify='', tags=())"
@@ -109,7 +110,7 @@ def test_kept_code_makes_the_same_classes_and_compiles_nothing_again() -> None:
 def test_a_table_that_cannot_be_trusted_or_read_is_not_used(tmp_path: Path) -> None:
     folder = tmp_path / "cache"
     folder.mkdir(mode=0o700)
-    path = folder / FILE_NAME
+    path = folder / file_name("warroom")
     good = marshal.dumps({"x = 1": compile("x = 1", "<string>", "exec")})
     path.write_bytes(good)
     os.chmod(path, 0o600)
@@ -136,10 +137,26 @@ def _run(cache: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_a_command_keeps_the_table_and_the_next_one_reads_it(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     first = _run(cache, "--version")
-    table = cache / FILE_NAME
+    table = cache / file_name("warroom")
     assert first.returncode == 0 and table.is_file()
     kept = read_table(table)
     assert any("def __init__(" in text for text in kept)
+    # one table a package, each read only when that package first makes a class
+    (cache / file_name("textual")).write_bytes(b"not read")
+    env = {k: v for k, v in os.environ.items() if k != "WARROOM_NO_CACHE"}
+    code = (
+        "import dataclasses\nfrom warroom.cli import cli\n"
+        "runner = vars(dataclasses)['exec']\n"
+        "print(sorted(runner.tables), sum(runner.compiled.values()))"
+    )
+    read = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**env, "WARROOM_CACHE_DIR": str(cache)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert read.stdout == "['warroom'] 0\n"
     written = table.stat().st_mtime_ns
     second = _run(cache, "--version")
     assert second.stdout == first.stdout

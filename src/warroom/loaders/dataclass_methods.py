@@ -13,10 +13,11 @@ that instead; a text not in the table is compiled as `exec` would compile it
 written back when the process ends. The classes are the same classes: the same
 fields, methods, signatures and errors; only the compiling is skipped.
 
-The table is a `marshal` file in the user's cache folder (`parse_cache`: the same
-folder, the same rule that it is read only when it and its folder are this user's
-alone, and the same `WARROOM_NO_CACHE`), named for this Python's exact version.
-Anything wrong with it (missing, foreign, torn, another shape) means compile.
+The tables are `marshal` files in the user's cache folder (`parse_cache`: the same
+folder, the same rule that a file is read only when it and its folder are this
+user's alone, and the same `WARROOM_NO_CACHE`), one for each top-level package
+whose classes were made, named for this Python's exact version. Anything wrong with
+one (missing, foreign, torn, another shape) means compile.
 """
 
 from __future__ import annotations
@@ -32,17 +33,33 @@ from typing import Any
 
 from warroom.loaders.parse_cache import cache_dir, read_private, write_private
 
-# marshal's format and the bytecode belong to one interpreter build
-FILE_NAME = f"dataclass-methods-{sys.implementation.cache_tag}-{sys.hexversion:x}.marshal"
-LIMIT = 4096  # texts kept: far above warroom's and its libraries' classes; a bound all the same
+# marshal's format and the bytecode belong to one interpreter build; one table for each
+# top-level package whose classes were made (warroom, textual, rich, ...), each read
+# when that package first defines a class, so `warroom log` reads only warroom's
+TAG = f"{sys.implementation.cache_tag}-{sys.hexversion:x}"
+LIMIT = 4096  # texts kept in a table: far above any package's classes; a bound all the same
+
+
+def file_name(package: str) -> str:
+    """The table of the classes of `package` (a top-level package name)."""
+    return f"dataclass-methods-{TAG}-{package}.marshal"
 
 
 class CompiledExec:
-    """`exec` for `dataclasses`: source text run from the table of compiled code."""
+    """`exec` for `dataclasses`: source text run from the tables of compiled code (one
+    per package, read from `folder` when first needed; None: start empty)."""
 
-    def __init__(self, codes: dict[str, CodeType]) -> None:
-        self.codes = codes
-        self.compiled = 0  # texts compiled by this process (not found in the table)
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder
+        self.tables: dict[str, dict[str, CodeType]] = {}
+        self.compiled: dict[str, int] = {}  # texts compiled by this process, per package
+
+    def table(self, package: str) -> dict[str, CodeType]:
+        found = self.tables.get(package)
+        if found is None:
+            found = {} if self.folder is None else read_table(self.folder / file_name(package))
+            self.tables[package] = found
+        return found
 
     def __call__(
         self,
@@ -53,13 +70,21 @@ class CompiledExec:
         if not isinstance(source, str):
             exec(source, globals_, locals_)  # what dataclasses would run
             return
-        code = self.codes.get(source)
+        package = _package(globals_)
+        codes = self.table(package)
+        code = codes.get(source)
         if code is None:
             code = compile(source, "<string>", "exec", dont_inherit=True)
-            if len(self.codes) < LIMIT:
-                self.codes[source] = code
-            self.compiled += 1
+            if len(codes) < LIMIT:
+                codes[source] = code
+            self.compiled[package] = self.compiled.get(package, 0) + 1
         exec(code, globals_, locals_)  # the code dataclasses wrote
+
+
+def _package(globals_: Mapping[str, Any] | None) -> str:
+    """The top-level package of the module the class is made in (`_` when unknown)."""
+    name = str((globals_ or {}).get("__name__") or "_").partition(".")[0]
+    return name if name.isidentifier() else "_"
 
 
 def install() -> CompiledExec | None:
@@ -70,10 +95,9 @@ def install() -> CompiledExec | None:
     folder = cache_dir()
     if folder is None:
         return None
-    path = folder / FILE_NAME
-    runner = CompiledExec(read_table(path))
+    runner = CompiledExec(folder)
     dataclasses.exec = runner  # type: ignore[attr-defined]
-    atexit.register(save, runner, folder, path)
+    atexit.register(save, runner)
     return runner
 
 
@@ -100,7 +124,11 @@ def read_table(path: Path) -> dict[str, CodeType]:
     }
 
 
-def save(runner: CompiledExec, folder: Path, path: Path) -> None:
-    """Write the table back when this process compiled something new."""
-    if runner.compiled:
-        write_private(folder, path, marshal.dumps(runner.codes))
+def save(runner: CompiledExec) -> None:
+    """Write back each table this process compiled something new into."""
+    if runner.folder is None:
+        return
+    for package, count in runner.compiled.items():
+        if count:
+            path = runner.folder / file_name(package)
+            write_private(runner.folder, path, marshal.dumps(runner.tables[package]))
