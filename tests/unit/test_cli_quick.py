@@ -119,6 +119,13 @@ def test_a_plain_command_does_what_the_click_group_does(
     assert _rows(mine) == _rows(theirs)
 
 
+def test_a_shell_completion_request_is_left_to_the_click_group(
+    seeded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("_WARROOM_COMPLETE", "bash_complete")
+    assert handled(["--db", str(seeded), "ack", "2"]) is None
+
+
 @pytest.mark.parametrize(
     "args",
     [

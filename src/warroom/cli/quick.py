@@ -14,8 +14,8 @@ settings, access, context, sweep, service call and output; an error is the same
 
 Anything else (help, `--version`, another command, an option twice, a value or a
 text that begins with `-`, `--opt=value`, an id that is not a number, an argument
-that is not UTF-8) returns None, and the click group handles it as it always has,
-with its own help and usage errors.
+that is not UTF-8, a shell's completion request) returns None, and the click group
+handles it as it always has, with its own help and usage errors.
 """
 
 from __future__ import annotations
@@ -109,6 +109,8 @@ def _decodable(args: list[str], environ: Mapping[str, str]) -> bool:
 def handled(args: list[str]) -> int | None:
     """Run `args` if they are a plain `log` or `ack`: the exit status; None: not handled
     (nothing was done; the click group takes them)."""
+    if os.environ.get("_WARROOM_COMPLETE"):
+        return None  # a shell asking click's completion what could come next
     found = _read(args)
     if found is None or not _decodable(args, os.environ):
         return None
