@@ -137,17 +137,18 @@ def _run(cache: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_a_command_keeps_the_table_and_the_next_one_reads_it(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     first = _run(cache, "--version")
-    table = cache / file_name("warroom")
+    table = cache / file_name("warroom.domain")
     assert first.returncode == 0 and table.is_file()
     kept = read_table(table)
     assert any("def __init__(" in text for text in kept)
     # one table a package, each read only when that package first makes a class
-    (cache / file_name("textual")).write_bytes(b"not read")
+    (cache / file_name("warroom.tui")).write_bytes(b"not read")
     env = {k: v for k, v in os.environ.items() if k != "WARROOM_NO_CACHE"}
     code = (
         "import dataclasses\nfrom warroom.cli import cli\n"
         "runner = vars(dataclasses)['exec']\n"
-        "print(sorted(runner.tables), sum(runner.compiled.values()))"
+        "print(sorted({p.partition('.')[0] for p in runner.tables}),"
+        " 'warroom.tui' in runner.tables, sum(runner.compiled.values()))"
     )
     read = subprocess.run(
         [sys.executable, "-c", code],
@@ -156,7 +157,7 @@ def test_a_command_keeps_the_table_and_the_next_one_reads_it(tmp_path: Path) -> 
         text=True,
         check=True,
     )
-    assert read.stdout == "['warroom'] 0\n"
+    assert read.stdout == "['warroom'] False 0\n"
     written = table.stat().st_mtime_ns
     second = _run(cache, "--version")
     assert second.stdout == first.stdout

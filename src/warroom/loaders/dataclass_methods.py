@@ -15,9 +15,9 @@ fields, methods, signatures and errors; only the compiling is skipped.
 
 The tables are `marshal` files in the user's cache folder (`parse_cache`: the same
 folder, the same rule that a file is read only when it and its folder are this
-user's alone, and the same `WARROOM_NO_CACHE`), one for each top-level package
-whose classes were made, named for this Python's exact version. Anything wrong with
-one (missing, foreign, torn, another shape) means compile.
+user's alone, and the same `WARROOM_NO_CACHE`), one for each package whose classes
+were made (to two levels: `warroom.domain`), named for this Python's exact version.
+Anything wrong with one (missing, foreign, torn, another shape) means compile.
 """
 
 from __future__ import annotations
@@ -34,14 +34,15 @@ from typing import Any
 from warroom.loaders.parse_cache import cache_dir, read_private, write_private
 
 # marshal's format and the bytecode belong to one interpreter build; one table for each
-# top-level package whose classes were made (warroom, textual, rich, ...), each read
-# when that package first defines a class, so `warroom log` reads only warroom's
+# package whose classes were made, to two levels (warroom.domain, warroom.tui,
+# textual.widgets, ...), each read when that package first defines a class, so
+# `warroom log` reads neither the console's nor Textual's
 TAG = f"{sys.implementation.cache_tag}-{sys.hexversion:x}"
 LIMIT = 4096  # texts kept in a table: far above any package's classes; a bound all the same
 
 
 def file_name(package: str) -> str:
-    """The table of the classes of `package` (a top-level package name)."""
+    """The table of the classes of `package` (`warroom.domain`, see `_package`)."""
     return f"dataclass-methods-{TAG}-{package}.marshal"
 
 
@@ -82,9 +83,10 @@ class CompiledExec:
 
 
 def _package(globals_: Mapping[str, Any] | None) -> str:
-    """The top-level package of the module the class is made in (`_` when unknown)."""
-    name = str((globals_ or {}).get("__name__") or "_").partition(".")[0]
-    return name if name.isidentifier() else "_"
+    """The package of the module the class is made in, to two levels (`warroom.domain`,
+    `warroom.tui`, `textual.widgets`; `_` when unknown)."""
+    name = ".".join(str((globals_ or {}).get("__name__") or "_").split(".")[:2])
+    return name if all(part.isidentifier() for part in name.split(".")) else "_"
 
 
 def install() -> CompiledExec | None:
