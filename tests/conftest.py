@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,11 @@ from warroom.domain.models import Actor
 from warroom.domain.policy import Policy
 from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
+
+# The test run keeps no compiled dataclass methods (`warroom.cli` installs them when a
+# test module imports it, before any test's own cache folder exists), so it reads and
+# writes nothing in the real user's cache; each test's fixture below lifts this again.
+os.environ["WARROOM_NO_CACHE"] = "1"
 
 T0 = dt.datetime(2026, 11, 23, 9, 0, 0, tzinfo=dt.UTC)
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

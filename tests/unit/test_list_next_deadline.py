@@ -84,6 +84,9 @@ def _checked(listed: read_model.IncidentList, policy: Policy, clock: FrozenClock
         if clocks is None:
             continue
         history = clocks.history
+        running = sla.deadlines(incident, policy, history, running_only=True)
+        every = sla.deadlines(incident, policy, history)
+        assert running == tuple(d for d in every if d.done_at is None), incident.id
         for engaged in (clocks.engaged, None):  # the record, or the stored level alone
             whole = escalation.ladder_status(
                 incident,

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from warroom.domain.rota import Contact, Rota, RotaWeek, find_contact, on_call
+from warroom.domain.rota import Contact, Rota, RotaWeek, find_contact, on_call, worked_out
 from warroom.loaders.policy import check_policy_file, load_policy
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -109,3 +109,28 @@ def test_contacts_are_found_by_name_in_any_case() -> None:
     assert find_contact(people, "  ana LIMA ") == people[0]
     assert find_contact(people, "Ana") is None
     assert people[1].reach() == "@ben"
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "time"),
+    [
+        ("Europe/Berlin", 0, dt.time(9, 0)),
+        ("America/New_York", 6, dt.time(2, 30)),  # Sunday 02:30: skipped and repeated
+        ("Australia/Lord_Howe", 6, dt.time(1, 45)),  # half-hour DST
+        ("Pacific/Apia", 4, dt.time(0, 0)),  # a zone that skipped a whole day (2011)
+    ],
+)
+def test_the_kept_pair_is_the_pair_worked_out_afresh(zone: str, day: int, time: dt.time) -> None:
+    """`on_call` keeps the last pair while `at` is inside its hand-overs: asked in any
+    order, around DST changes, it answers what working it out again would."""
+    rota = Rota("On-call", zone, day, time, dt.date(2011, 1, 3), ROTA.weeks)
+    other = Rota("Backup", zone, (day + 3) % 7, time, dt.date(2011, 1, 3), ROTA.weeks[:2])
+    moments = [
+        start + dt.timedelta(minutes=step * 17)
+        for start in (utc(2011, 12, 25), utc(2026, 3, 5), utc(2026, 10, 20))
+        for step in range(0, 60 * 24 * 40 // 17)
+    ]
+    for order in (moments, moments[::-1], moments[::7] + moments[3::5]):
+        for at in order:
+            for each in (rota, other):
+                assert on_call(each, at) == worked_out(each, at.astimezone(dt.UTC))

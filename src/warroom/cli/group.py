@@ -10,137 +10,20 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 
 from warroom import __version__, settings
-from warroom.clock import Clock, SystemClock
-from warroom.errors import InvalidInput, WarroomError, WriteFailed
-
-if TYPE_CHECKING:  # what a command needs is imported when it runs (see `Context`)
-    import sqlite_utils
-
-    from warroom.domain.policy import Policy
-    from warroom.domain.runbooks import Runbook
-    from warroom.service import WarRoom
+from warroom.cli.context import Context as Context
+from warroom.cli.context import record_id
+from warroom.cli.context import typed_time as typed_time
+from warroom.clock import SystemClock
+from warroom.errors import WarroomError
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class Context:
-    """What every sub-command needs, built once from the global options."""
-
-    def __init__(self, options: settings.Settings, clock: Clock) -> None:
-        self.settings = options
-        self.clock = clock
-        self._policy: Policy | None = None
-        self._runbooks: list[Runbook] | None = None
-        self._policy_warned = False  # the policy-record warning is given once a process
-
-    @property
-    def policy(self) -> Policy:
-        if self._policy is None:
-            from warroom.loaders.policy import load_policy
-
-            self._policy = load_policy(self.settings.policy_path)
-        return self._policy
-
-    @property
-    def runbooks(self) -> list[Runbook]:
-        """Bundled runbooks plus the team's (a bad file stops here with file:line)."""
-        if self._runbooks is None:
-            from warroom.loaders.runbooks import load_runbooks
-
-            team = self.settings.runbooks_dir
-            self._runbooks = load_runbooks([team] if team else [])
-        return self._runbooks
-
-    @property
-    def tz(self) -> Any:
-        from warroom.loaders.zone import local_zone
-
-        try:
-            return local_zone(self.settings.tz_name)
-        except (KeyError, ValueError):
-            raise InvalidInput(f"unknown time zone {self.settings.tz_name!r}") from None
-
-    @contextmanager
-    def database(
-        self, *, create: bool = False, check_policy: bool = True
-    ) -> Iterator[sqlite_utils.Database]:
-        """The database, for reading: nothing due is swept, nothing is written.
-
-        Only opening the console and declaring create a new file. Rows whose
-        stored times cannot be used are left out of what the command shows;
-        after a command that worked, a warning on stderr names them. A policy
-        other than the one the file records is warned about first (`check_policy`).
-        """
-        from warroom.store import db, read_model
-
-        database = db.connect(self.settings.db_path, create=create)
-        read_model.forget_unreadable()
-        if check_policy:
-            self.warn_policy(database)
-        try:
-            yield database
-        finally:
-            database.conn.close()
-        if unreadable := read_model.unreadable_times():
-            click.echo(f"warning: {read_model.unreadable_warning(unreadable)}", err=True)
-
-    @contextmanager
-    def room(self, incident: int | None = None, *, create: bool = False) -> Iterator[WarRoom]:
-        """The war room, for a command that writes: what fell due on its incident first.
-
-        A command that changes an incident also records the breaches and
-        escalation rungs of that incident that fell due before it (and runs the
-        notify hook for new rungs), so its timeline row lands after them. Other
-        incidents are left to the consoles and `warroom sweep`, which record the
-        same rows dated the same (when they fell due), exactly once: sweeping
-        every running incident on each command cost it 4 queries per incident.
-        A command not about one incident sweeps none. A read-only file still opens.
-        """
-        with self.database(create=create, check_policy=False) as database:
-            room = self.war_room(database)
-            self.warn_policy(database, room)  # the first writer records its policy
-            if incident is not None:
-                with suppress(WriteFailed):
-                    room.run_notify_hook(room.sweep([incident]).engaged)
-            yield room
-
-    def warn_policy(self, database: sqlite_utils.Database, room: WarRoom | None = None) -> None:
-        """Warn on stderr, once, when this policy is not the one the file records;
-        with `room` (a command that writes), record it when none is yet."""
-        if self._policy_warned:
-            return
-        from warroom.domain.policy_record import warning_lines
-        from warroom.store.read_model import policy_mismatch
-
-        try:
-            policy = self.policy
-        except WarroomError:
-            return  # a command that needs the policy names the file's error itself
-        found = room.check_policy() if room is not None else policy_mismatch(database, policy)
-        if found is not None:
-            from warroom.domain.visible import visible_line
-
-            self._policy_warned = True
-            first, *rest = warning_lines(found, str(self.settings.db_path))
-            for line in [f"warning: {first}", *rest]:
-                click.echo(visible_line(line), err=True)
-
-    def war_room(self, database: sqlite_utils.Database) -> WarRoom:
-        """The service on `database`, acting as this command's user; sweeps nothing."""
-        from warroom.service import WarRoom
-
-        # runbooks are read only by the actions that attach them (declare, severity, kind)
-        return WarRoom(
-            database, self.clock, self.settings.actor, self.policy, lambda: self.runbooks
-        )
 
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -162,18 +45,6 @@ class RecordId(click.ParamType[int, "str | int"]):
         return record_id(value, self.what)
 
 
-def record_id(value: str, what: str = "incident") -> int:
-    """`12` or `#12` as 12; anything else is refused with one line naming the bad id.
-
-    The refusal is an InvalidInput (exit 1), as it was before ids became a
-    parameter type: it surfaces when the command runs, not as a usage error.
-    """
-    text = value.strip().lstrip("#")
-    if not text.isdigit():
-        raise InvalidInput(f"unknown {what} id {value!r} (ids are numbers, like 12 or #12)")
-    return int(text)
-
-
 INCIDENT_ID = RecordId("incident")
 ENTRY_ID = RecordId("entry")
 FOLLOW_UP_ID = RecordId("follow-up")
@@ -182,20 +53,6 @@ FOLLOW_UP_ID = RecordId("follow-up")
 def json_option(command: F) -> F:
     """`--json`: the command prints its stable JSON shape (see `json_shapes`) instead."""
     return click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")(command)
-
-
-def typed_time(context: Context, text: str, option: str) -> Any:
-    """A time typed after `option`, as a moment; a local time at a daylight-saving
-    change is read by timefmt's rule and a warning on stderr says how."""
-    from warroom.domain.timefmt import read_user_time
-
-    try:
-        typed = read_user_time(text, context.clock.now(), context.tz)
-    except ValueError as exc:
-        raise InvalidInput(f"{option}: {exc}") from None
-    if typed.note:
-        click.echo(f"warning: {option}: {typed.note}", err=True)
-    return typed.at
 
 
 def _shown(text: str) -> str:

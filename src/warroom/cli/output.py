@@ -11,8 +11,7 @@ import datetime as dt
 import sys
 from typing import TYPE_CHECKING, Any
 
-import click
-
+from warroom.cli.context import echo_text
 from warroom.domain.timefmt import format_when
 from warroom.domain.visible import json_text, pad, visible, visible_line
 
@@ -26,14 +25,14 @@ def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
     Callers make single-line cells visible (and pad them) themselves with
     `visible_line` and `pad`; this is the guard for everything else.
     """
-    click.echo(visible(text), err=err, nl=nl)
+    echo_text(visible(text), err=err, nl=nl)
 
 
 def echo_json(value: Any) -> None:
     """Print `value` as JSON: exact text, control characters escaped; indented for a
     person at a terminal, one line for a program reading a pipe (the C encoder: a
     list of 2,000 incidents in ~20 ms, not ~200)."""
-    click.echo(json_text(value, indent=2 if sys.stdout.isatty() else None))
+    echo_text(json_text(value, indent=2 if sys.stdout.isatty() else None))
 
 
 def timeline_lines(

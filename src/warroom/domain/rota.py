@@ -79,13 +79,29 @@ def _handover(rota: Rota, day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, rota.handover_time, tzinfo=tz).astimezone(dt.UTC)
 
 
+# The last pair worked out, and its rota: the same pair holds from its hand-over to the
+# next, so a list of thousands of incidents asks the zone database once, not twice each.
+_last: tuple[Rota, OnCall] | None = None
+
+
 def on_call(rota: Rota, at: dt.datetime) -> OnCall:
     """The pair on call at `at` (any aware datetime, any zone)."""
+    global _last
     if at.tzinfo is None:
         raise ValueError("on_call needs an aware datetime")
     if not rota.weeks:
         raise ValueError(f"the {rota.name} rota has no weeks")
     at = at.astimezone(dt.UTC)
+    last = _last
+    if last is not None and last[0] is rota and last[1].since <= at < last[1].until:
+        return last[1]
+    pair = worked_out(rota, at)
+    _last = (rota, pair)
+    return pair
+
+
+def worked_out(rota: Rota, at: dt.datetime) -> OnCall:
+    """`on_call` worked out afresh, without the kept pair (`at` in UTC)."""
     local = at.astimezone(ZoneInfo(rota.zone))
     day = local.date() - dt.timedelta(days=(local.weekday() - rota.handover_day) % 7)
     # Compare in UTC: aware datetimes sharing a tzinfo compare by wall time.

@@ -143,6 +143,14 @@ class Breach:
     severity: str
 
 
+def _severity_of(policy: Policy, name: str) -> Severity | None:
+    """`_Clocks.lookup`, without working out the incident's clocks."""
+    try:
+        return policy.severity(name)
+    except InvalidInput:
+        return None
+
+
 class _Clocks:
     """The incident's severities over time and how their clocks run."""
 
@@ -154,10 +162,7 @@ class _Clocks:
         self.initial = self.lookup(first) or self.lookup(incident.severity)
 
     def lookup(self, name: str) -> Severity | None:
-        try:
-            return self.policy.severity(name)
-        except InvalidInput:
-            return None
+        return _severity_of(self.policy, name)
 
     def severity_at(self, at: dt.datetime) -> Severity | None:
         severity = self.initial
@@ -248,12 +253,17 @@ class Deadline:
 
 
 def deadlines(
-    incident: Incident, policy: Policy, history: IncidentHistory | None = None
+    incident: Incident,
+    policy: Policy,
+    history: IncidentHistory | None = None,
+    *,
+    running_only: bool = False,
 ) -> tuple[Deadline, ...]:
     """The deadlines of every timer but the escalation, in display order.
 
     They change only when the incident or its history does, so a reader that
     shows them every second (the console) keeps them between changes.
+    `running_only`: only those still running (no `done_at`), the others not worked out.
     """
     if incident.status == "cancelled":
         return ()
@@ -296,6 +306,8 @@ def deadlines(
         )
     found: list[Deadline] = []
     for name, anchor, target, done_at, audience in plan:
+        if running_only and done_at is not None:
+            continue
         try:
             result = clocks.deadline(anchor, target, done_at)
         except OverflowError:  # a deadline past year 9999 never comes: no timer to show
@@ -359,7 +371,7 @@ def _escalation(
 ) -> tuple[Deadline, str] | None:
     """The next escalation's deadline and who it calls (its timer's detail), or None
     when no rung is to come (or the incident's severity is not in the policy)."""
-    current = _Clocks(incident, policy, history).lookup(incident.severity)
+    current = _severity_of(policy, incident.severity)
     step = next_rung(
         incident, policy, now, pauses=history.reopened, assigned=assigned, engaged=engaged
     )
@@ -387,7 +399,7 @@ def next_deadline(
     if incident.status == "cancelled":
         return None
     history = history or IncidentHistory()
-    running = [d for d in deadlines(incident, policy, history) if d.done_at is None]
+    running = deadlines(incident, policy, history, running_only=True)
     first = min(running, key=lambda d: d.deadline, default=None)
     escalation = _escalation(incident, policy, now, history, assigned, engaged)
     if escalation is not None and (first is None or escalation[0].deadline < first.deadline):

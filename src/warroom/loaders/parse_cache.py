@@ -91,6 +91,21 @@ def _private(found: os.stat_result) -> bool:
 
 
 def _read(path: Path, shape: type[_Parsed]) -> _Parsed | None:
+    data = read_private(path)
+    if data is None:
+        return None
+    import pickle
+
+    try:
+        kept = pickle.loads(data)
+    except Exception:  # a torn or stale file: parse instead (and write it again)
+        return None
+    return kept if isinstance(kept, shape) else None
+
+
+def read_private(path: Path) -> bytes | None:
+    """The bytes of the cache file `path`, if it and its folder are this user's alone
+    (see the module note); None for anything else."""
     try:
         folder = os.stat(path.parent)
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
@@ -101,24 +116,28 @@ def _read(path: Path, shape: type[_Parsed]) -> _Parsed | None:
             return None
         with os.fdopen(fd, "rb") as file:
             fd = -1
-            data = file.read()
+            return file.read()
     except OSError:
         return None
     finally:
         if fd >= 0:
             os.close(fd)
-    import pickle
-
-    try:
-        kept = pickle.loads(data)
-    except Exception:  # a torn or stale file: parse instead (and write it again)
-        return None
-    return kept if isinstance(kept, shape) else None
 
 
 def _write(folder: Path, path: Path, parsed: object) -> None:
     """Keep `parsed` at `path`, atomically; a cache that cannot be written is no error."""
     import pickle
+
+    try:
+        data = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return
+    write_private(folder, path, data)
+
+
+def write_private(folder: Path, path: Path, data: bytes) -> None:
+    """Keep `data` at `path` in the private `folder`, atomically (written aside, then
+    renamed over); a cache that cannot be written is no error."""
     import tempfile
 
     try:
@@ -128,10 +147,10 @@ def _write(folder: Path, path: Path, parsed: object) -> None:
         fd, temp = tempfile.mkstemp(dir=folder, prefix=".parsed-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as file:
-                pickle.dump(parsed, file, protocol=pickle.HIGHEST_PROTOCOL)
+                file.write(data)
             os.replace(temp, path)
         except BaseException:
             os.unlink(temp)
             raise
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+    except OSError:
         return
