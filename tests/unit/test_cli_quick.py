@@ -227,3 +227,45 @@ def test_the_script_lists_what_the_group_lists_without_importing_click(
             line[:20] for line in group.stdout.splitlines()
         ]
         assert "\x1b" not in quick.stdout and "李小龍" in quick.stdout
+
+
+def _click_options(command: object) -> dict[str, bool]:
+    """Each option name of a click command, and whether it is a flag."""
+    import click
+
+    assert isinstance(command, click.Command)
+    return {
+        name: bool(param.is_flag)
+        for param in command.params
+        if isinstance(param, click.Option)
+        for name in param.opts
+    }
+
+
+def test_the_options_read_here_are_the_click_group_s_own() -> None:
+    """The plain forms accept only options the click group has, of the same kind (a
+    flag, or one taking a value), and its commands' arguments: an option renamed or
+    made a flag there, or an argument added, fails here."""
+    import click
+
+    from warroom.cli import quick
+
+    group = _click_options(cli)
+    assert {name: False for name in quick.VALUES} | {name: True for name in quick.FLAGS} == {
+        name: flag for name, flag in group.items() if name in {*quick.VALUES, *quick.FLAGS}
+    }
+    assert set(quick.VALUES) | set(quick.FLAGS) <= set(group)
+    commands = {
+        name: _click_options(cli.get_command(None, name))  # type: ignore[arg-type]
+        for name in ("log", "list")
+    }
+    for name in quick.LOG_VALUES:
+        assert commands["log"].get(name) is False, name
+    for name in quick.LIST_FLAGS:
+        assert commands["list"].get(name) is True, name
+
+    for name, count in quick.POSITIONAL.items():
+        command = cli.get_command(None, name)  # type: ignore[arg-type]
+        assert command is not None
+        arguments = [p for p in command.params if isinstance(p, click.Argument)]
+        assert len(arguments) == count, name

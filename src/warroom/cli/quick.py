@@ -30,7 +30,7 @@ from warroom.clock import SystemClock
 from warroom.errors import WarroomError
 
 # the group's options that take a value, by the `settings.resolve` argument they fill
-_VALUES = {
+VALUES = {
     "--db": "db",
     "--as": "as_name",
     "--policy": "policy",
@@ -38,10 +38,10 @@ _VALUES = {
     "--runbooks": "runbooks",
     "--templates": "templates",
 }
-_FLAGS = {"--read-only": "read_only", "--share-group": "share_group"}
-_LOG_VALUES = {"--kind": "kind", "-k": "kind", "--at": "at"}
-_LIST_FLAGS = {"--json": "json", "--all": "all"}
-_POSITIONAL = {"log": 2, "ack": 1, "list": 0}
+FLAGS = {"--read-only": "read_only", "--share-group": "share_group"}
+LOG_VALUES = {"--kind": "kind", "-k": "kind", "--at": "at"}
+LIST_FLAGS = {"--json": "json", "--all": "all"}
+POSITIONAL = {"log": 2, "ack": 1, "list": 0}
 
 
 class _Plain:
@@ -62,19 +62,19 @@ def _read(args: list[str]) -> _Plain | None:
     rest = list(args)
     while rest and rest[0].startswith("-"):
         name = rest.pop(0)
-        if name in _VALUES and rest and not rest[0].startswith("-"):
-            if _VALUES[name] in found.values:
+        if name in VALUES and rest and not rest[0].startswith("-"):
+            if VALUES[name] in found.values:
                 return None
-            found.values[_VALUES[name]] = rest.pop(0)
-        elif name in _FLAGS and _FLAGS[name] not in found.flags:
-            found.flags[_FLAGS[name]] = True
+            found.values[VALUES[name]] = rest.pop(0)
+        elif name in FLAGS and FLAGS[name] not in found.flags:
+            found.flags[FLAGS[name]] = True
         else:
             return None
-    if not rest or rest[0] not in _POSITIONAL:
+    if not rest or rest[0] not in POSITIONAL:
         return None
     found.command = rest.pop(0)
-    options = _LOG_VALUES if found.command == "log" else {}
-    flags = _LIST_FLAGS if found.command == "list" else {}
+    options = LOG_VALUES if found.command == "log" else {}
+    flags = LIST_FLAGS if found.command == "list" else {}
     while rest:
         word = rest.pop(0)
         if not word.startswith("-"):
@@ -87,7 +87,7 @@ def _read(args: list[str]) -> _Plain | None:
             found.command_flags.add(flags[word])
         else:
             return None
-    if len(found.positional) != _POSITIONAL[found.command]:
+    if len(found.positional) != POSITIONAL[found.command]:
         return None
     if found.positional and not found.positional[0].strip().lstrip("#").isdigit():
         return None  # the click group names a bad id (as a usage of its parameter type)
