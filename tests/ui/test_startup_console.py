@@ -107,3 +107,34 @@ async def test_footer_keys_are_styled_once_when_the_footer_is_built(
         footer.compact = True
         await pilot.pause()
         assert all(key.compact and key.has_class("-compact") for key in footer_keys(app))
+
+
+async def test_a_second_console_start_parses_no_tcss(
+    db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The console's sheet and its widgets' default CSS are parsed once and kept
+    (tui/kept_css.py); the console looks the same from the kept parse."""
+    from textual.css import stylesheet as textual_stylesheet
+
+    parsed: list[str] = []
+    parse = textual_stylesheet.parse
+
+    def counted(scope: str, css: str, *args: object, **kwargs: object) -> object:
+        parsed.append(css)
+        return parse(scope, css, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(textual_stylesheet, "parse", counted)
+    WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), load_policy()).declare(
+        "Checkout errors", "P1"
+    )
+    looks = []
+    for start in range(2):
+        app = make_app(db_path, clock)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await ready(pilot)
+            looks.append(app.war_room.query_one(KeysFooter).styles.background)
+            if start == 0:
+                assert parsed  # the first start parsed them
+                parsed.clear()
+    assert parsed == []
+    assert looks[0] == looks[1]
