@@ -77,3 +77,12 @@ def test_without_a_cache_it_parses_as_textual_does(
     rules_css(KeptStylesheet(variables={"accent": "red"}))
     rules_css(KeptStylesheet(variables={"accent": "red"}))
     assert parses == [SHEET, SHEET]
+
+
+def test_css_from_no_file_is_not_kept(parses: list[str], tmp_path: Path) -> None:
+    """Textual names such a source by `hash(css)`, salted per process: kept, it would
+    add a cache file on every start."""
+    for _ in range(2):
+        rules_css(KeptStylesheet(variables={"accent": "red"}), place=("", str(hash(SHEET))))
+    assert parses == [SHEET, SHEET]
+    assert not list((tmp_path / "cache").glob("tcss-*"))

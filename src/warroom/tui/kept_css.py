@@ -43,6 +43,8 @@ class KeptStylesheet(Stylesheet):
             return self._parse_cache[cache_key]  # this process parsed it already
         except KeyError:
             pass
+        if not read_from[0]:  # named by no file (Textual then names it by a salted hash)
+            return super()._parse_rules(css, read_from, is_default_rules, tie_breaker, scope)
         variables = "\0".join(f"{name}={value}" for name, value in sorted(self._variables.items()))
         applied = (
             f"{_parser_build()}\0{read_from!r}\0"
