@@ -61,3 +61,6 @@ async def ready(pilot: Pilot[None]) -> None:
     assert isinstance(app, WarRoomApp)
     screen = app.war_room
     await wait_for(pilot, lambda: screen.loaded and screen.shown_id == screen.selected_id)
+    # and drawn: start-up shows the list and its first incident in one message, so the
+    # panes may still be laid out for the empty screen they replace
+    await pilot.pause()

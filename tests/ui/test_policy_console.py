@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.ui.helpers import ready, wait_for
 from warroom import store
@@ -15,6 +18,8 @@ from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
 from warroom.store import read_model
 from warroom.tui.app import WarRoomApp
+from warroom.tui.bridge import Write
+from warroom.tui.screens.war_room import WarRoomScreen
 from warroom.tui.widgets.deadline_panes import SlaPane
 from warroom.tui.widgets.incident_detail import IncidentDetail
 from warroom.tui.widgets.status_bar import StatusBar
@@ -144,3 +149,41 @@ async def test_a_running_console_learns_that_another_policy_was_adopted_and_back
         mine = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), load_policy(P0P3))
         mine.adopt_policy()
         await wait_for(pilot, lambda: bar.policy_differs is None)
+
+
+async def test_a_console_with_the_recorded_policy_checks_it_without_a_write(
+    db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Start-up reads which policy is in effect with its first snapshot: when it is this
+    console's, nothing is written (no service work before the incidents show)."""
+    declared_under_p0_p3(db_path, clock)
+    writes: list[str] = []
+    write = WarRoomScreen.write
+
+    def noted(screen: WarRoomScreen, request: Write[Any]) -> None:
+        writes.append(request.description)
+        write(screen, request)
+
+    monkeypatch.setattr(WarRoomScreen, "write", noted)
+    app = console(db_path, clock, P0P3)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.pause(0.2)
+        assert "policy check" not in writes
+        assert app.query_one(StatusBar).policy_differs is None
+
+
+async def test_the_first_console_on_a_file_records_its_policy(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    store.connect(db_path).conn.close()  # a file with no policy on record yet
+    app = console(db_path, clock, CRITICAL_LOW)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.war_room.loaded)
+
+        def recorded() -> str | None:
+            found = read_model.recorded_policy(store.connect(db_path))
+            return None if found is None else found.source
+
+        await wait_for(pilot, lambda: recorded() == str(CRITICAL_LOW))
+        assert app.query_one(StatusBar).policy_differs is None

@@ -202,3 +202,49 @@ async def test_what_start_up_read_is_kept_out_of_the_collector_while_the_console
         await pilot.press("j")
         assert app.war_room.shown_id == 2
     assert gc.get_freeze_count() == 0
+
+
+async def test_start_up_shows_the_list_and_its_first_incident_in_one_frame(
+    db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first incident's view is read with the list and taken as the list shows:
+    no frame shows the list beside an empty detail (it was asked for once the list
+    showed, a second read later), and it is the file as it now reads."""
+    room = three_incidents(db_path, clock)
+    room.log(1, "said before the console opened")
+    from warroom.tui.screens.war_room import WarRoomScreen
+
+    on_snapshot = WarRoomScreen.on_snapshot
+    after: list[tuple[int, int | None]] = []
+
+    def noted(screen: WarRoomScreen, message: Snapshot) -> None:
+        on_snapshot(screen, message)
+        after.append((len(screen.table.order), screen.shown_id))
+
+    monkeypatch.setattr(WarRoomScreen, "on_snapshot", noted)
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        assert after[0] == (3, 1)  # the list and #1 from the first snapshot
+        assert "said before the console opened" in timeline_text(app)
+        assert "Incident number 1" in detail_text(app)
+
+
+async def test_a_first_incident_read_before_a_commit_is_not_shown_stale(
+    db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another console logs on #1 between start-up's read of it and the screen taking
+    it: the console shows that entry (the held read was for the file as it was)."""
+    room = three_incidents(db_path, clock)
+    hold_first_row = DatabaseWatcher._hold_first_row  # noqa: SLF001
+
+    def then_a_commit(watcher: DatabaseWatcher, *args: Any) -> None:
+        hold_first_row(watcher, *args)
+        room.log(1, "logged meanwhile")
+        watcher._version = -2  # noqa: SLF001 - the poll that sees the commit, come early
+
+    monkeypatch.setattr(DatabaseWatcher, "_hold_first_row", then_a_commit)
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: "logged meanwhile" in timeline_text(app))

@@ -9,6 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from textual.widgets._footer import FooterKey, FooterLabel
 
 from tests.ui.helpers import make_app, ready, wait_for
@@ -73,3 +74,67 @@ def test_opening_the_console_module_loads_no_dialog_service_or_palette() -> None
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert loaded == ""
+
+
+async def test_footer_keys_are_styled_once_when_the_footer_is_built(
+    db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A footer key used to be restyled twice as it mounted (its own `compact`
+    default, then the footer's value bound to it): ~40 style passes per rebuild."""
+    room = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), load_policy())
+    room.declare("Checkout errors", "P1")
+    restyled: list[FooterKey] = []
+    update_node_styles = FooterKey.update_node_styles
+
+    def counted(key: FooterKey, animate: bool = True) -> None:
+        restyled.append(key)
+        update_node_styles(key, animate=animate)
+
+    monkeypatch.setattr(FooterKey, "update_node_styles", counted)
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: footer_label(app) == "keys → incident list")
+        keys = footer_keys(app)
+        assert keys
+        assert [key for key in restyled if not key.has_class("-command-palette")] == []
+        # the footer is not compact, nor are its keys (the palette's own key keeps its
+        # compact look: it is not bound to the footer)
+        bound = [key for key in keys if not key.has_class("-command-palette")]
+        assert bound and not any(key.has_class("-compact") for key in bound)
+        # the footer's compactness still reaches its keys
+        footer = app.war_room.query_one(KeysFooter)
+        footer.compact = True
+        await pilot.pause()
+        assert all(key.compact and key.has_class("-compact") for key in footer_keys(app))
+
+
+async def test_a_second_console_start_parses_no_tcss(
+    db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The console's sheet and its widgets' default CSS are parsed once and kept
+    (tui/kept_css.py); the console looks the same from the kept parse."""
+    from textual.css import stylesheet as textual_stylesheet
+
+    parsed: list[str] = []
+    parse = textual_stylesheet.parse
+
+    def counted(scope: str, css: str, *args: object, **kwargs: object) -> object:
+        parsed.append(css)
+        return parse(scope, css, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(textual_stylesheet, "parse", counted)
+    WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), load_policy()).declare(
+        "Checkout errors", "P1"
+    )
+    looks = []
+    for start in range(2):
+        app = make_app(db_path, clock)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await ready(pilot)
+            looks.append(app.war_room.query_one(KeysFooter).styles.background)
+            if start == 0:
+                assert parsed  # the first start parsed them
+                parsed.clear()
+    assert parsed == []
+    assert looks[0] == looks[1]

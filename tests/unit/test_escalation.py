@@ -20,6 +20,7 @@ from warroom.domain.escalation import (
     condition_holds,
     ladder_status,
     resolve_who,
+    upcoming,
 )
 from warroom.domain.models import Incident
 from warroom.domain.policy import Policy
@@ -189,3 +190,21 @@ def test_business_hours_rungs_wait_for_the_office() -> None:
 def test_an_unknown_severity_has_an_empty_ladder(policy: Policy) -> None:
     status = ladder_status(incident(severity="SEV9"), policy, T0)
     assert status.rungs == () and status.next is None and status.level_after == 0
+
+
+@pytest.mark.parametrize(
+    "declared",
+    [
+        T0,
+        dt.datetime(9999, 12, 30, tzinfo=dt.UTC),  # the rota's week cannot be worked out
+        dt.datetime(9999, 12, 31, 23, 0, tzinfo=dt.UTC),  # nor can the CEO rung's time
+    ],
+)
+def test_the_rungs_to_come_are_the_ladders_rungs_left_out_alike(
+    policy: Policy, declared: dt.datetime
+) -> None:
+    """`upcoming` (what the console keeps for every live incident) drops the rungs
+    `ladder_status` leaves out, naming only what takes a time to name (the rota)."""
+    one = incident(declared_at=declared)
+    status = ladder_status(one, policy, declared)
+    assert [due for due, _ in upcoming(one, policy)] == [r.due_at for r in status.rungs]

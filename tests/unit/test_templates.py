@@ -556,3 +556,14 @@ def test_a_multi_line_value_before_the_status_page_keeps_the_right_line_out() ->
         bare_context(), values={**bare_context().values, "recent_actions": "- a\n- b"}
     )
     assert render(template, context).splitlines() == ["Done:", "- a", "- b", "ETA: ⟨ETA?⟩"]
+
+
+def test_the_packaged_templates_read_as_files_are_the_packages_own() -> None:
+    """Read beside the package (no importlib resource readers before the first frame):
+    the same files importlib.resources lists."""
+    from importlib import resources
+
+    from warroom.loaders.templates import _packaged
+
+    listed = resources.files("warroom.defaults") / "templates"
+    assert sorted(f.name for f in _packaged()) == sorted(f.name for f in listed.iterdir())

@@ -212,6 +212,16 @@ def cli(
 
 def open_console(context: Context) -> None:
     """Open the console on the context's file (creating it); returns when it quits."""
+    from warroom.tui.start_up_gc import hold_full_collections, release_full_collections
+
+    hold_full_collections()  # from before the console's imports (see start_up_gc)
+    try:
+        _run_console(context)
+    finally:
+        release_full_collections()  # a console that never started lets go too
+
+
+def _run_console(context: Context) -> None:
     from warroom.loaders.templates import load_templates
     from warroom.tui.app import WarRoomApp  # the UI is only imported when it is needed
 

@@ -34,10 +34,16 @@ _Parsed = TypeVar("_Parsed")
 
 
 def cached_parse(
-    what: str, text: str, source: str, parse: Callable[[str, str], _Parsed], shape: type[_Parsed]
+    what: str,
+    text: str,
+    source: str,
+    parse: Callable[[str, str], _Parsed],
+    shape: type[_Parsed],
+    keep: Callable[[_Parsed], bool] | None = None,
 ) -> _Parsed:
     """`parse(text, source)`, or the same `what` ("policy", "runbook") parsed before, if it
-    is still a `shape` (see the module note)."""
+    is still a `shape` (see the module note). `keep`: whether a parse is worth keeping
+    (one that reports errors in what it returns is parsed again, and says them again)."""
     folder = cache_dir()
     if folder is None:
         return parse(text, source)
@@ -46,7 +52,8 @@ def cached_parse(
     if kept is not None:
         return kept
     parsed = parse(text, source)
-    _write(folder, path, parsed)
+    if keep is None or keep(parsed):
+        _write(folder, path, parsed)
     return parsed
 
 

@@ -9,12 +9,15 @@ by `warroom.domain.templates.parse_template`, which checks every slot.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import warroom.defaults
 from warroom.domain.templates import Template, TemplateError, parse_template
 from warroom.domain.text_files import MAX_TEXT_BYTES, decode_text
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 _SUFFIXES = (".md", ".txt")
 
@@ -53,8 +56,7 @@ def load_templates(team_dir: Path | None = None) -> dict[str, Template]:
     A team template with the same name as a default replaces it. Raises
     TemplateError on the first file that cannot be used.
     """
-    packaged = resources.files("warroom.defaults") / "templates"
-    files = list(packaged.iterdir())
+    files = _packaged()
     templates = _read_dir(files, {f.name: f"templates/{f.name} (default)" for f in files})
     if team_dir is None:
         return templates
@@ -64,3 +66,14 @@ def load_templates(team_dir: Path | None = None) -> dict[str, Template]:
     team_files = list(team.iterdir())
     templates.update(_read_dir(team_files, {f.name: str(team / f.name) for f in team_files}))
     return templates
+
+
+def _packaged() -> list[Traversable]:
+    """The packaged templates' files (installed as files, read as such: importlib's
+    resource readers and zipfile cost the console ~3 ms before its first frame)."""
+    beside = Path(warroom.defaults.__file__).with_name("templates")
+    if beside.is_dir():
+        return list(beside.iterdir())
+    from importlib import resources
+
+    return list((resources.files("warroom.defaults") / "templates").iterdir())

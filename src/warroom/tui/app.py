@@ -22,6 +22,7 @@ from warroom.domain.policy import Policy
 from warroom.paths import shipped_dir
 from warroom.tui.bridge import Bridge, ReadDone, ReadRefused, WriteDone, WriteRefused
 from warroom.tui.form_memory import FormMemory
+from warroom.tui.kept_css import KeptStylesheet
 from warroom.tui.key_order import OrderedKeys
 from warroom.tui.paste_guard import guard_pastes
 from warroom.tui.safe_output import DropControlCharacters
@@ -60,6 +61,8 @@ class WarRoomApp(OrderedKeys):
         templates: dict[str, Template] | None = None,
     ) -> None:
         super().__init__()
+        # its sources' parsed rules are kept between starts (see kept_css)
+        self.stylesheet = KeptStylesheet(variables=self.get_css_variables())
         self._filters.append(DropControlCharacters())  # the last guard: see safe_output
         guard_pastes()  # a paste holding ESC arrives whole: see paste_guard
         self.runbooks = tuple(runbooks)

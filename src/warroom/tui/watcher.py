@@ -386,6 +386,8 @@ class DatabaseWatcher:
                     self._shown_id = None
             # nothing to show yet: the screen picks a row (and asks), unless there is none
             self._rest_due = self._live_only and not listed.incidents
+            if selected is None and self._live_only:
+                self._hold_first_row(db, listed, taken)
             return Snapshot(
                 incidents=incidents,
                 clocks=clocks,
@@ -417,6 +419,23 @@ class DatabaseWatcher:
             prepared=prepared,
             board=board,
         )
+
+    def _hold_first_row(
+        self, db: sqlite_utils.Database, listed: read_model.IncidentList, taken: int
+    ) -> None:
+        """Start-up: read the row the screen's list selects first (its first live or
+        resolved incident) with the list, held for the screen to take as it shows the
+        list, so both come in one frame (it used to ask for it once the list showed,
+        and wait for a second read)."""
+        first = next((i.id for i in listed.incidents if read_model.list_stage(i.status) < 2), None)
+        if first is None:
+            return
+        held = self._selection_read(db, listed, first, reset=True)
+        with self._asked:
+            if self.selected_id is None and self._taken == taken:
+                self._held[first] = held
+                self._nearby = (first,)  # kept by `_read_ahead` until the screen takes it
+                self._rest_due = True  # the selected incident is on its way to the screen
 
     def _selection_read(
         self,

@@ -33,6 +33,7 @@ from warroom.domain.pages import Page, page_line
 from warroom.domain.policy_record import (
     UNKNOWN_SEVERITY,
     PolicyMismatch,
+    record_of,
     unknown_severity,
     warning_lines,
 )
@@ -97,6 +98,7 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         self._unknown: tuple[object, dict[int, str]] = (None, {})
         self._failed_pages = FailedPages()  # FAILED pages already popped up
         self._policy_seen: str | None = None  # the policy in effect, as last read
+        self._policy_read = False  # a snapshot said which policy is in effect
         self.engines_on_record: tuple[EngineOnRecord, ...] = ()  # as last read
         self._collector = StartUpCollector()  # full collections wait for start-up's read
 
@@ -143,7 +145,8 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         self.set_interval(1.0, self.heartbeat, name="heartbeat")
         self.read(Read(store.read_only_reason, self._observing))
         # the first console records its policy; a later one with another policy says so
-        self._check_policy()
+        # (`_policy_in_effect`, from the first snapshot: the common case, the policy
+        # recorded is this one, needs no write, and start-up no service)
 
     def on_unmount(self) -> None:
         if self._watcher is not None:
@@ -153,9 +156,15 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
     def _policy_in_effect(self, fingerprint: str | None) -> None:
         """Someone recorded another policy while this console runs (`warroom policy
         adopt`, `L` elsewhere): check this console's against it again."""
+        if not self._policy_read:  # the first reading: start-up's check
+            self._policy_read = True
+            self._policy_seen = fingerprint
+            if fingerprint != record_of(self.policy).fingerprint:
+                self._check_policy()  # none recorded (record it) or another one (say so)
+            return
         seen, self._policy_seen = self._policy_seen, fingerprint
         if seen is None or fingerprint is None or fingerprint == seen:
-            return  # the first reading, or no change: the check at start said it
+            return  # no change: the check said it
         self._check_policy()
 
     def _check_policy(self) -> None:

@@ -82,6 +82,12 @@ class KeysFooter(Footer):
             yield FooterLabel(Text(f"keys → {where}"), classes="keys-to")
         typing = where == "typing"
         for widget in super().compose():
-            if typing and isinstance(widget, FooterKey) and widget.action not in TYPING_ACTIONS:
-                continue  # a letter types itself here: its action is not offered
+            if isinstance(widget, FooterKey):
+                if typing and widget.action not in TYPING_ACTIONS:
+                    continue  # a letter types itself here: its action is not offered
+                if not widget.has_class("-command-palette"):  # the one key not bound
+                    # bound to the footer's compactness: born with it (its own default,
+                    # then the bound value, each restyled it as it mounted: ~40 passes)
+                    widget.set_reactive(FooterKey.compact, self.compact)
+                    widget.set_class(self.compact, "-compact", update=False)
             yield widget

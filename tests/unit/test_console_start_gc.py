@@ -1,0 +1,47 @@
+"""`warroom` with no command holds full garbage collections from before it imports
+the console (importing and mounting it brought one full collection, ~25 ms, before
+the first frame), and lets go however the console ends."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from warroom.cli import group
+from warroom.tui import start_up_gc
+
+
+def test_full_collections_wait_from_before_the_console_is_imported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+    monkeypatch.setattr(group, "_run_console", lambda context: seen.append(gc.get_threshold()))
+    group.open_console(object())  # type: ignore[arg-type]
+    assert seen and seen[0][:2] == before[:2] and seen[0][2] > 1000
+    assert gc.get_threshold() == before
+
+
+def test_a_console_that_fails_to_start_lets_go(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = gc.get_threshold()
+
+    def fails(context: object) -> None:
+        raise RuntimeError("no terminal")
+
+    monkeypatch.setattr(group, "_run_console", fails)
+    with pytest.raises(RuntimeError):
+        group.open_console(object())  # type: ignore[arg-type]
+    assert gc.get_threshold() == before
+
+
+def test_the_console_releases_a_hold_taken_before_it() -> None:
+    before = gc.get_threshold()
+    start_up_gc.hold_full_collections()
+    collector = start_up_gc.StartUpCollector()
+    collector.hold()  # the console's own hold: the same one
+    assert gc.get_threshold()[2] > 1000
+    collector.release(freeze=False)
+    assert gc.get_threshold() == before
+    start_up_gc.release_full_collections()  # nothing left to let go
+    assert gc.get_threshold() == before
