@@ -169,6 +169,7 @@ async def test_failed_write_keeps_the_text_and_says_why(
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         blocker = store.connect(demo)
+        blocker.conn.execute("PRAGMA busy_timeout = 10000")  # the console may be writing
         blocker.conn.execute("BEGIN IMMEDIATE")
         await pilot.press("l", *"f: do not lose me", "enter")
         entry = app.query_one("#entry-input")
@@ -321,6 +322,7 @@ async def test_a_declaration_that_cannot_be_saved_reopens_the_form_with_its_text
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: app.war_room.loaded)
         blocker = store.connect(db_path)
+        blocker.conn.execute("PRAGMA busy_timeout = 10000")  # the console may be writing
         blocker.conn.execute("BEGIN IMMEDIATE")
         await pilot.press("n", *"Payments down", "ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, DeclareScreen))

@@ -244,6 +244,7 @@ async def test_a_refused_strike_and_close_keep_what_was_typed(
         while app.query_one(TimelineView).selected.entry.kind not in ("todo", "finding"):
             await pilot.press("k")  # up to the newest scribe entry
         blocker = store.connect(db_path)
+        blocker.conn.execute("PRAGMA busy_timeout = 10000")  # the console may be writing
         blocker.conn.execute("BEGIN IMMEDIATE")
         await pilot.press("X", *"logged twice", "enter")
         await wait_for(pilot, lambda: bool(app.screen.query("#answer")))
