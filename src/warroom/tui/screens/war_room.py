@@ -440,7 +440,10 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
             follow_ups.show(follow_ups.items, today)
         self._show_deadlines(now, reading.timers)
         pane = self.query_one(ChecklistPane)
-        pane.show(pane.lists, pane.declared_at, now)  # items passing their target turn OVERDUE
+        # items passing their target turn OVERDUE (from the moments last read: without
+        # them an item counting from the resolution lost its deadline each second, and
+        # the pane was drawn again for each snapshot and each heartbeat)
+        pane.show(pane.lists, pane.declared_at, now, pane.when)
         if reading.unrecorded and not self._sweeping:
             self._sweeping = True
             self.write(Sweep())
