@@ -121,3 +121,27 @@ async def test_copy_an_items_command(db_path: Path, clock: FrozenClock, incident
         pane.highlighted = pane.get_option_index(with_command.key)
         await pilot.press("y")
         assert app.clipboard == with_command.command.strip()
+
+
+async def test_an_item_counting_from_the_resolution_stays_overdue_each_second(
+    db_path: Path, clock: FrozenClock, incident: int
+) -> None:
+    """The hot wash is due 24 h after the resolution: the heartbeat judges it from the
+    incident's moments too (it used to drop them, and the OVERDUE came and went)."""
+    room = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), load_policy(), RUNBOOKS)
+    room.set_status(incident, "resolved")  # attaches the post-incident runbook
+    clock.step(hours=24, seconds=1)
+    app = make_app(db_path, clock, runbooks=RUNBOOKS)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+
+        def hot_wash_late() -> bool:
+            return any("hot wash" in line and "OVERDUE" in line for line in pane_lines(app))
+
+        await wait_for(pilot, hot_wash_late)
+        for _ in range(2):
+            clock.step(seconds=1)
+            app.war_room.heartbeat()
+            await pilot.pause()
+            assert hot_wash_late()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from textual.geometry import Region
 
-from tests.ui.helpers import make_app, ready, wait_for
+from tests.ui.helpers import make_app, ready, timeline_text, wait_for
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
@@ -88,3 +88,27 @@ def test_values_share_the_row_fairly() -> None:
     cut = share_out(["障害" * 10, "abc"], 13)
     assert cut[1] == "abc" and cut[0].endswith("…")
     assert sum(2 if ord(c) > 0x2E80 else 1 for c in cut[0]) <= 10
+
+
+async def test_a_compact_header_follows_each_change_made_elsewhere(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    """The fitted header is kept while what it says stays the same (another console's
+    entry); a new commander, a new impact or the age moving on is laid out again."""
+    number = seeded(db_path, clock)
+    room = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), load_policy())
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: any("Impact" in line for line in header_lines(app)))
+        before = header_lines(app)
+        room.log(number, "from elsewhere")
+        await wait_for(pilot, lambda: "from elsewhere" in timeline_text(app))
+        assert header_lines(app) == before
+        room.assign_role(number, "commander", "Femi Bello")
+        await wait_for(pilot, lambda: "IC: Femi Bello" in header_lines(app)[1])
+        room.set_impact(number, users="nobody now")
+        await wait_for(pilot, lambda: header_lines(app)[2].startswith("Impact users: nobody now"))
+        clock.step(hours=3)
+        app.war_room.heartbeat()
+        await wait_for(pilot, lambda: "age 3h" in " ".join(header_lines(app)))

@@ -31,6 +31,7 @@ from warroom.tui.screens.war_room import WarRoomScreen
 
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.driver import Driver
 
     from warroom.domain.runbooks import Runbook
     from warroom.domain.templates import Template
@@ -78,6 +79,17 @@ class WarRoomApp(OrderedKeys):
         self.tz = tz
         self._last_quiet = ""
         self.form_memory = FormMemory()  # forms cancelled with Esc, offered again
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver; on Linux one whose input thread sleeps while nobody types."""
+        driver = super().get_driver_class()
+        from textual.drivers.linux_driver import LinuxDriver
+
+        if driver is LinuxDriver:
+            from warroom.tui.quiet_input import QuietLinuxDriver
+
+            return QuietLinuxDriver
+        return driver
 
     def get_default_screen(self) -> Screen[Any]:
         """The war room, on the settings as they are when the console starts."""

@@ -22,6 +22,7 @@ from warroom.domain.policy import Policy
 from warroom.domain.runbooks import Runbook
 from warroom.domain.templates import Template
 from warroom.tui.bridge import Read, Write, bridge_of
+from warroom.tui.region_compositor import RegionCompositor
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class ConsoleBase(Screen[None]):
 
     def __init__(self, settings: ConsoleSettings) -> None:
         super().__init__()
+        # a partial update (another console's entry) draws only the widgets it touches
+        self._compositor = RegionCompositor()
         self.settings = settings
         self.policy = settings.policy
         self.clock = settings.clock

@@ -101,6 +101,8 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         self._policy_read = False  # a snapshot said which policy is in effect
         self.engines_on_record: tuple[EngineOnRecord, ...] = ()  # as last read
         self._collector = StartUpCollector()  # full collections wait for start-up's read
+        # what the clock panes were last drawn from: (incident, roles, calls)
+        self._clocks_drawn: tuple[object, ...] = ()
 
     # -- layout ---------------------------------------------------------------------
 
@@ -237,7 +239,8 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         self.engines_on_record = message.engines
         self.engine_presence = presence(self.engines_on_record, now, self.tz)
         timers: Mapping[int, tuple[sla.Timer, ...]]
-        if self._same_list(message):
+        board_kept = self._same_list(message)
+        if board_kept:
             # a selection read (j/k): the list, its deadlines and the record are the
             # ones already shown; redraw only the selected incident's panes
             timers = self.board.timers(now)
@@ -262,20 +265,34 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         selection = message.selection
         if selection is None or selection.incident.id != self.selected_id:
             return
-        self._show_selection(selection, now, timers)
+        self._show_selection(selection, now, timers, board_kept=board_kept)
 
     def _show_selection(
         self,
         selection: Selection,
         now: dt.datetime,
         timers: Mapping[int, tuple[sla.Timer, ...]],
+        *,
+        board_kept: bool = False,
     ) -> None:
-        """The selected incident's panes, from a snapshot or a read held ahead."""
+        """The selected incident's panes, from a snapshot or a read held ahead.
+        `board_kept`: the deadline board is as it was (the list read the same)."""
+        # another console's entry: the deadlines' inputs (the board, the incident, its
+        # roles and calls) are those drawn; the heartbeat moves the countdowns, as ever
+        clocks_drawn = (selection.incident, selection.roles, selection.engagements)
+        deadlines_kept = (
+            board_kept
+            and not selection.reset
+            and self.shown_id == selection.incident.id
+            and self._clocks_drawn == clocks_drawn
+        )
+        self._clocks_drawn = clocks_drawn
         self.query_one(IncidentDetail).show(selection.incident, selection.roles, now)
         self.query_one(PagesLine).show(selection.pages, now)
         self.shown_id = selection.incident.id
         self.engagements = selection.engagements
-        self._show_deadlines(now, timers)
+        if not deadlines_kept:
+            self._show_deadlines(now, timers)
         self.query_one(ChecklistPane).show(
             selection.checklists,
             selection.incident.declared_at,
@@ -437,7 +454,10 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
             follow_ups.show(follow_ups.items, today)
         self._show_deadlines(now, reading.timers)
         pane = self.query_one(ChecklistPane)
-        pane.show(pane.lists, pane.declared_at, now)  # items passing their target turn OVERDUE
+        # items passing their target turn OVERDUE (from the moments last read: without
+        # them an item counting from the resolution lost its deadline each second, and
+        # the pane was drawn again for each snapshot and each heartbeat)
+        pane.show(pane.lists, pane.declared_at, now, pane.when)
         if reading.unrecorded and not self._sweeping:
             self._sweeping = True
             self.write(Sweep())

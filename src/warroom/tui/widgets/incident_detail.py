@@ -39,6 +39,8 @@ class IncidentDetail(Static):
         self._drawn: Text | None = None
         self._now: dt.datetime | None = None
         self._fitted_for: tuple[int, int] = (0, 0)  # the (columns, rows) last laid out for
+        # the last header fitted: (what it described, the room, the incident) -> as drawn
+        self._fit: tuple[tuple[Text, tuple[int, int], Incident | None], Text] | None = None
 
     def on_resize(self, event: events.Resize) -> None:
         """Laid out again for the width and rows it has now (compact or whole)."""
@@ -67,13 +69,18 @@ class IncidentDetail(Static):
     def fitted(self, now: dt.datetime) -> Text:
         """The header as it is drawn: whole when it fits the room it has, else compact."""
         text = self.describe(now)
-        width, rows = self._fitted_for = self._room()
+        room = width, rows = self._fitted_for = self._room()
         if self.incident is None or width <= 0:
             return text
-        if len(text.wrap(self.app.console, width)) <= rows:
-            return text
+        # another console's entry shows the same header: not wrapped and fitted again
+        key = (text, room, self.incident)
+        if self._fit is not None and self._fit[0] == key:
+            return self._fit[1]
         console = self.app.console
-        return compact(self.parts(), width, rows, lambda t: len(t.wrap(console, width)))
+        if len(text.wrap(console, width)) > rows:
+            text = compact(self.parts(), width, rows, lambda t: len(t.wrap(console, width)))
+        self._fit = (key, text)
+        return text
 
     def show(
         self, incident: Incident | None, roles: list[RoleAssignment], now: dt.datetime
