@@ -9,7 +9,8 @@ times a second between them (~1.3 % of a core of the 5 % they may use idle).
 only while the parser holds the start of a sequence it may have to time out (an
 Escape typed alone is delivered exactly as before); otherwise until a key comes or
 the driver stops, which wakes it through a pipe (the exit event writes to it).
-Everything else is Textual's driver unchanged.
+It reads with `PasteSafeParser` (paste_guard.py). Everything else is Textual's
+driver unchanged.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ import threading
 from codecs import getincrementaldecoder
 
 from textual._parser import ParseError
-from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
+
+from warroom.tui.paste_guard import PasteSafeParser
 
 TICK = 0.1  # seconds: Textual's own wait while a sequence may time out
 
@@ -63,7 +65,7 @@ class QuietLinuxDriver(LinuxDriver):
         selector.register(self.fileno, selectors.EVENT_READ)
         selector.register(self._woken, selectors.EVENT_READ)
         fileno = self.fileno
-        parser = XTermParser(self._debug)
+        parser = PasteSafeParser(self._debug)  # a paste holding ESC stays whole
         decode = getincrementaldecoder("utf-8")().decode
 
         def process(ready: list[tuple[selectors.SelectorKey, int]], final: bool = False) -> None:
