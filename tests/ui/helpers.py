@@ -45,9 +45,11 @@ def timeline_text(app: WarRoomApp) -> str:
     """Every line the timeline would draw, scrolled or not."""
     view = app.query_one(TimelineView)
     lines = []
+    scrolled = view.scroll_y
     for y in range(len(view._rows)):  # noqa: SLF001 - read what would be drawn
         view.scroll_to(y=0, animate=False, immediate=True)
         lines.append(view.render_line(y).text)
+    view.scroll_to(y=scrolled, animate=False, immediate=True)  # as the person left it
     return "\n".join(lines)
 
 
