@@ -199,3 +199,51 @@ def test_a_moving_file_is_polled_faster_for_a_while_and_a_quiet_one_slower(
     finally:
         watcher.stop()
         thread.join(5)
+
+
+def test_after_a_commit_its_entry_is_handed_on_before_the_neighbours_are_read_again(
+    db_path: Path, room: WarRoom
+) -> None:
+    """A scribe's entry: the snapshot that carries it goes to the screen, and the
+    incidents around are read ahead again only on the next poll (reading them at once
+    held the interpreter lock the entry's frame is drawn with)."""
+    happened: list[str] = []
+
+    def post(message: Any) -> None:
+        selection = message.selection if isinstance(message, Snapshot) else None
+        if selection is not None and not selection.reset:
+            happened.append("entry: " + ", ".join(texts(selection)))
+
+    watcher = DatabaseWatcher(db_path, post, load_policy())
+
+    class Polls(Waits):
+        def wait(self, timeout: float | None = None) -> bool:
+            happened.append("poll")
+            return super().wait(timeout)
+
+    watcher._wake = Polls()  # noqa: SLF001 - note the polls' waits
+    reads = watcher._selection_read  # noqa: SLF001
+
+    def noted(db: Any, listed: Any, incident_id: int, **kwargs: Any) -> Any:
+        if incident_id != watcher.selected_id:
+            happened.append(f"ahead: #{incident_id}")
+        return reads(db, listed, incident_id, **kwargs)
+
+    watcher._selection_read = noted  # type: ignore[method-assign]  # noqa: SLF001
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        watcher.take(1, (2, 3))
+        watcher.poke(reset_selection=True)
+        until(lambda: watcher.holds(2) and watcher.holds(3), "read #2 and #3 ahead")
+        happened.clear()
+        room.log(1, "db failover done")
+        until(lambda: "entry: db failover done" in happened, "hand the entry on")
+        until(lambda: watcher.holds(2) and watcher.holds(3), "read #2 and #3 ahead again")
+        shown = happened.index("entry: db failover done")
+        first_ahead = next(n for n, what in enumerate(happened) if what.startswith("ahead"))
+        assert shown < first_ahead
+        assert "poll" in happened[shown:first_ahead]
+    finally:
+        watcher.stop()
+        thread.join(5)

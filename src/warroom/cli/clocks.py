@@ -13,7 +13,10 @@ from warroom.domain.timefmt import format_when
 from warroom.domain.visible import visible, visible_line
 
 if TYPE_CHECKING:
-    from warroom.service.clocks import Engaged
+    import datetime as dt
+
+    from warroom.notify import HookRun
+    from warroom.service.clocks import Engaged, SweepResult
 
 
 @click.command()
@@ -57,7 +60,13 @@ def sweep(context: Context, as_json: bool) -> None:
         hook = room.run_notify_hook(swept.engaged)
     if as_json:
         echo_json(sweep_json(swept.breaches, swept.engaged, [run.text for run in hook]))
-        return
+    else:
+        _say_swept(swept, hook, now, context)
+    if swept.stopped:  # what it lists is recorded and paged; the rest is for the next sweep
+        raise click.ClickException(visible(f"stopped before the end: {swept.stopped}"))
+
+
+def _say_swept(swept: SweepResult, hook: list[HookRun], now: dt.datetime, context: Context) -> None:
     for number, breach in swept.breaches:
         due = format_when(breach.deadline, now, context.tz)
         echo(f"#{number} breached {visible_line(breach.label)} (due {due})")

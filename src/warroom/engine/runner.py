@@ -222,7 +222,9 @@ class Engine:
 
     def _swept(self, result: SweepResult) -> None:
         self.health.last_sweep_at = self.clock.now()
-        self.health.db_error = None
+        self.health.db_error = result.stopped  # stopped part-way: said, the rest next time
+        if result.stopped:
+            log.warning("sweep stopped part-way: %s", result.stopped)
         for number, breach in result.breaches:
             log.info("#%s breached %s (due %s)", number, breach.label, to_iso(breach.deadline))
         for step in result.engaged:

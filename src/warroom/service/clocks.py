@@ -17,13 +17,15 @@ from warroom.domain.models import Engagement, Incident
 from warroom.domain.pages import UPDATE_TIMERS, paging_on
 from warroom.domain.policy import Policy
 from warroom.domain.timefmt import to_iso
-from warroom.errors import InvalidInput
+from warroom.errors import InvalidInput, WriteFailed
 from warroom.service.base import RoomBase
 from warroom.service.pages import commander_of, paged_people, queue_event
 from warroom.store import clock_queries, clock_writes, outbox_queries, queries
 from warroom.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from warroom.notify import HookRun
 
 
@@ -47,6 +49,9 @@ class SweepResult:
 
     breaches: list[tuple[int, sla.Breach]]
     engaged: list[Engaged]
+    # why the sweep stopped before its last incident, having recorded what it lists
+    # (each incident is its own transaction): the rest is swept again next time
+    stopped: str | None = None
 
 
 def _record_breach(uow: UnitOfWork, incident_id: int, breach: sla.Breach, policy: Policy) -> bool:
@@ -179,11 +184,15 @@ def _engage(
 class Clocks(RoomBase):
     """Breaches recorded, ladders climbed, people paged."""
 
-    def sweep(self, incident_ids: list[int] | None = None) -> SweepResult:
+    def sweep(
+        self, incident_ids: list[int] | None = None, *, between: Callable[[], object] | None = None
+    ) -> SweepResult:
         """Record every due breach and engage every due rung, exactly once each.
 
         Reads first without a lock; only when something is due does it take the
         write lock and check again, so idle consoles sweeping cost no writes.
+        Each incident is its own transaction; `between` is called before each one
+        (a console lets its person's writes go first there).
         """
         now = self.clock.now()
         live = clock_queries.clock_incidents(self.db, incident_ids)
@@ -200,27 +209,40 @@ class Clocks(RoomBase):
             i for i in live if self._has_work(i, now, histories[i], recorded[i], calls[i], warned)
         ]
         result = SweepResult([], [])
-        if not candidates:
-            return result
-        with self.unit_of_work(now) as uow:
-            for incident_id in candidates:
-                incident = queries.incident(uow.db, incident_id)
-                history = queries.history(uow.db, incident_id)
-                for breach in sla.breaches(incident, self.policy, now, history):
-                    if _record_breach(uow, incident_id, breach, self.policy):
-                        result.breaches.append((incident_id, breach))
-                result.engaged.extend(self._advance(uow, incident, history))
-                if warned is not None:
-                    for near in _warnings(incident, self.policy, now, history):
-                        _page_timer(
-                            uow,
-                            self.policy,
-                            incident_id,
-                            "warning",
-                            near.name,
-                            near.label,
-                            near.deadline,
-                        )
+        for incident_id in candidates:
+            # one transaction per incident (each is checked again under the lock, so each
+            # is recorded once): a backlog (a month-old file of 1,000 incidents: ~1.2 s)
+            # never holds the lock for long, and a person's entry commits between two
+            if between is not None:
+                between()
+            breaches: list[tuple[int, sla.Breach]] = []
+            try:
+                with self.unit_of_work(now) as uow:
+                    incident = queries.incident(uow.db, incident_id)
+                    history = queries.history(uow.db, incident_id)
+                    for breach in sla.breaches(incident, self.policy, now, history):
+                        if _record_breach(uow, incident_id, breach, self.policy):
+                            breaches.append((incident_id, breach))
+                    engaged = self._advance(uow, incident, history)
+                    if warned is not None:
+                        for near in _warnings(incident, self.policy, now, history):
+                            _page_timer(
+                                uow,
+                                self.policy,
+                                incident_id,
+                                "warning",
+                                near.name,
+                                near.label,
+                                near.deadline,
+                            )
+            except WriteFailed as exc:
+                if not result.breaches and not result.engaged:
+                    raise
+                # what is recorded stays, and is returned so its rungs are paged (the
+                # hook runs on what a sweep returns); the rest waits for the next sweep
+                return SweepResult(result.breaches, result.engaged, stopped=str(exc))
+            result.breaches.extend(breaches)  # committed: said and paged
+            result.engaged.extend(engaged)
         return result
 
     def _has_work(

@@ -9,13 +9,15 @@ back when it failed (the typed text). A read is a `Read` request answered by
 One console's writes commit in the order they were asked for: each takes a
 ticket on the UI thread and its worker waits for its turn. The notify hook for
 rungs just reached runs beside that queue, so a slow hook never holds back what
-the scribe types meanwhile.
+the scribe types meanwhile; so does the deadline sweep (not the person's action;
+the screen asks for one at a time), whose transactions are one incident each.
 """
 
 from __future__ import annotations
 
 import itertools
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +42,11 @@ if TYPE_CHECKING:
     from warroom.service import WarRoom
 
 T = TypeVar("T")
+
+# the longest the deadline sweep waits between two incidents for the person's writes
+PEOPLE_FIRST_SECONDS = 1.0
+# and how long after one it waits more, while the entry is read back and drawn
+DRAWN_SECONDS = 0.05
 
 
 @dataclass(frozen=True, eq=False)
@@ -146,6 +153,8 @@ class Bridge:
         self._turn = threading.Condition()
         self._tickets = itertools.count()
         self._serving = 0
+        self._asked = 0  # tickets handed out: the person's writes asked for so far
+        self._served_at = -DRAWN_SECONDS  # when the last of them was done (monotonic)
 
     def _room(self, db: Any) -> WarRoom:
         from warroom.service import WarRoom  # on a worker, not before the first frame
@@ -172,7 +181,23 @@ class Bridge:
         """Run `request` in a worker; post `WriteDone` / `WriteRefused` to `reply_to`
         (the app by default); both bubble up to the app's one error path."""
         target = reply_to or self.app
+        if isinstance(request, Sweep):
+            # not the person's action: beside their queue, so an entry typed while a
+            # backlog is recorded (~1.2 s on a month-old file of 1,000 incidents) waits
+            # for one incident's transaction of it, not for all of it
+            def sweep(room: WarRoom) -> list[Any]:
+                return list(room.sweep(between=self._people_first).engaged)
+
+            self.app.run_worker(
+                lambda: target.post_message(self._attempt(request, sweep)),
+                thread=True,
+                group="sweep",
+                name=request.description,
+            )
+            return
         ticket = next(self._tickets)
+        with self._turn:
+            self._asked = ticket + 1
 
         def work() -> None:
             with self._turn:
@@ -182,17 +207,28 @@ class Bridge:
             finally:
                 with self._turn:
                     self._serving = max(self._serving, ticket + 1)
+                    self._served_at = time.monotonic()
                     self._turn.notify_all()
 
         self.app.run_worker(work, thread=True, group="write", name=request.description)
 
-    def _attempt(self, request: Write[Any]) -> Message:
+    def _people_first(self) -> None:
+        """The sweep's pause between two incidents: while the person's writes wait or
+        run (at most PEOPLE_FIRST_SECONDS), and DRAWN_SECONDS after the last, so they
+        neither queue for the write lock behind it nor share the interpreter with it
+        while the entry is read back and drawn."""
+        with self._turn:
+            self._turn.wait_for(lambda: self._serving >= self._asked, timeout=PEOPLE_FIRST_SECONDS)
+
+    def _attempt(
+        self, request: Write[Any], action: Callable[[WarRoom], Any] | None = None
+    ) -> Message:
         try:
             db = store.connect(self.db_path)
         except WarroomError as exc:
             return WriteRefused(request, str(exc))
         try:
-            outcome = request.action(self._room(db))
+            outcome = (action or request.action)(self._room(db))
         except WarroomError as exc:
             return WriteRefused(request, str(exc))
         except Exception as exc:  # never lose the user's work to a traceback

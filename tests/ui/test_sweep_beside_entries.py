@@ -1,0 +1,69 @@
+"""An entry typed while the console records a backlog of what fell due (a month-old
+file of 1,000 incidents: ~1.2 s of sweep) commits and shows at once: the sweep runs
+beside the person's queue of writes, one incident per transaction, and steps aside
+between two incidents while the person's writes wait or run (the service's side:
+tests/unit/test_sweep_transactions.py)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.ui.helpers import make_app, ready, timeline_text, wait_for
+from warroom import store
+from warroom.clock import FrozenClock
+from warroom.domain.models import Actor
+from warroom.loaders.policy import load_policy
+from warroom.service import WarRoom
+from warroom.service.clocks import SweepResult
+from warroom.store import queries
+from warroom.tui.bridge import Sweep, WriteDone
+from warroom.tui.screens.war_room import WarRoomScreen
+from warroom.tui.widgets.entry_line import EntryLine
+
+
+async def test_an_entry_shows_while_a_long_sweep_is_under_way(
+    db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    room = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), load_policy())
+    number = room.declare("Checkout errors", "P1")
+    sweeping, release = threading.Event(), threading.Event()
+    paused: list[int] = []
+
+    def long_sweep(self: WarRoom, incident_ids: Any = None, *, between: Any = None) -> Any:
+        sweeping.set()
+        while not release.wait(0.01):  # a backlog: incident after incident
+            between()
+            paused.append(1)
+        return SweepResult([], [])
+
+    monkeypatch.setattr(WarRoom, "sweep", long_sweep)
+    done: list[Any] = []
+    original = WarRoomScreen.on_write_done
+
+    def noted(screen: WarRoomScreen, message: WriteDone[Any]) -> None:
+        done.append(message.request)
+        original(screen, message)
+
+    monkeypatch.setattr(WarRoomScreen, "on_write_done", noted)
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        screen = app.war_room
+        screen.write(Sweep())
+        await wait_for(pilot, sweeping.is_set)
+        await pilot.press("l", *"failover", "enter")
+        line = screen.query_one(EntryLine)
+        try:
+            await wait_for(pilot, lambda: "failover" in timeline_text(app))
+            texts = [e.text for e in queries.timeline(store.connect(db_path), number)]
+            assert texts.count("failover") == 1
+            assert line.input.value == ""
+            assert not any(isinstance(r, Sweep) for r in done)  # the sweep goes on
+        finally:
+            release.set()
+        await wait_for(pilot, lambda: any(isinstance(r, Sweep) for r in done))
+        assert paused  # it stepped aside between incidents
