@@ -47,6 +47,15 @@ def open_entry_line(term: Terminal) -> None:
     term.wait_for("esc Back to list")
 
 
+def paste(term: Terminal, block: str) -> None:
+    """Paste `block` as a terminal does (bracketed: tmux's `paste-buffer -p`, which
+    passes ESC on as typed)."""
+    subprocess.run(["tmux", "set-buffer", "-b", "warroom-paste", block], check=True)
+    subprocess.run(
+        ["tmux", "paste-buffer", "-p", "-b", "warroom-paste", "-t", term.name], check=True
+    )
+
+
 def test_thirty_lines_with_no_pause_land_once_each_in_order(
     terminal: tuple[Terminal, Path],  # noqa: F811
 ) -> None:
@@ -68,10 +77,7 @@ def test_a_pasted_block_of_three_lines_logs_three_entries(
     term, db = terminal
     open_entry_line(term)
     block = "pasted one\npasted two: still two\nf: pasted three"
-    subprocess.run(["tmux", "set-buffer", "-b", "warroom-paste", block], check=True)
-    subprocess.run(
-        ["tmux", "paste-buffer", "-p", "-b", "warroom-paste", "-t", term.name], check=True
-    )
+    paste(term, block)
     entries = [e for e in timeline(db) if "pasted" in e["text"]]
     deadline = time.monotonic() + 20
     while len(entries) < 3 and time.monotonic() < deadline:
@@ -92,10 +98,7 @@ def test_a_pasted_block_holding_an_escape_sequence_logs_each_line_whole_in_order
     term, db = terminal
     open_entry_line(term)
     block = "esc paste one\nesc paste two \x1b[31mred\x1b[0m here\nesc paste three"
-    subprocess.run(["tmux", "set-buffer", "-b", "warroom-paste", block], check=True)
-    subprocess.run(
-        ["tmux", "paste-buffer", "-p", "-b", "warroom-paste", "-t", term.name], check=True
-    )
+    paste(term, block)
     texts = wait_for_rows(db, "esc paste", 3)
     assert texts == ["esc paste one", "esc paste two \x1b[31mred\x1b[0m here", "esc paste three"]
     term.wait_for("esc paste three")

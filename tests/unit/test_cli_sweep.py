@@ -198,6 +198,10 @@ def test_an_id_is_typed_12_or_hash_12_and_a_bad_one_is_named(run: Run, overdue: 
     )
     bad_entry = run("pin", "x2", ok=False)
     assert "unknown entry id 'x2'" in bad_entry.stderr
+    for command in (["show", "²"], ["log", "#²", "text"], ["ack", "١"]):  # digits int() refuses
+        refused = run(*command, ok=False)
+        assert refused.exit_code == 1 and "Traceback" not in refused.output
+        assert "unknown incident id" in refused.stderr
 
 
 def _warroom_imports(path: Path) -> set[str]:

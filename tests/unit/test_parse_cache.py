@@ -167,3 +167,16 @@ def test_runbooks_are_kept_too_and_a_policy_is_never_read_as_a_runbook(tmp_path:
     kept.write_bytes(pickle.dumps(load_policy()))
     read = cached_parse("runbook", text, source, parse_runbook, Runbook)
     assert isinstance(read, Runbook) and read == parse_runbook(text, source)
+
+
+def test_a_fifo_in_the_cache_s_place_is_not_waited_on() -> None:
+    """Only a regular file is read: a FIFO there would have hung every start."""
+    parse = CountingParse()
+    cached_policy(default_policy_text(), "x.yaml", parse)
+    (kept,) = _kept_files()
+    kept.unlink()
+    os.mkfifo(kept, 0o600)
+    assert cached_policy(default_policy_text(), "x.yaml", parse) == parse_policy(
+        default_policy_text(), "x.yaml"
+    )
+    assert parse.calls == 2

@@ -11,7 +11,7 @@ import pytest
 
 from warroom import store
 from warroom.clock import FrozenClock
-from warroom.domain.models import Actor
+from warroom.domain.models import Actor, Incident
 from warroom.errors import WriteFailed
 from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
@@ -82,3 +82,29 @@ def test_a_sweep_that_records_nothing_before_it_fails_says_so(
     with pytest.raises(WriteFailed):
         room.sweep()
     blocker.conn.execute("ROLLBACK")
+
+
+def test_any_error_after_an_incident_committed_keeps_what_it_recorded(
+    db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not only a refused write: whatever stops the second incident, the first one's
+    rungs are returned (the next sweep sees them recorded, so they are paged now or
+    never)."""
+    room = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), load_policy())
+    first = room.declare("Checkout errors", "P1")
+    room.declare("Search down", "P2")
+    clock.step(hours=30)
+    advance = room._advance  # noqa: SLF001 - the step that engages rungs
+    seen: list[int] = []
+
+    def failing_second(uow: object, incident: Incident, history: object) -> object:
+        seen.append(incident.id)
+        if len(seen) == 2:
+            raise ValueError("a stored value it cannot use")
+        return advance(uow, incident, history)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(room, "_advance", failing_second)
+    result = room.sweep()
+    assert result.stopped is not None and "cannot use" in result.stopped
+    assert {incident for incident, _ in result.breaches} == {first}
+    assert result.engaged and {step.incident_id for step in result.engaged} == {first}

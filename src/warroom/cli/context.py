@@ -185,7 +185,7 @@ def record_id(value: str, what: str = "incident") -> int:
     parameter type: it surfaces when the command runs, not as a usage error.
     """
     text = value.strip().lstrip("#")
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # "²" is a digit int() refuses
         raise InvalidInput(f"unknown {what} id {value!r} (ids are numbers, like 12 or #12)")
     return int(text)
 

@@ -89,7 +89,8 @@ def _read(args: list[str]) -> _Plain | None:
             return None
     if len(found.positional) != POSITIONAL[found.command]:
         return None
-    if found.positional and not found.positional[0].strip().lstrip("#").isdigit():
+    number = found.positional[0].strip().lstrip("#") if found.positional else "0"
+    if not (number.isascii() and number.isdigit()):
         return None  # the click group names a bad id (as a usage of its parameter type)
     return found
 

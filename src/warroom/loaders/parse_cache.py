@@ -115,11 +115,13 @@ def read_private(path: Path) -> bytes | None:
     (see the module note); None for anything else."""
     try:
         folder = os.stat(path.parent)
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        # O_NONBLOCK: a FIFO put there must not hang the start; only a file is read
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
     try:
-        if not (_private(folder) and _private(os.fstat(fd))):
+        found = os.fstat(fd)
+        if not (stat.S_ISREG(found.st_mode) and _private(folder) and _private(found)):
             return None
         with os.fdopen(fd, "rb") as file:
             fd = -1

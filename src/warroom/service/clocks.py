@@ -17,7 +17,7 @@ from warroom.domain.models import Engagement, Incident
 from warroom.domain.pages import UPDATE_TIMERS, paging_on
 from warroom.domain.policy import Policy
 from warroom.domain.timefmt import to_iso
-from warroom.errors import InvalidInput, WriteFailed
+from warroom.errors import InvalidInput, WarroomError
 from warroom.service.base import RoomBase
 from warroom.service.pages import commander_of, paged_people, queue_event
 from warroom.store import clock_queries, clock_writes, outbox_queries, queries
@@ -215,6 +215,7 @@ class Clocks(RoomBase):
             # never holds the lock for long, and a person's entry commits between two
             if between is not None:
                 between()
+                now = self.clock.now()  # its rows dated when written, after the wait
             breaches: list[tuple[int, sla.Breach]] = []
             try:
                 with self.unit_of_work(now) as uow:
@@ -235,12 +236,13 @@ class Clocks(RoomBase):
                                 near.label,
                                 near.deadline,
                             )
-            except WriteFailed as exc:
+            except Exception as exc:
                 if not result.breaches and not result.engaged:
                     raise
                 # what is recorded stays, and is returned so its rungs are paged (the
                 # hook runs on what a sweep returns); the rest waits for the next sweep
-                return SweepResult(result.breaches, result.engaged, stopped=str(exc))
+                reason = str(exc) if isinstance(exc, WarroomError) else f"{exc!r}"
+                return SweepResult(result.breaches, result.engaged, stopped=reason)
             result.breaches.extend(breaches)  # committed: said and paged
             result.engaged.extend(engaged)
         return result

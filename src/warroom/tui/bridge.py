@@ -219,6 +219,9 @@ class Bridge:
         while the entry is read back and drawn."""
         with self._turn:
             self._turn.wait_for(lambda: self._serving >= self._asked, timeout=PEOPLE_FIRST_SECONDS)
+            rest = self._served_at + DRAWN_SECONDS - time.monotonic()
+        if rest > 0:
+            time.sleep(min(rest, DRAWN_SECONDS))
 
     def _attempt(
         self, request: Write[Any], action: Callable[[WarRoom], Any] | None = None

@@ -38,7 +38,9 @@ class _WakingEvent(threading.Event):
 
     def set(self) -> None:
         super().set()
-        with contextlib.suppress(OSError):  # closed: the thread is gone already
+        if self.wake < 0:  # closed: the thread is gone (and the number may be reused)
+            return
+        with contextlib.suppress(OSError):
             os.write(self.wake, b"x")
 
 
@@ -98,5 +100,8 @@ class QuietLinuxDriver(LinuxDriver):
 
     def close(self) -> None:
         super().close()
-        os.close(self._woken)
-        os.close(self.exit_event.wake)
+        wake, self.exit_event.wake = self.exit_event.wake, -1  # never written after this
+        woken, self._woken = self._woken, -1
+        for fd in (woken, wake):
+            if fd >= 0:
+                os.close(fd)
