@@ -180,3 +180,20 @@ def test_a_fifo_in_the_cache_s_place_is_not_waited_on() -> None:
         default_policy_text(), "x.yaml"
     )
     assert parse.calls == 2
+
+
+def test_old_kept_files_go_when_a_new_one_is_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each upgrade or edited file writes new ones: the folder keeps the newest of a kind."""
+    monkeypatch.setattr("warroom.loaders.parse_cache.KEEP_PER_KIND", 3)
+    parse = CountingParse()
+    written: list[Path] = []
+    for n in range(5):
+        before = set(_kept_files())
+        cached_policy(default_policy_text(), f"edited-{n}.yaml", parse)
+        (new,) = set(_kept_files()) - before
+        os.utime(new, (1_000_000 + n, 1_000_000 + n))  # written in this order
+        written.append(new)
+    assert parse.calls == 5
+    assert _kept_files() == sorted(written[-3:])  # the two oldest went
+    cached_policy(default_policy_text(), "edited-4.yaml", parse)
+    assert parse.calls == 5  # the newest is still kept

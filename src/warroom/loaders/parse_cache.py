@@ -16,6 +16,7 @@ foreign, corrupt or unreadable file) means parse the text, as without a cache.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -31,6 +32,9 @@ ENV_CACHE_DIR = "WARROOM_CACHE_DIR"
 ENV_NO_CACHE = "WARROOM_NO_CACHE"
 _DOMAIN = Path(warroom.domain.__file__).resolve().parent
 _Parsed = TypeVar("_Parsed")
+# files of one kind kept: far above a team's runbooks, so a start never parses twice;
+# the oldest go when a new one is written (each upgrade or edit writes new ones)
+KEEP_PER_KIND = 512
 
 
 def cached_parse(
@@ -54,7 +58,24 @@ def cached_parse(
     parsed = parse(text, source)
     if keep is None or keep(parsed):
         _write(folder, path, parsed)
+        prune(folder, f"{what}-*.pickle")
     return parsed
+
+
+def prune(folder: Path, pattern: str, keep: int | None = None) -> None:
+    """Remove all but the `keep` (KEEP_PER_KIND) newest files matching `pattern` (no
+    error if it cannot)."""
+    keep = KEEP_PER_KIND if keep is None else keep
+    try:
+        found = [(entry.stat().st_mtime, entry) for entry in folder.glob(pattern)]
+    except OSError:
+        return
+    if len(found) <= keep:
+        return
+    found.sort(key=lambda pair: pair[0], reverse=True)
+    for _mtime, old in found[keep:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
 
 
 def cache_dir() -> Path | None:
