@@ -741,7 +741,8 @@ def run(
             print(f"measuring {case.name} ({case.entries:,} entries)...", file=sys.stderr)
             rows.append(measure(case, Path(tmp), quick))
         many = Path(tmp) / CONSOLES_CASE.file
-        scenario = "" if quick or not many.exists() else run_consoles(many, consoles, seconds)
+        wanted = consoles > 0 and not quick and many.exists()  # --consoles 0: none
+        scenario = run_consoles(many, consoles, seconds) if wanted else ""
     text = (
         f"{machine()}\n\n{table(rows)}\n\n"
         "First paint, on screen (the incident list and a timeline row written) and RSS: the"
