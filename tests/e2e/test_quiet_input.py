@@ -37,14 +37,17 @@ def test_escape_alone_keys_after_quiet_and_quit(tmp_path: Path) -> None:
         term.wait_for("esc Back to list")
         term.keys("Escape")  # alone: delivered when its sequence times out, as before
         term.wait_for("n Declare")
+        assert "TYPING" not in term.screen()  # back on the list, the line closed
         time.sleep(1.5)
         term.keys("l")
         term.wait_for("esc Back to list")
         term.keys("typed after a quiet", literal=True)  # each letter at once, in order
         term.wait_for("typed after a quiet")
+        assert "typed after a quiet" in term.screen()  # whole, in order
         term.keys("Escape")
         term.wait_for("n Declare")
         term.keys("q")
-        term.wait_for("CONSOLE-ENDED")
+        term.wait_for("CONSOLE-ENDED")  # quitting woke the sleeping input thread
+        assert "CONSOLE-ENDED" in term.screen()
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)

@@ -61,12 +61,9 @@ def test_a_command_imports_only_what_it_needs(tmp_path: Path) -> None:
     assert "warroom.loaders.templates" not in loaded and "textual" not in loaded
 
 
-def test_a_command_on_an_existing_file_leaves_sqlite_utils_and_runbooks_unread(
-    tmp_path: Path,
-) -> None:
-    """sqlite-utils is imported to create or upgrade a file, not to log into one; the
-    runbooks are read by the actions that attach them, not by every write."""
-    db = str(tmp_path / "w.db")
+def _modules_after_log_and_ack(db: str) -> set[str]:
+    """The modules a fresh process has loaded once it logged into and acknowledged
+    incident 1 of a new file at `db` (through the click group)."""
     CliRunner().invoke(cli, ["--db", db, "declare", "-s", "P2", "-t", "x"])
     script = (
         "import sys\n"
@@ -78,7 +75,16 @@ def test_a_command_on_an_existing_file_leaves_sqlite_utils_and_runbooks_unread(
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
-    loaded = set(done.stdout.split())
+    return set(done.stdout.split())
+
+
+def test_a_command_on_an_existing_file_leaves_sqlite_utils_and_runbooks_unread(
+    tmp_path: Path,
+) -> None:
+    """sqlite-utils is imported to create or upgrade a file, not to log into one; the
+    runbooks are read by the actions that attach them, not by every write."""
+    db = str(tmp_path / "w.db")
+    loaded = _modules_after_log_and_ack(db)
     assert "warroom.store.db" in loaded
     assert "sqlite_utils" not in loaded and "warroom.loaders.runbooks" not in loaded
     shown = CliRunner().invoke(cli, ["--db", db, "show", "1", "--json"]).stdout
@@ -107,18 +113,7 @@ def test_log_and_ack_leave_what_they_never_use_unimported(tmp_path: Path) -> Non
     """`log` and `ack` write one row: the modules only readers, the engine, paging
     rounds or checklists use stay unimported (each costs start-up time)."""
     db = str(tmp_path / "w.db")
-    CliRunner().invoke(cli, ["--db", db, "declare", "-s", "P2", "-t", "x"])
-    script = (
-        "import sys\n"
-        "from warroom.cli import cli\n"
-        f"cli.main(['--db', {db!r}, 'log', '1', 'hello'], standalone_mode=False)\n"
-        f"cli.main(['--db', {db!r}, 'ack', '1'], standalone_mode=False)\n"
-        "print(' '.join(sorted(sys.modules)))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    )
-    loaded = set(done.stdout.split())
+    loaded = _modules_after_log_and_ack(db)
     assert "warroom.store.read_model" in loaded and "warroom.service" in loaded
     for unused in (
         "rich",  # the visible-text helpers: only for an error or a warning

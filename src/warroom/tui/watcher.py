@@ -386,6 +386,18 @@ class DatabaseWatcher:
             selected, taken = self.selected_id, self._taken
             shown, last = self._shown_id, self._last_entry_id
             window, page = self._window, self._page
+
+        def snapshot(selection: Selection | None = None) -> Snapshot:
+            """The list as read, with the selected incident's read when there is one."""
+            return Snapshot(
+                incidents=incidents,
+                selection=selection,
+                clocks=clocks,
+                breaches=listed.breaches,
+                prepared=prepared,
+                board=board,
+            )
+
         if selected is None or selected not in listed.by_id:
             with self._asked:
                 if self._taken == taken:
@@ -394,37 +406,18 @@ class DatabaseWatcher:
             self._rest_due = self._live_only and not listed.incidents
             if selected is None and self._live_only:
                 self._hold_first_row(db, listed, taken)
-            return Snapshot(
-                incidents=incidents,
-                clocks=clocks,
-                breaches=listed.breaches,
-                prepared=prepared,
-                board=board,
-            )
+            return snapshot()
         self._rest_due = self._live_only  # the selected incident is on its way to the screen
         read = self._selection_read(
             db, listed, selected, reset=selected != shown, last=last, window=window, page=page
         )
         with self._asked:
             if self._taken != taken:  # the screen took a held read meanwhile: it shows that
-                return Snapshot(
-                    incidents=incidents,
-                    clocks=clocks,
-                    breaches=listed.breaches,
-                    prepared=prepared,
-                    board=board,
-                )
+                return snapshot()
             self._shown_id = selected
             self._last_entry_id = read.newest
             self._window, self._page = read.window, read.page
-        return Snapshot(
-            incidents=incidents,
-            selection=read.selection,
-            clocks=clocks,
-            breaches=listed.breaches,
-            prepared=prepared,
-            board=board,
-        )
+        return snapshot(read.selection)
 
     def _hold_first_row(
         self, db: sqlite_utils.Database, listed: read_model.IncidentList, taken: int
