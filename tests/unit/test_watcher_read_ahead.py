@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from warroom.tui.watcher import POLL_SECONDS as POLL
 
 
 def until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 15
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError(f"the watcher did not {what}")
@@ -43,15 +43,26 @@ def room(db_path: Path, clock: FrozenClock) -> WarRoom:
 
 @pytest.fixture
 def watcher(db_path: Path, room: WarRoom) -> Iterator[tuple[DatabaseWatcher, list[Any]]]:
+    """A watcher whose thread starts once the test's first `take` (start-up's selection)
+    is made: its own start-up read (the first row, held) would otherwise race that take."""
     posted: list[Any] = []
     watcher = DatabaseWatcher(db_path, posted.append, load_policy())
     thread = threading.Thread(target=watcher.run, daemon=True)
-    thread.start()
+    take = watcher.take
+
+    def first_take(incident_id: int, nearby: Sequence[int] = ()) -> Selection | None:
+        watcher.take = take  # type: ignore[method-assign]
+        held = take(incident_id, nearby)
+        thread.start()
+        return held
+
+    watcher.take = first_take  # type: ignore[method-assign]
     try:
         yield watcher, posted
     finally:
         watcher.stop()
-        thread.join(5)
+        if thread.is_alive():
+            thread.join(5)
 
 
 def selections(posted: list[Any]) -> list[Selection]:
