@@ -59,12 +59,14 @@ def _kill_a_writer_again_and_again(tmp_path: Path, kills: int, seed: int) -> Non
     database.conn.close()
 
     tags = [f"r{n:02d}" for n in range(kills)]
-    for tag in tags:
-        writer = spawn(
-            "log", db_path, tmp_path / f"{tag}.txt", tag=tag, count=FOREVER, incident=incident_id
-        )
-        # from interpreter start-up (nothing written yet) to mid-stream
-        _kill_after(writer, rng.uniform(0.05, 1.0), may_finish=False)
+    for n, tag in enumerate(tags):
+        report = tmp_path / f"{tag}.txt"
+        writer = spawn("log", db_path, report, tag=tag, count=FOREVER, incident=incident_id)
+        if n == len(tags) - 1:  # the last one is killed mid-stream, however slow the machine
+            wait_until(lambda r=report: len(reported(r)) > 0, f"writer {tag} reported a commit")
+            _kill_after(writer, rng.uniform(0.0, 0.2), may_finish=False)
+        else:  # from interpreter start-up (nothing written yet) to mid-stream
+            _kill_after(writer, rng.uniform(0.05, 1.0), may_finish=False)
     # after all that, a console opens the file and writes as if nothing happened
     finish(
         spawn("log", db_path, tmp_path / "after.txt", tag="after", count=20, incident=incident_id)

@@ -31,6 +31,9 @@ async def test_pages_and_a_failed_one_are_shown_loudly(db_path: Path, clock: Fro
     policy = paging_policy("pages:\n  subscribers: [Eve Adams]\n  max_attempts: 1\n")
     room = room_on(db_path, clock, policy)
     quiet = room.declare("Quiet one", "P3", commander="Zed")  # Eve only
+    # acknowledged: its ladder (Support team at once while unacknowledged, who has no
+    # channel) is not climbed by the console's sweep, whenever that runs
+    room.acknowledge(quiet)
     room.deliver_pages(Recorder())
     incident_id = room.declare("Checkout down", "P1", commander="Dana Kim")
     # Dana's page gets through; Eve's fails for good (one attempt allowed)
