@@ -63,7 +63,7 @@ def _one_shot() -> None:
     The collector stayed off for it (what it imports lives until exit; its one read
     or write makes little garbage), and what is alive now is frozen: the collection
     Python runs at exit would walk all of it to free memory the process is about to
-    give back anyway (a tenth of `warroom log`'s instructions). Files and the database
+    give back anyway (about 7 % of `warroom log`'s instructions). Files and the database
     are closed by then; exiting never promised `__del__` to objects left in cycles.
     """
     gc.freeze()

@@ -20,7 +20,7 @@ the statements themselves live in `store/` (`store/*_writes.py`).
 
 `WarRoom` (war_room.py) is every area composed; it is imported when first asked
 for, so `warroom log` and `warroom ack` import only the areas they act through
-(command_rooms.py) and not the other mixins' modules.
+(log_room.py, ack_room.py) and not the other mixins' modules.
 """
 
 from __future__ import annotations
