@@ -13,18 +13,48 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from warroom import settings
 from warroom.clock import Clock
 from warroom.errors import InvalidInput, WarroomError, WriteFailed
 
 if TYPE_CHECKING:  # what a command needs is imported when it runs (see `Context`)
+    from collections.abc import Callable, Sequence
+    from typing import Protocol
+
     import sqlite_utils
 
+    from warroom.domain.models import Actor
     from warroom.domain.policy import Policy
+    from warroom.domain.policy_record import PolicyMismatch
     from warroom.domain.runbooks import Runbook
+    from warroom.notify import HookRun
     from warroom.service import WarRoom
+    from warroom.service.clocks import Engaged, SweepResult
+
+    class CommandRoom(Protocol):
+        """What `Context.room_of` does with a service before the command acts:
+        `WarRoom`, or one with fewer areas (service/log_room.py, ack_room.py)."""
+
+        def __init__(
+            self,
+            db: sqlite_utils.Database,
+            clock: Clock,
+            actor: Actor,
+            policy: Policy,
+            runbooks: Callable[[], Sequence[Runbook]],
+        ) -> None: ...
+
+        def sweep(self, incident_ids: list[int] | None = None) -> SweepResult: ...
+
+        def run_notify_hook(self, engaged: list[Engaged]) -> list[HookRun]: ...
+
+        def check_policy(self) -> PolicyMismatch | None: ...
+
+
+# the service class a command acts through (a string bound: nothing to import at run time)
+_Room = TypeVar("_Room", bound="CommandRoom")
 
 # what click.echo strips from a line written to a stream that is not a terminal
 _ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
@@ -129,7 +159,18 @@ class Context:
 
     @contextmanager
     def room(self, incident: int | None = None, *, create: bool = False) -> Iterator[WarRoom]:
-        """The war room, for a command that writes: what fell due on its incident first.
+        """The war room, for a command that writes (see `room_of`)."""
+        from warroom.service import WarRoom
+
+        with self.room_of(WarRoom, incident, create=create) as room:
+            yield room
+
+    @contextmanager
+    def room_of(
+        self, kind: type[_Room], incident: int | None = None, *, create: bool = False
+    ) -> Iterator[_Room]:
+        """The service `kind` (`WarRoom`, or `LogRoom` for a plain `warroom log`), for a
+        command that writes: what fell due on its incident first.
 
         A command that changes an incident also records the breaches and
         escalation rungs of that incident that fell due before it (and runs the
@@ -140,14 +181,14 @@ class Context:
         A command not about one incident sweeps none. A read-only file still opens.
         """
         with self.database(create=create, check_policy=False) as database:
-            room = self.war_room(database)
+            room = self._service(kind, database)
             self.warn_policy(database, room)  # the first writer records its policy
             if incident is not None:
                 with suppress(WriteFailed):
                     room.run_notify_hook(room.sweep([incident]).engaged)
             yield room
 
-    def warn_policy(self, database: sqlite_utils.Database, room: WarRoom | None = None) -> None:
+    def warn_policy(self, database: sqlite_utils.Database, room: CommandRoom | None = None) -> None:
         """Warn on stderr, once, when this policy is not the one the file records;
         with `room` (a command that writes), record it when none is yet."""
         if self._policy_warned:
@@ -172,10 +213,12 @@ class Context:
         """The service on `database`, acting as this command's user; sweeps nothing."""
         from warroom.service import WarRoom
 
+        return self._service(WarRoom, database)
+
+    def _service(self, kind: type[_Room], database: sqlite_utils.Database) -> _Room:
+        """`kind` on `database`, acting as this command's user; sweeps nothing."""
         # runbooks are read only by the actions that attach them (declare, severity, kind)
-        return WarRoom(
-            database, self.clock, self.settings.actor, self.policy, lambda: self.runbooks
-        )
+        return kind(database, self.clock, self.settings.actor, self.policy, lambda: self.runbooks)
 
 
 def record_id(value: str, what: str = "incident") -> int:

@@ -160,9 +160,13 @@ def _run(found: _Plain) -> int:
     if found.command == "log":
         at_text = found.options.get("at")
         at = typed_time(context, at_text, "--at") if at_text else None
-        with context.room(incident) as room:
+        from warroom.service.log_room import LogRoom
+
+        with context.room_of(LogRoom, incident) as room:
             room.log(incident, found.positional[1], found.options.get("kind", "note"), at=at)
     else:
-        with context.room(incident) as room:
-            room.acknowledge(incident)
+        from warroom.service.ack_room import AckRoom
+
+        with context.room_of(AckRoom, incident) as ack:
+            ack.acknowledge(incident)
     return 0

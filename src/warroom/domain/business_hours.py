@@ -25,11 +25,12 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from warroom.domain.timefmt import EARLIEST, LATEST
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     import yaml
 
     from warroom.domain.policy_reader import PolicyReader
@@ -64,6 +65,8 @@ class BusinessHours:
 
     @property
     def tz(self) -> ZoneInfo:
+        from zoneinfo import ZoneInfo
+
         return ZoneInfo(self.zone)
 
     @property
@@ -218,6 +221,8 @@ def parse_date(text: str) -> dt.date:
 
 def parse_zone(text: str) -> str:
     """An IANA zone name such as `Europe/Berlin`, checked; ValueError otherwise."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     try:
         ZoneInfo(str(text).strip())
     except (ZoneInfoNotFoundError, ValueError):

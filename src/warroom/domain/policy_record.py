@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 
+from warroom.domain.digests import sha256
 from warroom.domain.policy import Policy, Severity, parse_policy
 from warroom.domain.policy_reader import PolicyError, format_duration
 
@@ -48,7 +48,7 @@ class PolicyMismatch:
 def fingerprint(text: str) -> str:
     """A short, stable fingerprint of a policy's text (sha256, 12 hex digits)."""
     normal = text.replace("\r\n", "\n").encode("utf-8", "surrogateescape")
-    return hashlib.sha256(normal).hexdigest()[:12]
+    return str(sha256(normal).hexdigest())[:12]
 
 
 def record_of(policy: Policy) -> PolicyRecord:

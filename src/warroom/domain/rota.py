@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from warroom.domain.business_hours import (
     WEEKDAYS,
@@ -75,6 +74,8 @@ class OnCall:
 
 
 def _handover(rota: Rota, day: dt.date) -> dt.datetime:
+    from zoneinfo import ZoneInfo
+
     tz = ZoneInfo(rota.zone)
     return dt.datetime.combine(day, rota.handover_time, tzinfo=tz).astimezone(dt.UTC)
 
@@ -102,6 +103,8 @@ def on_call(rota: Rota, at: dt.datetime) -> OnCall:
 
 def worked_out(rota: Rota, at: dt.datetime) -> OnCall:
     """`on_call` worked out afresh, without the kept pair (`at` in UTC)."""
+    from zoneinfo import ZoneInfo
+
     local = at.astimezone(ZoneInfo(rota.zone))
     day = local.date() - dt.timedelta(days=(local.weekday() - rota.handover_day) % 7)
     # Compare in UTC: aware datetimes sharing a tzinfo compare by wall time.

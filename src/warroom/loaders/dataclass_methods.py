@@ -85,8 +85,16 @@ class CompiledExec:
 def _package(globals_: Mapping[str, Any] | None) -> str:
     """The package of the module the class is made in, to two levels (`warroom.domain`,
     `warroom.tui`, `textual.widgets`; `_` when unknown)."""
-    name = ".".join(str((globals_ or {}).get("__name__") or "_").split(".")[:2])
-    return name if all(part.isidentifier() for part in name.split(".")) else "_"
+    module = str((globals_ or {}).get("__name__") or "_")
+    found = _PACKAGES.get(module)
+    if found is None:  # worked out once a module: each class asks for about six methods
+        name = ".".join(module.split(".")[:2])
+        found = name if all(part.isidentifier() for part in name.split(".")) else "_"
+        _PACKAGES[module] = found
+    return found
+
+
+_PACKAGES: dict[str, str] = {}  # module name -> `_package`
 
 
 def install() -> CompiledExec | None:

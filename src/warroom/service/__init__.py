@@ -17,38 +17,27 @@ the statements themselves live in `store/` (`store/*_writes.py`).
     alerts.py      alerts from monitoring: declare, update, log their resolution
     pages.py       pages to people: queued with their cause, delivered in rounds
     engines.py     the record of a running engine (`warroom engine`): started, heard, stopped
+
+`WarRoom` (war_room.py) is every area composed; it is imported when first asked
+for, so `warroom log` and `warroom ack` import only the areas they act through
+(log_room.py, ack_room.py) and not the other mixins' modules.
 """
 
 from __future__ import annotations
 
-from warroom.service.alerts import Alerts
-from warroom.service.checklists import Checklists
-from warroom.service.clocks import Clocks
-from warroom.service.engines import Engines
-from warroom.service.incidents import Incidents
-from warroom.service.pages import Pages
-from warroom.service.policy_records import PolicyRecords
-from warroom.service.post_incident import PostIncident
-from warroom.service.scribe import Scribe
-from warroom.service.transfer import Transfer
-from warroom.service.updates import Updates
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from warroom.service.war_room import WarRoom
 
 
-class WarRoom(
-    Alerts,  # an Incidents too (an alert declares): listed before it
-    Incidents,
-    Scribe,
-    Checklists,
-    Clocks,
-    Updates,
-    Transfer,
-    PolicyRecords,
-    PostIncident,
-    Pages,
-    Engines,
-):
-    """Every action over one database connection, as one actor, on one clock:
-    `WarRoom(db, clock, actor, policy, runbooks)`."""
+def __getattr__(name: str) -> Any:
+    if name == "WarRoom":  # every area's module, imported when first asked for
+        from warroom.service.war_room import WarRoom
+
+        globals()["WarRoom"] = WarRoom
+        return WarRoom
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["WarRoom"]

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import sqlite3
 import sys
-import threading
+from _thread import allocate_lock
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -34,7 +34,8 @@ _Record = TypeVar("_Record")
 # the CLI (stderr) and the console (a notification) can name it.
 
 _unreadable: dict[tuple[str, str], str] = {}
-_unreadable_lock = threading.Lock()
+# `_thread`'s lock is `threading.Lock`, without importing `threading` (a CLI's start-up)
+_unreadable_lock = allocate_lock()
 
 
 class UnreadableRow(WarroomError):
