@@ -21,7 +21,7 @@ from warroom.domain.policy import Policy, parse_policy
 from warroom.domain.policy_reader import PolicyError
 from warroom.domain.rota import on_call
 from warroom.loaders.policy import default_policy_text
-from warroom.service import WarRoom
+from warroom.service import WarRoom, clocks
 from warroom.service.pages import queue_event
 from warroom.store import outbox_writes, queries, read_model
 
@@ -399,3 +399,19 @@ def test_a_round_told_to_stop_claims_no_more(room: WarRoom) -> None:
     done = room.deliver_pages(sender, "w", keep_going=keep_going)
     assert done.claimed == 2 and len(sender.sent) == 2
     assert [p.state for p in outbox(room)].count("pending") == 4
+
+
+def test_warnings_are_paged_for_every_chunk_of_a_sweep(
+    room: WarRoom, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sweep reads the warnings on record a chunk of incidents at a time: each
+    incident's warning is paged once, whichever chunk it is in."""
+    monkeypatch.setattr(clocks, "SWEEP_CHUNK", 1)
+    first = room.declare("API down", "P1", commander="Dana Kim")
+    second = room.declare("Search down", "P1", commander="Dana Kim")
+    room.sweep()
+    clock.step(minutes=11, seconds=16)  # both inside the last quarter of their ack time
+    room.sweep()
+    room.sweep()
+    warned = [p for p in outbox(room) if p.event == "warning"]
+    assert sorted(p.subject.split()[1] for p in warned) == sorted([f"#{first}", f"#{second}"] * 2)

@@ -14,7 +14,7 @@ from warroom.clock import FrozenClock
 from warroom.domain.models import Actor, Incident
 from warroom.errors import WriteFailed
 from warroom.loaders.policy import load_policy
-from warroom.service import WarRoom
+from warroom.service import WarRoom, clocks
 from warroom.store import queries
 
 
@@ -108,3 +108,19 @@ def test_any_error_after_an_incident_committed_keeps_what_it_recorded(
     assert result.stopped is not None and "cannot use" in result.stopped
     assert {incident for incident, _ in result.breaches} == {first}
     assert result.engaged and {step.incident_id for step in result.engaged} == {first}
+
+
+def test_a_sweep_reads_what_is_recorded_a_chunk_at_a_time_and_misses_none(
+    db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its memory does not grow with the file (a chunk's history, calls and breaches at
+    a time): every incident of every chunk is recorded, once."""
+    monkeypatch.setattr(clocks, "SWEEP_CHUNK", 2)
+    room = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), load_policy())
+    declared = [room.declare(f"Outage {n}", "P1") for n in range(5)]  # chunks of 2, 2, 1
+    clock.step(hours=30)
+    first = room.sweep()
+    assert {incident for incident, _ in first.breaches} == set(declared)
+    assert {step.incident_id for step in first.engaged} == set(declared)
+    again = room.sweep()
+    assert again.breaches == [] and again.engaged == []  # each chunk read its own record
