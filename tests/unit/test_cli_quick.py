@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -269,3 +270,48 @@ def test_the_options_read_here_are_the_click_group_s_own() -> None:
         assert command is not None
         arguments = [p for p in command.params if isinstance(p, click.Argument)]
         assert len(arguments) == count, name
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["--tz", "Europe/Berlin", "--as", "Ben", "--read-only"], ["--tz", "Mars/Olympus"]],
+    ids=["plain", "options", "bad zone"],
+)
+def test_the_console_opens_on_what_the_click_group_opens_it_on(
+    seeded: Path,
+    args: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`warroom [options]` with no command opens the console without click: on the same
+    file, person, zone, policy and access as the group, or with the same one-line error."""
+    import warroom.cli.console_start
+    import warroom.cli.group
+
+    opened: list[tuple[object, ...]] = []
+
+    def console(context: Any) -> None:
+        opened.append((context.settings, context.tz, context.policy.source))
+
+    monkeypatch.setattr(warroom.cli.console_start, "open_console", console)
+    monkeypatch.setattr(warroom.cli.group, "open_console", console)
+    capsys.readouterr()
+    status = handled(["--db", str(seeded), *args])
+    out = capsys.readouterr()
+    assert status is not None  # taken by the quick path
+    result = CliRunner().invoke(cli, ["--db", str(seeded), *args])
+    assert (status, out.out, out.err) == (result.exit_code, result.stdout, result.stderr)
+    if status == 0:
+        assert len(opened) == 2 and opened[0] == opened[1]
+    else:
+        assert opened == [] and out.err.startswith("Error: ")
+
+
+def test_opening_the_console_does_not_import_click() -> None:
+    script = (
+        "import sys, warroom.cli.quick, warroom.cli.console_start; print('click' in sys.modules)"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert found.stdout == "False\n"

@@ -8,7 +8,7 @@ import gc
 
 import pytest
 
-from warroom.cli import group
+from warroom.cli import console_start as group  # where the console is opened
 from warroom.tui import start_up_gc
 
 

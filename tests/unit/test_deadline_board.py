@@ -202,3 +202,43 @@ def test_the_boards_state_worked_out_again_from_the_last_is_what_a_fresh_one_say
         work = work_out(incidents, clocks, recorded, prepared, policy, work)  # type: ignore[arg-type]
         fresh = work_out(incidents, clocks, recorded, {}, policy)
         assert (work.unrecorded, work.watch) == (fresh.unrecorded, fresh.watch)
+
+
+def test_a_board_still_worked_out_says_so_and_then_what_a_whole_one_says(
+    db: sqlite_utils.Database, room: WarRoom, clock: FrozenClock, policy: Policy
+) -> None:
+    """Start-up's first snapshot brings the deadlines of the first rows only: the other
+    running rows read WORKING_OUT (never blank, never a stale count), any incident's
+    timers are still right, nothing is said to have fallen due before it is judged, and
+    the whole state that follows says exactly what a fresh board says."""
+    from warroom.tui.deadline_board import WORKING_OUT
+    from warroom.tui.deadline_prep import prepare_all, work_out
+
+    seed(room, clock)
+    listed = read_model.incident_list(db, policy, show_ended=True)
+    incidents, clocks = list(listed.incidents), dict(listed.clocks)
+    running = [i.id for i in incidents if i.id in clocks]
+    assert len(running) > 2
+    now = clock.now()
+    whole = DeadlineBoard(policy)
+    whole.update(incidents, clocks, listed.breaches)
+    expected, unrecorded = _whole(whole, now)
+    assert unrecorded  # the seeded file has something overdue and unrecorded
+
+    board = DeadlineBoard(policy)
+    first = prepare_all(incidents[:2], clocks, policy, {})
+    assert board.update(incidents, clocks, listed.breaches, first, pending=True) == 0
+    reading = board.read(now)
+    assert board.pending and not reading.unrecorded  # not judged yet: no sweep, no bell
+    for incident_id in running:
+        said = reading.next_due.get(incident_id, "")
+        assert said == (expected.get(incident_id, "") if incident_id in first else WORKING_OUT)
+        assert reading.timers[incident_id] == whole.read(now).timers[incident_id]
+        assert board.ladder(incident_id, now) == whole.ladder(incident_id, now)
+
+    # the watcher's next snapshot: the same list with its board worked out whole
+    every = prepare_all(incidents, clocks, policy, {})
+    work = work_out(incidents, clocks, listed.breaches, every, policy)
+    assert board.update(incidents, clocks, listed.breaches, first, work) == 0  # no new bell
+    assert not board.pending
+    assert (dict(board.read(now).next_due), board.read(now).unrecorded) == (expected, True)

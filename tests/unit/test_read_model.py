@@ -99,8 +99,13 @@ def test_cli_list_and_the_console_watcher_agree_on_the_order(
     assert _titles(seeded, [row["id"] for row in live]) == LISTED
     watcher = DatabaseWatcher(db_path, lambda _: None, policy)
     watcher.selected_id = live[0]["id"]  # as the console selects its first row
-    # start-up: the live incidents first (the screen fills at once), then all of them
-    assert [i.id for i in watcher.read(db).incidents] == [row["id"] for row in live]
+    # start-up: the live incidents first (the screen fills at once; their deadline board
+    # follows in the next read), then all of them
+    first = watcher.read(db)
+    assert first.board_pending
+    assert [i.id for i in first.incidents] == [row["id"] for row in live]
+    board = watcher.read(db)
+    assert not board.board_pending and board.incidents is first.incidents
     assert [i.id for i in watcher.read(db).incidents] == [row["id"] for row in listed]
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from warroom import settings
-from warroom.cli.group import Context, open_console, pass_ctx
+from warroom.cli.console_start import open_console
+from warroom.cli.group import Context, pass_ctx
 
 
 @click.command()

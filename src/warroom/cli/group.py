@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from warroom import __version__, settings
+from warroom.cli.console_start import open_console
 from warroom.cli.context import Context as Context
 from warroom.cli.context import record_id
 from warroom.cli.context import typed_time as typed_time
@@ -208,35 +209,3 @@ def cli(
         ctx.obj.tz  # noqa: B018
     if ctx.invoked_subcommand is None:
         open_console(ctx.obj)
-
-
-def open_console(context: Context) -> None:
-    """Open the console on the context's file (creating it); returns when it quits."""
-    from warroom.tui.start_up_gc import hold_full_collections, release_full_collections
-
-    hold_full_collections()  # from before the console's imports (see start_up_gc)
-    try:
-        _run_console(context)
-    finally:
-        release_full_collections()  # a console that never started lets go too
-
-
-def _run_console(context: Context) -> None:
-    from warroom.loaders.templates import load_templates
-    from warroom.tui.app import WarRoomApp  # the UI is only imported when it is needed
-
-    context.policy  # noqa: B018 - a bad policy stops here with its message, not in the UI
-    # refuses a foreign file before the screen takes over the terminal; the console
-    # itself records its policy or says, in its top bar, that the file records another
-    with context.database(create=True, check_policy=False):
-        pass
-    app = WarRoomApp(
-        db_path=context.settings.db_path,
-        actor=context.settings.actor,
-        policy=context.policy,
-        clock=context.clock,
-        tz=context.tz,
-        runbooks=context.runbooks,
-        templates=load_templates(context.settings.templates_dir),
-    )
-    app.run()

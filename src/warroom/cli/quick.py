@@ -1,5 +1,6 @@
 """`warroom log`, `warroom ack` and `warroom list` without click: what a scribe runs
-most, and what scripts poll.
+most, and what scripts poll; and the console itself (no command), whose first frame
+would wait for click too.
 
 Importing click is about a fifth of `log`'s start-up, so the plain forms of these
 commands are read here and run exactly as the click group runs them (the same
@@ -11,6 +12,7 @@ settings, access, context, sweep, service call and output; an error is the same
             log INCIDENT TEXT [--kind KIND | -k KIND] [--at TIME]
     warroom [same options] ack INCIDENT
     warroom [same options] list [--json] [--all]
+    warroom [same options]                  (the console)
 
 Anything else (help, `--version`, another command, an option twice, a value or a
 text that begins with `-`, `--opt=value`, an id that is not a number, an argument
@@ -70,7 +72,9 @@ def _read(args: list[str]) -> _Plain | None:
             found.flags[FLAGS[name]] = True
         else:
             return None
-    if not rest or rest[0] not in POSITIONAL:
+    if not rest:
+        return found  # no command: the console
+    if rest[0] not in POSITIONAL:
         return None
     found.command = rest.pop(0)
     options = LOG_VALUES if found.command == "log" else {}
@@ -108,8 +112,8 @@ def _decodable(args: list[str], environ: Mapping[str, str]) -> bool:
 
 
 def handled(args: list[str]) -> int | None:
-    """Run `args` if they are a plain `log` or `ack`: the exit status; None: not handled
-    (nothing was done; the click group takes them)."""
+    """Run `args` if they are a plain `log`, `ack`, `list` or the console: the exit
+    status; None: not handled (nothing was done; the click group takes them)."""
     if os.environ.get("_WARROOM_COMPLETE"):
         return None  # a shell asking click's completion what could come next
     found = _read(args)
@@ -150,6 +154,11 @@ def _run(found: _Plain) -> int:
     context = Context(options, SystemClock())
     if options.tz_name:
         context.tz  # noqa: B018 - an unknown zone is refused before anything else
+    if not found.command:
+        from warroom.cli.console_start import open_console
+
+        open_console(context)
+        return 0
     if found.command == "list":
         from warroom.cli.listing import show_list
 

@@ -21,6 +21,10 @@ from warroom.tui.deadline_prep import BoardWork, Prepared, work_out
 from warroom.tui.messages import ClockInputs
 
 _LAST = sys.maxsize  # sorts after every incident id
+# the list's next-deadline cell of a running incident whose deadlines are still being
+# worked out (start-up's first frame, rows below the first screenful): never a blank,
+# which would say nothing is running
+WORKING_OUT = "working out…"
 
 # the incident list has room for a word, not a label
 LIST_LABELS = {
@@ -154,6 +158,9 @@ class DeadlineBoard:
         self._unrecorded: dict[int, tuple[sla.Deadline, ...]] = {}
         # (earliest moment something can fall due unrecorded, incident), in time order
         self._watch: list[tuple[dt.datetime, int]] = []
+        # start-up: the rows' deadlines are known for the first rows only, and what fell
+        # due unrecorded is not judged yet (the watcher's next snapshot brings it all)
+        self.pending = False
 
     def update(
         self,
@@ -162,6 +169,8 @@ class DeadlineBoard:
         recorded: frozenset[tuple[int, str, str]],
         prepared: Mapping[int, Prepared] | None = None,
         work: BoardWork | None = None,
+        *,
+        pending: bool = False,
     ) -> int:
         """Take a snapshot read from the database; returns how many breaches were
         recorded since the last one, for incidents the board already had (an incident
@@ -170,7 +179,12 @@ class DeadlineBoard:
         record of breaches is what keeps the bell from ringing twice. `prepared`: the
         deadlines the watcher worked out off this thread (`prepare`), used when they
         were worked out from these very rows. `work`: the whole state, worked out by
-        the watcher (`work_out`), taken when it was worked out for these containers."""
+        the watcher (`work_out`), taken when it was worked out for these containers.
+        `pending`: start-up's first snapshot, whose board the watcher works out next:
+        `prepared` (the first rows') is taken as it is, each timer is worked out when
+        looked up, the other rows' cells say WORKING_OUT and nothing is found due."""
+        if pending:
+            return self._take_pending(incidents, inputs, recorded, prepared or {})
         if (
             work is None
             or work.incidents is not incidents
@@ -189,6 +203,31 @@ class DeadlineBoard:
         self._serial = work.serial
         self.incidents, self.inputs, self.recorded = work.running, inputs, recorded
         self._kept, self._unrecorded, self._watch = work.kept, work.unrecorded, work.watch
+        self.pending = False
+        return new
+
+    def _take_pending(
+        self,
+        incidents: list[Incident],
+        inputs: dict[int, ClockInputs],
+        recorded: frozenset[tuple[int, str, str]],
+        prepared: Mapping[int, Prepared],
+    ) -> int:
+        """`update` for a list whose board is still being worked out (see there)."""
+        new = 0
+        if self._seen_once and recorded is not self.recorded:
+            new = sum(1 for b in recorded - self.recorded if b[0] in self.incidents)
+        self._seen_once = True
+        self._serial = None  # the watcher's next state counts from nothing taken here
+        self.incidents = {i.id: i for i in incidents if i.id in inputs}
+        self.inputs, self.recorded = inputs, recorded
+        self._kept = {
+            i: one
+            for i, one in prepared.items()
+            if one.incident is self.incidents.get(i) and one.inputs is inputs.get(i)
+        }
+        self._unrecorded, self._watch = {}, []
+        self.pending = True
         return new
 
     def timers(self, now: dt.datetime) -> Mapping[int, tuple[sla.Timer, ...]]:
@@ -215,7 +254,7 @@ class DeadlineBoard:
         """The list's next-deadline cell: `ack 14m`, `escal. 3m`, or '' (none running)."""
         kept = self._kept.get(incident_id)
         if kept is None:
-            return ""
+            return WORKING_OUT if self.pending and incident_id in self.incidents else ""
         urgent = kept.urgent
         rung = kept.escalation_due(now)
         if rung is not None and (urgent is None or rung < urgent[1]):

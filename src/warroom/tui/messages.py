@@ -53,6 +53,9 @@ class Snapshot(Message):
     prepared: Mapping[int, Prepared] = field(default_factory=dict)
     # the deadline board's whole state for this list, worked out by the watcher
     board: BoardWork | None = None
+    # start-up's first snapshot: the board's state is still being worked out (`prepared`
+    # holds the first rows' only); it comes in a following snapshot of the same list
+    board_pending: bool = False
 
 
 @dataclass

@@ -18,7 +18,9 @@ drops them all, and `take` wakes this thread, which reads what changed since at 
 exactly as for the incident already shown.
 
 Start-up reads the live incidents and the selected one first, so the screen fills
-at once; the closed and cancelled ones (the list's `t`, their post-mortem clocks)
+at once (with the deadlines of the first rows only: the deadline board's state for
+every live incident, ~0.2 s at 10,000, follows in the next snapshot); the closed
+and cancelled ones (the list's `t`, their post-mortem clocks)
 are read after, on a thread of their own with its own connection (10,000
 incidents: ~4,000 of them, ~0.35 s of reading and working out deadlines), so an
 entry typed or a key pressed meanwhile is read and shown at once instead of waiting
@@ -80,6 +82,11 @@ OPENED_SECONDS = 5.0
 # pressed meanwhile took two to four frames; it goes on once the selection stayed put
 # this long (a person reading an incident, or between keys)
 REST_QUIET_SECONDS = 0.5
+# start-up's first snapshot carries the deadlines of the list's first rows only (those on
+# screen, with room for a tall terminal); the deadline board's work for every live
+# incident (10,000 incidents: ~0.2 s of the interpreter, which the console's thread
+# shares) follows in the next snapshot, once the screen has drawn the first
+FIRST_ROWS = 128
 
 
 @dataclass(frozen=True)
@@ -124,6 +131,8 @@ class DatabaseWatcher:
         ) = None
         self._prepared: dict[int, Prepared] = {}  # the deadline board's work, by incident
         self._board: BoardWork | None = None  # and its whole state, for the list handed
+        # start-up: the first snapshot went without the board's state; work it out next
+        self._board_due = False
         self._file_wide: tuple[list[Page], tuple[EngineOnRecord, ...], str | None] | None = None
         self._histories = read_model.ClockHistories()  # folded as the timeline grows
         # start-up reads the live incidents first and the selected one's view, so the
@@ -227,7 +236,7 @@ class DatabaseWatcher:
                             self._held.clear()
                             self._version = current
                     self._read_page(db)
-                    if current != version or self._read_wanted:
+                    if current != version or self._read_wanted or self._board_due:
                         changed = current != version or self._force
                         self._read_wanted = False
                         self._force = False
@@ -249,12 +258,13 @@ class DatabaseWatcher:
                         self.post(snapshot)
                         commit_posted = current != old_version
                         self._say_unreadable()
-                        if self._rest_due and not self._rest_beside:
-                            # start-up: the live incidents are on screen; the rest is
-                            # read beside, and this thread stays free for what is asked
+                        if self._rest_due and not self._rest_beside and snapshot.board:
+                            # start-up: the live incidents are on screen (with the board's
+                            # state); the rest is read beside, and this thread stays free
+                            # for what is asked
                             self._rest_beside = True
                             self._start_rest()
-                    if not self._wake.is_set() and not commit_posted:
+                    if not self._wake.is_set() and not commit_posted and not self._board_due:
                         # after a commit's snapshot, read ahead on the next poll: the screen
                         # draws that entry meanwhile, and reading ahead at once held the
                         # interpreter lock its frame is drawn with (3-5 ms an entry at
@@ -354,7 +364,7 @@ class DatabaseWatcher:
         """All incidents in list order (re-read only when the file changed), plus the
         selected one's view with its new timeline rows (see `store.read_model`)."""
         took = self._rest_beside and self._take_rest()
-        if took or (self._rest_due and not self._rest_beside):
+        if took or (self._rest_due and not self._rest_beside and not self._board_due):
             # the read after the live incidents showed: all of them
             self._live_only = self._rest_due = False
             changed = True
@@ -370,18 +380,29 @@ class DatabaseWatcher:
         if self._handed is None or self._handed[0] is not listed:
             # the list changed: new containers; unchanged, the very ones handed on before,
             # so the screen knows it at a glance (10,000 incidents: no walk per key)
-            incidents_now, clocks_now = list(listed.incidents), dict(listed.clocks)
-            # the deadline board's work for rows new or changed, done here, off the
-            # console's thread (the rows kept hand on what was worked out for them)
-            prepared = prepare_all(incidents_now, clocks_now, self.policy, self._prepared)
-            self._handed = (listed, incidents_now, clocks_now)
-            # and the board's whole state (what can fall due unrecorded, and when)
-            self._board = work_out(
-                incidents_now, clocks_now, listed.breaches, prepared, self.policy, self._board
-            )
-            self._prepared = self._board.kept  # the same rows' (one dict of 10,000, not two)
+            self._handed = (listed, list(listed.incidents), dict(listed.clocks))
         _, incidents, clocks = self._handed
+        if self._board is None or self._board.incidents is not incidents:
+            if self._board is None and not self._board_due:
+                # start-up's first list: the deadlines of the rows on screen; the board's
+                # state for every live incident comes in the next snapshot
+                self._prepared = prepare_all(
+                    incidents[:FIRST_ROWS], clocks, self.policy, self._prepared
+                )
+                self._board_due = True
+            else:
+                # the deadline board's work for rows new or changed, done here, off the
+                # console's thread (the rows kept hand on what was worked out for them)
+                prepared = prepare_all(incidents, clocks, self.policy, self._prepared)
+                # and the board's whole state (what can fall due unrecorded, and when)
+                self._board = work_out(
+                    incidents, clocks, listed.breaches, prepared, self.policy, self._board
+                )
+                self._prepared = self._board.kept  # the same rows' (one dict, not two)
+                self._board_due = False
         prepared, board = self._prepared, self._board
+        if board is not None and board.incidents is not incidents:
+            board = None  # not worked out yet: the screen says so where it would show
         with self._asked:
             selected, taken = self.selected_id, self._taken
             shown, last = self._shown_id, self._last_entry_id
@@ -396,6 +417,7 @@ class DatabaseWatcher:
                 breaches=listed.breaches,
                 prepared=prepared,
                 board=board,
+                board_pending=board is None,
             )
 
         if selected is None or selected not in listed.by_id:

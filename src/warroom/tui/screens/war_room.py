@@ -233,13 +233,15 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
 
     def on_snapshot(self, message: Snapshot) -> None:
         self.loaded = True
+        self.query_one(StatusBar).loaded = True
         now = self.clock.now()
         self._say_failed_pages(message.failed_pages)
         self._policy_in_effect(message.policy_in_effect)
         self.engines_on_record = message.engines
         self.engine_presence = presence(self.engines_on_record, now, self.tz)
         timers: Mapping[int, tuple[sla.Timer, ...]]
-        board_kept = self._same_list(message)
+        # the same list, unless it brings the board's state start-up's first one lacked
+        board_kept = self._same_list(message) and message.board_pending == self.board.pending
         if board_kept:
             # a selection read (j/k): the list, its deadlines and the record are the
             # ones already shown; redraw only the selected incident's panes
@@ -248,7 +250,12 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
             self._last_list = (message.incidents, message.clocks, message.breaches)
             self.incidents = message.incidents
             new_breaches = self.board.update(
-                message.incidents, message.clocks, message.breaches, message.prepared, message.board
+                message.incidents,
+                message.clocks,
+                message.breaches,
+                message.prepared,
+                message.board,
+                pending=message.board_pending,
             )
             if new_breaches and self.policy.bell:
                 self.app.bell()

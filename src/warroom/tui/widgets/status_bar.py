@@ -26,6 +26,7 @@ class StatusBar(Static):
     policy_differs: reactive[str | None] = reactive(None)  # the policy the file records
     failed_page: reactive[str | None] = reactive(None)  # the newest page that FAILED, said
     engine: reactive[EnginePresence | None] = reactive(None)
+    loaded: reactive[bool] = reactive(False)  # the file's first read reached the screen
 
     def __init__(self, *, person: str, file_name: str, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -37,7 +38,8 @@ class StatusBar(Static):
         resolved = sum(1 for i in self.incidents if i.status == "resolved")
         text = Text()
         text.append(" warroom ", style="bold reverse")
-        text.append(f"  {live} live")
+        # before the first read, a count would be a wrong zero
+        text.append(f"  {live} live" if self.loaded else "  reading the file…")
         if resolved:  # listed until closed
             text.append(f" · {resolved} resolved")
         if self.failed_page:  # early in the line: 80 columns must not cut it off

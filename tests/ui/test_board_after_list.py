@@ -1,0 +1,95 @@
+"""Start-up shows the list and the first incident's timeline in its first frame; the
+deadline board's state for every running incident follows. Meanwhile nothing reads
+wrong: rows not yet worked out say so, keys act on the incident under the cursor, and
+the board then says what a board worked out whole says."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import warroom.tui.watcher as watcher_module
+from tests.conftest import T0
+from tests.ui.helpers import make_app, ready, timeline_text, wait_for
+from tests.ui.test_incident_list import line_of
+from warroom import store
+from warroom.clock import FrozenClock
+from warroom.domain.models import Actor
+from warroom.loaders.policy import load_policy
+from warroom.service import WarRoom
+from warroom.store import read_model
+from warroom.tui.deadline_board import WORKING_OUT, DeadlineBoard
+from warroom.tui.widgets.status_bar import StatusBar
+
+
+async def test_list_and_timeline_first_then_the_board(
+    db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policy = load_policy()
+    room = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), policy)
+    ids = [
+        room.declare(f"outage {n}", "P1", declared_at=T0 - dt.timedelta(minutes=30 - n))
+        for n in range(3)
+    ]  # listed oldest first: outage 0, 1, 2; none acknowledged, deadlines passed
+    room.log(ids[0], "restarted the primary")
+    monkeypatch.setattr(watcher_module, "FIRST_ROWS", 1)  # the screen's first rows: one
+    gate = threading.Event()  # the board's work waits until the test lets it go on
+    worked = watcher_module.work_out
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        assert gate.wait(30)
+        return worked(*args, **kwargs)
+
+    monkeypatch.setattr(watcher_module, "work_out", held)
+    app = make_app(db_path, clock)
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await ready(pilot)
+            bar = app.war_room.query_one(StatusBar)
+            assert "3 live" in str(bar.render())
+            # before the first read the bar said so, not a wrong "0 live"
+            before = StatusBar(person="Ana", file_name="warroom.db")
+            assert "reading the file" in str(before.render())
+            assert " live" not in str(before.render())
+            screen = app.war_room
+            table = screen.table
+            # one frame: the whole list and the first incident's timeline
+            assert table.order == ids and screen.shown_id == ids[0]
+            assert "restarted the primary" in timeline_text(app)
+            assert screen.board.pending
+            assert "OVERDUE" in line_of(table, "outage 0")
+            for title in ("outage 1", "outage 2"):
+                assert WORKING_OUT in line_of(table, title)  # not blank, not a count
+            assert not screen.board.read(clock.now()).unrecorded  # no sweep meanwhile
+            # keys act on the row under the cursor
+            await pilot.press("j")
+            assert screen.selected_id == ids[1]
+            await pilot.press("a")
+            db = store.connect(db_path)
+
+            def acked(incident_id: int) -> bool:
+                incident = read_model.incident_view(db, incident_id).incident
+                return incident.acknowledged_at is not None
+
+            await wait_for(pilot, lambda: acked(ids[1]))
+            assert not acked(ids[0])
+            gate.set()
+            await wait_for(pilot, lambda: not screen.board.pending and screen.shown_id == ids[1])
+            listed = read_model.incident_list(db, policy)
+            whole = DeadlineBoard(policy)
+            whole.update(list(listed.incidents), dict(listed.clocks), listed.breaches)
+            await wait_for(
+                pilot, lambda: screen.board.read(clock.now()).next_due.keys() == set(ids)
+            )
+            now = clock.now()
+            for n, incident_id in enumerate(ids):
+                label = whole.due_label(incident_id, now)
+                assert label and label == screen.board.due_label(incident_id, now)
+                await wait_for(pilot, lambda n=n, text=label: text in line_of(table, f"outage {n}"))
+            assert screen.board.read(now).unrecorded == whole.read(now).unrecorded
+    finally:
+        gate.set()
