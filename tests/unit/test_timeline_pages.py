@@ -66,6 +66,7 @@ def every_page(db: sqlite_utils.Database, request: PageRequest) -> list[ShownEnt
         )
         # one entry before the anchor, the anchor's own, then what is new
         assert after.start == page.start + len(page.entries) - 2
+        assert len(after.entries) > 2, "the total counts entries that are not there"
         assert after.entries[:2] == page.entries[-2:]
         entries.extend(after.entries[2:])
         page = after

@@ -553,6 +553,106 @@ def _timeline_roots(db: sqlite_utils.Database) -> None:
         conn.execute(statement)
 
 
+# -- 020: each incident's timeline counted as it is written --------------------------------
+
+# corrections `c` of the incident's rows of a kind, in the same incident (what the paging
+# count subtracts: store.timeline_pages); `{incident}`, `{kind}`: the counted row's
+_REPLACED = (
+    "(SELECT count(*) FROM timeline c CROSS JOIN timeline t ON t.id = c.supersedes"
+    " WHERE c.supersedes IS NOT NULL AND +c.incident_id = {incident}"
+    " AND t.incident_id = {incident} AND t.kind = {kind})"
+)
+
+
+def _count_row(incident: str, kind: str, written: str, replaced: str) -> str:
+    """Trigger statements adding to (`incident`, `kind`)'s counts, its row made if
+    missing. An UPDATE and an INSERT of what is missing, never a conflict clause (the
+    outer statement's would override it: see `_marks`)."""
+    where = f"incident_id = {incident} AND kind = {kind}"
+    return (
+        f" UPDATE timeline_counts SET written = written + {written},"
+        f" replaced = replaced + {replaced} WHERE {where};"
+        " INSERT INTO timeline_counts (incident_id, kind, written, replaced)"
+        f" SELECT {incident}, {kind}, {written}, {replaced}"
+        f" WHERE NOT EXISTS (SELECT 1 FROM timeline_counts WHERE {where});"
+    )
+
+
+def _target_replaced(row: str, step: str) -> str:
+    """A trigger statement moving the `replaced` count of the row `row` corrects (if it
+    is in the same incident) by `step`."""
+    return (
+        f" UPDATE timeline_counts SET replaced = replaced + {step}"
+        " WHERE (incident_id, kind) = (SELECT t.incident_id, t.kind FROM timeline t"
+        f" WHERE t.id = {row}.supersedes AND t.incident_id = {row}.incident_id"
+        f" AND t.id IS NOT {row}.id);"
+    )
+
+
+def _recount(incidents: str) -> str:
+    """Statements counting `incidents`' timelines again (rows moved between incidents
+    or kinds, or their corrections redirected: nothing warroom does)."""
+    replaced = _REPLACED.format(incident="timeline_counts.incident_id", kind="timeline_counts.kind")
+    return (
+        f" DELETE FROM timeline_counts WHERE incident_id IN ({incidents});"
+        " INSERT INTO timeline_counts (incident_id, kind, written, replaced)"
+        " SELECT incident_id, kind, count(*), 0 FROM timeline"
+        f" WHERE incident_id IN ({incidents}) GROUP BY incident_id, kind;"
+        f" UPDATE timeline_counts SET replaced = {replaced}"
+        f" WHERE incident_id IN ({incidents});"
+    )
+
+
+@_migration("020_timeline_counts")
+def _timeline_counts(db: sqlite_utils.Database) -> None:
+    """`timeline_counts`: each incident's timeline rows counted by kind, and how many
+    of them a correction replaced, kept by triggers in the file (so every writer keeps
+    it, whatever its version or door). A long timeline's total for its scrollbar is
+    then a sum of a few rows, not a count of its million (store.timeline_pages)."""
+    conn = db.conn
+    own_corrections = (  # rows correcting this one (written before it: an import)
+        "(SELECT count(*) FROM timeline c WHERE c.supersedes = new.id"
+        " AND c.incident_id = new.incident_id)"
+    )
+    gone_corrections = (  # rows that corrected the one deleted (and itself, if it did)
+        "(SELECT count(*) FROM timeline c WHERE c.supersedes = old.id"
+        " AND c.incident_id = old.incident_id) + (old.supersedes IS old.id)"
+    )
+    counted_by = ("id", "incident_id", "kind", "supersedes")
+    moved = " OR ".join(f"old.{c} IS NOT new.{c}" for c in counted_by)
+    for statement in (
+        "CREATE TABLE IF NOT EXISTS timeline_counts (incident_id INTEGER NOT NULL,"
+        " kind TEXT NOT NULL, written INTEGER NOT NULL, replaced INTEGER NOT NULL,"
+        " PRIMARY KEY (incident_id, kind)) WITHOUT ROWID",
+        "DELETE FROM timeline_counts",
+        "INSERT INTO timeline_counts (incident_id, kind, written, replaced)"
+        " SELECT incident_id, kind, count(*), 0 FROM timeline GROUP BY incident_id, kind",
+        "CREATE TRIGGER IF NOT EXISTS timeline_counts_insert AFTER INSERT ON timeline BEGIN"
+        + _count_row("new.incident_id", "new.kind", "1", own_corrections)
+        + _target_replaced("new", "1")
+        + " END",
+        "CREATE TRIGGER IF NOT EXISTS timeline_counts_delete AFTER DELETE ON timeline BEGIN"
+        + _count_row("old.incident_id", "old.kind", "-1", f"-({gone_corrections})")
+        + _target_replaced("old", "-1")
+        + " END",
+        "CREATE TRIGGER IF NOT EXISTS timeline_counts_update"
+        " AFTER UPDATE OF id, incident_id, kind, supersedes ON timeline"
+        f" WHEN {moved} BEGIN" + _recount("old.incident_id, new.incident_id") + " END",
+    ):  # one by one: executescript would commit the upgrade's lock
+        conn.execute(statement)
+    # the corrections are few: counted by the kind of the row each replaced
+    replaced = conn.execute(
+        "SELECT t.incident_id, t.kind, count(*) FROM timeline c"
+        " CROSS JOIN timeline t ON t.id = c.supersedes"
+        " WHERE c.supersedes IS NOT NULL AND +c.incident_id = t.incident_id"
+        " GROUP BY t.incident_id, t.kind"
+    ).fetchall()
+    conn.executemany(
+        "UPDATE timeline_counts SET replaced = ? WHERE incident_id = ? AND kind = ?",
+        [(n, incident, kind) for incident, kind, n in replaced],
+    )
+
+
 SCHEMA_VERSION = len(_STEPS)
 
 
