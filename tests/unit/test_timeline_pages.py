@@ -89,7 +89,8 @@ def test_pages_read_as_the_whole_timeline_folded(
     assert newest.start == len(want) - len(newest.entries)
     if not want:
         return
-    for offset in (0, len(want) // 3, len(want) - 1):  # the scrollbar dragged there
+    # the scrollbar dragged there (walked from the oldest, or back from the newest)
+    for offset in (0, len(want) // 3, 2 * len(want) // 3, len(want) - 1):
         page = read_page(db, PageRequest(long_incident, request.rule, matches, offset, 3, 3))
         assert list(page.entries) == want[page.start : page.start + len(page.entries)]
         assert abs(page.start + 3 - offset) <= 12  # pins and old versions counted on the way

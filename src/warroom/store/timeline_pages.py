@@ -124,7 +124,7 @@ def _read_page(
     else:
         total = narrowed.count_before(None)
     if isinstance(anchor, int) and not isinstance(anchor, bool):
-        anchor = narrowed.key_at(max(0, anchor)) or "newest"
+        anchor = narrowed.key_at(max(0, anchor), total) or "newest"
     if anchor == "newest":  # nothing comes after the newest: the page before it only
         places = narrowed.keys_before(None, request.before)[::-1]
         start = total - len(places)
@@ -338,15 +338,21 @@ class _Narrowed:
         found.sort(reverse=bool(order))
         return found[:limit]
 
-    def key_at(self, offset: int) -> Key | None:
-        """The key about `offset` entries from the oldest (pin records and corrected rows
-        counted too: an index walk, not a probe per row); None past the end."""
+    def key_at(self, offset: int, total: int) -> Key | None:
+        """The key about `offset` entries from the oldest of `total` (pin records and
+        corrected rows counted too: an index walk, not a probe per row), walked from
+        the nearer end; None past the end."""
+        if offset >= total:
+            return None
         where, params = self._where(None, "")
         if self.ids is not None:
             where += f" AND {_CURRENT}"
+        order = ""
+        if offset > total // 2:  # nearer the newest: walked back from there
+            order, offset = " DESC", total - 1 - offset
         found = self.db.conn.execute(
             f"SELECT t.at, t.root FROM timeline t WHERE {where}"
-            " ORDER BY t.at, t.root LIMIT 1 OFFSET ?",
+            f" ORDER BY t.at{order}, t.root{order} LIMIT 1 OFFSET ?",
             [*params, offset],
         ).fetchone()
         return None if found is None else (str(found[0]), int(found[1]))
