@@ -100,6 +100,9 @@ def test_every_writer_keeps_the_counts(
         ("UPDATE timeline SET supersedes = NULL WHERE id = ?", (rows[5],)),
         ("UPDATE timeline SET at = '2026-01-01T05:00:00Z' WHERE id = ?", (rows[8],)),
         ("UPDATE timeline SET root = root WHERE id = ?", (rows[7],)),  # counts unmoved
+        # a row written again over its id, and one not written (it is there)
+        (f"INSERT OR REPLACE {INSERT[7:]}, NULL)", (rows[9], first, "decision", "replaced")),
+        (f"INSERT OR IGNORE {INSERT[7:]}, NULL)", (rows[10], first, "decision", "ignored")),
         # a correction written before the row it corrects (a hand-made file; the fold
         # and the pages disagree on it, so it goes on an incident of its own)
         (f"{INSERT}, 9002)", (9001, third, "note", "corrects one not written yet")),

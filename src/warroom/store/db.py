@@ -572,17 +572,22 @@ _REPLACED = (
 )
 
 
+def _counts_of(row: str) -> str:
+    """The condition on `timeline_counts` for `row`'s incident, kind and hour."""
+    return f"incident_id = {row}.incident_id AND kind = {row}.kind AND hour = {_hour(row)}"
+
+
 def _count_row(row: str, written: str, replaced: str) -> str:
     """Trigger statements adding to the counts of `row`'s incident, kind and hour, their
-    row made if missing. An UPDATE and an INSERT of what is missing, never a conflict
-    clause (the outer statement's would override it: see `_marks`)."""
-    where = f"incident_id = {row}.incident_id AND kind = {row}.kind AND hour = {_hour(row)}"
+    row made if missing. An UPDATE and an INSERT when it changed nothing (`changes()`
+    in a trigger: its own last statement's), never a conflict clause (the outer
+    statement's would override it: see `_marks`)."""
     return (
         f" UPDATE timeline_counts SET written = written + {written},"
-        f" replaced = replaced + {replaced} WHERE {where};"
+        f" replaced = replaced + {replaced} WHERE {_counts_of(row)};"
         " INSERT INTO timeline_counts (incident_id, kind, hour, written, replaced)"
         f" SELECT {row}.incident_id, {row}.kind, {_hour(row)}, {written}, {replaced}"
-        f" WHERE NOT EXISTS (SELECT 1 FROM timeline_counts WHERE {where});"
+        " WHERE changes() = 0;"
     )
 
 
@@ -618,9 +623,10 @@ def _timeline_counts(db: sqlite_utils.Database) -> None:
     is then a sum of a few rows, not a count of its million, and an entry's place a sum
     up to its hour and a count within it (store.timeline_pages)."""
     conn = db.conn
-    own_corrections = (  # rows correcting this one (written before it: an import)
-        "(SELECT count(*) FROM timeline c WHERE c.supersedes = new.id"
-        " AND c.incident_id = new.incident_id)"
+    corrects_new = "FROM timeline c WHERE c.supersedes = new.id AND c.incident_id = new.incident_id"
+    own_corrections = (  # rows correcting this one, written before it (a hand-made file)
+        f" UPDATE timeline_counts SET replaced = replaced + (SELECT count(*) {corrects_new})"
+        f" WHERE {_counts_of('new')} AND EXISTS (SELECT 1 {corrects_new});"
     )
     gone_corrections = (  # rows that corrected the one deleted (and itself, if it did)
         "(SELECT count(*) FROM timeline c WHERE c.supersedes = old.id"
@@ -637,8 +643,9 @@ def _timeline_counts(db: sqlite_utils.Database) -> None:
         f" SELECT incident_id, kind, {_hour('timeline')}, count(*), 0 FROM timeline"
         " GROUP BY 1, 2, 3",
         "CREATE TRIGGER IF NOT EXISTS timeline_counts_insert AFTER INSERT ON timeline BEGIN"
-        + _count_row("new", "1", own_corrections)
+        + _count_row("new", "1", "0")
         + _target_replaced("new", "1")
+        + own_corrections
         + " END",
         "CREATE TRIGGER IF NOT EXISTS timeline_counts_delete AFTER DELETE ON timeline BEGIN"
         + _count_row("old", "-1", f"-({gone_corrections})")
