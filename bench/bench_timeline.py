@@ -5,12 +5,14 @@ timeline is on screen; a key that moves the cursor (k) and jumps to the oldest
 entry (home); a new entry written by another connection until it shows; the
 filter (decisions only) and a full-text search until their result shows.
 Run:  python bench/bench_timeline.py [entries]
+      python bench/bench_timeline.py --file FILE   # a copy of FILE (one huge incident, #1)
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -93,12 +95,18 @@ async def timeline(path: Path) -> dict[str, float]:
 
 
 def main() -> None:
-    entries = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    given = sys.argv[2] if len(sys.argv) > 2 and sys.argv[1] == "--file" else None
+    entries = int(sys.argv[1]) if len(sys.argv) > 1 and given is None else 100_000
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "big.db"
         t0 = time.perf_counter()
-        build(path, 1, entries, NOW, live_share=1.0)
-        print(f"built 1 incident / {entries} entries in {time.perf_counter() - t0:.1f}s")
+        if given is not None:  # a copy: the bench writes an entry as another console
+            with sqlite3.connect(given) as source, sqlite3.connect(path) as copy:
+                source.backup(copy)
+            print(f"copied {given} in {time.perf_counter() - t0:.1f}s")
+        else:
+            build(path, 1, entries, NOW, live_share=1.0)
+            print(f"built 1 incident / {entries} entries in {time.perf_counter() - t0:.1f}s")
         m_first, m_key = asyncio.run(minimal())
         found = asyncio.run(timeline(path))
     print(f"minimal Textual app: first paint {m_first * 1000:.0f} ms, key {m_key * 1000:.0f} ms")

@@ -553,6 +553,122 @@ def _timeline_roots(db: sqlite_utils.Database) -> None:
         conn.execute(statement)
 
 
+# -- 020: each incident's timeline counted as it is written --------------------------------
+
+
+def _hour(row: str) -> str:
+    """The hour a row's stored `at` falls in (its first 13 characters, `2026-01-01T09`): the
+    counts' bucket. A prefix keeps the order: a key before the hour is before its start."""
+    return f"substr({row}.at, 1, 13)"
+
+
+# corrections `c` of the incident's rows of a kind and hour, in the same incident (what the
+# paging count subtracts: store.timeline_pages); `{counted}`: the counts' row
+_REPLACED = (
+    "(SELECT count(*) FROM timeline c CROSS JOIN timeline t ON t.id = c.supersedes"
+    " WHERE c.supersedes IS NOT NULL AND +c.incident_id = {counted}.incident_id"
+    " AND t.incident_id = {counted}.incident_id AND t.kind = {counted}.kind"
+    f" AND {_hour('t')} = {{counted}}.hour)"
+)
+
+
+def _counts_of(row: str) -> str:
+    """The condition on `timeline_counts` for `row`'s incident, kind and hour."""
+    return f"incident_id = {row}.incident_id AND kind = {row}.kind AND hour = {_hour(row)}"
+
+
+def _count_row(row: str, written: str, replaced: str) -> str:
+    """Trigger statements adding to the counts of `row`'s incident, kind and hour, their
+    row made if missing. An UPDATE and an INSERT when it changed nothing (`changes()`
+    in a trigger: its own last statement's), never a conflict clause (the outer
+    statement's would override it: see `_marks`)."""
+    return (
+        f" UPDATE timeline_counts SET written = written + {written},"
+        f" replaced = replaced + {replaced} WHERE {_counts_of(row)};"
+        " INSERT INTO timeline_counts (incident_id, kind, hour, written, replaced)"
+        f" SELECT {row}.incident_id, {row}.kind, {_hour(row)}, {written}, {replaced}"
+        " WHERE changes() = 0;"
+    )
+
+
+def _target_replaced(row: str, step: str) -> str:
+    """A trigger statement moving the `replaced` count of the row `row` corrects (if it
+    is in the same incident) by `step`."""
+    return (
+        f" UPDATE timeline_counts SET replaced = replaced + {step}"
+        f" WHERE (incident_id, kind, hour) = (SELECT t.incident_id, t.kind, {_hour('t')}"
+        f" FROM timeline t WHERE t.id = {row}.supersedes AND t.incident_id = {row}.incident_id"
+        f" AND t.id IS NOT {row}.id);"
+    )
+
+
+def _recount(incidents: str) -> str:
+    """Statements counting `incidents`' timelines again (rows moved between incidents,
+    kinds or hours, or their corrections redirected: nothing warroom does)."""
+    return (
+        f" DELETE FROM timeline_counts WHERE incident_id IN ({incidents});"
+        " INSERT INTO timeline_counts (incident_id, kind, hour, written, replaced)"
+        f" SELECT incident_id, kind, {_hour('timeline')}, count(*), 0 FROM timeline"
+        f" WHERE incident_id IN ({incidents}) GROUP BY 1, 2, 3;"
+        f" UPDATE timeline_counts SET replaced = {_REPLACED.format(counted='timeline_counts')}"
+        f" WHERE incident_id IN ({incidents});"
+    )
+
+
+@_migration("020_timeline_counts")
+def _timeline_counts(db: sqlite_utils.Database) -> None:
+    """`timeline_counts`: each incident's timeline rows counted by kind and hour, and how
+    many of them a correction replaced, kept by triggers in the file (so every writer
+    keeps it, whatever its version or door). A long timeline's total for its scrollbar
+    is then a sum of a few rows, not a count of its million, and an entry's place a sum
+    up to its hour and a count within it (store.timeline_pages)."""
+    conn = db.conn
+    corrects_new = "FROM timeline c WHERE c.supersedes = new.id AND c.incident_id = new.incident_id"
+    own_corrections = (  # rows correcting this one, written before it (a hand-made file)
+        f" UPDATE timeline_counts SET replaced = replaced + (SELECT count(*) {corrects_new})"
+        f" WHERE {_counts_of('new')} AND EXISTS (SELECT 1 {corrects_new});"
+    )
+    gone_corrections = (  # rows that corrected the one deleted (and itself, if it did)
+        "(SELECT count(*) FROM timeline c WHERE c.supersedes = old.id"
+        " AND c.incident_id = old.incident_id) + (old.supersedes IS old.id)"
+    )
+    counted_by = ("id", "incident_id", "kind", "at", "supersedes")
+    moved = " OR ".join(f"old.{c} IS NOT new.{c}" for c in counted_by)
+    for statement in (
+        "CREATE TABLE IF NOT EXISTS timeline_counts (incident_id INTEGER NOT NULL,"
+        " kind TEXT NOT NULL, hour TEXT NOT NULL, written INTEGER NOT NULL,"
+        " replaced INTEGER NOT NULL, PRIMARY KEY (incident_id, kind, hour)) WITHOUT ROWID",
+        "DELETE FROM timeline_counts",
+        "INSERT INTO timeline_counts (incident_id, kind, hour, written, replaced)"
+        f" SELECT incident_id, kind, {_hour('timeline')}, count(*), 0 FROM timeline"
+        " GROUP BY 1, 2, 3",
+        "CREATE TRIGGER IF NOT EXISTS timeline_counts_insert AFTER INSERT ON timeline BEGIN"
+        + _count_row("new", "1", "0")
+        + _target_replaced("new", "1")
+        + own_corrections
+        + " END",
+        "CREATE TRIGGER IF NOT EXISTS timeline_counts_delete AFTER DELETE ON timeline BEGIN"
+        + _count_row("old", "-1", f"-({gone_corrections})")
+        + _target_replaced("old", "-1")
+        + " END",
+        "CREATE TRIGGER IF NOT EXISTS timeline_counts_update"
+        f" AFTER UPDATE OF {', '.join(counted_by)} ON timeline"
+        f" WHEN {moved} BEGIN" + _recount("old.incident_id, new.incident_id") + " END",
+    ):  # one by one: executescript would commit the upgrade's lock
+        conn.execute(statement)
+    # the corrections are few: counted by the kind and hour of the row each replaced
+    replaced = conn.execute(
+        f"SELECT t.incident_id, t.kind, {_hour('t')}, count(*) FROM timeline c"
+        " CROSS JOIN timeline t ON t.id = c.supersedes"
+        " WHERE c.supersedes IS NOT NULL AND +c.incident_id = t.incident_id"
+        " GROUP BY 1, 2, 3"
+    ).fetchall()
+    conn.executemany(
+        "UPDATE timeline_counts SET replaced = ? WHERE incident_id = ? AND kind = ? AND hour = ?",
+        [(n, incident, kind, hour) for incident, kind, hour, n in replaced],
+    )
+
+
 SCHEMA_VERSION = len(_STEPS)
 
 
