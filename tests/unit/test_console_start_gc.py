@@ -45,3 +45,25 @@ def test_the_console_releases_a_hold_taken_before_it() -> None:
     assert gc.get_threshold() == before
     start_up_gc.release_full_collections()  # nothing left to let go
     assert gc.get_threshold() == before
+
+
+def test_after_start_up_full_collections_wait_for_a_pause_then_run_as_often_as_before() -> None:
+    before = gc.get_threshold()
+    collector = start_up_gc.StartUpCollector()
+    collector.hold()
+    collector.release(freeze=True)  # start-up's reads are shown
+    try:
+        assert gc.get_threshold() == (*before[:2], before[2] * start_up_gc.DEFERRED)
+        gc.collect(2)  # counts from zero
+        for _ in range(before[2] - 1):
+            gc.collect(1)  # each younger collection counts towards a full one
+        assert not start_up_gc.collect_if_due()  # not yet due: Python would not have run it
+        gc.collect(1)
+        assert gc.get_count()[2] >= before[2]
+        assert start_up_gc.collect_if_due()  # due: the pause runs it
+        assert gc.get_count()[2] == 0
+        assert not start_up_gc.collect_if_due()
+    finally:
+        collector.close()
+    assert gc.get_threshold() == before
+    assert not start_up_gc.collect_if_due()  # no console: nothing deferred, nothing run

@@ -18,6 +18,7 @@ by a short fallback, so the console never stops listening.
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from dataclasses import dataclass
 from functools import partial
@@ -52,9 +53,11 @@ class OrderedKeys(App[None]):
         self._serials = 0
         self._fallback: Timer | None = None
         self._focus_tries = 0
+        self.keyed_at = time.monotonic()  # when the last key or paste came
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            self.keyed_at = time.monotonic()
             self._held.append(event)
             await self._deliver()
             return

@@ -8,6 +8,13 @@ are on screen (young ones go on: short-lived cycles are still freed); then what 
 read is handed to `gc.freeze` (the collector stops walking it; it is still freed by
 reference counting when dropped) and the collector runs as before.
 
+After start-up, full collections still cost 20-50 ms each at 1,000 incidents (what
+was read since, and the garbage they free), and came every few entries, often between
+Enter and the entry drawn. So they are put off (`defer_full_collections`: ten times
+later than Python's default) and run when the person pauses (`collect_if_due`, from the
+console's heartbeat once no key came for `IDLE_SECONDS`): as often as before when
+people pause, never more, and in the middle of a burst only as a backstop.
+
 The wait starts before the console's modules are imported (`hold_full_collections`,
 from `warroom` with no command): importing and mounting them brought one full
 collection before the first frame (~25 ms of it, walking every module just loaded).
@@ -26,6 +33,13 @@ _HELD_FULL = 1_000_000
 # the thresholds before the hold (one hold at a time, however many ask for it)
 _saved: list[tuple[int, int, int]] = []
 
+# after start-up: automatic full collections come this many times later than before
+DEFERRED = 10
+# no key for this long: a full collection that is due runs now
+IDLE_SECONDS = 1.0
+# the thresholds before `defer_full_collections` (one deferral at a time)
+_deferred: list[tuple[int, int, int]] = []
+
 
 def hold_full_collections() -> None:
     """Full collections wait from now until a console's `StartUpCollector` releases
@@ -35,6 +49,36 @@ def hold_full_collections() -> None:
     first, second, third = gc.get_threshold()
     _saved.append((first, second, third))
     gc.set_threshold(first, second, max(third, _HELD_FULL))
+
+
+def defer_full_collections() -> None:
+    """Automatic full collections `DEFERRED` times later than now (a backstop); a
+    console calls `collect_if_due` when the person pauses. Idempotent."""
+    if _deferred or _saved:  # a start-up hold is still on: it decides
+        return
+    first, second, third = gc.get_threshold()
+    _deferred.append((first, second, third))
+    gc.set_threshold(first, second, third * DEFERRED)
+
+
+def collect_if_due() -> bool:
+    """The full collection Python would have run by now (as many younger collections
+    since the last one as its threshold asked for), run now; whether it ran."""
+    if not _deferred:
+        return False
+    if gc.get_count()[2] < _deferred[0][2]:
+        return False
+    gc.collect(2)
+    return True
+
+
+def end_deferral() -> None:
+    """Full collections as before `defer_full_collections` (nothing if none)."""
+    if not _deferred:
+        return
+    first, second, third = _deferred.pop()
+    if gc.get_threshold() == (first, second, third * DEFERRED):  # not changed by others
+        gc.set_threshold(first, second, third)
 
 
 def release_full_collections() -> None:
@@ -57,15 +101,19 @@ class StartUpCollector:
             hold_full_collections()
 
     def release(self, *, freeze: bool) -> None:
-        """Full collections as before; `freeze`: what is alive now is kept out of them."""
+        """Full collections again; `freeze`: what is alive now is kept out of them, and
+        the full collections are deferred to the person's pauses (`collect_if_due`)."""
         if freeze and not self.frozen:
             self.frozen = True
             gc.freeze()
         release_full_collections()
+        if freeze:
+            defer_full_collections()
 
     def close(self) -> None:
         """The console goes: its start-up read back to the collector."""
         release_full_collections()
+        end_deferral()
         if self.frozen:
             self.frozen = False
             gc.unfreeze()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import operator
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -56,7 +57,7 @@ from warroom.tui.screens.console_base import ConsoleSettings
 from warroom.tui.screens.incident_forms import IncidentForms
 from warroom.tui.screens.policy_tools import PolicyTools
 from warroom.tui.screens.timeline_tools import TimelineTools
-from warroom.tui.start_up_gc import StartUpCollector, give_back_freed
+from warroom.tui.start_up_gc import IDLE_SECONDS, StartUpCollector, collect_if_due, give_back_freed
 from warroom.tui.watcher import DatabaseWatcher
 from warroom.tui.widgets.alert_pane import AlertPane
 from warroom.tui.widgets.checklist_pane import ChecklistPane
@@ -468,6 +469,8 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         if reading.unrecorded and not self._sweeping:
             self._sweeping = True
             self.write(Sweep())
+        if time.monotonic() - getattr(self.app, "keyed_at", 0.0) >= IDLE_SECONDS:
+            collect_if_due()  # the person paused: the full collection that is due, now
 
     def _show_deadlines(
         self, now: dt.datetime, timers: Mapping[int, tuple[sla.Timer, ...]]
