@@ -11,7 +11,7 @@ from __future__ import annotations
 from warroom.domain.policy_record import PolicyMismatch, PolicyRecord, mismatch, record_of
 from warroom.errors import InvalidInput, WriteFailed
 from warroom.service.base import RoomBase
-from warroom.store import policy_record, read_model
+from warroom.store import next_due, policy_record, read_model
 
 
 class PolicyRecords(RoomBase):
@@ -27,12 +27,27 @@ class PolicyRecords(RoomBase):
                 with self.unit_of_work() as uow:
                     if policy_record.recorded_policy(uow.db) is None:  # nobody came first
                         policy_record.record_policy(uow, mine)
+                        next_due.refresh(uow.db, self.policy, None)  # every incident's
             except WriteFailed:
                 return None
             recorded = policy_record.recorded_policy(self.db)
         if recorded is None or recorded.fingerprint == mine.fingerprint:
+            self._fill_next_due()
             return None
         return mismatch(mine, recorded, self.policy)
+
+    def _fill_next_due(self) -> None:
+        """Under the policy in effect, work out every incident's kept next deadline when
+        they were worked out under other rules (an upgrade: store.next_due)."""
+        rules = next_due.rules(self.policy)
+        if rules is None or next_due.filled_under(self.db) == rules:
+            return
+        try:
+            with self.unit_of_work() as uow:
+                if next_due.filled_under(uow.db) != rules:  # nobody came first
+                    next_due.refresh(uow.db, self.policy, None)
+        except WriteFailed:
+            return
 
     def adopt_policy(self) -> PolicyRecord:
         """Make this process's policy the one in effect; returns the record it replaced
@@ -46,6 +61,7 @@ class PolicyRecords(RoomBase):
                     f" (fingerprint {mine.fingerprint})"
                 )
             policy_record.record_policy(uow, mine)
+            next_due.refresh(uow.db, self.policy, None)  # every incident's, under this one
         return before or mine
 
 

@@ -8,7 +8,8 @@ import json
 import sqlite3
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from warroom.domain.models import Engagement, Incident, RoleAssignment, TimelineEntry
@@ -17,7 +18,7 @@ from warroom.domain.timefmt import EARLIEST, LATEST, stored_time
 from warroom.domain.update_clocks import PostedUpdates
 from warroom.domain.vocabulary import LISTED_STATUSES, OPEN_STATUSES
 from warroom.errors import NotFound, WarroomError
-from warroom.store.db import CLOCK_MOVES
+from warroom.store.clock_rows import CLOCK_MOVES
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -35,6 +36,7 @@ _Record = TypeVar("_Record")
 
 _unreadable: dict[tuple[str, str], str] = {}
 _unreadable_lock = threading.Lock()
+_noting = threading.local()  # `noted`: the lists this thread is collecting into
 
 
 class UnreadableRow(WarroomError):
@@ -54,7 +56,20 @@ def _note(row: str, column: str, value: object, outcome: str) -> str:
     line = f"{row} {column} {shown} ({outcome})"
     with _unreadable_lock:
         _unreadable[(row, column)] = line
+    for collected in getattr(_noting, "lists", ()):
+        collected.append(line)
     return line
+
+
+@contextmanager
+def noted() -> Iterator[list[str]]:
+    """The lines this thread notes (`_note`) inside the block, noted again or not."""
+    collected: list[str] = []
+    _noting.lists = (*getattr(_noting, "lists", ()), collected)
+    try:
+        yield collected
+    finally:
+        _noting.lists = tuple(c for c in _noting.lists if c is not collected)
 
 
 def unreadable_times() -> list[str]:
@@ -148,6 +163,15 @@ def _incident(row: sqlite3.Row | dict[str, Any]) -> Incident:
     for key in _SHARED_COLUMNS:
         values[key] = shared(values[key])
     return Incident(**values)
+
+
+def incident_of(values: dict[str, Any]) -> Incident | None:
+    """An incident row (column -> stored value) as `incidents` reads it: None when it
+    is left out (noted, as every list leaves it out)."""
+    try:
+        return _incident(values)
+    except _LeftOut:
+        return None
 
 
 # an incident row's columns in the record's field order, so a row becomes a record

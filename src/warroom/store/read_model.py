@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from warroom.domain import escalation, sla
+from warroom.domain import escalation, next_due, sla
 from warroom.domain.models import (
     Engagement,
     FollowUp,
@@ -33,6 +33,7 @@ from warroom.domain.models import (
 from warroom.domain.policy import Policy
 from warroom.domain.policy_record import PolicyMismatch, mismatch, record_of
 from warroom.domain.vocabulary import OPEN_STATUSES
+from warroom.store import list_rows as list_rows_module
 from warroom.store import (
     outbox_queries,
     policy_record,
@@ -58,6 +59,9 @@ if TYPE_CHECKING:
 # module (an import-linter contract in pyproject.toml checks it). Beside the two
 # assembled views, these are the narrower reads they need, named once here.
 incident = queries.incident  # one incident; NotFound names an unknown id
+# `warroom list`: incidents as it shows them, with their next deadlines, in one read
+list_rows = list_rows_module.list_rows
+ListedIncident = list_rows_module.ListedIncident
 incidents = queries.incidents  # every incident as stored (the report's population)
 timeline = queries.timeline  # every row of an incident's timeline, oldest first
 histories = queries.histories  # what the SLA timers need, per incident
@@ -124,6 +128,7 @@ __all__ = [
     "Engagement",
     "IncidentList",
     "IncidentView",
+    "ListedIncident",
     "PageRequest",
     "TimelinePage",
     "alert_signals",
@@ -141,6 +146,7 @@ __all__ = [
     "incident_view",
     "incidents",
     "list_order",
+    "list_rows",
     "list_stage",
     "newest_of_kind",
     "pages",
@@ -159,15 +165,8 @@ __all__ = [
 ]
 
 # resolved still runs the post-mortem clock; closed and cancelled run none
-CLOCK_STATUSES = OPEN_STATUSES | {"resolved"}
-
-
-def clocks_run(incident: Incident) -> bool:
-    """Whether the incident has a clock still running: open or resolved, or closed
-    with its post-mortem not yet done (closing is not the post-mortem)."""
-    return incident.status in CLOCK_STATUSES or (
-        incident.status == "closed" and incident.postmortem_done_at is None
-    )
+CLOCK_STATUSES = next_due.CLOCK_STATUSES
+clocks_run = next_due.clocks_run  # whether an incident has a clock still running
 
 
 @dataclass(frozen=True, slots=True)
