@@ -11,7 +11,7 @@ from __future__ import annotations
 from warroom.domain.policy_record import PolicyMismatch, PolicyRecord, mismatch, record_of
 from warroom.errors import InvalidInput, WriteFailed
 from warroom.service.base import RoomBase
-from warroom.store import next_due, policy_record, read_model
+from warroom.store import policy_record, read_model
 
 
 class PolicyRecords(RoomBase):
@@ -20,6 +20,8 @@ class PolicyRecords(RoomBase):
     def check_policy(self) -> PolicyMismatch | None:
         """Record this policy when none is (a read-only file records nothing); otherwise
         the mismatch between this policy and the recorded one, or None when they agree."""
+        from warroom.store import next_due  # kept deadlines: see `_fill_next_due`
+
         mine = record_of(self.policy)
         recorded = policy_record.recorded_policy(self.db)
         if recorded is None:
@@ -39,6 +41,8 @@ class PolicyRecords(RoomBase):
     def _fill_next_due(self) -> None:
         """Under the policy in effect, work out every incident's kept next deadline when
         they were worked out under other rules (an upgrade: store.next_due)."""
+        from warroom.store import next_due
+
         rules = next_due.rules(self.policy)
         if rules is None or next_due.filled_under(self.db) == rules:
             return
@@ -52,6 +56,8 @@ class PolicyRecords(RoomBase):
     def adopt_policy(self) -> PolicyRecord:
         """Make this process's policy the one in effect; returns the record it replaced
         (or this one, when it already was)."""
+        from warroom.store import next_due
+
         mine = record_of(self.policy)
         with self.unit_of_work() as uow:
             before = policy_record.recorded_policy(uow.db)

@@ -8,7 +8,7 @@ updates, ladder calls, breaches and clock rows, whoever writes them) and `rules`
 a digest of the policy text and of the code that derives deadlines. A reader uses
 a row only while both still match (`kept`); any other incident is worked out as
 before. So a row can be missing or old, but never wrong: the service writes the
-rows of the incidents each of its transactions changed (`refresh_changed`), and
+rows of the incidents each of its transactions changed (`service.base`), and
 every row when a policy is recorded (`refresh`).
 """
 
@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import warroom
 from warroom.domain import next_due
 from warroom.domain.next_due import NextDue
 from warroom.domain.policy import Policy
@@ -54,18 +55,37 @@ META = "next_due_rules"
 _SEQ = "coalesce((SELECT seq FROM incident_changes c WHERE c.incident_id = {id}), 0)"
 
 
+# the modules a kept deadline is derived by (the policy's reading, the clocks, the
+# ladder, the rota, the stored times and histories), besides this one
+_DERIVED_BY = (
+    "domain/business_hours.py",
+    "domain/escalation.py",
+    "domain/ladder_reader.py",
+    "domain/models.py",
+    "domain/next_due.py",
+    "domain/policy.py",
+    "domain/policy_reader.py",
+    "domain/roles.py",
+    "domain/rota.py",
+    "domain/sla.py",
+    "domain/timefmt.py",
+    "domain/update_clocks.py",
+    "domain/vocabulary.py",
+    "store/next_due.py",
+    "store/queries.py",
+)
+
+
 @functools.cache
 def _code() -> bytes:
-    """What derives a kept deadline besides the policy: warroom's version and the
-    text of the domain's modules and of the store's readings (an upgrade or an
-    edited checkout never reads a row an older rule wrote)."""
-    import warroom.domain
-
+    """What derives a kept deadline besides the policy: warroom's version and the text
+    of the modules that derive it (an upgrade or an edited checkout never reads a row
+    an older rule wrote; two installs of one version share them)."""
     digest = hashlib.blake2b(warroom.__version__.encode(), digest_size=16)
-    domain = Path(warroom.domain.__file__).parent
-    for path in [*sorted(domain.glob("*.py")), Path(queries.__file__), Path(__file__)]:
+    package = Path(warroom.__file__).parent
+    for name in _DERIVED_BY:
         try:
-            digest.update(path.read_bytes())
+            digest.update((package / name).read_bytes())
         except OSError:
             return b""  # no sources to tell versions apart by: keep nothing
     return digest.digest()
@@ -138,19 +158,6 @@ def filled_under(db: sqlite_utils.Database) -> str | None:
     """The rules every incident's row was last worked out under (None: never)."""
     row = db.conn.execute("SELECT value FROM warroom_meta WHERE key = ?", (META,)).fetchone()
     return None if row is None else str(row[0])
-
-
-def change_mark(db: sqlite_utils.Database) -> int:
-    """The file's latest change number (`queries.change_mark`)."""
-    return queries.change_mark(db)
-
-
-def refresh_changed(db: sqlite_utils.Database, policy: Policy, mark: int) -> None:
-    """Work out again the rows of the incidents changed since `mark` (in the caller's
-    write transaction)."""
-    changed = queries.changed_since(db, mark)
-    if changed:
-        refresh(db, policy, sorted(changed))
 
 
 def refresh(db: sqlite_utils.Database, policy: Policy, incident_ids: Iterable[int] | None) -> None:
