@@ -347,14 +347,15 @@ def timers(
     if incident.status == "cancelled":
         return ()
     history = history or IncidentHistory()
-    found = [_timer_of(d, policy, now) for d in deadlines(incident, policy, history)]
+    found = [timer_of(d, policy, now) for d in deadlines(incident, policy, history)]
     escalation = _escalation(incident, policy, now, history, assigned, engaged)
     if escalation is not None:
-        found.append(_timer_of(escalation[0], policy, now, escalation[1]))
+        found.append(timer_of(escalation[0], policy, now, escalation[1]))
     return tuple(found)
 
 
-def _timer_of(deadline: Deadline, policy: Policy, now: dt.datetime, detail: str = "") -> Timer:
+def timer_of(deadline: Deadline, policy: Policy, now: dt.datetime, detail: str = "") -> Timer:
+    """The timer of `deadline` at `now`."""
     d = deadline
     return _timer(
         d.name, d.deadline, d.severity, d.target, policy, now, d.done_at, detail, d.audience
@@ -396,6 +397,33 @@ def next_deadline(
     left is the earliest deadline; ties go to the first in display order, the
     escalation last, as `most_urgent` does. For a list of thousands of incidents.
     """
+    found = _next_running(incident, policy, now, history, assigned, engaged)
+    return None if found is None else timer_of(found[0], policy, now, found[1])
+
+
+def next_running(
+    incident: Incident,
+    policy: Policy,
+    now: dt.datetime,
+    history: IncidentHistory | None = None,
+    *,
+    assigned: Holders | None = None,
+    engaged: Sequence[Engagement] | None = None,
+) -> Deadline | None:
+    """The deadline of `next_deadline`'s timer (None: no timer runs)."""
+    found = _next_running(incident, policy, now, history, assigned, engaged)
+    return None if found is None else found[0]
+
+
+def _next_running(
+    incident: Incident,
+    policy: Policy,
+    now: dt.datetime,
+    history: IncidentHistory | None,
+    assigned: Holders | None,
+    engaged: Sequence[Engagement] | None,
+) -> tuple[Deadline, str] | None:
+    """The deadline of `next_deadline`'s timer and its detail."""
     if incident.status == "cancelled":
         return None
     history = history or IncidentHistory()
@@ -403,8 +431,8 @@ def next_deadline(
     first = min(running, key=lambda d: d.deadline, default=None)
     escalation = _escalation(incident, policy, now, history, assigned, engaged)
     if escalation is not None and (first is None or escalation[0].deadline < first.deadline):
-        return _timer_of(escalation[0], policy, now, escalation[1])
-    return None if first is None else _timer_of(first, policy, now)
+        return escalation
+    return None if first is None else (first, "")
 
 
 def breaches(

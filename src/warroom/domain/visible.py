@@ -82,7 +82,17 @@ def json_text(value: Any, *, indent: int | None = 2, sort_keys: bool = False) ->
     escaped as `\\u0085` too (they can only occur inside strings).
     """
     dumped = json.dumps(value, indent=indent, sort_keys=sort_keys, ensure_ascii=False)
-    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
+    return json_raw_escaped(dumped)
+
+
+def json_raw_escaped(dumped: str) -> str:
+    """JSON text from `json.dumps(..., ensure_ascii=False)` with what a terminal would act
+    on escaped as `json_text` escapes it (DEL, C1, U+2028/2029, bidi overrides)."""
+    return _JSON_RAW.sub(_escaped, dumped)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def cells(text: str) -> int:

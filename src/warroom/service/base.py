@@ -13,7 +13,7 @@ from warroom.domain.models import Actor
 from warroom.domain.policy import Policy
 from warroom.domain.timefmt import check_moment
 from warroom.errors import InvalidInput
-from warroom.store import unit_of_work
+from warroom.store import queries, unit_of_work
 from warroom.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -59,6 +59,14 @@ class RoomBase:
 
     @contextmanager
     def unit_of_work(self, now: dt.datetime | None = None) -> Iterator[UnitOfWork]:
-        """One action's write transaction (BEGIN IMMEDIATE), at `now` (default: the clock's)."""
+        """One action's write transaction (BEGIN IMMEDIATE), at `now` (default: the clock's).
+
+        Before it commits, the next deadline kept for each incident it changed is
+        worked out again (store.next_due: what `warroom list` reads)."""
         with unit_of_work.begin(self.db, self.actor, now or self.clock.now()) as uow:
+            mark = queries.change_mark(uow.db)
             yield uow
+            if changed := queries.changed_since(uow.db, mark):
+                from warroom.store import next_due  # only when a clock input changed
+
+                next_due.refresh(uow.db, self.policy, sorted(changed))

@@ -20,6 +20,8 @@ class PolicyRecords(RoomBase):
     def check_policy(self) -> PolicyMismatch | None:
         """Record this policy when none is (a read-only file records nothing); otherwise
         the mismatch between this policy and the recorded one, or None when they agree."""
+        from warroom.store import next_due  # kept deadlines: see `_fill_next_due`
+
         mine = record_of(self.policy)
         recorded = policy_record.recorded_policy(self.db)
         if recorded is None:
@@ -27,16 +29,35 @@ class PolicyRecords(RoomBase):
                 with self.unit_of_work() as uow:
                     if policy_record.recorded_policy(uow.db) is None:  # nobody came first
                         policy_record.record_policy(uow, mine)
+                        next_due.refresh(uow.db, self.policy, None)  # every incident's
             except WriteFailed:
                 return None
             recorded = policy_record.recorded_policy(self.db)
         if recorded is None or recorded.fingerprint == mine.fingerprint:
+            self._fill_next_due()
             return None
         return mismatch(mine, recorded, self.policy)
+
+    def _fill_next_due(self) -> None:
+        """Under the policy in effect, work out every incident's kept next deadline when
+        they were worked out under other rules (an upgrade: store.next_due)."""
+        from warroom.store import next_due
+
+        rules = next_due.rules(self.policy)
+        if rules is None or next_due.filled_under(self.db) == rules:
+            return
+        try:
+            with self.unit_of_work() as uow:
+                if next_due.filled_under(uow.db) != rules:  # nobody came first
+                    next_due.refresh(uow.db, self.policy, None)
+        except WriteFailed:
+            return
 
     def adopt_policy(self) -> PolicyRecord:
         """Make this process's policy the one in effect; returns the record it replaced
         (or this one, when it already was)."""
+        from warroom.store import next_due
+
         mine = record_of(self.policy)
         with self.unit_of_work() as uow:
             before = policy_record.recorded_policy(uow.db)
@@ -46,6 +67,7 @@ class PolicyRecords(RoomBase):
                     f" (fingerprint {mine.fingerprint})"
                 )
             policy_record.record_policy(uow, mine)
+            next_due.refresh(uow.db, self.policy, None)  # every incident's, under this one
         return before or mine
 
 

@@ -22,6 +22,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 from warroom.errors import DatabaseRefused, WriteFailed
 from warroom.paths import create_private_file, make_private_dir
+
+# the timeline rows the clocks derive from, and of those the ones that can move a clock
+# (in their own module, so that the reads need not import this one)
+from warroom.store.clock_rows import CLOCK_MOVES as CLOCK_MOVES
+from warroom.store.clock_rows import CLOCK_ROWS as CLOCK_ROWS
 from warroom.store.file_access import Access as Access
 from warroom.store.file_access import WarroomConnection as WarroomConnection
 from warroom.store.file_access import access_for as access_for
@@ -54,14 +59,6 @@ def _migration(
         return step
 
     return register
-
-
-# the timeline rows the clocks derive from (the change log's triggers watch these)
-CLOCK_ROWS = "kind IN ('severity', 'status')"
-# of those, the ones that can move a clock: every severity change, and the status moves
-# into or out of `resolved` (a superset by text; the reader decides on the parsed row).
-# Queries repeat it word for word so that SQLite uses the partial index on it.
-CLOCK_MOVES = "(kind = 'severity' OR (kind = 'status' AND data LIKE '%resolved%'))"
 
 
 @_migration("001_core")
@@ -551,6 +548,15 @@ def _timeline_roots(db: sqlite_utils.Database) -> None:
         " WHERE id = new.id; END",
     ):  # one by one: executescript would commit the upgrade's lock
         conn.execute(statement)
+
+
+@_migration("019_next_due")
+def _next_due(db: sqlite_utils.Database) -> None:
+    """`next_due`: each incident's next deadline as `warroom list` shows it, kept by
+    the service (see store.next_due), filled here under the recorded policy."""
+    from warroom.store import next_due
+
+    next_due.create(db)
 
 
 # -- 020: each incident's timeline counted as it is written --------------------------------

@@ -7,8 +7,10 @@ import datetime as dt
 import json
 import sqlite3
 import sys
+from _thread import _local as thread_local
 from _thread import allocate_lock
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from warroom.domain.models import Engagement, Incident, RoleAssignment, TimelineEntry
@@ -17,7 +19,7 @@ from warroom.domain.timefmt import EARLIEST, LATEST, stored_time
 from warroom.domain.update_clocks import PostedUpdates
 from warroom.domain.vocabulary import LISTED_STATUSES, OPEN_STATUSES
 from warroom.errors import NotFound, WarroomError
-from warroom.store.db import CLOCK_MOVES
+from warroom.store.clock_rows import CLOCK_MOVES
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -34,8 +36,10 @@ _Record = TypeVar("_Record")
 # the CLI (stderr) and the console (a notification) can name it.
 
 _unreadable: dict[tuple[str, str], str] = {}
-# `_thread`'s lock is `threading.Lock`, without importing `threading` (a CLI's start-up)
+# `_thread`'s lock and local are `threading`'s, without importing `threading` (a CLI's
+# start-up)
 _unreadable_lock = allocate_lock()
+_noting = thread_local()  # `noted`: the lists this thread is collecting into
 
 
 class UnreadableRow(WarroomError):
@@ -55,7 +59,20 @@ def _note(row: str, column: str, value: object, outcome: str) -> str:
     line = f"{row} {column} {shown} ({outcome})"
     with _unreadable_lock:
         _unreadable[(row, column)] = line
+    for collected in getattr(_noting, "lists", ()):
+        collected.append(line)
     return line
+
+
+@contextmanager
+def noted() -> Iterator[list[str]]:
+    """The lines this thread notes (`_note`) inside the block, noted again or not."""
+    collected: list[str] = []
+    _noting.lists = (*getattr(_noting, "lists", ()), collected)
+    try:
+        yield collected
+    finally:
+        _noting.lists = tuple(c for c in _noting.lists if c is not collected)
 
 
 def unreadable_times() -> list[str]:
@@ -149,6 +166,15 @@ def _incident(row: sqlite3.Row | dict[str, Any]) -> Incident:
     for key in _SHARED_COLUMNS:
         values[key] = shared(values[key])
     return Incident(**values)
+
+
+def incident_of(values: dict[str, Any]) -> Incident | None:
+    """An incident row (column -> stored value) as `incidents` reads it: None when it
+    is left out (noted, as every list leaves it out)."""
+    try:
+        return _incident(values)
+    except _LeftOut:
+        return None
 
 
 # an incident row's columns in the record's field order, so a row becomes a record

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from warroom.domain import escalation, sla
+from warroom.domain import escalation, next_due, sla
 from warroom.domain.models import (
     Engagement,
     FollowUp,
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from warroom.store.backup import backup as backup_copy
     from warroom.store.checklist_queries import checklists
     from warroom.store.engine_queries import engines
+    from warroom.store.list_rows import ListedIncident, list_rows
     from warroom.store.timeline_pages import PAGE as TIMELINE_PAGE
     from warroom.store.timeline_pages import PageRequest, TimelinePage, newest_of_kind
     from warroom.store.timeline_pages import is_big as timeline_is_big
@@ -103,6 +104,9 @@ _LATER: dict[str, tuple[str, str]] = {
     # the file as a whole: a consistent copy taken live, and its checks (`backup`, `verify`)
     "backup_copy": ("backup", "backup"),
     "verify_file": ("verify", "verify"),
+    # `warroom list`: incidents as it shows them, with their next deadlines, in one read
+    "list_rows": ("list_rows", "list_rows"),
+    "ListedIncident": ("list_rows", "ListedIncident"),
 }
 
 
@@ -124,6 +128,7 @@ __all__ = [
     "Engagement",
     "IncidentList",
     "IncidentView",
+    "ListedIncident",
     "PageRequest",
     "TimelinePage",
     "alert_signals",
@@ -141,6 +146,7 @@ __all__ = [
     "incident_view",
     "incidents",
     "list_order",
+    "list_rows",
     "list_stage",
     "newest_of_kind",
     "pages",
@@ -159,15 +165,8 @@ __all__ = [
 ]
 
 # resolved still runs the post-mortem clock; closed and cancelled run none
-CLOCK_STATUSES = OPEN_STATUSES | {"resolved"}
-
-
-def clocks_run(incident: Incident) -> bool:
-    """Whether the incident has a clock still running: open or resolved, or closed
-    with its post-mortem not yet done (closing is not the post-mortem)."""
-    return incident.status in CLOCK_STATUSES or (
-        incident.status == "closed" and incident.postmortem_done_at is None
-    )
+CLOCK_STATUSES = next_due.CLOCK_STATUSES
+clocks_run = next_due.clocks_run  # whether an incident has a clock still running
 
 
 @dataclass(frozen=True, slots=True)

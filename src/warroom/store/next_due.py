@@ -1,0 +1,228 @@
+"""Each incident's next deadline as the list shows it, kept in the file (migration
+019's `next_due`), so `warroom list` need not work out every incident's clocks.
+
+A kept row is the deadline `domain.next_due.worked_out` found (see there), with
+what it was worked out from: the incident's change number in `incident_changes`
+(which the file's triggers move on every change to the incident row, its roles,
+updates, ladder calls, breaches and clock rows, whoever writes them) and `rules`,
+a digest of the policy text and of the code that derives deadlines. A reader uses
+a row only while both still match (`kept`); any other incident is worked out as
+before. So a row can be missing or old, but never wrong: the service writes the
+rows of the incidents each of its transactions changed (`service.base`), and
+every row when a policy is recorded (`refresh`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import warroom
+from warroom.domain import next_due
+from warroom.domain.next_due import NextDue
+from warroom.domain.policy import Policy
+from warroom.domain.policy_record import fingerprint
+from warroom.domain.sla import Deadline
+from warroom.store import queries
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from warroom.domain.models import Incident
+
+TABLE = (
+    "CREATE TABLE IF NOT EXISTS next_due ("
+    " incident_id INTEGER PRIMARY KEY,"
+    " seq INTEGER NOT NULL,"  # the incident's `incident_changes.seq` (0: none yet)
+    " rules TEXT NOT NULL,"  # `rules(policy)`
+    " holds_from TEXT,"  # NextDue.holds_from (isoformat), NULL: any moment
+    " name TEXT,"  # the timer; NULL: none runs
+    " deadline TEXT,"  # isoformat, exact
+    " severity INTEGER,"  # its index in the policy's severities
+    " target_us INTEGER,"  # the timer's target, in microseconds
+    " audience TEXT)"
+)
+
+# the rules every row was last worked out under (`warroom_meta`): after an upgrade
+# (new code) the first command under the recorded policy works them all out again
+META = "next_due_rules"
+
+# an incident's change number, as the reader and the writer both read it
+_SEQ = "coalesce((SELECT seq FROM incident_changes c WHERE c.incident_id = {id}), 0)"
+
+
+# the modules a kept deadline is derived by (the policy's reading, the clocks, the
+# ladder, the rota, the stored times and histories), besides this one
+_DERIVED_BY = (
+    "domain/business_hours.py",
+    "domain/escalation.py",
+    "domain/ladder_reader.py",
+    "domain/models.py",
+    "domain/next_due.py",
+    "domain/policy.py",
+    "domain/policy_reader.py",
+    "domain/roles.py",
+    "domain/rota.py",
+    "domain/sla.py",
+    "domain/timefmt.py",
+    "domain/update_clocks.py",
+    "domain/vocabulary.py",
+    "store/next_due.py",
+    "store/queries.py",
+)
+
+
+@functools.cache
+def _code() -> bytes:
+    """What derives a kept deadline besides the policy: warroom's version and the text
+    of the modules that derive it (an upgrade or an edited checkout never reads a row
+    an older rule wrote; two installs of one version share them)."""
+    digest = hashlib.blake2b(warroom.__version__.encode(), digest_size=16)
+    package = Path(warroom.__file__).parent
+    for name in _DERIVED_BY:
+        try:
+            digest.update((package / name).read_bytes())
+        except OSError:
+            return b""  # no sources to tell versions apart by: keep nothing
+    return digest.digest()
+
+
+def rules(policy: Policy) -> str | None:
+    """The digest a kept row is valid under, or None when none can be kept
+    (`next_due.keeps`, or the code cannot be told apart)."""
+    code = _code()
+    if not code or not next_due.keeps(policy):
+        return None
+    return hashlib.blake2b(code + fingerprint(policy.text).encode(), digest_size=12).hexdigest()
+
+
+def kept(db: sqlite_utils.Database, policy: Policy) -> dict[int, NextDue]:
+    """Every kept row that is still valid under `policy`, by incident id."""
+    key = rules(policy)
+    if key is None:
+        return {}
+    found: dict[int, NextDue] = {}
+    severities = policy.severities
+    times: dict[str, dt.datetime] = {}  # many incidents share a holds_from
+    for incident_id, holds_from, name, deadline, severity, target_us, audience in db.conn.execute(
+        "SELECT n.incident_id, n.holds_from, n.name, n.deadline, n.severity, n.target_us,"
+        " n.audience FROM next_due n LEFT JOIN incident_changes c USING (incident_id)"
+        " WHERE n.rules = ? AND n.seq = coalesce(c.seq, 0)",
+        (key,),
+    ):
+        since = None
+        if holds_from is not None:
+            since = times.get(holds_from) or times.setdefault(
+                holds_from, dt.datetime.fromisoformat(holds_from)
+            )
+        found[incident_id] = NextDue(
+            None
+            if name is None
+            else Deadline(
+                name,
+                dt.datetime.fromisoformat(deadline),
+                severities[severity],
+                dt.timedelta(microseconds=target_us),
+                None,
+                audience,
+            ),
+            since,
+        )
+    return found
+
+
+def create(db: sqlite_utils.Database) -> None:
+    """Make the table (migration 019) and fill it under the policy the file records,
+    if any (a file upgraded in place lists fast from its first read)."""
+    from warroom.domain.policy import parse_policy
+    from warroom.domain.policy_reader import PolicyError
+
+    db.conn.execute(TABLE)
+    recorded = db.conn.execute(  # as store.policy_record reads it (the newest row rules)
+        "SELECT source, text FROM policy_record ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    if recorded is None:
+        return  # the first writer records one, and fills the rows then
+    try:
+        policy = parse_policy(str(recorded[1]), str(recorded[0]))
+    except PolicyError:
+        return
+    refresh(db, policy, None)
+
+
+def filled_under(db: sqlite_utils.Database) -> str | None:
+    """The rules every incident's row was last worked out under (None: never)."""
+    row = db.conn.execute("SELECT value FROM warroom_meta WHERE key = ?", (META,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def refresh(db: sqlite_utils.Database, policy: Policy, incident_ids: Iterable[int] | None) -> None:
+    """Work out and keep the rows of `incident_ids` (None: every incident), in the
+    caller's write transaction. An incident whose stored inputs cannot all be read
+    (a time that is not a time) keeps no row, so a reader reads it whole, and warns."""
+    key = rules(policy)
+    if key is None:
+        return
+    ids = None if incident_ids is None else list(incident_ids)
+    if ids is None:
+        db.conn.execute("INSERT OR REPLACE INTO warroom_meta VALUES (?, ?)", (META, key))
+    found = queries.incidents(db, include_ended=True) if ids is None else None
+    if found is None:
+        assert ids is not None
+        found = queries.incidents_by_id(db, ids, include_ended=True)
+        gone = set(ids) - {i.id for i in found}
+        if gone:
+            db.conn.executemany(
+                "DELETE FROM next_due WHERE incident_id = ?", [(i,) for i in sorted(gone)]
+            )
+    running = [i for i in found if next_due.clocks_run(i)]
+    with queries.noted() as notes:
+        state = queries.clock_state(db, [i.id for i in running])
+    unreadable = _unreadable_of(db, running, notes)
+    index = {id(s): n for n, s in enumerate(policy.severities)}
+    rows, dropped = [], [(i.id,) for i in found if not next_due.clocks_run(i)]
+    for incident in running:
+        history, assigned, engaged = state[incident.id]
+        due = next_due.worked_out(incident, policy, history, assigned=assigned, engaged=engaged)
+        if incident.id in unreadable or (due.deadline and id(due.deadline.severity) not in index):
+            dropped.append((incident.id,))
+            continue
+        rows.append((incident.id, incident.id, key, *_columns(due, index)))
+    db.conn.executemany("DELETE FROM next_due WHERE incident_id = ?", dropped)
+    db.conn.executemany(
+        "INSERT OR REPLACE INTO next_due (incident_id, seq, rules, holds_from, name, deadline,"
+        f" severity, target_us, audience) VALUES (?, {_SEQ.format(id='?')}, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def _columns(
+    due: NextDue, index: dict[int, int]
+) -> tuple[str | None, str | None, str | None, int | None, int | None, str | None]:
+    """A row's columns after its id, change number and rules."""
+    holds_from = None if due.holds_from is None else due.holds_from.isoformat()
+    d = due.deadline
+    if d is None:
+        return holds_from, None, None, None, None, None
+    target = d.target // dt.timedelta(microseconds=1)
+    return holds_from, d.name, d.deadline.isoformat(), index[id(d.severity)], target, d.audience
+
+
+def _unreadable_of(
+    db: sqlite_utils.Database, running: list[Incident], notes: list[str]
+) -> set[int]:
+    """The incidents among `running` whose clock inputs had a row left out or read as
+    unset (`notes` were taken while reading them all): each is read alone to tell."""
+    if not notes:
+        return set()
+    found = set()
+    for incident in running:
+        with queries.noted() as mine:
+            queries.clock_state(db, [incident.id])
+        if mine:
+            found.add(incident.id)
+    return found
