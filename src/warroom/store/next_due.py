@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import warroom
 from warroom.domain import next_due
+from warroom.domain.digests import blake2b
 from warroom.domain.next_due import NextDue
 from warroom.domain.policy import Policy
 from warroom.domain.policy_record import fingerprint
@@ -81,14 +81,15 @@ def _code() -> bytes:
     """What derives a kept deadline besides the policy: warroom's version and the text
     of the modules that derive it (an upgrade or an edited checkout never reads a row
     an older rule wrote; two installs of one version share them)."""
-    digest = hashlib.blake2b(warroom.__version__.encode(), digest_size=16)
+    digest = blake2b(warroom.__version__.encode(), digest_size=16)
     package = Path(warroom.__file__).parent
     for name in _DERIVED_BY:
         try:
             digest.update((package / name).read_bytes())
         except OSError:
             return b""  # no sources to tell versions apart by: keep nothing
-    return digest.digest()
+    whole: bytes = digest.digest()
+    return whole
 
 
 def rules(policy: Policy) -> str | None:
@@ -97,7 +98,8 @@ def rules(policy: Policy) -> str | None:
     code = _code()
     if not code or not next_due.keeps(policy):
         return None
-    return hashlib.blake2b(code + fingerprint(policy.text).encode(), digest_size=12).hexdigest()
+    key: str = blake2b(code + fingerprint(policy.text).encode(), digest_size=12).hexdigest()
+    return key
 
 
 def kept(db: sqlite_utils.Database, policy: Policy) -> dict[int, NextDue]:
