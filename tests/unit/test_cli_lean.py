@@ -108,3 +108,19 @@ def test_anything_else_runs_with_the_collector_on(monkeypatch: pytest.MonkeyPatc
     assert gc.isenabled()
     warroom.cli.main()
     assert seen == [True] and gc.isenabled()
+
+
+def test_the_console_opened_from_a_plain_command_line_collects(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`warroom --db FILE` opens the console without click: with the collector on, as
+    through the group (only the one-shot commands run without it)."""
+    from warroom.cli import console_start
+
+    seen: list[bool] = []
+    monkeypatch.setattr(console_start, "_run_console", lambda context: seen.append(gc.isenabled()))
+    monkeypatch.setattr(sys, "argv", ["warroom", "--db", str(tmp_path / "w.db")])
+    with pytest.raises(SystemExit) as exited:
+        warroom.cli.main()
+    assert exited.value.code == 0
+    assert seen == [True] and gc.isenabled()

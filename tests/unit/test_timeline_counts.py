@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+from tests.conftest import T0
 from tests.long_timeline import add_rows
 from tests.unit.test_timeline_pages import expected
 from warroom import store
@@ -225,3 +226,41 @@ def test_a_page_read_again_after_another_connection_wrote_stands_where_it_is(
     assert after.total == before.total + 2
     reader.conn.close()
     writer.db.conn.close()
+
+
+def test_verify_names_counts_a_tool_left_off_and_says_how_to_count_again(
+    db_path: Path, policy: Policy
+) -> None:
+    """A tool without recursive triggers (the sqlite3 shell) replacing a row leaves the
+    replaced one counted: `warroom verify` says so, and its statement counts again."""
+    from warroom.store import db as schema
+    from warroom.store.verify import REBUILD, verify
+
+    room = WarRoom(store.connect(db_path), FrozenClock(T0), Actor("Ana", "ana"), policy)
+    incident_id = room.declare("Checkout down", "P1")
+    room.db.conn.close()
+    assert verify(db_path).ok
+    raw = sqlite3.connect(db_path)  # recursive_triggers off, as the shell has it
+    replace = (
+        "INSERT OR REPLACE INTO timeline (id, incident_id, at, logged_at, author, os_user,"
+        " kind, text) VALUES (1000, ?, ?, ?, 'x', 'x', 'note', 't')"
+    )
+    raw.execute(replace, (incident_id, *("2026-01-01T00:00:00Z",) * 2))
+    raw.execute(replace, (incident_id, *("2026-01-01T05:00:00Z",) * 2))  # same id, later hour
+    raw.commit()
+    verdict = verify(db_path)
+    assert any(
+        p.startswith(
+            f"timeline counts: the counts kept for the timelines of incidents #{incident_id} differ"
+        )
+        for p in verdict.problems
+    ), verdict.problems
+    raw.executescript(schema.RECOUNT_ALL)  # what verify says to run
+    raw.execute(REBUILD)  # (the search index was left off too: verify says that as well)
+    raw.commit()
+    raw.close()
+    assert verify(db_path).ok
+    database = store.connect(db_path)
+    assert kept(database) == recounted(database)
+    assert (incident_id, "note", "2026-01-01T05") in kept(database)
+    assert (incident_id, "note", "2026-01-01T00") not in kept(database)

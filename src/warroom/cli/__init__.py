@@ -50,7 +50,8 @@ def main() -> None:
 
     status = handled(sys.argv[1:])
     if status is not None:
-        _one_shot()
+        if not gc.isenabled():  # a plain `log`, `ack` or `list` (the console turns it on)
+            _one_shot()
         sys.exit(status)
     if collecting:
         gc.enable()  # the console and every other command collect as they always did

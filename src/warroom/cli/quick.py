@@ -155,6 +155,9 @@ def _run(found: _Plain) -> int:
     if options.tz_name:
         context.tz  # noqa: B018 - an unknown zone is refused before anything else
     if not found.command:
+        import gc
+
+        gc.enable()  # `main` turned it off for a one-shot command: the console collects
         from warroom.cli.console_start import open_console
 
         open_console(context)

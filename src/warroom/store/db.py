@@ -621,6 +621,22 @@ def _recount(incidents: str) -> str:
     )
 
 
+# every incident's timeline counted again (`warroom verify` names it when the counts kept
+# differ from the rows: a writer that replaced rows without recursive triggers)
+RECOUNT_ALL = _recount("SELECT id FROM incidents").strip()
+
+# the counts the rows give, and the counts kept (`warroom verify` compares them)
+COUNTED = (
+    f"SELECT g.incident_id, g.kind, g.hour, g.n, {_REPLACED.format(counted='g')} FROM"
+    f" (SELECT incident_id, kind, {_hour('timeline')} AS hour, count(*) AS n FROM timeline"
+    " GROUP BY 1, 2, 3) g"
+)
+KEPT_COUNTS = (
+    "SELECT incident_id, kind, hour, written, replaced FROM timeline_counts"
+    " WHERE written != 0 OR replaced != 0"
+)
+
+
 @_migration("020_timeline_counts")
 def _timeline_counts(db: sqlite_utils.Database) -> None:
     """`timeline_counts`: each incident's timeline rows counted by kind and hour, and how

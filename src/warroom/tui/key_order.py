@@ -53,7 +53,7 @@ class OrderedKeys(App[None]):
         self._serials = 0
         self._fallback: Timer | None = None
         self._focus_tries = 0
-        self.keyed_at = time.monotonic()  # when the last key or paste came
+        self.keyed_at = time.monotonic()  # when the last key, paste or mouse event came
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
@@ -61,6 +61,8 @@ class OrderedKeys(App[None]):
             self._held.append(event)
             await self._deliver()
             return
+        if isinstance(event, events.MouseEvent):  # a drag or a scroll: not a pause either
+            self.keyed_at = time.monotonic()
         await super().on_event(event)
 
     async def _deliver(self) -> None:

@@ -12,8 +12,10 @@ After start-up, full collections still cost 20-50 ms each at 1,000 incidents (wh
 was read since, and the garbage they free), and came every few entries, often between
 Enter and the entry drawn. So they are put off (`defer_full_collections`: ten times
 later than Python's default) and run when the person pauses (`collect_if_due`, from the
-console's heartbeat once no key came for `IDLE_SECONDS`): as often as before when
-people pause, never more, and in the middle of a burst only as a backstop.
+console's heartbeat once no key, paste or mouse event came for `IDLE_SECONDS`): when
+as many younger collections have run as Python's default waits for (Python also skips
+one while the objects new since the last are under a quarter of the others: this does
+not), and in the middle of a burst only as a backstop.
 
 The wait starts before the console's modules are imported (`hold_full_collections`,
 from `warroom` with no command): importing and mounting them brought one full
@@ -66,7 +68,7 @@ def collect_if_due() -> bool:
     since the last one as its threshold asked for), run now; whether it ran."""
     if not _deferred:
         return False
-    if gc.get_count()[2] < _deferred[0][2]:
+    if gc.get_count()[2] <= _deferred[0][2]:  # Python's test: more than its threshold
         return False
     gc.collect(2)
     return True
@@ -95,14 +97,17 @@ class StartUpCollector:
 
     def __init__(self) -> None:
         self.frozen = False
+        self.closed = False
 
     def hold(self) -> None:
-        if not self.frozen:
+        if not self.frozen and not self.closed:
             hold_full_collections()
 
     def release(self, *, freeze: bool) -> None:
         """Full collections again; `freeze`: what is alive now is kept out of them, and
         the full collections are deferred to the person's pauses (`collect_if_due`)."""
+        if self.closed:  # the console went before its start-up read was shown
+            return
         if freeze and not self.frozen:
             self.frozen = True
             gc.freeze()
@@ -112,6 +117,7 @@ class StartUpCollector:
 
     def close(self) -> None:
         """The console goes: its start-up read back to the collector."""
+        self.closed = True
         release_full_collections()
         end_deferral()
         if self.frozen:
