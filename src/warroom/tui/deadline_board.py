@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from warroom.domain import escalation, sla
 from warroom.domain.models import Incident
 from warroom.domain.policy import Policy
+from warroom.store import read_model
 from warroom.tui.deadline_prep import BoardWork, Prepared, work_out
 from warroom.tui.messages import ClockInputs
 
@@ -161,6 +162,7 @@ class DeadlineBoard:
         # start-up: the rows' deadlines are known for the first rows only, and what fell
         # due unrecorded is not judged yet (the watcher's next snapshot brings it all)
         self.pending = False
+        self._waiting: set[int] = set()  # pending: running, not read yet (WORKING_OUT)
 
     def update(
         self,
@@ -204,6 +206,7 @@ class DeadlineBoard:
         self.incidents, self.inputs, self.recorded = work.running, inputs, recorded
         self._kept, self._unrecorded, self._watch = work.kept, work.unrecorded, work.watch
         self.pending = False
+        self._waiting = set()
         return new
 
     def _take_pending(
@@ -220,6 +223,8 @@ class DeadlineBoard:
         self._seen_once = True
         self._serial = None  # the watcher's next state counts from nothing taken here
         self.incidents = {i.id: i for i in incidents if i.id in inputs}
+        # running incidents whose clock inputs the first snapshot did not read yet
+        self._waiting = {i.id for i in incidents if i.id not in inputs and read_model.clocks_run(i)}
         self.inputs, self.recorded = inputs, recorded
         self._kept = {
             i: one
@@ -254,7 +259,9 @@ class DeadlineBoard:
         """The list's next-deadline cell: `ack 14m`, `escal. 3m`, or '' (none running)."""
         kept = self._kept.get(incident_id)
         if kept is None:
-            return WORKING_OUT if self.pending and incident_id in self.incidents else ""
+            if self.pending and (incident_id in self.incidents or incident_id in self._waiting):
+                return WORKING_OUT
+            return ""
         urgent = kept.urgent
         rung = kept.escalation_due(now)
         if rung is not None and (urgent is None or rung < urgent[1]):

@@ -375,7 +375,16 @@ class DatabaseWatcher:
                 show_ended=not self._live_only,
                 kept=self._histories,
                 previous=self._list,
+                # start-up's first list: the clock inputs of the rows on screen only
+                clocks_first=FIRST_ROWS if self._board is None and not self._board_due else None,
             )
+        if self._list.partial and (self._board is not None or self._board_due):
+            # the board's snapshot: every running incident's clock inputs (the list's
+            # very incidents, so the screen keeps the rows it drew)
+            partial = self._list
+            self._list = read_model.with_clocks(db, partial, self._histories)
+            if self._handed is not None and self._handed[0] is partial:
+                self._handed = (self._list, self._handed[1], dict(self._list.clocks))
         listed = self._list
         if self._handed is None or self._handed[0] is not listed:
             # the list changed: new containers; unchanged, the very ones handed on before,

@@ -1,0 +1,113 @@
+"""Start-up's first list reads the clock inputs of the first rows only; the rest come
+with the deadline board's snapshot. No row may show a deadline worked out without its
+incident's history (a severity change, an update posted, a reopen, a call)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+import warroom.tui.watcher as watcher_module
+from tests.unit.test_read_model import _same_list, seed
+from warroom.clock import FrozenClock
+from warroom.domain.policy import Policy
+from warroom.service import WarRoom
+from warroom.store import read_model
+from warroom.tui.deadline_board import WORKING_OUT, DeadlineBoard
+from warroom.tui.messages import Snapshot
+
+
+def _running(listed: read_model.IncidentList) -> list[int]:
+    return [i.id for i in listed.incidents if read_model.clocks_run(i)]
+
+
+def test_the_first_rows_clocks_then_the_rest_say_what_a_whole_read_says(
+    db: sqlite_utils.Database, room: WarRoom, clock: FrozenClock, policy: Policy
+) -> None:
+    ids = seed(room, clock)
+    kept = read_model.ClockHistories()
+    first = read_model.incident_list(db, policy, kept=kept, clocks_first=2)
+    assert first.partial
+    assert set(first.clocks) == {i.id for i in first.incidents[:2]}
+    whole = read_model.incident_list(db, policy)
+    assert not whole.partial and first.incidents == whole.incidents
+    assert first.breaches == whole.breaches  # every running incident's, as before
+    # incidents beyond the first rows whose histories matter: an update posted, a call
+    assert {ids["newer P1"], ids["old P2"]} <= set(whole.clocks) - set(first.clocks)
+
+    # a change before the rest is read: the list read again stays partial until filled
+    room.set_severity(ids["old P2"], "P1")  # a severity change in its history
+    room.post_update(ids["older P1 monitoring"], "Watching the graphs.")
+    again = read_model.incident_list(db, policy, kept=kept, previous=first)
+    assert again.partial
+    filled = read_model.with_clocks(db, again, kept)
+    assert not filled.partial and filled.incidents is again.incidents
+    assert filled.mark == again.mark
+    fresh = read_model.incident_list(db, policy)
+    assert _same_list(filled, fresh)
+    assert list(filled.clocks) == [i for i in _running(fresh)]  # in list order
+    assert read_model.with_clocks(db, filled, kept) is filled  # whole: nothing to read
+
+    # the ended ones added to a partial live list leave it partial (not whole by accident)
+    ended = read_model.ended_list(db, policy)
+    assert read_model.with_ended(again, ended).partial
+
+
+def _board_of(snapshot: Snapshot, policy: Policy) -> DeadlineBoard:
+    board = DeadlineBoard(policy)
+    board.update(
+        snapshot.incidents,
+        snapshot.clocks,
+        snapshot.breaches,
+        snapshot.prepared,
+        snapshot.board,
+        pending=snapshot.board_pending,
+    )
+    return board
+
+
+def test_the_watchers_first_snapshot_says_working_out_where_it_read_no_history(
+    db_path: Path,
+    db: sqlite_utils.Database,
+    room: WarRoom,
+    clock: FrozenClock,
+    policy: Policy,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seed(room, clock)
+    monkeypatch.setattr(watcher_module, "FIRST_ROWS", 2)
+    watcher = watcher_module.DatabaseWatcher(db_path, lambda _: None, policy)
+    listed = read_model.incident_list(db, policy)
+    whole = DeadlineBoard(policy)
+    whole.update(list(listed.incidents), dict(listed.clocks), listed.breaches)
+    now = clock.now()
+    running = _running(listed)
+    assert len(running) > 2
+
+    first = watcher.read(db)
+    assert first.board_pending and first.board is None
+    first_rows = [i.id for i in first.incidents[:2]]
+    assert set(first.clocks) == set(first_rows)  # histories read for these only
+    shown = _board_of(first, policy)
+    for incident_id in running:
+        label = shown.due_label(incident_id, now)
+        if incident_id in first_rows:
+            assert label == whole.due_label(incident_id, now) and label != WORKING_OUT
+        else:  # not a deadline worked out without its history, nor a blank cell
+            assert label == WORKING_OUT
+    # the first incident's view (held for the screen) has its whole history
+    held = watcher._held[first_rows[0]].selection  # noqa: SLF001
+    assert held.incident.id == first_rows[0]
+
+    second = watcher.read(db, changed=False)  # the board's snapshot
+    assert not second.board_pending and second.board is not None
+    assert second.incidents is first.incidents  # the rows drawn are the same rows
+    assert dict(second.clocks) == dict(listed.clocks)
+    board = _board_of(second, policy)
+    for incident_id in running:
+        assert board.due_label(incident_id, now) == whole.due_label(incident_id, now)
+        assert board.ladder(incident_id, now) == whole.ladder(incident_id, now)
+        assert board.timers(now)[incident_id] == whole.timers(now)[incident_id]
+    assert board.read(now).unrecorded == whole.read(now).unrecorded
