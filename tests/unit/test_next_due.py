@@ -297,3 +297,27 @@ def test_the_list_prints_byte_for_byte_what_the_records_print(
     assert '"severity_known": false' in text and '"drill": true' in text
     assert '"declared_at": "2026-11-23T09:00:00Z", "detected_at": "2026-11-23T08:55:00Z"' in text
     assert len(warned) == 2  # the detection read as unset, the declaration left out
+
+
+def test_a_row_no_reader_can_fold_keeps_no_row_for_its_incident_and_stops_no_write(
+    db_path: Path, clock: FrozenClock, policy: Policy
+) -> None:
+    """A severity row without its `to` (an import by an older version took one): working
+    every incident's row out again (a policy recorded, an upgrade) leaves that incident
+    to be worked out by its reader, keeps the others', and writes go on."""
+    room = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), policy)
+    broken, fine = room.declare("Broken row", "P1"), room.declare("Fine", "P2")
+    room.db.conn.execute(
+        "INSERT INTO timeline (incident_id, at, logged_at, author, os_user, kind, text, data)"
+        " VALUES (?, '2026-11-23T09:00:00Z', '2026-11-23T09:00:00Z', 'x', 'x', 'severity',"
+        " 'Severity P0 -> ?', '{\"from\": \"P0\"}')",
+        (broken,),
+    )
+    room.db.conn.commit()
+    with room.unit_of_work():
+        next_due.refresh(room.db, policy, None)  # every incident's row
+    assert set(next_due.kept(room.db, policy)) == {fine}
+    clock.step(minutes=1)
+    room.log(fine, "still writing")  # the hook works the changed incident out again
+    room.acknowledge(fine)
+    assert set(next_due.kept(room.db, policy)) == {fine}

@@ -32,7 +32,8 @@ from warroom.store import queries
 if TYPE_CHECKING:
     import sqlite_utils
 
-    from warroom.domain.models import Incident
+    from warroom.domain.models import Engagement, Incident
+    from warroom.domain.sla import IncidentHistory
 
 TABLE = (
     "CREATE TABLE IF NOT EXISTS next_due ("
@@ -71,6 +72,8 @@ _DERIVED_BY = (
     "domain/timefmt.py",
     "domain/update_clocks.py",
     "domain/vocabulary.py",
+    "domain/yaml_text.py",
+    "store/clock_rows.py",
     "store/next_due.py",
     "store/queries.py",
 )
@@ -182,15 +185,25 @@ def refresh(db: sqlite_utils.Database, policy: Policy, incident_ids: Iterable[in
                 "DELETE FROM next_due WHERE incident_id = ?", [(i,) for i in sorted(gone)]
             )
     running = [i for i in found if next_due.clocks_run(i)]
-    with queries.noted() as notes:
-        state = queries.clock_state(db, [i.id for i in running])
-    unreadable = _unreadable_of(db, running, notes)
+    try:
+        with queries.noted() as notes:
+            state = queries.clock_state(db, [i.id for i in running])
+        unreadable = _unreadable_of(db, running, notes)
+    except _MALFORMED:  # a row no reader can fold (an import by an older version)
+        state, unreadable = _one_by_one(db, running)
     index = {id(s): n for n, s in enumerate(policy.severities)}
     rows, dropped = [], [(i.id,) for i in found if not next_due.clocks_run(i)]
     for incident in running:
+        if incident.id in unreadable:
+            dropped.append((incident.id,))
+            continue
         history, assigned, engaged = state[incident.id]
-        due = next_due.worked_out(incident, policy, history, assigned=assigned, engaged=engaged)
-        if incident.id in unreadable or (due.deadline and id(due.deadline.severity) not in index):
+        try:
+            due = next_due.worked_out(incident, policy, history, assigned=assigned, engaged=engaged)
+        except _MALFORMED:
+            dropped.append((incident.id,))
+            continue
+        if due.deadline and id(due.deadline.severity) not in index:
             dropped.append((incident.id,))
             continue
         rows.append((incident.id, incident.id, key, *_columns(due, index)))
@@ -212,6 +225,34 @@ def _columns(
         return holds_from, None, None, None, None, None
     target = d.target // dt.timedelta(microseconds=1)
     return holds_from, d.name, d.deadline.isoformat(), index[id(d.severity)], target, d.audience
+
+
+# an incident's clock inputs, as `queries.clock_state` gives them
+_ClockInputs = tuple["IncidentHistory", dict[str, tuple[str, ...]], tuple["Engagement", ...]]
+
+# what a stored row that is not what warroom writes raises while it is folded: the
+# incident keeps no row (its reader works it out, and says what it says today), and
+# every other incident's row is kept as usual
+_MALFORMED = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+
+def _one_by_one(
+    db: sqlite_utils.Database, running: list[Incident]
+) -> tuple[dict[int, _ClockInputs], set[int]]:
+    """`clock_state` of each incident alone: those that cannot be read at all, or had a
+    row left out, are the second set."""
+    state: dict[int, _ClockInputs] = {}
+    unreadable: set[int] = set()
+    for incident in running:
+        try:
+            with queries.noted() as mine:
+                state.update(queries.clock_state(db, [incident.id]))
+        except _MALFORMED:
+            unreadable.add(incident.id)
+            continue
+        if mine:
+            unreadable.add(incident.id)
+    return state, unreadable
 
 
 def _unreadable_of(
