@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
 import sqlite_utils
 
 from tests.unit.test_list_next_deadline import _varied
@@ -321,3 +322,23 @@ def test_a_row_no_reader_can_fold_keeps_no_row_for_its_incident_and_stops_no_wri
     room.log(fine, "still writing")  # the hook works the changed incident out again
     room.acknowledge(fine)
     assert set(next_due.kept(room.db, policy)) == {fine}
+
+
+def test_a_console_s_policy_check_leaves_the_kept_deadlines_to_the_next_command(
+    db_path: Path, clock: FrozenClock, policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file with no policy recorded: the console records it and works nothing else
+    out (its people's first entries would wait for every incident's row); the next
+    command works them all out, a batch per transaction."""
+    room = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), policy)
+    ids = [room.declare(f"outage {n}", "P2") for n in range(3)]
+    room.db.conn.execute("DELETE FROM policy_record")
+    room.db.conn.execute("DELETE FROM next_due")
+    room.db.conn.execute("DELETE FROM warroom_meta WHERE key = ?", (next_due.META,))
+    room.db.conn.commit()
+    assert room.check_policy(fill=False) is None  # the console's
+    assert next_due.filled_under(room.db) is None and next_due.kept(room.db, policy) == {}
+    monkeypatch.setattr(next_due, "BATCH", 2)  # three incidents: two batches
+    assert room.check_policy() is None  # a command's
+    assert next_due.filled_under(room.db) == next_due.rules(policy)
+    assert set(next_due.kept(room.db, policy)) == set(ids)

@@ -17,11 +17,12 @@ from warroom.store import policy_record, read_model
 class PolicyRecords(RoomBase):
     """The policy every console and command of this database should run with."""
 
-    def check_policy(self) -> PolicyMismatch | None:
+    def check_policy(self, *, fill: bool = True) -> PolicyMismatch | None:
         """Record this policy when none is (a read-only file records nothing); otherwise
-        the mismatch between this policy and the recorded one, or None when they agree."""
-        from warroom.store import next_due  # kept deadlines: see `_fill_next_due`
-
+        the mismatch between this policy and the recorded one, or None when they agree.
+        `fill`: also work out the kept next deadlines when other rules made them (a
+        command does; a console, which works out its own board, leaves it to the next
+        command: its people's writes would wait for it)."""
         mine = record_of(self.policy)
         recorded = policy_record.recorded_policy(self.db)
         if recorded is None:
@@ -29,12 +30,12 @@ class PolicyRecords(RoomBase):
                 with self.unit_of_work() as uow:
                     if policy_record.recorded_policy(uow.db) is None:  # nobody came first
                         policy_record.record_policy(uow, mine)
-                        next_due.refresh(uow.db, self.policy, None)  # every incident's
             except WriteFailed:
                 return None
             recorded = policy_record.recorded_policy(self.db)
         if recorded is None or recorded.fingerprint == mine.fingerprint:
-            self._fill_next_due()
+            if fill:
+                self._fill_next_due()
             return None
         return mismatch(mine, recorded, self.policy)
 
@@ -46,10 +47,14 @@ class PolicyRecords(RoomBase):
         rules = next_due.rules(self.policy)
         if rules is None or next_due.filled_under(self.db) == rules:
             return
-        try:
+        try:  # a batch per transaction: a person's write meanwhile waits for one
+            for batch in next_due.incident_batches(self.db):
+                with self.unit_of_work() as uow:
+                    if next_due.filled_under(uow.db) == rules:  # another process finished
+                        return
+                    next_due.refresh(uow.db, self.policy, batch)
             with self.unit_of_work() as uow:
-                if next_due.filled_under(uow.db) != rules:  # nobody came first
-                    next_due.refresh(uow.db, self.policy, None)
+                next_due.mark_filled(uow.db, self.policy)
         except WriteFailed:
             return
 

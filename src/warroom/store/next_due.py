@@ -159,6 +159,24 @@ def create(db: sqlite_utils.Database) -> None:
     refresh(db, policy, None)
 
 
+# incidents worked out in one transaction when all are worked out again (a policy
+# recorded, an upgrade): a person's write waits for one batch, never the whole file
+BATCH = 500
+
+
+def incident_batches(db: sqlite_utils.Database) -> list[list[int]]:
+    """Every incident's id, in batches of `BATCH`."""
+    ids = [int(row[0]) for row in db.conn.execute("SELECT id FROM incidents ORDER BY id")]
+    return [ids[n : n + BATCH] for n in range(0, len(ids), BATCH)]
+
+
+def mark_filled(db: sqlite_utils.Database, policy: Policy) -> None:
+    """Say every incident's row was worked out under `policy` (after the batches)."""
+    key = rules(policy)
+    if key is not None:
+        db.conn.execute("INSERT OR REPLACE INTO warroom_meta VALUES (?, ?)", (META, key))
+
+
 def filled_under(db: sqlite_utils.Database) -> str | None:
     """The rules every incident's row was last worked out under (None: never)."""
     row = db.conn.execute("SELECT value FROM warroom_meta WHERE key = ?", (META,)).fetchone()

@@ -175,7 +175,9 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         it if none is); `_policy_checked` shows what differs."""
         self.write(
             Write(
-                lambda room: room.check_policy(),
+                # the kept next deadlines (`warroom list`'s) are left to the next
+                # command: filling them for a big file held the first entries for seconds
+                lambda room: room.check_policy(fill=False),
                 "policy check",
                 on_success=self._policy_checked,
                 quiet=True,
