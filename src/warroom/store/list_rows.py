@@ -27,19 +27,7 @@ from warroom.store import queries
 if TYPE_CHECKING:
     import sqlite_utils
 
-# an incident's stored times, in the order `cli.json_shapes.incident_json` prints them
-TIMES = (
-    "declared_at",
-    "detected_at",
-    "acknowledged_at",
-    "mitigated_at",
-    "resolved_at",
-    "closed_at",
-    "last_update_at",
-    "postmortem_done_at",
-    "impact_started_at",
-    "impact_ended_at",
-)
+TIMES = queries.INCIDENT_TIMES  # in the order `cli.json_shapes.incident_json` prints them
 _TEXTS = (
     "id",
     "title",

@@ -137,7 +137,8 @@ def _one(convert: Callable[[Any], _Record], row: Any) -> _Record:
         raise UnreadableRow(f"cannot read {exc.line}") from None
 
 
-_TIMES = (
+# an incident's stored times, in the order `cli.json_shapes.incident_json` prints them
+INCIDENT_TIMES = (
     "declared_at",
     "detected_at",
     "acknowledged_at",
@@ -158,7 +159,7 @@ _SHARED_COLUMNS = ("severity", "status", "kind", "commander", "postmortem_owner"
 def _incident(row: sqlite3.Row | dict[str, Any]) -> Incident:
     values = dict(row)
     name = f"incident #{values['id']}"
-    for key in _TIMES:
+    for key in INCIDENT_TIMES:
         if key != "declared_at" and values[key] is not None:  # None stays None
             values[key] = _time(values[key], name, key)
     values["declared_at"] = _required_time(row["declared_at"], name, "declared_at", "incident")
@@ -181,7 +182,7 @@ def incident_of(values: dict[str, Any]) -> Incident | None:
 # without a dict on the way (10,000 incidents: ~12 MB of dicts at start-up)
 _INCIDENT_FIELDS = tuple(f.name for f in dataclasses.fields(Incident))
 _INCIDENT_COLUMNS = ", ".join(_INCIDENT_FIELDS)
-_TIME_AT = tuple(n for n, name in enumerate(_INCIDENT_FIELDS) if name in _TIMES)
+_TIME_AT = tuple(n for n, name in enumerate(_INCIDENT_FIELDS) if name in INCIDENT_TIMES)
 _SHARED_AT = tuple(n for n, name in enumerate(_INCIDENT_FIELDS) if name in _SHARED_COLUMNS)
 _DRILL_AT = _INCIDENT_FIELDS.index("drill")
 
