@@ -305,7 +305,8 @@ def test_a_row_no_reader_can_fold_keeps_no_row_for_its_incident_and_stops_no_wri
 ) -> None:
     """A severity row without its `to` (an import by an older version took one): working
     every incident's row out again (a policy recorded, an upgrade) leaves that incident
-    to be worked out by its reader, keeps the others', and writes go on."""
+    to be worked out by its reader, keeps the others', and writes go on; its readers
+    leave the row out of its clocks and say so."""
     room = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), policy)
     broken, fine = room.declare("Broken row", "P1"), room.declare("Fine", "P2")
     room.db.conn.execute(
@@ -322,6 +323,18 @@ def test_a_row_no_reader_can_fold_keeps_no_row_for_its_incident_and_stops_no_wri
     room.log(fine, "still writing")  # the hook works the changed incident out again
     room.acknowledge(fine)
     assert set(next_due.kept(room.db, policy)) == {fine}
+    # and the row is left out of its incident's clocks, said, not a traceback
+    from click.testing import CliRunner
+
+    from warroom.cli import cli
+
+    shown = CliRunner().invoke(cli, ["--db", str(db_path), "list"])
+    assert shown.exit_code == 0, shown.output
+    assert "Broken row" in shown.stdout and "Fine" in shown.stdout
+    assert "timeline row's data is not what warroom writes: timeline entry #" in shown.stderr
+    assert f'of incident #{broken} data \'{{"from": "P0"}}\' (left out of its clocks)' in (
+        shown.stderr
+    )
 
 
 def test_a_console_s_policy_check_leaves_the_kept_deadlines_to_the_next_command(

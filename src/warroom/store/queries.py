@@ -88,13 +88,25 @@ def forget_unreadable() -> None:
         _unreadable.clear()
 
 
+# what `_clock_row` notes for a clock row whose data cannot be folded
+_NOT_FOLDED = "left out of its clocks"
+
+
 def unreadable_warning(lines: list[str]) -> str:
     """What to tell a person about `lines` (from `unreadable_times`), in one line."""
-    rows = "row has a stored time" if len(lines) == 1 else "rows have stored times"
-    return (
-        f"{len(lines)} {rows} that cannot be used (not a time, or outside "
-        f"{EARLIEST:%Y}-{LATEST:%Y}): " + "; ".join(lines)
-    )
+    folded = [line for line in lines if line.endswith(f"({_NOT_FOLDED})")]
+    times = [line for line in lines if line not in folded]
+    said = []
+    if times:
+        rows = "row has a stored time" if len(times) == 1 else "rows have stored times"
+        said.append(
+            f"{len(times)} {rows} that cannot be used (not a time, or outside "
+            f"{EARLIEST:%Y}-{LATEST:%Y}): " + "; ".join(times)
+        )
+    if folded:
+        rows = "row's data is" if len(folded) == 1 else "rows' data are"
+        said.append(f"{len(folded)} timeline {rows} not what warroom writes: " + "; ".join(folded))
+    return "; ".join(said)
 
 
 def _time(value: object, row: str, column: str) -> dt.datetime | None:
@@ -390,7 +402,25 @@ def _clock_row(
         at = _required_time(at_text, name, "at", "entry")
     except _LeftOut:
         return None
-    return (str(at_text), entry_id, kind, at, json.loads(data_text or "{}"))
+    try:
+        data = json.loads(data_text or "{}")
+    except ValueError:
+        data = None
+    if not _foldable(kind, data):  # not what warroom writes (an older import took it)
+        _note(name, "data", data_text, _NOT_FOLDED)
+        return None
+    return (str(at_text), entry_id, kind, at, data)
+
+
+def _foldable(kind: str, data: object) -> bool:
+    """Whether `_history` can fold a clock row's data: an object whose `from`/`to` are
+    texts when there (a severity change has both)."""
+    if not isinstance(data, dict):
+        return False
+    ends = [data[k] for k in ("from", "to") if k in data]
+    if not all(isinstance(end, str) for end in ends):
+        return False
+    return kind != "severity" or "from" not in data or "to" in data
 
 
 def _moves(rows: list[_ClockRow]) -> Iterable[tuple[str, dt.datetime, dict[str, Any]]]:
