@@ -65,6 +65,8 @@ async def test_role_enter_takes_the_role_then_assigns_and_esc_keeps_the_name(
             pilot, lambda: "Tom" in [r.person for r in queries.roles(room.db, incident_id)]
         )
         assert (role, "Tom") in [(r.role, r.person) for r in queries.roles(room.db, incident_id)]
+        # the dialog closes (and forgets the form) once the console hears the write went in
+        await wait_for(pilot, lambda: not isinstance(app.screen, AssignScreen))
         await pilot.press("r")  # once saved, nothing is kept
         await wait_for(pilot, lambda: isinstance(app.screen, AssignScreen))
         assert field(app, "#person").value == ""
