@@ -242,9 +242,9 @@ def test_after_a_commit_its_entry_is_handed_on_before_the_neighbours_are_read_ag
 
     watcher._selection_read = noted  # type: ignore[method-assign]  # noqa: SLF001
     thread = threading.Thread(target=watcher.run, daemon=True)
+    watcher.take(1, (2, 3))  # before the thread: its start-up read would race the take
     thread.start()
     try:
-        watcher.take(1, (2, 3))
         watcher.poke(reset_selection=True)
         until(lambda: watcher.holds(2) and watcher.holds(3), "read #2 and #3 ahead")
         happened.clear()
