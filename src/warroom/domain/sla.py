@@ -65,7 +65,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from warroom.domain.business_hours import Spell, business_budget, clock_time_between, run_clock
 from warroom.domain.escalation import Holders, next_rung
@@ -250,8 +250,6 @@ class Deadline:
     target: dt.timedelta
     done_at: dt.datetime | None  # met or stopped: its state no longer moves
     audience: str = ""  # update clocks: internal / external; "" either audience
-    # the escalation: who its rung calls (its timer's detail); not what the deadline is
-    calls: str = field(default="", compare=False)
 
 
 def deadlines(
@@ -352,7 +350,7 @@ def timers(
     found = [timer_of(d, policy, now) for d in deadlines(incident, policy, history)]
     escalation = _escalation(incident, policy, now, history, assigned, engaged)
     if escalation is not None:
-        found.append(timer_of(escalation, policy, now, escalation.calls))
+        found.append(timer_of(escalation[0], policy, now, escalation[1]))
     return tuple(found)
 
 
@@ -371,44 +369,17 @@ def _escalation(
     history: IncidentHistory,
     assigned: Holders | None,
     engaged: Sequence[Engagement] | None,
-) -> Deadline | None:
-    """The next escalation's deadline, with who it `calls`, or None when no rung is to
-    come (or the incident's severity is not in the policy)."""
+) -> tuple[Deadline, str] | None:
+    """The next escalation's deadline and who it calls (its timer's detail), or None
+    when no rung is to come (or the incident's severity is not in the policy)."""
     current = _severity_of(policy, incident.severity)
     step = next_rung(
         incident, policy, now, pauses=history.reopened, assigned=assigned, engaged=engaged
     )
     if current is None or step is None:
         return None
-    calls = step.responder.name or f"nobody holds {step.rung.who}"
-    return Deadline("escalation", step.due_at, current, step.rung.after, None, calls=calls)
-
-
-def next_running(
-    incident: Incident,
-    policy: Policy,
-    now: dt.datetime,
-    history: IncidentHistory | None = None,
-    *,
-    assigned: Holders | None = None,
-    engaged: Sequence[Engagement] | None = None,
-) -> Deadline | None:
-    """The deadline of `most_urgent(timers(...))`'s timer, with only that one worked out
-    (None: no timer runs); `timer_of(found, policy, now, found.calls)` is that timer.
-
-    A running timer (not met, not stopped) has no `done_at`, so the least time
-    left is the earliest deadline; ties go to the first in display order, the
-    escalation last, as `most_urgent` does. For a list of thousands of incidents.
-    """
-    if incident.status == "cancelled":
-        return None
-    history = history or IncidentHistory()
-    running = deadlines(incident, policy, history, running_only=True)
-    first = min(running, key=lambda d: d.deadline, default=None)
-    escalation = _escalation(incident, policy, now, history, assigned, engaged)
-    if escalation is not None and (first is None or escalation.deadline < first.deadline):
-        return escalation
-    return first
+    deadline = Deadline("escalation", step.due_at, current, step.rung.after, None)
+    return deadline, step.responder.name or f"nobody holds {step.rung.who}"
 
 
 def next_deadline(
@@ -420,13 +391,48 @@ def next_deadline(
     assigned: Holders | None = None,
     engaged: Sequence[Engagement] | None = None,
 ) -> Timer | None:
-    """The timer of `next_running` at `now`.
+    """`most_urgent(timers(...))`, the same timer, with only that one worked out.
 
-    Kept only for store/list_rows.py, which another branch edits this session: once
-    merged, it calls `next_running` and `timer_of` (no `detail`) and this goes.
+    A running timer (not met, not stopped) has no `done_at`, so the least time
+    left is the earliest deadline; ties go to the first in display order, the
+    escalation last, as `most_urgent` does. For a list of thousands of incidents.
     """
-    found = next_running(incident, policy, now, history, assigned=assigned, engaged=engaged)
-    return None if found is None else timer_of(found, policy, now, found.calls)
+    found = _next_running(incident, policy, now, history, assigned, engaged)
+    return None if found is None else timer_of(found[0], policy, now, found[1])
+
+
+def next_running(
+    incident: Incident,
+    policy: Policy,
+    now: dt.datetime,
+    history: IncidentHistory | None = None,
+    *,
+    assigned: Holders | None = None,
+    engaged: Sequence[Engagement] | None = None,
+) -> Deadline | None:
+    """The deadline of `next_deadline`'s timer (None: no timer runs)."""
+    found = _next_running(incident, policy, now, history, assigned, engaged)
+    return None if found is None else found[0]
+
+
+def _next_running(
+    incident: Incident,
+    policy: Policy,
+    now: dt.datetime,
+    history: IncidentHistory | None,
+    assigned: Holders | None,
+    engaged: Sequence[Engagement] | None,
+) -> tuple[Deadline, str] | None:
+    """The deadline of `next_deadline`'s timer and its detail."""
+    if incident.status == "cancelled":
+        return None
+    history = history or IncidentHistory()
+    running = deadlines(incident, policy, history, running_only=True)
+    first = min(running, key=lambda d: d.deadline, default=None)
+    escalation = _escalation(incident, policy, now, history, assigned, engaged)
+    if escalation is not None and (first is None or escalation[0].deadline < first.deadline):
+        return escalation
+    return None if first is None else (first, "")
 
 
 def breaches(

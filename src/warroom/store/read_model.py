@@ -233,15 +233,14 @@ class IncidentList:
 
     def next_deadline(self, incident_id: int, policy: Policy, now: dt.datetime) -> sla.Timer | None:
         """The incident's most urgent running timer, or None (`most_urgent` of `timers`,
-        with only that timer worked out: see `sla.next_running`)."""
+        with only that timer worked out: see `sla.next_deadline`)."""
         clock = self.clocks.get(incident_id)
         incident = self.by_id.get(incident_id)
         if clock is None or incident is None:
             return None
-        found = sla.next_running(
+        return sla.next_deadline(
             incident, policy, now, clock.history, assigned=clock.assigned, engaged=clock.engaged
         )
-        return None if found is None else sla.timer_of(found, policy, now, found.calls)
 
 
 def incident_list(
