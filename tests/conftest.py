@@ -62,6 +62,14 @@ def room(db: sqlite_utils.Database, clock: FrozenClock, policy: Policy) -> WarRo
     return WarRoom(db, clock, Actor("Ana", "ana"), policy)
 
 
+@pytest.fixture
+def seeded(room: WarRoom, clock: FrozenClock) -> dict[str, int]:
+    """The eight incidents of tests/seeded.py in `room`'s file; title -> id."""
+    from tests.seeded import seed
+
+    return seed(room, clock)
+
+
 @pytest.fixture(autouse=True)
 def _no_user_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Tests never read or write the real user's database or settings."""

@@ -10,7 +10,7 @@ import pytest
 import sqlite_utils
 
 from tests.conftest import T0
-from tests.unit.test_read_model import seed
+from tests.seeded import seed
 from warroom.clock import FrozenClock
 from warroom.domain import sla
 from warroom.domain.models import Actor
@@ -84,16 +84,19 @@ def test_every_second_the_board_says_what_the_timers_say(
 
 
 def test_deadlines_are_kept_until_the_incident_changes(
-    db: sqlite_utils.Database, room: WarRoom, clock: FrozenClock, policy: Policy
+    db: sqlite_utils.Database,
+    room: WarRoom,
+    clock: FrozenClock,
+    policy: Policy,
+    seeded: dict[str, int],
 ) -> None:
-    ids = seed(room, clock)
     board = DeadlineBoard(policy)
     _snapshot(db, policy, board)
     kept = dict(board._kept)  # noqa: SLF001 - what is kept is the point here
-    room.acknowledge(ids["old P2"])
+    room.acknowledge(seeded["old P2"])
     _snapshot(db, policy, board)
     changed = {i for i in kept if board._kept[i] is not kept[i]}  # noqa: SLF001
-    assert changed == {ids["old P2"]}
+    assert changed == {seeded["old P2"]}
     now = clock.now()
     assert (board.read(now).next_due, board.read(now).unrecorded) == _whole(board, now)
 
@@ -104,6 +107,7 @@ def test_deadlines_worked_out_by_the_watcher_are_taken_for_the_same_rows_only(
     clock: FrozenClock,
     policy: Policy,
     monkeypatch: pytest.MonkeyPatch,
+    seeded: dict[str, int],
 ) -> None:
     """The watcher prepares each row's deadlines on its own thread; the board, on the
     console's, works nothing out for those rows, and works out afresh a row that was
@@ -111,7 +115,6 @@ def test_deadlines_worked_out_by_the_watcher_are_taken_for_the_same_rows_only(
     import warroom.tui.deadline_prep as board_module  # where the board works them out
     from warroom.tui.deadline_prep import prepare, prepare_all
 
-    ids = seed(room, clock)
     listed = read_model.incident_list(db, policy, show_ended=True)
     incidents, clocks = list(listed.incidents), dict(listed.clocks)
     prepared = prepare_all(incidents, clocks, policy, {})
@@ -132,15 +135,19 @@ def test_deadlines_worked_out_by_the_watcher_are_taken_for_the_same_rows_only(
     now = clock.now()
     assert (board.read(now).next_due, board.read(now).unrecorded) == _whole(board, now)
 
-    room.acknowledge(ids["old P2"])  # read again: a new row, prepared for the old one
+    room.acknowledge(seeded["old P2"])  # read again: a new row, prepared for the old one
     fresh = read_model.incident_list(db, policy, show_ended=True)
     board.update(list(fresh.incidents), dict(fresh.clocks), fresh.breaches, prepared)
-    assert ids["old P2"] in worked
+    assert seeded["old P2"] in worked
     assert (board.read(now).next_due, board.read(now).unrecorded) == _whole(board, now)
 
 
 def test_the_boards_state_worked_out_again_from_the_last_is_what_a_fresh_one_says(
-    db: sqlite_utils.Database, room: WarRoom, clock: FrozenClock, policy: Policy
+    db: sqlite_utils.Database,
+    room: WarRoom,
+    clock: FrozenClock,
+    policy: Policy,
+    seeded: dict[str, int],
 ) -> None:
     """The watcher works out the board's state for each list read, keeping what it
     found for rows whose deadlines and record of breaches did not change: after each
@@ -149,7 +156,6 @@ def test_the_boards_state_worked_out_again_from_the_last_is_what_a_fresh_one_say
     reads as one that worked it out itself."""
     from warroom.tui.deadline_prep import prepare_all, work_out
 
-    ids = seed(room, clock)
     kept = read_model.ClockHistories()
     listed = read_model.incident_list(db, policy, show_ended=True, kept=kept)
     prepared: dict[int, object] = {}
@@ -160,10 +166,12 @@ def test_the_boards_state_worked_out_again_from_the_last_is_what_a_fresh_one_say
     steps = [
         lambda: None,
         lambda: room.sweep(),
-        lambda: room.acknowledge(ids["old P2"]),
+        lambda: room.acknowledge(seeded["old P2"]),
         lambda: clock.step(hours=5),
         lambda: room.sweep(),
-        lambda: db.conn.execute("DELETE FROM sla_breaches WHERE incident_id = ?", (ids["new P0"],)),
+        lambda: db.conn.execute(
+            "DELETE FROM sla_breaches WHERE incident_id = ?", (seeded["new P0"],)
+        ),
         lambda: room.declare("late arrival", "P0"),
     ]
     for number, step in enumerate(steps):
@@ -205,7 +213,7 @@ def test_the_boards_state_worked_out_again_from_the_last_is_what_a_fresh_one_say
 
 
 def test_a_board_still_worked_out_says_so_and_then_what_a_whole_one_says(
-    db: sqlite_utils.Database, room: WarRoom, clock: FrozenClock, policy: Policy
+    db: sqlite_utils.Database, clock: FrozenClock, policy: Policy, seeded: dict[str, int]
 ) -> None:
     """Start-up's first snapshot brings the deadlines of the first rows only: the other
     running rows read WORKING_OUT (never blank, never a stale count), any incident's
@@ -214,7 +222,6 @@ def test_a_board_still_worked_out_says_so_and_then_what_a_whole_one_says(
     from warroom.tui.deadline_board import WORKING_OUT
     from warroom.tui.deadline_prep import prepare_all, work_out
 
-    seed(room, clock)
     listed = read_model.incident_list(db, policy, show_ended=True)
     incidents, clocks = list(listed.incidents), dict(listed.clocks)
     running = [i.id for i in incidents if i.id in clocks]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 
 from tests.conftest import T0
 from tests.engine_support import running_engine
+from tests.older_file import older_file
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.engine_presence import NO_ENGINE, EngineOnRecord, presence
@@ -77,16 +77,7 @@ def test_the_record_is_written_read_and_cleared_through_the_service(
 
 
 def test_a_file_from_before_engines_is_upgraded_and_keeps_its_data(db_path: Path) -> None:
-    import sqlite_utils
-
-    conn = sqlite3.connect(db_path, isolation_level=None)
-    conn.execute("CREATE TABLE warroom_meta (key TEXT PRIMARY KEY, value TEXT)")
-    conn.execute("INSERT INTO warroom_meta VALUES ('app', 'warroom'), ('schema_version', '1')")
-    store.migrations.apply(sqlite_utils.Database(conn), stop_before="017_engines")
-    conn.execute(
-        "INSERT INTO incidents (title, severity, status, kind, declared_at)"
-        " VALUES ('old one', 'P2', 'investigating', 'data', '2026-01-01T00:00:00Z')"
-    )
+    conn = older_file(db_path, "017_engines", version="1")
     assert "engines" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     conn.close()
     database = store.connect(db_path)

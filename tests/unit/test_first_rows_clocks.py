@@ -10,7 +10,7 @@ import pytest
 import sqlite_utils
 
 import warroom.tui.watcher as watcher_module
-from tests.unit.test_read_model import _same_list, seed
+from tests.seeded import same_list
 from warroom.clock import FrozenClock
 from warroom.domain.policy import Policy
 from warroom.service import WarRoom
@@ -24,9 +24,8 @@ def _running(listed: read_model.IncidentList) -> list[int]:
 
 
 def test_the_first_rows_clocks_then_the_rest_say_what_a_whole_read_says(
-    db: sqlite_utils.Database, room: WarRoom, clock: FrozenClock, policy: Policy
+    db: sqlite_utils.Database, room: WarRoom, policy: Policy, seeded: dict[str, int]
 ) -> None:
-    ids = seed(room, clock)
     kept = read_model.ClockHistories()
     first = read_model.incident_list(db, policy, kept=kept, clocks_first=2)
     assert first.partial
@@ -35,18 +34,18 @@ def test_the_first_rows_clocks_then_the_rest_say_what_a_whole_read_says(
     assert not whole.partial and first.incidents == whole.incidents
     assert first.breaches == whole.breaches  # every running incident's, as before
     # incidents beyond the first rows whose histories matter: an update posted, a call
-    assert {ids["newer P1"], ids["old P2"]} <= set(whole.clocks) - set(first.clocks)
+    assert {seeded["newer P1"], seeded["old P2"]} <= set(whole.clocks) - set(first.clocks)
 
     # a change before the rest is read: the list read again stays partial until filled
-    room.set_severity(ids["old P2"], "P1")  # a severity change in its history
-    room.post_update(ids["older P1 monitoring"], "Watching the graphs.")
+    room.set_severity(seeded["old P2"], "P1")  # a severity change in its history
+    room.post_update(seeded["older P1 monitoring"], "Watching the graphs.")
     again = read_model.incident_list(db, policy, kept=kept, previous=first)
     assert again.partial
     filled = read_model.with_clocks(db, again, kept)
     assert not filled.partial and filled.incidents is again.incidents
     assert filled.mark == again.mark
     fresh = read_model.incident_list(db, policy)
-    assert _same_list(filled, fresh)
+    assert same_list(filled, fresh)
     assert list(filled.clocks) == [i for i in _running(fresh)]  # in list order
     assert read_model.with_clocks(db, filled, kept) is filled  # whole: nothing to read
 
@@ -71,12 +70,11 @@ def _board_of(snapshot: Snapshot, policy: Policy) -> DeadlineBoard:
 def test_the_watchers_first_snapshot_says_working_out_where_it_read_no_history(
     db_path: Path,
     db: sqlite_utils.Database,
-    room: WarRoom,
     clock: FrozenClock,
     policy: Policy,
     monkeypatch: pytest.MonkeyPatch,
+    seeded: dict[str, int],
 ) -> None:
-    seed(room, clock)
     monkeypatch.setattr(watcher_module, "FIRST_ROWS", 2)
     watcher = watcher_module.DatabaseWatcher(db_path, lambda _: None, policy)
     listed = read_model.incident_list(db, policy)

@@ -12,6 +12,8 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from tests.conftest import T0
+from tests.seeded import ENDED, LISTED, LIVE, same_list
+from tests.seeded import seed as seed  # tests/ui/test_one_order.py imports it from here
 from warroom.cli import cli
 from warroom.clock import FrozenClock
 from warroom.domain.policy import Policy
@@ -19,49 +21,6 @@ from warroom.domain.timefmt import to_iso
 from warroom.service import WarRoom
 from warroom.store import read_model
 from warroom.tui.watcher import DatabaseWatcher
-
-# (title, severity, declared minutes before T0, status it ends in)
-SEEDED = [
-    ("old P2", "P2", 180, "investigating"),
-    ("new P0", "P0", 10, "investigating"),
-    ("older P1 monitoring", "P1", 120, "monitoring"),
-    ("newer P1", "P1", 30, "investigating"),
-    ("P0 resolved long ago", "P0", 300, "resolved"),
-    ("P3 cancelled", "P3", 60, "cancelled"),
-    ("P1 closed", "P1", 240, "closed"),
-    ("second new P0", "P0", 10, "investigating"),
-]
-# live before ended; most severe first; longest-running first; ties by id
-LIVE = ["new P0", "second new P0", "older P1 monitoring", "newer P1", "old P2"]
-ENDED = ["P0 resolved long ago", "P1 closed", "P3 cancelled"]
-# issue 14: a resolved incident stays listed (after the live ones) until it is closed
-LISTED = [*LIVE, "P0 resolved long ago"]
-
-
-@pytest.fixture
-def seeded(room: WarRoom, clock: FrozenClock) -> dict[str, int]:
-    return seed(room, clock)
-
-
-def seed(room: WarRoom, clock: FrozenClock) -> dict[str, int]:
-    """SEEDED declared, moved along and given mixed deadlines; title -> id."""
-    ids = {}
-    for title, severity, minutes, status in SEEDED:
-        number = room.declare(title, severity, declared_at=T0 - dt.timedelta(minutes=minutes))
-        ids[title] = number
-        if status == "closed":
-            room.set_status(number, "resolved")
-            room.set_status(number, "closed", postmortem_owner="Ana")
-        elif status != "investigating":
-            room.set_status(number, status)
-    # deadlines mixed: one acknowledged with an update posted, one with people and a rung
-    room.acknowledge(ids["newer P1"])
-    room.post_update(ids["newer P1"], "Looking into it.")
-    room.assign_role(ids["new P0"], "scribe", "Tom")
-    room.assign_role(ids["new P0"], "tech-lead", "Priya")
-    room.escalate(ids["new P0"])
-    clock.step(minutes=20)  # some timers overdue now, some not
-    return ids
 
 
 def _cli(db_path: Path, *args: str) -> Any:
@@ -218,21 +177,20 @@ def test_kept_histories_fold_new_rows_like_a_fresh_read(
     assert kept.histories(db, ids)[p0].severity_changes == ()
 
 
-def _same_list(a: read_model.IncidentList, b: read_model.IncidentList) -> bool:
-    return (a.incidents, dict(a.clocks), a.breaches) == (b.incidents, dict(b.clocks), b.breaches)
-
-
 def test_a_list_read_again_reads_only_what_changed_and_says_what_a_fresh_read_says(
-    db: sqlite_utils.Database, room: WarRoom, clock: FrozenClock, policy: Policy
+    db: sqlite_utils.Database,
+    room: WarRoom,
+    clock: FrozenClock,
+    policy: Policy,
+    seeded: dict[str, int],
 ) -> None:
     """The console's watcher reads the list again after every commit: whatever door a
     change comes through (the service, a sweep, a breach another process recorded with
     INSERT OR IGNORE, rows removed by hand), the list it keeps is what a fresh read says,
     and what did not change is the same objects (nothing to redraw)."""
-    ids = seed(room, clock)
     kept = read_model.ClockHistories()
     listed = read_model.incident_list(db, policy, show_ended=True, kept=kept)
-    p0, p1, p2 = ids["new P0"], ids["newer P1"], ids["old P2"]
+    p0, p1, p2 = seeded["new P0"], seeded["newer P1"], seeded["old P2"]
     room.log(p1, "a note changes no list row")
     again = read_model.incident_list(db, policy, show_ended=True, kept=kept, previous=listed)
     assert again is listed
@@ -269,7 +227,7 @@ def test_a_list_read_again_reads_only_what_changed_and_says_what_a_fresh_read_sa
         step()
         listed = read_model.incident_list(db, policy, show_ended=True, kept=kept, previous=before)
         fresh = read_model.incident_list(db, policy, show_ended=True)
-        assert _same_list(listed, fresh), f"step {number}"
+        assert same_list(listed, fresh), f"step {number}"
         assert kept.histories(db, list(fresh.clocks)) == read_model.histories(
             db, list(fresh.clocks)
         ), f"step {number}"
@@ -291,12 +249,12 @@ def test_the_ended_ones_read_in_batches_after_the_live_list_say_what_a_whole_rea
     clock: FrozenClock,
     policy: Policy,
     monkeypatch: pytest.MonkeyPatch,
+    seeded: dict[str, int],
 ) -> None:
     """The console reads the live incidents first and the closed and cancelled ones
     after, a few at a time: joined, and read again for what changed in between (an
     incident closed, one reopened, one cancelled, a breach), they are what one whole
     read says, the live rows as the live list's very objects."""
-    ids = seed(room, clock)
     for n in range(5):  # more ended incidents than one batch
         number = room.declare(f"closed {n}", "P2")
         room.set_status(number, "resolved")
@@ -305,13 +263,13 @@ def test_the_ended_ones_read_in_batches_after_the_live_list_say_what_a_whole_rea
     live = read_model.incident_list(db, policy)
     assert {i.status for i in live.incidents} <= {"investigating", "monitoring", "resolved"}
     # between the two reads: one listed incident closed (then in both reads)
-    room.set_status(ids["P0 resolved long ago"], "closed", postmortem_owner="Ana")
+    room.set_status(seeded["P0 resolved long ago"], "closed", postmortem_owner="Ana")
     batches: list[int] = []
     ended = read_model.ended_list(db, policy, between=lambda: batches.append(1))
     assert len(batches) >= 4  # 8 ended incidents, 2 at a time
     assert [i.status in ("closed", "cancelled") for i in ended.incidents] == [True] * 8
-    room.postmortem(ids["P1 closed"], done=True)  # after both reads: its clock stops
-    room.set_status(ids["old P2"], "cancelled")
+    room.postmortem(seeded["P1 closed"], done=True)  # after both reads: its clock stops
+    room.set_status(seeded["old P2"], "cancelled")
     clock.step(hours=3)
     room.sweep()  # breaches recorded for many incidents
     joined = read_model.with_ended(live, ended)
@@ -322,18 +280,18 @@ def test_the_ended_ones_read_in_batches_after_the_live_list_say_what_a_whole_rea
     assert len({i.id for i in joined.incidents}) == len(joined.incidents)
     again = read_model.incident_list(db, policy, show_ended=True, previous=joined)
     fresh = read_model.incident_list(db, policy, show_ended=True)
-    assert _same_list(again, fresh)
+    assert same_list(again, fresh)
     assert [i.id for i in again.incidents] == [i.id for i in fresh.incidents]
     # with nothing changed in between, the join alone is the whole read
     live = read_model.incident_list(db, policy)
     ended = read_model.ended_list(db, policy)
     joined = read_model.with_ended(live, ended)
     assert read_model.incident_list(db, policy, show_ended=True, previous=joined) is joined
-    assert _same_list(joined, fresh)
+    assert same_list(joined, fresh)
 
 
 def test_incidents_read_without_a_dict_per_row_are_what_the_row_reader_says(
-    db: sqlite_utils.Database, room: WarRoom, clock: FrozenClock
+    db: sqlite_utils.Database, room: WarRoom, clock: FrozenClock, seeded: dict[str, int]
 ) -> None:
     """List reads build each record straight from the row's columns (no dict on the
     way) and share the repeated texts: the records equal what `_incident` reads from
@@ -342,8 +300,7 @@ def test_incidents_read_without_a_dict_per_row_are_what_the_row_reader_says(
     a batch at a time are the same records."""
     from warroom.store import queries
 
-    ids = seed(room, clock)
-    room.set_status(ids["old P2"], "identified")
+    room.set_status(seeded["old P2"], "identified")
     bad = room.declare("hand-written times", "P2")
     gone = room.declare("no usable declaration", "P3")
     db.conn.execute(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.older_file import older_file
 from warroom import store
 from warroom.errors import DatabaseRefused
 
@@ -106,16 +107,7 @@ def test_data_version_moves_only_for_other_connections(db_path: Path) -> None:
 
 
 def test_a_database_from_the_first_schema_is_migrated_and_keeps_its_data(db_path: Path) -> None:
-    import sqlite_utils
-
-    conn = sqlite3.connect(db_path, isolation_level=None)
-    conn.execute("CREATE TABLE warroom_meta (key TEXT PRIMARY KEY, value TEXT)")
-    conn.execute("INSERT INTO warroom_meta VALUES ('app', 'warroom'), ('schema_version', '1')")
-    store.migrations.apply(sqlite_utils.Database(conn), stop_before="002_clocks")
-    conn.execute(
-        "INSERT INTO incidents (title, severity, status, kind, declared_at)"
-        " VALUES ('old one', 'P2', 'investigating', 'data', '2026-01-01T00:00:00Z')"
-    )
+    conn = older_file(db_path, "002_clocks", version="1")
     conn.close()
     database = store.connect(db_path)
     assert database["incidents"].get(1)["title"] == "old one"

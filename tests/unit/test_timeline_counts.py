@@ -15,6 +15,7 @@ import sqlite_utils
 
 from tests.conftest import T0
 from tests.long_timeline import add_rows
+from tests.older_file import older_file
 from tests.unit.test_timeline_pages import expected
 from warroom import store
 from warroom.clock import FrozenClock
@@ -141,17 +142,7 @@ def test_a_correction_in_another_incident_is_not_subtracted(
 def test_an_older_file_gets_its_counts(db_path: Path) -> None:
     """A file from before migration 020: counted once on upgrade, corrections and pins
     as the rows say, then kept by the triggers."""
-    conn = sqlite3.connect(db_path, isolation_level=None)
-    conn.execute("CREATE TABLE warroom_meta (key TEXT PRIMARY KEY, value TEXT)")
-    store.migrations.apply(sqlite_utils.Database(conn), stop_before="020_timeline_counts")
-    applied = conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
-    conn.execute(
-        "INSERT INTO warroom_meta VALUES ('app', 'warroom'), ('schema_version', ?)", (applied,)
-    )
-    conn.execute(
-        "INSERT INTO incidents (title, severity, status, kind, declared_at)"
-        " VALUES ('old one', 'P2', 'investigating', 'data', '2026-01-01T00:00:00Z')"
-    )
+    conn = older_file(db_path, "020_timeline_counts")
     rows = [  # id, kind, text, supersedes, data: #3 corrects #1 into a decision, #5 pins #3
         (1, "note", "first", None, "{}"),
         (2, "note", "second", None, "{}"),

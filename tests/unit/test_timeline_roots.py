@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import sqlite3
 from pathlib import Path
 
 import sqlite_utils
 
 from tests.long_timeline import add_rows
+from tests.older_file import older_file
 from tests.unit.test_timeline_pages import every_page, expected
 from warroom import store
 from warroom.domain.vocabulary import ENTRY_KINDS
@@ -35,17 +35,7 @@ def _same_second_pairs(db: sqlite_utils.Database, incident_id: int) -> list[tupl
 def test_a_file_from_before_roots_gets_them_for_every_row(db_path: Path) -> None:
     """An older file is upgraded: each row's root is its entry's first version (a chain
     of corrections too), the paging indexes exist and the one they replace is gone."""
-    conn = sqlite3.connect(db_path, isolation_level=None)
-    conn.execute("CREATE TABLE warroom_meta (key TEXT PRIMARY KEY, value TEXT)")
-    store.migrations.apply(sqlite_utils.Database(conn), stop_before="018_timeline_roots")
-    applied = conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
-    conn.execute(
-        "INSERT INTO warroom_meta VALUES ('app', 'warroom'), ('schema_version', ?)", (applied,)
-    )
-    conn.execute(
-        "INSERT INTO incidents (title, severity, status, kind, declared_at)"
-        " VALUES ('old one', 'P2', 'investigating', 'data', '2026-01-01T00:00:00Z')"
-    )
+    conn = older_file(db_path, "018_timeline_roots")
     rows = [  # id, text, supersedes: #3 corrects #1, #5 corrects #3, #4 strikes #2
         (1, "first", None),
         (2, "second", None),

@@ -20,37 +20,19 @@ from warroom.clock import Clock
 from warroom.errors import InvalidInput, WarroomError, WriteFailed
 
 if TYPE_CHECKING:  # what a command needs is imported when it runs (see `Context`)
-    from collections.abc import Callable, Sequence
-    from typing import Protocol
+    from typing import TypeAlias
 
     import sqlite_utils
 
-    from warroom.domain.models import Actor
     from warroom.domain.policy import Policy
-    from warroom.domain.policy_record import PolicyMismatch
     from warroom.domain.runbooks import Runbook
-    from warroom.notify import HookRun
     from warroom.service import WarRoom
-    from warroom.service.clocks import Engaged, SweepResult
+    from warroom.service.ack_room import AckRoom
+    from warroom.service.log_room import LogRoom
 
-    class CommandRoom(Protocol):
-        """What `Context.room_of` does with a service before the command acts:
-        `WarRoom`, or one with fewer areas (service/log_room.py, ack_room.py)."""
-
-        def __init__(
-            self,
-            db: sqlite_utils.Database,
-            clock: Clock,
-            actor: Actor,
-            policy: Policy,
-            runbooks: Callable[[], Sequence[Runbook]],
-        ) -> None: ...
-
-        def sweep(self, incident_ids: list[int] | None = None) -> SweepResult: ...
-
-        def run_notify_hook(self, engaged: list[Engaged]) -> list[HookRun]: ...
-
-        def check_policy(self) -> PolicyMismatch | None: ...
+    # what `Context.room_of` acts through: `WarRoom`, or one with fewer areas (each
+    # built as `RoomBase` is, with the sweep and the policy check before the command)
+    CommandRoom: TypeAlias = WarRoom | LogRoom | AckRoom
 
 
 # the service class a command acts through (a string bound: nothing to import at run time)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +17,9 @@ from warroom.domain.visible import visible_line as one_line
 from warroom.errors import InvalidInput
 from warroom.loaders.templates import load_templates
 from warroom.loaders.text_files import read_text_file
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def _templates(context: Context) -> dict[str, Template]:
@@ -48,6 +52,19 @@ def _free(pairs: tuple[str, ...], template: Template) -> dict[str, str]:
             )
         values[name] = value
     return values
+
+
+def _filled(
+    context: Context,
+    db: sqlite_utils.Database,
+    incident: int,
+    template: Template,
+    free: dict[str, str],
+) -> str:
+    """`template` filled from the incident as it stands now, with the free fields typed."""
+    from warroom.composer import fill
+
+    return fill(db, context.policy, incident, template, context.clock.now(), context.tz, free)
 
 
 def _update_text(source: str) -> str:
@@ -83,20 +100,10 @@ def templates(context: Context) -> None:
 @pass_ctx
 def compose(context: Context, incident: int, name: str, pairs: tuple[str, ...]) -> None:
     """Print a template filled from the incident."""
-    from warroom.composer import fill
-
     template = _template(context, name)
     free = _free(pairs, template)
     with context.database() as db:
-        text = fill(
-            db,
-            context.policy,
-            incident,
-            template,
-            context.clock.now(),
-            context.tz,
-            free,
-        )
+        text = _filled(context, db, incident, template, free)
     echo(text)
 
 
@@ -122,22 +129,14 @@ def post(
     Text still holding ⟨…?⟩ markers (a value nobody filled in) is refused unless
     --force says to post it as it is, as the console asks before posting.
     """
-    from warroom.composer import audience_of, fill
+    from warroom.composer import audience_of
 
     template = _template(context, name)
     free = _free(pairs, template)
     body = _update_text(source) if source else ""
     with context.room(incident) as room:
         if not source:
-            body = fill(
-                room.db,
-                context.policy,
-                incident,
-                template,
-                context.clock.now(),
-                context.tz,
-                free,
-            )
+            body = _filled(context, room.db, incident, template, free)
         if (markers := unfilled_markers(body)) and not force:
             said = ", ".join(dict.fromkeys(markers))
             raise InvalidInput(

@@ -208,30 +208,25 @@ class Incidents(RoomBase):
 
     def set_severity(self, incident_id: int, severity: str) -> str:
         """Re-classify; returns the previous severity."""
-        new = self.policy.severity(severity).name
-        with self.unit_of_work() as uow:
-            current = uow.incident_fields(incident_id, "severity", "kind")
-            old = str(current["severity"])
-            if old == new:
-                raise InvalidInput(f"incident #{incident_id} is already {new}")
-            incident_writes.set_fields(uow, incident_id, {"severity": new})
-            uow.append_timeline(
-                incident_id, "severity", f"Severity {old} → {new}", data={"from": old, "to": new}
-            )
-            attach_matching(uow, self.runbooks, incident_id, policy=self.policy)
-        return old
+        return self._reclassify(incident_id, "severity", self.policy.severity(severity).name)
 
     def set_kind(self, incident_id: int, kind: str) -> str:
         """Re-classify the kind (availability, performance, security, data)."""
-        new = parse_incident_kind(kind)
+        return self._reclassify(incident_id, "kind", parse_incident_kind(kind))
+
+    def _reclassify(self, incident_id: int, field: str, new: str) -> str:
+        """The incident's `field` (severity or kind) made `new`, with its timeline row and
+        the runbooks that now apply; returns the previous value."""
         with self.unit_of_work() as uow:
-            current = uow.incident_fields(incident_id, "kind", "severity")
-            old = str(current["kind"])
+            old = str(uow.incident_fields(incident_id, field)[field])
             if old == new:
                 raise InvalidInput(f"incident #{incident_id} is already {new}")
-            incident_writes.set_fields(uow, incident_id, {"kind": new})
+            incident_writes.set_fields(uow, incident_id, {field: new})
             uow.append_timeline(
-                incident_id, "kind", f"Kind {old} → {new}", data={"from": old, "to": new}
+                incident_id,
+                field,
+                f"{field.capitalize()} {old} → {new}",
+                data={"from": old, "to": new},
             )
             attach_matching(uow, self.runbooks, incident_id, policy=self.policy)
         return old
