@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import queue
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,54 @@ def test_a_key_and_an_entry_during_the_boards_work_show_before_the_board(
         watcher.stop()
         worker.join(WAIT)
     assert not worker.is_alive()
+
+
+def test_a_read_held_ahead_during_the_board_never_shows_an_entry_written_since(
+    db_path: Path, clock: FrozenClock, policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(watcher_module, "FIRST_ROWS", 1)
+    monkeypatch.setattr(watcher_module, "BOARD_BATCH", 1)
+    room = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), policy)
+    first = room.declare("Payments down", "P1")
+    second = room.declare("Slow search", "P2")
+    third = room.declare("Flaky login", "P3")
+    posted: queue.Queue[object] = queue.Queue()
+    watcher = BoardHeld(db_path, posted.put, policy)
+    worker = threading.Thread(target=watcher.run, daemon=True)
+    worker.start()
+    try:
+        next_snapshot(posted, lambda s: True)
+        watcher.take(first, (second, third))
+        assert watcher.in_board.wait(WAIT)
+        assert watcher.take(second, (third, first)) is None  # j: read between batches
+        next_snapshot(posted, lambda s: s.selection is not None)
+        watcher.settled()  # drawn: while the person moves, the next rows are read ahead
+        until(lambda: watcher.holds(third), "read the next row ahead")
+        room.log(third, "rolled back the deploy")  # another console, meanwhile
+        held = watcher.take(third, (first, second))  # j again
+        watcher.settled()
+        shown = [] if held is None else [e.text for e in held.entries]
+        if "rolled back the deploy" not in shown:  # the read held before the entry was shown:
+            caught_up = next_snapshot(  # what was written since follows at once
+                posted,
+                lambda s: s.selection is not None and s.selection.incident.id == third,
+            )
+            assert caught_up.board_pending  # before the board's work is done
+            assert caught_up.selection is not None
+            assert [e.text for e in caught_up.selection.entries] == ["rolled back the deploy"]
+    finally:
+        watcher.go_on.set()
+        watcher.stop()
+        worker.join(WAIT)
+    assert not worker.is_alive()
+
+
+def until(condition: Any, what: str) -> None:
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the watcher did not {what}")
+        time.sleep(0.005)
 
 
 @pytest.mark.parametrize(

@@ -504,6 +504,8 @@ class DatabaseWatcher:
             return False
         if moved:  # the incident's row as the file holds it now, not as the list read it
             self._served_version = current
+            with self._asked:  # reads held ahead were for the file as it was
+                self._held.clear()
             listed = read_model.IncidentList((), {})
         elif self._handed is not None and selected in self._handed[0].by_id:
             listed = self._handed[0]
