@@ -294,15 +294,25 @@ def incident_list(
 
 
 def with_clocks(
-    db: sqlite_utils.Database, listed: IncidentList, kept: ClockHistories | None = None
+    db: sqlite_utils.Database,
+    listed: IncidentList,
+    kept: ClockHistories | None = None,
+    batch: int | None = None,
+    between: Callable[[], object] | None = None,
 ) -> IncidentList:
     """`listed` (its very incidents) with the clock inputs of every incident whose clocks
     run: those a `partial` list lacks are read now (the list itself when it is whole).
-    The list keeps its change number, so reading it again reads what changed since."""
+    The list keeps its change number, so reading it again reads what changed since.
+    `batch`: read that many incidents at a time, calling `between` after each."""
     if not listed.partial:
         return listed
     missing = [i.id for i in listed.incidents if clocks_run(i) and i.id not in listed.clocks]
-    found = {**listed.clocks, **_clocks(db, missing, kept, None)}
+    found = dict(listed.clocks)
+    step = batch or len(missing) or 1
+    for start in range(0, len(missing), step):
+        found.update(_clocks(db, missing[start : start + step], kept, None))
+        if between is not None and start + step < len(missing):
+            between()
     clocks = {i.id: found[i.id] for i in listed.incidents if i.id in found}  # list order
     return IncidentList(listed.incidents, clocks, listed.breaches, listed.mark, listed.show_ended)
 

@@ -110,10 +110,12 @@ def work_out(
     prepared: Mapping[int, Prepared],
     policy: Policy,
     before: BoardWork | None = None,
+    between: Callable[[], object] | None = None,
 ) -> BoardWork:
     """The board's state for this read; an incident whose deadlines are the very ones
     `before` held and whose record of breaches did not change keeps what was found for
-    it there."""
+    it there. `between`: called every few hundred incidents (start-up's watcher reads
+    what the person waits for there)."""
     since = 0
     if before is None:
         moved: set[int] | None = None  # nothing to keep
@@ -123,10 +125,15 @@ def work_out(
         moved = {b[0] for b in recorded.symmetric_difference(before.recorded)}
         since = sum(1 for b in recorded - before.recorded if b[0] in before.running)
     running = {i.id: i for i in incidents if i.id in inputs}
+    # incidents with any breach on record: only their deadlines need writing out to be
+    # compared with it (the others' are all unrecorded)
+    on_record = {b[0] for b in recorded}
     kept: dict[int, Prepared] = {}
     unrecorded: dict[int, tuple[sla.Deadline, ...]] = {}
     earliest: dict[int, dt.datetime] = {}
-    for incident_id, incident in running.items():
+    for n, (incident_id, incident) in enumerate(running.items()):
+        if between is not None and n % 256 == 255:
+            between()
         one = prepared.get(incident_id)
         clock = inputs[incident_id]
         if one is None or not (_same(one.incident, incident) and _same(one.inputs, clock)):
@@ -145,8 +152,14 @@ def work_out(
             continue
         # each deadline as the record of breaches stores it, written out here only (kept,
         # 10,000 incidents held ~40,000 such strings)
-        missing = tuple(
-            d for d in one.deadlines if (incident_id, d.name, to_iso(d.deadline)) not in recorded
+        missing = (
+            tuple(
+                d
+                for d in one.deadlines
+                if (incident_id, d.name, record_form(d.deadline)) not in recorded
+            )
+            if incident_id in on_record
+            else one.deadlines
         )
         if missing:
             unrecorded[incident_id] = missing
@@ -167,6 +180,15 @@ def work_out(
         since,
         None if before is None else before.serial,
     )
+
+
+def record_form(at: dt.datetime) -> str:
+    """`timefmt.to_iso` (the record of breaches' form), by the C `isoformat`: the same
+    text, in a third of the time (10,000 incidents: ~24,000 deadlines at start-up)."""
+    utc = at.astimezone(dt.UTC) if at.tzinfo is not None else None
+    if utc is None or utc.year < 1000:  # refused, or written without the leading zeros
+        return to_iso(at)
+    return utc.isoformat(timespec="seconds")[:19] + "Z"
 
 
 def _same(before: object, now: object) -> bool:

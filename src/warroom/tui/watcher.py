@@ -87,6 +87,15 @@ REST_QUIET_SECONDS = 0.5
 # incident (10,000 incidents: ~0.2 s of the interpreter, which the console's thread
 # shares) follows in the next snapshot, once the screen has drawn the first
 FIRST_ROWS = 128
+# the board's work for the other rows is done a batch of incidents at a time; between
+# batches a key or an entry waiting is read and posted first (`_board_between`), so
+# neither waits behind more than a batch (10,000 incidents: ~0.5 s of work in all,
+# which the first keys and the first entry waited behind)
+BOARD_BATCH = 256
+# and while the person moves through the list the board's work waits (as the rest
+# does), but never longer than this after the first snapshot: until it is whole, rows
+# below the first screenful read "working out…" and nothing rings
+BOARD_WAIT_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -133,6 +142,9 @@ class DatabaseWatcher:
         self._board: BoardWork | None = None  # and its whole state, for the list handed
         # start-up: the first snapshot went without the board's state; work it out next
         self._board_due = False
+        self._posted: Snapshot | None = None  # the last snapshot posted
+        self._board_until = 0.0  # the board's work waits for moves until then (monotonic)
+        self._served_version = -1  # the file's version a served read last read at
         self._file_wide: tuple[list[Page], tuple[EngineOnRecord, ...], str | None] | None = None
         self._histories = read_model.ClockHistories()  # folded as the timeline grows
         # start-up reads the live incidents first and the selected one's view, so the
@@ -256,6 +268,7 @@ class DatabaseWatcher:
                             snapshot.policy_in_effect,
                         ) = self._file_wide
                         self.post(snapshot)
+                        self._posted = snapshot
                         commit_posted = current != old_version
                         self._say_unreadable()
                         if self._rest_due and not self._rest_beside and snapshot.board:
@@ -382,7 +395,9 @@ class DatabaseWatcher:
             # the board's snapshot: every running incident's clock inputs (the list's
             # very incidents, so the screen keeps the rows it drew)
             partial = self._list
-            self._list = read_model.with_clocks(db, partial, self._histories)
+            self._list = read_model.with_clocks(
+                db, partial, self._histories, BOARD_BATCH, lambda: self._board_between(db)
+            )
             if self._handed is not None and self._handed[0] is partial:
                 self._handed = (self._list, self._handed[1], dict(self._list.clocks))
         listed = self._list
@@ -399,13 +414,17 @@ class DatabaseWatcher:
                     incidents[:FIRST_ROWS], clocks, self.policy, self._prepared
                 )
                 self._board_due = True
+                self._board_until = self._monotonic() + BOARD_WAIT_SECONDS
             else:
                 # the deadline board's work for rows new or changed, done here, off the
                 # console's thread (the rows kept hand on what was worked out for them)
-                prepared = prepare_all(incidents, clocks, self.policy, self._prepared)
+                # start-up's board, and the rest joining the list: a key or an entry
+                # waiting is read between batches (`_board_between`)
+                between = (lambda: self._board_between(db)) if self._board is None or took else None
+                prepared = prepare_all(incidents, clocks, self.policy, self._prepared, between)
                 # and the board's whole state (what can fall due unrecorded, and when)
                 self._board = work_out(
-                    incidents, clocks, listed.breaches, prepared, self.policy, self._board
+                    incidents, clocks, listed.breaches, prepared, self.policy, self._board, between
                 )
                 self._prepared = self._board.kept  # the same rows' (one dict, not two)
                 self._board_due = False
@@ -449,6 +468,73 @@ class DatabaseWatcher:
             self._last_entry_id = read.newest
             self._window, self._page = read.window, read.page
         return snapshot(read.selection)
+
+    def _board_between(self, db: sqlite_utils.Database) -> None:
+        """Between two batches of start-up's board work: what the person waits for (a
+        key's incident, an entry just written) is read and posted now; while the person
+        moves through the list, the work waits (it shares the interpreter with the
+        console's thread), until `BOARD_WAIT_SECONDS` after the first snapshot."""
+        self._serve_waiting(db)
+        while not self._stop.is_set():
+            now = self._monotonic()
+            with self._asked:
+                left = REST_QUIET_SECONDS - (now - self._moved_at)
+            if left <= 0 or now >= self._board_until:
+                return
+            self._wake.wait(min(left, self._board_until - now, 0.05))
+            if not self._serve_waiting(db) and store.data_version(db) == self._version:
+                self._read_ahead(db, board=True)  # the next keys show with the key
+
+    def _serve_waiting(self, db: sqlite_utils.Database) -> bool:
+        """In the middle of start-up's work: the selected incident, when the screen
+        asked for it (a key with no read held ahead) or the file moved (an entry written),
+        read and posted with the list and deadlines last posted (the screen redraws the
+        incident's panes only). The board's snapshot follows, read after it. Whether it
+        posted one."""
+        last = self._posted
+        if last is None or not self._wake.is_set():
+            return False
+        self._wake.clear()  # the loop reads again after the board anyway (version, pokes)
+        current = store.data_version(db)
+        moved = current not in (self._version, self._served_version)
+        with self._asked:
+            selected, taken, shown = self.selected_id, self._taken, self._shown_id
+            last_entry, window, page = self._last_entry_id, self._window, self._page
+        if selected is None or (selected == shown and not moved):
+            return False
+        if moved:  # the incident's row as the file holds it now, not as the list read it
+            self._served_version = current
+            with self._asked:  # reads held ahead were for the file as it was
+                self._held.clear()
+            listed = read_model.IncidentList((), {})
+        elif self._handed is not None and selected in self._handed[0].by_id:
+            listed = self._handed[0]
+        else:
+            return False
+        read = self._selection_read(
+            db, listed, selected, reset=selected != shown, last=last_entry, window=window, page=page
+        )
+        with self._asked:
+            if self._taken != taken or self.selected_id != selected:
+                return False  # the screen moved on meanwhile: the next batch reads that
+            self._shown_id = selected
+            self._last_entry_id = read.newest
+            self._window, self._page = read.window, read.page
+        self.post(
+            Snapshot(
+                incidents=last.incidents,
+                selection=read.selection,
+                clocks=last.clocks,
+                breaches=last.breaches,
+                failed_pages=last.failed_pages,
+                engines=last.engines,
+                policy_in_effect=last.policy_in_effect,
+                prepared=last.prepared,
+                board=last.board,
+                board_pending=last.board_pending,
+            )
+        )
+        return True
 
     def _hold_first_row(
         self, db: sqlite_utils.Database, listed: read_model.IncidentList, taken: int
@@ -518,11 +604,12 @@ class DatabaseWatcher:
         )
         return HeldRead(selection, newest, window, page, self._version)
 
-    def _read_ahead(self, db: sqlite_utils.Database) -> None:
+    def _read_ahead(self, db: sqlite_utils.Database, *, board: bool = False) -> None:
         """Read the incidents near the selection ahead (one at a time, and only while
-        nothing else is asked), so the screen can show the next one with the key."""
+        nothing else is asked), so the screen can show the next one with the key.
+        `board`: while start-up's board work waits for the person moving."""
         listed = self._list
-        if listed is None or (self._live_only and not self._rest_beside):
+        if listed is None or (self._live_only and not self._rest_beside and not board):
             return  # start-up: the live incidents on screen first
         # while the rest is read beside, the live list holds every row the screen lists
         with self._asked:

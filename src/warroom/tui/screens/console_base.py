@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.reactive import var
 from textual.screen import Screen
 
@@ -57,6 +58,16 @@ class ConsoleBase(Screen[None]):
         self.clock = settings.clock
         self.tz = settings.tz
         self.zone_label = self.clock.now().astimezone(self.tz).strftime("%Z")
+        self._first_resume = True
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first time the screen shows, its widgets were styled as they mounted,
+        moments before: Textual's resume (which runs after this) styles them all again
+        only when the screen comes back (from a dialog), not before the first frame
+        (~10 ms of the console's start-up)."""
+        if self._first_resume:
+            self._first_resume = False
+            event.refresh_styles = False
 
     @property
     def selected(self) -> Incident | None:

@@ -1,0 +1,189 @@
+"""Start-up's deadline board is worked out a batch at a time, and what the person waits
+for meanwhile (a key's incident, an entry just written) is read and shown between two
+batches, not after the whole board (issue 12: at 10,000 incidents the first keys and
+the first entry waited ~0.5 s of the interpreter behind it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import queue
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlite_utils
+
+from warroom import store
+from warroom.clock import FrozenClock
+from warroom.domain.models import Actor
+from warroom.domain.policy import Policy
+from warroom.domain.timefmt import to_iso
+from warroom.service import WarRoom
+from warroom.tui import deadline_prep
+from warroom.tui import watcher as watcher_module
+from warroom.tui.messages import Snapshot
+from warroom.tui.watcher import DatabaseWatcher
+
+WAIT = 30.0  # seconds before a step that never comes fails the test (never reached)
+MARQUESAS = dt.timezone(dt.timedelta(hours=-9, minutes=-30))
+
+
+class BoardHeld(DatabaseWatcher):
+    """Start-up's board work stops between its batches until the test lets it go on
+    (doing there what the watcher does between batches, again and again)."""
+
+    def __init__(self, path: Path, post: Any, policy: Policy) -> None:
+        super().__init__(path, post, policy)
+        self.in_board = threading.Event()
+        self.go_on = threading.Event()
+
+    def _board_between(self, db: sqlite_utils.Database) -> None:
+        self.in_board.set()
+        while not self.go_on.wait(0.005):
+            super()._board_between(db)
+        super()._board_between(db)
+
+
+def next_snapshot(posted: queue.Queue[object], want: Any) -> Snapshot:
+    while True:
+        message = posted.get(timeout=WAIT)
+        if isinstance(message, Snapshot) and want(message):
+            return message
+
+
+def test_a_key_and_an_entry_during_the_boards_work_show_before_the_board(
+    db_path: Path, clock: FrozenClock, policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the first row's deadlines with the first snapshot, the others' one at a time after
+    monkeypatch.setattr(watcher_module, "FIRST_ROWS", 1)
+    monkeypatch.setattr(watcher_module, "BOARD_BATCH", 1)
+    room = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), policy)
+    first = room.declare("Payments down", "P1")
+    second = room.declare("Slow search", "P2")
+    third = room.declare("Flaky login", "P3")
+    posted: queue.Queue[object] = queue.Queue()
+    watcher = BoardHeld(db_path, posted.put, policy)
+    worker = threading.Thread(target=watcher.run, daemon=True)
+    worker.start()
+    try:
+        start = next_snapshot(posted, lambda s: True)
+        assert [i.id for i in start.incidents] == [first, second, third]
+        assert start.board_pending and set(start.prepared) == {first}
+        held = watcher.take(first, (second, third))  # the screen shows its first row
+        assert held is not None and held.incident.id == first
+        assert watcher.in_board.wait(WAIT)  # the board's work is under way, and waits
+        # j: nothing is held ahead for the second row; it is read between two batches
+        assert watcher.take(second, (third, first)) is None
+        moved = next_snapshot(posted, lambda s: s.selection is not None)
+        assert moved.selection is not None and moved.selection.incident.id == second
+        assert moved.selection.reset
+        # with the very list and deadlines the screen has (it redraws the panes only)
+        assert moved.board_pending and moved.incidents is start.incidents
+        assert moved.clocks is start.clocks and moved.prepared is start.prepared
+        # an entry written (our own write, or another console's) shows before the board too
+        room.log(second, "failed over to the replica")
+        watcher.poke()
+        logged = next_snapshot(posted, lambda s: s.selection is not None)
+        assert logged.board_pending
+        assert logged.selection is not None and not logged.selection.reset
+        assert [e.text for e in logged.selection.entries] == ["failed over to the replica"]
+        watcher.go_on.set()
+        board = next_snapshot(posted, lambda s: not s.board_pending)
+        assert set(board.prepared) == {first, second, third}  # the board whole
+        # the entry already shown is not handed on again
+        assert board.selection is None or all(
+            e.text != "failed over to the replica" for e in board.selection.entries
+        )
+    finally:
+        watcher.go_on.set()
+        watcher.stop()
+        worker.join(WAIT)
+    assert not worker.is_alive()
+
+
+def test_a_read_held_ahead_during_the_board_never_shows_an_entry_written_since(
+    db_path: Path, clock: FrozenClock, policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(watcher_module, "FIRST_ROWS", 1)
+    monkeypatch.setattr(watcher_module, "BOARD_BATCH", 1)
+    room = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), policy)
+    first = room.declare("Payments down", "P1")
+    second = room.declare("Slow search", "P2")
+    third = room.declare("Flaky login", "P3")
+    posted: queue.Queue[object] = queue.Queue()
+    watcher = BoardHeld(db_path, posted.put, policy)
+    worker = threading.Thread(target=watcher.run, daemon=True)
+    worker.start()
+    try:
+        next_snapshot(posted, lambda s: True)
+        watcher.take(first, (second, third))
+        assert watcher.in_board.wait(WAIT)
+        assert watcher.take(second, (third, first)) is None  # j: read between batches
+        next_snapshot(posted, lambda s: s.selection is not None)
+        watcher.settled()  # drawn: while the person moves, the next rows are read ahead
+        until(lambda: watcher.holds(third), "read the next row ahead")
+        room.log(third, "rolled back the deploy")  # another console, meanwhile
+        held = watcher.take(third, (first, second))  # j again
+        watcher.settled()
+        shown = [] if held is None else [e.text for e in held.entries]
+        if "rolled back the deploy" not in shown:  # the read held before the entry was shown:
+            caught_up = next_snapshot(  # what was written since follows at once
+                posted,
+                lambda s: s.selection is not None and s.selection.incident.id == third,
+            )
+            assert caught_up.board_pending  # before the board's work is done
+            assert caught_up.selection is not None
+            assert [e.text for e in caught_up.selection.entries] == ["rolled back the deploy"]
+    finally:
+        watcher.go_on.set()
+        watcher.stop()
+        worker.join(WAIT)
+    assert not worker.is_alive()
+
+
+def until(condition: Any, what: str) -> None:
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the watcher did not {what}")
+        time.sleep(0.005)
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 29, 1, 59, 59, 999_999, tzinfo=dt.UTC),
+        dt.datetime(
+            2026, 10, 25, 2, 30, 7, tzinfo=dt.timezone(dt.timedelta(hours=-9, minutes=-30))
+        ),
+        dt.datetime(999, 1, 2, 3, 4, 5, tzinfo=dt.UTC),
+    ],
+)
+def test_deadlines_are_compared_with_the_record_in_its_very_form(at: dt.datetime) -> None:
+    assert deadline_prep.record_form(at) == to_iso(at)
+
+
+def test_a_breach_on_record_is_recorded_and_the_others_are_not(
+    db_path: Path, clock: FrozenClock, policy: Policy
+) -> None:
+    from warroom.store import read_model
+
+    room = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), policy)
+    swept = room.declare("Payments down", "P1")
+    clock.step(hours=6)  # every deadline of the first has passed
+    room.sweep()  # and is on record
+    fresh = room.declare("Slow search", "P2")  # nothing on record for this one
+    db = store.connect(db_path)
+    listed = read_model.incident_list(db, policy)
+    incidents = list(listed.incidents)
+    prepared = deadline_prep.prepare_all(incidents, listed.clocks, policy, {})
+    board = deadline_prep.work_out(incidents, listed.clocks, listed.breaches, prepared, policy)
+    assert {b[0] for b in listed.breaches} == {swept}
+    on_record = {(name, deadline) for _, name, deadline in listed.breaches}
+    assert {(d.name, to_iso(d.deadline)) for d in board.unrecorded.get(swept, ())}.isdisjoint(
+        on_record
+    )
+    assert board.unrecorded[fresh] == prepared[fresh].deadlines
