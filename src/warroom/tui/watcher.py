@@ -245,6 +245,9 @@ class DatabaseWatcher:
             self._writes = file_writes.listen(self.path, self._write_heard)
         try:
             while not self._stop.is_set():
+                # cleared first: what wakes it from here on is looked at next time round
+                # (a file that cannot be opened does not spin on a wake left set)
+                self._wake.clear()
                 heard, self._heard = self._heard, False
                 moved = False
                 commit_posted = False
@@ -252,7 +255,6 @@ class DatabaseWatcher:
                     if db is None:
                         db = store.connect(self.path)
                     current = store.data_version(db)
-                    self._wake.clear()
                     moved = current != version
                     if current != version:
                         file_moved_at = self._monotonic()
