@@ -90,24 +90,27 @@ class FileWrites:
                 os.close(fd)
 
     def _run(self) -> None:
+        said = -SPACING_SECONDS  # when `heard` was last called (monotonic)
         try:
             while True:
                 ready, _, _ = select.select([self._fd, self._stop_r], [], [])
                 if self._stop_r in ready:
                     return
-                time.sleep(SETTLE_SECONDS)  # the rest of the commit, heard in one go
+                # the rest of the commit, heard in one go; and no sooner than the spacing
+                # after the last (a burst's writes meanwhile are heard once, then)
+                pause = max(SETTLE_SECONDS, said + SPACING_SECONDS - time.monotonic())
+                stop, _, _ = select.select([self._stop_r], [], [], pause)
+                if stop:
+                    return
                 mine, ended = self._drain()
                 if ended:
                     self.alive = False
                 if mine or ended:
                     self.count += 1
+                    said = time.monotonic()
                     self._heard()
                 if ended:
                     return
-                if mine:  # what is written meanwhile is heard (once) after the spacing
-                    stop, _, _ = select.select([self._stop_r], [], [], SPACING_SECONDS)
-                    if stop:
-                        return
         except OSError:
             self.alive = False
             self._heard()
