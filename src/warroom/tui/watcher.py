@@ -49,6 +49,7 @@ from warroom.domain.timeline_filters import TIMELINE_FILTERS
 from warroom.domain.timeline_state import TimelineState
 from warroom.errors import WarroomError
 from warroom.store import read_model
+from warroom.tui import file_writes
 from warroom.tui.deadline_prep import BoardWork, Prepared, prepare_all, work_out
 from warroom.tui.messages import (
     ClockInputs,
@@ -70,6 +71,12 @@ POLL_SECONDS = 0.25
 # another console's entry shows sooner; a quiet file is polled at POLL_SECONDS
 BUSY_POLL_SECONDS = 0.15
 BUSY_FOR_SECONDS = 5.0
+# where the file's writes are heard (`file_writes`: Linux), each commit wakes the watcher
+# at once and it polls only this often, in case a write went unheard; a write heard that
+# did not show as a change yet (the commit under way, a checkpoint) is looked at again
+# after RECHECK_SECONDS and then BUSY_POLL_SECONDS, as a moving file was before
+HEARD_POLL_SECONDS = 1.0
+RECHECK_SECONDS = 0.02
 # a new selection is read ahead around once; after a commit dropped those reads, they
 # are read again only for a console whose person moved the selection this recently (a
 # console left on one incident reads nothing extra while a scribe logs elsewhere)
@@ -116,7 +123,14 @@ Rest = tuple[read_model.IncidentList, dict[int, Prepared]]
 class DatabaseWatcher:
     """Reads snapshots when the file changes; runs inside a thread worker."""
 
-    def __init__(self, path: Path, post: Callable[[Any], object], policy: Policy) -> None:
+    def __init__(
+        self,
+        path: Path,
+        post: Callable[[Any], object],
+        policy: Policy,
+        *,
+        hear_writes: bool = True,
+    ) -> None:
         self.path = path
         self.post = post
         self.policy = policy  # ranks severities for the list order
@@ -165,6 +179,11 @@ class DatabaseWatcher:
         self._rest_beside = False  # run(): the rest is read on its own thread
         self._rest_lock = threading.Lock()  # guards _rest (set on the rest's thread)
         self._rest: Rest | BaseException | None = None
+        # the file's writes heard (`file_writes`), so the file is polled rarely
+        self._hear_writes = hear_writes
+        self._writes: file_writes.FileWrites | None = None
+        self._heard = False  # a write heard since the file was last looked at
+        self._rechecks = 0  # looks since a write heard that showed no change yet
 
     def poke(self, *, reset_selection: bool = False) -> None:
         """Read now: after our own write (everything), or when the selection changed
@@ -234,14 +253,21 @@ class DatabaseWatcher:
         version = -1
         file_moved_at = -BUSY_FOR_SECONDS  # when the file last moved (monotonic)
         read_model.forget_unreadable()
+        if self._hear_writes:
+            self._writes = file_writes.listen(self.path, self._write_heard)
         try:
             while not self._stop.is_set():
+                # cleared first: what wakes it from here on is looked at next time round
+                # (a file that cannot be opened does not spin on a wake left set)
+                self._wake.clear()
+                heard, self._heard = self._heard, False
+                moved = False
+                commit_posted = False
                 try:
                     if db is None:
                         db = store.connect(self.path)
                     current = store.data_version(db)
-                    self._wake.clear()
-                    commit_posted = False
+                    moved = current != version
                     if current != version:
                         file_moved_at = self._monotonic()
                         with self._asked:  # reads held ahead were for the file as it was
@@ -288,10 +314,47 @@ class DatabaseWatcher:
                 except Exception as exc:  # sqlite3 errors while another process writes
                     self.post(WatchFailed(f"cannot read the database: {exc}"))
                 busy = self._monotonic() - file_moved_at < BUSY_FOR_SECONDS
-                self._wake.wait(BUSY_POLL_SECONDS if busy else POLL_SECONDS)
+                poll = BUSY_POLL_SECONDS if busy else POLL_SECONDS
+                self._wake.wait(self._next_look(poll, heard=heard, moved=moved))
         finally:
+            if self._writes is not None:
+                self._writes.stop()
             if db is not None:
                 db.conn.close()
+
+    def _write_heard(self) -> None:
+        """The file was written (on the `file_writes` thread): look at it now."""
+        self._heard = True
+        self._wake.set()
+
+    def _next_look(self, poll: float, *, heard: bool, moved: bool) -> float:
+        """How long to wait before looking at the file again (unless woken): `poll`
+        where writes are not heard, or while something is under way (start-up, the
+        board, reading ahead for a person who moves); else rarely, as commits wake it."""
+        writes = self._writes
+        if writes is None or not writes.alive:
+            return poll
+        if self._heard:
+            return 0.0  # heard while this look was under way: look again at once
+        if (heard or self._rechecks) and not moved:
+            # heard, but no change shows yet (the commit under way, or a checkpoint)
+            self._rechecks += 1
+            if self._rechecks == 1:
+                return RECHECK_SECONDS
+            if self._rechecks == 2:
+                return poll
+        self._rechecks = 0
+        if self._board_due or self._rest_due or self._live_only:
+            return poll  # start-up, the board: as before
+        with self._asked:
+            now = self._monotonic()
+            moving = (
+                now - self._moved_at <= NEARBY_SECONDS or now - self._opened_at <= OPENED_SECONDS
+            )
+            if self._ahead_due or moving:
+                # reading ahead (after a commit's snapshot: on the next poll), as before
+                return poll
+        return HEARD_POLL_SECONDS
 
     def _start_rest(self) -> None:
         """Read every incident (the ended ones too) on a thread of its own."""
