@@ -24,6 +24,15 @@ os.environ["WARROOM_NO_CACHE"] = "1"
 
 T0 = dt.datetime(2026, 11, 23, 9, 0, 0, tzinfo=dt.UTC)
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+# the user's settings a test must not read (see _no_user_environment)
+USER_ENVIRONMENT = (
+    "WARROOM_DB",
+    "WARROOM_USER",
+    "WARROOM_POLICY",
+    "WARROOM_TZ",
+    "WARROOM_READ_ONLY",
+    "WARROOM_SHARE_GROUP",
+)
 
 
 @pytest.fixture
@@ -65,14 +74,7 @@ def room(db: sqlite_utils.Database, clock: FrozenClock, policy: Policy) -> WarRo
 @pytest.fixture(autouse=True)
 def _no_user_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Tests never read or write the real user's database or settings."""
-    for name in (
-        "WARROOM_DB",
-        "WARROOM_USER",
-        "WARROOM_POLICY",
-        "WARROOM_TZ",
-        "WARROOM_READ_ONLY",
-        "WARROOM_SHARE_GROUP",
-    ):
+    for name in USER_ENVIRONMENT:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("WARROOM_CACHE_DIR", str(tmp_path / "cache"))
