@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -69,6 +72,30 @@ def db(db_path: Path) -> Iterator[sqlite_utils.Database]:
 @pytest.fixture
 def room(db: sqlite_utils.Database, clock: FrozenClock, policy: Policy) -> WarRoom:
     return WarRoom(db, clock, Actor("Ana", "ana"), policy)
+
+
+@contextmanager
+def away_from_the_user(folder: Path) -> Iterator[pytest.MonkeyPatch]:
+    """For a fixture wider than one test (a file built once per module): the same
+    environment _no_user_environment gives each test, with `folder` for its data."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in USER_ENVIRONMENT:
+            patch.delenv(name, raising=False)
+        patch.setenv("XDG_DATA_HOME", str(folder / "xdg-data"))
+        patch.setenv("WARROOM_CACHE_DIR", str(folder / "cache"))
+        yield patch
+
+
+def copy_record(built: Path, to: Path) -> Path:
+    """A copy of a file built once (checkpointed, so its main file holds every row),
+    mode and all: each test then writes to its own."""
+    conn = sqlite3.connect(built)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    shutil.copy(built, to)
+    return to
 
 
 @pytest.fixture(autouse=True)

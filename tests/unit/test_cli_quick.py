@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 import warroom.cli.quick
-from tests.conftest import T0, USER_ENVIRONMENT
+from tests.conftest import T0, away_from_the_user, copy_record
 from warroom.cli import cli
 from warroom.cli.quick import handled
 from warroom.clock import FrozenClock
@@ -55,20 +55,11 @@ def seed_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("seed")
     path = folder / "seed.db"
     clock = FrozenClock(T0)
-    with pytest.MonkeyPatch.context() as patch:
-        for name in USER_ENVIRONMENT:
-            patch.delenv(name, raising=False)
-        patch.setenv("XDG_DATA_HOME", str(folder / "xdg-data"))
-        patch.setenv("WARROOM_CACHE_DIR", str(folder / "cache"))
+    with away_from_the_user(folder) as patch:
         patch.setattr(warroom.cli.group, "SystemClock", lambda: clock)
         for args in SEED:
             result = CliRunner().invoke(cli, ["--db", str(path), "--as", "Ana", *args])
             assert result.exit_code == 0, result.output
-    conn = sqlite3.connect(path)
-    try:  # everything in the main file, so a copy of it alone is the whole record
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        conn.close()
     return path
 
 
@@ -78,7 +69,7 @@ def seeded(seed_file: Path, tmp_path: Path, frozen: FrozenClock) -> Path:
     one closed, one with control characters in its title), recorded under the
     default policy at T0; the clock an hour on."""
     path = tmp_path / "seed.db"
-    shutil.copy(seed_file, path)  # and its owner-only mode
+    copy_record(seed_file, path)  # with its owner-only mode
     frozen.step(hours=1)
     return path
 
