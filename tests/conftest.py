@@ -62,8 +62,20 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "warroom.db"
 
 
+@pytest.fixture(scope="session")
+def fresh_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new warroom file as `store.connect` creates one (migrated, owner-only), made
+    once per test process: creating one runs every migration (~40 ms each time)."""
+    folder = tmp_path_factory.mktemp("fresh")
+    with away_from_the_user(folder):
+        store.connect(folder / "fresh.db").conn.close()
+    return folder / "fresh.db"
+
+
 @pytest.fixture
-def db(db_path: Path) -> Iterator[sqlite_utils.Database]:
+def db(db_path: Path, fresh_file: Path) -> Iterator[sqlite_utils.Database]:
+    if db_path.parent.is_dir() and not db_path.exists():
+        copy_record(fresh_file, db_path)  # the same file connect would have created here
     database = store.connect(db_path)
     yield database
     database.conn.close()
