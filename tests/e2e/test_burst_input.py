@@ -8,6 +8,7 @@ whole, in the order it was typed.
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 import time
@@ -28,16 +29,26 @@ def timeline(db: Path, incident: int = 1) -> list[dict[str, str]]:
     return list(json.loads(shown.stdout)["timeline"])
 
 
+def rows_with(db: Path, marker: str) -> int:
+    """How many timeline rows hold `marker`, read from the file as it is now (a cheap
+    look while waiting; what the record says is then read through `warroom show`)."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        found = conn.execute("SELECT count(*) FROM timeline WHERE instr(text, ?) > 0", (marker,))
+        return int(found.fetchone()[0])
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+    finally:
+        conn.close()
+
+
 def wait_for_rows(db: Path, marker: str, count: int, timeout: float = 30.0) -> list[str]:
     deadline = time.monotonic() + timeout
-    texts: list[str] = []
-    while time.monotonic() < deadline:
-        texts = [e["text"] for e in timeline(db) if marker in e["text"]]
-        if len(texts) >= count:
-            time.sleep(1.0)  # anything more (a duplicate) would come now
-            return [e["text"] for e in timeline(db) if marker in e["text"]]
-        time.sleep(0.3)
-    return texts
+    while rows_with(db, marker) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if rows_with(db, marker) >= count:
+        time.sleep(1.0)  # anything more (a duplicate) would come now
+    return [e["text"] for e in timeline(db) if marker in e["text"]]
 
 
 def open_entry_line(term: Terminal) -> None:
@@ -78,11 +89,10 @@ def test_a_pasted_block_of_three_lines_logs_three_entries(
     open_entry_line(term)
     block = "pasted one\npasted two: still two\nf: pasted three"
     paste(term, block)
-    entries = [e for e in timeline(db) if "pasted" in e["text"]]
     deadline = time.monotonic() + 20
-    while len(entries) < 3 and time.monotonic() < deadline:
-        time.sleep(0.3)
-        entries = [e for e in timeline(db) if "pasted" in e["text"]]
+    while rows_with(db, "pasted") < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    entries = [e for e in timeline(db) if "pasted" in e["text"]]
     assert [(e["kind"], e["text"]) for e in entries] == [
         ("note", "pasted one"),
         ("note", "pasted two: still two"),

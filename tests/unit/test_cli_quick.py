@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 import warroom.cli.quick
+from tests.conftest import T0, away_from_the_user, copy_record
 from warroom.cli import cli
 from warroom.cli.quick import handled
 from warroom.clock import FrozenClock
@@ -31,25 +32,44 @@ def frozen(cli_clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> FrozenClo
     return cli_clock
 
 
+SEED = (
+    ["declare", "-s", "P1", "-t", "API down"],
+    ["declare", "-s", "P2", "-t", "DB slow"],
+    ["ack", "1"],
+    ["declare", "-s", "P3", "-t", "resolved one"],
+    ["status", "3", "resolved"],
+    ["declare", "-s", "P3", "-t", "closed one"],
+    ["status", "4", "resolved"],
+    ["status", "4", "closed", "--postmortem-owner", "Ana"],
+    ["declare", "-s", "P2", "-t", "evil \x1b[2J\x07 title", "--commander", "李小龍"],
+)
+
+
+@pytest.fixture(scope="module")
+def seed_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeded file, written once for the module through the click group on a clock
+    frozen at T0 (as each test's own clock starts), away from the user's environment as
+    conftest's per-test fixture keeps it; each test works on its own copy."""
+    import warroom.cli.group
+
+    folder = tmp_path_factory.mktemp("seed")
+    path = folder / "seed.db"
+    clock = FrozenClock(T0)
+    with away_from_the_user(folder) as patch:
+        patch.setattr(warroom.cli.group, "SystemClock", lambda: clock)
+        for args in SEED:
+            result = CliRunner().invoke(cli, ["--db", str(path), "--as", "Ana", *args])
+            assert result.exit_code == 0, result.output
+    return path
+
+
 @pytest.fixture
-def seeded(tmp_path: Path, frozen: FrozenClock) -> Path:
+def seeded(seed_file: Path, tmp_path: Path, frozen: FrozenClock) -> Path:
     """A file with incidents in several states (the first acknowledged, one resolved,
     one closed, one with control characters in its title), recorded under the
-    default policy; the clock an hour on."""
+    default policy at T0; the clock an hour on."""
     path = tmp_path / "seed.db"
-    for args in (
-        ["declare", "-s", "P1", "-t", "API down"],
-        ["declare", "-s", "P2", "-t", "DB slow"],
-        ["ack", "1"],
-        ["declare", "-s", "P3", "-t", "resolved one"],
-        ["status", "3", "resolved"],
-        ["declare", "-s", "P3", "-t", "closed one"],
-        ["status", "4", "resolved"],
-        ["status", "4", "closed", "--postmortem-owner", "Ana"],
-        ["declare", "-s", "P2", "-t", "evil \x1b[2J\x07 title", "--commander", "李小龍"],
-    ):
-        result = CliRunner().invoke(cli, ["--db", str(path), "--as", "Ana", *args])
-        assert result.exit_code == 0, result.output
+    copy_record(seed_file, path)  # with its owner-only mode
     frozen.step(hours=1)
     return path
 
