@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import warroom
-from warroom.domain import next_due
+from warroom.domain import list_json, next_due
 from warroom.domain.digests import blake2b
 from warroom.domain.next_due import NextDue
 from warroom.domain.policy import Policy
@@ -35,6 +35,11 @@ if TYPE_CHECKING:
     from warroom.domain.models import Engagement, Incident
     from warroom.domain.sla import IncidentHistory
 
+# migration 021: the incident's text as `warroom list --json` prints it, in the parts
+# that do not move with the clock (domain.list_json.parts); NULL when its row had a
+# time that is not a time (its reader reads it whole, and warns)
+LISTED = ("listed_head", "listed_tail")
+
 TABLE = (
     "CREATE TABLE IF NOT EXISTS next_due ("
     " incident_id INTEGER PRIMARY KEY,"
@@ -45,7 +50,8 @@ TABLE = (
     " deadline TEXT,"  # isoformat, exact
     " severity INTEGER,"  # its index in the policy's severities
     " target_us INTEGER,"  # the timer's target, in microseconds
-    " audience TEXT)"
+    " audience TEXT,"
+    f" {', '.join(f'{c} TEXT' for c in LISTED)})"  # migration 021: see `LISTED`
 )
 
 # the rules every row was last worked out under (`warroom_meta`): after an upgrade
@@ -62,6 +68,7 @@ _DERIVED_BY = (
     "domain/business_hours.py",
     "domain/escalation.py",
     "domain/ladder_reader.py",
+    "domain/list_json.py",
     "domain/models.py",
     "domain/next_due.py",
     "domain/policy.py",
@@ -71,6 +78,7 @@ _DERIVED_BY = (
     "domain/sla.py",
     "domain/timefmt.py",
     "domain/update_clocks.py",
+    "domain/visible.py",
     "domain/vocabulary.py",
     "domain/yaml_text.py",
     "store/clock_rows.py",
@@ -140,6 +148,16 @@ def kept(db: sqlite_utils.Database, policy: Policy) -> dict[int, NextDue]:
     return found
 
 
+def add_listed(db: sqlite_utils.Database) -> None:
+    """Migration 021: the `LISTED` columns (a table made by this version has them), and
+    every row worked out again by the next command (`filled_under`)."""
+    have = {str(row[1]) for row in db.conn.execute("PRAGMA table_info(next_due)")}
+    for column in LISTED:
+        if column not in have:
+            db.conn.execute(f"ALTER TABLE next_due ADD COLUMN {column} TEXT")
+    db.conn.execute("DELETE FROM warroom_meta WHERE key = ?", (META,))
+
+
 def create(db: sqlite_utils.Database) -> None:
     """Make the table (migration 019) and fill it under the policy the file records,
     if any (a file upgraded in place lists fast from its first read)."""
@@ -193,10 +211,12 @@ def refresh(db: sqlite_utils.Database, policy: Policy, incident_ids: Iterable[in
     ids = None if incident_ids is None else list(incident_ids)
     if ids is None:
         db.conn.execute("INSERT OR REPLACE INTO warroom_meta VALUES (?, ?)", (META, key))
-    found = queries.incidents(db, include_ended=True) if ids is None else None
-    if found is None:
-        assert ids is not None
-        found = queries.incidents_by_id(db, ids, include_ended=True)
+    with queries.noted() as read_notes:
+        if ids is None:
+            found = queries.incidents(db, include_ended=True)
+        else:
+            found = queries.incidents_by_id(db, ids, include_ended=True)
+    if ids is not None:
         gone = set(ids) - {i.id for i in found}
         if gone:
             db.conn.executemany(
@@ -224,11 +244,14 @@ def refresh(db: sqlite_utils.Database, policy: Policy, incident_ids: Iterable[in
         if due.deadline and id(due.deadline.severity) not in index:
             dropped.append((incident.id,))
             continue
-        rows.append((incident.id, incident.id, key, *_columns(due, index)))
+        # a row read with a time that is not a time keeps no text (its reader warns)
+        listed = (None, None) if read_notes else list_json.parts(list_json.columns_of(incident))
+        rows.append((incident.id, incident.id, key, *_columns(due, index), *listed))
     db.conn.executemany("DELETE FROM next_due WHERE incident_id = ?", dropped)
     db.conn.executemany(
         "INSERT OR REPLACE INTO next_due (incident_id, seq, rules, holds_from, name, deadline,"
-        f" severity, target_us, audience) VALUES (?, {_SEQ.format(id='?')}, ?, ?, ?, ?, ?, ?, ?)",
+        f" severity, target_us, audience, {', '.join(LISTED)})"
+        f" VALUES (?, {_SEQ.format(id='?')}, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
 
