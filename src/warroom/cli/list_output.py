@@ -55,10 +55,13 @@ def json_rows(
     knows a severity."""
     parts = []
     q = Quoted()
+    ends: dict[str, str] = {}  # by severity: whether the policy knows it
     for row in rows:
         head, tail = row.text or list_json.parts(row.columns or (), q)
         age = int((now - row.declared_at).total_seconds())
-        known_text = "true}" if known(row.severity) else "false}"
+        known_text = ends.get(row.severity)
+        if known_text is None:
+            known_text = ends[row.severity] = "true}" if known(row.severity) else "false}"
         parts.append(f'{head}{age}{tail}{_timer(row.timer, q)}, "severity_known": {known_text}')
     return f"[{', '.join(parts)}]"
 

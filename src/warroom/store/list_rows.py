@@ -146,14 +146,21 @@ class _Reader:
 
     def read_texts(self, rows: Iterable[tuple[Any, ...]]) -> list[int]:
         """Rows of `_SELECT_TEXT`: the ids of those to read whole (no text kept for
-        this change, or a declaration not in the stored form)."""
+        this change, or a declaration not in the stored form). The per-row work of
+        `_timer` and `policy.rank` is written out here: this loop runs per incident."""
         others = []
         found, missing = self.found, self.missing
-        timer_of = self._timer
-        rank, staged = self.policy.rank, _STAGES.get
+        policy, now = self.policy, self.now
+        severities = policy.severities
+        ranks = {s.name: n for n, s in enumerate(severities)}
+        unknown_rank = len(severities)  # policy.rank's for a name it does not know
+        staged = _STAGES.get
         read_time = dt.datetime.fromisoformat
+        reading_at = next_due.reading_at
+        make = tuple.__new__
+        in_range = now < LATEST  # `next_due.holds_at`
         for row in rows:
-            incident_id, status, severity, declared, kept, head, tail = row[:7]
+            (incident_id, status, severity, declared, kept, head, tail) = row[:7]
             # read as `stored_time` reads the stored form (the text printed is the record's)
             if not kept or type(declared) is not str or len(declared) != 20:
                 others.append(incident_id)
@@ -166,14 +173,22 @@ class _Reader:
             except ValueError:
                 others.append(incident_id)
                 continue
-            timer = timer_of(row[7:])
-            listed = ListedIncident(
-                incident_id, status, severity, declared_at, None, timer or None, None, (head, tail)
-            )
-            if timer is False:
+            holds_from, name, deadline, index, target_us, audience = row[7:]
+            timer = None
+            holds = in_range and (holds_from is None or read_time(holds_from) <= now)
+            if holds and name is not None:
+                if type(index) is int and 0 <= index < unknown_rank:
+                    sev = severities[index]
+                    timer = reading_at(name, deadline, sev, target_us, audience or "", policy, now)
+                else:
+                    holds = False  # a severity this policy does not have: worked out
+            # a tuple made as a NamedTuple's __new__ makes it, without its call (per row)
+            fields = (incident_id, status, severity, declared_at, None, timer, None, (head, tail))
+            listed = make(ListedIncident, fields)
+            if not holds:
                 missing[incident_id] = (len(found), listed)
-            key = (staged(status, 2), rank(severity), declared_at, incident_id)
-            found.append((key, listed))
+            rank = ranks.get(severity, unknown_rank)
+            found.append(((staged(status, 2), rank, declared_at, incident_id), listed))
         return others
 
     def read_columns(self, rows: Iterable[tuple[Any, ...]]) -> None:
