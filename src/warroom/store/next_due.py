@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,26 +64,97 @@ META = "next_due_rules"
 _SEQ = "coalesce((SELECT seq FROM incident_changes c WHERE c.incident_id = {id}), 0)"
 
 
-# the modules a kept deadline is derived by (the policy's reading, the clocks, the
-# ladder, the rota, the stored times and histories), besides this one
-_DERIVED_BY = (
+# the modules a kept deadline and the list's kept text are derived by: this one and
+# every warroom module it imports, at its top or inside a function, found by reading
+# their import statements (`derived_by`); a test holds them to what importing it loads
+_ROOT = "store/next_due.py"
+_IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+(warroom(?:\.\w+)*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]*)"
+    r"|import[ \t]+(warroom(?:\.\w+)*))",
+    re.MULTILINE,
+)
+
+
+def _imported(source: str, modules: set[str]) -> set[str]:
+    """The warroom modules (of `modules`, paths under the package) the source's import
+    lines name."""
+    found = set()
+    for origin, names, plain in _IMPORT.findall(source):
+        for dotted in [plain] if plain else [origin, *(f"{origin}.{n}" for n in _names(names))]:
+            parts = dotted.split(".")[1:]
+            for path in ("/".join(parts) + ".py", "/".join([*parts, "__init__.py"])):
+                if path in modules:
+                    found.add(path)
+            for depth in range(len(parts)):  # importing a module runs its packages' too
+                package = "/".join([*parts[:depth], "__init__.py"])
+                if package in modules:
+                    found.add(package)
+    return found
+
+
+def _names(imported: str) -> list[str]:
+    """`a, b as c` or `(a,\n b)` as the names before any `as`."""
+    words = imported.strip("() \t\n").replace("\n", " ").split(",")
+    return [w.split()[0] for w in words if w.split()]
+
+
+def derived_by(package: Path) -> list[str]:
+    """`_ROOT` and every warroom module it imports, directly or through another, as
+    paths under `package` (sorted); their source texts are read once to find them."""
+    modules = {
+        f"{folder[len(str(package)) + 1 :]}/{name}".lstrip("/").replace(os.sep, "/")
+        for folder, _, names in os.walk(package)
+        for name in names
+        if name.endswith(".py")
+    }
+    seen: dict[str, bytes] = {}
+    todo = [_ROOT]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen[name] = (package / name).read_bytes()
+        todo.extend(_imported(seen[name].decode("utf-8"), modules) - set(seen))
+    return sorted(seen)
+
+
+# what `derived_by` finds, kept as a list: walking the imports at every start would
+# cost each command ~5 ms (a test holds the list to what it finds)
+DERIVED_BY = (
+    "__init__.py",
+    "domain/__init__.py",
+    "domain/alerts/__init__.py",
+    "domain/alerts/policy.py",
+    "domain/alerts/record.py",
+    "domain/alerts/sources.py",
     "domain/business_hours.py",
+    "domain/channels.py",
+    "domain/digests.py",
     "domain/escalation.py",
     "domain/ladder_reader.py",
+    "domain/json_document.py",
     "domain/list_json.py",
     "domain/models.py",
     "domain/next_due.py",
+    "domain/pages.py",
     "domain/policy.py",
     "domain/policy_reader.py",
+    "domain/policy_record.py",
     "domain/roles.py",
     "domain/rota.py",
     "domain/sla.py",
+    "domain/text_files.py",
     "domain/timefmt.py",
     "domain/update_clocks.py",
     "domain/visible.py",
     "domain/vocabulary.py",
     "domain/yaml_text.py",
+    "errors.py",
+    "paths.py",
+    "store/__init__.py",
     "store/clock_rows.py",
+    "store/db.py",
+    "store/file_access.py",
     "store/next_due.py",
     "store/queries.py",
 )
@@ -90,11 +163,11 @@ _DERIVED_BY = (
 @functools.cache
 def _code() -> bytes:
     """What derives a kept deadline besides the policy: warroom's version and the text
-    of the modules that derive it (an upgrade or an edited checkout never reads a row
-    an older rule wrote; two installs of one version share them)."""
+    of the modules that derive it (`DERIVED_BY`: an upgrade or an edited checkout never
+    reads a row an older rule wrote; two installs of one version share them)."""
     digest = blake2b(warroom.__version__.encode(), digest_size=16)
     package = Path(warroom.__file__).parent
-    for name in _DERIVED_BY:
+    for name in DERIVED_BY:
         try:
             digest.update((package / name).read_bytes())
         except OSError:
