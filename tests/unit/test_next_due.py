@@ -41,9 +41,14 @@ def _worked_out(
     return {i.id: listed.next_deadline(i.id, policy, now) for i in listed.incidents}
 
 
-def _shown(timer: sla.Timer | None) -> sla.Timer | None:
-    """A timer as the list shows it (without who the next rung calls)."""
+def _timer(timer: sla.Timer | None) -> sla.Timer | None:
+    """A timer without who the next rung calls (a kept deadline does not say)."""
     return None if timer is None else dataclasses.replace(timer, detail="")
+
+
+def _shown(timer: sla.Timer | None) -> rules.Reading | None:
+    """A timer as the list shows it."""
+    return None if timer is None else rules.reading_of(timer)
 
 
 def _assert_kept(db: sqlite_utils.Database, policy: Policy, clock: FrozenClock) -> int:
@@ -59,7 +64,7 @@ def _assert_kept(db: sqlite_utils.Database, policy: Policy, clock: FrozenClock) 
         for incident in running:
             assert rules.holds_at(kept[incident.id], now), incident.id
             shown = rules.timer_at(kept[incident.id], policy, now)
-            assert shown == _shown(expected[incident.id]), (incident.id, minutes)
+            assert shown == _timer(expected[incident.id]), (incident.id, minutes)
         rows = read_model.list_rows(db, policy, now, show_ended=True)
         assert [(r.id, r.timer) for r in rows] == [
             (i.id, _shown(expected[i.id])) for i in incidents
@@ -157,7 +162,7 @@ def test_a_write_outside_the_service_is_never_shown_stale(
     rows = {r.id: r.timer for r in read_model.list_rows(db, policy, now)}
     expected = _worked_out(db, policy, now)
     assert rows[incident] == _shown(expected[incident])
-    assert rows[incident] != rules.timer_at(before[incident], policy, now)  # it moved
+    assert rows[incident] != _shown(rules.timer_at(before[incident], policy, now))  # it moved
     assert rows[incident] is not None and rows[incident].severity == "P0"
 
 
@@ -294,6 +299,13 @@ def test_the_list_prints_byte_for_byte_what_the_records_print(
             assert text == old
             assert indented(text) == json_text(json.loads(old), indent=2)
             assert plain_lines(rows, now, known) == old_lines
+            # --json: the kept texts where they are this change's, the columns elsewhere
+            read_model.forget_unreadable()
+            rows = read_model.list_rows(db, policy, now, show_ended=everything, as_text=True)
+            assert read_model.unreadable_times() == warned
+            assert json_rows(rows, now, known) == old
+            kept = {r.id for r in rows if r.text}
+            assert len(kept) > 20 and len(kept) < len(rows)  # both ways are compared
     assert "\\u0085" in text and "\\u202e" in text and "火事 🔥" in text
     assert '"severity_known": false' in text and '"drill": true' in text
     assert '"declared_at": "2026-11-23T09:00:00Z", "detected_at": "2026-11-23T08:55:00Z"' in text
@@ -355,3 +367,48 @@ def test_a_console_s_policy_check_leaves_the_kept_deadlines_to_the_next_command(
     assert room.check_policy() is None  # a command's
     assert next_due.filled_under(room.db) == next_due.rules(policy)
     assert set(next_due.kept(room.db, policy)) == set(ids)
+
+
+def test_a_kept_text_is_never_shown_once_its_incident_changed(
+    room: WarRoom, db: sqlite_utils.Database, clock: FrozenClock, policy: Policy
+) -> None:
+    """The text `--json` prints is kept per change: a write by another tool (a hand
+    edit, an import) to any printed column is shown at once, as the columns read it."""
+    incident = room.declare("API down", "P1")
+    other = room.declare("DB slow", "P2")
+    clock.step(minutes=3)
+    known = lambda severity: unknown_severity(policy, severity) is None  # noqa: E731
+    edits = [
+        ("title", "API down \u202e (renamed)"),
+        ("summary", "a summary"),
+        ("impact_users", "all of them"),
+        ("commander", "Zoë"),
+        ("drill", 1),
+        ("channel", "#elsewhere"),
+        ("postmortem_owner", "Bea"),
+        ("detected_at", "2026-11-23T08:00:00Z"),
+        ("mitigated_at", "2026-11-23T09:01:00Z"),
+        ("last_update_at", "2026-11-23T09:02:00Z"),
+        ("impact_started_at", "2026-11-23T07:00:00Z"),
+        ("impact_ended_at", "2026-11-23T09:02:30Z"),
+        ("kind", "security"),
+    ]
+    for column, value in edits:
+        with db.conn:
+            db.conn.execute(f"UPDATE incidents SET {column} = ? WHERE id = ?", (value, incident))
+        now = clock.now()
+        rows = read_model.list_rows(db, policy, now, as_text=True)
+        assert {r.id for r in rows if r.text} == {other}, column  # its text is old
+        printed = json.loads(json_rows(rows, now, known))
+        assert printed == json.loads(_old_json(db, policy, now, False)), column
+        shown = {row["id"]: row for row in printed}[incident]
+        key = {"impact_users": "impact"}.get(column, column)
+        expected = {"users": value} if column == "impact_users" else value
+        if column == "drill":
+            expected = True
+        assert shown[key] == expected or shown[key].get("users") == value, column
+        room.post_update(incident, f"{column} edited", audience="internal")  # kept again
+        assert {r.id for r in read_model.list_rows(db, policy, now, as_text=True) if r.text} == {
+            incident,
+            other,
+        }

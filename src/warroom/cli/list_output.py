@@ -13,32 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
-from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) uses
 
+from warroom.domain import list_json
+from warroom.domain.list_json import Quoted, text
+from warroom.domain.next_due import Reading
 from warroom.domain.policy_record import UNKNOWN_SEVERITY
-from warroom.domain.sla import MISSED, countdown
+from warroom.domain.sla import MISSED
 from warroom.domain.timefmt import format_age, to_iso
-from warroom.domain.visible import json_raw_escaped, pad, visible
+from warroom.domain.visible import pad, visible
 from warroom.domain.visible import visible_line as one_line
 from warroom.store.read_model import ListedIncident
-
-_RAW = "\x7f"  # json_raw_escaped's characters are this one and non-ASCII ones
-
-
-def _text(value: str) -> str:
-    """A JSON string as `json_text` prints it."""
-    dumped: str = encode_basestring(value)
-    if dumped.isascii() and _RAW not in dumped:
-        return dumped
-    return json_raw_escaped(dumped)
-
-
-class _Quoted(dict[str, str]):
-    """`_text` of each text, worked out once (statuses, people, labels repeat)."""
-
-    def __missing__(self, value: str) -> str:
-        quoted = self[value] = _text(value)
-        return quoted
 
 
 def _iso(at: dt.datetime) -> str:
@@ -48,18 +32,7 @@ def _iso(at: dt.datetime) -> str:
     return to_iso(at)
 
 
-class _Stamps(dict[str | None, str]):
-    """A stored time (already in the printed form) as a JSON value."""
-
-    def __init__(self) -> None:
-        super().__init__({None: "null"})
-
-    def __missing__(self, stamp: str | None) -> str:
-        return f'"{stamp}"'
-
-
-def _timer(row: ListedIncident, q: _Quoted) -> str:
-    timer = row.timer
+def _timer(timer: Reading | None, q: Quoted) -> str:
     if timer is None:
         return "null"
     remaining = int(timer.remaining.total_seconds())
@@ -68,9 +41,9 @@ def _timer(row: ListedIncident, q: _Quoted) -> str:
     audience = q[timer.audience] if timer.audience else "null"
     return (
         f'{{"name": {q[timer.name]}, "label": {q[timer.label]},'
-        f' "deadline": "{_iso(timer.deadline)}", "remaining_seconds": {remaining},'
+        f' "deadline": "{timer.printed_deadline}", "remaining_seconds": {remaining},'
         f' "state": {q[timer.state]}, "severity": {q[timer.severity]},'
-        f' "shown": {_text(countdown(timer))}, "done_at": {done},'
+        f' "shown": {text(timer.shown)}, "done_at": {done},'
         f' "missed_by_seconds": {missed}, "audience": {audience}}}'
     )
 
@@ -81,26 +54,15 @@ def json_rows(
     """The list as one line of JSON (`echo_json` to a pipe); `known`: whether the policy
     knows a severity."""
     parts = []
-    q, s = _Quoted(), _Stamps()
+    q = Quoted()
+    ends: dict[str, str] = {}  # by severity: whether the policy knows it
     for row in rows:
-        t = row.times
+        head, tail = row.text or list_json.parts(row.columns or (), q)
         age = int((now - row.declared_at).total_seconds())
-        parts.append(
-            f'{{"id": {row.id}, "title": {_text(row.title)}, "severity": {q[row.severity]},'
-            f' "status": {q[row.status]}, "kind": {q[row.kind]},'
-            f' "summary": {q[row.summary]}, "impact": {{"users": {q[row.impact_users]},'
-            f' "services": {q[row.impact_services]},'
-            f' "business": {q[row.impact_business]}}},'
-            f' "commander": {q[row.commander]}, "drill": {"true" if row.drill else "false"},'
-            f' "channel": {_text(row.channel)}, "declared_at": {s[t[0]]},'
-            f' "detected_at": {s[t[1]]}, "acknowledged_at": {s[t[2]]},'
-            f' "mitigated_at": {s[t[3]]}, "resolved_at": {s[t[4]]},'
-            f' "closed_at": {s[t[5]]}, "last_update_at": {s[t[6]]},'
-            f' "postmortem_owner": {q[row.postmortem_owner]}, "age_seconds": {age},'
-            f' "postmortem_done_at": {s[t[7]]}, "impact_started_at": {s[t[8]]},'
-            f' "impact_ended_at": {s[t[9]]}, "next_deadline": {_timer(row, q)},'
-            f' "severity_known": {"true" if known(row.severity) else "false"}}}'
-        )
+        known_text = ends.get(row.severity)
+        if known_text is None:
+            known_text = ends[row.severity] = "true}" if known(row.severity) else "false}"
+        parts.append(f'{head}{age}{tail}{_timer(row.timer, q)}, "severity_known": {known_text}')
     return f"[{', '.join(parts)}]"
 
 
@@ -120,7 +82,7 @@ def plain_lines(
         until = row.age_until
         age = format_age(row.declared_at, now if until is None else min(until, now))
         timer = row.timer
-        due = f"{timer.name} {countdown(timer)}" if timer else ""
+        due = f"{timer.name} {timer.shown}" if timer else ""
         severity = one_line(row.severity)
         if not known(row.severity):  # declared under another policy
             severity, due = f"{severity}?", UNKNOWN_SEVERITY

@@ -38,7 +38,7 @@ def _show(
 ) -> None:
     with context.database() as db:
         # in the console's order (read_model.list_order), each with its next deadline
-        found = read_model.list_rows(db, policy, now, show_ended=show_all)
+        found = read_model.list_rows(db, policy, now, show_ended=show_all, as_text=as_json)
     severities: dict[str, bool] = {}
 
     def known(severity: str) -> bool:

@@ -19,12 +19,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from warroom.domain import sla
 from warroom.domain.escalation import Holders
 from warroom.domain.models import Engagement, Incident
-from warroom.domain.policy import Policy
-from warroom.domain.timefmt import LATEST
+from warroom.domain.policy import Policy, Severity
+from warroom.domain.timefmt import LATEST, to_iso
 from warroom.domain.vocabulary import OPEN_STATUSES
 
 # resolved still runs the post-mortem clock; closed and cancelled run none
@@ -80,3 +81,65 @@ def keeps(policy: Policy) -> bool:
     hours (those deadlines also follow the zone's rules, which the system's time-zone
     data can change; they are worked out at each read)."""
     return policy.business_hours is None or not any(s.business_hours for s in policy.severities)
+
+
+class Reading(NamedTuple):
+    """A timer as a list shows it at one moment: `sla.Timer`'s fields the list prints,
+    with its countdown (`sla.countdown`) and its deadline as printed (`to_iso`) worked
+    out once; a tuple, made for thousands of incidents at a time."""
+
+    name: str
+    label: str
+    deadline: dt.datetime
+    remaining: dt.timedelta
+    state: str
+    severity: str
+    shown: str
+    done_at: dt.datetime | None
+    audience: str
+    printed_deadline: str  # to_iso(deadline)
+
+
+def reading_of(timer: sla.Timer) -> Reading:
+    """`timer` as a list shows it (without its `detail`)."""
+    t = timer
+    return Reading(
+        t.name, t.label, t.deadline, t.remaining, t.state, t.severity, sla.countdown(t),
+        t.done_at, t.audience, to_iso(t.deadline),
+    )  # fmt: skip
+
+
+_ZERO = dt.timedelta(0)
+_INTERNAL_UPDATE = "Next internal update due"
+
+
+def reading_at(
+    name: str,
+    deadline: str,
+    severity: Severity,
+    target_us: int,
+    audience: str,
+    policy: Policy,
+    now: dt.datetime,
+) -> Reading:
+    """`reading_of(sla.timer_of(Deadline(name, <deadline>, severity, <target>, None,
+    audience), policy, now))` of a kept deadline (`keeps(policy)`: no business hours;
+    not yet met; `deadline` as `isoformat` wrote it, `target_us` in microseconds),
+    without making the two records on the way (a test holds the two equal)."""
+    at = dt.datetime.fromisoformat(deadline)
+    remaining = at - now
+    if remaining < _ZERO:
+        state = sla.OVERDUE
+    else:
+        target = dt.timedelta(microseconds=target_us)
+        reached = policy.warning_for(severity).reached(remaining, target)
+        state = sla.WARNING if reached else sla.OK
+    label = sla.LABELS[name]
+    if name == "update" and audience == "internal":
+        label = _INTERNAL_UPDATE
+    shown = sla.format_countdown(remaining)
+    # isoformat of a UTC time: its first 19 characters are to_iso's, without strftime
+    printed = f"{deadline[:19]}Z" if deadline.endswith("+00:00") else to_iso(at)
+    # made as Reading's __new__ makes it, without its call (a list makes thousands)
+    fields = (name, label, at, remaining, state, severity.name, shown, None, audience, printed)
+    return tuple.__new__(Reading, fields)

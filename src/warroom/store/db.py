@@ -691,6 +691,19 @@ def _timeline_counts(db: sqlite_utils.Database) -> None:
     )
 
 
+# -- 021: the list's text kept beside each incident's next deadline -----------------------
+
+
+@_migration("021_list_rows")
+def _list_rows(db: sqlite_utils.Database) -> None:
+    """`next_due` keeps each incident's text as `warroom list --json` prints it (the
+    parts that do not move with the clock; see store.next_due), written by the next
+    command for every incident."""
+    from warroom.store import next_due
+
+    next_due.add_listed(db)
+
+
 SCHEMA_VERSION = len(_STEPS)
 
 

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import warroom
-from warroom.domain import next_due
+from warroom.domain import list_json, next_due
 from warroom.domain.digests import blake2b
 from warroom.domain.next_due import NextDue
 from warroom.domain.policy import Policy
@@ -35,6 +37,11 @@ if TYPE_CHECKING:
     from warroom.domain.models import Engagement, Incident
     from warroom.domain.sla import IncidentHistory
 
+# migration 021: the incident's text as `warroom list --json` prints it, in the parts
+# that do not move with the clock (domain.list_json.parts); NULL when its row had a
+# time that is not a time (its reader reads it whole, and warns)
+LISTED = ("listed_head", "listed_tail")
+
 TABLE = (
     "CREATE TABLE IF NOT EXISTS next_due ("
     " incident_id INTEGER PRIMARY KEY,"
@@ -45,7 +52,8 @@ TABLE = (
     " deadline TEXT,"  # isoformat, exact
     " severity INTEGER,"  # its index in the policy's severities
     " target_us INTEGER,"  # the timer's target, in microseconds
-    " audience TEXT)"
+    " audience TEXT,"
+    f" {', '.join(f'{c} TEXT' for c in LISTED)})"  # migration 021: see `LISTED`
 )
 
 # the rules every row was last worked out under (`warroom_meta`): after an upgrade
@@ -56,24 +64,97 @@ META = "next_due_rules"
 _SEQ = "coalesce((SELECT seq FROM incident_changes c WHERE c.incident_id = {id}), 0)"
 
 
-# the modules a kept deadline is derived by (the policy's reading, the clocks, the
-# ladder, the rota, the stored times and histories), besides this one
-_DERIVED_BY = (
+# the modules a kept deadline and the list's kept text are derived by: this one and
+# every warroom module it imports, at its top or inside a function, found by reading
+# their import statements (`derived_by`); a test holds them to what importing it loads
+_ROOT = "store/next_due.py"
+_IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+(warroom(?:\.\w+)*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]*)"
+    r"|import[ \t]+(warroom(?:\.\w+)*))",
+    re.MULTILINE,
+)
+
+
+def _imported(source: str, modules: set[str]) -> set[str]:
+    """The warroom modules (of `modules`, paths under the package) the source's import
+    lines name."""
+    found = set()
+    for origin, names, plain in _IMPORT.findall(source):
+        for dotted in [plain] if plain else [origin, *(f"{origin}.{n}" for n in _names(names))]:
+            parts = dotted.split(".")[1:]
+            for path in ("/".join(parts) + ".py", "/".join([*parts, "__init__.py"])):
+                if path in modules:
+                    found.add(path)
+            for depth in range(len(parts)):  # importing a module runs its packages' too
+                package = "/".join([*parts[:depth], "__init__.py"])
+                if package in modules:
+                    found.add(package)
+    return found
+
+
+def _names(imported: str) -> list[str]:
+    """`a, b as c` or `(a,\n b)` as the names before any `as`."""
+    words = imported.strip("() \t\n").replace("\n", " ").split(",")
+    return [w.split()[0] for w in words if w.split()]
+
+
+def derived_by(package: Path) -> list[str]:
+    """`_ROOT` and every warroom module it imports, directly or through another, as
+    paths under `package` (sorted); their source texts are read once to find them."""
+    modules = {
+        f"{folder[len(str(package)) + 1 :]}/{name}".lstrip("/").replace(os.sep, "/")
+        for folder, _, names in os.walk(package)
+        for name in names
+        if name.endswith(".py")
+    }
+    seen: dict[str, bytes] = {}
+    todo = [_ROOT]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen[name] = (package / name).read_bytes()
+        todo.extend(_imported(seen[name].decode("utf-8"), modules) - set(seen))
+    return sorted(seen)
+
+
+# what `derived_by` finds, kept as a list: walking the imports at every start would
+# cost each command ~5 ms (a test holds the list to what it finds)
+DERIVED_BY = (
+    "__init__.py",
+    "domain/__init__.py",
+    "domain/alerts/__init__.py",
+    "domain/alerts/policy.py",
+    "domain/alerts/record.py",
+    "domain/alerts/sources.py",
     "domain/business_hours.py",
+    "domain/channels.py",
+    "domain/digests.py",
     "domain/escalation.py",
     "domain/ladder_reader.py",
+    "domain/json_document.py",
+    "domain/list_json.py",
     "domain/models.py",
     "domain/next_due.py",
+    "domain/pages.py",
     "domain/policy.py",
     "domain/policy_reader.py",
+    "domain/policy_record.py",
     "domain/roles.py",
     "domain/rota.py",
     "domain/sla.py",
+    "domain/text_files.py",
     "domain/timefmt.py",
     "domain/update_clocks.py",
+    "domain/visible.py",
     "domain/vocabulary.py",
     "domain/yaml_text.py",
+    "errors.py",
+    "paths.py",
+    "store/__init__.py",
     "store/clock_rows.py",
+    "store/db.py",
+    "store/file_access.py",
     "store/next_due.py",
     "store/queries.py",
 )
@@ -82,11 +163,11 @@ _DERIVED_BY = (
 @functools.cache
 def _code() -> bytes:
     """What derives a kept deadline besides the policy: warroom's version and the text
-    of the modules that derive it (an upgrade or an edited checkout never reads a row
-    an older rule wrote; two installs of one version share them)."""
+    of the modules that derive it (`DERIVED_BY`: an upgrade or an edited checkout never
+    reads a row an older rule wrote; two installs of one version share them)."""
     digest = blake2b(warroom.__version__.encode(), digest_size=16)
     package = Path(warroom.__file__).parent
-    for name in _DERIVED_BY:
+    for name in DERIVED_BY:
         try:
             digest.update((package / name).read_bytes())
         except OSError:
@@ -138,6 +219,16 @@ def kept(db: sqlite_utils.Database, policy: Policy) -> dict[int, NextDue]:
             since,
         )
     return found
+
+
+def add_listed(db: sqlite_utils.Database) -> None:
+    """Migration 021: the `LISTED` columns (a table made by this version has them), and
+    every row worked out again by the next command (`filled_under`)."""
+    have = {str(row[1]) for row in db.conn.execute("PRAGMA table_info(next_due)")}
+    for column in LISTED:
+        if column not in have:
+            db.conn.execute(f"ALTER TABLE next_due ADD COLUMN {column} TEXT")
+    db.conn.execute("DELETE FROM warroom_meta WHERE key = ?", (META,))
 
 
 def create(db: sqlite_utils.Database) -> None:
@@ -193,10 +284,12 @@ def refresh(db: sqlite_utils.Database, policy: Policy, incident_ids: Iterable[in
     ids = None if incident_ids is None else list(incident_ids)
     if ids is None:
         db.conn.execute("INSERT OR REPLACE INTO warroom_meta VALUES (?, ?)", (META, key))
-    found = queries.incidents(db, include_ended=True) if ids is None else None
-    if found is None:
-        assert ids is not None
-        found = queries.incidents_by_id(db, ids, include_ended=True)
+    with queries.noted() as read_notes:
+        if ids is None:
+            found = queries.incidents(db, include_ended=True)
+        else:
+            found = queries.incidents_by_id(db, ids, include_ended=True)
+    if ids is not None:
         gone = set(ids) - {i.id for i in found}
         if gone:
             db.conn.executemany(
@@ -224,11 +317,14 @@ def refresh(db: sqlite_utils.Database, policy: Policy, incident_ids: Iterable[in
         if due.deadline and id(due.deadline.severity) not in index:
             dropped.append((incident.id,))
             continue
-        rows.append((incident.id, incident.id, key, *_columns(due, index)))
+        # a row read with a time that is not a time keeps no text (its reader warns)
+        listed = (None, None) if read_notes else list_json.parts(list_json.columns_of(incident))
+        rows.append((incident.id, incident.id, key, *_columns(due, index), *listed))
     db.conn.executemany("DELETE FROM next_due WHERE incident_id = ?", dropped)
     db.conn.executemany(
         "INSERT OR REPLACE INTO next_due (incident_id, seq, rules, holds_from, name, deadline,"
-        f" severity, target_us, audience) VALUES (?, {_SEQ.format(id='?')}, ?, ?, ?, ?, ?, ?, ?)",
+        f" severity, target_us, audience, {', '.join(LISTED)})"
+        f" VALUES (?, {_SEQ.format(id='?')}, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
 
