@@ -412,3 +412,95 @@ def test_a_kept_text_is_never_shown_once_its_incident_changed(
             incident,
             other,
         }
+
+
+def test_a_column_another_tool_filled_with_no_text_stops_no_write_and_lists(
+    db_path: Path, clock: FrozenClock, policy: Policy
+) -> None:
+    """A blob or a number where warroom keeps text (another tool's write): the writes to
+    that incident go on (its kept text is left out, not a traceback inside every write),
+    and `list --json` prints it as the plain list shows it."""
+    room = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), policy)
+    blob, number, fine = (room.declare(t, "P2") for t in ("Blob", "Number", "Fine"))
+    with room.db.conn:
+        room.db.conn.execute("UPDATE incidents SET title = X'4142' WHERE id = ?", (blob,))
+        room.db.conn.execute("UPDATE incidents SET channel = 42 WHERE id = ?", (number,))
+    clock.step(minutes=1)
+    for incident in (blob, number, fine):
+        room.acknowledge(incident)  # each write works its kept row out again
+        room.log(incident, "still writing")
+    assert set(next_due.kept(room.db, policy)) == {blob, number, fine}  # deadlines kept
+    with room.unit_of_work():
+        next_due.refresh(room.db, policy, None)  # every incident's, as an upgrade does
+    from click.testing import CliRunner
+
+    from warroom.cli import cli
+
+    shown = CliRunner().invoke(cli, ["--db", str(db_path), "list", "--json"])
+    assert shown.exit_code == 0, shown.output
+    printed = {row["id"]: row for row in json.loads(shown.stdout)}
+    assert printed[blob]["title"] == "b'AB'" and printed[number]["channel"] == "42"
+    assert printed[fine]["title"] == "Fine"
+    plain = CliRunner().invoke(cli, ["--db", str(db_path), "list"])
+    assert plain.exit_code == 0 and "b'AB'" in plain.stdout
+
+
+def test_the_list_reads_the_file_as_it_was_when_it_began(
+    db_path: Path, clock: FrozenClock, policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--json` reads the kept texts, then the incidents without one by id: another
+    console's commit between the two is not mixed in (one read transaction), so an
+    incident cancelled meanwhile is not listed as cancelled among the live ones."""
+    from warroom.store import list_rows as list_rows_module
+
+    room = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), policy)
+    kept_one, edited = room.declare("Kept", "P1"), room.declare("Edited", "P2")
+    with room.db.conn:  # another tool's edit: its kept text is old, it is read by id
+        room.db.conn.execute("UPDATE incidents SET summary = 'by hand' WHERE id = ?", (edited,))
+    other = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), policy)
+    reader_class = list_rows_module._Reader  # noqa: SLF001
+    read_texts = reader_class.read_texts
+
+    def then_another_console_writes(reader: object, rows: object) -> list[int]:
+        others = read_texts(reader, rows)
+        other.set_status(edited, "cancelled")  # commits between the two statements
+        return others
+
+    monkeypatch.setattr(reader_class, "read_texts", then_another_console_writes)
+    now = clock.now()
+    before = _old_json(room.db, policy, now, False)
+    rows = read_model.list_rows(room.db, policy, now, as_text=True)
+    known = lambda severity: unknown_severity(policy, severity) is None  # noqa: E731
+    assert json_rows(rows, now, known) == before
+    assert [(r.id, r.status) for r in rows] == [
+        (kept_one, "investigating"),
+        (edited, "investigating"),
+    ]
+    monkeypatch.undo()
+    after = read_model.list_rows(room.db, policy, now, as_text=True)
+    assert [r.id for r in after] == [kept_one]  # the next list sees the cancellation
+
+
+def test_a_row_kept_under_another_policy_is_never_read(
+    room: WarRoom, db: sqlite_utils.Database, clock: FrozenClock, policy: Policy
+) -> None:
+    """Rows kept under one policy; a process with another (P2's on-call paged after 5m,
+    not at once) lists the deadlines its own policy gives, not the kept ones."""
+    from warroom.domain.policy import parse_policy
+
+    ids = [room.declare(f"outage {n}", "P2") for n in range(3)]
+    room.acknowledge(ids[0])
+    clock.step(minutes=20)
+    assert set(next_due.kept(db, policy)) == set(ids)
+    first = "{who: On-call, after: 0m, when: unacknowledged}\n      - {who: Tech lead, after: 24h"
+    text = policy.text.replace(first, first.replace("after: 0m", "after: 5m"), 1)
+    assert text != policy.text
+    other = parse_policy(text, "other.yaml")
+    assert next_due.kept(db, other) == {}
+    now = clock.now()
+    known = lambda severity: unknown_severity(other, severity) is None  # noqa: E731
+    rows = read_model.list_rows(db, other, now, as_text=True)
+    printed = json_rows(rows, now, known)
+    assert printed == _old_json(db, other, now, False)
+    assert printed.count("OVERDUE 15m00s") == 2  # the unacknowledged two: paged 5m in
+    assert printed != json_rows(read_model.list_rows(db, policy, now, as_text=True), now, known)

@@ -48,9 +48,10 @@ _TIME_AT = frozenset(FIELDS.index(name) for name in TIMES)
 _RAW = "\x7f"  # json_raw_escaped's characters are this one and non-ASCII ones
 
 
-def text(value: str) -> str:
-    """A JSON string as `json_text` prints it."""
-    dumped: str = encode_basestring(value)
+def text(value: object) -> str:
+    """A JSON string as `json_text` prints it (what is not text, a blob or a number
+    another tool stored, as the plain list shows it: `str` of it)."""
+    dumped: str = encode_basestring(value if type(value) is str else str(value))
     if dumped.isascii() and _RAW not in dumped:
         return dumped
     from warroom.domain.visible import json_raw_escaped  # not for `log`: it loads rich

@@ -8,8 +8,6 @@ domain records (for the post-mortem), with the store's own row converters.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from warroom.domain.incident_record import (
@@ -31,6 +29,7 @@ from warroom.store.queries import (
     _required_time,
     _rows,
     _time,
+    read_snapshot,
 )
 from warroom.store.scribe_queries import _follow_up
 
@@ -55,27 +54,12 @@ _CHILDREN = {
 }
 
 
-@contextmanager
-def _snapshot(db: sqlite_utils.Database) -> Iterator[None]:
-    """A read transaction (unless the caller already holds one)."""
-    conn = db.conn
-    if conn.in_transaction:
-        yield
-        return
-    conn.execute("BEGIN")
-    try:
-        yield
-    finally:
-        if conn.in_transaction:
-            conn.execute("COMMIT")
-
-
 def incident_rows(db: sqlite_utils.Database, incident_id: int) -> dict[str, Any]:
     """`incident`: its row; every other table: its rows (column -> stored value).
 
     Raises NotFound naming the id.
     """
-    with _snapshot(db):
+    with read_snapshot(db):
         found = _rows(db, "SELECT * FROM incidents WHERE id = ?", (incident_id,))
         if not found:
             raise NotFound(f"no incident #{incident_id}")

@@ -114,6 +114,20 @@ def list_rows(
     if not show_ended:
         where = f" WHERE i.status IN ({','.join('?' * len(LISTED_STATUSES))})"
         params += tuple(sorted(LISTED_STATUSES))
+    with queries.read_snapshot(db):  # the rows read whole and their clocks: one file
+        found = _read(db, policy, now, where, params, rules, as_text)
+    return found
+
+
+def _read(
+    db: sqlite_utils.Database,
+    policy: Policy,
+    now: dt.datetime,
+    where: str,
+    params: tuple[object, ...],
+    rules: str,
+    as_text: bool,
+) -> list[ListedIncident]:
     reader = _Reader(policy, now)
     if not as_text:
         reader.read_columns(db.conn.execute(f"{_SELECT}{where} ORDER BY i.id", params))

@@ -317,9 +317,9 @@ def refresh(db: sqlite_utils.Database, policy: Policy, incident_ids: Iterable[in
         if due.deadline and id(due.deadline.severity) not in index:
             dropped.append((incident.id,))
             continue
-        # a row read with a time that is not a time keeps no text (its reader warns)
-        listed = (None, None) if read_notes else list_json.parts(list_json.columns_of(incident))
-        rows.append((incident.id, incident.id, key, *_columns(due, index), *listed))
+        rows.append(
+            (incident.id, incident.id, key, *_columns(due, index), *_listed(incident, read_notes))
+        )
     db.conn.executemany("DELETE FROM next_due WHERE incident_id = ?", dropped)
     db.conn.executemany(
         "INSERT OR REPLACE INTO next_due (incident_id, seq, rules, holds_from, name, deadline,"
@@ -327,6 +327,18 @@ def refresh(db: sqlite_utils.Database, policy: Policy, incident_ids: Iterable[in
         f" VALUES (?, {_SEQ.format(id='?')}, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
+
+
+def _listed(incident: Incident, read_notes: list[str]) -> tuple[str | None, str | None]:
+    """The incident's kept list text, or none: a row read with a time that is not a
+    time (its reader warns), or a column holding what warroom never writes (a blob
+    another tool stored: the list reads it whole, and the write goes on)."""
+    if read_notes:
+        return None, None
+    try:
+        return list_json.parts(list_json.columns_of(incident))
+    except _MALFORMED:
+        return None, None
 
 
 def _columns(

@@ -65,6 +65,22 @@ def _note(row: str, column: str, value: object, outcome: str) -> str:
 
 
 @contextmanager
+def read_snapshot(db: sqlite_utils.Database) -> Iterator[None]:
+    """One read transaction (unless the caller already holds one): every statement
+    inside reads the file as it was at the first, whoever commits meanwhile."""
+    conn = db.conn
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+
+
+@contextmanager
 def noted() -> Iterator[list[str]]:
     """The lines this thread notes (`_note`) inside the block, noted again or not."""
     collected: list[str] = []
