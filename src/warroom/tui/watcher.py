@@ -273,6 +273,7 @@ class DatabaseWatcher:
                         with self._asked:  # reads held ahead were for the file as it was
                             self._held.clear()
                             self._version = current
+                        self._served_version = -1  # this read is as new as any served
                     self._read_page(db)
                     if current != version or self._read_wanted or self._board_due:
                         changed = current != version or self._force
@@ -521,6 +522,12 @@ class DatabaseWatcher:
                 self._hold_first_row(db, listed, taken)
             return snapshot()
         self._rest_due = self._live_only  # the selected incident is on its way to the screen
+        if self._served_version not in (-1, self._version):
+            # a read of a newer file was shown between the board's batches: this list's
+            # read of the incident would undo it; the list goes on now, and the loop reads
+            # the file again at once (it moved since this list was read)
+            self._wake.set()
+            return snapshot()
         read = self._selection_read(
             db, listed, selected, reset=selected != shown, last=last, window=window, page=page
         )
@@ -555,31 +562,42 @@ class DatabaseWatcher:
         incident's panes only). The board's snapshot follows, read after it. Whether it
         posted one."""
         last = self._posted
-        if last is None or not self._wake.is_set():
+        if last is None:
             return False
-        self._wake.clear()  # the loop reads again after the board anyway (version, pokes)
+        woken = self._wake.is_set()
+        if woken:
+            self._wake.clear()  # the loop reads again after the board anyway (version, pokes)
+        # where writes are not heard (no inotify), another console's entry wakes nothing:
+        # the file's version says it moved
         current = store.data_version(db)
         moved = current not in (self._version, self._served_version)
+        if not woken and not moved:
+            return False
         with self._asked:
             selected, taken, shown = self.selected_id, self._taken, self._shown_id
             last_entry, window, page = self._last_entry_id, self._window, self._page
         if selected is None or (selected == shown and not moved):
             return False
-        if moved:  # the incident's row as the file holds it now, not as the list read it
-            self._served_version = current
+        if moved:
             with self._asked:  # reads held ahead were for the file as it was
                 self._held.clear()
-            listed = read_model.IncidentList((), {})
-        elif self._handed is not None and selected in self._handed[0].by_id:
-            listed = self._handed[0]
+        if (
+            current == self._version
+            and self._handed is not None
+            and selected in self._handed[0].by_id
+        ):
+            listed = self._handed[0]  # the list was read at this very version
         else:
-            return False
+            # the incident's row as the file holds it now, not as the list read it (a
+            # commit served since the list was read: the list's row is older than that)
+            listed = read_model.IncidentList((), {})
         read = self._selection_read(
             db, listed, selected, reset=selected != shown, last=last_entry, window=window, page=page
         )
         with self._asked:
             if self._taken != taken or self.selected_id != selected:
                 return False  # the screen moved on meanwhile: the next batch reads that
+            self._served_version = current  # shown: the board's snapshot must not undo it
             self._shown_id = selected
             self._last_entry_id = read.newest
             self._window, self._page = read.window, read.page
