@@ -4,6 +4,7 @@ another console's commit must still be read at once, never later than a poll wou
 
 from __future__ import annotations
 
+import contextlib
 import os
 import struct
 import threading
@@ -106,7 +107,79 @@ def test_only_the_files_own_names_count_and_an_ended_watch_says_so() -> None:
     assert drained(other + event(file_writes.IN_MODIFY, b"war.db-wal"), names) == (True, False)
     assert drained(event(file_writes.IN_CREATE, b"war.db-journal"), names) == (True, False)
     assert drained(event(file_writes.IN_IGNORED), names) == (False, True)
-    assert drained(event(file_writes.IN_Q_OVERFLOW), names) == (False, True)
+    assert drained(event(file_writes.IN_DELETE_SELF), names) == (False, True)
+    # the kernel's queue overflowed: events were lost (maybe ours), the watch goes on
+    assert drained(event(file_writes.IN_Q_OVERFLOW), names) == (True, False)
+
+
+def test_a_watch_that_ends_says_so_and_wakes_the_watcher(tmp_path: Path) -> None:
+    """The folder removed: the watcher is woken and polls from then on (`alive` False)."""
+    folder = tmp_path / "room"
+    folder.mkdir()
+    calls: list[int] = []
+    writes = heard_or_skip(folder / "war.db", lambda: calls.append(1))
+    try:
+        folder.rmdir()
+        until(lambda: calls and not writes.alive, "say the watch ended")
+    finally:
+        writes.stop()
+
+
+class Fails(file_writes.FileWrites):
+    def _drain(self) -> tuple[bool, bool]:
+        raise ValueError("not an inotify event")
+
+
+def test_a_thread_that_fails_says_so_and_wakes_the_watcher() -> None:
+    read, write = os.pipe()
+    os.set_blocking(read, False)
+    calls: list[int] = []
+    writes = Fails(read, frozenset({b"war.db"}), lambda: calls.append(1))
+    writes.start()
+    try:
+        os.write(write, event(file_writes.IN_MODIFY, b"war.db"))
+        until(lambda: calls and not writes.alive, "say the thread ended")
+    finally:
+        writes.stop()
+        os.close(write)
+
+
+def inotify_fds() -> int:
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():
+        pytest.skip("no /proc here")
+    count = 0
+    for fd in fds.iterdir():
+        with contextlib.suppress(OSError):
+            count += os.readlink(fd) == "anon_inode:inotify"
+    return count
+
+
+@pytest.mark.parametrize(
+    ("where", "error"),
+    [("os.pipe", OSError(24, "Too many open files")), ("threading.Thread.start", RuntimeError)],
+)
+def test_a_listener_that_cannot_start_polls_and_leaks_nothing(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, error: BaseException
+) -> None:
+    heard_or_skip(db_path, lambda: None).stop()
+    before = inotify_fds()
+
+    def fails(*_: object) -> None:
+        raise error
+
+    monkeypatch.setattr(where, fails)
+    assert file_writes.listen(db_path, lambda: None) is None
+    monkeypatch.undo()
+    assert inotify_fds() == before
+
+
+def test_a_path_that_cannot_be_resolved_polls(tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    writes = file_writes.listen(tmp_path / "a" / "war.db", lambda: None)
+    if writes is not None:  # a resolve() that does not raise: the folder is watched
+        writes.stop()
 
 
 class Waits(threading.Event):

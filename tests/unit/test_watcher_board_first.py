@@ -34,8 +34,8 @@ class BoardHeld(DatabaseWatcher):
     """Start-up's board work stops between its batches until the test lets it go on
     (doing there what the watcher does between batches, again and again)."""
 
-    def __init__(self, path: Path, post: Any, policy: Policy) -> None:
-        super().__init__(path, post, policy)
+    def __init__(self, path: Path, post: Any, policy: Policy, *, hear_writes: bool = True) -> None:
+        super().__init__(path, post, policy, hear_writes=hear_writes)
         self.in_board = threading.Event()
         self.go_on = threading.Event()
 
@@ -138,6 +138,156 @@ def test_a_read_held_ahead_during_the_board_never_shows_an_entry_written_since(
             assert [e.text for e in caught_up.selection.entries] == ["rolled back the deploy"]
     finally:
         watcher.go_on.set()
+        watcher.stop()
+        worker.join(WAIT)
+    assert not worker.is_alive()
+
+
+def board_held(
+    db_path: Path, clock: FrozenClock, policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> tuple[WarRoom, list[int]]:
+    """Three incidents; the first row's deadlines first, the others' one at a time."""
+    monkeypatch.setattr(watcher_module, "FIRST_ROWS", 1)
+    monkeypatch.setattr(watcher_module, "BOARD_BATCH", 1)
+    room = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), policy)
+    ids = [
+        room.declare("Payments down", "P1"),
+        room.declare("Slow search", "P2"),
+        room.declare("Flaky login", "P3"),
+    ]
+    return room, ids
+
+
+def test_a_key_after_a_commit_shown_during_the_board_shows_the_row_as_committed(
+    db_path: Path, clock: FrozenClock, policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another console's commit shown between two batches: the next key's incident is
+    read as the file is now, not from the list the board works on (read before it)."""
+    room, (first, _, third) = board_held(db_path, clock, policy, monkeypatch)
+    posted: queue.Queue[object] = queue.Queue()
+    watcher = BoardHeld(db_path, posted.put, policy)
+    worker = threading.Thread(target=watcher.run, daemon=True)
+    worker.start()
+    try:
+        next_snapshot(posted, lambda s: True)
+        watcher.take(first, ())
+        assert watcher.in_board.wait(WAIT)
+        room.set_severity(third, "P1")  # another console, while the board works
+        room.log(first, "note on the first")
+        watcher.poke()
+        shown = next_snapshot(posted, lambda s: s.selection is not None)
+        assert shown.selection is not None and shown.selection.incident.id == first
+        assert watcher.take(third, ()) is None  # j: nothing held ahead
+        moved = next_snapshot(
+            posted, lambda s: s.selection is not None and s.selection.incident.id == third
+        )
+        assert moved.selection is not None and moved.selection.incident.severity == "P1"
+    finally:
+        watcher.go_on.set()
+        watcher.stop()
+        worker.join(WAIT)
+    assert not worker.is_alive()
+
+
+def test_the_boards_snapshot_never_undoes_a_newer_read_shown_during_it(
+    db_path: Path, clock: FrozenClock, policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    room, (first, _, _) = board_held(db_path, clock, policy, monkeypatch)
+    posted: queue.Queue[object] = queue.Queue()
+    watcher = BoardHeld(db_path, posted.put, policy)
+    worker = threading.Thread(target=watcher.run, daemon=True)
+    worker.start()
+    try:
+        next_snapshot(posted, lambda s: True)
+        watcher.take(first, ())
+        assert watcher.in_board.wait(WAIT)
+        room.set_severity(first, "P3")
+        watcher.poke()
+        next_snapshot(
+            posted, lambda s: s.selection is not None and s.selection.incident.severity == "P3"
+        )
+        watcher.go_on.set()
+        shown: list[str] = []
+        while True:  # until the board is whole and the list read since shows the incident
+            snapshot = next_snapshot(posted, lambda s: True)
+            if snapshot.selection is not None:
+                shown.append(snapshot.selection.incident.severity)
+            if not snapshot.board_pending and {i.severity for i in snapshot.incidents} == {
+                "P2",
+                "P3",
+            }:
+                break
+        assert set(shown) <= {"P3"}  # never the severity before the commit shown
+    finally:
+        watcher.go_on.set()
+        watcher.stop()
+        worker.join(WAIT)
+    assert not worker.is_alive()
+
+
+def test_without_inotify_another_consoles_entry_shows_during_the_board(
+    db_path: Path, clock: FrozenClock, policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No write heard (and no poke: another console wrote): the file's version says so."""
+    room, (first, _, _) = board_held(db_path, clock, policy, monkeypatch)
+    posted: queue.Queue[object] = queue.Queue()
+    watcher = BoardHeld(db_path, posted.put, policy, hear_writes=False)
+    worker = threading.Thread(target=watcher.run, daemon=True)
+    worker.start()
+    try:
+        next_snapshot(posted, lambda s: True)
+        watcher.take(first, ())
+        assert watcher.in_board.wait(WAIT)
+        room.log(first, "from another console")
+        logged = next_snapshot(
+            posted,
+            lambda s: (
+                s.selection is not None
+                and any(e.text == "from another console" for e in s.selection.entries)
+            ),
+        )
+        assert logged.board_pending  # before the board's work is done
+    finally:
+        watcher.go_on.set()
+        watcher.stop()
+        worker.join(WAIT)
+    assert not worker.is_alive()
+
+
+class SteppedClock:
+    """The watcher's monotonic clock, stepped by the test; counts its reads."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+        self.reads = 0
+
+    def __call__(self) -> float:
+        self.reads += 1
+        return self.now
+
+
+def test_the_board_is_worked_out_at_most_board_wait_seconds_after_start_while_keys_come(
+    db_path: Path, clock: FrozenClock, policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, (first, _, _) = board_held(db_path, clock, policy, monkeypatch)
+    posted: queue.Queue[object] = queue.Queue()
+    watcher = DatabaseWatcher(db_path, posted.put, policy)
+    stepped = watcher._monotonic = SteppedClock()  # noqa: SLF001 - the test steps time
+    watcher.take(first, ())
+    watcher._moved_at = 1e12  # noqa: SLF001 - the person never stops moving
+    worker = threading.Thread(target=watcher.run, daemon=True)
+    worker.start()
+    try:
+        next_snapshot(posted, lambda s: True)
+        reads = stepped.reads
+        until(lambda: stepped.reads > reads + 5, "wait for the person between batches")
+        while not posted.empty():
+            message = posted.get_nowait()
+            assert not isinstance(message, Snapshot) or message.board_pending
+        stepped.now += watcher_module.BOARD_WAIT_SECONDS
+        board = next_snapshot(posted, lambda s: not s.board_pending)
+        assert board.board is not None
+    finally:
         watcher.stop()
         worker.join(WAIT)
     assert not worker.is_alive()

@@ -13,9 +13,9 @@ watcher never reads more often than it polled.
 
 Where there is no inotify (not Linux, a folder that cannot be watched, no free watch)
 `listen` returns None and the watcher polls as before; a watch that ends (the folder
-removed or moved, the kernel's queue overflowing) says so (`alive` turns False), and
-the watcher polls as before from then on.
-"""
+removed or moved) or a thread that fails says so (`alive` turns False, and the watcher
+is woken), and the watcher polls as before from then on. The kernel's queue
+overflowing loses events, not the watch: it counts as a write heard."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ _WATCHED = (
     | IN_DELETE_SELF
     | IN_MOVE_SELF
 )
-_ENDED = IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED | IN_Q_OVERFLOW  # the watch is no more
+_ENDED = IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED  # the watch is no more
 _EVENT = struct.Struct("iIII")  # wd, mask, cookie, len (then len bytes of name)
 # after the first write heard, wait this long before saying so: the commit's other
 # writes (one per page) are heard with it, and SQLite marks the commit just after them
@@ -92,15 +92,19 @@ class FileWrites:
     def _run(self) -> None:
         said = -SPACING_SECONDS  # when `heard` was last called (monotonic)
         try:
+            # poll, not select: no limit on the descriptors' numbers (select: below 1024)
+            either = select.poll()
+            either.register(self._fd, select.POLLIN)
+            either.register(self._stop_r, select.POLLIN)
+            stopped = select.poll()
+            stopped.register(self._stop_r, select.POLLIN)
             while True:
-                ready, _, _ = select.select([self._fd, self._stop_r], [], [])
-                if self._stop_r in ready:
+                if any(fd == self._stop_r for fd, _ in either.poll()):
                     return
                 # the rest of the commit, heard in one go; and no sooner than the spacing
                 # after the last (a burst's writes meanwhile are heard once, then)
                 pause = max(SETTLE_SECONDS, said + SPACING_SECONDS - time.monotonic())
-                stop, _, _ = select.select([self._stop_r], [], [], pause)
-                if stop:
+                if stopped.poll(pause * 1000):
                     return
                 mine, ended = self._drain()
                 if ended:
@@ -111,7 +115,7 @@ class FileWrites:
                     self._heard()
                 if ended:
                     return
-        except OSError:
+        except Exception:  # whatever ends the thread, the watcher polls
             self.alive = False
             self._heard()
 
@@ -130,8 +134,8 @@ class FileWrites:
                 offset += _EVENT.size + length
                 if mask & _ENDED:
                     ended = True
-                elif name in self._names:
-                    mine = True
+                elif mask & IN_Q_OVERFLOW or name in self._names:
+                    mine = True  # an overflow lost events: maybe ours (the watch goes on)
 
 
 def _libc() -> ctypes.CDLL | None:
@@ -153,12 +157,20 @@ def listen(path: Path, heard: Callable[[], object]) -> FileWrites | None:
     fd = int(libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC))
     if fd < 0:
         return None
-    folder = os.fsencode(path.resolve().parent)
-    if int(libc.inotify_add_watch(fd, folder, _WATCHED)) < 0:
-        os.close(fd)
+    writes: FileWrites | None = None
+    try:
+        where = path.resolve()
+        if int(libc.inotify_add_watch(fd, os.fsencode(where.parent), _WATCHED)) < 0:
+            raise OSError("no watch")
+        base = os.fsencode(where.name)
+        names = frozenset({base, base + b"-wal", base + b"-journal"})
+        writes = FileWrites(fd, names, heard)
+        writes.start()
+    except Exception:  # no pipe, no thread, a symlink loop: poll as before
+        if writes is not None:
+            writes.stop()  # closes the descriptor too
+        else:
+            with contextlib.suppress(OSError):
+                os.close(fd)
         return None
-    base = os.fsencode(path.resolve().name)
-    names = frozenset({base, base + b"-wal", base + b"-journal"})
-    writes = FileWrites(fd, names, heard)
-    writes.start()
     return writes

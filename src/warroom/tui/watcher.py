@@ -4,7 +4,8 @@ One long-lived connection in one worker thread polls `PRAGMA data_version`
 (which moves when *another* connection commits) every quarter second, and every
 0.15 s for a few seconds after the file moved (a scribe at work). Our own
 writes use other connections, so they are noticed the same way; `poke()` makes
-the next read happen at once instead of waiting for the tick.
+the next read happen at once instead of waiting for the tick. Another file put in
+the file's place (a restore's `os.replace`) is noticed by its inode, and read whole.
 
 A timeline too long to hold (`read_model.timeline_is_big`) is read a page at a
 time on this thread too: its view asks (`want_page`), the page is posted back
@@ -35,6 +36,7 @@ row the screen lists).
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -252,6 +254,7 @@ class DatabaseWatcher:
         db: sqlite_utils.Database | None = None
         version = -1
         file_moved_at = -BUSY_FOR_SECONDS  # when the file last moved (monotonic)
+        identity: tuple[int, int] | None = None  # the open file's (device, inode)
         read_model.forget_unreadable()
         if self._hear_writes:
             self._writes = file_writes.listen(self.path, self._write_heard)
@@ -264,8 +267,16 @@ class DatabaseWatcher:
                 moved = False
                 commit_posted = False
                 try:
+                    if db is not None and self._replaced(identity):
+                        # another file put in its place (a restore): its connection still
+                        # reads the old one; read the new one from scratch
+                        db.conn.close()
+                        db, version = None, -1
+                        self._forget_file()
                     if db is None:
-                        db = store.connect(self.path)
+                        identity = self._identity()  # before: a file put in place meanwhile
+                        db = store.connect(self.path)  # is noticed on the next look
+                        identity = identity or self._identity()
                     current = store.data_version(db)
                     moved = current != version
                     if current != version:
@@ -273,6 +284,7 @@ class DatabaseWatcher:
                         with self._asked:  # reads held ahead were for the file as it was
                             self._held.clear()
                             self._version = current
+                        self._served_version = -1  # this read is as new as any served
                     self._read_page(db)
                     if current != version or self._read_wanted or self._board_due:
                         changed = current != version or self._force
@@ -321,6 +333,37 @@ class DatabaseWatcher:
                 self._writes.stop()
             if db is not None:
                 db.conn.close()
+
+    def _identity(self) -> tuple[int, int] | None:
+        """The file at the path now, as (device, inode); None if there is none."""
+        try:
+            found = os.stat(self.path)
+        except OSError:
+            return None
+        return found.st_dev, found.st_ino
+
+    def _replaced(self, identity: tuple[int, int] | None) -> bool:
+        """Whether another file took the path since it was opened (`os.replace` of a
+        restored copy: the connection stays on the old file). A path with no file at all
+        keeps the connection (as before)."""
+        now = self._identity()
+        return now is not None and identity is not None and now != identity
+
+    def _forget_file(self) -> None:
+        """Another file took the path: nothing read from the old one is handed on (the
+        list, its clock histories, the shown incident's place) and it is read whole."""
+        read_model.forget_unreadable()
+        with self._asked:
+            self._held.clear()
+            self._shown_id = None  # read whole again, as the new file has it
+            self._last_entry_id = 0
+            self._window = self._page = None
+        self._list = None
+        self._handed = None
+        self._histories = read_model.ClockHistories()
+        self._file_wide = None
+        self._served_version = -1
+        self._force = True
 
     def _write_heard(self) -> None:
         """The file was written (on the `file_writes` thread): look at it now."""
@@ -521,6 +564,12 @@ class DatabaseWatcher:
                 self._hold_first_row(db, listed, taken)
             return snapshot()
         self._rest_due = self._live_only  # the selected incident is on its way to the screen
+        if self._served_version not in (-1, self._version):
+            # a read of a newer file was shown between the board's batches: this list's
+            # read of the incident would undo it; the list goes on now, and the loop reads
+            # the file again at once (it moved since this list was read)
+            self._wake.set()
+            return snapshot()
         read = self._selection_read(
             db, listed, selected, reset=selected != shown, last=last, window=window, page=page
         )
@@ -555,31 +604,42 @@ class DatabaseWatcher:
         incident's panes only). The board's snapshot follows, read after it. Whether it
         posted one."""
         last = self._posted
-        if last is None or not self._wake.is_set():
+        if last is None:
             return False
-        self._wake.clear()  # the loop reads again after the board anyway (version, pokes)
+        woken = self._wake.is_set()
+        if woken:
+            self._wake.clear()  # the loop reads again after the board anyway (version, pokes)
+        # where writes are not heard (no inotify), another console's entry wakes nothing:
+        # the file's version says it moved
         current = store.data_version(db)
         moved = current not in (self._version, self._served_version)
+        if not woken and not moved:
+            return False
         with self._asked:
             selected, taken, shown = self.selected_id, self._taken, self._shown_id
             last_entry, window, page = self._last_entry_id, self._window, self._page
         if selected is None or (selected == shown and not moved):
             return False
-        if moved:  # the incident's row as the file holds it now, not as the list read it
-            self._served_version = current
+        if moved:
             with self._asked:  # reads held ahead were for the file as it was
                 self._held.clear()
-            listed = read_model.IncidentList((), {})
-        elif self._handed is not None and selected in self._handed[0].by_id:
-            listed = self._handed[0]
+        if (
+            current == self._version
+            and self._handed is not None
+            and selected in self._handed[0].by_id
+        ):
+            listed = self._handed[0]  # the list was read at this very version
         else:
-            return False
+            # the incident's row as the file holds it now, not as the list read it (a
+            # commit served since the list was read: the list's row is older than that)
+            listed = read_model.IncidentList((), {})
         read = self._selection_read(
             db, listed, selected, reset=selected != shown, last=last_entry, window=window, page=page
         )
         with self._asked:
             if self._taken != taken or self.selected_id != selected:
                 return False  # the screen moved on meanwhile: the next batch reads that
+            self._served_version = current  # shown: the board's snapshot must not undo it
             self._shown_id = selected
             self._last_entry_id = read.newest
             self._window, self._page = read.window, read.page
