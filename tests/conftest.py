@@ -38,6 +38,18 @@ USER_ENVIRONMENT = (
 )
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto` (pyproject's addopts): two workers per core, at most 16. Most tests
+    wait more than they compute (a console's frames, processes starting, tmux), so
+    with one worker per core the cores sat half idle (2 cores: 5 min 46 s with two
+    workers, 3 min 3 s with four)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(2, min(2 * cores, 16))
+
+
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock(T0)
