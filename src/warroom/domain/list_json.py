@@ -15,23 +15,12 @@ import dataclasses
 from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) uses
 from typing import Any
 
-from warroom.domain.models import Incident
+from warroom.domain.models import INCIDENT_TIMES, Incident
 from warroom.domain.timefmt import to_iso
 
 # a listed incident's columns: the incident record's fields, in its order (one list)
 FIELDS = tuple(f.name for f in dataclasses.fields(Incident))
-TIMES = (
-    "declared_at",
-    "detected_at",
-    "acknowledged_at",
-    "mitigated_at",
-    "resolved_at",
-    "closed_at",
-    "last_update_at",
-    "postmortem_done_at",
-    "impact_started_at",
-    "impact_ended_at",
-)  # in the order incident_json prints them
+TIMES = INCIDENT_TIMES  # in the order incident_json prints them
 _TIME_AT = frozenset(FIELDS.index(name) for name in TIMES)
 (
     _ID, _TITLE, _SEVERITY, _STATUS, _KIND, _SUMMARY, _USERS, _SERVICES, _BUSINESS,

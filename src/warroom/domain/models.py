@@ -41,6 +41,21 @@ class Incident:
         return f"#{self.id}"
 
 
+# an incident's stored times, in the order `cli.json_shapes.incident_json` prints them
+INCIDENT_TIMES = (
+    "declared_at",
+    "detected_at",
+    "acknowledged_at",
+    "mitigated_at",
+    "resolved_at",
+    "closed_at",
+    "last_update_at",
+    "postmortem_done_at",
+    "impact_started_at",
+    "impact_ended_at",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
     id: int

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 FIELDS = list_json.FIELDS  # a listed incident's columns: the incident record's fields
-TIMES = queries.INCIDENT_TIMES  # in the order `cli.json_shapes.incident_json` prints them
+TIMES = list_json.TIMES  # in the order `cli.json_shapes.incident_json` prints them
 _TIME_AT = tuple(FIELDS.index(name) for name in TIMES)
 _ID, _TITLE, _SEVERITY, _STATUS, _COMMANDER = (
     FIELDS.index(name) for name in ("id", "title", "severity", "status", "commander")

@@ -13,7 +13,13 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from warroom.domain.models import Engagement, Incident, RoleAssignment, TimelineEntry
+from warroom.domain.models import (
+    INCIDENT_TIMES,
+    Engagement,
+    Incident,
+    RoleAssignment,
+    TimelineEntry,
+)
 from warroom.domain.sla import IncidentHistory, SeverityChange
 from warroom.domain.timefmt import EARLIEST, LATEST, stored_time
 from warroom.domain.update_clocks import PostedUpdates
@@ -163,21 +169,6 @@ def _one(convert: Callable[[Any], _Record], row: Any) -> _Record:
         return convert(row)
     except _LeftOut as exc:
         raise UnreadableRow(f"cannot read {exc.line}") from None
-
-
-# an incident's stored times, in the order `cli.json_shapes.incident_json` prints them
-INCIDENT_TIMES = (
-    "declared_at",
-    "detected_at",
-    "acknowledged_at",
-    "mitigated_at",
-    "resolved_at",
-    "closed_at",
-    "last_update_at",
-    "postmortem_done_at",
-    "impact_started_at",
-    "impact_ended_at",
-)
 
 
 # incident columns with few distinct values across incidents: one shared string each
