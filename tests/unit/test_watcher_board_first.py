@@ -9,6 +9,8 @@ import datetime as dt
 import queue
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -53,21 +55,29 @@ def next_snapshot(posted: queue.Queue[object], want: Any) -> Snapshot:
             return message
 
 
+@contextmanager
+def running(watcher: DatabaseWatcher) -> Iterator[None]:
+    """The watcher's loop on its own thread, stopped after (a held board let go on)."""
+    worker = threading.Thread(target=watcher.run, daemon=True)
+    worker.start()
+    try:
+        yield
+    finally:
+        if isinstance(watcher, BoardHeld):
+            watcher.go_on.set()
+        watcher.stop()
+        worker.join(WAIT)
+    assert not worker.is_alive()
+
+
 def test_a_key_and_an_entry_during_the_boards_work_show_before_the_board(
     db_path: Path, clock: FrozenClock, policy: Policy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # the first row's deadlines with the first snapshot, the others' one at a time after
-    monkeypatch.setattr(watcher_module, "FIRST_ROWS", 1)
-    monkeypatch.setattr(watcher_module, "BOARD_BATCH", 1)
-    room = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), policy)
-    first = room.declare("Payments down", "P1")
-    second = room.declare("Slow search", "P2")
-    third = room.declare("Flaky login", "P3")
+    room, (first, second, third) = board_held(db_path, clock, policy, monkeypatch)
     posted: queue.Queue[object] = queue.Queue()
     watcher = BoardHeld(db_path, posted.put, policy)
-    worker = threading.Thread(target=watcher.run, daemon=True)
-    worker.start()
-    try:
+    with running(watcher):
         start = next_snapshot(posted, lambda s: True)
         assert [i.id for i in start.incidents] == [first, second, third]
         assert start.board_pending and set(start.prepared) == {first}
@@ -96,27 +106,15 @@ def test_a_key_and_an_entry_during_the_boards_work_show_before_the_board(
         assert board.selection is None or all(
             e.text != "failed over to the replica" for e in board.selection.entries
         )
-    finally:
-        watcher.go_on.set()
-        watcher.stop()
-        worker.join(WAIT)
-    assert not worker.is_alive()
 
 
 def test_a_read_held_ahead_during_the_board_never_shows_an_entry_written_since(
     db_path: Path, clock: FrozenClock, policy: Policy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(watcher_module, "FIRST_ROWS", 1)
-    monkeypatch.setattr(watcher_module, "BOARD_BATCH", 1)
-    room = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), policy)
-    first = room.declare("Payments down", "P1")
-    second = room.declare("Slow search", "P2")
-    third = room.declare("Flaky login", "P3")
+    room, (first, second, third) = board_held(db_path, clock, policy, monkeypatch)
     posted: queue.Queue[object] = queue.Queue()
     watcher = BoardHeld(db_path, posted.put, policy)
-    worker = threading.Thread(target=watcher.run, daemon=True)
-    worker.start()
-    try:
+    with running(watcher):
         next_snapshot(posted, lambda s: True)
         watcher.take(first, (second, third))
         assert watcher.in_board.wait(WAIT)
@@ -136,11 +134,6 @@ def test_a_read_held_ahead_during_the_board_never_shows_an_entry_written_since(
             assert caught_up.board_pending  # before the board's work is done
             assert caught_up.selection is not None
             assert [e.text for e in caught_up.selection.entries] == ["rolled back the deploy"]
-    finally:
-        watcher.go_on.set()
-        watcher.stop()
-        worker.join(WAIT)
-    assert not worker.is_alive()
 
 
 def board_held(
@@ -166,9 +159,7 @@ def test_a_key_after_a_commit_shown_during_the_board_shows_the_row_as_committed(
     room, (first, _, third) = board_held(db_path, clock, policy, monkeypatch)
     posted: queue.Queue[object] = queue.Queue()
     watcher = BoardHeld(db_path, posted.put, policy)
-    worker = threading.Thread(target=watcher.run, daemon=True)
-    worker.start()
-    try:
+    with running(watcher):
         next_snapshot(posted, lambda s: True)
         watcher.take(first, ())
         assert watcher.in_board.wait(WAIT)
@@ -182,11 +173,6 @@ def test_a_key_after_a_commit_shown_during_the_board_shows_the_row_as_committed(
             posted, lambda s: s.selection is not None and s.selection.incident.id == third
         )
         assert moved.selection is not None and moved.selection.incident.severity == "P1"
-    finally:
-        watcher.go_on.set()
-        watcher.stop()
-        worker.join(WAIT)
-    assert not worker.is_alive()
 
 
 def test_the_boards_snapshot_never_undoes_a_newer_read_shown_during_it(
@@ -195,9 +181,7 @@ def test_the_boards_snapshot_never_undoes_a_newer_read_shown_during_it(
     room, (first, _, _) = board_held(db_path, clock, policy, monkeypatch)
     posted: queue.Queue[object] = queue.Queue()
     watcher = BoardHeld(db_path, posted.put, policy)
-    worker = threading.Thread(target=watcher.run, daemon=True)
-    worker.start()
-    try:
+    with running(watcher):
         next_snapshot(posted, lambda s: True)
         watcher.take(first, ())
         assert watcher.in_board.wait(WAIT)
@@ -218,11 +202,6 @@ def test_the_boards_snapshot_never_undoes_a_newer_read_shown_during_it(
             }:
                 break
         assert set(shown) <= {"P3"}  # never the severity before the commit shown
-    finally:
-        watcher.go_on.set()
-        watcher.stop()
-        worker.join(WAIT)
-    assert not worker.is_alive()
 
 
 def test_without_inotify_another_consoles_entry_shows_during_the_board(
@@ -232,9 +211,7 @@ def test_without_inotify_another_consoles_entry_shows_during_the_board(
     room, (first, _, _) = board_held(db_path, clock, policy, monkeypatch)
     posted: queue.Queue[object] = queue.Queue()
     watcher = BoardHeld(db_path, posted.put, policy, hear_writes=False)
-    worker = threading.Thread(target=watcher.run, daemon=True)
-    worker.start()
-    try:
+    with running(watcher):
         next_snapshot(posted, lambda s: True)
         watcher.take(first, ())
         assert watcher.in_board.wait(WAIT)
@@ -247,11 +224,6 @@ def test_without_inotify_another_consoles_entry_shows_during_the_board(
             ),
         )
         assert logged.board_pending  # before the board's work is done
-    finally:
-        watcher.go_on.set()
-        watcher.stop()
-        worker.join(WAIT)
-    assert not worker.is_alive()
 
 
 class SteppedClock:
@@ -275,9 +247,7 @@ def test_the_board_is_worked_out_at_most_board_wait_seconds_after_start_while_ke
     stepped = watcher._monotonic = SteppedClock()  # noqa: SLF001 - the test steps time
     watcher.take(first, ())
     watcher._moved_at = 1e12  # noqa: SLF001 - the person never stops moving
-    worker = threading.Thread(target=watcher.run, daemon=True)
-    worker.start()
-    try:
+    with running(watcher):
         next_snapshot(posted, lambda s: True)
         reads = stepped.reads
         until(lambda: stepped.reads > reads + 5, "wait for the person between batches")
@@ -287,10 +257,6 @@ def test_the_board_is_worked_out_at_most_board_wait_seconds_after_start_while_ke
         stepped.now += watcher_module.BOARD_WAIT_SECONDS
         board = next_snapshot(posted, lambda s: not s.board_pending)
         assert board.board is not None
-    finally:
-        watcher.stop()
-        worker.join(WAIT)
-    assert not worker.is_alive()
 
 
 def until(condition: Any, what: str) -> None:
