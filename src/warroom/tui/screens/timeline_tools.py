@@ -50,7 +50,11 @@ class TimelineTools(ConsoleBase):
             parts.append(f"showing {FILTERS[view.filter_name][0]} (f)")
         if view.matches is not None:
             parts.append(f"search “{short(self.search_text, 24)}”: {view.count} (/)")
-        view.border_title = " · ".join(parts)
+        title = " · ".join(parts)
+        # each page read again (another console's entry) asks; the same title is not
+        # parsed and drawn again (setting it always repaints the whole view)
+        if view.border_title != title:
+            view.border_title = title
 
     def toggle_left(self, pane_id: str) -> None:
         """Show a pane in place of the timeline, focused; again: back to the timeline."""

@@ -235,6 +235,9 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         return self.incidents[:ended]
 
     def on_snapshot(self, message: Snapshot) -> None:
+        # the screen is its one reader: not passed on to the app (a second dispatch of
+        # every snapshot, i.e. of every entry another console logs)
+        message.stop()
         self.loaded = True
         self.query_one(StatusBar).loaded = True
         now = self.clock.now()

@@ -37,6 +37,7 @@ class IncidentDetail(Static):
         self.roles: list[RoleAssignment] = []
         self._age = ""
         self._drawn: Text | None = None
+        self._shown_from: tuple[object, ...] | None = None  # what `_drawn` was described from
         self._now: dt.datetime | None = None
         self._fitted_for: tuple[int, int] = (0, 0)  # the (columns, rows) last laid out for
         # the last header fitted: (what it described, the room, the incident) -> as drawn
@@ -89,6 +90,13 @@ class IncidentDetail(Static):
         self.roles = roles
         self._age = format_age(incident.declared_at, age_until(incident, now)) if incident else ""
         self._now = now
+        # what the header shows comes from these alone (times: as of today in the zone);
+        # another console's entry brings them again, and they are not described again
+        shown = (incident, tuple(roles), self._age, now.astimezone(self.tz).date())
+        inputs = (shown, self._room(), self.policy)
+        if inputs == self._shown_from and self._drawn is not None:
+            return
+        self._shown_from = inputs
         text = self.fitted(now)
         if text == self._drawn:
             return  # another console's entry: the same text is not drawn (or laid out) again

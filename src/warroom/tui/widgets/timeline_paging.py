@@ -101,6 +101,7 @@ class PagedTimeline(ScrollView):
             # limits follow without a layout of the whole screen, which would repaint
             # every pane (the incident list's scrollbar always reads as resized)
             # a scrollbar that would look the same is not drawn again (steady_scrollbar)
+            scrolled_from = round(self.scroll_y)
             with self.vertical_scrollbar.hold():
                 self.set_reactive(PagedTimeline.virtual_size, size)
                 self._scroll_update(size)
@@ -108,6 +109,10 @@ class PagedTimeline(ScrollView):
                     self.scroll_end(animate=False, immediate=True)
                 elif top is not None:
                     self.scroll_to(y=top, animate=False, immediate=True, force=True)
+            if round(self.scroll_y) != scrolled_from:
+                # the scroll repainted every line (`ScrollView.watch_scroll_y`), the
+                # title and border are as they were: no second refresh of the view
+                return
         else:
             self.virtual_size = size
             if follow:
@@ -141,7 +146,15 @@ class PagedTimeline(ScrollView):
         if self._asked is not None and page.request.narrowed_like(self._asked):
             self._answered, self._asked = self._asked, None
         self.shown = list(page.entries)
-        self._line_counts = {}  # only the page's: what is held never grows with the timeline
+        # only the page's: what is held never grows with the timeline; an entry the new
+        # page carries as the old one did (the same, not an edit, pin or strike of it:
+        # another console's entry appended) keeps the lines it was counted to
+        counts, self._line_counts = self._line_counts, {}
+        if old is not None and counts:
+            same = {id(item) for item in old.entries}
+            for item in page.entries:
+                if id(item) in same and (lines := counts.get(item.entry.id)) is not None:
+                    self._line_counts[item.entry.id] = lines
         if self.cursor >= 0:
             found = window.index_of(held.entry.id) if held is not None else None
             self.cursor = found if found is not None else min(self.cursor, window.total - 1)
