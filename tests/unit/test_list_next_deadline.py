@@ -1,7 +1,7 @@
 """`warroom list` works out only the timer it shows: the same as every timer worked out.
 
 The list's next-deadline column (and `list --json`'s `next_deadline`) takes
-`sla.next_deadline` and `escalation.next_rung`, which stop at what is shown;
+`sla.next_running` and `escalation.next_rung`, which stop at what is shown;
 these tests hold them to the full computation (`most_urgent(timers(...))`,
 `ladder_status(...).next`) on a file of varied incidents at several moments,
 and `list --json` to the JSON built from each incident's own full read.

@@ -1,11 +1,11 @@
 """The deadline an incident list shows for each incident, worked out once per change.
 
-`warroom list` shows each incident's most urgent running timer (`sla.next_deadline`).
+`warroom list` shows each incident's most urgent running timer (`sla.next_running`).
 Which timer that is, and its deadline, follow from the stored times and the policy
 alone; only the countdown and its state (ok / warning / overdue) move with the
 clock. So the service works the deadline out when an incident's clock inputs change
 (in the same transaction) and keeps it (`store.next_due`); a reader turns it into a
-timer at its own `now` (`timer_at`), as `sla.next_deadline` would have.
+timer at its own `now` (`timer_at`), as `sla.next_running` would have.
 
 One thing in it does depend on the moment it is worked out at: a ladder rung whose
 condition is `unacknowledged` or `unresolved` stops at the acknowledgement or the
@@ -42,7 +42,7 @@ def clocks_run(incident: Incident) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class NextDue:
-    """The running timer `sla.next_deadline` reads (None: none runs), without the moment
+    """The running timer `sla.next_running` reads (None: none runs), without the moment
     it is read at; the same for every moment from `holds_from` (None: any) to `LATEST`."""
 
     deadline: sla.Deadline | None
@@ -62,16 +62,16 @@ def worked_out(
     # any moment after them reads the same; the declaration when there are none
     at = max(moments, default=incident.declared_at)
     found = sla.next_running(incident, policy, at, history, assigned=assigned, engaged=engaged)
-    return NextDue(found, max(moments, default=None))
+    return NextDue(None if found is None else found[0], max(moments, default=None))
 
 
 def holds_at(due: NextDue, now: dt.datetime) -> bool:
-    """Whether `due` is what `sla.next_deadline` reads at `now`."""
+    """Whether `due` is what `sla.next_running` reads at `now`."""
     return (due.holds_from is None or due.holds_from <= now) and now < LATEST
 
 
 def timer_at(due: NextDue, policy: Policy, now: dt.datetime) -> sla.Timer | None:
-    """The timer `sla.next_deadline` returns at `now` (`holds_at`), without the
+    """The timer `sla.next_running` returns at `now` (`holds_at`), without the
     escalation's `detail` (who the next rung calls: a list does not show it)."""
     return None if due.deadline is None else sla.timer_of(due.deadline, policy, now)
 

@@ -382,22 +382,10 @@ def _escalation(
     return deadline, step.responder.name or f"nobody holds {step.rung.who}"
 
 
-def next_deadline(
-    incident: Incident,
-    policy: Policy,
-    now: dt.datetime,
-    history: IncidentHistory | None = None,
-    *,
-    assigned: Holders | None = None,
-    engaged: Sequence[Engagement] | None = None,
+def running_timer(
+    found: tuple[Deadline, str] | None, policy: Policy, now: dt.datetime
 ) -> Timer | None:
-    """`most_urgent(timers(...))`, the same timer, with only that one worked out.
-
-    A running timer (not met, not stopped) has no `done_at`, so the least time
-    left is the earliest deadline; ties go to the first in display order, the
-    escalation last, as `most_urgent` does. For a list of thousands of incidents.
-    """
-    found = _next_running(incident, policy, now, history, assigned, engaged)
+    """The timer of `next_running`'s deadline at `now` (None: none runs)."""
     return None if found is None else timer_of(found[0], policy, now, found[1])
 
 
@@ -409,21 +397,14 @@ def next_running(
     *,
     assigned: Holders | None = None,
     engaged: Sequence[Engagement] | None = None,
-) -> Deadline | None:
-    """The deadline of `next_deadline`'s timer (None: no timer runs)."""
-    found = _next_running(incident, policy, now, history, assigned, engaged)
-    return None if found is None else found[0]
-
-
-def _next_running(
-    incident: Incident,
-    policy: Policy,
-    now: dt.datetime,
-    history: IncidentHistory | None,
-    assigned: Holders | None,
-    engaged: Sequence[Engagement] | None,
 ) -> tuple[Deadline, str] | None:
-    """The deadline of `next_deadline`'s timer and its detail."""
+    """The deadline of `most_urgent(timers(...))` and its detail, with only that one
+    worked out (None: no timer runs); `running_timer` makes it the timer.
+
+    A running timer (not met, not stopped) has no `done_at`, so the least time
+    left is the earliest deadline; ties go to the first in display order, the
+    escalation last, as `most_urgent` does. For a list of thousands of incidents.
+    """
     if incident.status == "cancelled":
         return None
     history = history or IncidentHistory()

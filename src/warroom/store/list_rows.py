@@ -106,7 +106,7 @@ def list_rows(
     as_text: bool = False,
 ) -> list[ListedIncident]:
     """Live incidents (all of them with `show_ended`) in `read_model.list_order`, each
-    with its most urgent running timer at `now` (`sla.next_deadline`). `as_text`: an
+    with its most urgent running timer at `now` (`sla.next_running`). `as_text`: an
     incident whose text is kept (`--json`) is read as that text, without its columns."""
     rules = kept_next_due.rules(policy) or ""
     where = ""
@@ -281,7 +281,7 @@ def _work_out(
     missing: dict[int, tuple[int, ListedIncident]],
 ) -> None:
     """The timers of the incidents without a kept deadline that holds, worked out from
-    their clock inputs as `sla.next_deadline` does (in `found`, in place)."""
+    their clock inputs as `sla.next_running` does (in `found`, in place)."""
     ids = sorted(missing)
     records = {i.id: i for i in queries.incidents_by_id(db, ids, include_ended=True)}
     state = queries.clock_state(db, [i for i in ids if i in records])
@@ -291,8 +291,9 @@ def _work_out(
         if incident is None:
             continue
         history, assigned, engaged = state[incident_id]
-        timer = sla.next_deadline(
+        found_next = sla.next_running(
             incident, policy, now, history, assigned=assigned, engaged=engaged
         )
+        timer = sla.running_timer(found_next, policy, now)
         reading = None if timer is None else next_due.reading_of(timer)
         found[place] = (found[place][0], listed._replace(timer=reading))

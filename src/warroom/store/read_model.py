@@ -233,14 +233,15 @@ class IncidentList:
 
     def next_deadline(self, incident_id: int, policy: Policy, now: dt.datetime) -> sla.Timer | None:
         """The incident's most urgent running timer, or None (`most_urgent` of `timers`,
-        with only that timer worked out: see `sla.next_deadline`)."""
+        with only that timer worked out: see `sla.next_running`)."""
         clock = self.clocks.get(incident_id)
         incident = self.by_id.get(incident_id)
         if clock is None or incident is None:
             return None
-        return sla.next_deadline(
+        found = sla.next_running(
             incident, policy, now, clock.history, assigned=clock.assigned, engaged=clock.engaged
         )
+        return sla.running_timer(found, policy, now)
 
 
 def incident_list(
