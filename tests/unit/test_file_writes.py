@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.waits import until
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
@@ -29,14 +30,6 @@ from warroom.tui.watcher import (
     RECHECK_SECONDS,
     DatabaseWatcher,
 )
-
-
-def until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + 15
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"did not {what}")
-        time.sleep(0.005)
 
 
 @pytest.fixture

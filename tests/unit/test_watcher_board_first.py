@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import queue
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 import pytest
 import sqlite_utils
 
+from tests.waits import until
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
@@ -257,14 +257,6 @@ def test_the_board_is_worked_out_at_most_board_wait_seconds_after_start_while_ke
         stepped.now += watcher_module.BOARD_WAIT_SECONDS
         board = next_snapshot(posted, lambda s: not s.board_pending)
         assert board.board is not None
-
-
-def until(condition: Any, what: str) -> None:
-    deadline = time.monotonic() + WAIT
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"the watcher did not {what}")
-        time.sleep(0.005)
 
 
 @pytest.mark.parametrize(

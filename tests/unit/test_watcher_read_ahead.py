@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.waits import until
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
@@ -21,14 +22,6 @@ from warroom.store import read_model
 from warroom.tui.messages import Selection, Snapshot
 from warroom.tui.watcher import NEARBY_SECONDS, OPENED_SECONDS, DatabaseWatcher
 from warroom.tui.watcher import POLL_SECONDS as POLL
-
-
-def until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + 15
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"the watcher did not {what}")
-        time.sleep(0.005)
 
 
 @pytest.fixture
