@@ -45,9 +45,11 @@ class WarningThreshold:
 
     def reached(self, remaining: dt.timedelta, window: dt.timedelta) -> bool:
         """Whether `remaining` of a timer that ran for `window` is inside the warning zone."""
-        if self.before is not None:
-            return remaining <= self.before
-        return remaining <= window * (self.fraction or 0.0)
+        return remaining <= self.lead(window)
+
+    def lead(self, window: dt.timedelta) -> dt.timedelta:
+        """How long before its deadline a timer that runs for `window` turns to warning."""
+        return self.before if self.before is not None else window * (self.fraction or 0.0)
 
     @classmethod
     def parse(cls, text: str) -> WarningThreshold:
