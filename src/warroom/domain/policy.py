@@ -90,6 +90,8 @@ class NotifyHook:
 
 @dataclass(frozen=True)
 class LadderRung:
+    """One step of a severity's escalation ladder: who is called, and when."""
+
     who: str
     after: dt.timedelta
     when: str  # "unacknowledged", "unresolved" or "always" (a plain timer)
@@ -99,6 +101,8 @@ class LadderRung:
 
 @dataclass(frozen=True)
 class Severity:
+    """One severity of the policy: its clocks, its notification and its ladder."""
+
     name: str
     rank: int  # 0 is the most severe
     label: str
@@ -119,6 +123,8 @@ class Severity:
 
 @dataclass(frozen=True)
 class Policy:
+    """The response policy: severities, clocks, ladders, contacts and the rest."""
+
     severities: tuple[Severity, ...]
     source: str
     warn_before: WarningThreshold = WarningThreshold(fraction=0.25)
