@@ -47,6 +47,8 @@ def os_user() -> str:
 
 @dataclass(frozen=True)
 class Settings:
+    """What a command runs with: the file, who acts, the policy and the other folders."""
+
     db_path: Path
     actor: Actor
     policy_path: Path | None

@@ -79,6 +79,11 @@ NEVER = {
     "warroom.service.updates",
     "warroom.service.transfer",
     "warroom.service.engines",
+    # `inspect`'s own imports: `dataclasses` uses it only for a class without a docstring
+    # (cli/lazy_inspect.py); every class these commands define has one
+    "ast",
+    "dis",
+    "tokenize",
 }
 
 
@@ -124,3 +129,34 @@ def test_the_console_opened_from_a_plain_command_line_collects(
         warroom.cli.main()
     assert exited.value.code == 0
     assert seen == [True] and gc.isenabled()
+
+
+# a fresh interpreter: the stand-in, then `dataclasses` and a class without a docstring
+_STAND_IN = """
+import sys
+from warroom.cli import lazy_inspect
+sys.modules.pop("inspect", None)
+lazy_inspect.install()
+import dataclasses
+stand_in = sys.modules["inspect"]
+print("ast" in sys.modules)
+@dataclasses.dataclass(frozen=True)
+class Bare:
+    x: int
+import inspect
+print(Bare.__doc__, inspect is sys.modules["inspect"], inspect is not stand_in)
+print(stand_in.signature is inspect.signature, lazy_inspect.real() is inspect)
+"""
+
+
+def test_inspect_is_imported_when_first_used_and_is_the_module_itself() -> None:
+    """Until something reads from it, `inspect` is not imported (nor `ast`); then
+    every reader, the stand-in's too, gets the real module's attributes."""
+    done = subprocess.run(
+        [sys.executable, "-c", _STAND_IN], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split("\n")[:3] == [
+        "False",
+        "Bare(x: int) True True",
+        "True True",
+    ]

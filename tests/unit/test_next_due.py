@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlite_utils
@@ -16,7 +17,7 @@ import sqlite_utils
 from tests.unit.test_list_next_deadline import _varied
 from warroom import store
 from warroom.cli.json_shapes import incident_json, timer_json
-from warroom.cli.list_output import indented, json_rows, plain_lines
+from warroom.cli.list_output import indented, plain_lines
 from warroom.clock import FrozenClock
 from warroom.domain import next_due as rules
 from warroom.domain import sla
@@ -190,6 +191,11 @@ def test_a_later_acknowledgement_is_not_read_before_it_happens(
         assert row.timer == _shown(_worked_out(db, policy, now)[incident])
         seen.add(row.timer.name if row.timer else None)
     assert "escalation" in seen and len(seen) > 1  # the rung, then another timer
+    # --json compares the moment with the kept one as text: to the microsecond, any zone
+    tokyo = dt.timezone(dt.timedelta(hours=9))
+    for step in (-1, 0, 1, 999_999):
+        for now in (later + dt.timedelta(microseconds=step), later.astimezone(tokyo)):
+            assert read_model.list_json(db, policy, now) == _old_json(db, policy, now, False)
 
 
 def test_the_migration_fills_the_rows_under_the_recorded_policy(
@@ -280,6 +286,13 @@ def _old_lines(
     return lines
 
 
+# the incidents whose kept list text is this change's
+_KEPT_TEXTS = (
+    "SELECT n.incident_id FROM next_due n LEFT JOIN incident_changes c USING (incident_id)"
+    " WHERE n.listed_head IS NOT NULL AND n.seq = coalesce(c.seq, 0)"
+)
+
+
 def test_the_list_prints_byte_for_byte_what_the_records_print(
     room: WarRoom, db: sqlite_utils.Database, clock: FrozenClock, policy: Policy
 ) -> None:
@@ -295,16 +308,14 @@ def test_the_list_prints_byte_for_byte_what_the_records_print(
             read_model.forget_unreadable()
             rows = read_model.list_rows(db, policy, now, show_ended=everything)
             assert read_model.unreadable_times() == warned
-            text = json_rows(rows, now, known)
-            assert text == old
-            assert indented(text) == json_text(json.loads(old), indent=2)
             assert plain_lines(rows, now, known) == old_lines
             # --json: the kept texts where they are this change's, the columns elsewhere
             read_model.forget_unreadable()
-            rows = read_model.list_rows(db, policy, now, show_ended=everything, as_text=True)
+            text = read_model.list_json(db, policy, now, show_ended=everything)
             assert read_model.unreadable_times() == warned
-            assert json_rows(rows, now, known) == old
-            kept = {r.id for r in rows if r.text}
+            assert text == old
+            assert indented(text) == json_text(json.loads(old), indent=2)
+            kept = {r[0] for r in db.conn.execute(_KEPT_TEXTS)} & {r.id for r in rows}
             assert len(kept) > 20 and len(kept) < len(rows)  # both ways are compared
     assert "\\u0085" in text and "\\u202e" in text and "火事 🔥" in text
     assert '"severity_known": false' in text and '"drill": true' in text
@@ -377,7 +388,6 @@ def test_a_kept_text_is_never_shown_once_its_incident_changed(
     incident = room.declare("API down", "P1")
     other = room.declare("DB slow", "P2")
     clock.step(minutes=3)
-    known = lambda severity: unknown_severity(policy, severity) is None  # noqa: E731
     edits = [
         ("title", "API down \u202e (renamed)"),
         ("summary", "a summary"),
@@ -397,9 +407,8 @@ def test_a_kept_text_is_never_shown_once_its_incident_changed(
         with db.conn:
             db.conn.execute(f"UPDATE incidents SET {column} = ? WHERE id = ?", (value, incident))
         now = clock.now()
-        rows = read_model.list_rows(db, policy, now, as_text=True)
-        assert {r.id for r in rows if r.text} == {other}, column  # its text is old
-        printed = json.loads(json_rows(rows, now, known))
+        assert {r[0] for r in db.conn.execute(_KEPT_TEXTS)} == {other}, column  # it is old
+        printed = json.loads(read_model.list_json(db, policy, now))
         assert printed == json.loads(_old_json(db, policy, now, False)), column
         shown = {row["id"]: row for row in printed}[incident]
         key = {"impact_users": "impact"}.get(column, column)
@@ -408,10 +417,7 @@ def test_a_kept_text_is_never_shown_once_its_incident_changed(
             expected = True
         assert shown[key] == expected or shown[key].get("users") == value, column
         room.post_update(incident, f"{column} edited", audience="internal")  # kept again
-        assert {r.id for r in read_model.list_rows(db, policy, now, as_text=True) if r.text} == {
-            incident,
-            other,
-        }
+        assert {r[0] for r in db.conn.execute(_KEPT_TEXTS)} == {incident, other}
 
 
 def test_a_column_another_tool_filled_with_no_text_stops_no_write_and_lists(
@@ -458,27 +464,24 @@ def test_the_list_reads_the_file_as_it_was_when_it_began(
     with room.db.conn:  # another tool's edit: its kept text is old, it is read by id
         room.db.conn.execute("UPDATE incidents SET summary = 'by hand' WHERE id = ?", (edited,))
     other = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), policy)
-    reader_class = list_rows_module._Reader  # noqa: SLF001
-    read_texts = reader_class.read_texts
+    read_whole = list_rows_module._read  # noqa: SLF001
 
-    def then_another_console_writes(reader: object, rows: object) -> list[int]:
-        others = read_texts(reader, rows)
+    def then_another_console_writes(*args: Any) -> object:
         other.set_status(edited, "cancelled")  # commits between the two statements
-        return others
+        return read_whole(*args)
 
-    monkeypatch.setattr(reader_class, "read_texts", then_another_console_writes)
+    monkeypatch.setattr(list_rows_module, "_read", then_another_console_writes)
     now = clock.now()
     before = _old_json(room.db, policy, now, False)
-    rows = read_model.list_rows(room.db, policy, now, as_text=True)
-    known = lambda severity: unknown_severity(policy, severity) is None  # noqa: E731
-    assert json_rows(rows, now, known) == before
-    assert [(r.id, r.status) for r in rows] == [
+    listed = read_model.list_json(room.db, policy, now)
+    assert listed == before
+    assert [(r["id"], r["status"]) for r in json.loads(listed)] == [
         (kept_one, "investigating"),
         (edited, "investigating"),
     ]
     monkeypatch.undo()
-    after = read_model.list_rows(room.db, policy, now, as_text=True)
-    assert [r.id for r in after] == [kept_one]  # the next list sees the cancellation
+    after = json.loads(read_model.list_json(room.db, policy, now))
+    assert [r["id"] for r in after] == [kept_one]  # the next list sees the cancellation
 
 
 def test_a_row_kept_under_another_policy_is_never_read(
@@ -498,9 +501,7 @@ def test_a_row_kept_under_another_policy_is_never_read(
     other = parse_policy(text, "other.yaml")
     assert next_due.kept(db, other) == {}
     now = clock.now()
-    known = lambda severity: unknown_severity(other, severity) is None  # noqa: E731
-    rows = read_model.list_rows(db, other, now, as_text=True)
-    printed = json_rows(rows, now, known)
+    printed = read_model.list_json(db, other, now)
     assert printed == _old_json(db, other, now, False)
     assert printed.count("OVERDUE 15m00s") == 2  # the unacknowledged two: paged 5m in
-    assert printed != json_rows(read_model.list_rows(db, policy, now, as_text=True), now, known)
+    assert printed != read_model.list_json(db, policy, now)

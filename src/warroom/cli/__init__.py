@@ -19,6 +19,10 @@ from typing import TYPE_CHECKING, Any
 _collecting = gc.isenabled()
 gc.disable()
 
+
+from warroom.cli import lazy_inspect  # noqa: E402 - before `dataclasses` is imported
+
+lazy_inspect.install()
 from warroom.loaders import dataclass_methods  # noqa: E402 - after the pause above
 
 # before any class of ours is defined: their generated methods are compiled once, not
@@ -34,6 +38,7 @@ if TYPE_CHECKING:
 
 def _group() -> WarroomGroup:
     """The click group with every command listed (imports click)."""
+    lazy_inspect.real()  # click and every other command see the module itself
     from warroom.cli.commands import register
     from warroom.cli.group import cli
 

@@ -9,8 +9,6 @@ import sys
 from typing import TYPE_CHECKING
 
 from warroom.cli.context import Context, echo_text
-from warroom.cli.list_output import indented, json_rows, plain_lines
-from warroom.cli.output import echo
 from warroom.domain.policy_record import unknown_severity
 from warroom.store import read_model
 
@@ -36,9 +34,21 @@ def show_list(context: Context, *, show_all: bool, as_json: bool) -> None:
 def _show(
     context: Context, now: dt.datetime, policy: Policy, *, show_all: bool, as_json: bool
 ) -> None:
+    if as_json:
+        with context.database() as db:
+            text = read_model.list_json(db, policy, now, show_ended=show_all)
+        if sys.stdout.isatty():
+            from warroom.cli.list_output import indented
+
+            text = indented(text)
+        echo_text(text)
+        return
+    from warroom.cli.list_output import plain_lines  # rich's cell widths: not for --json
+    from warroom.cli.output import echo
+
     with context.database() as db:
         # in the console's order (read_model.list_order), each with its next deadline
-        found = read_model.list_rows(db, policy, now, show_ended=show_all, as_text=as_json)
+        found = read_model.list_rows(db, policy, now, show_ended=show_all)
     severities: dict[str, bool] = {}
 
     def known(severity: str) -> bool:
@@ -46,10 +56,6 @@ def _show(
             severities[severity] = unknown_severity(policy, severity) is None
         return severities[severity]
 
-    if as_json:
-        text = json_rows(found, now, known)
-        echo_text(indented(text) if sys.stdout.isatty() else text)
-        return
     if not found:
         echo("no live incidents" if not show_all else "no incidents")
         return

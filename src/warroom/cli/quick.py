@@ -158,6 +158,9 @@ def _run(found: _Plain) -> int:
         import gc
 
         gc.enable()  # `main` turned it off for a one-shot command: the console collects
+        from warroom.cli.lazy_inspect import real as real_inspect
+
+        real_inspect()  # the console and Textual see the module itself
         from warroom.cli.console_start import open_console
 
         open_console(context)

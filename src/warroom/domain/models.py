@@ -9,6 +9,8 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class Incident:
+    """One incident as stored: what it is, who runs it, and when each step happened."""
+
     id: int
     title: str
     severity: str
@@ -58,6 +60,8 @@ INCIDENT_TIMES = (
 
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
+    """One row of an incident's timeline, as stored."""
+
     id: int
     incident_id: int
     at: dt.datetime
@@ -94,6 +98,8 @@ class FollowUp:
 
 @dataclass(frozen=True, slots=True)
 class RoleAssignment:
+    """Who holds a role on an incident, as stored."""
+
     incident_id: int
     role: str
     person: str

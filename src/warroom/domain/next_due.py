@@ -110,7 +110,7 @@ def reading_of(timer: sla.Timer) -> Reading:
 
 
 _ZERO = dt.timedelta(0)
-_INTERNAL_UPDATE = "Next internal update due"
+INTERNAL_UPDATE = "Next internal update due"
 
 
 def reading_at(
@@ -136,7 +136,7 @@ def reading_at(
         state = sla.WARNING if reached else sla.OK
     label = sla.LABELS[name]
     if name == "update" and audience == "internal":
-        label = _INTERNAL_UPDATE
+        label = INTERNAL_UPDATE
     shown = sla.format_countdown(remaining)
     # isoformat of a UTC time: its first 19 characters are to_iso's, without strftime
     printed = f"{deadline[:19]}Z" if deadline.endswith("+00:00") else to_iso(at)

@@ -45,9 +45,11 @@ class WarningThreshold:
 
     def reached(self, remaining: dt.timedelta, window: dt.timedelta) -> bool:
         """Whether `remaining` of a timer that ran for `window` is inside the warning zone."""
-        if self.before is not None:
-            return remaining <= self.before
-        return remaining <= window * (self.fraction or 0.0)
+        return remaining <= self.lead(window)
+
+    def lead(self, window: dt.timedelta) -> dt.timedelta:
+        """How long before its deadline a timer that runs for `window` turns to warning."""
+        return self.before if self.before is not None else window * (self.fraction or 0.0)
 
     @classmethod
     def parse(cls, text: str) -> WarningThreshold:
@@ -88,6 +90,8 @@ class NotifyHook:
 
 @dataclass(frozen=True)
 class LadderRung:
+    """One step of a severity's escalation ladder: who is called, and when."""
+
     who: str
     after: dt.timedelta
     when: str  # "unacknowledged", "unresolved" or "always" (a plain timer)
@@ -97,6 +101,8 @@ class LadderRung:
 
 @dataclass(frozen=True)
 class Severity:
+    """One severity of the policy: its clocks, its notification and its ladder."""
+
     name: str
     rank: int  # 0 is the most severe
     label: str
@@ -117,6 +123,8 @@ class Severity:
 
 @dataclass(frozen=True)
 class Policy:
+    """The response policy: severities, clocks, ladders, contacts and the rest."""
+
     severities: tuple[Severity, ...]
     source: str
     warn_before: WarningThreshold = WarningThreshold(fraction=0.25)

@@ -8,6 +8,10 @@ times as text, exactly what the JSON prints; any other row is read as `queries` 
 every incident (noted, read as unset or left out), so both print what the records would.
 The deadlines kept by the service are used while they hold (same change number, same
 rules, a moment they hold at); the other incidents' clocks are worked out as before.
+
+`--json` (`json_text`) reads, for each incident whose kept row holds, only the text the
+service keeps beside its deadline (domain.list_json.kept: three columns a row), and
+reads the others whole as above.
 """
 
 from __future__ import annotations
@@ -18,8 +22,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from warroom.domain import list_json, next_due, sla
+from warroom.domain.list_json import MAX_RANK
 from warroom.domain.next_due import Reading
 from warroom.domain.policy import Policy
+from warroom.domain.policy_record import unknown_severity
 from warroom.domain.timefmt import EARLIEST, LATEST, to_iso
 from warroom.domain.vocabulary import LISTED_STATUSES, OPEN_STATUSES
 from warroom.store import next_due as kept_next_due
@@ -50,11 +56,12 @@ _SELECT = (
     + ", ".join(f"n.{c}" for c in _KEPT)
     + _JOINS
 )
-# `--json`: the kept text (and what orders and dates it) in place of the columns
-_SELECT_TEXT = (
-    f"SELECT i.id, i.status, i.severity, i.declared_at, {_VALID} AND n.listed_head IS NOT NULL,"
-    + ", ".join(f"n.{c}" for c in (*kept_next_due.LISTED, *_KEPT))
-    + _JOINS
+# `--json`: the kept text while it holds at the list's moment (`holds_from`, as the
+# service writes it: UTC isoformat, which sorts as time against the moment's), else
+# the id of an incident read whole
+_SELECT_KEPT = (
+    "SELECT CASE WHEN n.seq = coalesce(c.seq, 0) AND (n.holds_from IS NULL"
+    " OR n.holds_from <= ?) THEN n.listed_head END, n.listed_tail, i.id" + _JOINS
 )
 _EARLIEST, _LATEST = to_iso(EARLIEST), to_iso(LATEST)
 # the stored form's shape (ASCII digits only); the date itself is checked by reading it
@@ -63,10 +70,9 @@ _STORED = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z").
 
 class ListedIncident(NamedTuple):
     """An incident as the list shows it, with its most urgent running timer at the
-    moment read (without who the next rung calls: the list does not show it): read as
+    moment read (without who the next rung calls: the list does not show it), read as
     its columns (`FIELDS`, as stored: `drill` true or false as a number may be; times
-    as the JSON prints them: `to_iso`, None when unset), or for `--json` as its kept
-    text (`domain.list_json.parts`)."""
+    as the JSON prints them: `to_iso`, None when unset)."""
 
     id: int
     status: str
@@ -74,27 +80,30 @@ class ListedIncident(NamedTuple):
     declared_at: dt.datetime
     ended_at: dt.datetime | None  # where its age stops once resolved or closed
     timer: Reading | None
-    columns: tuple[Any, ...] | None  # None: read as `text`
-    text: tuple[str, str] | None = None
+    columns: tuple[Any, ...]
 
     @property
     def title(self) -> str:
-        assert self.columns is not None
         return str(self.columns[_TITLE])
 
     @property
     def commander(self) -> str:
-        assert self.columns is not None
         return str(self.columns[_COMMANDER])
 
     @property
     def age_until(self) -> dt.datetime | None:
-        """`lifecycle.age_until` without `now`: None while it ticks (not read for a row
-        read as its text)."""
+        """`lifecycle.age_until` without `now`: None while it ticks."""
         return None if self.status in OPEN_STATUSES else self.ended_at
 
 
 _Found = list[tuple[tuple[int, int, dt.datetime, int], ListedIncident]]
+
+
+def _where(show_ended: bool) -> tuple[str, tuple[str, ...]]:
+    if show_ended:
+        return "", ()
+    statuses = tuple(sorted(LISTED_STATUSES))
+    return f" WHERE i.status IN ({','.join('?' * len(statuses))})", statuses
 
 
 def list_rows(
@@ -103,20 +112,53 @@ def list_rows(
     now: dt.datetime,
     *,
     show_ended: bool = False,
-    as_text: bool = False,
 ) -> list[ListedIncident]:
     """Live incidents (all of them with `show_ended`) in `read_model.list_order`, each
-    with its most urgent running timer at `now` (`sla.next_running`). `as_text`: an
-    incident whose text is kept (`--json`) is read as that text, without its columns."""
+    with its most urgent running timer at `now` (`sla.next_running`)."""
     rules = kept_next_due.rules(policy) or ""
-    where = ""
-    params: tuple[object, ...] = (rules,)
-    if not show_ended:
-        where = f" WHERE i.status IN ({','.join('?' * len(LISTED_STATUSES))})"
-        params += tuple(sorted(LISTED_STATUSES))
+    where, statuses = _where(show_ended)
     with queries.read_snapshot(db):  # the rows read whole and their clocks: one file
-        found = _read(db, policy, now, where, params, rules, as_text)
-    return found
+        return _read(db, policy, now, where, (rules, *statuses), None)
+
+
+def json_text(
+    db: sqlite_utils.Database, policy: Policy, now: dt.datetime, *, show_ended: bool = False
+) -> str:
+    """`list_rows` as `warroom list --json` prints them (`domain.list_json.joined`): an
+    incident whose text is kept and holds at `now` from that text, any other read
+    whole, in one read transaction."""
+    rules = kept_next_due.rules(policy)
+    where, statuses = _where(show_ended)
+    heads: list[str] = []
+    tails: list[str] = []
+    with queries.read_snapshot(db):
+        if rules is None or not EARLIEST <= now < LATEST or len(policy.severities) > MAX_RANK:
+            whole = _read(db, policy, now, where, (rules or "", *statuses), None)
+        else:
+            moment = now.astimezone(dt.UTC).isoformat()
+            others = []
+            for head, tail, incident_id in db.conn.execute(
+                _SELECT_KEPT + where, (moment, rules, *statuses)
+            ):
+                if head is None:
+                    others.append(incident_id)
+                else:
+                    heads.append(head)
+                    tails.append(tail)
+            whole = _read(db, policy, now, where, (rules, *statuses), others) if others else []
+    q = list_json.Quoted()
+    known: dict[str, bool] = {}
+    for row in whole:
+        if row.severity not in known:
+            known[row.severity] = unknown_severity(policy, row.severity) is None
+        age = int((now - row.declared_at).total_seconds())
+        text = list_json.row_text(row.columns, age, row.timer, known[row.severity], q)
+        place = list_json.stage(row.status)
+        key = list_json.order_key(place, policy.rank(row.severity), row.declared_at, row.id)
+        head, tail = list_json.whole(text, key)
+        heads.append(head)
+        tails.append(tail)
+    return list_json.joined(heads, tails, now)
 
 
 def _read(
@@ -125,20 +167,18 @@ def _read(
     now: dt.datetime,
     where: str,
     params: tuple[object, ...],
-    rules: str,
-    as_text: bool,
+    ids: list[int] | None,
 ) -> list[ListedIncident]:
+    """The rows read whole (`ids`: only those), each with its timer."""
     reader = _Reader(policy, now)
-    if not as_text:
+    if ids is None:
         reader.read_columns(db.conn.execute(f"{_SELECT}{where} ORDER BY i.id", params))
     else:
-        others = reader.read_texts(db.conn.execute(_SELECT_TEXT + where, params))
-        others.sort()
-        for chunk in range(0, len(others), 500):  # those read whole, by id
-            ids = others[chunk : chunk + 500]
-            marks = ",".join("?" * len(ids))
-            sql = f"{_SELECT} WHERE i.id IN ({marks}) ORDER BY i.id"
-            reader.read_columns(db.conn.execute(sql, (rules, *ids)))
+        ids = sorted(ids)
+        for chunk in range(0, len(ids), 500):
+            some = ids[chunk : chunk + 500]
+            sql = f"{_SELECT} WHERE i.id IN ({','.join('?' * len(some))}) ORDER BY i.id"
+            reader.read_columns(db.conn.execute(sql, (params[0], *some)))
     if reader.missing:
         _work_out(db, policy, now, reader.found, reader.missing)
     reader.found.sort(key=lambda pair: pair[0])
@@ -157,53 +197,6 @@ class _Reader:
         self.policy, self.now = policy, now
         self.found: _Found = []
         self.missing: dict[int, tuple[int, ListedIncident]] = {}
-
-    def read_texts(self, rows: Iterable[tuple[Any, ...]]) -> list[int]:
-        """Rows of `_SELECT_TEXT`: the ids of those to read whole (no text kept for
-        this change, or a declaration not in the stored form). The per-row work of
-        `_timer` and `policy.rank` is written out here: this loop runs per incident."""
-        others = []
-        found, missing = self.found, self.missing
-        policy, now = self.policy, self.now
-        severities = policy.severities
-        ranks = {s.name: n for n, s in enumerate(severities)}
-        unknown_rank = len(severities)  # policy.rank's for a name it does not know
-        staged = _STAGES.get
-        read_time = dt.datetime.fromisoformat
-        reading_at = next_due.reading_at
-        make = tuple.__new__
-        in_range = now < LATEST  # `next_due.holds_at`
-        for row in rows:
-            (incident_id, status, severity, declared, kept, head, tail) = row[:7]
-            # read as `stored_time` reads the stored form (the text printed is the record's)
-            if not kept or type(declared) is not str or len(declared) != 20:
-                others.append(incident_id)
-                continue
-            if declared[19] != "Z" or not _EARLIEST <= declared < _LATEST:
-                others.append(incident_id)
-                continue
-            try:
-                declared_at = read_time(declared)
-            except ValueError:
-                others.append(incident_id)
-                continue
-            holds_from, name, deadline, index, target_us, audience = row[7:]
-            timer = None
-            holds = in_range and (holds_from is None or read_time(holds_from) <= now)
-            if holds and name is not None:
-                if type(index) is int and 0 <= index < unknown_rank:
-                    sev = severities[index]
-                    timer = reading_at(name, deadline, sev, target_us, audience or "", policy, now)
-                else:
-                    holds = False  # a severity this policy does not have: worked out
-            # a tuple made as a NamedTuple's __new__ makes it, without its call (per row)
-            fields = (incident_id, status, severity, declared_at, None, timer, None, (head, tail))
-            listed = make(ListedIncident, fields)
-            if not holds:
-                missing[incident_id] = (len(found), listed)
-            rank = ranks.get(severity, unknown_rank)
-            found.append(((staged(status, 2), rank, declared_at, incident_id), listed))
-        return others
 
     def read_columns(self, rows: Iterable[tuple[Any, ...]]) -> None:
         """Rows of `_SELECT`."""

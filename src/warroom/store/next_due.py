@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from warroom.domain.sla import IncidentHistory
 
 # migration 021: the incident's text as `warroom list --json` prints it, in the parts
-# that do not move with the clock (domain.list_json.parts); NULL when its row had a
+# that do not move with the clock (domain.list_json.kept); NULL when its row had a
 # time that is not a time (its reader reads it whole, and warns)
 LISTED = ("listed_head", "listed_tail")
 
@@ -318,7 +318,13 @@ def refresh(db: sqlite_utils.Database, policy: Policy, incident_ids: Iterable[in
             dropped.append((incident.id,))
             continue
         rows.append(
-            (incident.id, incident.id, key, *_columns(due, index), *_listed(incident, read_notes))
+            (
+                incident.id,
+                incident.id,
+                key,
+                *_columns(due, index),
+                *_listed(incident, due, policy, read_notes),
+            )
         )
     db.conn.executemany("DELETE FROM next_due WHERE incident_id = ?", dropped)
     db.conn.executemany(
@@ -329,14 +335,16 @@ def refresh(db: sqlite_utils.Database, policy: Policy, incident_ids: Iterable[in
     )
 
 
-def _listed(incident: Incident, read_notes: list[str]) -> tuple[str | None, str | None]:
-    """The incident's kept list text, or none: a row read with a time that is not a
-    time (its reader warns), or a column holding what warroom never writes (a blob
-    another tool stored: the list reads it whole, and the write goes on)."""
+def _listed(
+    incident: Incident, due: NextDue, policy: Policy, read_notes: list[str]
+) -> tuple[str | None, str | None]:
+    """The incident's kept list text (`list_json.kept`), or none: a row read with a
+    time that is not a time (its reader warns), or a column holding what warroom never
+    writes (a blob another tool stored: the list reads it whole, and the write goes on)."""
     if read_notes:
         return None, None
     try:
-        return list_json.parts(list_json.columns_of(incident))
+        return list_json.kept(incident, due.deadline, policy)
     except _MALFORMED:
         return None, None
 
@@ -345,7 +353,8 @@ def _columns(
     due: NextDue, index: dict[int, int]
 ) -> tuple[str | None, str | None, str | None, int | None, int | None, str | None]:
     """A row's columns after its id, change number and rules."""
-    holds_from = None if due.holds_from is None else due.holds_from.isoformat()
+    # in UTC: the list compares it with its own moment as text (store.list_rows)
+    holds_from = None if due.holds_from is None else due.holds_from.astimezone(dt.UTC).isoformat()
     d = due.deadline
     if d is None:
         return holds_from, None, None, None, None, None

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from warroom.store.checklist_queries import checklists
     from warroom.store.engine_queries import engines
     from warroom.store.list_rows import ListedIncident, list_rows
+    from warroom.store.list_rows import json_text as list_json
     from warroom.store.timeline_pages import PAGE as TIMELINE_PAGE
     from warroom.store.timeline_pages import PageRequest, TimelinePage, newest_of_kind
     from warroom.store.timeline_pages import is_big as timeline_is_big
@@ -107,6 +108,7 @@ _LATER: dict[str, tuple[str, str]] = {
     # `warroom list`: incidents as it shows them, with their next deadlines, in one read
     "list_rows": ("list_rows", "list_rows"),
     "ListedIncident": ("list_rows", "ListedIncident"),
+    "list_json": ("list_rows", "json_text"),  # `warroom list --json`'s text
 }
 
 
@@ -145,6 +147,7 @@ __all__ = [
     "incident_list",
     "incident_view",
     "incidents",
+    "list_json",
     "list_order",
     "list_rows",
     "list_stage",
