@@ -7,6 +7,9 @@ puts a stand-in in `sys.modules`: every attribute read from it is the real modul
 and the first one puts the real module in `sys.modules`, where every later `import
 inspect` finds it. The console and the click group take the real module at once
 (`real`).
+
+Not `importlib.util.LazyLoader`: on Python 3.11 `import inspect` reads the lazy
+module's `__spec__`, which loads it at once (`dataclasses` would still pull in `ast`).
 """
 
 from __future__ import annotations
