@@ -18,6 +18,7 @@ from warroom.domain.models import Incident
 from warroom.domain.policy import Policy, WarningThreshold
 from warroom.domain.policy_record import unknown_severity
 from warroom.domain.visible import json_text
+from warroom.domain.vocabulary import list_stage
 
 DECLARED = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 TOKYO = dt.timezone(dt.timedelta(hours=9), "JST")
@@ -154,14 +155,14 @@ def test_joined_lists_in_the_one_list_order_with_whole_rows_among_kept_ones(poli
             age = int((now - incident.declared_at).total_seconds())
             columns = list_json.columns_of(incident)
             text = list_json.row_text(columns, age, None, known, list_json.Quoted())
-            place, rank = list_json.stage(incident.status), policy.rank(incident.severity)
+            place, rank = list_stage(incident.status), policy.rank(incident.severity)
             key = list_json.order_key(place, rank, incident.declared_at, incident.id)
             head, tail = list_json.whole(text, key)
         heads.append(head)
         tails.append(tail)
 
     def order(i: Incident) -> tuple[int, int, dt.datetime, int]:
-        return (list_json.stage(i.status), policy.rank(i.severity), i.declared_at, i.id)
+        return (list_stage(i.status), policy.rank(i.severity), i.declared_at, i.id)
 
     expected = (
         "["

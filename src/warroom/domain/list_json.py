@@ -33,7 +33,7 @@ from warroom.domain.policy import Policy
 from warroom.domain.policy_record import unknown_severity
 from warroom.domain.sla import LABELS, MISSED, OK, OVERDUE, WARNING, Deadline, span
 from warroom.domain.timefmt import to_iso
-from warroom.domain.vocabulary import OPEN_STATUSES
+from warroom.domain.vocabulary import list_stage
 
 # a listed incident's columns: the incident record's fields, in its order (one list)
 FIELDS = tuple(f.name for f in dataclasses.fields(Incident))
@@ -170,13 +170,6 @@ def micros(at: dt.datetime) -> int:
     return (at - _EPOCH) // _US
 
 
-def stage(status: str) -> int:
-    """`read_model.list_stage`: live (0), resolved (1), closed and cancelled (2)."""
-    if status in OPEN_STATUSES:
-        return 0
-    return 1 if status == "resolved" else 2
-
-
 def order_key(place: int, rank: int, declared_at: dt.datetime, incident_id: int) -> str:
     """`read_model.list_order` as text that sorts the same (`rank` at most `MAX_RANK`,
     the declaration between 1970 and `_BOUND`, the id a 64-bit integer)."""
@@ -199,7 +192,10 @@ def kept(incident: Incident, deadline: Deadline | None, policy: Policy) -> tuple
     q = Quoted()
     head, tail = parts(columns_of(incident), q)
     key = order_key(
-        stage(incident.status), policy.rank(incident.severity), incident.declared_at, incident.id
+        list_stage(incident.status),
+        policy.rank(incident.severity),
+        incident.declared_at,
+        incident.id,
     )
     known = "true" if unknown_severity(policy, incident.severity) is None else "false"
     if deadline is None:

@@ -23,6 +23,15 @@ FINAL_STATUSES: frozenset[str] = frozenset({"closed", "cancelled"})
 # the resolved ones, which stay until closed (the resolution update, the cause and
 # the close are still to do); closed and cancelled ones are shown on request
 LISTED_STATUSES: frozenset[str] = OPEN_STATUSES | {"resolved"}
+# where a status sits in every incident list: live (0), resolved and not yet closed (1,
+# it stays on the console's list until closed), then closed and cancelled (2)
+LIST_STAGES: dict[str, int] = dict.fromkeys(OPEN_STATUSES, 0) | {"resolved": 1}
+
+
+def list_stage(status: str) -> int:
+    """Where `status` sits in the list (`LIST_STAGES`; any other status: 2)."""
+    return LIST_STAGES.get(status, 2)
+
 
 # role key -> how the war room says it
 ROLES: dict[str, str] = {

@@ -27,7 +27,7 @@ from warroom.domain.next_due import Reading
 from warroom.domain.policy import Policy
 from warroom.domain.policy_record import unknown_severity
 from warroom.domain.timefmt import EARLIEST, LATEST, to_iso
-from warroom.domain.vocabulary import LISTED_STATUSES, OPEN_STATUSES
+from warroom.domain.vocabulary import LIST_STAGES, LISTED_STATUSES, OPEN_STATUSES, list_stage
 from warroom.store import next_due as kept_next_due
 from warroom.store import queries
 
@@ -153,7 +153,7 @@ def json_text(
             known[row.severity] = unknown_severity(policy, row.severity) is None
         age = int((now - row.declared_at).total_seconds())
         text = list_json.row_text(row.columns, age, row.timer, known[row.severity], q)
-        place = list_json.stage(row.status)
+        place = list_stage(row.status)
         key = list_json.order_key(place, policy.rank(row.severity), row.declared_at, row.id)
         head, tail = list_json.whole(text, key)
         heads.append(head)
@@ -185,10 +185,6 @@ def _read(
     return [listed for _, listed in reader.found]
 
 
-# `read_model.list_stage`
-_STAGES = dict.fromkeys(OPEN_STATUSES, 0) | {"resolved": 1}
-
-
 class _Reader:
     """The rows of one list, as they are read (`found`), and those whose timer is to
     be worked out from their clock inputs (`missing`: id -> place in `found`)."""
@@ -202,7 +198,7 @@ class _Reader:
         """Rows of `_SELECT`."""
         found, missing = self.found, self.missing
         timer_of = self._timer
-        rank, staged = self.policy.rank, _STAGES.get
+        rank, staged = self.policy.rank, LIST_STAGES.get
         running_statuses = next_due.CLOCK_STATUSES
         width = len(FIELDS)
         for row in rows:

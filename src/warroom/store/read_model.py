@@ -32,7 +32,7 @@ from warroom.domain.models import (
 )
 from warroom.domain.policy import Policy
 from warroom.domain.policy_record import PolicyMismatch, mismatch, record_of
-from warroom.domain.vocabulary import OPEN_STATUSES
+from warroom.domain.vocabulary import list_stage
 from warroom.store import (
     outbox_queries,
     policy_record,
@@ -180,14 +180,6 @@ class ClockInputs:
     history: sla.IncidentHistory
     assigned: dict[str, tuple[str, ...]]  # role key -> people, so the ladder names them
     engaged: tuple[Engagement, ...] = ()  # the ladder's calls on record, in the order made
-
-
-def list_stage(status: str) -> int:
-    """Where a status sits in the list: live (0), resolved and not yet closed (1, it
-    stays on the console's list until closed), then closed and cancelled (2)."""
-    if status in OPEN_STATUSES:
-        return 0
-    return 1 if status == "resolved" else 2
 
 
 def list_order(incident: Incident, policy: Policy) -> tuple[int, int, dt.datetime, int]:
