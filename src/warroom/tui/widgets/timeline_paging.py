@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 
@@ -106,7 +106,7 @@ class PagedTimeline(ScrollView):
                 self.set_reactive(PagedTimeline.virtual_size, size)
                 self._scroll_update(size)
                 if follow:  # the limits are known now: one repaint, not two
-                    self.scroll_end(animate=False, immediate=True)
+                    self._to_end()
                 elif top is not None:
                     self.scroll_to(y=top, animate=False, immediate=True, force=True)
             if round(self.scroll_y) != scrolled_from:
@@ -122,6 +122,13 @@ class PagedTimeline(ScrollView):
                     self.scroll_to, y=top, animate=False, immediate=True, force=True
                 )
         self.refresh()
+
+    def _to_end(self) -> None:
+        """The newest line on the bottom line, at once. (Textual's `scroll_end` also
+        queues a callback for after the next frame that does nothing here: for each
+        entry another console logs, a message to the view, one to the screen, a wake-up
+        and a callback run after the frame.)"""
+        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)  # never anchored
 
     def _end_unless_scrolled_away(self) -> None:
         """The end, after the layout; a long timeline scrolled away meanwhile stays."""
@@ -257,7 +264,14 @@ class PagedTimeline(ScrollView):
         self._ask(self._request(key if key is not None else top, top))
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
+        # as `ScrollView.watch_scroll_y`, but the lines are drawn again, not the
+        # scrollbar's column: the bar repaints itself when it looks otherwise (its
+        # position and sizes repaint it; `SteadyScrollBar.hold`), and an entry logged
+        # on a long timeline leaves it as it was (it was drawn and written for each)
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.position = new_value
+        if round(old_value) != round(new_value):
+            self.refresh(Region(0, 0, *self.scrollable_content_region.size))
         if self.paged is not None and round(old_value) != round(new_value):
             if not self._sizing:
                 self._at_end = round(new_value) >= self._last_top()
