@@ -65,6 +65,7 @@ class PagedTimeline(ScrollView):
         self._sizing = False  # the scroll moves because the size did: not the reader
         # the last top entry worked out: (page, height, text width, top)
         self._kept_last_top: tuple[TimelineWindow, int, int, int] | None = None
+        self._held_area: Size | None = None  # see `_lines_area`
 
     @property
     def vertical_scrollbar(self) -> SteadyScrollBar:
@@ -88,14 +89,20 @@ class PagedTimeline(ScrollView):
     def _cursor_index(self) -> int:
         return self.cursor if self.cursor >= 0 else self.count - 1
 
+    def _lines_area(self) -> Size:
+        """The size of the area the lines are drawn in (held while a page is taken in:
+        the layout cannot change meanwhile, and it is asked for ~15 times, each a walk
+        up to the screen)."""
+        return self._held_area or self.scrollable_content_region.size
+
     def _text_width(self) -> int:
-        return max(10, self.scrollable_content_region.width - TEXT_INDENT)
+        return max(10, self._lines_area().width - TEXT_INDENT)
 
     def _set_size(self, *, follow: bool, height: int | None = None, top: int | None = None) -> None:
         """Size the scrolling area (`height`: a long timeline's, else the rows laid
         out); then follow the newest, or scroll to `top`."""
         lines = len(self._rows) if height is None else height
-        size = Size(self.scrollable_content_region.width, lines)
+        size = Size(self._lines_area().width, lines)
         if self.is_mounted and size.width == self.virtual_size.width != 0:
             # longer or shorter only (an entry logged): the scrollbar and the scroll
             # limits follow without a layout of the whole screen, which would repaint
@@ -169,7 +176,11 @@ class PagedTimeline(ScrollView):
             found = window.index_of(top_entry.entry.id)
             top = found if found is not None else top
         self._screen = None
-        self._paged_size(top, follow=follow)
+        self._held_area = self.scrollable_content_region.size
+        try:
+            self._paged_size(top, follow=follow)
+        finally:
+            self._held_area = None
 
     def _request(self, anchor: object, near: int = 0) -> PageRequest:
         assert self.paged is not None
@@ -207,7 +218,7 @@ class PagedTimeline(ScrollView):
         return item.entry.at.astimezone(self.tz).date()
 
     def _height(self) -> int:
-        return max(1, self.scrollable_content_region.height)
+        return max(1, self._lines_area().height)
 
     def _last_top(self) -> int:
         """The greatest scroll offset (kept for the page, height and width it was
@@ -271,7 +282,7 @@ class PagedTimeline(ScrollView):
         if self.show_vertical_scrollbar:
             self.vertical_scrollbar.position = new_value
         if round(old_value) != round(new_value):
-            self.refresh(Region(0, 0, *self.scrollable_content_region.size))
+            self.refresh(Region(0, 0, *self._lines_area()))
         if self.paged is not None and round(old_value) != round(new_value):
             if not self._sizing:
                 self._at_end = round(new_value) >= self._last_top()
