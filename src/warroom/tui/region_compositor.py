@@ -34,14 +34,33 @@ if TYPE_CHECKING:
 class RegionCompositor(Compositor):
     """Textual's compositor; a partial update draws only the widgets it shows."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        # the visible widgets they were worked out for, and each one's part that shows
+        self._parts: tuple[object, list[tuple[Widget, Region, int, int, int, int]]] | None = None
+
+    def _showing(self) -> list[tuple[Widget, Region, int, int, int, int]]:
+        """Front to back: each visible widget, its region and the part of it that shows
+        (x, y, width, height), worked out once per arrangement (Textual makes a new
+        `visible_widgets` for each, never changing one in place), not once per frame."""
+        widgets = self.visible_widgets
+        kept = self._parts
+        if kept is None or kept[0] is not widgets:
+            parts = []
+            for widget, (region, clip) in widgets.items():
+                x, y, width, height = region.intersection(clip)
+                if width and height:
+                    parts.append((widget, region, x, y, width, height))
+            kept = self._parts = (widgets, parts)
+        return kept[1]
+
     def _meeting(self, crop: Region) -> Iterator[tuple[Widget, Region, Region]]:
         """Front to back: each widget that shows inside `crop`, with its region and
         the part of it to draw (its lines within the crop's lines, whole width)."""
         top, bottom = crop.y, crop.bottom
         left, right = crop.x, crop.right
-        for widget, (region, clip) in self.visible_widgets.items():
-            x, y, width, height = region.intersection(clip)  # the part that shows
-            if x >= right or x + width <= left or not width:
+        for widget, region, x, y, width, height in self._showing():
+            if x >= right or x + width <= left:
                 continue
             first, end = max(y, top), min(y + height, bottom)
             if first < end:
@@ -53,7 +72,10 @@ class RegionCompositor(Compositor):
         if crop == self.size.region:
             return super()._render_chops(crop, is_rendered_line)
         cuts = self.cuts
-        chops: list[dict[int, Strip | None]] = [dict.fromkeys(line[:-1]) for line in cuts]
+        top, bottom = crop.y, crop.bottom  # the update reads only the lines it crops to
+        chops: list[dict[int, Strip | None]] = [
+            dict.fromkeys(line[:-1]) if top <= y < bottom else {} for y, line in enumerate(cuts)
+        ]
         left, right = crop.x, crop.right
         for widget, region, part in self._meeting(crop):
             x, first, width, height = part

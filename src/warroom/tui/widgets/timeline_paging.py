@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 
@@ -65,6 +65,7 @@ class PagedTimeline(ScrollView):
         self._sizing = False  # the scroll moves because the size did: not the reader
         # the last top entry worked out: (page, height, text width, top)
         self._kept_last_top: tuple[TimelineWindow, int, int, int] | None = None
+        self._held_area: Size | None = None  # see `_lines_area`
 
     @property
     def vertical_scrollbar(self) -> SteadyScrollBar:
@@ -88,14 +89,20 @@ class PagedTimeline(ScrollView):
     def _cursor_index(self) -> int:
         return self.cursor if self.cursor >= 0 else self.count - 1
 
+    def _lines_area(self) -> Size:
+        """The size of the area the lines are drawn in (held while a page is taken in:
+        the layout cannot change meanwhile, and it is asked for ~15 times, each a walk
+        up to the screen)."""
+        return self._held_area or self.scrollable_content_region.size
+
     def _text_width(self) -> int:
-        return max(10, self.scrollable_content_region.width - TEXT_INDENT)
+        return max(10, self._lines_area().width - TEXT_INDENT)
 
     def _set_size(self, *, follow: bool, height: int | None = None, top: int | None = None) -> None:
         """Size the scrolling area (`height`: a long timeline's, else the rows laid
         out); then follow the newest, or scroll to `top`."""
         lines = len(self._rows) if height is None else height
-        size = Size(self.scrollable_content_region.width, lines)
+        size = Size(self._lines_area().width, lines)
         if self.is_mounted and size.width == self.virtual_size.width != 0:
             # longer or shorter only (an entry logged): the scrollbar and the scroll
             # limits follow without a layout of the whole screen, which would repaint
@@ -106,7 +113,7 @@ class PagedTimeline(ScrollView):
                 self.set_reactive(PagedTimeline.virtual_size, size)
                 self._scroll_update(size)
                 if follow:  # the limits are known now: one repaint, not two
-                    self.scroll_end(animate=False, immediate=True)
+                    self._to_end()
                 elif top is not None:
                     self.scroll_to(y=top, animate=False, immediate=True, force=True)
             if round(self.scroll_y) != scrolled_from:
@@ -122,6 +129,13 @@ class PagedTimeline(ScrollView):
                     self.scroll_to, y=top, animate=False, immediate=True, force=True
                 )
         self.refresh()
+
+    def _to_end(self) -> None:
+        """The newest line on the bottom line, at once. (Textual's `scroll_end` also
+        queues a callback for after the next frame that does nothing here: for each
+        entry another console logs, a message to the view, one to the screen, a wake-up
+        and a callback run after the frame.)"""
+        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)  # never anchored
 
     def _end_unless_scrolled_away(self) -> None:
         """The end, after the layout; a long timeline scrolled away meanwhile stays."""
@@ -162,7 +176,11 @@ class PagedTimeline(ScrollView):
             found = window.index_of(top_entry.entry.id)
             top = found if found is not None else top
         self._screen = None
-        self._paged_size(top, follow=follow)
+        self._held_area = self.scrollable_content_region.size
+        try:
+            self._paged_size(top, follow=follow)
+        finally:
+            self._held_area = None
 
     def _request(self, anchor: object, near: int = 0) -> PageRequest:
         assert self.paged is not None
@@ -200,7 +218,7 @@ class PagedTimeline(ScrollView):
         return item.entry.at.astimezone(self.tz).date()
 
     def _height(self) -> int:
-        return max(1, self.scrollable_content_region.height)
+        return max(1, self._lines_area().height)
 
     def _last_top(self) -> int:
         """The greatest scroll offset (kept for the page, height and width it was
@@ -257,7 +275,14 @@ class PagedTimeline(ScrollView):
         self._ask(self._request(key if key is not None else top, top))
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
+        # as `ScrollView.watch_scroll_y`, but the lines are drawn again, not the
+        # scrollbar's column: the bar repaints itself when it looks otherwise (its
+        # position and sizes repaint it; `SteadyScrollBar.hold`), and an entry logged
+        # on a long timeline leaves it as it was (it was drawn and written for each)
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.position = new_value
+        if round(old_value) != round(new_value):
+            self.refresh(Region(0, 0, *self._lines_area()))
         if self.paged is not None and round(old_value) != round(new_value):
             if not self._sizing:
                 self._at_end = round(new_value) >= self._last_top()
