@@ -198,6 +198,9 @@ class Bridge:
         ticket = next(self._tickets)
         with self._turn:
             self._asked = ticket + 1
+        watcher = self.watcher
+        if watcher is not None:  # its list and board work waits for this write
+            watcher.write_asked()
 
         def work() -> None:
             with self._turn:
@@ -209,6 +212,8 @@ class Bridge:
                     self._serving = max(self._serving, ticket + 1)
                     self._served_at = time.monotonic()
                     self._turn.notify_all()
+                if watcher is not None:
+                    watcher.write_done()
 
         self.app.run_worker(work, thread=True, group="write", name=request.description)
 
