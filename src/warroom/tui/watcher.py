@@ -223,6 +223,11 @@ class DatabaseWatcher:
             self._writes_under_way += 1
             self._no_write.clear()
 
+    @property
+    def write_under_way(self) -> bool:
+        """Whether a write the person asked for is not done yet."""
+        return not self._no_write.is_set()
+
     def write_done(self) -> None:
         """The write asked for is done (committed and `poke`d, or refused)."""
         with self._asked:
