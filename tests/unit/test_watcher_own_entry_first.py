@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlite_utils
 
 from tests.waits import until
@@ -21,6 +22,7 @@ from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
 from warroom.domain.policy import Policy
 from warroom.service import WarRoom
+from warroom.tui import watcher as watcher_module
 from warroom.tui.messages import Snapshot
 from warroom.tui.watcher import DatabaseWatcher
 
@@ -179,3 +181,19 @@ def test_a_write_under_way_is_counted_until_each_is_done(
     watcher.write_done()  # one too many (never below none)
     watcher.write_asked()
     assert watcher.write_under_way
+
+
+def test_a_write_held_up_holds_the_work_up_for_write_wait_seconds_at_most(
+    db_path: Path, clock: FrozenClock, policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write stuck behind another process's lock: the list and board work goes on."""
+    monkeypatch.setattr(watcher_module, "WRITE_WAIT_SECONDS", 1e6)
+    _, _, watcher, _ = started(db_path, clock, policy)
+    now = [1_000.0]
+    watcher._monotonic = lambda: now[0]  # noqa: SLF001 - the test steps time
+    watcher.write_asked()
+    now[0] += 2e6  # longer than WRITE_WAIT_SECONDS since it was asked
+    waiting = threading.Thread(target=watcher._let_writes_through, daemon=True)  # noqa: SLF001
+    waiting.start()
+    waiting.join(WAIT)
+    assert not waiting.is_alive() and watcher.write_under_way

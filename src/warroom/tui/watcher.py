@@ -108,7 +108,7 @@ BOARD_BATCH = 256
 BOARD_WAIT_SECONDS = 2.0
 SCRIBE_KINDS = frozenset(ENTRY_KINDS)  # rows that never move a deadline
 # while the person's own write is under way (an entry just typed, an ack), the list and
-# board work waits between its batches, at most this long a time: the write shares the
+# board work waits between its batches, until this long after it was asked: the write shares the
 # interpreter with it, and each of its ~25 statements gave the interpreter lock back
 # and waited up to a switch interval (5 ms) to take it again (10,000 incidents: an
 # entry's write took 60-125 ms beside start-up's board instead of ~5 ms alone)
@@ -201,6 +201,7 @@ class DatabaseWatcher:
         self._written = False
         self._tried_version = -1  # the file's version last looked at for it
         self._writes_under_way = 0
+        self._write_asked_at = 0.0  # when the first of them was asked (monotonic)
         self._no_write = threading.Event()
         self._no_write.set()
 
@@ -220,6 +221,8 @@ class DatabaseWatcher:
         and board work waits between its batches until `write_done` (at most
         `WRITE_WAIT_SECONDS` a time), so the write runs with the interpreter to itself."""
         with self._asked:
+            if not self._writes_under_way:
+                self._write_asked_at = self._monotonic()
             self._writes_under_way += 1
             self._no_write.clear()
 
@@ -724,9 +727,14 @@ class DatabaseWatcher:
         self._stop.wait(DRAWN_SECONDS)
 
     def _let_writes_through(self) -> None:
-        """Wait while the person's write is under way (at most `WRITE_WAIT_SECONDS`)."""
-        if not self._no_write.is_set() and not self._stop.is_set():
-            self._no_write.wait(WRITE_WAIT_SECONDS)
+        """Wait while the person's write is under way, until `WRITE_WAIT_SECONDS` after
+        it was asked (a write held up longer, by another process's lock say, no longer
+        holds up the work)."""
+        if self._no_write.is_set() or self._stop.is_set():
+            return
+        left = self._write_asked_at + WRITE_WAIT_SECONDS - self._monotonic()
+        if left > 0:
+            self._no_write.wait(left)
 
     def _serve(
         self,
