@@ -197,3 +197,16 @@ def test_a_write_held_up_holds_the_work_up_for_write_wait_seconds_at_most(
     waiting.start()
     waiting.join(WAIT)
     assert not waiting.is_alive() and watcher.write_under_way
+
+
+def test_a_key_pressed_while_a_write_is_under_way_is_not_held_up(
+    db_path: Path, clock: FrozenClock, policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(watcher_module, "WRITE_WAIT_SECONDS", 1e6)
+    _, (first, _), watcher, _ = started(db_path, clock, policy)
+    watcher.write_asked()
+    assert watcher.take(first, ()) is None  # j: nothing held ahead, to be read now
+    waiting = threading.Thread(target=watcher._let_writes_through, daemon=True)  # noqa: SLF001
+    waiting.start()
+    waiting.join(WAIT)
+    assert not waiting.is_alive() and watcher.write_under_way

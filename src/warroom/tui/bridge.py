@@ -198,8 +198,10 @@ class Bridge:
         ticket = next(self._tickets)
         with self._turn:
             self._asked = ticket + 1
-        watcher = self.watcher
-        if watcher is not None:  # its list and board work waits for this write
+        # the person's write: the watcher's list and board work waits for it (not for a
+        # background one, such as start-up's policy check)
+        watcher = None if request.quiet else self.watcher
+        if watcher is not None:
             watcher.write_asked()
 
         def work() -> None:

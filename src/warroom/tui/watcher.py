@@ -113,6 +113,8 @@ SCRIBE_KINDS = frozenset(ENTRY_KINDS)  # rows that never move a deadline
 # and waited up to a switch interval (5 ms) to take it again (10,000 incidents: an
 # entry's write took 60-125 ms beside start-up's board instead of ~5 ms alone)
 WRITE_WAIT_SECONDS = 0.25
+# (looking this often for a key pressed meanwhile, which is read first)
+KEY_LOOK_SECONDS = 0.005
 # and once its entry is posted, the work waits this long more while the screen draws it
 DRAWN_SECONDS = 0.04
 
@@ -730,11 +732,13 @@ class DatabaseWatcher:
         """Wait while the person's write is under way, until `WRITE_WAIT_SECONDS` after
         it was asked (a write held up longer, by another process's lock say, no longer
         holds up the work)."""
-        if self._no_write.is_set() or self._stop.is_set():
-            return
-        left = self._write_asked_at + WRITE_WAIT_SECONDS - self._monotonic()
-        if left > 0:
-            self._no_write.wait(left)
+        while not self._no_write.is_set() and not self._stop.is_set():
+            left = self._write_asked_at + WRITE_WAIT_SECONDS - self._monotonic()
+            with self._asked:
+                key = self.selected_id != self._shown_id  # a key waits to be read: first
+            if left <= 0 or key:
+                return
+            self._no_write.wait(min(left, KEY_LOOK_SECONDS))
 
     def _serve(
         self,
