@@ -725,8 +725,19 @@ class DatabaseWatcher:
         """An entry just posted: the list and board work waits `DRAWN_SECONDS`, so the
         console's thread draws it with the interpreter to itself (beside that work,
         each of its wake-ups waited up to a switch interval for the interpreter lock:
-        an entry posted in 4 ms took 40-65 ms more to show)."""
-        self._stop.wait(DRAWN_SECONDS)
+        an entry posted in 4 ms took 40-65 ms more to show). A key pressed meanwhile
+        ends the wait (it is read next)."""
+        until = self._monotonic() + DRAWN_SECONDS
+        while not self._stop.is_set() and not self._key_waiting():
+            left = until - self._monotonic()
+            if left <= 0:
+                return
+            self._stop.wait(min(left, KEY_LOOK_SECONDS))
+
+    def _key_waiting(self) -> bool:
+        """Whether the screen selected an incident this thread has not read yet."""
+        with self._asked:
+            return self.selected_id != self._shown_id
 
     def _let_writes_through(self) -> None:
         """Wait while the person's write is under way, until `WRITE_WAIT_SECONDS` after
@@ -734,9 +745,7 @@ class DatabaseWatcher:
         holds up the work)."""
         while not self._no_write.is_set() and not self._stop.is_set():
             left = self._write_asked_at + WRITE_WAIT_SECONDS - self._monotonic()
-            with self._asked:
-                key = self.selected_id != self._shown_id  # a key waits to be read: first
-            if left <= 0 or key:
+            if left <= 0 or self._key_waiting():  # a key waits to be read: first
                 return
             self._no_write.wait(min(left, KEY_LOOK_SECONDS))
 
