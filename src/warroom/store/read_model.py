@@ -423,6 +423,19 @@ def with_ended(live: IncidentList, ended: IncidentList) -> IncidentList:
     )
 
 
+def kinds_since(db: sqlite_utils.Database, incident_id: int, after: int) -> frozenset[str]:
+    """The kinds of the incident's timeline rows written after row `after` (by the
+    newest rows' ids, not the incident's whole timeline: a console's watcher asks
+    whether what was just written can move a deadline)."""
+    return frozenset(
+        str(kind)
+        for (kind,) in db.conn.execute(
+            "SELECT DISTINCT kind FROM timeline WHERE id > ? AND +incident_id = ?",
+            (after, incident_id),
+        )
+    )
+
+
 @dataclass(frozen=True)
 class IncidentView:
     """One incident as the detail panes and `warroom show` present it."""

@@ -198,6 +198,11 @@ class Bridge:
         ticket = next(self._tickets)
         with self._turn:
             self._asked = ticket + 1
+        # the person's write: the watcher's list and board work waits for it (not for a
+        # background one, such as start-up's policy check)
+        watcher = None if request.quiet else self.watcher
+        if watcher is not None:
+            watcher.write_asked()
 
         def work() -> None:
             with self._turn:
@@ -209,6 +214,8 @@ class Bridge:
                     self._serving = max(self._serving, ticket + 1)
                     self._served_at = time.monotonic()
                     self._turn.notify_all()
+                if watcher is not None:
+                    watcher.write_done()
 
         self.app.run_worker(work, thread=True, group="write", name=request.description)
 

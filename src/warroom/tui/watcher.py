@@ -49,6 +49,7 @@ from warroom.domain.models import Incident
 from warroom.domain.policy import Policy
 from warroom.domain.timeline_filters import TIMELINE_FILTERS
 from warroom.domain.timeline_state import TimelineState
+from warroom.domain.vocabulary import ENTRY_KINDS
 from warroom.errors import WarroomError
 from warroom.store import read_model
 from warroom.tui import file_writes
@@ -105,6 +106,17 @@ BOARD_BATCH = 256
 # does), but never longer than this after the first snapshot: until it is whole, rows
 # below the first screenful read "working out…" and nothing rings
 BOARD_WAIT_SECONDS = 2.0
+SCRIBE_KINDS = frozenset(ENTRY_KINDS)  # rows that never move a deadline
+# while the person's own write is under way (an entry just typed, an ack), the list and
+# board work waits between its batches, until this long after it was asked: the write shares the
+# interpreter with it, and each of its ~25 statements gave the interpreter lock back
+# and waited up to a switch interval (5 ms) to take it again (10,000 incidents: an
+# entry's write took 60-125 ms beside start-up's board instead of ~5 ms alone)
+WRITE_WAIT_SECONDS = 0.25
+# (looking this often for a key pressed meanwhile, which is read first)
+KEY_LOOK_SECONDS = 0.005
+# and once its entry is posted, the work waits this long more while the screen draws it
+DRAWN_SECONDS = 0.04
 
 
 @dataclass(frozen=True)
@@ -186,6 +198,14 @@ class DatabaseWatcher:
         self._writes: file_writes.FileWrites | None = None
         self._heard = False  # a write heard since the file was last looked at
         self._rechecks = 0  # looks since a write heard that showed no change yet
+        # our own writes: poked since this look began (`_own_write_first` shows it before
+        # the list read under way is done), and the person's writes asked and not done
+        self._written = False
+        self._tried_version = -1  # the file's version last looked at for it
+        self._writes_under_way = 0
+        self._write_asked_at = 0.0  # when the first of them was asked (monotonic)
+        self._no_write = threading.Event()
+        self._no_write.set()
 
     def poke(self, *, reset_selection: bool = False) -> None:
         """Read now: after our own write (everything), or when the selection changed
@@ -194,8 +214,31 @@ class DatabaseWatcher:
             self._shown_id = None
         else:
             self._force = True
+            self._written = True
         self._read_wanted = True
         self._wake.set()
+
+    def write_asked(self) -> None:
+        """The person asked for a write (on the UI thread, as it is queued): the list
+        and board work waits between its batches until `write_done` (at most
+        `WRITE_WAIT_SECONDS` a time), so the write runs with the interpreter to itself."""
+        with self._asked:
+            if not self._writes_under_way:
+                self._write_asked_at = self._monotonic()
+            self._writes_under_way += 1
+            self._no_write.clear()
+
+    @property
+    def write_under_way(self) -> bool:
+        """Whether a write the person asked for is not done yet."""
+        return not self._no_write.is_set()
+
+    def write_done(self) -> None:
+        """The write asked for is done (committed and `poke`d, or refused)."""
+        with self._asked:
+            self._writes_under_way = max(0, self._writes_under_way - 1)
+            if not self._writes_under_way:
+                self._no_write.set()
 
     def take(self, incident_id: int, nearby: Sequence[int] = ()) -> Selection | None:
         """The screen selected `incident_id` (on its thread): its held read, if one is
@@ -277,6 +320,10 @@ class DatabaseWatcher:
                         identity = self._identity()  # before: a file put in place meanwhile
                         db = store.connect(self.path)  # is noticed on the next look
                         identity = identity or self._identity()
+                    # this look reads every commit before it: ours among them?
+                    written, self._written = self._written, False
+                    with self._asked:
+                        written = written or self._writes_under_way > 0
                     current = store.data_version(db)
                     moved = current != version
                     if current != version:
@@ -291,6 +338,8 @@ class DatabaseWatcher:
                         self._read_wanted = False
                         self._force = False
                         old_version, version = version, current
+                        if moved and written and self._board is not None:
+                            self._own_write_at_once(db, current)
                         snapshot = self.read(db, changed=changed)
                         if changed or self._file_wide is None:
                             # what the whole file says beside the list: read when it changed,
@@ -430,7 +479,9 @@ class DatabaseWatcher:
         return ended, prepared
 
     def _rest_waits(self) -> None:
-        """Wait (the rest's thread) while the person moves through the list."""
+        """Wait (the rest's thread) while the person moves through the list, or their
+        write is under way."""
+        self._let_writes_through()
         while not self._stop.is_set():
             with self._asked:
                 left = REST_QUIET_SECONDS - (self._monotonic() - self._moved_at)
@@ -497,6 +548,8 @@ class DatabaseWatcher:
                 # start-up's first list: the clock inputs of the rows on screen only
                 clocks_first=FIRST_ROWS if self._board is None and not self._board_due else None,
             )
+            if self._board is not None:
+                self._own_write_first(db)
         if self._list.partial and (self._board is not None or self._board_due):
             # the board's snapshot: every running incident's clock inputs (the list's
             # very incidents, so the screen keeps the rows it drew)
@@ -526,7 +579,13 @@ class DatabaseWatcher:
                 # console's thread (the rows kept hand on what was worked out for them)
                 # start-up's board, and the rest joining the list: a key or an entry
                 # waiting is read between batches (`_board_between`)
-                between = (lambda: self._board_between(db)) if self._board is None or took else None
+                # after start-up, our own write committed meanwhile is shown between two
+                # batches (`_own_write_first`): the person waits for it, not for the board
+                between = (
+                    (lambda: self._board_between(db))
+                    if self._board is None or took
+                    else (lambda: self._own_write_first(db))
+                )
                 prepared = prepare_all(incidents, clocks, self.policy, self._prepared, between)
                 # and the board's whole state (what can fall due unrecorded, and when)
                 self._board = work_out(
@@ -586,6 +645,7 @@ class DatabaseWatcher:
         key's incident, an entry just written) is read and posted now; while the person
         moves through the list, the work waits (it shares the interpreter with the
         console's thread), until `BOARD_WAIT_SECONDS` after the first snapshot."""
+        self._let_writes_through()
         self._serve_waiting(db)
         while not self._stop.is_set():
             now = self._monotonic()
@@ -616,15 +676,115 @@ class DatabaseWatcher:
         if not woken and not moved:
             return False
         with self._asked:
-            selected, taken, shown = self.selected_id, self._taken, self._shown_id
-            last_entry, window, page = self._last_entry_id, self._window, self._page
+            selected, shown = self.selected_id, self._shown_id
         if selected is None or (selected == shown and not moved):
             return False
+        served = self._serve(db, current, moved=moved)
+        if served and selected == shown:
+            self._let_it_draw()  # an entry: the screen draws it before the work goes on
+        return served
+
+    def _own_write_first(self, db: sqlite_utils.Database) -> None:
+        """Between two stages or batches of a list read after start-up: the person's
+        write under way is let through first (`write_asked`), and once our own write
+        committed since this read began (`poke`), the shown incident is read and posted
+        with the list and deadlines last posted, before the list read goes on (10,000
+        incidents: each commit's list and board work is 30-70 ms of the interpreter,
+        and the entry waited for the read under way and then a whole read more)."""
+        self._let_writes_through()
+        if not self._written or self._posted is None:
+            return
+        current = store.data_version(db)
+        if current in (self._version, self._served_version, self._tried_version):
+            return  # not committed yet (the loop reads it next), shown, or not to hurry
+        self._tried_version = current
+        with self._asked:
+            selected, shown = self.selected_id, self._shown_id
+        if (
+            selected is not None
+            and selected == shown
+            and self._serve(db, current, moved=True, deadlines_kept=True)
+        ):
+            self._let_it_draw()
+
+    def _own_write_at_once(self, db: sqlite_utils.Database, current: int) -> None:
+        """The file moved with our own write (or while it was under way): the shown
+        incident's new entries are read and posted first, with the list and deadlines
+        last posted, and the list read follows (`_own_write_first`, before a read)."""
+        with self._asked:
+            selected, shown = self.selected_id, self._shown_id
+        if (
+            self._posted is not None
+            and selected is not None
+            and selected == shown
+            and self._serve(db, current, moved=True, deadlines_kept=True, list_is_current=False)
+        ):
+            self._let_it_draw()
+
+    def _let_it_draw(self) -> None:
+        """An entry just posted: the list and board work waits `DRAWN_SECONDS`, so the
+        console's thread draws it with the interpreter to itself (beside that work,
+        each of its wake-ups waited up to a switch interval for the interpreter lock:
+        an entry posted in 4 ms took 40-65 ms more to show). A key pressed meanwhile
+        ends the wait (it is read next)."""
+        until = self._monotonic() + DRAWN_SECONDS
+        while not self._stop.is_set() and not self._key_waiting():
+            left = until - self._monotonic()
+            if left <= 0:
+                return
+            self._stop.wait(min(left, KEY_LOOK_SECONDS))
+
+    def _key_waiting(self) -> bool:
+        """Whether the screen selected an incident this thread has not read yet."""
+        with self._asked:
+            return self.selected_id != self._shown_id
+
+    def _let_writes_through(self) -> None:
+        """Wait while the person's write is under way, until `WRITE_WAIT_SECONDS` after
+        it was asked (a write held up longer, by another process's lock say, no longer
+        holds up the work)."""
+        while not self._no_write.is_set() and not self._stop.is_set():
+            left = self._write_asked_at + WRITE_WAIT_SECONDS - self._monotonic()
+            if left <= 0 or self._key_waiting():  # a key waits to be read: first
+                return
+            self._no_write.wait(min(left, KEY_LOOK_SECONDS))
+
+    def _serve(
+        self,
+        db: sqlite_utils.Database,
+        current: int,
+        *,
+        moved: bool,
+        deadlines_kept: bool = False,
+        list_is_current: bool = True,
+    ) -> bool:
+        """The selected incident read at the file's version `current` and posted with the
+        list and deadlines last posted (the screen redraws the incident's panes only);
+        the list read under way is not posted over it (`_served_version`).
+        `deadlines_kept`: only if what was read cannot move its deadlines (else it shows
+        with them, after the list read). `list_is_current`: the list last read is of the
+        file's version last looked at (not so when a look has just seen it move)."""
+        last = self._posted
+        if last is None:
+            return False
+        with self._asked:
+            selected, taken, shown = self.selected_id, self._taken, self._shown_id
+            last_entry, window, page = self._last_entry_id, self._window, self._page
+        if selected is None:
+            return False
+        if deadlines_kept:
+            # only scribe entries (notes, actions, ...) written since the newest row shown:
+            # a status, a severity, a role, an acknowledgement or a breach writes a row of
+            # its own kind, and waits to show with its deadlines
+            kinds = read_model.kinds_since(db, selected, last_entry)
+            if not kinds or not kinds <= SCRIBE_KINDS:
+                return False
         if moved:
             with self._asked:  # reads held ahead were for the file as it was
                 self._held.clear()
         if (
-            current == self._version
+            list_is_current
+            and current == self._version
             and self._handed is not None
             and selected in self._handed[0].by_id
         ):
@@ -636,6 +796,8 @@ class DatabaseWatcher:
         read = self._selection_read(
             db, listed, selected, reset=selected != shown, last=last_entry, window=window, page=page
         )
+        if deadlines_kept and not _row_kept(read, last):
+            return False
         with self._asked:
             if self._taken != taken or self.selected_id != selected:
                 return False  # the screen moved on meanwhile: the next batch reads that
@@ -761,3 +923,11 @@ class DatabaseWatcher:
             # its own first writes (the policy check) may still come: read again then
             if self._version == version and self._nearby == nearby and not self._live_only:
                 self._ahead_due = False
+
+
+def _row_kept(read: HeldRead, last: Snapshot) -> bool:
+    """Whether the incident `read` brings is the very row `last` lists (its deadlines
+    are those `last` carries)."""
+    shown = read.selection.incident
+    listed = next((i for i in last.incidents if i.id == shown.id), None)
+    return listed == shown
