@@ -119,6 +119,10 @@ class WarRoomApp(OrderedKeys):
         assert isinstance(screen, WarRoomScreen)
         return screen
 
+    def on_ready(self) -> None:
+        """The first frame is on the terminal: the war room starts reading the file."""
+        self.war_room.start_reading()
+
     def on_unmount(self) -> None:
         self.bridge.stop()
 

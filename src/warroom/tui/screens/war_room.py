@@ -144,14 +144,15 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         # however start-up goes (a file that cannot be read), full collections resume
         self.set_timer(START_UP_GC_SECONDS, lambda: self._collector.release(freeze=False))
         self.set_interval(1.0, self.heartbeat, name="heartbeat")
-        # the file is read once the first frame is drawn: the threads reading it held the
-        # interpreter lock that frame is drawn with (the data shows no later for it)
-        self.call_after_refresh(self._start_reading)
+        # the file is read once the first frame is drawn (the app's Ready; this as a
+        # safety net): the threads reading it held the interpreter lock that frame is
+        # drawn with, and the data shows no later for it
+        self.call_after_refresh(self.start_reading)
         # the first console records its policy; a later one with another policy says so
         # (`_policy_in_effect`, from the first snapshot: the common case, the policy
         # recorded is this one, needs no write, and start-up no service)
 
-    def _start_reading(self) -> None:
+    def start_reading(self) -> None:
         """Start the watcher (the list, the selected incident, then every change) and
         ask whether this console may write (observer)."""
         if self._watcher is not None or not self.is_attached:
