@@ -172,8 +172,12 @@ async def test_the_file_is_read_once_the_first_frame_is_drawn(
 async def test_the_file_is_read_once_with_or_without_the_ready_event(
     db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch, ready_event: bool
 ) -> None:
-    """Reading waits for the first frame, never for ever: the screen starts it after its
-    first refresh if the app's Ready did not, and one watcher reads when both do."""
+    """Reading (and collecting, paused as `warroom` pauses it) waits for the first frame,
+    never for ever: the screen starts it after its first refresh if the app's Ready did
+    not, and one watcher reads when both do."""
+    import gc
+
+    from warroom.tui import start_up_gc
     from warroom.tui.bridge import Bridge
 
     WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), load_policy()).declare(
@@ -190,8 +194,15 @@ async def test_the_file_is_read_once_with_or_without_the_ready_event(
     if not ready_event:
         monkeypatch.setattr(WarRoomApp, "on_ready", lambda app: None)
     app = make_app(db_path, clock)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
-        assert app.war_room.table.order
-        await pilot.pause()
+    start_up_gc.pause_collections()  # as `warroom` does before the console's imports
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await ready(pilot)
+            assert app.war_room.table.order
+            assert gc.isenabled()
+            await pilot.pause()
+    finally:
+        start_up_gc.resume_collections()
+        start_up_gc.release_full_collections()
+        gc.unfreeze()
     assert len(watches) == 1

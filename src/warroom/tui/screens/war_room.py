@@ -57,7 +57,13 @@ from warroom.tui.screens.console_base import ConsoleSettings
 from warroom.tui.screens.incident_forms import IncidentForms
 from warroom.tui.screens.policy_tools import PolicyTools
 from warroom.tui.screens.timeline_tools import TimelineTools
-from warroom.tui.start_up_gc import IDLE_SECONDS, StartUpCollector, collect_if_due, give_back_freed
+from warroom.tui.start_up_gc import (
+    IDLE_SECONDS,
+    StartUpCollector,
+    collect_if_due,
+    first_frame_drawn,
+    give_back_freed,
+)
 from warroom.tui.watcher import DatabaseWatcher
 from warroom.tui.widgets.alert_pane import AlertPane
 from warroom.tui.widgets.checklist_pane import ChecklistPane
@@ -153,8 +159,10 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         # recorded is this one, needs no write, and start-up no service)
 
     def start_reading(self) -> None:
-        """Start the watcher (the list, the selected incident, then every change) and
-        ask whether this console may write (observer)."""
+        """The first frame is out: the collector runs again (see start_up_gc), the
+        watcher starts (the list, the selected incident, then every change) and this
+        console asks whether it may write (observer)."""
+        first_frame_drawn()
         if self._watcher is not None or not self.is_attached:
             return  # started already, or the screen is gone before its first frame
         self._watcher = bridge_of(self).watch(self)
