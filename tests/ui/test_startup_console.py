@@ -143,66 +143,30 @@ async def test_a_second_console_start_parses_no_tcss(
     assert looks[0] == looks[1]
 
 
-async def test_the_file_is_read_once_the_first_frame_is_drawn(
-    db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The watcher's thread held the interpreter lock the first frame is drawn with: it
-    starts when that frame is out (the app's Ready), and the data still shows."""
-    from warroom.tui.watcher import DatabaseWatcher
-
-    WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), load_policy()).declare(
-        "Checkout errors", "P1"
-    )
-    app = make_app(db_path, clock)
-    drawn_before: list[bool] = []
-    run = DatabaseWatcher.run
-
-    def started(watcher: DatabaseWatcher) -> None:
-        drawn_before.append(app._dom_ready)  # noqa: SLF001 - Textual's "first frame shown"
-        run(watcher)
-
-    monkeypatch.setattr(DatabaseWatcher, "run", started)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
-        assert app.war_room.table.order  # the list shows, read once
-    assert drawn_before == [True]
-
-
 @pytest.mark.parametrize("ready_event", [True, False])
-async def test_the_file_is_read_once_with_or_without_the_ready_event(
+async def test_collecting_paused_for_start_up_runs_again_with_or_without_ready(
     db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch, ready_event: bool
 ) -> None:
-    """Reading (and collecting, paused as `warroom` pauses it) waits for the first frame,
-    never for ever: the screen starts it after its first refresh if the app's Ready did
-    not, and one watcher reads when both do."""
+    """`warroom` pauses the collector before the console's imports; the first frame
+    (the app's Ready, or the screen's first refresh if Ready did not come) turns it on."""
     import gc
 
     from warroom.tui import start_up_gc
-    from warroom.tui.bridge import Bridge
 
     WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), load_policy()).declare(
         "Checkout errors", "P1"
     )
-    watches: list[object] = []
-    watch = Bridge.watch
-
-    def counted(bridge: Bridge, reply_to: object) -> object:
-        watches.append(reply_to)
-        return watch(bridge, reply_to)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Bridge, "watch", counted)
     if not ready_event:
         monkeypatch.setattr(WarRoomApp, "on_ready", lambda app: None)
     app = make_app(db_path, clock)
     start_up_gc.pause_collections()  # as `warroom` does before the console's imports
     try:
+        assert not gc.isenabled()
         async with app.run_test(size=(120, 36)) as pilot:
             await ready(pilot)
             assert app.war_room.table.order
             assert gc.isenabled()
-            await pilot.pause()
     finally:
         start_up_gc.resume_collections()
         start_up_gc.release_full_collections()
         gc.unfreeze()
-    assert len(watches) == 1

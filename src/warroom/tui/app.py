@@ -28,6 +28,7 @@ from warroom.tui.paste_guard import guard_pastes
 from warroom.tui.safe_output import DropControlCharacters
 from warroom.tui.screens.console_base import ConsoleSettings
 from warroom.tui.screens.war_room import WarRoomScreen
+from warroom.tui.start_up_gc import first_frame_drawn
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -120,8 +121,8 @@ class WarRoomApp(OrderedKeys):
         return screen
 
     def on_ready(self) -> None:
-        """The first frame is on the terminal: the war room starts reading the file."""
-        self.war_room.start_reading()
+        """The first frame is on the terminal: the collector runs again (start_up_gc)."""
+        first_frame_drawn()
 
     def on_unmount(self) -> None:
         self.bridge.stop()

@@ -149,25 +149,16 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         self._collector.hold()
         # however start-up goes (a file that cannot be read), full collections resume
         self.set_timer(START_UP_GC_SECONDS, lambda: self._collector.release(freeze=False))
+        self._watcher = bridge_of(self).watch(self)
+        self._watcher.selected_id = self.selected_id
         self.set_interval(1.0, self.heartbeat, name="heartbeat")
-        # the file is read once the first frame is drawn (the app's Ready; this as a
-        # safety net): the threads reading it held the interpreter lock that frame is
-        # drawn with, and the data shows no later for it
-        self.call_after_refresh(self.start_reading)
+        self.read(Read(store.read_only_reason, self._observing))
+        # the collector runs again once the first frame is out (the app's Ready; this
+        # as a safety net): see start_up_gc
+        self.call_after_refresh(first_frame_drawn)
         # the first console records its policy; a later one with another policy says so
         # (`_policy_in_effect`, from the first snapshot: the common case, the policy
         # recorded is this one, needs no write, and start-up no service)
-
-    def start_reading(self) -> None:
-        """The first frame is out: the collector runs again (see start_up_gc), the
-        watcher starts (the list, the selected incident, then every change) and this
-        console asks whether it may write (observer)."""
-        first_frame_drawn()
-        if self._watcher is not None or not self.is_attached:
-            return  # started already, or the screen is gone before its first frame
-        self._watcher = bridge_of(self).watch(self)
-        self._watcher.selected_id = self.selected_id
-        self.read(Read(store.read_only_reason, self._observing))
 
     def on_unmount(self) -> None:
         if self._watcher is not None:
