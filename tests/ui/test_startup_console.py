@@ -66,7 +66,10 @@ def test_opening_the_console_module_loads_no_dialog_service_or_palette() -> None
         import warroom.tui.app
         late = ("warroom.service", "warroom.tui.palette", "warroom.tui.dialogs.composer",
                 "warroom.tui.dialogs.declare", "warroom.tui.dialogs.form", "warroom.composer",
-                "warroom.notify")
+                "warroom.notify",
+                # the watcher's thread loads ctypes (inotify) once the first frame is out;
+                # YAML and sqlite-utils come only with a parse or a migration
+                "ctypes", "yaml", "sqlite_utils")
         print(",".join(name for name in late if name in sys.modules))
         """
     )
@@ -138,3 +141,32 @@ async def test_a_second_console_start_parses_no_tcss(
                 parsed.clear()
     assert parsed == []
     assert looks[0] == looks[1]
+
+
+@pytest.mark.parametrize("ready_event", [True, False])
+async def test_collecting_paused_for_start_up_runs_again_with_or_without_ready(
+    db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch, ready_event: bool
+) -> None:
+    """`warroom` pauses the collector before the console's imports; the first frame
+    (the app's Ready, or the screen's first refresh if Ready did not come) turns it on."""
+    import gc
+
+    from warroom.tui import start_up_gc
+
+    WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), load_policy()).declare(
+        "Checkout errors", "P1"
+    )
+    if not ready_event:
+        monkeypatch.setattr(WarRoomApp, "on_ready", lambda app: None)
+    app = make_app(db_path, clock)
+    start_up_gc.pause_collections()  # as `warroom` does before the console's imports
+    try:
+        assert not gc.isenabled()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await ready(pilot)
+            assert app.war_room.table.order
+            assert gc.isenabled()
+    finally:
+        start_up_gc.resume_collections()
+        start_up_gc.release_full_collections()
+        gc.unfreeze()

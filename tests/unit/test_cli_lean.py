@@ -118,17 +118,29 @@ def test_anything_else_runs_with_the_collector_on(monkeypatch: pytest.MonkeyPatc
 def test_the_console_opened_from_a_plain_command_line_collects(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """`warroom --db FILE` opens the console without click: with the collector on, as
-    through the group (only the one-shot commands run without it)."""
+    """`warroom --db FILE` opens the console without click: with the collector on once
+    its first frame is drawn, as through the group (only the one-shot commands run
+    without it throughout; until the console's first frame nothing is collected, see
+    tui/start_up_gc)."""
     from warroom.cli import console_start
+    from warroom.tui import start_up_gc
 
     seen: list[bool] = []
-    monkeypatch.setattr(console_start, "_run_console", lambda context: seen.append(gc.isenabled()))
+
+    def console(context: object) -> None:
+        seen.append(gc.isenabled())
+        start_up_gc.first_frame_drawn()  # what the app does on its Ready
+        seen.append(gc.isenabled())
+
+    monkeypatch.setattr(console_start, "_run_console", console)
     monkeypatch.setattr(sys, "argv", ["warroom", "--db", str(tmp_path / "w.db")])
-    with pytest.raises(SystemExit) as exited:
-        warroom.cli.main()
+    try:
+        with pytest.raises(SystemExit) as exited:
+            warroom.cli.main()
+    finally:
+        gc.unfreeze()
     assert exited.value.code == 0
-    assert seen == [True] and gc.isenabled()
+    assert seen == [False, True] and gc.isenabled()
 
 
 # a fresh interpreter: the stand-in, then `dataclasses` and a class without a docstring

@@ -35,6 +35,62 @@ def test_a_console_that_fails_to_start_lets_go(monkeypatch: pytest.MonkeyPatch) 
     assert gc.get_threshold() == before
 
 
+def test_no_collections_from_before_the_console_is_imported_until_its_first_frame(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Young collections wait too: what is alive at the first frame is frozen there, and
+    the collector runs again (full collections still held until the data shows)."""
+    assert gc.isenabled()
+    before = gc.get_threshold()
+    seen: list[tuple[bool, int]] = []
+
+    def console(context: object) -> None:
+        seen.append((gc.isenabled(), gc.get_freeze_count()))
+        start_up_gc.first_frame_drawn()  # what the app's Ready does
+        seen.append((gc.isenabled(), gc.get_freeze_count()))
+        assert gc.get_threshold()[2] > 1000  # full collections: still held
+
+    monkeypatch.setattr(group, "_run_console", console)
+    frozen = gc.get_freeze_count()
+    try:
+        group.open_console(object())  # type: ignore[arg-type]
+        assert seen[0] == (False, frozen)
+        assert seen[1][0] and seen[1][1] > frozen
+        assert gc.isenabled() and gc.get_threshold() == before
+        made = [[n] for n in range(1000)]  # young objects: a second freeze would take them
+        start_up_gc.first_frame_drawn()  # a second frame, or another app: nothing more
+        assert gc.get_freeze_count() < seen[1][1] + len(made)
+    finally:
+        gc.unfreeze()
+
+
+def test_a_console_that_never_drew_a_frame_turns_the_collector_back_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def fails(context: object) -> None:
+        assert not gc.isenabled()
+        raise RuntimeError("no terminal")
+
+    monkeypatch.setattr(group, "_run_console", fails)
+    frozen = gc.get_freeze_count()
+    with pytest.raises(RuntimeError):
+        group.open_console(object())  # type: ignore[arg-type]
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+def test_a_collector_turned_off_before_stays_off() -> None:
+    """`pause_collections` turns back on only what it turned off."""
+    gc.disable()
+    try:
+        start_up_gc.pause_collections()
+        start_up_gc.first_frame_drawn()
+        start_up_gc.resume_collections()
+        assert not gc.isenabled()
+    finally:
+        start_up_gc.release_full_collections()
+        gc.enable()
+
+
 def test_the_console_releases_a_hold_taken_before_it() -> None:
     before = gc.get_threshold()
     start_up_gc.hold_full_collections()

@@ -9,13 +9,18 @@ from warroom.cli.context import Context
 
 def open_console(context: Context) -> None:
     """Open the console on the context's file (creating it); returns when it quits."""
-    from warroom.tui.start_up_gc import hold_full_collections, release_full_collections
+    from warroom.tui.start_up_gc import (
+        pause_collections,
+        release_full_collections,
+        resume_collections,
+    )
 
-    hold_full_collections()  # from before the console's imports (see start_up_gc)
+    pause_collections()  # from before the console's imports until its first frame
     try:
         _run_console(context)
     finally:
-        release_full_collections()  # a console that never started lets go too
+        resume_collections()  # a console that never drew a frame lets go too
+        release_full_collections()
 
 
 def _run_console(context: Context) -> None:

@@ -28,6 +28,7 @@ from warroom.tui.paste_guard import guard_pastes
 from warroom.tui.safe_output import DropControlCharacters
 from warroom.tui.screens.console_base import ConsoleSettings
 from warroom.tui.screens.war_room import WarRoomScreen
+from warroom.tui.start_up_gc import first_frame_drawn
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -118,6 +119,10 @@ class WarRoomApp(OrderedKeys):
         screen = self.screen_stack[0]
         assert isinstance(screen, WarRoomScreen)
         return screen
+
+    def on_ready(self) -> None:
+        """The first frame is on the terminal: the collector runs again (start_up_gc)."""
+        first_frame_drawn()
 
     def on_unmount(self) -> None:
         self.bridge.stop()

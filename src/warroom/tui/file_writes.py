@@ -20,8 +20,6 @@ overflowing loses events, not the watch: it counts as a write heard."""
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import os
 import select
 import struct
@@ -30,6 +28,10 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import ctypes
 
 # <sys/inotify.h>
 IN_MODIFY = 0x2
@@ -139,9 +141,20 @@ class FileWrites:
 
 
 def _libc() -> ctypes.CDLL | None:
+    """The C library, for inotify. glibc's soname is tried first: `find_library` runs
+    `ldconfig -p` in a child process and parses its output, which, on the watcher's
+    thread, held the interpreter lock the console's first frame is drawn with."""
+    import ctypes  # here: only the watcher's thread needs it, after the console's imports
+
+    try:
+        return ctypes.CDLL("libc.so.6", use_errno=True)
+    except OSError:
+        pass
+    import ctypes.util  # another C library (musl): ask the system where it is
+
     name = ctypes.util.find_library("c")
     try:
-        return ctypes.CDLL(name or "libc.so.6", use_errno=True)
+        return ctypes.CDLL(name, use_errno=True) if name else None
     except OSError:
         return None
 

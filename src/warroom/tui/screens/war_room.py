@@ -57,7 +57,13 @@ from warroom.tui.screens.console_base import ConsoleSettings
 from warroom.tui.screens.incident_forms import IncidentForms
 from warroom.tui.screens.policy_tools import PolicyTools
 from warroom.tui.screens.timeline_tools import TimelineTools
-from warroom.tui.start_up_gc import IDLE_SECONDS, StartUpCollector, collect_if_due, give_back_freed
+from warroom.tui.start_up_gc import (
+    IDLE_SECONDS,
+    StartUpCollector,
+    collect_if_due,
+    first_frame_drawn,
+    give_back_freed,
+)
 from warroom.tui.watcher import DatabaseWatcher
 from warroom.tui.widgets.alert_pane import AlertPane
 from warroom.tui.widgets.checklist_pane import ChecklistPane
@@ -147,6 +153,9 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         self._watcher.selected_id = self.selected_id
         self.set_interval(1.0, self.heartbeat, name="heartbeat")
         self.read(Read(store.read_only_reason, self._observing))
+        # the collector runs again once the first frame is out (the app's Ready; this
+        # as a safety net): see start_up_gc
+        self.call_after_refresh(first_frame_drawn)
         # the first console records its policy; a later one with another policy says so
         # (`_policy_in_effect`, from the first snapshot: the common case, the policy
         # recorded is this one, needs no write, and start-up no service)
