@@ -22,6 +22,7 @@ from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
 from warroom.domain.policy import Policy
 from warroom.service import WarRoom
+from warroom.store import read_model
 from warroom.tui import watcher as watcher_module
 from warroom.tui.messages import Snapshot
 from warroom.tui.watcher import DatabaseWatcher
@@ -210,3 +211,67 @@ def test_a_key_pressed_while_a_write_is_under_way_is_not_held_up(
     waiting.start()
     waiting.join(WAIT)
     assert not waiting.is_alive() and watcher.write_under_way
+
+
+def test_a_note_after_a_role_waits_for_the_deadlines_of_that_role(
+    db_path: Path, clock: FrozenClock, policy: Policy
+) -> None:
+    """A role (which the ladder and its deadlines read) written before a note: the note
+    is not hurried ahead of the list read, since it would show with the old holders."""
+    room, (first, second), watcher, posted = started(db_path, clock, policy)
+    with running(watcher):
+        past_start_up(watcher, posted, first)
+        watcher.hold.set()
+        room.log(second, "another console's note")
+        assert watcher.in_read.wait(WAIT)
+        drained(posted)  # what was posted before the read began
+        room.assign_role(first, "comms-lead", "Cy")
+        room.log(first, "Cy takes comms")
+        watcher.poke()
+        watcher.go_on.set()
+        assert watcher.looked.wait(WAIT)
+        during = [s for s in drained(posted) if isinstance(s, Snapshot)]
+        assert not any("Cy takes comms" in texts(s) for s in during)
+        watcher.finish.set()
+        shown = next_snapshot(posted, lambda s: "Cy takes comms" in texts(s))
+        assert shown.selection is not None
+        assert any(r.person == "Cy" for r in shown.selection.roles)
+        assert shown.prepared[first].incident == shown.selection.incident
+
+
+def test_the_rest_is_read_after_the_first_row_the_screen_selected_meanwhile(
+    db_path: Path, clock: FrozenClock, policy: Policy
+) -> None:
+    """Start-up: the screen selects a row while the watcher reads the first row to hold
+    for it; the closed and cancelled incidents are still read next (they waited for a
+    commit before)."""
+    _, (first, _), watcher, _ = started(db_path, clock, policy)
+    db = store.connect(db_path)
+    try:
+        listed = read_model.incident_list(db, policy, kept=read_model.ClockHistories())
+        watcher.selected_id = first  # the screen selected it meanwhile
+        watcher._hold_first_row(db, listed, 0)  # noqa: SLF001
+        assert watcher._rest_due  # noqa: SLF001
+        assert not watcher.holds(first)
+    finally:
+        db.conn.close()
+
+
+@pytest.mark.parametrize("by_id", [True, False])
+def test_kinds_since_by_either_path(
+    room: WarRoom, db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch, by_id: bool
+) -> None:
+    """The kinds written to an incident since a row, whether the rows since are walked
+    by id (few) or the incident's own rows by its index (many)."""
+    monkeypatch.setattr(read_model, "_KINDS_BY_ID", 10**9 if by_id else -1)
+    quiet, busy = room.declare("Quiet", "P3"), room.declare("Busy", "P2")
+    room.log(quiet, "looking")
+    newest = max(e.id for e in read_model.incident_view(db, quiet).timeline)
+    for n in range(5):
+        room.log(busy, f"busy note {n}")
+    assert read_model.kinds_since(db, quiet, newest) == frozenset()
+    room.log(quiet, "found it", kind="finding")
+    room.log(busy, "more")
+    assert read_model.kinds_since(db, quiet, newest) == {"finding"}
+    room.acknowledge(quiet)
+    assert read_model.kinds_since(db, quiet, newest) == {"finding", "ack"}

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -423,17 +424,32 @@ def with_ended(live: IncidentList, ended: IncidentList) -> IncidentList:
     )
 
 
+def one_look(db: sqlite_utils.Database) -> AbstractContextManager[None]:
+    """Every read inside sees the file as it was at the first (one read transaction,
+    unless one is open already), whoever commits meanwhile."""
+    return queries.read_snapshot(db)
+
+
 def kinds_since(db: sqlite_utils.Database, incident_id: int, after: int) -> frozenset[str]:
     """The kinds of the incident's timeline rows written after row `after` (by the
     newest rows' ids, not the incident's whole timeline: a console's watcher asks
-    whether what was just written can move a deadline)."""
-    return frozenset(
-        str(kind)
-        for (kind,) in db.conn.execute(
-            "SELECT DISTINCT kind FROM timeline WHERE id > ? AND +incident_id = ?",
-            (after, incident_id),
-        )
+    whether what was just written can move a deadline).
+
+    Few rows written since `after` in the whole file: those rows, by id; many (a quiet
+    incident, its newest row far back): the incident's rows, by its index (a walk of
+    every row since, 100,000 of them, took 13 ms; either way it is under 1.5 ms)."""
+    (newest,) = db.conn.execute("SELECT max(id) FROM timeline").fetchone()
+    by_id = newest is None or newest - after <= _KINDS_BY_ID
+    sql = (
+        "SELECT DISTINCT kind FROM timeline WHERE id > ? AND +incident_id = ?"
+        if by_id
+        else "SELECT DISTINCT kind FROM timeline WHERE id > ? AND incident_id = ?"
     )
+    return frozenset(str(kind) for (kind,) in db.conn.execute(sql, (after, incident_id)))
+
+
+# `kinds_since`: up to this many rows since, walked by id
+_KINDS_BY_ID = 2000
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -214,7 +215,8 @@ class DatabaseWatcher:
             self._shown_id = None
         else:
             self._force = True
-            self._written = True
+            with self._asked:  # the loop takes it under the lock: a poke is never lost
+                self._written = True
         self._read_wanted = True
         self._wake.set()
 
@@ -321,8 +323,8 @@ class DatabaseWatcher:
                         db = store.connect(self.path)  # is noticed on the next look
                         identity = identity or self._identity()
                     # this look reads every commit before it: ours among them?
-                    written, self._written = self._written, False
                     with self._asked:
+                        written, self._written = self._written, False
                         written = written or self._writes_under_way > 0
                     current = store.data_version(db)
                     moved = current != version
@@ -680,9 +682,9 @@ class DatabaseWatcher:
         if selected is None or (selected == shown and not moved):
             return False
         served = self._serve(db, current, moved=moved)
-        if served and selected == shown:
+        if served is not None and selected == shown and _brought(served):
             self._let_it_draw()  # an entry: the screen draws it before the work goes on
-        return served
+        return served is not None
 
     def _own_write_first(self, db: sqlite_utils.Database) -> None:
         """Between two stages or batches of a list read after start-up: the person's
@@ -703,7 +705,7 @@ class DatabaseWatcher:
         if (
             selected is not None
             and selected == shown
-            and self._serve(db, current, moved=True, deadlines_kept=True)
+            and self._serve(db, current, moved=True, deadlines_kept=True) is not None
         ):
             self._let_it_draw()
 
@@ -718,6 +720,7 @@ class DatabaseWatcher:
             and selected is not None
             and selected == shown
             and self._serve(db, current, moved=True, deadlines_kept=True, list_is_current=False)
+            is not None
         ):
             self._let_it_draw()
 
@@ -757,50 +760,43 @@ class DatabaseWatcher:
         moved: bool,
         deadlines_kept: bool = False,
         list_is_current: bool = True,
-    ) -> bool:
+    ) -> Selection | None:
         """The selected incident read at the file's version `current` and posted with the
         list and deadlines last posted (the screen redraws the incident's panes only);
         the list read under way is not posted over it (`_served_version`).
         `deadlines_kept`: only if what was read cannot move its deadlines (else it shows
         with them, after the list read). `list_is_current`: the list last read is of the
-        file's version last looked at (not so when a look has just seen it move)."""
+        file's version last looked at (not so when a look has just seen it move). The
+        selection posted, or None."""
         last = self._posted
         if last is None:
-            return False
+            return None
         with self._asked:
             selected, taken, shown = self.selected_id, self._taken, self._shown_id
             last_entry, window, page = self._last_entry_id, self._window, self._page
         if selected is None:
-            return False
-        if deadlines_kept:
-            # only scribe entries (notes, actions, ...) written since the newest row shown:
-            # a status, a severity, a role, an acknowledgement or a breach writes a row of
-            # its own kind, and waits to show with its deadlines
-            kinds = read_model.kinds_since(db, selected, last_entry)
-            if not kinds or not kinds <= SCRIBE_KINDS:
-                return False
-        if moved:
-            with self._asked:  # reads held ahead were for the file as it was
-                self._held.clear()
-        if (
-            list_is_current
-            and current == self._version
-            and self._handed is not None
-            and selected in self._handed[0].by_id
-        ):
-            listed = self._handed[0]  # the list was read at this very version
-        else:
-            # the incident's row as the file holds it now, not as the list read it (a
-            # commit served since the list was read: the list's row is older than that)
-            listed = read_model.IncidentList((), {})
-        read = self._selection_read(
-            db, listed, selected, reset=selected != shown, last=last_entry, window=window, page=page
-        )
-        if deadlines_kept and not _row_kept(read, last):
-            return False
+            return None
+        # `deadlines_kept`: the kinds checked and the rows read in one look at the file (a
+        # commit between them could bring an acknowledgement the check never saw)
+        with read_model.one_look(db) if deadlines_kept else nullcontext():
+            read = self._served_read(
+                db,
+                current,
+                selected,
+                shown,
+                last,
+                last_entry,
+                window,
+                page,
+                moved=moved,
+                deadlines_kept=deadlines_kept,
+                list_is_current=list_is_current,
+            )
+        if read is None:
+            return None
         with self._asked:
             if self._taken != taken or self.selected_id != selected:
-                return False  # the screen moved on meanwhile: the next batch reads that
+                return None  # the screen moved on meanwhile: the next batch reads that
             self._served_version = current  # shown: the board's snapshot must not undo it
             self._shown_id = selected
             self._last_entry_id = read.newest
@@ -819,7 +815,51 @@ class DatabaseWatcher:
                 board_pending=last.board_pending,
             )
         )
-        return True
+        return read.selection
+
+    def _served_read(
+        self,
+        db: sqlite_utils.Database,
+        current: int,
+        selected: int,
+        shown: int | None,
+        last: Snapshot,
+        last_entry: int,
+        window: read_model.PageRequest | None,
+        page: read_model.TimelinePage | None,
+        *,
+        moved: bool,
+        deadlines_kept: bool,
+        list_is_current: bool,
+    ) -> HeldRead | None:
+        """`_serve`'s read of the selected incident, or None: not to be hurried."""
+        if deadlines_kept:
+            # only scribe entries (notes, actions, ...) written since the newest row shown:
+            # a status, a severity, a role, an acknowledgement or a breach writes a row of
+            # its own kind, and waits to show with its deadlines
+            kinds = read_model.kinds_since(db, selected, last_entry)
+            if not kinds or not kinds <= SCRIBE_KINDS:
+                return None
+        if moved:
+            with self._asked:  # reads held ahead were for the file as it was
+                self._held.clear()
+        if (
+            list_is_current
+            and current == self._version
+            and self._handed is not None
+            and selected in self._handed[0].by_id
+        ):
+            listed = self._handed[0]  # the list was read at this very version
+        else:
+            # the incident's row as the file holds it now, not as the list read it (a
+            # commit served since the list was read: the list's row is older than that)
+            listed = read_model.IncidentList((), {})
+        read = self._selection_read(
+            db, listed, selected, reset=selected != shown, last=last_entry, window=window, page=page
+        )
+        if deadlines_kept and not _row_kept(read, last):
+            return None
+        return read
 
     def _hold_first_row(
         self, db: sqlite_utils.Database, listed: read_model.IncidentList, taken: int
@@ -836,7 +876,9 @@ class DatabaseWatcher:
             if self.selected_id is None and self._taken == taken:
                 self._held[first] = held
                 self._nearby = (first,)  # kept by `_read_ahead` until the screen takes it
-                self._rest_due = True  # the selected incident is on its way to the screen
+            # held, or the screen selected a row meanwhile (it is read next): either way
+            # the selected incident is on its way, and the rest is read after it
+            self._rest_due = self._live_only
 
     def _selection_read(
         self,
@@ -931,3 +973,8 @@ def _row_kept(read: HeldRead, last: Snapshot) -> bool:
     shown = read.selection.incident
     listed = next((i for i in last.incidents if i.id == shown.id), None)
     return listed == shown
+
+
+def _brought(selection: Selection) -> bool:
+    """Whether a served read brings rows to draw (new entries, or a page read again)."""
+    return selection.reset or bool(selection.entries) or selection.page is not None
