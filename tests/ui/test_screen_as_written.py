@@ -121,6 +121,12 @@ async def check_current(pilot: Pilot[None], terminal: Terminal, when: str) -> No
     """The terminal shows what the screen drawn afresh shows."""
     written = [list(line) for line in terminal.cells]
     assert written == await repainted(pilot), when
+    # the repaint draws the scrollbar from what it holds: that must be the timeline's
+    view = pilot.app.query_one(TimelineView)
+    bar = view._vertical_scrollbar  # noqa: SLF001
+    if bar is not None and view.show_vertical_scrollbar:
+        held = (bar.position, bar.window_virtual_size, bar.window_size)
+        assert held == (view.scroll_y, view.virtual_size.height, view.scrollable_size.height), when
 
 
 async def test_entries_countdowns_and_rows_from_elsewhere_leave_no_stale_cell(

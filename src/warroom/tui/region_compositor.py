@@ -39,6 +39,11 @@ class RegionCompositor(Compositor):
         # the visible widgets they were worked out for, and each one's part that shows
         self._parts: tuple[object, list[tuple[Widget, Region, int, int, int, int]]] | None = None
 
+    def clear(self) -> None:
+        """Textual's clear; the parts kept go too (they hold the old widgets)."""
+        super().clear()
+        self._parts = None
+
     def _showing(self) -> list[tuple[Widget, Region, int, int, int, int]]:
         """Front to back: each visible widget, its region and the part of it that shows
         (x, y, width, height), worked out once per arrangement (Textual makes a new

@@ -92,7 +92,8 @@ class PagedTimeline(ScrollView):
     def _lines_area(self) -> Size:
         """The size of the area the lines are drawn in (held while a page is taken in:
         the layout cannot change meanwhile, and it is asked for ~15 times, each a walk
-        up to the screen)."""
+        up to the screen). Its width holds because `#timeline` keeps a stable scrollbar
+        gutter (styles/warroom.tcss): a scrollbar appearing meanwhile takes no column."""
         return self._held_area or self.scrollable_content_region.size
 
     def _text_width(self) -> int:
