@@ -344,7 +344,7 @@ def test_records_built_slot_by_slot_are_whole_frozen_incidents(
     from warroom.domain.models import Incident
     from warroom.store import queries
 
-    assert queries._SLOTS_BUILD  # noqa: SLF001 (else the plain constructor is used)
+    assert queries._SLOTS_BUILD  # noqa: SLF001 (else `Incident(...)` itself is called)
     for record in queries.incidents(db, include_ended=True):
         made = Incident(**{f.name: getattr(record, f.name) for f in dataclasses.fields(Incident)})
         assert record == made and hash(record) == hash(made) and repr(record) == repr(made)
