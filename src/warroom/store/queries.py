@@ -208,9 +208,10 @@ _DRILL_AT = _INCIDENT_FIELDS.index("drill")
 # a row becomes its record through one function written for `Incident`'s fields
 # (`_row_reader`), as `dataclasses` writes `__init__`: each field's slot set directly,
 # the times parsed, the shared texts interned, in straight lines (10,000 incidents: the
-# first read's records 298 -> 164 M instructions; `Incident(*values)` sets each field of
-# the frozen record through `object.__setattr__`, by name); only for a record with no
-# `__post_init__` whose fields are all slots (else `Incident(...)` itself)
+# first read's 6,021 records ~300 -> ~150 M instructions beside ~200 M of SQLite's rows;
+# `Incident(*values)` sets each field of the frozen record through `object.__setattr__`,
+# by name); only for a record with no `__post_init__` whose fields are all slots (else
+# `Incident(...)` itself)
 _SLOTS_BUILD = (
     not hasattr(Incident, "__post_init__")
     and tuple(getattr(Incident, "__slots__", ())) == _INCIDENT_FIELDS

@@ -201,7 +201,7 @@ def list_order(incident: Incident, policy: Policy) -> tuple[int, int, dt.datetim
 def list_order_key(policy: Policy) -> Callable[[Incident], tuple[int, int, dt.datetime, int]]:
     """`list_order` under `policy` as one sort key for many incidents: the same tuples,
     with each (status, severity)'s place worked out once (a list has a handful of
-    them; 10,000 incidents: ~2/3 less time sorting at start-up)."""
+    them; 10,000 incidents: start-up's sort 53 -> 44 M instructions)."""
     places: dict[tuple[str, str], tuple[int, int]] = {}
 
     def key(incident: Incident) -> tuple[int, int, dt.datetime, int]:
