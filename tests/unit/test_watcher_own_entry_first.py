@@ -263,7 +263,7 @@ def test_kinds_since_by_either_path(
 ) -> None:
     """The kinds written to an incident since a row, whether the rows since are walked
     by id (few) or the incident's own rows by its index (many)."""
-    monkeypatch.setattr(read_model, "_KINDS_BY_ID", 10**9 if by_id else -1)
+    monkeypatch.setattr(read_model, "_walk_by_id", lambda db, incident_id, after: by_id)
     quiet, busy = room.declare("Quiet", "P3"), room.declare("Busy", "P2")
     room.log(quiet, "looking")
     newest = max(e.id for e in read_model.incident_view(db, quiet).timeline)
@@ -275,3 +275,17 @@ def test_kinds_since_by_either_path(
     assert read_model.kinds_since(db, quiet, newest) == {"finding"}
     room.acknowledge(quiet)
     assert read_model.kinds_since(db, quiet, newest) == {"finding", "ack"}
+
+
+def test_kinds_since_walks_the_shorter_way(
+    room: WarRoom, db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(read_model, "_KINDS_BY_ID", 0)  # count the incident's rows each time
+    quiet, busy = room.declare("Quiet", "P3"), room.declare("Busy", "P2")
+    newest = max(e.id for e in read_model.incident_view(db, quiet).timeline)
+    for n in range(5):
+        room.log(busy, f"busy note {n}")
+    # five rows since in the file, one row of the quiet incident's own: its index
+    assert not read_model._walk_by_id(db, quiet, newest)  # noqa: SLF001
+    # the busy incident's six rows against the five since: by id
+    assert read_model._walk_by_id(db, busy, newest)  # noqa: SLF001
