@@ -113,15 +113,24 @@ def past_start_up(watcher: ReadHeld, posted: queue.Queue[object], first: int) ->
     return next_snapshot(posted, lambda s: not s.board_pending and s.board is not None)
 
 
+def list_read_waiting(
+    room: WarRoom, watcher: ReadHeld, posted: queue.Queue[object], first: int, second: int
+) -> Snapshot:
+    """Start-up over, then another console's note on `second`: a list read begins and
+    waits between its stages (the test writes meanwhile). The snapshot before it."""
+    before = past_start_up(watcher, posted, first)
+    watcher.hold.set()
+    room.log(second, "another console's note")
+    assert watcher.in_read.wait(WAIT)
+    return before
+
+
 def test_our_entry_shows_before_the_list_read_under_way_and_only_once(
     db_path: Path, clock: FrozenClock, policy: Policy
 ) -> None:
     room, (first, second), watcher, posted = started(db_path, clock, policy)
     with running(watcher):
-        before = past_start_up(watcher, posted, first)
-        watcher.hold.set()
-        room.log(second, "another console's note")  # a list read begins, and waits
-        assert watcher.in_read.wait(WAIT)
+        before = list_read_waiting(room, watcher, posted, first, second)
         before = last_posted(posted, before)
         room.log(first, "failed over to the replica")  # our own entry, meanwhile
         watcher.poke()
@@ -149,10 +158,7 @@ def test_an_acknowledgement_shows_with_the_deadlines_of_the_acknowledged_row(
     """A write that can move a deadline is never shown ahead of its deadlines."""
     room, (first, second), watcher, posted = started(db_path, clock, policy)
     with running(watcher):
-        past_start_up(watcher, posted, first)
-        watcher.hold.set()
-        room.log(second, "another console's note")
-        assert watcher.in_read.wait(WAIT)
+        list_read_waiting(room, watcher, posted, first, second)
         clock.step(minutes=3)
         room.acknowledge(first)  # ours, meanwhile: the ack deadline is met
         watcher.poke()
@@ -220,10 +226,7 @@ def test_a_note_after_a_role_waits_for_the_deadlines_of_that_role(
     is not hurried ahead of the list read, since it would show with the old holders."""
     room, (first, second), watcher, posted = started(db_path, clock, policy)
     with running(watcher):
-        past_start_up(watcher, posted, first)
-        watcher.hold.set()
-        room.log(second, "another console's note")
-        assert watcher.in_read.wait(WAIT)
+        list_read_waiting(room, watcher, posted, first, second)
         drained(posted)  # what was posted before the read began
         room.assign_role(first, "comms-lead", "Cy")
         room.log(first, "Cy takes comms")
