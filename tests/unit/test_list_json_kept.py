@@ -12,6 +12,7 @@ import random
 
 import pytest
 
+from tests.records import an_incident
 from warroom.cli.json_shapes import incident_json, timer_json
 from warroom.domain import list_json, sla
 from warroom.domain.models import Incident
@@ -25,29 +26,8 @@ TOKYO = dt.timezone(dt.timedelta(hours=9), "JST")
 
 
 def _incident(n: int, **changes: object) -> Incident:
-    base = Incident(
-        id=n,
-        title=f"API down {n}",
-        severity="P1",
-        status="investigating",
-        kind="availability",
-        summary="",
-        impact_users="",
-        impact_services="",
-        impact_business="",
-        commander="Ana",
-        drill=False,
-        declared_at=DECLARED,
-        detected_at=None,
-        acknowledged_at=None,
-        mitigated_at=None,
-        resolved_at=None,
-        closed_at=None,
-        last_update_at=None,
-        escalation_level=0,
-        channel="#inc",
-    )
-    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+    fields = {"declared_at": DECLARED, "title": f"API down {n}", "channel": "#inc", **changes}
+    return an_incident(n, **fields)  # type: ignore[arg-type]
 
 
 def _plain(incident: Incident, due: sla.Deadline | None, policy: Policy, now: dt.datetime) -> str:

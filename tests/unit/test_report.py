@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.records import an_incident
 from warroom.cli import cli
 from warroom.clock import FrozenClock
 from warroom.domain import sla
@@ -40,27 +41,16 @@ def incident(
     def at(offset: dt.timedelta | None) -> dt.datetime | None:
         return None if offset is None else T0 + offset
 
-    return Incident(
-        id=number,
-        title=f"incident {number}",
+    return an_incident(
+        number,
+        T0 + declared,
         severity=severity,
         status=status,
-        kind="availability",
-        summary="",
-        impact_users="",
-        impact_services="",
-        impact_business="",
-        commander="Ana",
         drill=drill,
-        declared_at=T0 + declared,
-        detected_at=None,
         acknowledged_at=at(acked),
-        mitigated_at=None,
         resolved_at=at(resolved),
         closed_at=at(closed),
         last_update_at=at(last_update),
-        escalation_level=0,
-        channel="",
         postmortem_done_at=at(postmortem_done),
     )
 
