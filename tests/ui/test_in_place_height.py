@@ -49,6 +49,8 @@ async def test_fitted_height_is_textuals_and_growth_lays_out() -> None:
             measured = pane.get_content_height(Size(0, 0), Size(0, 0), width)
             fitted = fitted_height(text, width)
             assert fitted in (None, measured), plain
+            # the header's fit check (IncidentDetail.fitted) counts rows the same way
+            assert fitted in (None, len(text.wrap(app.console, width))), plain
             if cell_len_fits(plain, width):
                 assert fitted == measured  # lines that fit take the shortcut
         update_in_place(pane, Text("first incident"))
