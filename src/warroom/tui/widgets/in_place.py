@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from weakref import WeakKeyDictionary
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.geometry import Size
 from textual.widgets import Static
@@ -28,7 +29,22 @@ def update_in_place(widget: Static, text: Text) -> None:
         return
     before = _MEASURED.get(widget)
     widget.update(text, layout=False)
-    height = widget.get_content_height(_ANY, _ANY, width)
+    height = fitted_height(text, width)
+    if height is None:
+        height = widget.get_content_height(_ANY, _ANY, width)
     _MEASURED[widget] = (width, height)
     if before != (width, height):
         widget.refresh(layout=True)
+
+
+def fitted_height(text: Text, width: int) -> int | None:
+    """The text's height in rows when every line fits `width` (one row each: nothing
+    wraps), without wrapping it (measuring wrapped the pane's text a second time each
+    `j`/`k`, besides the frame's own wrap); None when a line may wrap (then measured)."""
+    plain = text.plain
+    if "\t" in plain or "\r" in plain:
+        return None  # tabs expand, a carriage return splits: measured
+    lines = plain.split("\n")
+    if all(cell_len(line) <= width for line in lines):
+        return len(lines)
+    return None

@@ -21,7 +21,7 @@ from warroom.domain.timefmt import format_age, format_when
 from warroom.domain.visible import visible, visible_line
 from warroom.errors import InvalidInput
 from warroom.tui.widgets.detail_fit import HeaderParts, compact
-from warroom.tui.widgets.in_place import update_in_place
+from warroom.tui.widgets.in_place import fitted_height, update_in_place
 
 SHORT_ROLES = {"commander": "IC", "comms-lead": "Comms", "security-lead": "Security"}
 
@@ -78,7 +78,8 @@ class IncidentDetail(Static):
         if self._fit is not None and self._fit[0] == key:
             return self._fit[1]
         console = self.app.console
-        if len(text.wrap(console, width)) > rows:
+        fits = fitted_height(text, width)  # lines that all fit: one row each, not wrapped
+        if (fits if fits is not None else len(text.wrap(console, width))) > rows:
             text = compact(self.parts(), width, rows, lambda t: len(t.wrap(console, width)))
         self._fit = (key, text)
         return text

@@ -1,0 +1,65 @@
+"""`update_in_place` measures a pane's height from its lines when none can wrap (no
+second wrap per `j`/`k`): the same height Textual measures, and a pane that grows is
+laid out again (its new lines shown, not cut to the old height)."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.geometry import Size
+from textual.widgets import Static
+
+from warroom.tui.widgets.in_place import fitted_height, update_in_place
+
+TEXTS = [
+    "SLA\nAck by        in 4m          13:00",
+    "one",
+    "",
+    "a\n\nb",
+    "x" * 30,  # exactly the width
+    "x" * 31,  # wraps: measured by Textual
+    "界" * 15,  # double width, exactly fits
+    "界" * 16,  # does not fit
+    "short\n" + "y" * 45 + "\nend",
+    "tab\there",
+]
+
+
+def cell_len_fits(plain: str, width: int) -> bool:
+    return "\t" not in plain and all(cell_len(line) <= width for line in plain.split("\n"))
+
+
+class Pane(App[None]):
+    CSS = "Static { width: 30; height: auto; }"
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="p")
+
+
+async def test_fitted_height_is_textuals_and_growth_lays_out() -> None:
+    app = Pane()
+    async with app.run_test(size=(60, 20)) as pilot:
+        pane = app.query_one("#p", Static)
+        width = pane.content_region.width
+        assert width == 30
+        for plain in TEXTS:
+            text = Text(plain)
+            pane.update(text, layout=False)
+            measured = pane.get_content_height(Size(0, 0), Size(0, 0), width)
+            fitted = fitted_height(text, width)
+            assert fitted in (None, measured), plain
+            # the header's fit check (IncidentDetail.fitted) counts rows the same way
+            assert fitted in (None, len(text.wrap(app.console, width))), plain
+            if cell_len_fits(plain, width):
+                assert fitted == measured  # lines that fit take the shortcut
+        update_in_place(pane, Text("first incident"))
+        await pilot.pause()
+        assert pane.size.height == 1
+        update_in_place(pane, Text("second incident\nrow two\nrow three"))
+        await pilot.pause()
+        assert pane.size.height == 3
+        assert "row three" in "\n".join(
+            "".join(s.text for s in pane.render_lines(pane.region.reset_offset)[i : i + 1])
+            for i in range(3)
+        )
