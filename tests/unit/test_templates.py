@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.records import an_incident
 from warroom.domain import templates as templates_module
 from warroom.domain.models import Incident, TimelineEntry
 from warroom.domain.template_context import TIME_KEYS, marker, spell_duration
@@ -48,29 +49,19 @@ DEFAULT_NAMES = {
 
 
 def make_incident(**changes: object) -> Incident:
-    incident = Incident(
-        id=12,
-        title="API 5xx spike",
-        severity="P1",
-        status="fixing",
-        kind="availability",
-        summary="Checkout API returns 503 for a third of requests",
-        impact_users="Customers in the EU cannot pay",
-        impact_services="checkout API",
-        impact_business="orders lost",
-        commander="alice",
-        drill=False,
-        declared_at=DECLARED,
-        detected_at=DECLARED - dt.timedelta(minutes=4),
-        acknowledged_at=DECLARED + dt.timedelta(minutes=2),
-        mitigated_at=None,
-        resolved_at=None,
-        closed_at=None,
-        last_update_at=None,
-        escalation_level=0,
-        channel="#incident-2026-11-22-12",
-    )
-    return replace(incident, **changes)  # type: ignore[arg-type]
+    known: dict[str, object] = {
+        "title": "API 5xx spike",
+        "status": "fixing",
+        "summary": "Checkout API returns 503 for a third of requests",
+        "impact_users": "Customers in the EU cannot pay",
+        "impact_services": "checkout API",
+        "impact_business": "orders lost",
+        "commander": "alice",
+        "detected_at": DECLARED - dt.timedelta(minutes=4),
+        "acknowledged_at": DECLARED + dt.timedelta(minutes=2),
+        "channel": "#incident-2026-11-22-12",
+    }
+    return an_incident(12, **({"declared_at": DECLARED} | known | changes))  # type: ignore[arg-type]
 
 
 def entry(
