@@ -8,8 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import queue
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +15,7 @@ import pytest
 import sqlite_utils
 
 from tests.waits import until
+from tests.watching import WAIT, next_snapshot, running
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
@@ -28,7 +27,6 @@ from warroom.tui import watcher as watcher_module
 from warroom.tui.messages import Snapshot
 from warroom.tui.watcher import DatabaseWatcher
 
-WAIT = 30.0  # seconds before a step that never comes fails the test (never reached)
 MARQUESAS = dt.timezone(dt.timedelta(hours=-9, minutes=-30))
 
 
@@ -48,36 +46,14 @@ class BoardHeld(DatabaseWatcher):
         super()._board_between(db)
 
 
-def next_snapshot(posted: queue.Queue[object], want: Any) -> Snapshot:
-    while True:
-        message = posted.get(timeout=WAIT)
-        if isinstance(message, Snapshot) and want(message):
-            return message
-
-
-@contextmanager
-def running(watcher: DatabaseWatcher) -> Iterator[None]:
-    """The watcher's loop on its own thread, stopped after (a held board let go on)."""
-    worker = threading.Thread(target=watcher.run, daemon=True)
-    worker.start()
-    try:
-        yield
-    finally:
-        if isinstance(watcher, BoardHeld):
-            watcher.go_on.set()
-        watcher.stop()
-        worker.join(WAIT)
-    assert not worker.is_alive()
-
-
 def test_a_key_and_an_entry_during_the_boards_work_show_before_the_board(
     db_path: Path, clock: FrozenClock, policy: Policy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # the first row's deadlines with the first snapshot, the others' one at a time after
-    room, (first, second, third) = board_held(db_path, clock, policy, monkeypatch)
-    posted: queue.Queue[object] = queue.Queue()
-    watcher = BoardHeld(db_path, posted.put, policy)
-    with running(watcher):
+    room, (first, second, third), watcher, posted = board_started(
+        db_path, clock, policy, monkeypatch
+    )
+    with running(watcher, watcher.go_on):
         start = next_snapshot(posted, lambda s: True)
         assert [i.id for i in start.incidents] == [first, second, third]
         assert start.board_pending and set(start.prepared) == {first}
@@ -111,10 +87,10 @@ def test_a_key_and_an_entry_during_the_boards_work_show_before_the_board(
 def test_a_read_held_ahead_during_the_board_never_shows_an_entry_written_since(
     db_path: Path, clock: FrozenClock, policy: Policy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    room, (first, second, third) = board_held(db_path, clock, policy, monkeypatch)
-    posted: queue.Queue[object] = queue.Queue()
-    watcher = BoardHeld(db_path, posted.put, policy)
-    with running(watcher):
+    room, (first, second, third), watcher, posted = board_started(
+        db_path, clock, policy, monkeypatch
+    )
+    with running(watcher, watcher.go_on):
         next_snapshot(posted, lambda s: True)
         watcher.take(first, (second, third))
         assert watcher.in_board.wait(WAIT)
@@ -151,15 +127,22 @@ def board_held(
     return room, ids
 
 
+def board_started(
+    db_path: Path, clock: FrozenClock, policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> tuple[WarRoom, list[int], BoardHeld, queue.Queue[object]]:
+    """`board_held`'s incidents, and a watcher whose board waits between batches."""
+    room, ids = board_held(db_path, clock, policy, monkeypatch)
+    posted: queue.Queue[object] = queue.Queue()
+    return room, ids, BoardHeld(db_path, posted.put, policy), posted
+
+
 def test_a_key_after_a_commit_shown_during_the_board_shows_the_row_as_committed(
     db_path: Path, clock: FrozenClock, policy: Policy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Another console's commit shown between two batches: the next key's incident is
     read as the file is now, not from the list the board works on (read before it)."""
-    room, (first, _, third) = board_held(db_path, clock, policy, monkeypatch)
-    posted: queue.Queue[object] = queue.Queue()
-    watcher = BoardHeld(db_path, posted.put, policy)
-    with running(watcher):
+    room, (first, _, third), watcher, posted = board_started(db_path, clock, policy, monkeypatch)
+    with running(watcher, watcher.go_on):
         next_snapshot(posted, lambda s: True)
         watcher.take(first, ())
         assert watcher.in_board.wait(WAIT)
@@ -178,10 +161,8 @@ def test_a_key_after_a_commit_shown_during_the_board_shows_the_row_as_committed(
 def test_the_boards_snapshot_never_undoes_a_newer_read_shown_during_it(
     db_path: Path, clock: FrozenClock, policy: Policy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    room, (first, _, _) = board_held(db_path, clock, policy, monkeypatch)
-    posted: queue.Queue[object] = queue.Queue()
-    watcher = BoardHeld(db_path, posted.put, policy)
-    with running(watcher):
+    room, (first, _, _), watcher, posted = board_started(db_path, clock, policy, monkeypatch)
+    with running(watcher, watcher.go_on):
         next_snapshot(posted, lambda s: True)
         watcher.take(first, ())
         assert watcher.in_board.wait(WAIT)
@@ -211,7 +192,7 @@ def test_without_inotify_another_consoles_entry_shows_during_the_board(
     room, (first, _, _) = board_held(db_path, clock, policy, monkeypatch)
     posted: queue.Queue[object] = queue.Queue()
     watcher = BoardHeld(db_path, posted.put, policy, hear_writes=False)
-    with running(watcher):
+    with running(watcher, watcher.go_on):
         next_snapshot(posted, lambda s: True)
         watcher.take(first, ())
         assert watcher.in_board.wait(WAIT)

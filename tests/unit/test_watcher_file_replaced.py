@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.watching import WAIT, next_snapshot
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
@@ -18,15 +19,6 @@ from warroom.domain.policy import Policy
 from warroom.service import WarRoom
 from warroom.tui.messages import Snapshot
 from warroom.tui.watcher import DatabaseWatcher
-
-WAIT = 30.0  # seconds before a step that never comes fails the test (never reached)
-
-
-def next_snapshot(posted: queue.Queue[object], want: object) -> Snapshot:
-    while True:
-        message = posted.get(timeout=WAIT)
-        if isinstance(message, Snapshot) and want(message):  # type: ignore[operator]
-            return message
 
 
 def entries(snapshot: Snapshot) -> list[str]:

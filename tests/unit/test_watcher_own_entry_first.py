@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +15,7 @@ import pytest
 import sqlite_utils
 
 from tests.waits import until
+from tests.watching import WAIT, next_snapshot, running
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
@@ -26,8 +25,6 @@ from warroom.store import read_model
 from warroom.tui import watcher as watcher_module
 from warroom.tui.messages import Snapshot
 from warroom.tui.watcher import DatabaseWatcher
-
-WAIT = 30.0  # seconds before a step that never comes fails the test (never reached)
 
 
 class ReadHeld(DatabaseWatcher):
@@ -52,27 +49,6 @@ class ReadHeld(DatabaseWatcher):
         super()._own_write_first(db)
         self.looked.set()  # and sees what was posted while the read is still under way
         self.finish.wait(WAIT)
-
-
-@contextmanager
-def running(watcher: ReadHeld) -> Iterator[None]:
-    worker = threading.Thread(target=watcher.run, daemon=True)
-    worker.start()
-    try:
-        yield
-    finally:
-        watcher.go_on.set()
-        watcher.finish.set()
-        watcher.stop()
-        worker.join(WAIT)
-    assert not worker.is_alive()
-
-
-def next_snapshot(posted: queue.Queue[object], want: Callable[[Snapshot], bool]) -> Snapshot:
-    while True:
-        message = posted.get(timeout=WAIT)
-        if isinstance(message, Snapshot) and want(message):
-            return message
 
 
 def texts(snapshot: Snapshot) -> list[str]:
@@ -129,7 +105,7 @@ def test_our_entry_shows_before_the_list_read_under_way_and_only_once(
     db_path: Path, clock: FrozenClock, policy: Policy
 ) -> None:
     room, (first, second), watcher, posted = started(db_path, clock, policy)
-    with running(watcher):
+    with running(watcher, watcher.go_on, watcher.finish):
         before = list_read_waiting(room, watcher, posted, first, second)
         before = last_posted(posted, before)
         room.log(first, "failed over to the replica")  # our own entry, meanwhile
@@ -157,7 +133,7 @@ def test_an_acknowledgement_shows_with_the_deadlines_of_the_acknowledged_row(
 ) -> None:
     """A write that can move a deadline is never shown ahead of its deadlines."""
     room, (first, second), watcher, posted = started(db_path, clock, policy)
-    with running(watcher):
+    with running(watcher, watcher.go_on, watcher.finish):
         list_read_waiting(room, watcher, posted, first, second)
         clock.step(minutes=3)
         room.acknowledge(first)  # ours, meanwhile: the ack deadline is met
@@ -225,7 +201,7 @@ def test_a_note_after_a_role_waits_for_the_deadlines_of_that_role(
     """A role (which the ladder and its deadlines read) written before a note: the note
     is not hurried ahead of the list read, since it would show with the old holders."""
     room, (first, second), watcher, posted = started(db_path, clock, policy)
-    with running(watcher):
+    with running(watcher, watcher.go_on, watcher.finish):
         list_read_waiting(room, watcher, posted, first, second)
         drained(posted)  # what was posted before the read began
         room.assign_role(first, "comms-lead", "Cy")

@@ -11,15 +11,13 @@ from typing import Any
 
 import sqlite_utils
 
+from tests.watching import WAIT, next_snapshot
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
 from warroom.domain.policy import Policy
 from warroom.service import WarRoom
-from warroom.tui.messages import Snapshot
 from warroom.tui.watcher import DatabaseWatcher, Rest
-
-WAIT = 30.0  # seconds before a step that never comes fails the test (never reached)
 
 
 class HeldWatcher(DatabaseWatcher):
@@ -35,14 +33,6 @@ class HeldWatcher(DatabaseWatcher):
         self.rest_read.set()
         assert self.go_on.wait(WAIT)
         return rest
-
-
-def next_snapshot(posted: queue.Queue[object], want: Any) -> Snapshot:
-    """The next snapshot posted for which `want` holds (others are skipped)."""
-    while True:
-        message = posted.get(timeout=WAIT)
-        if isinstance(message, Snapshot) and want(message):
-            return message
 
 
 def test_an_entry_written_while_the_rest_is_read_shows_first_and_the_rest_is_up_to_date(

@@ -1,0 +1,38 @@
+"""A console's watcher driven by a test on its own thread: what it posts is queued, the
+test takes the snapshots it waits for."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from warroom.tui.messages import Snapshot
+from warroom.tui.watcher import DatabaseWatcher
+
+WAIT = 30.0  # seconds before a step that never comes fails the test (never reached)
+
+
+def next_snapshot(posted: queue.Queue[object], want: Callable[[Snapshot], bool]) -> Snapshot:
+    """The next snapshot posted for which `want` holds (others are skipped)."""
+    while True:
+        message = posted.get(timeout=WAIT)
+        if isinstance(message, Snapshot) and want(message):
+            return message
+
+
+@contextmanager
+def running(watcher: DatabaseWatcher, *held: threading.Event) -> Iterator[None]:
+    """The watcher's loop on its own thread, stopped after; `held`: the events a test's
+    watcher waits on, set first so it can stop."""
+    worker = threading.Thread(target=watcher.run, daemon=True)
+    worker.start()
+    try:
+        yield
+    finally:
+        for event in held:
+            event.set()
+        watcher.stop()
+        worker.join(WAIT)
+    assert not worker.is_alive()
