@@ -27,7 +27,7 @@ from warroom.domain import escalation, sla
 from warroom.domain.follow_ups import parse_due
 from warroom.domain.models import Incident
 from warroom.domain.policy import Policy
-from warroom.domain.timefmt import OutOfRange, parse_user_time, read_user_time
+from warroom.domain.timefmt import OutOfRange, in_stored_form, parse_user_time, read_user_time
 from warroom.errors import InvalidInput, WarroomError
 from warroom.service import WarRoom
 from warroom.store import queries, scribe_queries
@@ -500,3 +500,19 @@ def test_a_policy_with_a_rota_starting_in_year_1_or_9999_is_refused(
     path.write_text(text)
     with pytest.raises(WarroomError, match=r"policy.yaml:\d+: rota.start: .*check the year"):
         load_policy(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("2026-11-23T09:00:00Z", dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)),
+        ("2026-11-23T09:00:00+00:00", None),  # a time, not the stored form
+        ("2026-02-30T09:00:00Z", None),  # the stored shape, not a date
+        ("2026-11-23T09:00:0\u0661Z", None),  # a digit that is not ASCII
+        ("2300-01-01T00:00:00Z", None),  # out of range
+        (b"2026-11-23T09:00:00Z", None),  # a blob another tool stored
+        (None, None),
+    ],
+)
+def test_in_stored_form_reads_only_the_stored_form(text: object, read: object) -> None:
+    assert in_stored_form(text) == read

@@ -7,6 +7,7 @@ date only when it is not today.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 
@@ -95,6 +96,22 @@ def stored_time(text: str) -> dt.datetime:
         return check_moment(from_iso(text), "stored time")
     except (OverflowError, TypeError, AttributeError) as exc:
         raise ValueError(f"{text!r} is not a stored time") from exc
+
+
+_STORED_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z").fullmatch
+
+
+def in_stored_form(text: object) -> dt.datetime | None:
+    """The time `text` holds when it is exactly the stored form (`to_iso` of a time in
+    range, ASCII digits only: `to_iso(in_stored_form(text)) == text`), else None."""
+    if type(text) is not str or _STORED_FORM(text) is None:
+        return None
+    if not _EARLIEST_TEXT <= text < _LATEST_TEXT:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:  # 2026-02-30
+        return None
 
 
 def check_day(day: dt.date, what: str = "date") -> dt.date:

@@ -17,7 +17,6 @@ reads the others whole as above.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
@@ -26,7 +25,7 @@ from warroom.domain.list_json import MAX_RANK
 from warroom.domain.next_due import Reading
 from warroom.domain.policy import Policy
 from warroom.domain.policy_record import unknown_severity
-from warroom.domain.timefmt import EARLIEST, LATEST, to_iso
+from warroom.domain.timefmt import EARLIEST, LATEST, in_stored_form
 from warroom.domain.vocabulary import LIST_STAGES, LISTED_STATUSES, OPEN_STATUSES, list_stage
 from warroom.store import next_due as kept_next_due
 from warroom.store import queries
@@ -63,9 +62,6 @@ _SELECT_KEPT = (
     "SELECT CASE WHEN n.seq = coalesce(c.seq, 0) AND (n.holds_from IS NULL"
     " OR n.holds_from <= ?) THEN n.listed_head END, n.listed_tail, i.id" + _JOINS
 )
-_EARLIEST, _LATEST = to_iso(EARLIEST), to_iso(LATEST)
-# the stored form's shape (ASCII digits only); the date itself is checked by reading it
-_STORED = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z").fullmatch
 
 
 class ListedIncident(NamedTuple):
@@ -249,11 +245,8 @@ def _moments(columns: tuple[Any, ...]) -> tuple[dt.datetime, dt.datetime | None]
         text = columns[n]
         if text is None:
             continue
-        if type(text) is not str or _STORED(text) is None or not _EARLIEST <= text < _LATEST:
-            return None
-        try:
-            at = dt.datetime.fromisoformat(text)
-        except ValueError:  # 2026-02-30
+        at = in_stored_form(text)
+        if at is None:
             return None
         if n == _DECLARED:
             declared = at
