@@ -746,7 +746,7 @@ class DatabaseWatcher:
         """Wait while the person's write is under way, until `WRITE_WAIT_SECONDS` after
         it was asked (a write held up longer, by another process's lock say, no longer
         holds up the work)."""
-        while not self._no_write.is_set() and not self._stop.is_set():
+        while self.write_under_way and not self._stop.is_set():
             left = self._write_asked_at + WRITE_WAIT_SECONDS - self._monotonic()
             if left <= 0 or self._key_waiting():  # a key waits to be read: first
                 return
