@@ -27,7 +27,13 @@ from warroom.domain import escalation, sla
 from warroom.domain.follow_ups import parse_due
 from warroom.domain.models import Incident
 from warroom.domain.policy import Policy
-from warroom.domain.timefmt import OutOfRange, in_stored_form, parse_user_time, read_user_time
+from warroom.domain.timefmt import (
+    OutOfRange,
+    in_stored_form,
+    parse_user_time,
+    read_user_time,
+    to_iso,
+)
 from warroom.errors import InvalidInput, WarroomError
 from warroom.service import WarRoom
 from warroom.store import queries, scribe_queries
@@ -516,3 +522,17 @@ def test_a_policy_with_a_rota_starting_in_year_1_or_9999_is_refused(
 )
 def test_in_stored_form_reads_only_the_stored_form(text: object, read: object) -> None:
     assert in_stored_form(text) == read
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        dt.datetime(2026, 11, 23, 9, 0, 0, 999_999, tzinfo=dt.UTC),
+        dt.datetime(1970, 1, 1, tzinfo=dt.UTC),
+        dt.datetime(2199, 12, 31, 23, 59, 59, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.timezone(dt.timedelta(hours=-9, minutes=-30))),
+    ],
+)
+def test_to_iso_is_the_stored_form_in_utc_whatever_the_zone(at: dt.datetime) -> None:
+    assert to_iso(at) == at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert in_stored_form(to_iso(at)) == at.replace(microsecond=0)

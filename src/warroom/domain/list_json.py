@@ -28,10 +28,10 @@ from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False
 from typing import Any
 
 from warroom.domain.models import INCIDENT_TIMES, Incident
-from warroom.domain.next_due import INTERNAL_UPDATE, Reading
+from warroom.domain.next_due import Reading
 from warroom.domain.policy import Policy
 from warroom.domain.policy_record import unknown_severity
-from warroom.domain.sla import LABELS, MISSED, OK, OVERDUE, WARNING, Deadline, span
+from warroom.domain.sla import MISSED, OK, OVERDUE, WARNING, Deadline, label_for, span
 from warroom.domain.timefmt import to_iso
 from warroom.domain.vocabulary import list_stage
 
@@ -131,20 +131,13 @@ def parts(columns: tuple[Any, ...], q: Quoted | None = None) -> tuple[str, str]:
     return head, tail
 
 
-def _iso(at: dt.datetime) -> str:
-    """`to_iso(at)`, without strftime for a time already in UTC."""
-    if at.tzinfo is dt.UTC and at.year >= 1000:
-        return f"{at.isoformat(timespec='seconds')[:19]}Z"
-    return to_iso(at)
-
-
 def timer_text(timer: Reading | None, q: Quoted) -> str:
     """A timer as `json_shapes.timer_json` prints it."""
     if timer is None:
         return "null"
     remaining = int(timer.remaining.total_seconds())
     missed = str(-remaining) if timer.state == MISSED else "null"
-    done = "null" if timer.done_at is None else f'"{_iso(timer.done_at)}"'
+    done = "null" if timer.done_at is None else f'"{to_iso(timer.done_at)}"'
     audience = q[timer.audience] if timer.audience else "null"
     return (
         f'{{"name": {q[timer.name]}, "label": {q[timer.label]},'
@@ -206,9 +199,7 @@ def kept(incident: Incident, deadline: Deadline | None, policy: Policy) -> tuple
     lead = policy.warning_for(d.severity).lead(d.target) // _US
     if not (0 <= due < _BOUND and 0 <= lead < _BOUND):
         raise ValueError(f"no list text for a deadline at {d.deadline}, lead {lead}us")
-    label = LABELS[d.name]
-    if d.name == "update" and d.audience == "internal":
-        label = INTERNAL_UPDATE
+    label = label_for(d.name, d.audience)
     audience = q[d.audience] if d.audience else "null"
     pieces = (
         "",

@@ -110,7 +110,6 @@ def reading_of(timer: sla.Timer) -> Reading:
 
 
 _ZERO = dt.timedelta(0)
-INTERNAL_UPDATE = "Next internal update due"
 
 
 def reading_at(
@@ -134,12 +133,9 @@ def reading_at(
         target = dt.timedelta(microseconds=target_us)
         reached = policy.warning_for(severity).reached(remaining, target)
         state = sla.WARNING if reached else sla.OK
-    label = sla.LABELS[name]
-    if name == "update" and audience == "internal":
-        label = INTERNAL_UPDATE
+    label = sla.label_for(name, audience)
     shown = sla.format_countdown(remaining)
-    # isoformat of a UTC time: its first 19 characters are to_iso's, without strftime
-    printed = f"{deadline[:19]}Z" if deadline.endswith("+00:00") else to_iso(at)
+    printed = to_iso(at)
     # made as Reading's __new__ makes it, without its call (a list makes thousands)
     fields = (name, label, at, remaining, state, severity.name, shown, None, audience, printed)
     return tuple.__new__(Reading, fields)

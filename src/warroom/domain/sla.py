@@ -143,6 +143,16 @@ class Breach:
     severity: str
 
 
+INTERNAL_UPDATE = "Next internal update due"
+
+
+def label_for(name: str, audience: str | None) -> str:
+    """A timer's label (`LABELS`; the update timer for internal audiences says so)."""
+    if name == "update" and audience == "internal":
+        return INTERNAL_UPDATE
+    return LABELS[name]
+
+
 def _severity_of(policy: Policy, name: str) -> Severity | None:
     """`_Clocks.lookup`, without working out the incident's clocks."""
     try:
@@ -223,9 +233,7 @@ def _timer(
             left = clock_time_between(now, deadline, hours)
             window = business_budget(hours, target) if hours else target
             state = WARNING if policy.warning_for(severity).reached(left, window) else OK
-    label = LABELS[name]
-    if name == "update" and audience == "internal":
-        label = "Next internal update due"
+    label = label_for(name, audience)
     return Timer(
         name=name,
         label=label,

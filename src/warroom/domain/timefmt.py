@@ -15,6 +15,8 @@ def to_iso(at: dt.datetime) -> str:
     """The stored form: UTC, second precision, `Z` suffix (sorts as text)."""
     if at.tzinfo is None:
         raise ValueError("refusing a naive datetime")
+    if at.tzinfo is dt.UTC and at.year >= 1000:  # its isoformat's first 19 characters
+        return f"{at.isoformat(timespec='seconds')[:19]}Z"  # (strftime costs ~10x more)
     return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

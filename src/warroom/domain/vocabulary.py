@@ -65,6 +65,9 @@ ENTRY_KINDS: tuple[str, ...] = (
     "went-wrong",
     "lesson",
 )
+# the rows a scribe writes: they never move a deadline (a status, a severity, a role,
+# an acknowledgement or a breach writes a row of its own kind)
+SCRIBE_KINDS: frozenset[str] = frozenset(ENTRY_KINDS)
 # The author of what the war room does by itself (breaches, rungs reached on
 # time): not the person whose console happened to notice first.
 SYSTEM_AUTHOR = "warroom"

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from warroom.domain.models import TimelineEntry
 from warroom.domain.timeline_filters import TIMELINE_FILTERS, TimelineFilter
 from warroom.domain.timeline_state import ShownEntry
-from warroom.store.queries import timeline_rows
+from warroom.store.queries import read_snapshot, timeline_rows
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -100,14 +100,8 @@ def read_page(
     total is then counted on from it (the rows written since: an id range) rather
     than counted again. One read transaction, so the count and `newest_row` agree.
     """
-    conn = db.conn
-    if conn.in_transaction:  # the caller's transaction is the snapshot
+    with read_snapshot(db):  # or the caller's transaction
         return _read_page(db, request, since)
-    conn.execute("BEGIN")
-    try:
-        return _read_page(db, request, since)
-    finally:
-        conn.execute("COMMIT")
 
 
 def _read_page(

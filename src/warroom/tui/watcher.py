@@ -50,7 +50,7 @@ from warroom.domain.models import Incident
 from warroom.domain.policy import Policy
 from warroom.domain.timeline_filters import TIMELINE_FILTERS
 from warroom.domain.timeline_state import TimelineState
-from warroom.domain.vocabulary import ENTRY_KINDS
+from warroom.domain.vocabulary import SCRIBE_KINDS
 from warroom.errors import WarroomError
 from warroom.store import read_model
 from warroom.tui import file_writes
@@ -107,7 +107,6 @@ BOARD_BATCH = 256
 # does), but never longer than this after the first snapshot: until it is whole, rows
 # below the first screenful read "working out…" and nothing rings
 BOARD_WAIT_SECONDS = 2.0
-SCRIBE_KINDS = frozenset(ENTRY_KINDS)  # rows that never move a deadline
 # while the person's own write is under way (an entry just typed, an ack), the list and
 # board work waits between its batches, until this long after it was asked: the write shares the
 # interpreter with it, and each of its ~25 statements gave the interpreter lock back
