@@ -4,6 +4,7 @@ laid out again (its new lines shown, not cut to the old height)."""
 
 from __future__ import annotations
 
+import pytest
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -63,3 +64,36 @@ async def test_fitted_height_is_textuals_and_growth_lays_out() -> None:
             "".join(s.text for s in pane.render_lines(pane.region.reset_offset)[i : i + 1])
             for i in range(3)
         )
+
+
+class Column(App[None]):
+    """A pane with a box of its own size (the ladder: the rest of the clocks column)."""
+
+    CSS = "Static { width: 30; height: 1fr; }"
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="p")
+
+
+async def test_a_pane_whose_box_keeps_its_size_is_repainted_not_laid_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = Column()
+    async with app.run_test(size=(60, 20)) as pilot:
+        pane = app.query_one("#p", Static)
+        update_in_place(pane, Text("ladder of three\n1\n2"))
+        await pilot.pause()
+        asked: list[bool] = []
+        repaint = pane.refresh
+
+        def refresh(*regions: object, layout: bool = False, **kwargs: object) -> object:
+            asked.append(layout)
+            return repaint(*regions, layout=layout, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(pane, "refresh", refresh)
+        update_in_place(pane, Text("ladder of five\n1\n2\n3\n4"))
+        await pilot.pause()
+        assert asked and not any(asked)  # repainted, never laid out again
+        assert pane.size.height == 20  # the box as it was
+        lines = pane.render_lines(pane.region.reset_offset)
+        assert "".join(s.text for s in lines[4]).startswith("4")  # its new lines shown

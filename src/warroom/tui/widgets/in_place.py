@@ -33,8 +33,12 @@ def update_in_place(widget: Static, text: Text) -> None:
     if height is None:
         height = widget.get_content_height(_ANY, _ANY, width)
     _MEASURED[widget] = (width, height)
-    if before != (width, height):
-        widget.refresh(layout=True)
+    if (
+        before != (width, height)
+        and widget.styles.height is not None
+        and widget.styles.height.is_auto
+    ):
+        widget.refresh(layout=True)  # its box follows its lines (else its box stays)
 
 
 def fitted_height(text: Text, width: int) -> int | None:
