@@ -135,6 +135,31 @@ def test_view_reads_what_the_detail_panes_show(
     assert len(swept.timeline) > len(view.timeline)  # the breach is on the timeline too
 
 
+def test_a_view_read_after_a_commit_never_shows_its_entry_with_the_row_before_it(
+    db: sqlite_utils.Database, room: WarRoom, policy: Policy, seeded: dict[str, int]
+) -> None:
+    """The console reads its list, then the selected incident's new timeline rows with
+    the list's row of it: an acknowledgement committed between the two showed its
+    entry beside "NOT ACKNOWLEDGED" (the list's row, read before it)."""
+    number = seeded["new P0"]
+    listed = read_model.incident_list(db, policy)
+    before = read_model.incident_view(db, number, listed=listed)
+    assert before.incident is listed.by_id[number]  # the list's row, not read again
+    assert before.incident.acknowledged_at is None
+    room.acknowledge(number)  # another console, between the list and the view
+    view = read_model.incident_view(
+        db, number, timeline_after=before.timeline[-1].id, listed=listed
+    )
+    assert [e.kind for e in view.timeline] == ["ack"]
+    assert view.incident.acknowledged_at is not None  # the row as the entry has it
+    # and a scribe's note (no change to the row) keeps the list's row
+    again = read_model.incident_list(db, policy, previous=listed)
+    room.log(number, "checking the pool")
+    noted = read_model.incident_view(db, number, timeline_after=view.timeline[-1].id, listed=again)
+    assert [e.text for e in noted.timeline] == ["checking the pool"]
+    assert noted.incident is again.by_id[number]
+
+
 def _clock_row(
     db: sqlite_utils.Database, incident_id: int, kind: str, at: dt.datetime, **data: str
 ) -> None:

@@ -541,6 +541,14 @@ def change_mark(db: sqlite_utils.Database) -> int:
     return int(row[0])
 
 
+def changed_at(db: sqlite_utils.Database, incident_id: int) -> int:
+    """The number of the incident's latest change to what a list shows (0: none)."""
+    row = db.conn.execute(
+        "SELECT seq FROM incident_changes WHERE incident_id = ?", (incident_id,)
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def changed_since(db: sqlite_utils.Database, mark: int) -> set[int]:
     """Incidents whose list row, clock inputs or recorded breaches changed after `mark`
     (deleted incidents too)."""

@@ -542,12 +542,31 @@ def incident_view(
     `timeline_after`: read only timeline rows with a greater id (the timeline
     is append-only; the console reads what is new), None for no timeline.
     `listed`: an `IncidentList` that holds the incident; its incident row,
-    and clock inputs are used rather than read again.
+    and clock inputs are used rather than read again, unless the incident changed
+    since the list was read (then its rows read here could show what the list's row
+    does not: an acknowledgement's entry beside "not acknowledged"). Everything is
+    read in one look at the file.
     """
+    with one_look(db):
+        return _incident_view(db, incident_id, timeline_after, listed)
+
+
+def _incident_view(
+    db: sqlite_utils.Database,
+    incident_id: int,
+    timeline_after: int | None,
+    listed: IncidentList | None,
+) -> IncidentView:
     from warroom.store import checklist_queries
 
-    incident = listed.by_id.get(incident_id) if listed else None
-    clock = listed.clocks.get(incident_id) if listed else None
+    incident = clock = None
+    if (
+        listed is not None
+        and incident_id in listed.by_id
+        and queries.changed_at(db, incident_id) <= listed.mark
+    ):
+        incident = listed.by_id[incident_id]
+        clock = listed.clocks.get(incident_id)
     if incident is None:
         incident = queries.incident(db, incident_id)
     roles = queries.roles(db, incident_id)

@@ -633,6 +633,13 @@ class DatabaseWatcher:
         read = self._selection_read(
             db, listed, selected, reset=selected != shown, last=last, window=window, page=page
         )
+        if not _as_listed(read, listed):
+            # the incident changed after this list was read: its rows read now would
+            # show beside the list's row and deadlines from before (an acknowledgement's
+            # entry beside "not acknowledged"): the list is read again first, at once
+            self._force = self._read_wanted = True
+            self._wake.set()
+            return snapshot()
         with self._asked:
             if self._taken != taken:  # the screen took a held read meanwhile: it shows that
                 return snapshot()
@@ -872,7 +879,7 @@ class DatabaseWatcher:
             return
         held = self._selection_read(db, listed, first, reset=True)
         with self._asked:
-            if self.selected_id is None and self._taken == taken:
+            if self.selected_id is None and self._taken == taken and _as_listed(held, listed):
                 self._held[first] = held
                 self._nearby = (first,)  # kept by `_read_ahead` until the screen takes it
             # held, or the screen selected a row meanwhile (it is read next): either way
@@ -957,13 +964,23 @@ class DatabaseWatcher:
                 return  # a key, a page or a commit first; the loop comes back here
             held = self._selection_read(db, listed, incident_id, reset=True)
             with self._asked:
-                if self._version == version and incident_id in self._nearby:
+                if (
+                    self._version == version
+                    and incident_id in self._nearby
+                    and _as_listed(held, listed)
+                ):
                     self._held[incident_id] = held
         with self._asked:
             # all read ahead for this place and file; while start-up's rest is read,
             # its own first writes (the policy check) may still come: read again then
             if self._version == version and self._nearby == nearby and not self._live_only:
                 self._ahead_due = False
+
+
+def _as_listed(read: HeldRead, listed: read_model.IncidentList) -> bool:
+    """Whether `read` shows the incident as `listed` lists it (its very row: the incident
+    did not change after the list was read), so it goes with the list's deadlines."""
+    return read.selection.incident is listed.by_id.get(read.selection.incident.id)
 
 
 def _row_kept(read: HeldRead, last: Snapshot) -> bool:

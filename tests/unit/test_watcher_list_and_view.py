@@ -1,0 +1,74 @@
+"""The watcher reads its list, then the selected incident's rows: a commit between the
+two never shows the incident's new rows beside the list's row and deadlines from
+before it (an acknowledgement's entry beside "not acknowledged", for a frame)."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from pathlib import Path
+
+import sqlite_utils
+
+from tests.watching import next_snapshot, running
+from warroom import store
+from warroom.clock import FrozenClock
+from warroom.domain.models import Actor
+from warroom.domain.policy import Policy
+from warroom.service import WarRoom
+from warroom.store import read_model
+from warroom.tui.messages import Snapshot
+from warroom.tui.watcher import DatabaseWatcher, HeldRead
+
+
+class AckBetween(DatabaseWatcher):
+    """Once armed, another console acknowledges the incident right after the list was
+    read and before the selected incident's rows are."""
+
+    def __init__(self, path: Path, post: object, policy: Policy, room: WarRoom) -> None:
+        super().__init__(path, post, policy)  # type: ignore[arg-type]
+        self.room = room
+        self.armed = threading.Event()
+
+    def _selection_read(
+        self,
+        db: sqlite_utils.Database,
+        listed: read_model.IncidentList,
+        selected: int,
+        **kw: object,
+    ) -> HeldRead:
+        if self.armed.is_set() and selected in listed.by_id:
+            self.armed.clear()
+            self.room.acknowledge(selected)
+        return super()._selection_read(db, listed, selected, **kw)  # type: ignore[arg-type]
+
+
+def test_an_ack_committed_between_the_list_and_the_view_shows_with_its_row(
+    db_path: Path, clock: FrozenClock, policy: Policy
+) -> None:
+    room = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), policy)
+    first = room.declare("Checkout down", "P1")
+    room.declare("Search slow", "P2")
+    other = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), policy)
+    posted: queue.Queue[object] = queue.Queue()
+    watcher = AckBetween(db_path, posted.put, policy, other)
+    watcher.selected_id = first
+    with running(watcher):
+        next_snapshot(posted, lambda s: s.selection is not None and s.board is not None)
+        watcher.armed.set()
+        room.log(first, "failing over")  # the file moves: the list and the rows are read
+        seen: list[Snapshot] = []
+        while True:
+            shown = next_snapshot(posted, lambda s: s.selection is not None)
+            seen.append(shown)
+            assert shown.selection is not None
+            if any(e.kind == "ack" for e in shown.selection.entries):
+                break
+        for snapshot in seen:
+            assert snapshot.selection is not None
+            row = next(i for i in snapshot.incidents if i.id == first)
+            if any(e.kind == "ack" for e in snapshot.selection.entries):
+                # the entry shows with the row (and so the deadlines) it belongs to
+                assert snapshot.selection.incident.acknowledged_at is not None
+                assert row.acknowledged_at is not None
+                assert snapshot.prepared[first].incident == row
