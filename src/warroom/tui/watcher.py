@@ -340,7 +340,9 @@ class DatabaseWatcher:
                         self._force = False
                         old_version, version = version, current
                         if moved and written and self._board is not None:
-                            self._own_write_at_once(db, current)
+                            # the file moved with our own write (or while it was under
+                            # way): its new entries first, then the list read
+                            self._own_write_shown(db, current, list_is_current=False)
                         snapshot = self.read(db, changed=changed)
                         if changed or self._file_wide is None:
                             # what the whole file says beside the list: read when it changed,
@@ -706,26 +708,23 @@ class DatabaseWatcher:
         if current in (self._version, self._served_version, self._tried_version):
             return  # not committed yet (the loop reads it next), shown, or not to hurry
         self._tried_version = current
+        self._own_write_shown(db, current)
+
+    def _own_write_shown(
+        self, db: sqlite_utils.Database, current: int, *, list_is_current: bool = True
+    ) -> None:
+        """The shown incident read at `current` and posted with the list and deadlines
+        last posted, if what our write brought cannot move its deadlines (`_serve`'s
+        `deadlines_kept`), then drawn before the work goes on. `list_is_current`: as
+        `_serve`'s (False when a look has just seen the file move)."""
         with self._asked:
             selected, shown = self.selected_id, self._shown_id
         if (
             selected is not None
             and selected == shown
-            and self._serve(db, current, moved=True, deadlines_kept=True) is not None
-        ):
-            self._let_it_draw()
-
-    def _own_write_at_once(self, db: sqlite_utils.Database, current: int) -> None:
-        """The file moved with our own write (or while it was under way): the shown
-        incident's new entries are read and posted first, with the list and deadlines
-        last posted, and the list read follows (`_own_write_first`, before a read)."""
-        with self._asked:
-            selected, shown = self.selected_id, self._shown_id
-        if (
-            self._posted is not None
-            and selected is not None
-            and selected == shown
-            and self._serve(db, current, moved=True, deadlines_kept=True, list_is_current=False)
+            and self._serve(
+                db, current, moved=True, deadlines_kept=True, list_is_current=list_is_current
+            )
             is not None
         ):
             self._let_it_draw()
