@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain import next_due, sla
@@ -40,6 +42,15 @@ def test_a_kept_deadline_reads_as_its_timer_at_every_moment(policy: Policy) -> N
                         assert found == expected, (name, audience, target, now)
                         seen.add(found.state)
     assert seen == {sla.OK, sla.WARNING, sla.OVERDUE}
+
+
+def test_a_list_reads_running_timers_only(policy: Policy) -> None:
+    """A done timer has no list reading: the list's JSON prints `done_at` and
+    `missed_by_seconds` as null for the running timer it shows."""
+    deadline = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)
+    met = sla.Timer("ack", "Acknowledge by", deadline, dt.timedelta(0), sla.MET, "P1", deadline)
+    with pytest.raises(ValueError, match="the ack timer is done"):
+        next_due.reading_of(met)
 
 
 def test_a_file_from_before_021_keeps_the_list_text_after_its_next_command(

@@ -31,7 +31,7 @@ from warroom.domain.models import INCIDENT_TIMES, Incident
 from warroom.domain.next_due import Reading
 from warroom.domain.policy import Policy
 from warroom.domain.policy_record import unknown_severity
-from warroom.domain.sla import MISSED, OK, OVERDUE, WARNING, Deadline, label_for, span
+from warroom.domain.sla import OK, OVERDUE, WARNING, Deadline, label_for, span
 from warroom.domain.timefmt import to_iso
 from warroom.domain.vocabulary import list_stage
 
@@ -132,19 +132,17 @@ def parts(columns: tuple[Any, ...], q: Quoted | None = None) -> tuple[str, str]:
 
 
 def timer_text(timer: Reading | None, q: Quoted) -> str:
-    """A timer as `json_shapes.timer_json` prints it."""
+    """A running timer as `json_shapes.timer_json` prints it (never done or missed)."""
     if timer is None:
         return "null"
     remaining = int(timer.remaining.total_seconds())
-    missed = str(-remaining) if timer.state == MISSED else "null"
-    done = "null" if timer.done_at is None else f'"{to_iso(timer.done_at)}"'
     audience = q[timer.audience] if timer.audience else "null"
     return (
         f'{{"name": {q[timer.name]}, "label": {q[timer.label]},'
         f' "deadline": "{timer.printed_deadline}", "remaining_seconds": {remaining},'
         f' "state": {q[timer.state]}, "severity": {q[timer.severity]},'
-        f' "shown": {text(timer.shown)}, "done_at": {done},'
-        f' "missed_by_seconds": {missed}, "audience": {audience}}}'
+        f' "shown": {text(timer.shown)}, "done_at": null,'
+        f' "missed_by_seconds": null, "audience": {audience}}}'
     )
 
 

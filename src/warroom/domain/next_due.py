@@ -84,28 +84,30 @@ def keeps(policy: Policy) -> bool:
 
 
 class Reading(NamedTuple):
-    """A timer as a list shows it at one moment: `sla.Timer`'s fields the list prints,
-    with its countdown (`sla.countdown`) and its deadline as printed (`to_iso`) worked
-    out once; a tuple, made for thousands of incidents at a time."""
+    """A running timer (the list's next deadline: not done, so never missed either) as a
+    list shows it at one moment: `sla.Timer`'s fields the list prints, with its
+    countdown (`sla.countdown`) and its deadline as printed (`to_iso`) worked out once;
+    a tuple, made for thousands of incidents at a time."""
 
     name: str
     label: str
     deadline: dt.datetime
     remaining: dt.timedelta
-    state: str
+    state: str  # OK, WARNING or OVERDUE
     severity: str
     shown: str
-    done_at: dt.datetime | None
     audience: str
     printed_deadline: str  # to_iso(deadline)
 
 
 def reading_of(timer: sla.Timer) -> Reading:
-    """`timer` as a list shows it (without its `detail`)."""
+    """Running `timer` (`sla.running_timer`) as a list shows it (without its `detail`)."""
     t = timer
+    if t.done_at is not None:
+        raise ValueError(f"the {t.name} timer is done: a list shows running timers only")
     return Reading(
         t.name, t.label, t.deadline, t.remaining, t.state, t.severity, sla.countdown(t),
-        t.done_at, t.audience, to_iso(t.deadline),
+        t.audience, to_iso(t.deadline),
     )  # fmt: skip
 
 
@@ -137,5 +139,5 @@ def reading_at(
     shown = sla.format_countdown(remaining)
     printed = to_iso(at)
     # made as Reading's __new__ makes it, without its call (a list makes thousands)
-    fields = (name, label, at, remaining, state, severity.name, shown, None, audience, printed)
+    fields = (name, label, at, remaining, state, severity.name, shown, audience, printed)
     return tuple.__new__(Reading, fields)
