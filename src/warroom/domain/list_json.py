@@ -21,13 +21,12 @@ and its countdown go. Only the short tail is formatted; the head is copied.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) uses
 from typing import Any
 
-from warroom.domain.models import INCIDENT_TIMES, Incident
+from warroom.domain.models import INCIDENT_FIELDS, INCIDENT_TIME_AT, INCIDENT_TIMES, Incident
 from warroom.domain.next_due import Reading
 from warroom.domain.policy import Policy
 from warroom.domain.policy_record import unknown_severity
@@ -35,20 +34,18 @@ from warroom.domain.sla import OK, OVERDUE, WARNING, Deadline, label_for, span
 from warroom.domain.timefmt import to_iso
 from warroom.domain.vocabulary import list_stage
 
-# a listed incident's columns: the incident record's fields, in its order (one list)
-FIELDS = tuple(f.name for f in dataclasses.fields(Incident))
-TIMES = INCIDENT_TIMES  # in the order incident_json prints them
-_TIME_AT = frozenset(FIELDS.index(name) for name in TIMES)
+# a listed incident's columns are the incident record's fields, in its order
+_TIME_AT = frozenset(INCIDENT_TIME_AT)
 (
     _ID, _TITLE, _SEVERITY, _STATUS, _KIND, _SUMMARY, _USERS, _SERVICES, _BUSINESS,
     _COMMANDER, _DRILL, _CHANNEL, _OWNER, _DECLARED, _DETECTED, _ACKNOWLEDGED,
     _MITIGATED, _RESOLVED, _CLOSED, _UPDATED, _DONE, _IMPACT_FROM, _IMPACT_TO,
 ) = (
-    FIELDS.index(name)
+    INCIDENT_FIELDS.index(name)
     for name in (
         "id", "title", "severity", "status", "kind", "summary", "impact_users",
         "impact_services", "impact_business", "commander", "drill", "channel",
-        "postmortem_owner", *TIMES,
+        "postmortem_owner", *INCIDENT_TIMES,
     )
 )  # fmt: skip
 _RAW = "\x7f"  # json_raw_escaped's characters are this one and non-ASCII ones
@@ -93,10 +90,10 @@ class Quoted(dict[str, str]):
 
 
 def columns_of(incident: Incident) -> tuple[Any, ...]:
-    """A record's columns as the list prints them (`FIELDS`; times `to_iso`, or None)."""
+    """A record's columns as the list prints them (`INCIDENT_FIELDS`; times `to_iso`, or None)."""
     return tuple(
         to_iso(value) if n in _TIME_AT and value is not None else value
-        for n, value in enumerate(getattr(incident, name) for name in FIELDS)
+        for n, value in enumerate(getattr(incident, name) for name in INCIDENT_FIELDS)
     )
 
 
@@ -107,7 +104,7 @@ def _stamp(value: str | None) -> str:
 def parts(columns: tuple[Any, ...], q: Quoted | None = None) -> tuple[str, str]:
     """The text before the incident's age (from `{` to `"age_seconds": `) and the text
     between its age and its timer (to `"next_deadline": `), of a row of `columns`
-    (`FIELDS`; times already in the printed form, or None)."""
+    (`INCIDENT_FIELDS`; times already in the printed form, or None)."""
     q = Quoted() if q is None else q
     c = columns
     head = (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -56,6 +56,10 @@ INCIDENT_TIMES = (
     "impact_started_at",
     "impact_ended_at",
 )
+# the record's fields in order: a row's columns are read and printed in this order
+INCIDENT_FIELDS = tuple(f.name for f in fields(Incident))
+# where the stored times sit among them (INCIDENT_TIMES' order is the fields' own)
+INCIDENT_TIME_AT = tuple(INCIDENT_FIELDS.index(name) for name in INCIDENT_TIMES)
 
 
 @dataclass(frozen=True, slots=True)

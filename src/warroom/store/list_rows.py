@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from warroom.domain import list_json, next_due, sla
 from warroom.domain.list_json import MAX_RANK
+from warroom.domain.models import INCIDENT_FIELDS, INCIDENT_TIME_AT
 from warroom.domain.next_due import Reading
 from warroom.domain.policy import Policy
 from warroom.domain.policy_record import unknown_severity
@@ -33,15 +34,16 @@ from warroom.store import queries
 if TYPE_CHECKING:
     import sqlite_utils
 
-FIELDS = list_json.FIELDS  # a listed incident's columns: the incident record's fields
-TIMES = list_json.TIMES  # in the order `cli.json_shapes.incident_json` prints them
-_TIME_AT = tuple(FIELDS.index(name) for name in TIMES)
+# a listed incident's columns are the incident record's fields (INCIDENT_FIELDS)
 _ID, _TITLE, _SEVERITY, _STATUS, _COMMANDER = (
-    FIELDS.index(name) for name in ("id", "title", "severity", "status", "commander")
+    INCIDENT_FIELDS.index(name) for name in ("id", "title", "severity", "status", "commander")
 )
-_DECLARED = FIELDS.index("declared_at")
-_POSTMORTEM = FIELDS.index("postmortem_done_at")
-_ENDS = (FIELDS.index("resolved_at"), FIELDS.index("closed_at"))  # where an age stops
+_DECLARED = INCIDENT_FIELDS.index("declared_at")
+_POSTMORTEM = INCIDENT_FIELDS.index("postmortem_done_at")
+_ENDS = (
+    INCIDENT_FIELDS.index("resolved_at"),
+    INCIDENT_FIELDS.index("closed_at"),
+)  # where an age stops
 _KEPT = ("holds_from", "name", "deadline", "severity", "target_us", "audience")
 _JOINS = (
     " FROM incidents i LEFT JOIN next_due n ON n.incident_id = i.id AND n.rules = ?"
@@ -50,7 +52,7 @@ _JOINS = (
 _VALID = "n.seq IS NOT NULL AND n.seq = coalesce(c.seq, 0)"  # the kept row is this change's
 _SELECT = (
     "SELECT "
-    + ", ".join(f"i.{c}" for c in FIELDS)
+    + ", ".join(f"i.{c}" for c in INCIDENT_FIELDS)
     + f", {_VALID}, "
     + ", ".join(f"n.{c}" for c in _KEPT)
     + _JOINS
@@ -67,7 +69,7 @@ _SELECT_KEPT = (
 class ListedIncident(NamedTuple):
     """An incident as the list shows it, with its most urgent running timer at the
     moment read (without who the next rung calls: the list does not show it), read as
-    its columns (`FIELDS`, as stored: `drill` true or false as a number may be; times
+    its columns (`INCIDENT_FIELDS`, as stored: `drill` true or false as a number may be; times
     as the JSON prints them: `to_iso`, None when unset)."""
 
     id: int
@@ -196,12 +198,12 @@ class _Reader:
         timer_of = self._timer
         rank, staged = self.policy.rank, LIST_STAGES.get
         running_statuses = next_due.CLOCK_STATUSES
-        width = len(FIELDS)
+        width = len(INCIDENT_FIELDS)
         for row in rows:
             columns = row[:width]
             moments = _moments(columns)
             if moments is None:
-                incident = queries.incident_of(dict(zip(FIELDS, columns, strict=True)))
+                incident = queries.incident_of(dict(zip(INCIDENT_FIELDS, columns, strict=True)))
                 if incident is None:
                     continue  # noted, and left out as every list leaves it
                 columns = list_json.columns_of(incident)
@@ -241,7 +243,7 @@ def _moments(columns: tuple[Any, ...]) -> tuple[dt.datetime, dt.datetime | None]
     """The declaration and the end (resolution, else close) of a row whose times are all
     in the stored form (`to_iso(stored_time(text)) == text`); None for any other row."""
     declared = ended = None
-    for n in _TIME_AT:
+    for n in INCIDENT_TIME_AT:
         text = columns[n]
         if text is None:
             continue

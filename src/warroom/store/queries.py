@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import json
@@ -15,6 +14,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from warroom.domain.models import (
+    INCIDENT_FIELDS,
+    INCIDENT_TIME_AT,
     INCIDENT_TIMES,
     Engagement,
     Incident,
@@ -200,11 +201,9 @@ def incident_of(values: dict[str, Any]) -> Incident | None:
 
 # an incident row's columns in the record's field order, so a row becomes a record
 # without a dict on the way (10,000 incidents: ~12 MB of dicts at start-up)
-_INCIDENT_FIELDS = tuple(f.name for f in dataclasses.fields(Incident))
-_INCIDENT_COLUMNS = ", ".join(_INCIDENT_FIELDS)
-_TIME_AT = tuple(n for n, name in enumerate(_INCIDENT_FIELDS) if name in INCIDENT_TIMES)
-_SHARED_AT = tuple(n for n, name in enumerate(_INCIDENT_FIELDS) if name in _SHARED_COLUMNS)
-_DRILL_AT = _INCIDENT_FIELDS.index("drill")
+_INCIDENT_COLUMNS = ", ".join(INCIDENT_FIELDS)
+_SHARED_AT = tuple(n for n, name in enumerate(INCIDENT_FIELDS) if name in _SHARED_COLUMNS)
+_DRILL_AT = INCIDENT_FIELDS.index("drill")
 # a row becomes its record through one function written for `Incident`'s fields
 # (`_row_reader`), as `dataclasses` writes `__init__`: each field's slot set directly,
 # the times parsed, the shared texts interned, in straight lines (10,000 incidents: the
@@ -214,7 +213,7 @@ _DRILL_AT = _INCIDENT_FIELDS.index("drill")
 # `Incident(...)` itself)
 _SLOTS_BUILD = (
     not hasattr(Incident, "__post_init__")
-    and tuple(getattr(Incident, "__slots__", ())) == _INCIDENT_FIELDS
+    and tuple(getattr(Incident, "__slots__", ())) == INCIDENT_FIELDS
 )
 
 
@@ -225,9 +224,9 @@ def _row_reader() -> Callable[[tuple[Any, ...]], Incident]:
     names: dict[str, Any] = {"stored_time": stored_time, "intern": sys.intern}
     names["Incident"], names["new"] = Incident, object.__new__
     values = []
-    for n in range(len(_INCIDENT_FIELDS)):
+    for n in range(len(INCIDENT_FIELDS)):
         value = f"row[{n}]"
-        if n in _TIME_AT:
+        if n in INCIDENT_TIME_AT:
             value = f"(None if {value} is None else stored_time({value}))"
         elif n in _SHARED_AT:
             value = f"(intern({value}) if type({value}) is str else {value})"
@@ -236,7 +235,7 @@ def _row_reader() -> Callable[[tuple[Any, ...]], Incident]:
         values.append(value)
     if _SLOTS_BUILD:
         lines = ["    made = new(Incident)"]
-        for n, name in enumerate(_INCIDENT_FIELDS):
+        for n, name in enumerate(INCIDENT_FIELDS):
             names[f"set_{name}"] = getattr(Incident, name).__set__
             lines.append(f"    set_{name}(made, {values[n]})")
         lines.append("    return made")
@@ -265,7 +264,7 @@ def _incident_rows(
         try:
             found.append(read(row))
         except (ValueError, TypeError):
-            found.extend(_readable(_incident, [dict(zip(_INCIDENT_FIELDS, row, strict=True))]))
+            found.extend(_readable(_incident, [dict(zip(INCIDENT_FIELDS, row, strict=True))]))
     return found
 
 
