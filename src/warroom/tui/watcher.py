@@ -881,8 +881,9 @@ class DatabaseWatcher:
             if self.selected_id is None and self._taken == taken and _as_listed(held, listed):
                 self._held[first] = held
                 self._nearby = (first,)  # kept by `_read_ahead` until the screen takes it
-            # held, or the screen selected a row meanwhile (it is read next): either way
-            # the selected incident is on its way, and the rest is read after it
+            # held, or the screen selected a row meanwhile, or the incident changed since
+            # the list was read (it is read when selected): either way the selected
+            # incident is on its way, and the rest is read after it
             self._rest_due = self._live_only
 
     def _selection_read(
