@@ -97,3 +97,24 @@ async def test_a_pane_whose_box_keeps_its_size_is_repainted_not_laid_out(
         assert pane.size.height == 20  # the box as it was
         lines = pane.render_lines(pane.region.reset_offset)
         assert "".join(s.text for s in lines[4]).startswith("4")  # its new lines shown
+
+
+async def test_a_pane_redrawn_while_hidden_is_measured_again_once_shown() -> None:
+    """z hides the clocks column; j/k meanwhile redraws its panes: back in view, the
+    next text of the old height lays the pane out again (it stayed cut off)."""
+    app = Pane()
+    async with app.run_test(size=(60, 20)) as pilot:
+        pane = app.query_one("#p", Static)
+        update_in_place(pane, Text("five\n1\n2\n3\n4"))
+        await pilot.pause()
+        assert pane.size.height == 5
+        pane.display = False
+        await pilot.pause()
+        update_in_place(pane, Text("three\n1\n2"))  # j while hidden
+        await pilot.pause()
+        pane.display = True
+        await pilot.pause()
+        assert pane.size.height == 3
+        update_in_place(pane, Text("five\n1\n2\n3\n4"))  # k: back to the first
+        await pilot.pause()
+        assert pane.size.height == 5

@@ -689,7 +689,10 @@ class DatabaseWatcher:
             selected, shown = self.selected_id, self._shown_id
         if selected is None or (selected == shown and not moved):
             return False
-        served = self._serve(db, current, moved=moved)
+        # the shown incident's new rows only if they cannot move its deadlines (a note,
+        # not an acknowledgement: that shows with its deadlines, in the board's snapshot);
+        # another incident (a key) shows at once, as the file has it now
+        served = self._serve(db, current, moved=moved, deadlines_kept=selected == shown)
         if served is not None and selected == shown and _brought(served):
             self._let_it_draw()  # an entry: the screen draws it before the work goes on
         return served is not None

@@ -25,7 +25,11 @@ def update_in_place(widget: Static, text: Text) -> None:
     """Show `text` in `widget`; lay out again only when its height changes."""
     width = widget.content_region.width if widget.is_mounted else 0
     if width <= 0:
-        widget.update(text)  # not laid out yet: the first layout measures it
+        # not laid out yet, or hidden (z): the next layout measures it, and what was
+        # measured before no longer says its height (else, shown again, a text of
+        # that old height would not lay it out again)
+        _MEASURED.pop(widget, None)
+        widget.update(text)
         return
     before = _MEASURED.get(widget)
     widget.update(text, layout=False)
