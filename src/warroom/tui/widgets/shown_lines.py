@@ -21,9 +21,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple, cast
 
+from rich.cells import cell_len
+from rich.segment import Segment
 from rich.style import Style as RichStyle
 from rich.text import Text
-from textual.content import Content, Span, _FormattedLine
+from textual.content import Content, Span
 from textual.css.types import TextAlign, TextOverflow
 from textual.geometry import Region
 from textual.strip import Strip
@@ -79,6 +81,7 @@ class ShownLines(Static):
         self._kept: dict[tuple[int, str, str], list[Strip]] = {}
         self._kept_before: dict[tuple[int, str, str], list[Strip]] = {}
         self._styles: dict[str, Style] = {}  # the lines' styles, by name, for the rows
+        self._segment_styles: dict[tuple[str, int], RichStyle] = {}  # by name and line
         self._in_pass: bool | None = None  # in a pass: whether the rows are drawn here
 
     def show_lines(self, lines: Sequence[Line]) -> None:
@@ -131,7 +134,7 @@ class ShownLines(Static):
             self._drawn_for = drawn_for
             self._rows, self._next_line = [], 0
             self._kept, self._kept_before = {}, {}
-            self._styles = {}
+            self._styles, self._segment_styles = {}, {}
         return True
 
     def render_line(self, y: int) -> Strip:
@@ -160,34 +163,45 @@ class ShownLines(Static):
         text (the line's number in the segments' offsets, for a mouse selection)."""
         assert self._drawn_for is not None
         width, base, align, overflow, no_wrap, line_pad = self._drawn_for
-        spans = [Span(0, len(text), self._style(style))] if style and text else []
-        line = Content(text, spans)
-        plain = line.plain
         if (
-            "\t" not in plain
-            and len(plain) <= width
-            and line.cell_length <= width
+            text.isprintable()  # (no tab, no control code for `Content` to strip)
+            and len(text) <= width
+            and (cells := cell_len(text)) <= width
+            and align in ("left", "start")
             and not no_wrap
             and not line_pad
         ):
-            # it fits: one row, as the wrap leaves a line it does not cut
-            formatted = [
-                _FormattedLine(self._get_style, line, width, 0, number, align, line_end=True)
-            ]
-        else:
-            # wrapped as `Content.render_strips` wraps the whole text, a line at a time
-            formatted = line._wrap_and_format(  # noqa: SLF001
-                width,
-                align=align,
-                overflow=overflow,
-                no_wrap=no_wrap,
-                line_pad=line_pad,
-                tab_size=8,
-                get_style=self._get_style,
-            )
-            for row in formatted:
-                row.y = number
+            # it fits: one row of one segment, in the style `_FormattedLine.to_strip`
+            # gives a line of one span (or none) that the wrap leaves whole
+            return [Strip([Segment(text, self._segment_style(style, number))], cells)]
+        spans = [Span(0, len(text), self._style(style))] if style and text else []
+        line = Content(text, spans)
+        # wrapped as `Content.render_strips` wraps the whole text, a line at a time
+        formatted = line._wrap_and_format(  # noqa: SLF001
+            width,
+            align=align,
+            overflow=overflow,
+            no_wrap=no_wrap,
+            line_pad=line_pad,
+            tab_size=8,
+            get_style=self._get_style,
+        )
+        for row in formatted:
+            row.y = number
         return [Strip(*row.to_strip(base)) for row in formatted]
+
+    def _segment_style(self, name: str, number: int) -> RichStyle:
+        """The style of line `number` drawn in `name` (or the pane's own): the pane's
+        style under the line's (`Content.render`), then the offset a selection reads."""
+        key = (name, number)
+        kept = self._segment_styles.get(key)
+        if kept is None:
+            assert self._drawn_for is not None
+            base = self._drawn_for.base
+            under = Style.combine([base, self._style(name)]) if name else base
+            kept = (base + under).rich_style_with_offset(0, number)
+            self._segment_styles[key] = kept
+        return kept
 
     def _style(self, name: str) -> Style:
         """A line's style, as `Content.from_rich_text` reads the `Text`'s span; read
