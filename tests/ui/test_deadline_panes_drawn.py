@@ -238,3 +238,25 @@ async def test_lines_wider_than_the_pane_wrap_as_they_did(
             pane.show_lines(lines[:1])  # then a shorter text: nothing of the long one left
             await pilot.pause()
             assert_drawn_as_textual_draws(pane)
+
+
+async def test_a_selection_in_a_pane_copies_its_lines_and_keeps_them_shown(
+    demo: Path, clock: FrozenClock
+) -> None:
+    app = make_app(demo, clock, name="Maya Chen")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        _sla, ladder = panes(app)
+        await wait_for(pilot, lambda: "Reach" in "\n".join(texts(ladder)))
+        ladder.text_select_all()
+        await pilot.pause()
+        assert ladder.text_selection is not None  # drawn as Static draws a selection
+        assert_drawn_as_textual_draws(ladder)
+        selected = app.screen.get_selected_text()
+        assert selected is not None
+        assert selected.startswith("Escalation ladder P0\n✓ 1 On-call   Ana Lima    08:13 auto")
+        rows = [row.strip("│ ") for row in texts(ladder)]
+        assert rows[1:3] == ["Escalation ladder P0", "✓ 1 On-call   Ana Lima    08:13 auto"]
+        await pilot.press("j")  # the next incident's ladder, the selection let go or not
+        await wait_for(pilot, lambda: "Escalation ladder P1" in "\n".join(texts(ladder)))
+        assert "CEO" not in "\n".join(texts(ladder))

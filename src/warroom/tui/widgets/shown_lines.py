@@ -4,13 +4,14 @@
 into `Content`, wrapped and formatted (`Widget._render_content`), although a pane
 in the clocks column shows 6 to 10 of the ladder's ~17 lines, and a j/k redraws
 each pane for the incident it moves to. `ShownLines` keeps the `Static` (its
-`content`, its measured height, a mouse selection) and draws a row when the
-compositor asks for it: the line it belongs to is formatted as `Content` does it
-(`_FormattedLine`: the same segments and styles, with the offsets a mouse
-selection reads), wrapped only when it is wider than the pane, and the rows are
-kept until the lines, the width or the styles change. A line the pane showed
-before at the same place (the title, a rung whose countdown did not move) keeps
-its very `Strip`, so its finish is kept too (`KeptStrips`).
+`content`, its measured height, a mouse selection: the text is made when one of
+them asks, not for each incident shown) and draws a row when the compositor asks
+for it. A line that fits the pane is one segment in the style `Content` gives it
+(the pane's style under the line's, the offset a selection reads); a wider one is
+wrapped as `Content` wraps it. The rows are kept until the lines, the width or the
+styles change, and a line shown before at the same place (the title, a rung whose
+countdown did not move) keeps its very `Strip`, so its finish is kept too
+(`KeptStrips`).
 
 Each line is one style: a component class of the pane (read when drawn, so a
 theme change shows in the next frame), a style such as "dim", or none.
@@ -30,9 +31,10 @@ from textual.css.types import TextAlign, TextOverflow
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.style import Style
+from textual.visual import Visual, VisualType, visualize
 from textual.widgets import Static
 
-from warroom.tui.widgets.in_place import update_in_place
+from warroom.tui.widgets.in_place import fitted_rows, lay_out_if_resized
 from warroom.tui.widgets.kept_strips import KeptStrips
 
 # a pane's line: (its text, its style: a component class, a style, or "")
@@ -83,20 +85,48 @@ class ShownLines(Static):
         self._styles: dict[str, Style] = {}  # the lines' styles, by name, for the rows
         self._segment_styles: dict[tuple[str, int], RichStyle] = {}  # by name and line
         self._in_pass: bool | None = None  # in a pass: whether the rows are drawn here
+        # the text and the visual a `Static` would hold, made when asked for
+        self._text: Text | None = None
+        self._visual: Visual | None = None
 
     def show_lines(self, lines: Sequence[Line]) -> None:
         """Show `lines`; the screen is laid out again only when a height-auto pane's
-        number of rows changes (`update_in_place`)."""
+        number of rows changes (`lay_out_if_resized`)."""
         self._shown_lines = rstripped(lines)
         self._rows, self._next_line = [], 0
         if self._kept:  # (lines replaced before any row of them was drawn: the older kept)
             self._kept_before, self._kept = self._kept, {}
-        text = Text()
-        last = len(self._shown_lines) - 1
-        for index, (line, style) in enumerate(self._shown_lines):
-            end = "" if index == last else "\n"
-            text.append(line + end, style=self._rich_style(style) if style else "")
-        update_in_place(self, text)
+        self._text = self._visual = None
+        width = self.content_region.width if self.is_mounted else 0
+        if width <= 0:
+            self.refresh(layout=True)  # not laid out yet: the first layout measures it
+            return
+        self.refresh()
+        plain = "\n".join(text for text, _style in self._shown_lines)
+        lay_out_if_resized(self, width, fitted_rows(plain, width))
+
+    @property
+    def content(self) -> Text:
+        """The pane's text as a `Static` would hold it, made when something asks for
+        it (a mouse selection, a wrapped pane's height): not for each incident shown."""
+        if self._text is None:
+            self._text = Text()
+            last = len(self._shown_lines) - 1
+            for index, (line, style) in enumerate(self._shown_lines):
+                end = "" if index == last else "\n"
+                self._text.append(line + end, style=self._rich_style(style) if style else "")
+        return self._text
+
+    @content.setter
+    def content(self, content: VisualType) -> None:
+        raise AttributeError("a pane's lines are set with show_lines")
+
+    @property
+    def visual(self) -> Visual:
+        """What `Static` draws (`render`): the text, made into `Content` when asked for."""
+        if self._visual is None:
+            self._visual = visualize(self, self.content, markup=self._render_markup)
+        return self._visual
 
     def _rich_style(self, style: str) -> str | RichStyle:
         if style in self.COMPONENT_CLASSES:
@@ -105,6 +135,7 @@ class ShownLines(Static):
 
     def notify_style_update(self) -> None:
         self._drawn_for = None  # a theme, a class (`-overdue`): drawn anew
+        self._text = self._visual = None
         super().notify_style_update()
 
     def render_lines(self, crop: Region) -> list[Strip]:
