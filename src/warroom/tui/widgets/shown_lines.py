@@ -84,6 +84,7 @@ class ShownLines(Static):
         self._kept_before: dict[tuple[int, str, str], list[Strip]] = {}
         self._styles: dict[str, Style] = {}  # the lines' styles, by name, for the rows
         self._segment_styles: dict[tuple[str, int], RichStyle] = {}  # by name and line
+        self._blank: Strip | None = None  # a row under the lines (the same, finished once)
         self._in_pass: bool | None = None  # in a pass: whether the rows are drawn here
         # the text and the visual a `Static` would hold, made when asked for
         self._text: Text | None = None
@@ -166,6 +167,7 @@ class ShownLines(Static):
             self._rows, self._next_line = [], 0
             self._kept, self._kept_before = {}, {}
             self._styles, self._segment_styles = {}, {}
+            self._blank = None
         return True
 
     def render_line(self, y: int) -> Strip:
@@ -176,7 +178,9 @@ class ShownLines(Static):
         if y < len(self._rows):
             return self._rows[y]
         assert self._drawn_for is not None
-        return Strip.blank(self._drawn_for.width, self._drawn_for.base.rich_style)
+        if self._blank is None:
+            self._blank = Strip.blank(self._drawn_for.width, self._drawn_for.base.rich_style)
+        return self._blank
 
     def _draw_next(self) -> None:
         number = self._next_line
