@@ -1,6 +1,6 @@
 """The SLA pane and the escalation-ladder pane of the selected incident.
 
-Each pane is one widget that draws all of its lines, redrawn only when the
+Each pane is one widget that draws the rows that show (`ShownLines`), redrawn only when the
 text changed (once a second while something counts down). States are words
 and classes (`-overdue`, `-warning`), never colour alone. Names (a role
 holder on the ladder, a policy's labels) show control characters visibly and
@@ -14,13 +14,11 @@ import math
 from typing import ClassVar
 
 from rich.cells import set_cell_size
-from rich.text import Text
-from textual.widgets import Static
 
 from warroom.domain import escalation, sla
 from warroom.domain.models import Engagement
 from warroom.domain.visible import pad, visible_line
-from warroom.tui.widgets.in_place import update_in_place
+from warroom.tui.widgets.shown_lines import Line, ShownLines
 
 SHORT_LABELS = {
     "ack": "Ack by",
@@ -32,12 +30,20 @@ SHORT_LABELS = {
     "escalation": "Escalation",
 }
 
+# a timer's line in its state's style (a running one on time: the pane's own)
+TIMER_STYLES = {
+    sla.OVERDUE: "sla--overdue",
+    sla.MISSED: "sla--overdue",
+    sla.WARNING: "sla--warning",
+    sla.MET: "sla--met",
+}
+
 
 def _clock(at: dt.datetime, tz: dt.tzinfo) -> str:
     return at.astimezone(tz).strftime("%H:%M")
 
 
-class SlaPane(Static):
+class SlaPane(ShownLines):
     """Acknowledge by, first update, next update, resolve by, post-mortem, next escalation."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -48,7 +54,7 @@ class SlaPane(Static):
     }
 
     def __init__(self, *, tz: dt.tzinfo, **kwargs: object) -> None:
-        super().__init__("", **kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)
         self.tz = tz
         self._drawn: tuple[str, ...] = ()
 
@@ -61,23 +67,14 @@ class SlaPane(Static):
         if (*lines, note) == self._drawn:
             return
         self._drawn = (*lines, note)
-        text = Text()
-        text.append("SLA\n", style=self.get_component_rich_style("sla--title"))
+        shown: list[Line] = [("SLA", "sla--title")]
         if note:
-            text.append(f"{visible_line(note)}\n", style="bold reverse")
+            shown.append((visible_line(note), "bold reverse"))
         elif not timers:
-            text.append("no running clocks")
+            shown.append(("no running clocks", ""))
         for timer, line in zip(timers, lines, strict=True):
-            style = {
-                sla.OVERDUE: "sla--overdue",
-                sla.MISSED: "sla--overdue",
-                sla.WARNING: "sla--warning",
-                sla.MET: "sla--met",
-            }.get(timer.state)
-            text.append(line, style=self.get_component_rich_style(style) if style else "")
-            text.append("\n")
-        text.rstrip()
-        update_in_place(self, text)
+            shown.append((line, TIMER_STYLES.get(timer.state, "")))
+        self.show_lines(shown)
 
     def _line(self, timer: sla.Timer) -> str:
         """`Resolve by    in 9m13s soon      13:00`: the countdown carries its units
@@ -97,13 +94,13 @@ class SlaPane(Static):
         return f"{label} {value:<18} {_clock(timer.deadline, self.tz)}"
 
 
-class LadderPane(Static):
+class LadderPane(ShownLines):
     """Who has been called, who is next, and when."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"ladder--title", "ladder--next"}
 
     def __init__(self, *, tz: dt.tzinfo, **kwargs: object) -> None:
-        super().__init__("", **kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)
         self.tz = tz
         self._drawn: tuple[str, ...] = ()
 
@@ -123,23 +120,16 @@ class LadderPane(Static):
         if (*lines, *reach) == self._drawn:
             return
         self._drawn = (*lines, *reach)
-        text = Text()
-        text.append(
-            f"Escalation ladder {severity}\n", style=self.get_component_rich_style("ladder--title")
-        )
+        shown: list[Line] = [(f"Escalation ladder {severity}", "ladder--title")]
         upcoming = ladder.next if ladder else None
         for index, line in enumerate(lines):
             is_next = upcoming is not None and index == upcoming.level - 1
-            text.append(
-                Text(line, style=self.get_component_rich_style("ladder--next") if is_next else "")
-            )
-            text.append("\n")
+            shown.append((line, "ladder--next" if is_next else ""))
         if reach:
-            text.append("Reach\n", style=self.get_component_rich_style("ladder--title"))
-            for line in reach:  # a contact line (indented) dim under its person
-                text.append(line + "\n", style="dim" if line.startswith(" ") else "")
-        text.rstrip()
-        update_in_place(self, text)
+            shown.append(("Reach", "ladder--title"))
+            # a contact line (indented) dim under its person
+            shown.extend((line, "dim" if line.startswith(" ") else "") for line in reach)
+        self.show_lines(shown)
 
     def _lines(
         self,

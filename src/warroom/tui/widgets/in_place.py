@@ -14,11 +14,12 @@ from weakref import WeakKeyDictionary
 from rich.cells import cell_len
 from rich.text import Text
 from textual.geometry import Size
+from textual.widget import Widget
 from textual.widgets import Static
 
 _ANY = Size(0, 0)  # a widget that is not a container is measured by its width alone
 # (width, content height) each widget's text was last measured at: measured once per text
-_MEASURED: WeakKeyDictionary[Static, tuple[int, int]] = WeakKeyDictionary()
+_MEASURED: WeakKeyDictionary[Widget, tuple[int, int]] = WeakKeyDictionary()
 
 
 def update_in_place(widget: Static, text: Text) -> None:
@@ -31,9 +32,15 @@ def update_in_place(widget: Static, text: Text) -> None:
         _MEASURED.pop(widget, None)
         widget.update(text)
         return
-    before = _MEASURED.get(widget)
     widget.update(text, layout=False)
-    height = fitted_height(text, width)
+    lay_out_if_resized(widget, width, fitted_height(text, width))
+
+
+def lay_out_if_resized(widget: Widget, width: int, height: int | None) -> None:
+    """After `widget` was repainted with new lines `width` wide (`height` rows, or
+    None: measured), lay the screen out again if its box follows its lines and their
+    height changed."""
+    before = _MEASURED.get(widget)
     if height is None:
         height = widget.get_content_height(_ANY, _ANY, width)
     _MEASURED[widget] = (width, height)
@@ -49,7 +56,11 @@ def fitted_height(text: Text, width: int) -> int | None:
     """The text's height in rows when every line fits `width` (one row each: nothing
     wraps), without wrapping it (measuring wrapped the pane's text a second time each
     `j`/`k`, besides the frame's own wrap); None when a line may wrap (then measured)."""
-    plain = text.plain
+    return fitted_rows(text.plain, width)
+
+
+def fitted_rows(plain: str, width: int) -> int | None:
+    """`fitted_height` of a text whose plain characters are `plain`."""
     if "\t" in plain or "\r" in plain:
         return None  # tabs expand, a carriage return splits: measured
     lines = plain.split("\n")

@@ -1,0 +1,262 @@
+"""The SLA and ladder panes draw only the rows that show: what they draw is what the
+whole text drawn by Textual showed, line for line and style for style, after j/k,
+a resize, a theme change and in monochrome."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from rich.style import Style
+from textual.app import App, ComposeResult
+from textual.strip import Strip
+
+from tests.ui.helpers import make_app, ready, wait_for
+from warroom.clock import FrozenClock
+from warroom.demo import seed_demo
+from warroom.loaders.policy import load_policy
+from warroom.tui.app import WarRoomApp
+from warroom.tui.widgets.deadline_panes import LadderPane, SlaPane
+from warroom.tui.widgets.shown_lines import Line, ShownLines
+
+Pane = SlaPane | LadderPane
+
+
+def drawn(pane: ShownLines) -> list[Strip]:
+    """The content rows the pane draws."""
+    return [pane.render_line(y) for y in range(pane.size.height)]
+
+
+def as_textual_draws(pane: ShownLines) -> list[Strip]:
+    """The content rows Textual draws from the pane's whole text (`Static`)."""
+    pane._render_content()  # noqa: SLF001 - the way the pane was drawn before
+    rows = list(pane._render_cache.lines)  # noqa: SLF001
+    blank = Strip.blank(pane.size.width, pane.visual_style.rich_style)
+    return rows + [blank] * (pane.size.height - len(rows))
+
+
+def cells(strip: Strip) -> list[tuple[str, object]]:
+    """Each cell's character and style: what the terminal shows."""
+    return [(ch, style) for text, style, _ in strip for ch in text]
+
+
+def assert_drawn_as_textual_draws(pane: ShownLines) -> None:
+    ours, textuals = drawn(pane), as_textual_draws(pane)
+    assert [s.text for s in ours] == [s.text for s in textuals]
+    assert [cells(s) for s in ours] == [cells(s) for s in textuals]
+
+
+def texts(pane: ShownLines) -> list[str]:
+    """The pane's rows as the screen shows them (border and filters included)."""
+    return [s.text for s in pane.render_lines(pane.region.reset_offset)]
+
+
+def style_of(pane: ShownLines, words: str) -> Style:
+    """The style `words` are drawn in, in the pane's finished rows."""
+    for strip in pane.render_lines(pane.region.reset_offset):
+        for segment in strip:
+            if words in segment.text:
+                assert segment.style is not None
+                return segment.style
+    raise AssertionError(f"{words!r} is not drawn: {texts(pane)}")
+
+
+@pytest.fixture
+def demo(tmp_path: Path, clock: FrozenClock) -> Path:
+    path = tmp_path / "demo.db"
+    seed_demo(path, load_policy(), clock.now())
+    return path
+
+
+def panes(app: WarRoomApp) -> tuple[SlaPane, LadderPane]:
+    return app.war_room.query_one(SlaPane), app.war_room.query_one(LadderPane)
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)])
+async def test_j_draws_each_incidents_panes_as_before(
+    demo: Path, clock: FrozenClock, size: tuple[int, int]
+) -> None:
+    app = make_app(demo, clock, name="Maya Chen")
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        seen = set()
+        for _ in range(6):
+            sla, ladder = panes(app)
+            await wait_for(pilot, lambda: app.war_room.shown_id == app.war_room.selected_id)
+            await pilot.pause()
+            for pane in (sla, ladder):
+                assert_drawn_as_textual_draws(pane)
+                # the rows of the lines that show, nothing below them
+                shown = [line for line, _style in pane._shown_lines]  # noqa: SLF001
+                rows = [s.text.rstrip() for s in drawn(pane)]
+                assert rows == (shown + [""] * len(rows))[: len(rows)]
+            seen.add(str(ladder.content).split("\n")[0])
+            await pilot.press("j")
+        assert len(seen) > 2  # ladders of several severities were drawn
+
+
+async def test_a_shorter_ladder_leaves_no_rung_of_the_longer_one(
+    demo: Path, clock: FrozenClock
+) -> None:
+    app = make_app(demo, clock, name="Maya Chen")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        _sla, ladder = panes(app)
+        await wait_for(pilot, lambda: "→ 4 CEO       Femi Bello  NEXT" in "\n".join(texts(ladder)))
+        # the next rung carries its style (bold), the others the pane's
+        assert style_of(ladder, "→ 4 CEO").bold
+        assert not style_of(ladder, "✓ 1 On-call").bold
+        await pilot.press("j")  # a P1 incident: three rungs, then how to reach people
+        await wait_for(pilot, lambda: "Escalation ladder P1" in "\n".join(texts(ladder)))
+        shown = "\n".join(texts(ladder))
+        assert "CEO" not in shown and "NEXT" not in shown
+        assert "✓ 3 CTO       Eve Adams" in shown
+        rows = [row.strip("│ ") for row in texts(ladder)]
+        # right under the last rung (row 0: the border)
+        assert rows[4:7] == [
+            "✓ 3 CTO       Eve Adams   07:50 auto",
+            "Reach",
+            "On call   Ben Okafor",
+        ]
+
+
+async def test_the_overdue_line_carries_its_style_and_the_pane_its_border(
+    demo: Path, clock: FrozenClock
+) -> None:
+    app = make_app(demo, clock, name="Maya Chen")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        sla, _ladder = panes(app)
+        await wait_for(pilot, lambda: "OVERDUE 3m00s" in "\n".join(texts(sla)))
+        overdue = style_of(sla, "Next update   OVERDUE 3m00s")
+        assert overdue.reverse and overdue.bold
+        assert overdue.color is not None
+        error = app.theme_variables["error"]
+        assert overdue.color.triplet is not None and overdue.color.triplet.hex == error.lower()
+        assert not style_of(sla, "Resolve by    in 13m00s soon").reverse
+        assert sla.has_class("-overdue")
+
+
+async def test_a_theme_change_redraws_the_lines_in_its_colours(
+    demo: Path, clock: FrozenClock
+) -> None:
+    app = make_app(demo, clock, name="Maya Chen")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        sla, _ladder = panes(app)
+        await wait_for(pilot, lambda: "OVERDUE 3m00s" in "\n".join(texts(sla)))
+        before = style_of(sla, "OVERDUE 3m00s")
+        app.theme = "gruvbox"  # the line's text stays: its colours change all the same
+        await pilot.pause()
+        after = style_of(sla, "OVERDUE 3m00s")
+        assert after.color is not None and after.color != before.color
+        assert after.color.triplet is not None
+        assert after.color.triplet.hex == app.theme_variables["error"].lower()
+        assert after.bgcolor != before.bgcolor  # (shown as the letters: reversed)
+
+
+async def test_a_resize_redraws_the_panes_at_their_new_width(
+    demo: Path, clock: FrozenClock
+) -> None:
+    app = make_app(demo, clock, name="Maya Chen")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        sla, ladder = panes(app)
+        await wait_for(pilot, lambda: "Reach" in str(ladder.content))
+        for size in ((100, 30), (80, 24), (60, 24), (120, 36)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.pause()
+            for pane in (sla, ladder):
+                assert_drawn_as_textual_draws(pane)
+            if size == (80, 24):  # the narrow layout: each pane as tall as its lines
+                assert ladder.size.height == len(ladder._shown_lines)  # noqa: SLF001
+                assert sla.size.height == len(sla._shown_lines)  # noqa: SLF001
+
+
+async def test_monochrome_still_tells_overdue_by_its_words_and_reverse(
+    demo: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(demo, clock, name="Maya Chen")
+    async with app.run_test(size=(120, 36)) as pilot:
+        assert app.no_color
+        await ready(pilot)
+        sla, _ladder = panes(app)
+        await wait_for(pilot, lambda: "OVERDUE 3m00s" in "\n".join(texts(sla)))
+        overdue = style_of(sla, "Next update   OVERDUE 3m00s")
+        assert overdue.reverse
+        color = overdue.color
+        assert color is not None and color.triplet is not None
+        red, green, blue = color.triplet
+        assert red == green == blue  # grey: the words and the reverse tell it
+        assert not style_of(sla, "Resolve by    in 13m00s soon").reverse
+
+
+class Panes(App[None]):
+    """The panes as the clocks column holds them (its widths, borders and padding)."""
+
+    CSS = """
+    SlaPane, LadderPane { width: 42; height: auto; padding: 0 1; border: round $primary; }
+    LadderPane { height: 1fr; }
+    SlaPane > .sla--title, LadderPane > .ladder--title { text-style: bold underline; }
+    SlaPane > .sla--overdue { color: $error; text-style: bold reverse; }
+    LadderPane > .ladder--next { text-style: bold; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield SlaPane(tz=dt.UTC)
+        yield LadderPane(tz=dt.UTC)
+
+
+LONG: list[tuple[type[Pane], tuple[Line, ...]]] = [
+    # a call by hand is one cell wider than the column: it wraps, as it did
+    (
+        LadderPane,
+        (
+            ("Escalation ladder P1", "ladder--title"),
+            ("✓ 2 Tech lead Dana Kim    09:02 by hand", "ladder--next"),
+        ),
+    ),
+    (SlaPane, (("SLA", "sla--title"), ("stopped: " + "a policy's long note " * 4, "bold reverse"))),
+    (SlaPane, (("SLA", "sla--title"), ("trailing   ", "sla--overdue"), ("", ""), ("  ", ""))),
+    (LadderPane, (("Escalation ladder P2", "ladder--title"), ("e\u0301" * 30 + "  x", "dim"))),
+]
+
+
+@pytest.mark.parametrize(("kind", "lines"), LONG)
+async def test_lines_wider_than_the_pane_wrap_as_they_did(
+    kind: type[Pane], lines: tuple[Line, ...]
+) -> None:
+    app = Panes()
+    async with app.run_test(size=(60, 30)) as pilot:
+        for pane in app.query(kind):
+            pane.show_lines(lines)
+            await pilot.pause()
+            assert_drawn_as_textual_draws(pane)
+            pane.show_lines(lines[:1])  # then a shorter text: nothing of the long one left
+            await pilot.pause()
+            assert_drawn_as_textual_draws(pane)
+
+
+async def test_a_selection_in_a_pane_copies_its_lines_and_keeps_them_shown(
+    demo: Path, clock: FrozenClock
+) -> None:
+    app = make_app(demo, clock, name="Maya Chen")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        _sla, ladder = panes(app)
+        await wait_for(pilot, lambda: "Reach" in "\n".join(texts(ladder)))
+        ladder.text_select_all()
+        await pilot.pause()
+        assert ladder.text_selection is not None  # drawn as Static draws a selection
+        assert_drawn_as_textual_draws(ladder)
+        selected = app.screen.get_selected_text()
+        assert selected is not None
+        assert selected.startswith("Escalation ladder P0\n✓ 1 On-call   Ana Lima    08:13 auto")
+        rows = [row.strip("│ ") for row in texts(ladder)]
+        assert rows[1:3] == ["Escalation ladder P0", "✓ 1 On-call   Ana Lima    08:13 auto"]
+        await pilot.press("j")  # the next incident's ladder, the selection let go or not
+        await wait_for(pilot, lambda: "Escalation ladder P1" in "\n".join(texts(ladder)))
+        assert "CEO" not in "\n".join(texts(ladder))
