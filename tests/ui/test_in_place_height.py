@@ -12,6 +12,7 @@ from textual.geometry import Size
 from textual.widgets import Static
 
 from warroom.tui.widgets.in_place import fitted_height, update_in_place
+from warroom.tui.widgets.shown_lines import ShownLines
 
 TEXTS = [
     "SLA\nAck by        in 4m          13:00",
@@ -116,5 +117,33 @@ async def test_a_pane_redrawn_while_hidden_is_measured_again_once_shown() -> Non
         await pilot.pause()
         assert pane.size.height == 3
         update_in_place(pane, Text("five\n1\n2\n3\n4"))  # k: back to the first
+        await pilot.pause()
+        assert pane.size.height == 5
+
+
+class Lines(App[None]):
+    CSS = "ShownLines { width: 30; height: auto; }"
+
+    def compose(self) -> ComposeResult:
+        yield ShownLines(id="p")
+
+
+async def test_a_line_pane_redrawn_while_hidden_is_measured_again_once_shown() -> None:
+    """The SLA and ladder panes (`ShownLines`): as `update_in_place`'s panes above."""
+    app = Lines()
+    async with app.run_test(size=(60, 20)) as pilot:
+        pane = app.query_one("#p", ShownLines)
+        five = [("five", ""), ("1", ""), ("2", ""), ("3", ""), ("4", "")]
+        pane.show_lines(five)
+        await pilot.pause()
+        assert pane.size.height == 5
+        pane.display = False
+        await pilot.pause()
+        pane.show_lines([("three", ""), ("1", ""), ("2", "")])  # j while hidden
+        await pilot.pause()
+        pane.display = True
+        await pilot.pause()
+        assert pane.size.height == 3
+        pane.show_lines(five)  # k: back to the first
         await pilot.pause()
         assert pane.size.height == 5

@@ -26,14 +26,18 @@ def update_in_place(widget: Static, text: Text) -> None:
     """Show `text` in `widget`; lay out again only when its height changes."""
     width = widget.content_region.width if widget.is_mounted else 0
     if width <= 0:
-        # not laid out yet, or hidden (z): the next layout measures it, and what was
-        # measured before no longer says its height (else, shown again, a text of
-        # that old height would not lay it out again)
-        _MEASURED.pop(widget, None)
+        forget_measure(widget)
         widget.update(text)
         return
     widget.update(text, layout=False)
     lay_out_if_resized(widget, width, fitted_height(text, width))
+
+
+def forget_measure(widget: Widget) -> None:
+    """`widget` was redrawn while not laid out yet, or hidden (z): the next layout
+    measures it, and what was measured before no longer says its height (else, shown
+    again, a text of that old height would not lay it out again)."""
+    _MEASURED.pop(widget, None)
 
 
 def lay_out_if_resized(widget: Widget, width: int, height: int | None) -> None:

@@ -34,7 +34,7 @@ from textual.style import Style
 from textual.visual import Visual, VisualType, visualize
 from textual.widgets import Static
 
-from warroom.tui.widgets.in_place import fitted_rows, lay_out_if_resized
+from warroom.tui.widgets.in_place import fitted_rows, forget_measure, lay_out_if_resized
 from warroom.tui.widgets.kept_strips import KeptStrips
 
 # a pane's line: (its text, its style: a component class, a style, or "")
@@ -100,7 +100,8 @@ class ShownLines(Static):
         self._text = self._visual = None
         width = self.content_region.width if self.is_mounted else 0
         if width <= 0:
-            self.refresh(layout=True)  # not laid out yet: the first layout measures it
+            forget_measure(self)  # not laid out yet, or hidden: the next layout measures it
+            self.refresh(layout=True)
             return
         self.refresh()
         plain = "\n".join(text for text, _style in self._shown_lines)
