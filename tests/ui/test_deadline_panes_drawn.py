@@ -15,6 +15,7 @@ from textual.strip import Strip
 from tests.ui.helpers import make_app, ready, wait_for
 from warroom.clock import FrozenClock
 from warroom.demo import seed_demo
+from warroom.domain import sla
 from warroom.loaders.policy import load_policy
 from warroom.tui.app import WarRoomApp
 from warroom.tui.widgets.deadline_panes import LadderPane, SlaPane
@@ -260,3 +261,79 @@ async def test_a_selection_in_a_pane_copies_its_lines_and_keeps_them_shown(
         await pilot.press("j")  # the next incident's ladder, the selection let go or not
         await wait_for(pilot, lambda: "Escalation ladder P1" in "\n".join(texts(ladder)))
         assert "CEO" not in "\n".join(texts(ladder))
+
+
+class LoudPanes(App[None]):
+    """The two panes alone; `.loud` recolours only the overdue line's style."""
+
+    CSS = """
+    SlaPane, LadderPane { width: 42; height: auto; }
+    SlaPane > .sla--overdue { color: red; }
+    .loud SlaPane > .sla--overdue { color: blue; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield SlaPane(tz=dt.UTC)
+        yield LadderPane(tz=dt.UTC)
+
+
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+
+
+def ack_timer(left: dt.timedelta) -> sla.Timer:
+    state = sla.OVERDUE if left < dt.timedelta(0) else sla.OK
+    return sla.Timer("ack", "Acknowledge by", NOW + left, left, state, "P1")
+
+
+def resolve_timer() -> sla.Timer:
+    left = dt.timedelta(hours=3)
+    return sla.Timer("resolve", "Resolve by", NOW + left, left, sla.OK, "P1")
+
+
+async def test_a_countdown_that_ticks_shows_its_new_value_in_its_row() -> None:
+    """The heartbeat redraws the SLA pane once a second: one line changes in place."""
+    app = LoudPanes()
+    async with app.run_test(size=(60, 20)) as pilot:
+        pane = app.query_one(SlaPane)
+        pane.show((ack_timer(dt.timedelta(seconds=-61)), resolve_timer()))
+        await pilot.pause()
+        assert any("OVERDUE 1m01s" in row for row in texts(pane))
+        pane.show((ack_timer(dt.timedelta(seconds=-62)), resolve_timer()))
+        await pilot.pause()
+        rows = texts(pane)
+        assert any("OVERDUE 1m02s" in row for row in rows)
+        assert not any("1m01s" in row for row in rows)
+        assert_drawn_as_textual_draws(pane)
+
+
+async def test_a_style_change_to_one_kind_of_line_redraws_it() -> None:
+    """A class that recolours only the overdue line (not the pane) redraws that line."""
+    app = LoudPanes()
+    async with app.run_test(size=(60, 20)) as pilot:
+        pane = app.query_one(SlaPane)
+        pane.show((ack_timer(dt.timedelta(seconds=-61)), resolve_timer()))
+        await pilot.pause()
+        before = style_of(pane, "OVERDUE").color
+        app.screen.add_class("loud")
+        await pilot.pause()
+        after = style_of(pane, "OVERDUE").color
+        assert before is not None and before.triplet is not None
+        assert before.triplet.red > before.triplet.blue  # red, as the pane was drawn
+        assert after is not None and after.triplet is not None
+        assert after.triplet.blue > after.triplet.red  # blue now, with nothing else changed
+
+
+async def test_the_ladder_title_follows_the_severity_and_shows_it_safely() -> None:
+    """Two incidents of severities the policy lacks (no ladder), the same people to
+    reach: the title names each one's severity, a control character made visible."""
+    app = LoudPanes()
+    async with app.run_test(size=(60, 20)) as pilot:
+        pane = app.query_one(LadderPane)
+        reach = ("On call   Ben Okafor",)
+        pane.show(None, [], NOW, "P7", reach)
+        await pilot.pause()
+        assert texts(pane)[0].startswith("Escalation ladder P7")
+        pane.show(None, [], NOW, "P9\x1b[2J", reach)
+        await pilot.pause()
+        title = texts(pane)[0]
+        assert title.startswith("Escalation ladder P9") and "\x1b" not in title

@@ -116,11 +116,12 @@ class LadderPane(ShownLines):
         """The rungs, then how to reach the people (`reach`: on call now, the ladder's
         people and the role holders, from the policy's contacts). `stopped`: why an
         incident has no ladder running (it ended), said instead of "no ladder"."""
+        title = f"Escalation ladder {visible_line(severity)}"  # a policy's name: made safe
         lines = self._lines(ladder, engaged, now, stopped)
-        if (*lines, *reach) == self._drawn:
+        if (title, *lines, *reach) == self._drawn:
             return
-        self._drawn = (*lines, *reach)
-        shown: list[Line] = [(f"Escalation ladder {severity}", "ladder--title")]
+        self._drawn = (title, *lines, *reach)
+        shown: list[Line] = [(title, "ladder--title")]
         upcoming = ladder.next if ladder else None
         for index, line in enumerate(lines):
             is_next = upcoming is not None and index == upcoming.level - 1
