@@ -5,11 +5,14 @@ a resize, a theme change and in monochrome."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import pytest
 from rich.style import Style
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 from textual.strip import Strip
 
 from tests.ui.helpers import make_app, ready, wait_for
@@ -74,6 +77,34 @@ def panes(app: WarRoomApp) -> tuple[SlaPane, LadderPane]:
     return app.war_room.query_one(SlaPane), app.war_room.query_one(LadderPane)
 
 
+@asynccontextmanager
+async def demo_shown(
+    demo: Path, clock: FrozenClock, shows: Callable[[SlaPane, LadderPane], bool]
+) -> AsyncIterator[tuple[WarRoomApp, Pilot[None], SlaPane, LadderPane]]:
+    """The demo at 120x36 once its panes show what `shows` waits for."""
+    app = make_app(demo, clock, name="Maya Chen")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        sla, ladder = panes(app)
+        await wait_for(pilot, lambda: shows(sla, ladder))
+        yield app, pilot, sla, ladder
+
+
+def next_rung_shown(_sla: SlaPane, ladder: LadderPane) -> bool:
+    return "→ 4 CEO       Femi Bello  NEXT" in "\n".join(texts(ladder))
+
+
+def reach_shown(_sla: SlaPane, ladder: LadderPane) -> bool:
+    return "Reach" in "\n".join(texts(ladder))
+
+
+def overdue_shown(
+    demo: Path, clock: FrozenClock
+) -> AbstractAsyncContextManager[tuple[WarRoomApp, Pilot[None], SlaPane, LadderPane]]:
+    """`demo_shown` once the SLA pane shows the first incident's overdue update."""
+    return demo_shown(demo, clock, lambda sla, _: "OVERDUE 3m00s" in "\n".join(texts(sla)))
+
+
 @pytest.mark.parametrize("size", [(120, 36), (80, 24)])
 async def test_j_draws_each_incidents_panes_as_before(
     demo: Path, clock: FrozenClock, size: tuple[int, int]
@@ -100,11 +131,7 @@ async def test_j_draws_each_incidents_panes_as_before(
 async def test_a_shorter_ladder_leaves_no_rung_of_the_longer_one(
     demo: Path, clock: FrozenClock
 ) -> None:
-    app = make_app(demo, clock, name="Maya Chen")
-    async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
-        _sla, ladder = panes(app)
-        await wait_for(pilot, lambda: "→ 4 CEO       Femi Bello  NEXT" in "\n".join(texts(ladder)))
+    async with demo_shown(demo, clock, next_rung_shown) as (_app, pilot, _sla, ladder):
         # the next rung carries its style (bold), the others the pane's
         assert style_of(ladder, "→ 4 CEO").bold
         assert not style_of(ladder, "✓ 1 On-call").bold
@@ -125,11 +152,7 @@ async def test_a_shorter_ladder_leaves_no_rung_of_the_longer_one(
 async def test_the_overdue_line_carries_its_style_and_the_pane_its_border(
     demo: Path, clock: FrozenClock
 ) -> None:
-    app = make_app(demo, clock, name="Maya Chen")
-    async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
-        sla, _ladder = panes(app)
-        await wait_for(pilot, lambda: "OVERDUE 3m00s" in "\n".join(texts(sla)))
+    async with overdue_shown(demo, clock) as (app, _pilot, sla, _ladder):
         overdue = style_of(sla, "Next update   OVERDUE 3m00s")
         assert overdue.reverse and overdue.bold
         assert overdue.color is not None
@@ -142,11 +165,7 @@ async def test_the_overdue_line_carries_its_style_and_the_pane_its_border(
 async def test_a_theme_change_redraws_the_lines_in_its_colours(
     demo: Path, clock: FrozenClock
 ) -> None:
-    app = make_app(demo, clock, name="Maya Chen")
-    async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
-        sla, _ladder = panes(app)
-        await wait_for(pilot, lambda: "OVERDUE 3m00s" in "\n".join(texts(sla)))
+    async with overdue_shown(demo, clock) as (app, pilot, sla, _ladder):
         before = style_of(sla, "OVERDUE 3m00s")
         app.theme = "gruvbox"  # the line's text stays: its colours change all the same
         await pilot.pause()
@@ -180,12 +199,8 @@ async def test_monochrome_still_tells_overdue_by_its_words_and_reverse(
     demo: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
-    app = make_app(demo, clock, name="Maya Chen")
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with overdue_shown(demo, clock) as (app, _pilot, sla, _ladder):
         assert app.no_color
-        await ready(pilot)
-        sla, _ladder = panes(app)
-        await wait_for(pilot, lambda: "OVERDUE 3m00s" in "\n".join(texts(sla)))
         overdue = style_of(sla, "Next update   OVERDUE 3m00s")
         assert overdue.reverse
         color = overdue.color
@@ -244,11 +259,7 @@ async def test_lines_wider_than_the_pane_wrap_as_they_did(
 async def test_a_selection_in_a_pane_copies_its_lines_and_keeps_them_shown(
     demo: Path, clock: FrozenClock
 ) -> None:
-    app = make_app(demo, clock, name="Maya Chen")
-    async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
-        _sla, ladder = panes(app)
-        await wait_for(pilot, lambda: "Reach" in "\n".join(texts(ladder)))
+    async with demo_shown(demo, clock, reach_shown) as (app, pilot, _sla, ladder):
         ladder.text_select_all()
         await pilot.pause()
         assert ladder.text_selection is not None  # drawn as Static draws a selection
