@@ -10,10 +10,11 @@ from pathlib import Path
 
 import sqlite_utils
 
+from tests.waits import until
 from tests.watching import next_snapshot, running
 from warroom import store
 from warroom.clock import FrozenClock
-from warroom.domain.models import Actor
+from warroom.domain.models import Actor, Incident
 from warroom.domain.policy import Policy
 from warroom.service import WarRoom
 from warroom.store import read_model
@@ -72,3 +73,61 @@ def test_an_ack_committed_between_the_list_and_the_view_shows_with_its_row(
                 assert snapshot.selection.incident.acknowledged_at is not None
                 assert row.acknowledged_at is not None
                 assert snapshot.prepared[first].incident == row
+
+
+class AckAhead(DatabaseWatcher):
+    """Once armed, another console acknowledges an incident read ahead right before its
+    rows are read; what is held after each read ahead is noted on the watcher's thread
+    (before its next look at the file could drop it)."""
+
+    def __init__(self, path: Path, post: object, policy: Policy, room: WarRoom) -> None:
+        super().__init__(path, post, policy)  # type: ignore[arg-type]
+        self.room = room
+        self.armed = threading.Event()
+        # (what a read held ahead shows of its incident, the row the list holds for it)
+        self.held_seen: list[tuple[Incident, Incident | None]] = []
+
+    def _selection_read(
+        self,
+        db: sqlite_utils.Database,
+        listed: read_model.IncidentList,
+        selected: int,
+        **kw: object,
+    ) -> HeldRead:
+        if self.armed.is_set() and selected != self.selected_id:
+            self.armed.clear()
+            self.room.acknowledge(selected)
+        return super()._selection_read(db, listed, selected, **kw)  # type: ignore[arg-type]
+
+    def _read_ahead(self, db: sqlite_utils.Database, **kw: object) -> None:
+        super()._read_ahead(db, **kw)  # type: ignore[arg-type]
+        listed = self._list
+        with self._asked:
+            for held in self._held.values():
+                shown = held.selection.incident
+                row = None if listed is None else listed.by_id.get(shown.id)
+                self.held_seen.append((shown, row))
+
+
+def test_a_read_ahead_of_an_incident_changed_since_the_list_is_not_held(
+    db_path: Path, clock: FrozenClock, policy: Policy
+) -> None:
+    room = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), policy)
+    first = room.declare("Checkout down", "P1")
+    second = room.declare("Search slow", "P1")
+    other = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), policy)
+    posted: queue.Queue[object] = queue.Queue()
+    watcher = AckAhead(db_path, posted.put, policy, other)
+    watcher.selected_id = first
+    with running(watcher):
+        next_snapshot(posted, lambda s: s.selection is not None and s.board is not None)
+        until(lambda: watcher.whole_list_read, "read the whole list")
+        watcher.armed.set()
+        watcher.take(first, (second,))  # #1 again: the incidents around it are read ahead
+        until(lambda: watcher.holds(second), "read #2 ahead, as it is now")
+        held = watcher.take(second, (first,))
+    assert held is not None and held.incident.acknowledged_at is not None
+    assert watcher.held_seen
+    for shown, row in watcher.held_seen:
+        # held only as the list lists it: shown with the list's deadlines for that row
+        assert shown == row
