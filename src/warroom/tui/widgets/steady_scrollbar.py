@@ -20,6 +20,7 @@ from typing import Self
 from rich.segment import Segment
 from textual.geometry import Region
 from textual.scrollbar import ScrollBar
+from textual.widget import Widget
 
 
 class SteadyScrollBar(ScrollBar):
@@ -69,3 +70,18 @@ class SteadyScrollBar(ScrollBar):
             self._asked = True
             return self
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+
+def steady_vertical_scrollbar(widget: Widget) -> SteadyScrollBar:
+    """`widget`'s vertical scrollbar as a `SteadyScrollBar` (made on first use, as
+    Textual makes its own): for a widget's `vertical_scrollbar` property."""
+    bar = widget._vertical_scrollbar  # noqa: SLF001 - where Widget keeps its own
+    if bar is not None:
+        assert isinstance(bar, SteadyScrollBar)
+        return bar
+    widget._vertical_scrollbar = bar = SteadyScrollBar(  # noqa: SLF001
+        vertical=True, name="vertical", thickness=widget.scrollbar_size_vertical
+    )
+    bar.display = False
+    widget.app._start_widget(widget, bar)  # noqa: SLF001 - as Widget.vertical_scrollbar does
+    return bar

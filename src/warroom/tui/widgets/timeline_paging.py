@@ -20,7 +20,7 @@ from textual.scroll_view import ScrollView
 from warroom.domain.timeline_filters import TIMELINE_FILTERS
 from warroom.domain.timeline_state import ShownEntry
 from warroom.store.read_model import TIMELINE_PAGE, PageRequest, TimelinePage
-from warroom.tui.widgets.steady_scrollbar import SteadyScrollBar
+from warroom.tui.widgets.steady_scrollbar import SteadyScrollBar, steady_vertical_scrollbar
 from warroom.tui.widgets.timeline_text import TEXT_INDENT, wrapped
 from warroom.tui.widgets.timeline_window import (
     ScreenRow,
@@ -70,16 +70,7 @@ class PagedTimeline(ScrollView):
     @property
     def vertical_scrollbar(self) -> SteadyScrollBar:
         """The vertical scrollbar (made on first use, as Textual makes its own)."""
-        bar = self._vertical_scrollbar
-        if bar is not None:
-            assert isinstance(bar, SteadyScrollBar)
-            return bar
-        self._vertical_scrollbar = bar = SteadyScrollBar(
-            vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
-        )
-        bar.display = False
-        self.app._start_widget(self, bar)  # noqa: SLF001 - as Widget.vertical_scrollbar does
-        return bar
+        return steady_vertical_scrollbar(self)
 
     @property
     def count(self) -> int:
