@@ -50,11 +50,12 @@ async def test_role_enter_takes_the_role_then_assigns_and_esc_keeps_the_name(
         await wait_for(pilot, lambda: isinstance(app.screen, AssignScreen) and app.focused)
         assert app.focused is app.screen.query_one("#role")  # not the empty name
         await pilot.press("down", "enter")  # the role under command: the list moves on
-        assert app.focused is field(app, "#person")
+        await wait_for(pilot, lambda: app.focused is field(app, "#person"))
         await pilot.press("enter")  # nothing typed: said, and the dialog stays
-        assert isinstance(app.screen, AssignScreen) and "name" in error(app)
+        await wait_for(pilot, lambda: "name" in error(app))
+        assert isinstance(app.screen, AssignScreen)
         await pilot.press(*"Tom", "escape")
-        assert not isinstance(app.screen, AssignScreen)
+        await wait_for(pilot, lambda: not isinstance(app.screen, AssignScreen))
         await pilot.press("r")  # reopened: the role and name as they were
         await wait_for(pilot, lambda: isinstance(app.screen, AssignScreen) and app.focused)
         assert field(app, "#person").value == "Tom"

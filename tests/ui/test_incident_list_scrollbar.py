@@ -8,6 +8,7 @@ import datetime as dt
 from typing import ClassVar
 
 from rich.segment import Segment
+from textual._styles_cache import StylesCache
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.pilot import Pilot
@@ -68,3 +69,35 @@ async def test_j_draws_the_lists_scrollbar_again_only_when_its_thumb_moves() -> 
         assert table.cursor_row == 150
         assert len(looks) > 1  # the thumb moved on the way
         assert 0 < drawn_again < 20  # drawn when it moved, not for each of 150 keys
+
+
+def finished(table: IncidentTable) -> list[list[tuple[str, object]]]:
+    """Each row of the list as the screen gets it (border, padding, filters), by cell."""
+    width, height = table.outer_size
+    strips = table.render_lines(Region(0, 0, width, height))
+    return [[(ch, s.style) for s in strip for ch in s.text] for strip in strips]
+
+
+async def test_j_that_scrolls_the_list_shows_each_row_as_a_full_redraw_would() -> None:
+    """The rows finished before are kept through a scroll (`KeptStrips`): after each key,
+    row for row and cell for cell, what Textual's own finish draws."""
+    app = Host()
+    async with app.run_test(size=(100, 20)) as pilot:
+        table = app.query_one(IncidentTable)
+        incidents = [an_incident(n, NOW - dt.timedelta(minutes=n)) for n in range(1, 61)]
+        table.show(incidents, NOW, 1, {})
+        table.focus()
+        await pilot.pause()
+        kept = table._styles_cache  # noqa: SLF001 - compared with Textual's own
+        for key in ["j"] * 25 + ["k"] * 15 + ["pagedown", "j", "blur"]:
+            if key == "blur":
+                app.set_focus(None)  # the border and cursor as an unfocused list draws them
+            else:
+                await pilot.press(key)
+            await pilot.pause()
+            shown = finished(table)
+            table._styles_cache = StylesCache()  # noqa: SLF001
+            try:
+                assert shown == finished(table), f"after {key} at row {table.cursor_row}"
+            finally:
+                table._styles_cache = kept  # noqa: SLF001

@@ -43,6 +43,7 @@ from warroom.tui.widgets.incident_rows import (
     row_cells,
     title_text,
 )
+from warroom.tui.widgets.kept_strips import KeptStrips
 from warroom.tui.widgets.steady_scrollbar import SteadyScrollBar, steady_vertical_scrollbar
 
 AGE, NEXT, TITLE = KEYS.index("age"), KEYS.index("next"), KEYS.index("title")
@@ -119,6 +120,10 @@ class IncidentTable(ScrollView, can_focus=True):
 
     def __init__(self, *, severities: Collection[str] | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        # a row's line is the same `Strip` while it looks the same (`_strips`): a j/k that
+        # scrolls the list by a row finishes only the row scrolled in (`KeptStrips`), not
+        # every row on screen again
+        self._styles_cache = KeptStrips()
         # the policy's severity names: any other shows as `P1?` (None: every name is known)
         self.severities = None if severities is None else frozenset(severities)
         self.order: list[int] = []
