@@ -8,11 +8,9 @@ import datetime as dt
 from typing import ClassVar
 
 import pytest
-from rich.segment import Segment
 from textual.app import App, ComposeResult
-from textual.geometry import Region
-from textual.pilot import Pilot
 
+from tests.ui.scrollbars import Repaints, bar_drawn, repainted
 from warroom.domain.models import TimelineEntry
 from warroom.tui.widgets.steady_scrollbar import SteadyScrollBar
 from warroom.tui.widgets.timeline_view import TimelineView
@@ -33,18 +31,6 @@ class Host(App[None]):
         yield TimelineView(tz=dt.UTC, today=TODAY)
 
 
-def bar_drawn(bar: SteadyScrollBar) -> list[list[Segment]]:
-    width, height = bar.outer_size
-    strips = bar.render_lines(Region(0, 0, width, height))
-    return [[Segment(s.text, s.style) for s in strip] for strip in strips]
-
-
-async def repainted(pilot: Pilot[None], bar: SteadyScrollBar) -> list[list[Segment]]:
-    bar.refresh()
-    await pilot.pause()
-    return bar_drawn(bar)
-
-
 @pytest.mark.parametrize(("first", "added"), [(5, 60), (2000, 40)])
 async def test_the_scrollbar_shows_what_a_repaint_would(first: int, added: int) -> None:
     app = Host()
@@ -55,15 +41,7 @@ async def test_the_scrollbar_shows_what_a_repaint_would(first: int, added: int) 
         await pilot.pause()
         bar = view.vertical_scrollbar
         assert isinstance(bar, SteadyScrollBar)
-        drawn_again = 0
-        real = bar._render_content  # noqa: SLF001 - count the repaints
-
-        def counted() -> None:
-            nonlocal drawn_again
-            drawn_again += 1
-            real()
-
-        bar._render_content = counted  # type: ignore[method-assign]  # noqa: SLF001
+        repaints = Repaints(bar)
         looks = set()
         for entry_id in range(first + 1, first + added + 1):
             view.add([row(entry_id)])
@@ -71,12 +49,12 @@ async def test_the_scrollbar_shows_what_a_repaint_would(first: int, added: int) 
             assert view.is_vertical_scroll_end
             shown = bar_drawn(bar)
             looks.add(str(shown))
-            before = drawn_again
+            before = repaints.count
             assert shown == await repainted(pilot, bar), f"after entry {entry_id}"
-            drawn_again = before  # the test's own repaint is not counted
+            repaints.count = before  # the test's own repaint is not counted
         if first < 100:  # the thumb shrank and moved as the timeline grew: drawn each time
             assert len(looks) > 5
-            assert drawn_again >= len(looks) - 1
+            assert repaints.count >= len(looks) - 1
         else:  # a cell at the bottom throughout: never drawn again
             assert len(looks) == 1
-            assert drawn_again == 0
+            assert repaints.count == 0

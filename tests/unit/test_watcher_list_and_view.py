@@ -23,13 +23,17 @@ from warroom.tui.watcher import DatabaseWatcher, HeldRead
 
 
 class AckBetween(DatabaseWatcher):
-    """Once armed, another console acknowledges the incident right after the list was
-    read and before the selected incident's rows are."""
+    """Once armed, another console acknowledges an incident the watcher is about to read
+    the rows of (`acks`: which), right before it reads them."""
 
     def __init__(self, path: Path, post: object, policy: Policy, room: WarRoom) -> None:
         super().__init__(path, post, policy)  # type: ignore[arg-type]
         self.room = room
         self.armed = threading.Event()
+
+    def acks(self, listed: read_model.IncidentList, incident_id: int) -> bool:
+        """The selected incident's rows, read after the list (`read`)."""
+        return incident_id in listed.by_id
 
     def _selection_read(
         self,
@@ -38,7 +42,7 @@ class AckBetween(DatabaseWatcher):
         selected: int,
         **kw: object,
     ) -> HeldRead:
-        if self.armed.is_set() and selected in listed.by_id:
+        if self.armed.is_set() and self.acks(listed, selected):
             self.armed.clear()
             self.room.acknowledge(selected)
         return super()._selection_read(db, listed, selected, **kw)  # type: ignore[arg-type]
@@ -75,29 +79,17 @@ def test_an_ack_committed_between_the_list_and_the_view_shows_with_its_row(
                 assert snapshot.prepared[first].incident == row
 
 
-class AckAhead(DatabaseWatcher):
-    """Once armed, another console acknowledges an incident read ahead right before its
-    rows are read; what is held after each read ahead is noted on the watcher's thread
-    (before its next look at the file could drop it)."""
+class AckAhead(AckBetween):
+    """`AckBetween` for an incident read ahead; what is held after each read ahead is
+    noted on the watcher's thread (before its next look at the file could drop it)."""
 
     def __init__(self, path: Path, post: object, policy: Policy, room: WarRoom) -> None:
-        super().__init__(path, post, policy)  # type: ignore[arg-type]
-        self.room = room
-        self.armed = threading.Event()
+        super().__init__(path, post, policy, room)
         # (what a read held ahead shows of its incident, the row the list holds for it)
         self.held_seen: list[tuple[Incident, Incident | None]] = []
 
-    def _selection_read(
-        self,
-        db: sqlite_utils.Database,
-        listed: read_model.IncidentList,
-        selected: int,
-        **kw: object,
-    ) -> HeldRead:
-        if self.armed.is_set() and selected != self.selected_id:
-            self.armed.clear()
-            self.room.acknowledge(selected)
-        return super()._selection_read(db, listed, selected, **kw)  # type: ignore[arg-type]
+    def acks(self, listed: read_model.IncidentList, incident_id: int) -> bool:
+        return incident_id != self.selected_id
 
     def _read_ahead(self, db: sqlite_utils.Database, **kw: object) -> None:
         super()._read_ahead(db, **kw)  # type: ignore[arg-type]
