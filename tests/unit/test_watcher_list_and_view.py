@@ -7,6 +7,7 @@ from __future__ import annotations
 import queue
 import threading
 from pathlib import Path
+from typing import TypeVar
 
 import sqlite_utils
 
@@ -48,16 +49,27 @@ class AckBetween(DatabaseWatcher):
         return super()._selection_read(db, listed, selected, **kw)  # type: ignore[arg-type]
 
 
+Watcher = TypeVar("Watcher", bound=AckBetween)
+
+
+def started(
+    kind: type[Watcher], db_path: Path, clock: FrozenClock, policy: Policy
+) -> tuple[WarRoom, tuple[int, int], Watcher, queue.Queue[object]]:
+    """Two P1 incidents declared by Ana, and a watcher of `kind` (not yet running) whose
+    acknowledgements Bo makes, from a console of his own; the first incident selected."""
+    room = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), policy)
+    ids = (room.declare("Checkout down", "P1"), room.declare("Search slow", "P1"))
+    other = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), policy)
+    posted: queue.Queue[object] = queue.Queue()
+    watcher = kind(db_path, posted.put, policy, other)
+    watcher.selected_id = ids[0]
+    return room, ids, watcher, posted
+
+
 def test_an_ack_committed_between_the_list_and_the_view_shows_with_its_row(
     db_path: Path, clock: FrozenClock, policy: Policy
 ) -> None:
-    room = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), policy)
-    first = room.declare("Checkout down", "P1")
-    room.declare("Search slow", "P2")
-    other = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), policy)
-    posted: queue.Queue[object] = queue.Queue()
-    watcher = AckBetween(db_path, posted.put, policy, other)
-    watcher.selected_id = first
+    room, (first, _), watcher, posted = started(AckBetween, db_path, clock, policy)
     with running(watcher):
         next_snapshot(posted, lambda s: s.selection is not None and s.board is not None)
         watcher.armed.set()
@@ -104,13 +116,7 @@ class AckAhead(AckBetween):
 def test_a_read_ahead_of_an_incident_changed_since_the_list_is_not_held(
     db_path: Path, clock: FrozenClock, policy: Policy
 ) -> None:
-    room = WarRoom(store.connect(db_path), clock, Actor("Ana", "ana"), policy)
-    first = room.declare("Checkout down", "P1")
-    second = room.declare("Search slow", "P1")
-    other = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), policy)
-    posted: queue.Queue[object] = queue.Queue()
-    watcher = AckAhead(db_path, posted.put, policy, other)
-    watcher.selected_id = first
+    _, (first, second), watcher, posted = started(AckAhead, db_path, clock, policy)
     with running(watcher):
         next_snapshot(posted, lambda s: s.selection is not None and s.board is not None)
         until(lambda: watcher.whole_list_read, "read the whole list")
