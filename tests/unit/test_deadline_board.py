@@ -142,19 +142,26 @@ def test_deadlines_worked_out_by_the_watcher_are_taken_for_the_same_rows_only(
     assert (board.read(now).next_due, board.read(now).unrecorded) == _whole(board, now)
 
 
+@pytest.mark.parametrize("moved_in_place", [64, 0], ids=["moved in place", "sorted again"])
 def test_the_boards_state_worked_out_again_from_the_last_is_what_a_fresh_one_says(
     db: sqlite_utils.Database,
     room: WarRoom,
     clock: FrozenClock,
     policy: Policy,
     seeded: dict[str, int],
+    monkeypatch: pytest.MonkeyPatch,
+    moved_in_place: int,
 ) -> None:
     """The watcher works out the board's state for each list read, keeping what it
     found for rows whose deadlines and record of breaches did not change: after each
     change (a breach recorded by a sweep, an acknowledgement, a breach removed by hand,
     a new incident) it is what working it out afresh says, and the board that takes it
-    reads as one that worked it out itself."""
+    reads as one that worked it out itself; whether the incidents whose next moment
+    moved are moved in the last list of what can fall due, or it is sorted again."""
+    from warroom.tui import deadline_prep
     from warroom.tui.deadline_prep import prepare_all, work_out
+
+    monkeypatch.setattr(deadline_prep, "WATCH_MOVED", moved_in_place)
 
     kept = read_model.ClockHistories()
     listed = read_model.incident_list(db, policy, show_ended=True, kept=kept)
@@ -173,6 +180,7 @@ def test_the_boards_state_worked_out_again_from_the_last_is_what_a_fresh_one_say
             "DELETE FROM sla_breaches WHERE incident_id = ?", (seeded["new P0"],)
         ),
         lambda: room.declare("late arrival", "P0"),
+        lambda: room.set_status(seeded["new P0"], "cancelled"),  # no clock runs now
     ]
     for number, step in enumerate(steps):
         step()
