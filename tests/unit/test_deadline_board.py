@@ -182,18 +182,42 @@ def test_the_boards_state_worked_out_again_from_the_last_is_what_a_fresh_one_say
         lambda: room.declare("late arrival", "P0"),
         lambda: room.set_status(seeded["new P0"], "cancelled"),  # no clock runs now
     ]
+    # the watcher's way: only the incidents each read read again are looked at
+    looked_again = work_out(
+        list(listed.incidents), dict(listed.clocks), listed.breaches, {}, policy
+    )
+    read_again = 0
     for number, step in enumerate(steps):
         step()
+        last = listed
         listed = read_model.incident_list(db, policy, show_ended=True, kept=kept, previous=listed)
         incidents, clocks = list(listed.incidents), dict(listed.clocks)
         prepared = prepare_all(incidents, clocks, policy, prepared)  # type: ignore[arg-type]
         work = work_out(incidents, clocks, listed.breaches, prepared, policy, work)  # type: ignore[arg-type]
         fresh = work_out(incidents, clocks, listed.breaches, {}, policy)
-        assert work.unrecorded == fresh.unrecorded, f"step {number}"
-        assert work.watch == fresh.watch, f"step {number}"
-        assert {i: p.deadlines for i, p in work.kept.items()} == {
-            i: p.deadlines for i, p in fresh.kept.items()
-        }, f"step {number}"
+        since = listed.since if listed is not last else None  # no change: the very list
+        assert since is None or since[0] == last.serial
+        if since is not None:
+            read_again += 1
+            changed = {i: listed.by_id.get(i) for i in since[1]}
+            looked_again = work_out(
+                incidents,
+                clocks,
+                listed.breaches,
+                looked_again.kept,  # as the watcher hands on what it worked out
+                policy,
+                looked_again,
+                changed=changed,
+            )
+        for found in (work, looked_again):
+            assert found.running == fresh.running, f"step {number}"
+            assert found.unrecorded == fresh.unrecorded, f"step {number}"
+            assert found.watch == fresh.watch, f"step {number}"
+            assert found.earliest == fresh.earliest, f"step {number}"
+            assert {i: p.deadlines for i, p in found.kept.items()} == {
+                i: p.deadlines for i, p in fresh.kept.items()
+            }, f"step {number}"
+        assert looked_again.recorded_since == work.recorded_since, f"step {number}"
         rang.append(
             (
                 following.update(incidents, clocks, listed.breaches, prepared, work),  # type: ignore[arg-type]
@@ -212,6 +236,7 @@ def test_the_boards_state_worked_out_again_from_the_last_is_what_a_fresh_one_say
         ), f"step {number}"
         assert _whole(taken, now) == (dict(taken.read(now).next_due), taken.read(now).unrecorded)
     assert sum(counted for counted, _ in rang) > 0  # the sweeps recorded breaches
+    assert read_again == len(steps) - 2  # all but two steps (none, the clock) wrote the file
     # the record alone changes (the rows and their deadlines are the very same objects)
     assert work is not None
     for recorded in (frozenset(), listed.breaches, frozenset(list(listed.breaches)[::2])):

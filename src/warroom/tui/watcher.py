@@ -168,6 +168,7 @@ class DatabaseWatcher:
         ) = None
         self._prepared: dict[int, Prepared] = {}  # the deadline board's work, by incident
         self._board: BoardWork | None = None  # and its whole state, for the list handed
+        self._board_list = -1  # the `serial` of the list it was worked out from
         # start-up: the first snapshot went without the board's state; work it out next
         self._board_due = False
         self._posted: Snapshot | None = None  # the last snapshot posted
@@ -589,11 +590,28 @@ class DatabaseWatcher:
                     if self._board is None or took
                     else (lambda: self._own_write_first(db))
                 )
-                prepared = prepare_all(incidents, clocks, self.policy, self._prepared, between)
+                # a list read again from the one the board was worked out from: only the
+                # incidents read again are looked at (10,000 incidents: ~30 ms less of
+                # this thread for each entry another console logs)
+                read_again: dict[int, Incident | None] | None = None
+                if listed.since is not None and listed.since[0] == self._board_list:
+                    by_id = listed.by_id
+                    read_again = {i: by_id.get(i) for i in listed.since[1]}
+                    prepared = self._prepared
+                else:
+                    prepared = prepare_all(incidents, clocks, self.policy, self._prepared, between)
                 # and the board's whole state (what can fall due unrecorded, and when)
                 self._board = work_out(
-                    incidents, clocks, listed.breaches, prepared, self.policy, self._board, between
+                    incidents,
+                    clocks,
+                    listed.breaches,
+                    prepared,
+                    self.policy,
+                    self._board,
+                    between,
+                    read_again,
                 )
+                self._board_list = listed.serial
                 self._prepared = self._board.kept  # the same rows' (one dict, not two)
                 self._board_due = False
         prepared, board = self._prepared, self._board
