@@ -8,6 +8,11 @@ skips those repaints while its widget `holds` it (the timeline does, only while 
 grows or scrolls for a new entry) if the bar drawn from its values now is the bar
 drawn when the hold began; any other repaint (a resize, a hover, a theme) is
 Textual's as always.
+
+A repaint draws a row that looks as one drawn before as the very `Strip` drawn then
+(`ScrollbarRows`), and the bar keeps its finished rows (`KeptStrips`): a j/k that
+shows another incident's timeline repaints the bar, but no row of it is made,
+finished, filtered or cut again unless it looks as none did before.
 """
 
 from __future__ import annotations
@@ -18,9 +23,13 @@ from math import ceil
 from typing import Self
 
 from rich.segment import Segment
+from textual.app import RenderResult
 from textual.geometry import Region
-from textual.scrollbar import ScrollBar
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.widget import Widget
+
+from warroom.tui.widgets.kept_strips import KeptStrips
+from warroom.tui.widgets.scrollbar_rows import ScrollbarRows, kept_rows
 
 
 class SteadyScrollBar(ScrollBar):
@@ -30,6 +39,14 @@ class SteadyScrollBar(ScrollBar):
         super().__init__(vertical, name, thickness=thickness)
         self._held: list[Segment] | None = None  # the bar as drawn when the hold began
         self._asked = False  # a repaint was asked for while held
+        self._kept_rows = kept_rows()  # the rows drawn, by look (ScrollbarRows)
+        self._styles_cache = KeptStrips()  # and each one finished once
+
+    def render(self) -> RenderResult:  # type: ignore[override]  # (a widget's may be a Visual)
+        drawn = super().render()  # Textual's colours (hover, grab) and sizes
+        if not self.vertical or type(drawn) is not ScrollBarRender or self.auto_links:
+            return drawn  # (a horizontal bar, another renderer, links: Textual's way)
+        return ScrollbarRows(self, drawn, self._kept_rows)
 
     def look(self) -> list[Segment]:
         """The bar its values draw now (as `render` would lay it out, in neutral colours:
