@@ -1,7 +1,7 @@
 """An entry typed while the console records a backlog of what fell due (a month-old
 file of 1,000 incidents: ~1.2 s of sweep) commits and shows at once: the sweep runs
-beside the person's queue of writes, one incident per transaction, and steps aside
-between two incidents while the person's writes wait or run (the service's side:
+beside the person's queue of writes, in transactions of about 25 ms, and steps aside
+between two transactions while the person's writes wait or run (the service's side:
 tests/unit/test_sweep_transactions.py)."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ async def test_an_entry_shows_while_a_long_sweep_is_under_way(
 
     def long_sweep(self: WarRoom, incident_ids: Any = None, *, between: Any = None) -> Any:
         sweeping.set()
-        while not release.wait(0.01):  # a backlog: incident after incident
+        while not release.wait(0.01):  # a backlog: transaction after transaction
             between()
             paused.append(1)
         return SweepResult([], [])
@@ -66,4 +66,4 @@ async def test_an_entry_shows_while_a_long_sweep_is_under_way(
         finally:
             release.set()
         await wait_for(pilot, lambda: any(isinstance(r, Sweep) for r in done))
-        assert paused  # it stepped aside between incidents
+        assert paused  # it stepped aside between transactions

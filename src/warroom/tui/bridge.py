@@ -10,7 +10,8 @@ One console's writes commit in the order they were asked for: each takes a
 ticket on the UI thread and its worker waits for its turn. The notify hook for
 rungs just reached runs beside that queue, so a slow hook never holds back what
 the scribe types meanwhile; so does the deadline sweep (not the person's action;
-the screen asks for one at a time), whose transactions are one incident each.
+the screen asks for one at a time), whose transactions each hold the lock for about
+25 ms at most (service/clocks.py: SWEEP_HOLD_SECONDS).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-# the longest the deadline sweep waits between two incidents for the person's writes
+# the longest the deadline sweep waits between two transactions for the person's writes
 PEOPLE_FIRST_SECONDS = 1.0
 # and how long after one it waits more, while the entry is read back and drawn
 DRAWN_SECONDS = 0.05
@@ -184,7 +185,7 @@ class Bridge:
         if isinstance(request, Sweep):
             # not the person's action: beside their queue, so an entry typed while a
             # backlog is recorded (~1.2 s on a month-old file of 1,000 incidents) waits
-            # for one incident's transaction of it, not for all of it
+            # for one of its transactions (~25 ms), not for all of it
             def sweep(room: WarRoom) -> list[Any]:
                 return list(room.sweep(between=self._people_first).engaged)
 
@@ -220,7 +221,7 @@ class Bridge:
         self.app.run_worker(work, thread=True, group="write", name=request.description)
 
     def _people_first(self) -> None:
-        """The sweep's pause between two incidents: while the person's writes wait or
+        """The sweep's pause between two transactions: while the person's writes wait or
         run (at most PEOPLE_FIRST_SECONDS), and DRAWN_SECONDS after the last, so they
         neither queue for the write lock behind it nor share the interpreter with it
         while the entry is read back and drawn."""
