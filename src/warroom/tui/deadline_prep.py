@@ -133,15 +133,16 @@ def work_out(
     since = 0
     if before is None:
         moved: set[int] | None = None  # nothing to keep
+    elif changed is not None:  # the rows, inputs and record changed for these only
+        moved = set(changed)
+        if recorded is not before.recorded:
+            since = sum(1 for b in recorded - before.recorded if b[0] in before.running)
     elif recorded is before.recorded:
         moved = set()
     else:  # incidents with a breach recorded (or removed) since
         added = recorded - before.recorded
+        moved = {b[0] for b in added} | {b[0] for b in before.recorded - recorded}
         since = sum(1 for b in added if b[0] in before.running)
-        if changed is not None:  # the record changed only for incidents read again
-            moved = set(changed)
-        else:
-            moved = {b[0] for b in added} | {b[0] for b in before.recorded - recorded}
     # incidents with any breach on record: only their deadlines need writing out to be
     # compared with it (the others' are all unrecorded); gathered once more than a few
     # incidents need it (a commit's read changes one or two, and gathering them from
@@ -203,7 +204,7 @@ def work_out(
             dict(before.unrecorded),
             dict(before.earliest),
         )
-        for incident_id in moved:  # the incidents read again (see `moved`)
+        for incident_id in moved:  # the incidents read again
             incident = changed.get(incident_id, running.get(incident_id))
             if incident is None or incident_id not in inputs:
                 for held in (running, kept, unrecorded, earliest):
