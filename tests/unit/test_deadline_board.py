@@ -208,6 +208,7 @@ def test_the_boards_state_worked_out_again_from_the_last_is_what_a_fresh_one_say
                 policy,
                 looked_again,
                 changed=changed,
+                recorded_of=listed.breaches_of,
             )
         for found in (work, looked_again):
             assert found.running == fresh.running, f"step {number}"

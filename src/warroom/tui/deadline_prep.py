@@ -108,6 +108,8 @@ class BoardWork:
     recorded_since: int = 0
     before: int | None = None
     serial: int = field(default_factory=lambda: next(_SERIALS))
+    # `recorded` by incident, when the watcher handed it on (`IncidentList.breaches_of`)
+    recorded_of: Mapping[int, frozenset[tuple[int, str, str]]] | None = None
 
 
 def work_out(
@@ -119,6 +121,7 @@ def work_out(
     before: BoardWork | None = None,
     between: Callable[[], object] | None = None,
     changed: Mapping[int, Incident | None] | None = None,
+    recorded_of: Mapping[int, frozenset[tuple[int, str, str]]] | None = None,
 ) -> BoardWork:
     """The board's state for this read; an incident whose deadlines are the very ones
     `before` held and whose record of breaches did not change keeps what was found for
@@ -129,13 +132,25 @@ def work_out(
     (by id; None: no longer listed), when every other row, clock input and breach of
     this list is that list's very one (`IncidentList.since`): only those are looked at,
     not every running incident (a commit's read at 10,000 incidents walked all of them,
-    ~20 ms of the watcher's thread for each entry another console logged)."""
+    ~20 ms of the watcher's thread for each entry another console logged).
+    `recorded_of`: `recorded` by incident; with `before`'s too, the breaches recorded
+    since are counted for those incidents alone, not found among all of them."""
     since = 0
     if before is None:
         moved: set[int] | None = None  # nothing to keep
     elif changed is not None:  # the rows, inputs and record changed for these only
         moved = set(changed)
-        if recorded is not before.recorded:
+        was_of = before.recorded_of
+        if recorded is before.recorded:
+            pass
+        elif recorded_of is not None and was_of is not None:
+            none: frozenset[tuple[int, str, str]] = frozenset()
+            since = sum(
+                len(recorded_of.get(i, none) - was_of.get(i, none))
+                for i in changed
+                if i in before.running
+            )
+        else:
             since = sum(1 for b in recorded - before.recorded if b[0] in before.running)
     elif recorded is before.recorded:
         moved = set()
@@ -231,6 +246,7 @@ def work_out(
         watch,
         since,
         None if before is None else before.serial,
+        recorded_of=recorded_of,
     )
 
 

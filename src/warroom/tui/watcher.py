@@ -610,6 +610,8 @@ class DatabaseWatcher:
                     self._board,
                     between,
                     read_again,
+                    # by incident, when the read handed it on (not worked out for a whole read)
+                    listed.breaches_of if read_again is not None else None,
                 )
                 self._board_list = listed.serial
                 self._prepared = self._board.kept  # the same rows' (one dict, not two)
