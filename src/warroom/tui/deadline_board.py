@@ -80,26 +80,6 @@ class _DueLabels(Mapping[int, str]):
         return sum(1 for _ in self)
 
 
-class Overlay(Mapping[int, str]):
-    """`labels` with a few fixed ones (`over`) in front: a lazy reading stays lazy."""
-
-    def __init__(self, over: Mapping[int, str], labels: Mapping[int, str]) -> None:
-        self._over = over
-        self._labels = labels
-
-    def __getitem__(self, incident_id: int) -> str:
-        if incident_id in self._over:
-            return self._over[incident_id]
-        return self._labels[incident_id]
-
-    def __iter__(self) -> Iterator[int]:
-        yield from self._over
-        yield from (i for i in self._labels if i not in self._over)
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
-
-
 class _LazyTimers(Mapping[int, tuple[sla.Timer, ...]]):
     """Every running incident's timers at one moment, each computed when first
     looked up: the screen shows those of the selected incident only."""

@@ -32,7 +32,6 @@ from warroom.domain.entries import parse_typed_entry
 from warroom.domain.models import Engagement, Incident
 from warroom.domain.pages import Page, page_line
 from warroom.domain.policy_record import (
-    UNKNOWN_SEVERITY,
     PolicyMismatch,
     record_of,
     unknown_severity,
@@ -42,7 +41,7 @@ from warroom.domain.visible import visible_line
 from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.store import read_model
 from warroom.tui.bridge import HooksRan, Read, Sweep, Write, WriteDone, WriteRefused, bridge_of
-from warroom.tui.deadline_board import BoardReading, DeadlineBoard, Overlay
+from warroom.tui.deadline_board import BoardReading, DeadlineBoard
 from warroom.tui.keys import bindings
 from warroom.tui.messages import (
     ClockInputs,
@@ -102,7 +101,6 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
             tuple[list[Incident], dict[int, ClockInputs], frozenset[tuple[int, str, str]]] | None
         ) = None
         # incidents whose severity the policy does not know, for the list last read
-        self._unknown: tuple[object, dict[int, str]] = (None, {})
         self._failed_pages = FailedPages()  # FAILED pages already popped up
         self._policy_seen: str | None = None  # the policy in effect, as last read
         self._policy_read = False  # a snapshot said which policy is in effect
@@ -451,14 +449,9 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
     # -- the heartbeat: once a second -----------------------------------------------
 
     def _next_due(self, reading: BoardReading) -> Mapping[int, str]:
-        """The list's next-deadline column: an incident whose severity the policy does
-        not know says so rather than showing an empty cell."""
-        if self._unknown[0] is not self.incidents:  # worked out once per list read
-            known = set(self.policy.severity_names)
-            found = {i.id: UNKNOWN_SEVERITY for i in self.incidents if i.severity not in known}
-            self._unknown = (self.incidents, found)
-        unknown = self._unknown[1]
-        return Overlay(unknown, reading.next_due) if unknown else reading.next_due
+        """The list's next-deadline column (an incident whose severity the policy does
+        not know says so: the table, for the rows it draws)."""
+        return reading.next_due
 
     def heartbeat(self) -> None:
         """Ages and countdowns, redrawn only where changed; a sweep when something

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from itertools import compress
+from operator import attrgetter, is_not
 from typing import ClassVar, NamedTuple
 
 from rich.cells import cell_len, set_cell_size
@@ -33,6 +35,7 @@ from textual.strip import Strip
 
 from warroom.domain.lifecycle import age_until
 from warroom.domain.models import Incident
+from warroom.domain.policy_record import UNKNOWN_SEVERITY
 from warroom.domain.timefmt import format_age
 from warroom.tui.widgets.incident_rows import (
     COLUMNS,
@@ -45,6 +48,8 @@ from warroom.tui.widgets.incident_rows import (
 )
 from warroom.tui.widgets.kept_strips import KeptStrips
 from warroom.tui.widgets.steady_scrollbar import SteadyScrollBar, steady_vertical_scrollbar
+
+_ID = attrgetter("id")  # an incident's id
 
 AGE, NEXT, TITLE = KEYS.index("age"), KEYS.index("next"), KEYS.index("title")
 HEADER = 1  # the column names' line, which stays put while the rows scroll
@@ -155,11 +160,13 @@ class IncidentTable(ScrollView, can_focus=True):
         list out again, with the cursor on `selected` (the first row if it left)."""
         self._now, self._due, self._texts = now, next_due, {}
         rows = list(incidents)
-        order = [i.id for i in rows]
+        # by C loops: a list read while another console writes is 10,000 rows at most
+        order = list(map(_ID, rows))
         kept = len(self.order)
         if order == self.order or (kept and order[:kept] == self.order):
             before = self._rows
-            changed = [n for n in range(kept) if before[n] is not rows[n] and before[n] != rows[n]]
+            moved = compress(range(kept), map(is_not, before, rows))  # other objects
+            changed = [n for n in moved if before[n] != rows[n]]
             self._rows, self.order = rows, order
             if kept < len(rows):
                 self._index = None
@@ -298,7 +305,12 @@ class IncidentTable(ScrollView, can_focus=True):
             if self._now is None:
                 return "", ""
             age = format_age(incident.declared_at, age_until(incident, self._now))
-            texts = self._texts[incident.id] = (age, self._due.get(incident.id, ""))
+            due = self._due.get(incident.id, "")
+            if self.severities is not None and incident.severity not in self.severities:
+                # declared under another policy: it says so rather than an empty cell
+                # (found for the rows drawn, not for every row of each list read)
+                due = UNKNOWN_SEVERITY
+            texts = self._texts[incident.id] = (age, due)
         return texts
 
     def _on_screen(self) -> range:
