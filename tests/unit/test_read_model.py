@@ -257,6 +257,7 @@ def test_a_list_read_again_reads_only_what_changed_and_says_what_a_fresh_read_sa
         assert listed.by_id == fresh.by_id, f"step {number}"
         assert listed.breaches_of == fresh.breaches_of, f"step {number}"
         assert listed.positions == fresh.positions, f"step {number}"
+        assert listed.ids == fresh.ids, f"step {number}"
         assert kept.histories(db, list(fresh.clocks)) == read_model.histories(
             db, list(fresh.clocks)
         ), f"step {number}"

@@ -251,6 +251,11 @@ class IncidentList:
         return _by_incident(self.breaches)
 
     @cached_property
+    def ids(self) -> tuple[int, ...]:
+        """The incidents' ids, in the list's order."""
+        return tuple(incident.id for incident in self.incidents)
+
+    @cached_property
     def positions(self) -> dict[int, int]:
         """Each incident's place in `incidents`, by id."""
         return {incident.id: n for n, incident in enumerate(self.incidents)}
@@ -443,8 +448,9 @@ def _refreshed(
     # what was worked out above is what the cached properties would work out again
     vars(listed)["by_id"] = by_id
     vars(listed)["breaches_of"] = breaches_of
-    if positions is not None:  # the same places
+    if positions is not None:  # the same places, the same ids in them
         vars(listed)["positions"] = positions
+        vars(listed)["ids"] = previous.ids
     return listed
 
 

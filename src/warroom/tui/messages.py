@@ -43,6 +43,8 @@ class Snapshot(Message):
 
     incidents: list[Incident]
     selection: Selection | None = field(default=None)
+    # their ids, in the same order (None: not said; worked out from them)
+    ids: tuple[int, ...] | None = None
     clocks: dict[int, ClockInputs] = field(default_factory=dict)
     # (incident id, timer, deadline) of every recorded breach of a live incident
     breaches: frozenset[tuple[int, str, str]] = frozenset()

@@ -629,6 +629,7 @@ class DatabaseWatcher:
             return Snapshot(
                 incidents=incidents,
                 selection=selection,
+                ids=listed.ids,
                 clocks=clocks,
                 breaches=listed.breaches,
                 prepared=prepared,
@@ -833,6 +834,7 @@ class DatabaseWatcher:
             Snapshot(
                 incidents=last.incidents,
                 selection=read.selection,
+                ids=last.ids,
                 clocks=last.clocks,
                 breaches=last.breaches,
                 failed_pages=last.failed_pages,

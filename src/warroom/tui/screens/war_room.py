@@ -100,7 +100,8 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         self._last_list: (
             tuple[list[Incident], dict[int, ClockInputs], frozenset[tuple[int, str, str]]] | None
         ) = None
-        # incidents whose severity the policy does not know, for the list last read
+        # the incidents last handed down and their ids, in the same order
+        self._ids: tuple[list[Incident], tuple[int, ...] | None] = ([], None)
         self._failed_pages = FailedPages()  # FAILED pages already popped up
         self._policy_seen: str | None = None  # the policy in effect, as last read
         self._policy_read = False  # a snapshot said which policy is in effect
@@ -262,6 +263,7 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         else:
             self._last_list = (message.incidents, message.clocks, message.breaches)
             self.incidents = message.incidents
+            self._ids = (message.incidents, message.ids)
             new_breaches = self.board.update(
                 message.incidents,
                 message.clocks,
@@ -388,7 +390,9 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         """Redraw the list; False when the selected incident left it (the row under
         the cursor is selected instead)."""
         visible = self.visible_incidents()  # already in the read model's list order
-        self.table.show(visible, now, self.selected_id, self._next_due(reading))
+        handed, ids = self._ids
+        order = ids[: len(visible)] if ids is not None and handed is self.incidents else None
+        self.table.show(visible, now, self.selected_id, self._next_due(reading), order)
         if self.selected_id not in self.table.order:
             self.selected_id = self.table.selected_id
             return False

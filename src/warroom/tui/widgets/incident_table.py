@@ -152,6 +152,7 @@ class IncidentTable(ScrollView, can_focus=True):
         now: dt.datetime,
         selected: int | None,
         next_due: Mapping[int, str],
+        ids: Sequence[int] | None = None,
     ) -> None:
         """Show the rows in the order given (the read model's one list order, which
         `warroom list` prints too): the same rows in the same order (and maybe more
@@ -160,8 +161,9 @@ class IncidentTable(ScrollView, can_focus=True):
         list out again, with the cursor on `selected` (the first row if it left)."""
         self._now, self._due, self._texts = now, next_due, {}
         rows = list(incidents)
-        # by C loops: a list read while another console writes is 10,000 rows at most
-        order = list(map(_ID, rows))
+        # their ids as the read model handed them on, else by a C loop (each list read
+        # while another console writes: 10,000 rows at most)
+        order = list(ids) if ids is not None else list(map(_ID, rows))
         kept = len(self.order)
         if order == self.order or (kept and order[:kept] == self.order):
             before = self._rows
