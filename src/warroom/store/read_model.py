@@ -445,7 +445,8 @@ def _refreshed(
         partial=previous.partial,
         since=(previous.serial, frozenset(changed)),
     )
-    # what was worked out above is what the cached properties would work out again
+    # what was worked out above is what the cached properties would work out again (the
+    # same contents; a dict's keys perhaps in another order: nothing walks them in order)
     vars(listed)["by_id"] = by_id
     vars(listed)["breaches_of"] = breaches_of
     if positions is not None:  # the same places, the same ids in them
