@@ -129,3 +129,27 @@ def test_a_read_ahead_of_an_incident_changed_since_the_list_is_not_held(
     for shown, row in watcher.held_seen:
         # held only as the list lists it: shown with the list's deadlines for that row
         assert shown == row
+
+
+def test_the_list_the_screen_replaced_is_freed_by_the_watcher_once_nothing_moves(
+    db_path: Path, clock: FrozenClock, policy: Policy
+) -> None:
+    """The watcher holds the board it handed on before until the screen has taken the
+    new one (so the screen's thread does not free it), and lets it go at its next look
+    with nothing new: a console keeps no more than it shows (how long it is held races
+    the watcher's looks: only that it is let go is asserted)."""
+    import gc
+    import weakref
+
+    room, (first, _), watcher, posted = started(AckBetween, db_path, clock, policy)
+    with running(watcher):
+        shown = next_snapshot(posted, lambda s: s.selection is not None and s.board is not None)
+        assert shown.board is not None
+        board = weakref.ref(shown.board)
+        room.acknowledge(first)  # the list changes: a new board is handed on
+        later = next_snapshot(posted, lambda s: s.board is not None and s.board is not board())
+        del shown
+        until(lambda: watcher._dropped_here == (), "let it go")  # noqa: SLF001
+        gc.collect()
+        assert board() is None
+        assert later.board is not None
