@@ -13,8 +13,8 @@ import pytest
 from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
-from textual.strip import Strip
 
+from tests.ui.drawn_rows import assert_drawn_as_textual_draws, drawn
 from tests.ui.helpers import make_app, ready, wait_for
 from warroom.clock import FrozenClock
 from warroom.demo import seed_demo
@@ -25,30 +25,6 @@ from warroom.tui.widgets.deadline_panes import LadderPane, SlaPane
 from warroom.tui.widgets.shown_lines import Line, ShownLines
 
 Pane = SlaPane | LadderPane
-
-
-def drawn(pane: ShownLines) -> list[Strip]:
-    """The content rows the pane draws."""
-    return [pane.render_line(y) for y in range(pane.size.height)]
-
-
-def as_textual_draws(pane: ShownLines) -> list[Strip]:
-    """The content rows Textual draws from the pane's whole text (`Static`)."""
-    pane._render_content()  # noqa: SLF001 - the way the pane was drawn before
-    rows = list(pane._render_cache.lines)  # noqa: SLF001
-    blank = Strip.blank(pane.size.width, pane.visual_style.rich_style)
-    return rows + [blank] * (pane.size.height - len(rows))
-
-
-def cells(strip: Strip) -> list[tuple[str, object]]:
-    """Each cell's character and style: what the terminal shows."""
-    return [(ch, style) for text, style, _ in strip for ch in text]
-
-
-def assert_drawn_as_textual_draws(pane: ShownLines) -> None:
-    ours, textuals = drawn(pane), as_textual_draws(pane)
-    assert [s.text for s in ours] == [s.text for s in textuals]
-    assert [cells(s) for s in ours] == [cells(s) for s in textuals]
 
 
 def texts(pane: ShownLines) -> list[str]:

@@ -1,6 +1,7 @@
-"""`update_in_place` measures a pane's height from its lines when none can wrap (no
-second wrap per `j`/`k`): the same height Textual measures, and a pane that grows is
-laid out again (its new lines shown, not cut to the old height)."""
+"""A pane's height is measured from its lines when none can wrap (no second wrap per
+`j`/`k`): the same height Textual measures, and a pane that grows is laid out again
+(its new lines shown, not cut to the old height). The header shows its text so
+(`ShownLines.show_text`), the SLA and ladder panes their lines (`show_lines`)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,8 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.geometry import Size
-from textual.widgets import Static
 
-from warroom.tui.widgets.in_place import fitted_height, update_in_place
+from warroom.tui.widgets.in_place import fitted_height
 from warroom.tui.widgets.shown_lines import ShownLines
 
 TEXTS = [
@@ -33,21 +33,21 @@ def cell_len_fits(plain: str, width: int) -> bool:
 
 
 class Pane(App[None]):
-    CSS = "Static { width: 30; height: auto; }"
+    CSS = "ShownLines { width: 30; height: auto; }"
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="p")
+        yield ShownLines(id="p")
 
 
 async def test_fitted_height_is_textuals_and_growth_lays_out() -> None:
     app = Pane()
     async with app.run_test(size=(60, 20)) as pilot:
-        pane = app.query_one("#p", Static)
+        pane = app.query_one("#p", ShownLines)
         width = pane.content_region.width
         assert width == 30
         for plain in TEXTS:
             text = Text(plain)
-            pane.update(text, layout=False)
+            pane.show_text(text)
             measured = pane.get_content_height(Size(0, 0), Size(0, 0), width)
             fitted = fitted_height(text, width)
             assert fitted in (None, measured), plain
@@ -55,10 +55,10 @@ async def test_fitted_height_is_textuals_and_growth_lays_out() -> None:
             assert fitted in (None, len(text.wrap(app.console, width))), plain
             if cell_len_fits(plain, width):
                 assert fitted == measured  # lines that fit take the shortcut
-        update_in_place(pane, Text("first incident"))
+        pane.show_text(Text("first incident"))
         await pilot.pause()
         assert pane.size.height == 1
-        update_in_place(pane, Text("second incident\nrow two\nrow three"))
+        pane.show_text(Text("second incident\nrow two\nrow three"))
         await pilot.pause()
         assert pane.size.height == 3
         assert "row three" in "\n".join(
@@ -70,10 +70,10 @@ async def test_fitted_height_is_textuals_and_growth_lays_out() -> None:
 class Column(App[None]):
     """A pane with a box of its own size (the ladder: the rest of the clocks column)."""
 
-    CSS = "Static { width: 30; height: 1fr; }"
+    CSS = "ShownLines { width: 30; height: 1fr; }"
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="p")
+        yield ShownLines(id="p")
 
 
 async def test_a_pane_whose_box_keeps_its_size_is_repainted_not_laid_out(
@@ -81,8 +81,8 @@ async def test_a_pane_whose_box_keeps_its_size_is_repainted_not_laid_out(
 ) -> None:
     app = Column()
     async with app.run_test(size=(60, 20)) as pilot:
-        pane = app.query_one("#p", Static)
-        update_in_place(pane, Text("ladder of three\n1\n2"))
+        pane = app.query_one("#p", ShownLines)
+        pane.show_text(Text("ladder of three\n1\n2"))
         await pilot.pause()
         asked: list[bool] = []
         repaint = pane.refresh
@@ -92,7 +92,7 @@ async def test_a_pane_whose_box_keeps_its_size_is_repainted_not_laid_out(
             return repaint(*regions, layout=layout, **kwargs)  # type: ignore[arg-type]
 
         monkeypatch.setattr(pane, "refresh", refresh)
-        update_in_place(pane, Text("ladder of five\n1\n2\n3\n4"))
+        pane.show_text(Text("ladder of five\n1\n2\n3\n4"))
         await pilot.pause()
         assert asked and not any(asked)  # repainted, never laid out again
         assert pane.size.height == 20  # the box as it was
@@ -105,18 +105,18 @@ async def test_a_pane_redrawn_while_hidden_is_measured_again_once_shown() -> Non
     next text of the old height lays the pane out again (it stayed cut off)."""
     app = Pane()
     async with app.run_test(size=(60, 20)) as pilot:
-        pane = app.query_one("#p", Static)
-        update_in_place(pane, Text("five\n1\n2\n3\n4"))
+        pane = app.query_one("#p", ShownLines)
+        pane.show_text(Text("five\n1\n2\n3\n4"))
         await pilot.pause()
         assert pane.size.height == 5
         pane.display = False
         await pilot.pause()
-        update_in_place(pane, Text("three\n1\n2"))  # j while hidden
+        pane.show_text(Text("three\n1\n2"))  # j while hidden
         await pilot.pause()
         pane.display = True
         await pilot.pause()
         assert pane.size.height == 3
-        update_in_place(pane, Text("five\n1\n2\n3\n4"))  # k: back to the first
+        pane.show_text(Text("five\n1\n2\n3\n4"))  # k: back to the first
         await pilot.pause()
         assert pane.size.height == 5
 
@@ -129,7 +129,7 @@ class Lines(App[None]):
 
 
 async def test_a_line_pane_redrawn_while_hidden_is_measured_again_once_shown() -> None:
-    """The SLA and ladder panes (`ShownLines`): as `update_in_place`'s panes above."""
+    """The SLA and ladder panes (`show_lines`): as the header's text above."""
     app = Lines()
     async with app.run_test(size=(60, 20)) as pilot:
         pane = app.query_one("#p", ShownLines)

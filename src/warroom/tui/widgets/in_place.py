@@ -4,7 +4,7 @@
 change). The selected incident's panes are redrawn on every `j`/`k` and the
 clocks once a second, almost always with as many lines as before: then a repaint
 of the pane is all it takes, and the screen's layout (every widget placed again)
-is kept for when a pane grows or shrinks.
+is kept for when a pane grows or shrinks (`ShownLines.show_lines`, `show_text`).
 """
 
 from __future__ import annotations
@@ -15,22 +15,10 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.geometry import Size
 from textual.widget import Widget
-from textual.widgets import Static
 
 _ANY = Size(0, 0)  # a widget that is not a container is measured by its width alone
 # (width, content height) each widget's text was last measured at: measured once per text
 _MEASURED: WeakKeyDictionary[Widget, tuple[int, int]] = WeakKeyDictionary()
-
-
-def update_in_place(widget: Static, text: Text) -> None:
-    """Show `text` in `widget`; lay out again only when its height changes."""
-    width = widget.content_region.width if widget.is_mounted else 0
-    if width <= 0:
-        forget_measure(widget)
-        widget.update(text)
-        return
-    widget.update(text, layout=False)
-    lay_out_if_resized(widget, width, fitted_height(text, width))
 
 
 def forget_measure(widget: Widget) -> None:

@@ -3,7 +3,10 @@
 Everything a person typed is inserted as plain text, never as markup, with
 control characters made visible (`␛`, `⟨U+009B⟩`). When the whole of it would
 be cut (80×24 gives it three rows), it is laid out compact (`detail_fit`): the
-impact and the commander are never the part cut off.
+impact and the commander are never the part cut off. Its rows are drawn as they
+show, a line that fits as it is (`ShownLines.show_text`): a j/k drew the whole
+header again through Textual's `Content`, wrapped and formatted although the
+fitted lines are known to fit.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ import datetime as dt
 
 from rich.text import Text
 from textual import events
-from textual.widgets import Static
 
 from warroom.domain.lifecycle import age_until
 from warroom.domain.models import Incident, RoleAssignment
@@ -21,16 +23,17 @@ from warroom.domain.timefmt import format_age, format_when
 from warroom.domain.visible import visible, visible_line
 from warroom.errors import InvalidInput
 from warroom.tui.widgets.detail_fit import HeaderParts, compact
-from warroom.tui.widgets.in_place import fitted_height, update_in_place
+from warroom.tui.widgets.in_place import fitted_height
+from warroom.tui.widgets.shown_lines import ShownLines
 
 SHORT_ROLES = {"commander": "IC", "comms-lead": "Comms", "security-lead": "Security"}
 
 
-class IncidentDetail(Static):
+class IncidentDetail(ShownLines):
     """Title, severity, status, kind, roles, summary, impact and channel."""
 
     def __init__(self, *, policy: Policy, tz: dt.tzinfo, **kwargs: object) -> None:
-        super().__init__("", **kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)
         self.policy = policy
         self.tz = tz
         self.incident: Incident | None = None
@@ -102,7 +105,7 @@ class IncidentDetail(Static):
         if text == self._drawn:
             return  # another console's entry: the same text is not drawn (or laid out) again
         self._drawn = text
-        update_in_place(self, text)
+        self.show_text(text)  # its rows drawn as they show (`ShownLines`)
 
     def show_age(self, now: dt.datetime) -> None:
         """Once a second: redraw only when the age shown changed."""
