@@ -269,3 +269,45 @@ def test_a_sweep_reads_what_is_recorded_a_chunk_at_a_time_and_misses_none(
     assert {step.incident_id for step in first.engaged} == set(declared)
     again = room.sweep()
     assert again.breaches == [] and again.engaged == []  # each chunk read its own record
+
+
+def test_a_transaction_is_dated_once_it_holds_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another console's commit lands while the sweep waits for the write lock (a P3
+    upgraded to P1, a second later): the sweep reads it under the lock, and the rungs
+    the upgrade made due are dated when it holds the lock, not before the upgrade."""
+    from warroom.store import unit_of_work
+
+    path = tmp_path / "w.db"
+    clock = FrozenClock(T0)
+    room = WarRoom(store.connect(path), clock, Actor("Bo", "bo"), load_policy())
+    number = room.declare("Checkout slow", "P3")
+    room.sweep([number])
+    clock.step(days=1)  # its own targets long past: the sweep has work, and takes the lock
+    other = WarRoom(store.connect(path), clock, Actor("Al", "al"), load_policy())
+    began = unit_of_work.transaction
+    waited: list[bool] = []
+
+    def lock_taken_after_an_upgrade(db: object) -> object:
+        if db is room.db and not waited:  # the sweep's: the clock was read already
+            waited.append(True)
+            clock.step(seconds=1)  # the wait for the lock
+            other.set_severity(number, "P1")
+        return began(db)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(unit_of_work, "transaction", lock_taken_after_an_upgrade)
+    swept = room.sweep([number])
+    assert waited and any(step.severity == "P1" for step in swept.engaged)
+    upgraded = room.db.conn.execute(
+        "SELECT max(at) FROM timeline WHERE incident_id = ? AND kind = 'severity'", (number,)
+    ).fetchone()[0]
+    calls = [
+        at
+        for (at,) in room.db.conn.execute(
+            "SELECT at FROM timeline WHERE incident_id = ? AND kind = 'escalation'"
+            " AND json_extract(data, '$.severity') = 'P1'",
+            (number,),
+        )
+    ]
+    assert calls and all(at >= upgraded for at in calls), (upgraded, calls)

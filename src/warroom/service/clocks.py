@@ -38,8 +38,9 @@ SWEEP_CHUNK = 500
 # held the write lock this long, or holds this many, then commits and goes on: one
 # transaction an incident spent ~1 ms of its ~4.4 ms on BEGIN IMMEDIATE and COMMIT, and
 # made a console's watcher read the list again after each (100 ms at 10,000 incidents),
-# so catching up on a backlog kept a core busy for minutes; a person's write still
-# waits for at most about this long
+# so catching up on a backlog kept a core busy for minutes; a person's write waits
+# behind one such transaction: this long, one incident more and the commit (SQLite's
+# busy handler retries in steps of tens of ms: ~35-55 ms in all)
 SWEEP_HOLD_SECONDS = 0.025
 SWEEP_BATCH_MOST = 100
 
@@ -266,9 +267,11 @@ class Clocks(RoomBase):
         transaction; `batch` says which were done (all rolled back if it raises)."""
         if between is not None:
             between()
-        # its rows dated when the transaction begins, after the wait (the same moment
-        # for each of its incidents: at most about `hold` earlier than written)
-        with self.unit_of_work(self.clock.now()) as uow:
+        with self.unit_of_work() as uow:
+            # its rows dated once it holds the write lock (a commit another console made
+            # while it waited for it is read, and dated, before them), the same moment
+            # for each of its incidents
+            uow.now = max(uow.now, self.clock.now())
             held = monotonic()
             for incident_id in incident_ids:
                 self._record_due(uow, incident_id, batch, warn=warn)

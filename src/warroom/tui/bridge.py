@@ -11,7 +11,7 @@ ticket on the UI thread and its worker waits for its turn. The notify hook for
 rungs just reached runs beside that queue, so a slow hook never holds back what
 the scribe types meanwhile; so does the deadline sweep (not the person's action;
 the screen asks for one at a time), whose transactions each hold the lock for about
-25 ms at most (service/clocks.py: SWEEP_HOLD_SECONDS).
+25 ms and one incident more (service/clocks.py: SWEEP_HOLD_SECONDS).
 """
 
 from __future__ import annotations

@@ -27,8 +27,9 @@ from textual.style import Style
 from textual.visual import RenderOptions, RichVisual, Visual
 from textual.widget import Widget
 
-# rows kept by look: a bar in one set of colours has at most 17 kinds (the track above
-# and below, the thumb, 7 glyphs for each end), and a bar shows three (plain, hover, grab)
+# rows kept by look: a bar in one set of colours has at most 18 kinds (the track above
+# and below, the thumb, 7 glyphs for each end, the bare track of a bar whose content
+# fits), and a bar shows three sets (plain, hover, grab)
 KINDS = 64
 
 # a row as it looks: its text and its style (meta included)
