@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -10,12 +11,24 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from warroom.clock import FrozenClock
-from warroom.domain.models import Actor
+from warroom.domain.models import Actor, Incident
 from warroom.domain.runbooks import Runbook
 from warroom.loaders.policy import load_policy
 from warroom.tui.app import WarRoomApp
 from warroom.tui.widgets.incident_detail import IncidentDetail
 from warroom.tui.widgets.timeline_view import TimelineView
+
+# when the header tests' incident was declared
+HEADER_T0 = dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)
+
+
+def header_incident(**changes: object) -> Incident:
+    """#7, a P2 outage Dana commands, declared at `HEADER_T0`, with `changes`."""
+    base = Incident(
+        7, "Checkout 503s", "P2", "investigating", "outage", "", "", "", "", "Dana", False,
+        HEADER_T0, None, None, None, None, None, None, 0, "#inc-7",
+    )  # fmt: skip
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 
 
 def make_app(

@@ -6,7 +6,6 @@ after a theme change and a resize; a selection still copies what it covers."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -17,7 +16,8 @@ from textual.app import App, ComposeResult
 from textual.content import Content
 
 from tests.ui.drawn_rows import assert_drawn_as_textual_draws, drawn
-from tests.ui.helpers import make_app, ready, wait_for
+from tests.ui.helpers import HEADER_T0, make_app, ready, wait_for
+from tests.ui.helpers import header_incident as incident
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor, Incident, RoleAssignment
@@ -27,18 +27,10 @@ from warroom.tui.app import WarRoomApp
 from warroom.tui.widgets.incident_detail import IncidentDetail
 from warroom.tui.widgets.shown_lines import ShownLines
 
-T0 = dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)
+T0 = HEADER_T0
 NOW = T0 + dt.timedelta(hours=1, minutes=7)
 LONG = "Checkout API returning 503 for EU customers paying by card since the 08:10 deploy"
 WIDE = "決済APIが応答しない 🔥 カード決済の失敗が続いている ⚠️ 東京リージョン全体"
-
-
-def incident(**changes: object) -> Incident:
-    base = Incident(
-        7, "Checkout 503s", "P2", "investigating", "outage", "", "", "", "", "Dana", False,
-        T0, None, None, None, None, None, None, 0, "#inc-7",
-    )  # fmt: skip
-    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 
 
 def role(name: str, person: str) -> RoleAssignment:

@@ -16,7 +16,9 @@ from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.pilot import Pilot
 
-from warroom.domain.models import Incident, RoleAssignment, TimelineEntry
+from tests.ui.helpers import HEADER_T0
+from tests.ui.helpers import header_incident as incident
+from warroom.domain.models import RoleAssignment, TimelineEntry
 from warroom.domain.timeline_state import ShownEntry
 from warroom.loaders.policy import load_policy
 from warroom.store.read_model import PageRequest, TimelinePage
@@ -24,7 +26,7 @@ from warroom.tui.screens.timeline_tools import TimelineTools
 from warroom.tui.widgets.incident_detail import IncidentDetail
 from warroom.tui.widgets.timeline_view import TimelineView
 
-T0 = dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)
+T0 = HEADER_T0
 TODAY = dt.date(2026, 11, 24)
 HELD = 150  # entries a page holds
 
@@ -152,14 +154,6 @@ async def test_the_title_is_set_again_only_when_it_reads_otherwise() -> None:
 class HeaderHost(App[None]):
     def compose(self) -> ComposeResult:
         yield IncidentDetail(policy=load_policy(), tz=dt.UTC)
-
-
-def incident(**changes: object) -> Incident:
-    base = Incident(
-        7, "Checkout 503s", "P2", "investigating", "outage", "", "", "", "", "Dana", False,
-        T0, None, None, None, None, None, None, 0, "#inc-7",
-    )  # fmt: skip
-    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 
 
 def header(detail: IncidentDetail) -> str:
