@@ -15,10 +15,11 @@ Timers are never read: `IncidentView.timers(policy, now)` computes them with
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import importlib
 import itertools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -160,6 +161,7 @@ __all__ = [
     "recorded_fingerprint",
     "recorded_policy",
     "search",
+    "stage_from",
     "timeline",
     "timeline_is_big",
     "timeline_page",
@@ -198,6 +200,16 @@ def list_order(incident: Incident, policy: Policy) -> tuple[int, int, dt.datetim
         incident.declared_at,
         incident.id,
     )
+
+
+def stage_from(incidents: Sequence[Incident], stage: int, lo: int = 0) -> int:
+    """Where `incidents`, in list order, reach `stage` (`list_stage`): the live ones end
+    at stage 1, the resolved ones at 2 (10,000 incidents: no walk over every row)."""
+    return bisect.bisect_left(incidents, stage, lo=lo, key=_stage)
+
+
+def _stage(incident: Incident) -> int:
+    return list_stage(incident.status)
 
 
 def list_order_key(policy: Policy) -> Callable[[Incident], tuple[int, int, dt.datetime, int]]:

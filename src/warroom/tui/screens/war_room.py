@@ -10,7 +10,6 @@ and countdowns where they changed.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import operator
 import time
@@ -239,7 +238,7 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
             return self.incidents
         # in list order the closed and cancelled ones come last: the list is a prefix
         # (10,000 incidents: no walk over every row when the list arrives)
-        ended = bisect.bisect_left(self.incidents, 2, key=lambda i: read_model.list_stage(i.status))
+        ended = read_model.stage_from(self.incidents, 2)
         return self.incidents[:ended]
 
     def on_snapshot(self, message: Snapshot) -> None:

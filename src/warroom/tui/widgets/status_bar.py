@@ -8,8 +8,6 @@ list's one order, `read_model.list_order`); it never reads.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
@@ -17,11 +15,7 @@ from textual.widgets import Static
 from warroom.domain.engine_presence import EnginePresence
 from warroom.domain.models import Incident
 from warroom.domain.visible import visible_line
-from warroom.domain.vocabulary import list_stage
-
-
-def _stage(incident: Incident) -> int:
-    return list_stage(incident.status)
+from warroom.store.read_model import stage_from
 
 
 class StatusBar(Static):
@@ -44,10 +38,8 @@ class StatusBar(Static):
         # the incidents come in the list's order: the live ones, then the resolved, then
         # the ended, so each count is where the next stage begins (10,000 incidents: two
         # walks over every row for each list read while a console catches up)
-        incidents = self.incidents
-        resolved_from = bisect_left(incidents, 1, key=_stage)
-        live = resolved_from
-        resolved = bisect_left(incidents, 2, lo=resolved_from, key=_stage) - resolved_from
+        live = stage_from(self.incidents, 1)
+        resolved = stage_from(self.incidents, 2, lo=live) - live
         text = Text()
         text.append(" warroom ", style="bold reverse")
         # before the first read, a count would be a wrong zero
