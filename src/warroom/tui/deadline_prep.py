@@ -142,7 +142,7 @@ def work_out(
         moved = set(changed)
         was_of = before.recorded_of
         if recorded is before.recorded:
-            pass
+            since = 0
         elif recorded_of is not None and was_of is not None:
             none: frozenset[tuple[int, str, str]] = frozenset()
             since = sum(
@@ -210,17 +210,16 @@ def work_out(
         if moments:
             earliest[incident_id] = min(moments)
 
-    if before is not None and moved is not None and changed is not None:
-        # the rows of `before`'s list, with those read again (or whose record of
-        # breaches changed) looked at; the dicts are copied whole, in C
+    if before is not None and changed is not None:
+        # the rows of `before`'s list, with those read again looked at (the record of
+        # breaches changed for those only); the dicts are copied whole, in C
         running = dict(before.running)
         kept, unrecorded, earliest = (
             dict(before.kept),
             dict(before.unrecorded),
             dict(before.earliest),
         )
-        for incident_id in moved:  # the incidents read again
-            incident = changed.get(incident_id, running.get(incident_id))
+        for incident_id, incident in changed.items():
             if incident is None or incident_id not in inputs:
                 for held in (running, kept, unrecorded, earliest):
                     held.pop(incident_id, None)
