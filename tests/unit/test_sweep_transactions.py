@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -311,3 +313,51 @@ def test_a_transaction_is_dated_once_it_holds_the_lock(
         )
     ]
     assert calls and all(at >= upgraded for at in calls), (upgraded, calls)
+
+
+def test_a_transaction_commits_after_the_incident_it_is_on_once_a_write_waits(
+    db_path: Path,
+) -> None:
+    """`waiting` is asked after each incident: while no write waits, a transaction
+    holds incidents up to `hold`; once one does, it commits there (and the next
+    transaction holds one incident at least)."""
+    room, _, numbers = backlog(db_path, 6)
+    asked: list[int] = []
+
+    def waiting() -> bool:  # a write waits after the second incident
+        asked.append(len(asked))
+        return len(asked) == 2
+
+    said = transactions(room)
+    result = room.sweep(waiting=waiting, hold=100, monotonic=Ticks())
+    assert said == [BEGIN, COMMIT] * 2  # 2 incidents, then the other 4
+    assert len(asked) == 6
+    assert {n for n, _ in result.breaches} == set(numbers)
+
+    room, _, numbers = backlog(db_path.with_name("always.db"), 3)
+    said = transactions(room)
+    room.sweep(waiting=lambda: True, hold=100, monotonic=Ticks())
+    assert said == [BEGIN, COMMIT] * 3  # writes keep coming: one incident each
+
+
+def test_each_transaction_runs_inside_the_consoles_turn(db_path: Path) -> None:
+    """`turn()` is entered before each transaction begins and left after it commits
+    (or rolls back): the console's own writes take the same turn, and wait for the
+    sweep's transaction there rather than in SQLite's busy handler."""
+    room, _, numbers = backlog(db_path, 5)
+    said: list[str] = []
+
+    @contextmanager
+    def turn() -> Iterator[None]:
+        said.append("turn")
+        try:
+            yield
+        finally:
+            said.append("turn over")
+
+    transactions(room, said)
+    result = room.sweep(
+        between=lambda: said.append("between"), turn=turn, hold=2, monotonic=Ticks()
+    )
+    assert said == ["between", "turn", BEGIN, COMMIT, "turn over"] * 3  # 2 + 2 + 1
+    assert {n for n, _ in result.breaches} == set(numbers)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -215,6 +216,8 @@ class Clocks(RoomBase):
         incident_ids: list[int] | None = None,
         *,
         between: Callable[[], object] | None = None,
+        waiting: Callable[[], bool] | None = None,
+        turn: Callable[[], AbstractContextManager[object]] | None = None,
         hold: float = SWEEP_HOLD_SECONDS,
         most: int = SWEEP_BATCH_MOST,
         monotonic: Callable[[], float] = time.monotonic,
@@ -225,8 +228,13 @@ class Clocks(RoomBase):
         write lock and check each incident again, so idle consoles sweeping cost no
         writes. Incidents are recorded in transactions that each hold the lock for
         about `hold` seconds (by `monotonic`) or `most` incidents, whichever comes
-        first (one incident: one transaction); `between` is called before each one
-        (a console lets its person's writes go first there).
+        first (one incident: one transaction). A console lets its person's writes go
+        first: `between` is called before each transaction, each runs inside `turn()`
+        (the console's own writes take that turn too, so they wait for the
+        transaction's end in the console, not in SQLite's busy handler, which sleeps in
+        steps of up to 25 ms), and a transaction commits after the incident it is on
+        once `waiting` says a write waits (an entry typed meanwhile waits for one
+        incident, not for the rest of a transaction: ~25-55 ms behind a backlog).
         """
         now = self.clock.now()
         live = clock_queries.clock_incidents(self.db, incident_ids)
@@ -244,10 +252,17 @@ class Clocks(RoomBase):
             batch = _Batch()
             try:
                 self._record_batch(
-                    candidates[start : start + max(most, 1)], batch, warn, between, hold, monotonic
+                    candidates[start : start + max(most, 1)],
+                    batch,
+                    warn,
+                    between,
+                    hold,
+                    monotonic,
+                    waiting,
+                    turn,
                 )
             except Exception as exc:
-                return self._stopped(result, batch.done, exc, warn=warn, between=between)
+                return self._stopped(result, batch.done, exc, warn=warn, between=between, turn=turn)
             result.breaches.extend(batch.breaches)  # committed: said and paged
             result.engaged.extend(batch.engaged)
             start += len(batch.done)
@@ -261,13 +276,16 @@ class Clocks(RoomBase):
         between: Callable[[], object] | None,
         hold: float = 0.0,
         monotonic: Callable[[], float] = time.monotonic,
+        waiting: Callable[[], bool] | None = None,
+        turn: Callable[[], AbstractContextManager[object]] | None = None,
     ) -> None:
         """Record what is due for the first of `incident_ids`, and the next ones while
-        the transaction has held the write lock for less than `hold` seconds, in one
-        transaction; `batch` says which were done (all rolled back if it raises)."""
+        the transaction has held the write lock for less than `hold` seconds and no
+        write is `waiting`, in one transaction (inside `turn()`); `batch` says which
+        were done (all rolled back if it raises)."""
         if between is not None:
             between()
-        with self.unit_of_work() as uow:
+        with turn() if turn is not None else nullcontext(), self.unit_of_work() as uow:
             # its rows dated once it holds the write lock (a commit another console made
             # while it waited for it is read, and dated, before them), the same moment
             # for each of its incidents
@@ -276,7 +294,7 @@ class Clocks(RoomBase):
             for incident_id in incident_ids:
                 self._record_due(uow, incident_id, batch, warn=warn)
                 batch.done.append(incident_id)
-                if monotonic() - held >= hold:
+                if monotonic() - held >= hold or (waiting is not None and waiting()):
                     break
 
     def _stopped(
@@ -287,6 +305,7 @@ class Clocks(RoomBase):
         *,
         warn: bool,
         between: Callable[[], object] | None,
+        turn: Callable[[], AbstractContextManager[object]] | None = None,
     ) -> SweepResult:
         """What a sweep returns when a transaction failed and rolled back: `done`, the
         incidents recorded in it before the failure, recorded again one per transaction
@@ -295,7 +314,7 @@ class Clocks(RoomBase):
         for incident_id in done:
             alone = _Batch()
             try:
-                self._record_batch([incident_id], alone, warn, between)
+                self._record_batch([incident_id], alone, warn, between, turn=turn)
             except Exception as again:
                 failed = again
                 break

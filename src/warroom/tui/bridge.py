@@ -19,7 +19,8 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
@@ -156,6 +157,9 @@ class Bridge:
         self._serving = 0
         self._asked = 0  # tickets handed out: the person's writes asked for so far
         self._served_at = -DRAWN_SECONDS  # when the last of them was done (monotonic)
+        # held by each write's transaction and each of the sweep's: the person's write
+        # waits here for the sweep's to commit, not for SQLite's busy handler to retry
+        self._writing = threading.Lock()
 
     def _room(self, db: Any) -> WarRoom:
         from warroom.service import WarRoom  # on a worker, not before the first frame
@@ -185,9 +189,11 @@ class Bridge:
         if isinstance(request, Sweep):
             # not the person's action: beside their queue, so an entry typed while a
             # backlog is recorded (~1.2 s on a month-old file of 1,000 incidents) waits
-            # for one of its transactions (~25 ms), not for all of it
+            # for one of its transactions (~25 ms), not for all of it; one under way
+            # commits after the incident it is on once the person's write is asked
             def sweep(room: WarRoom) -> list[Any]:
-                return list(room.sweep(between=self._people_first).engaged)
+                swept = room.sweep(waiting=self._people_wait, turn=self._sweep_turn)
+                return list(swept.engaged)
 
             self.app.run_worker(
                 lambda: target.post_message(self._attempt(request, sweep)),
@@ -209,7 +215,9 @@ class Bridge:
             with self._turn:
                 self._turn.wait_for(lambda: self._serving == ticket, timeout=60)
             try:
-                target.post_message(self._attempt(request))
+                with self._writing:  # a sweep's transaction under way ends first
+                    done = self._attempt(request)
+                target.post_message(done)
             finally:
                 with self._turn:
                     self._serving = max(self._serving, ticket + 1)
@@ -219,6 +227,19 @@ class Bridge:
                     watcher.write_done()
 
         self.app.run_worker(work, thread=True, group="write", name=request.description)
+
+    def _people_wait(self) -> bool:
+        """Whether a write the person asked for is not done yet (read without the lock:
+        a moment late or early is one incident more or less in the sweep's transaction)."""
+        return self._serving < self._asked
+
+    @contextmanager
+    def _sweep_turn(self) -> Iterator[None]:
+        """One of the sweep's transactions: after the person's writes (`_people_first`),
+        holding the console's write turn."""
+        self._people_first()
+        with self._writing:
+            yield
 
     def _people_first(self) -> None:
         """The sweep's pause between two transactions: while the person's writes wait or
