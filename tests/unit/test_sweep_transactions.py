@@ -361,3 +361,46 @@ def test_each_transaction_runs_inside_the_consoles_turn(db_path: Path) -> None:
     )
     assert said == ["between", "turn", BEGIN, COMMIT, "turn over"] * 3  # 2 + 2 + 1
     assert {n for n, _ in result.breaches} == set(numbers)
+
+
+def test_a_failed_transaction_leaves_the_turn_and_its_replays_take_it_again(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The turn is left when a transaction rolls back (a console's writes are not
+    locked out by a failed sweep), and the incidents replayed one per transaction
+    take it again."""
+    room, _, numbers = backlog(db_path, 4)
+    advance = room._advance  # noqa: SLF001 - the step that engages rungs
+
+    def failing_third(uow: object, incident: Incident, history: object) -> object:
+        if incident.id == numbers[2]:
+            raise ValueError("a stored value it cannot use")
+        return advance(uow, incident, history)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(room, "_advance", failing_third)
+    said: list[str] = []
+
+    @contextmanager
+    def turn() -> Iterator[None]:
+        said.append("turn")
+        try:
+            yield
+        finally:
+            said.append("turn over")
+
+    transactions(room, said)
+    result = room.sweep(turn=turn, hold=3, monotonic=Ticks())
+    assert result.stopped is not None and "cannot use" in result.stopped
+    # the first three (rolled back at the third); the first and second again, alone
+    assert (
+        said
+        == ["turn", BEGIN, ROLLBACK, "turn over"]
+        + [
+            "turn",
+            BEGIN,
+            COMMIT,
+            "turn over",
+        ]
+        * 2
+    )
+    assert {n for n, _ in result.breaches} == set(numbers[:2])

@@ -233,8 +233,8 @@ class Clocks(RoomBase):
         (the console's own writes take that turn too, so they wait for the
         transaction's end in the console, not in SQLite's busy handler, which sleeps in
         steps of up to 25 ms), and a transaction commits after the incident it is on
-        once `waiting` says a write waits (an entry typed meanwhile waits for one
-        incident, not for the rest of a transaction: ~25-55 ms behind a backlog).
+        once `waiting` says a write waits (an entry typed meanwhile waits for the
+        incident the transaction is on, not for the rest of it).
         """
         now = self.clock.now()
         live = clock_queries.clock_incidents(self.db, incident_ids)

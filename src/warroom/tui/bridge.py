@@ -11,7 +11,9 @@ ticket on the UI thread and its worker waits for its turn. The notify hook for
 rungs just reached runs beside that queue, so a slow hook never holds back what
 the scribe types meanwhile; so does the deadline sweep (not the person's action;
 the screen asks for one at a time), whose transactions each hold the lock for about
-25 ms and one incident more (service/clocks.py: SWEEP_HOLD_SECONDS).
+25 ms (service/clocks.py: SWEEP_HOLD_SECONDS), and end after the incident they are on
+once one of the console's writes is asked; that write waits for the end in the
+console (`_writing`), not in SQLite's busy handler.
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ T = TypeVar("T")
 PEOPLE_FIRST_SECONDS = 1.0
 # and how long after one it waits more, while the entry is read back and drawn
 DRAWN_SECONDS = 0.05
+# the longest a write waits for the sweep's transaction in the console (one incident,
+# unless the sweep itself waits for another console's lock: then SQLite's wait decides)
+WRITING_WAIT_SECONDS = 1.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,8 +162,9 @@ class Bridge:
         self._serving = 0
         self._asked = 0  # tickets handed out: the person's writes asked for so far
         self._served_at = -DRAWN_SECONDS  # when the last of them was done (monotonic)
-        # held by each write's transaction and each of the sweep's: the person's write
-        # waits here for the sweep's to commit, not for SQLite's busy handler to retry
+        # held by each queued write (`write`) and each of the sweep's transactions: the
+        # write waits here for the sweep's to commit, not in SQLite's busy handler, whose
+        # retries sleep in steps of up to 25 ms (the hook's writes beside the queue do not)
         self._writing = threading.Lock()
 
     def _room(self, db: Any) -> WarRoom:
@@ -215,8 +221,14 @@ class Bridge:
             with self._turn:
                 self._turn.wait_for(lambda: self._serving == ticket, timeout=60)
             try:
-                with self._writing:  # a sweep's transaction under way ends first
+                # a sweep's transaction under way ends first; one held up longer (waiting
+                # for another console's lock) is left to SQLite's own wait
+                turn = self._writing.acquire(timeout=WRITING_WAIT_SECONDS)
+                try:
                     done = self._attempt(request)
+                finally:
+                    if turn:
+                        self._writing.release()
                 target.post_message(done)
             finally:
                 with self._turn:
@@ -229,8 +241,9 @@ class Bridge:
         self.app.run_worker(work, thread=True, group="write", name=request.description)
 
     def _people_wait(self) -> bool:
-        """Whether a write the person asked for is not done yet (read without the lock:
-        a moment late or early is one incident more or less in the sweep's transaction)."""
+        """Whether a queued write (the person's, or a quiet one such as the policy check)
+        is not done yet (read without the lock: a moment late or early is one incident
+        more or less in the sweep's transaction)."""
         return self._serving < self._asked
 
     @contextmanager
