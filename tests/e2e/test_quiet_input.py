@@ -4,10 +4,15 @@ quitting wakes the thread (it would otherwise wait for the next key, forever).""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import select
 import shlex
 import shutil
+import struct
 import subprocess
 import sys
+import termios
 import time
 import uuid
 from pathlib import Path
@@ -16,9 +21,10 @@ import pytest
 
 from tests.e2e.test_tmux import Terminal, new_session
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 
+@needs_tmux
 def test_escape_alone_keys_after_quiet_and_quit(tmp_path: Path) -> None:
     name = f"warroom-quiet-{uuid.uuid4().hex[:8]}"
     db = tmp_path / "demo.db"
@@ -51,3 +57,47 @@ def test_escape_alone_keys_after_quiet_and_quit(tmp_path: Path) -> None:
         assert "CONSOLE-ENDED" in term.screen()
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+
+
+def test_a_console_whose_terminal_goes_away_closes_instead_of_spinning(tmp_path: Path) -> None:
+    """Its terminal closed with no hang-up signal for it (a console in a session of its
+    own, as under a supervisor, a wrapper or a benchmark): its input reads as ended,
+    readable at once, and a console read nothing in a busy loop at a whole core for as
+    long as it lived. It closes now, and lets go of the file."""
+    db = tmp_path / "demo.db"
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "TZ": "UTC"}
+    env.pop("COLUMNS", None)
+    env.pop("LINES", None)
+    console = subprocess.Popen(
+        [sys.executable, "-m", "warroom", "--as", "Tess", "demo", "--db", str(db)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,  # the terminal is not its controlling one: no SIGHUP
+    )
+    os.close(slave)
+    try:
+        shown = b""
+        deadline = time.monotonic() + 60
+        while b"Checkout API" not in shown and time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.2)
+            if ready:
+                shown += os.read(master, 1 << 16)
+        assert b"Checkout API" in shown, shown[-500:]
+        os.close(master)  # the terminal goes away
+        master = -1
+        try:
+            console.wait(20)
+        except subprocess.TimeoutExpired:
+            ticks = Path(f"/proc/{console.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            cpu = (int(ticks[11]) + int(ticks[12])) / os.sysconf("SC_CLK_TCK")
+            pytest.fail(f"the console outlived its terminal ({cpu:.1f} s of CPU so far)")
+    finally:
+        if master >= 0:
+            os.close(master)
+        if console.poll() is None:
+            console.kill()
+            console.wait()

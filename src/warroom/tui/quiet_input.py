@@ -9,8 +9,14 @@ times a second between them (~1.3 % of a core of the 5 % they may use idle).
 only while the parser holds the start of a sequence it may have to time out (an
 Escape typed alone is delivered exactly as before); otherwise until a key comes or
 the driver stops, which wakes it through a pipe (the exit event writes to it).
-It reads with `PasteSafeParser` (paste_guard.py). Everything else is Textual's
-driver unchanged.
+It reads with `PasteSafeParser` (paste_guard.py).
+
+A terminal that goes away (its window closed, the connection dropped, when no
+hang-up signal reaches the console: it was started in a session of its own) reads
+as the end of input, readable at once, forever: Textual's loop (and this one)
+then read nothing in a busy loop, a whole core for as long as the process lived.
+Here the end of input stops the reading and closes the console, as a hang-up
+would. Everything else is Textual's driver unchanged.
 """
 
 from __future__ import annotations
@@ -70,10 +76,18 @@ class QuietLinuxDriver(LinuxDriver):
         parser = PasteSafeParser(self._debug)  # a paste holding ESC stays whole
         decode = getincrementaldecoder("utf-8")().decode
 
+        hung_up = False
+
         def process(ready: list[tuple[selectors.SelectorKey, int]], final: bool = False) -> None:
+            nonlocal hung_up
             keys = [key for key, mask in ready if key.fd == fileno and mask & selectors.EVENT_READ]
             if keys:
-                data = decode(os.read(fileno, 1024 * 4), final=final)
+                raw = os.read(fileno, 1024 * 4)
+                if not raw:  # the end of input: the terminal is gone (see the module)
+                    hung_up = True
+                    selector.unregister(fileno)
+                    self._hang_up()
+                data = decode(raw, final=final)
                 for event in parser.feed(data) if data else ():
                     self.process_message(event)
             if any(key.fd == self._woken for key, _mask in ready):
@@ -88,8 +102,9 @@ class QuietLinuxDriver(LinuxDriver):
         try:
             while not self.exit_event.is_set():
                 process(selector.select(wait()))
-            selector.unregister(self.fileno)
-            process(selector.select(TICK), final=True)
+            if not hung_up:
+                selector.unregister(self.fileno)
+                process(selector.select(TICK), final=True)
         finally:
             selector.close()
             try:
@@ -97,6 +112,13 @@ class QuietLinuxDriver(LinuxDriver):
                     pass
             except (EOFError, ParseError):
                 pass
+
+    def _hang_up(self) -> None:
+        """The terminal went away: the console closes (on its own thread), as when it is
+        told to quit; nobody is left to see it or type."""
+        loop = self._app._loop  # noqa: SLF001 - the app's running loop, as call_from_thread
+        if loop is not None:
+            loop.call_soon_threadsafe(self._app.exit)
 
     def close(self) -> None:
         super().close()
