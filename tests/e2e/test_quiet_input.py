@@ -101,3 +101,24 @@ def test_a_console_whose_terminal_goes_away_closes_instead_of_spinning(tmp_path:
         if console.poll() is None:
             console.kill()
             console.wait()
+
+
+def test_a_console_with_no_terminal_for_its_keys_says_so(tmp_path: Path) -> None:
+    """Standard input not a terminal (a script, a pipe, /dev/null): its input reads as
+    ended at once. The console is refused with a line that says why and what scripts
+    use, not opened (and closed, or left reading nothing) or a traceback; the file is
+    not created."""
+    db = tmp_path / "w.db"
+    for stdin in (subprocess.DEVNULL, subprocess.PIPE):
+        ran = subprocess.run(
+            [sys.executable, "-m", "warroom", "--as", "Tess", "--db", str(db)],
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={k: v for k, v in os.environ.items() if k != "TEXTUAL_DRIVER"},
+        )
+        assert ran.returncode == 1
+        assert ran.stderr.startswith("Error: the console reads its keys from a terminal")
+        assert "Traceback" not in ran.stderr and ran.stdout == ""
+        assert not db.exists()

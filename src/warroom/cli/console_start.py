@@ -4,7 +4,11 @@ about a tenth of the minimal Textual app's start-up)."""
 
 from __future__ import annotations
 
+import os
+import sys
+
 from warroom.cli.context import Context
+from warroom.errors import InvalidInput
 
 
 def open_console(context: Context) -> None:
@@ -24,6 +28,12 @@ def open_console(context: Context) -> None:
 
 
 def _run_console(context: Context) -> None:
+    if not _keys_from_a_terminal():
+        # its input would read as ended at once (the console closed as it opened)
+        raise InvalidInput(
+            "the console reads its keys from a terminal, and standard input is not one;"
+            " scripts use the commands (warroom log, ack, list --json, ...: warroom --help)"
+        )
     from warroom.loaders.templates import load_templates
     from warroom.tui.app import WarRoomApp  # the UI is only imported when it is needed
 
@@ -42,3 +52,13 @@ def _run_console(context: Context) -> None:
         templates=load_templates(context.settings.templates_dir),
     )
     app.run()
+
+
+def _keys_from_a_terminal() -> bool:
+    """Whether the console's keys can come from a terminal: standard input is one, or
+    Textual is told to use a driver of another kind (textual-serve's web driver reads
+    them from a pipe)."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return True
+    stdin = sys.stdin
+    return stdin is not None and stdin.isatty()

@@ -116,9 +116,12 @@ class QuietLinuxDriver(LinuxDriver):
     def _hang_up(self) -> None:
         """The terminal went away: the console closes (on its own thread), as when it is
         told to quit; nobody is left to see it or type."""
-        loop = self._app._loop  # noqa: SLF001 - the app's running loop, as call_from_thread
+        app = self._app
+        loop = app._loop  # noqa: SLF001 - the app's running loop, as call_from_thread
         if loop is not None:
-            loop.call_soon_threadsafe(self._app.exit)
+            # after the next refresh: a terminal gone while the console starts closes it
+            # once its screen is up, not while the screen is being put together
+            loop.call_soon_threadsafe(app.call_after_refresh, app.exit)
 
     def close(self) -> None:
         super().close()
