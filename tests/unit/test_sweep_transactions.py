@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -70,6 +70,34 @@ def recorded(path: Path) -> dict[str, list[tuple[object, ...]]]:
     return rows
 
 
+def fails_at(room: WarRoom, incident_id: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The room's sweep fails on `incident_id` (its rungs cannot be worked out: a
+    stored value it cannot use), after recording its breaches in the transaction."""
+    advance = room._advance  # noqa: SLF001 - the step that engages rungs
+
+    def failing(uow: object, incident: Incident, history: object) -> object:
+        if incident.id == incident_id:
+            raise ValueError("a stored value it cannot use")
+        return advance(uow, incident, history)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(room, "_advance", failing)
+
+
+def turn_said(said: list[str]) -> Callable[[], AbstractContextManager[None]]:
+    """A console's turn for the sweep's transactions that says when it is taken and
+    left (to `said`, beside the transactions' BEGIN and COMMIT)."""
+
+    @contextmanager
+    def turn() -> Iterator[None]:
+        said.append("turn")
+        try:
+            yield
+        finally:
+            said.append("turn over")
+
+    return turn
+
+
 def swept(room: WarRoom, numbers: list[int]) -> set[int]:
     """Those of `numbers` with a breach on record."""
     return {number for number, _, _ in queries.recorded_breaches(room.db, numbers)}
@@ -108,14 +136,7 @@ def test_an_incident_that_fails_in_a_transaction_costs_none_of_the_others(
     one per transaction, then the sweep stops and says why; the next sweep records the
     rest (each breach once)."""
     room, _, numbers = backlog(db_path, 7)
-    advance = room._advance  # noqa: SLF001 - the step that engages rungs
-
-    def failing_fifth(uow: object, incident: Incident, history: object) -> object:
-        if incident.id == numbers[4]:
-            raise ValueError("a stored value it cannot use")
-        return advance(uow, incident, history)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(room, "_advance", failing_fifth)
+    fails_at(room, numbers[4], monkeypatch)
     said = transactions(room)
     result = room.sweep(hold=3, monotonic=Ticks())
     assert result.stopped is not None and "cannot use" in result.stopped
@@ -346,14 +367,7 @@ def test_each_transaction_runs_inside_the_consoles_turn(db_path: Path) -> None:
     sweep's transaction there rather than in SQLite's busy handler."""
     room, _, numbers = backlog(db_path, 5)
     said: list[str] = []
-
-    @contextmanager
-    def turn() -> Iterator[None]:
-        said.append("turn")
-        try:
-            yield
-        finally:
-            said.append("turn over")
+    turn = turn_said(said)
 
     transactions(room, said)
     result = room.sweep(
@@ -370,23 +384,9 @@ def test_a_failed_transaction_leaves_the_turn_and_its_replays_take_it_again(
     locked out by a failed sweep), and the incidents replayed one per transaction
     take it again."""
     room, _, numbers = backlog(db_path, 4)
-    advance = room._advance  # noqa: SLF001 - the step that engages rungs
-
-    def failing_third(uow: object, incident: Incident, history: object) -> object:
-        if incident.id == numbers[2]:
-            raise ValueError("a stored value it cannot use")
-        return advance(uow, incident, history)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(room, "_advance", failing_third)
+    fails_at(room, numbers[2], monkeypatch)
     said: list[str] = []
-
-    @contextmanager
-    def turn() -> Iterator[None]:
-        said.append("turn")
-        try:
-            yield
-        finally:
-            said.append("turn over")
+    turn = turn_said(said)
 
     transactions(room, said)
     result = room.sweep(turn=turn, hold=3, monotonic=Ticks())
