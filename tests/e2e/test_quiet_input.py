@@ -122,3 +122,21 @@ def test_a_console_with_no_terminal_for_its_keys_says_so(tmp_path: Path) -> None
         assert ran.stderr.startswith("Error: the console reads its keys from a terminal")
         assert "Traceback" not in ran.stderr and ran.stdout == ""
         assert not db.exists()
+
+    demo = tmp_path / "demo.db"
+    env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_DRIVER"}
+    command = [sys.executable, "-m", "warroom", "--as", "Tess", "demo", "--db", str(demo)]
+    ran = subprocess.run(
+        command, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, env=env
+    )
+    assert ran.returncode == 1 and "`warroom demo --no-open` seeds the file only" in ran.stderr
+    assert not demo.exists()  # refused before it seeded anything
+    seeded = subprocess.run(
+        [*command, "--no-open"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert seeded.returncode == 0 and demo.exists()

@@ -28,16 +28,11 @@ def open_console(context: Context) -> None:
 
 
 def _run_console(context: Context) -> None:
-    if not _keys_from_a_terminal():
-        # its input would read as ended at once (the console closed as it opened)
-        raise InvalidInput(
-            "the console reads its keys from a terminal, and standard input is not one;"
-            " scripts use the commands (warroom log, ack, list --json, ...: warroom --help)"
-        )
+    context.policy  # noqa: B018 - a bad policy stops here with its message, not in the UI
+    refuse_without_a_terminal()  # then this, before the UI is loaded or the file made
     from warroom.loaders.templates import load_templates
     from warroom.tui.app import WarRoomApp  # the UI is only imported when it is needed
 
-    context.policy  # noqa: B018 - a bad policy stops here with its message, not in the UI
     # refuses a foreign file before the screen takes over the terminal; the console
     # itself records its policy or says, in its top bar, that the file records another
     with context.database(create=True, check_policy=False):
@@ -54,11 +49,18 @@ def _run_console(context: Context) -> None:
     app.run()
 
 
-def _keys_from_a_terminal() -> bool:
-    """Whether the console's keys can come from a terminal: standard input is one, or
-    Textual is told to use a driver of another kind (textual-serve's web driver reads
-    them from a pipe)."""
+def refuse_without_a_terminal(instead: str = "") -> None:
+    """Refuse to open the console when its keys cannot come from a terminal: standard
+    input is not one (its input would read as ended at once: the console closed as it
+    opened), unless Textual is told to use a driver of another kind (textual-serve's
+    web driver reads them from a pipe). `instead`: what else the command can do."""
     if os.environ.get("TEXTUAL_DRIVER"):
-        return True
-    stdin = sys.stdin
-    return stdin is not None and stdin.isatty()
+        return
+    stdin = sys.__stdin__  # what Textual's driver reads the keys from
+    if stdin is not None and stdin.isatty():
+        return
+    raise InvalidInput(
+        "the console reads its keys from a terminal, and standard input is not one;"
+        f"{instead} scripts use the commands (warroom log, ack, list --json, ...:"
+        " warroom --help)"
+    )

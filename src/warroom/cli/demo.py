@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from warroom import settings
-from warroom.cli.console_start import open_console
+from warroom.cli.console_start import open_console, refuse_without_a_terminal
 from warroom.cli.group import Context, pass_ctx
 
 
@@ -20,6 +20,8 @@ def demo(context: Context, db_path: str | None, no_open: bool) -> None:
     """Seed a demo database with live incidents, and open it."""
     from warroom.demo import seed_demo
 
+    if not no_open:
+        refuse_without_a_terminal(" `warroom demo --no-open` seeds the file only;")
     path = settings.resolve(db=db_path).db_path if db_path else settings.demo_db_path()
     ids = seed_demo(path, context.policy, context.clock.now(), context.runbooks, context.tz)
     click.echo(f"demo database, {_counted(path, len(ids))}: {path}", err=no_open is False)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import selectors
 import threading
 from codecs import getincrementaldecoder
@@ -33,6 +34,8 @@ from textual.drivers.linux_driver import LinuxDriver
 from warroom.tui.paste_guard import PasteSafeParser
 
 TICK = 0.1  # seconds: Textual's own wait while a sequence may time out
+# a console whose terminal went away closes after its next frame, or after this at most
+HANG_UP_EXIT_SECONDS = 5.0
 
 
 class _WakingEvent(threading.Event):
@@ -58,6 +61,7 @@ class QuietLinuxDriver(LinuxDriver):
         self._woken, wake = os.pipe()
         os.set_blocking(self._woken, False)
         self.exit_event: _WakingEvent = _WakingEvent(wake)
+        self._gone = False  # the terminal went away: nothing more is written to it
 
     def _drain_wake(self) -> None:
         try:
@@ -84,7 +88,7 @@ class QuietLinuxDriver(LinuxDriver):
             if keys:
                 raw = os.read(fileno, 1024 * 4)
                 if not raw:  # the end of input: the terminal is gone (see the module)
-                    hung_up = True
+                    hung_up = self._gone = True
                     selector.unregister(fileno)
                     self._hang_up()
                 data = decode(raw, final=final)
@@ -120,10 +124,28 @@ class QuietLinuxDriver(LinuxDriver):
         loop = app._loop  # noqa: SLF001 - the app's running loop, as call_from_thread
         if loop is not None:
             # after the next refresh: a terminal gone while the console starts closes it
-            # once its screen is up, not while the screen is being put together
+            # once its screen is up, not while the screen is being put together (an exit
+            # then ran the screen's mount with its panes gone: a traceback); and in any
+            # case a moment later (a callback after a refresh belongs to the screen on
+            # top, and one taken down first would drop it)
             loop.call_soon_threadsafe(app.call_after_refresh, app.exit)
+            loop.call_soon_threadsafe(app.set_timer, HANG_UP_EXIT_SECONDS, app.exit)
+
+    def write(self, data: str) -> None:
+        """As Textual's, but nothing once the terminal is gone: its output thread died
+        on the first write that failed, and its queue (30 writes) would fill and hold
+        the console's thread, the close among them, for good."""
+        if not self._gone:
+            super().write(data)
 
     def close(self) -> None:
+        writer = self._writer_thread
+        if self._gone and writer is not None:
+            # its thread may be gone (see `write`): stopped without waiting on its queue
+            with contextlib.suppress(queue.Full):
+                writer._queue.put_nowait(None)  # noqa: SLF001 - what `stop` puts, not waiting
+            writer.join(HANG_UP_EXIT_SECONDS)
+            self._writer_thread = None
         super().close()
         wake, self.exit_event.wake = self.exit_event.wake, -1  # never written after this
         woken, self._woken = self._woken, -1
