@@ -406,3 +406,50 @@ def test_the_list_sort_key_is_list_order(
         assert key(incident) == read_model.list_order(incident, policy)
     listed = read_model.incident_list(db, policy, show_ended=True).incidents
     assert list(listed) == sorted(every, key=lambda i: read_model.list_order(i, policy))
+
+
+def test_a_view_read_again_uses_what_nothing_marked_changed_and_reads_the_rest(
+    db: sqlite_utils.Database,
+    room: WarRoom,
+    policy: Policy,
+    seeded: dict[str, int],
+    clock: FrozenClock,
+) -> None:
+    """The console reads the shown incident's view again after every commit: its row,
+    roles, calls, clock inputs and recorded breaches are the ones read before while the
+    incident's change number says none changed (another console's note); a role, a
+    call, an acknowledgement or a breach is read again, and so are its follow-ups and
+    new timeline rows every time."""
+    number = seeded["new P0"]
+    before = read_model.incident_view(db, number)
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+
+    def again(previous: read_model.IncidentView) -> read_model.IncidentView:
+        statements.clear()
+        newest = max(e.id for e in previous.timeline) if previous.timeline else 0
+        return read_model.incident_view(db, number, timeline_after=newest, previous=previous)
+
+    room.log(number, "failover started", "note")
+    room.add_follow_up(number, "check the DNS TTLs")
+    noted = again(before)
+    assert noted.roles == before.roles and noted.clock is before.clock
+    assert noted.incident is before.incident and noted.breaches is before.breaches
+    assert not any("FROM roles" in s or "FROM escalations" in s for s in statements)
+    assert noted.timeline[0].text == "failover started"
+    assert [f.text for f in noted.follow_ups] == ["check the DNS TTLs"]  # read every time
+
+    room.assign_role(number, "comms-lead", "Zoe")
+    assigned = again(noted)
+    assert assigned.assigned["comms-lead"] == "Zoe"
+    assert any("FROM roles" in s for s in statements)
+    room.acknowledge(number)
+    acknowledged = again(assigned)
+    assert acknowledged.incident.acknowledged_at is not None
+    clock.step(hours=2)
+    room.sweep()
+    swept = again(acknowledged)
+    assert swept.breaches and swept.breaches != acknowledged.breaches
+    assert len(swept.engagements) > len(acknowledged.engagements)  # rungs called meanwhile
+    other = read_model.incident_view(db, seeded["new P0"] + 1, previous=swept)
+    assert other.incident.id != number  # another incident's view is never used
