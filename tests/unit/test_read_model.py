@@ -453,23 +453,3 @@ def test_a_view_read_again_uses_what_nothing_marked_changed_and_reads_the_rest(
     assert len(swept.engagements) > len(acknowledged.engagements)  # rungs called meanwhile
     other = read_model.incident_view(db, seeded["new P0"] + 1, previous=swept)
     assert other.incident.id != number  # another incident's view is never used
-
-
-def test_a_view_read_again_beside_a_list_shows_the_lists_very_row(
-    db: sqlite_utils.Database, room: WarRoom, policy: Policy, seeded: dict[str, int]
-) -> None:
-    """The watcher knows a view goes with its list by the incident row being the list's
-    very object: a view read again from one before it still shows the list's row once
-    the list holds the incident's latest change (it read the list again, and again,
-    waiting for a row it was never handed)."""
-    number = seeded["new P0"]
-    listed = read_model.incident_list(db, policy)
-    view = read_model.incident_view(db, number, listed=listed)
-    room.acknowledge(number)  # another console, after the list was read
-    fresh = read_model.incident_view(db, number, listed=listed, previous=view)
-    assert fresh.incident is not listed.by_id[number]  # changed since that list: read anew
-    assert fresh.incident.acknowledged_at is not None
-    relisted = read_model.incident_list(db, policy, previous=listed)
-    again = read_model.incident_view(db, number, listed=relisted, previous=fresh)
-    assert again.incident is relisted.by_id[number]
-    assert again.roles == fresh.roles and again.engagements is fresh.engagements

@@ -683,13 +683,8 @@ def _incident_view(
     if previous is not None and previous.incident.id == incident_id and previous.changed == changed:
         # nothing marked since (another console's note on it, a checklist tick): an
         # entry logged elsewhere read five queries fewer in every console showing it
-        roles, engaged, breaches = list(previous.roles), previous.engagements, previous.breaches
-        incident, clock = previous.incident, previous.clock
-        if listed is not None and incident_id in listed.by_id and changed <= listed.mark:
-            # the list's very row (the watcher knows a view goes with its list by it)
-            incident = listed.by_id[incident_id]
-            kept = listed.clocks.get(incident_id)
-            clock = kept if kept is not None and kept.engaged == engaged else clock
+        incident, roles, clock = previous.incident, list(previous.roles), previous.clock
+        engaged, breaches = previous.engagements, previous.breaches
     else:
         incident, roles, clock, engaged, breaches = _marked_rows(db, incident_id, changed, listed)
     if timeline_after is None:

@@ -88,8 +88,6 @@ NEARBY_SECONDS = 30.0
 # a console just opened reads ahead again after a commit for this long, even before its
 # person moves (its own start-up writes, the policy check, land after its first read-ahead)
 OPENED_SECONDS = 5.0
-# incident views kept to be read again from (the shown one and those read ahead around it)
-VIEWS_KEPT = 8
 # the rest (start-up's closed and cancelled incidents, ~1 s of reading at 10,000) is read
 # while nobody moves: it shares the interpreter with the console's thread, and keys
 # pressed meanwhile took two to four frames; it goes on once the selection stayed put
@@ -155,10 +153,9 @@ class DatabaseWatcher:
         self._stop = threading.Event()
         self._shown_id: int | None = None
         self._last_entry_id = 0
-        # the last views read (on this thread), the newest last: their rows not marked
-        # changed since are used again for the next read of the incident
-        # (`read_model.incident_view`); the shown one's and those read ahead around it
-        self._views: dict[int, read_model.IncidentView] = {}
+        # the last incident view read (on this thread): its rows not marked changed since
+        # are used again for the next read of that incident (`read_model.incident_view`)
+        self._view_kept: read_model.IncidentView | None = None
         self._force = False
         self._read_wanted = False  # poked: read now, even if the file did not change
         self._asked = threading.Lock()  # guards _page_wanted (set on the UI thread)
@@ -425,7 +422,7 @@ class DatabaseWatcher:
             self._window = self._page = None
         self._list = None
         self._handed = None
-        self._views.clear()
+        self._view_kept = None
         self._histories = read_model.ClockHistories()
         self._file_wide = None
         self._served_version = -1
@@ -556,20 +553,15 @@ class DatabaseWatcher:
             self._live_only = self._rest_due = False
             changed = True
         if changed or self._list is None or not self._list.incidents:
-            before = self._list
             self._list = read_model.incident_list(
                 db,
                 self.policy,
                 show_ended=not self._live_only,
                 kept=self._histories,
-                previous=before,
+                previous=self._list,
                 # start-up's first list: the clock inputs of the rows on screen only
                 clocks_first=FIRST_ROWS if self._board is None and not self._board_due else None,
             )
-            if before is not None and self._list.mark < before.mark:
-                # the changes numbered again (another file copied in place): a view read
-                # at a number is not the incident at that number now
-                self._views.clear()
             if self._board is not None:
                 self._own_write_first(db)
         if self._list.partial and (self._board is not None or self._board_due):
@@ -954,16 +946,15 @@ class DatabaseWatcher:
         after: int | None = 0 if reset else last
         if reset and window is not None:
             after = None  # a long timeline: only the page read below
+        kept = self._view_kept
         view = read_model.incident_view(
             db,
             selected,
             timeline_after=after,
             listed=listed,
-            previous=self._views.pop(selected, None),
+            previous=kept if kept is not None and kept.incident.id == selected else None,
         )
-        self._views[selected] = view
-        if len(self._views) > VIEWS_KEPT:
-            del self._views[next(iter(self._views))]
+        self._view_kept = view
         entries = list(view.timeline)
         newest = max((e.id for e in entries), default=0)
         newest = newest if reset else max(last, newest)
