@@ -570,8 +570,6 @@ class IncidentView:
     # timeline rows after `timeline_after` (all of them unless asked otherwise), by `at`
     timeline: tuple[TimelineEntry, ...] = ()
     breaches: frozenset[tuple[str, str]] = field(default=frozenset())  # (timer, deadline)
-    # the incident's change number it was read at (`queries.changed_at`; -1: not read)
-    changed: int = -1
 
     @property
     def assigned(self) -> dict[str, str]:
@@ -619,7 +617,6 @@ def incident_view(
     *,
     timeline_after: int | None = 0,
     listed: IncidentList | None = None,
-    previous: IncidentView | None = None,
 ) -> IncidentView:
     """One incident (NotFound naming the id), with everything it shows.
 
@@ -628,31 +625,27 @@ def incident_view(
     `listed`: an `IncidentList` that holds the incident; its incident row,
     and clock inputs are used rather than read again, unless the incident changed
     since the list was read (then its rows read here could show what the list's row
-    does not: an acknowledgement's entry beside "not acknowledged"). `previous`: this
-    incident's view read before; its row, roles, calls, clock inputs and recorded
-    breaches are used rather than read again while the incident's change number is the
-    one it was read at (each is marked there: store.db `_LISTED_FROM`); its checklists,
-    follow-ups and timeline are read as ever. Everything is read in one look at the file.
+    does not: an acknowledgement's entry beside "not acknowledged"). Everything is
+    read in one look at the file.
     """
     with one_look(db):
-        return _incident_view(db, incident_id, timeline_after, listed, previous)
+        return _incident_view(db, incident_id, timeline_after, listed)
 
 
-def _marked_rows(
-    db: sqlite_utils.Database, incident_id: int, changed: int, listed: IncidentList | None
-) -> tuple[
-    Incident,
-    list[RoleAssignment],
-    ClockInputs,
-    tuple[Engagement, ...],
-    frozenset[tuple[str, str]],
-]:
-    """What of an incident's view its change number covers: its row, roles, clock
-    inputs, calls and recorded breaches (the row and clock inputs as `listed` holds
-    them, unless the incident changed since the list was read: its number `changed`)."""
-    incident: Incident | None = None
-    clock: ClockInputs | None = None
-    if listed is not None and incident_id in listed.by_id and changed <= listed.mark:
+def _incident_view(
+    db: sqlite_utils.Database,
+    incident_id: int,
+    timeline_after: int | None,
+    listed: IncidentList | None,
+) -> IncidentView:
+    from warroom.store import checklist_queries
+
+    incident = clock = None
+    if (
+        listed is not None
+        and incident_id in listed.by_id
+        and queries.changed_at(db, incident_id) <= listed.mark
+    ):
         incident = listed.by_id[incident_id]
         clock = listed.clocks.get(incident_id)
     if incident is None:
@@ -667,26 +660,6 @@ def _marked_rows(
     breaches = frozenset(
         (timer, deadline) for _, timer, deadline in queries.recorded_breaches(db, [incident_id])
     )
-    return incident, roles, clock, engaged, breaches
-
-
-def _incident_view(
-    db: sqlite_utils.Database,
-    incident_id: int,
-    timeline_after: int | None,
-    listed: IncidentList | None,
-    previous: IncidentView | None,
-) -> IncidentView:
-    from warroom.store import checklist_queries
-
-    changed = queries.changed_at(db, incident_id)
-    if previous is not None and previous.incident.id == incident_id and previous.changed == changed:
-        # nothing marked since (another console's note on it, a checklist tick): an
-        # entry logged elsewhere read five queries fewer in every console showing it
-        incident, roles, clock = previous.incident, list(previous.roles), previous.clock
-        engaged, breaches = previous.engagements, previous.breaches
-    else:
-        incident, roles, clock, engaged, breaches = _marked_rows(db, incident_id, changed, listed)
     if timeline_after is None:
         entries: list[TimelineEntry] = []
     elif timeline_after == 0:
@@ -702,5 +675,4 @@ def _incident_view(
         follow_ups=tuple(scribe_queries.follow_ups(db, incident_id)),
         timeline=tuple(entries),
         breaches=breaches,
-        changed=changed,
     )

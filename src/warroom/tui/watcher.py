@@ -153,9 +153,6 @@ class DatabaseWatcher:
         self._stop = threading.Event()
         self._shown_id: int | None = None
         self._last_entry_id = 0
-        # the last incident view read (on this thread): its rows not marked changed since
-        # are used again for the next read of that incident (`read_model.incident_view`)
-        self._view_kept: read_model.IncidentView | None = None
         self._force = False
         self._read_wanted = False  # poked: read now, even if the file did not change
         self._asked = threading.Lock()  # guards _page_wanted (set on the UI thread)
@@ -422,7 +419,6 @@ class DatabaseWatcher:
             self._window = self._page = None
         self._list = None
         self._handed = None
-        self._view_kept = None
         self._histories = read_model.ClockHistories()
         self._file_wide = None
         self._served_version = -1
@@ -946,15 +942,7 @@ class DatabaseWatcher:
         after: int | None = 0 if reset else last
         if reset and window is not None:
             after = None  # a long timeline: only the page read below
-        kept = self._view_kept
-        view = read_model.incident_view(
-            db,
-            selected,
-            timeline_after=after,
-            listed=listed,
-            previous=kept if kept is not None and kept.incident.id == selected else None,
-        )
-        self._view_kept = view
+        view = read_model.incident_view(db, selected, timeline_after=after, listed=listed)
         entries = list(view.timeline)
         newest = max((e.id for e in entries), default=0)
         newest = newest if reset else max(last, newest)
