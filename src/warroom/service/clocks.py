@@ -39,9 +39,10 @@ SWEEP_CHUNK = 500
 # held the write lock this long, or holds this many, then commits and goes on: one
 # transaction an incident spent ~1 ms of its ~4.4 ms on BEGIN IMMEDIATE and COMMIT, and
 # made a console's watcher read the list again after each (100 ms at 10,000 incidents),
-# so catching up on a backlog kept a core busy for minutes; a person's write waits
-# behind one such transaction: this long, one incident more and the commit (SQLite's
-# busy handler retries in steps of tens of ms: ~35-55 ms in all)
+# so catching up on a backlog kept a core busy for minutes; another process's write
+# waits behind one such transaction: this long, one incident more and the commit (SQLite's
+# busy handler retries in steps of tens of ms: ~35-55 ms in all); the sweeping console's
+# own write, for the incident under way (`sweep`'s `waiting` and `turn`)
 SWEEP_HOLD_SECONDS = 0.025
 SWEEP_BATCH_MOST = 100
 

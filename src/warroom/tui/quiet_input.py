@@ -61,7 +61,7 @@ class QuietLinuxDriver(LinuxDriver):
         self._woken, wake = os.pipe()
         os.set_blocking(self._woken, False)
         self.exit_event: _WakingEvent = _WakingEvent(wake)
-        self._gone = False  # the terminal went away: nothing more is written to it
+        self._gone = False  # the terminal went away: nothing more is read from it or written
 
     def _drain_wake(self) -> None:
         try:
@@ -80,15 +80,12 @@ class QuietLinuxDriver(LinuxDriver):
         parser = PasteSafeParser(self._debug)  # a paste holding ESC stays whole
         decode = getincrementaldecoder("utf-8")().decode
 
-        hung_up = False
-
         def process(ready: list[tuple[selectors.SelectorKey, int]], final: bool = False) -> None:
-            nonlocal hung_up
             keys = [key for key, mask in ready if key.fd == fileno and mask & selectors.EVENT_READ]
             if keys:
                 raw = os.read(fileno, 1024 * 4)
                 if not raw:  # the end of input: the terminal is gone (see the module)
-                    hung_up = self._gone = True
+                    self._gone = True
                     selector.unregister(fileno)
                     self._hang_up()
                 data = decode(raw, final=final)
@@ -106,7 +103,7 @@ class QuietLinuxDriver(LinuxDriver):
         try:
             while not self.exit_event.is_set():
                 process(selector.select(wait()))
-            if not hung_up:
+            if not self._gone:
                 selector.unregister(self.fileno)
                 process(selector.select(TICK), final=True)
         finally:
