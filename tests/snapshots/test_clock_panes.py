@@ -9,7 +9,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.conftest import T0
-from tests.ui.helpers import make_app, ready, wait_for
+from tests.ui.helpers import make_app, ready, showing, wait_for
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
@@ -74,7 +74,7 @@ def test_composer(snap_compare, tmp_path: Path) -> None:
     async def open_composer(pilot: Pilot[None]) -> None:
         await _settled(pilot)
         await pilot.press("u")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ComposerScreen))
+        await wait_for(pilot, lambda: showing(pilot.app, ComposerScreen))
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=open_composer)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from tests.ui.helpers import make_app, ready, wait_for
+from tests.ui.helpers import make_app, ready, showing, wait_for
 from warroom.clock import FrozenClock
 from warroom.demo import seed_demo
 from warroom.loaders.policy import load_policy
@@ -28,7 +28,7 @@ def test_composer_80x24(snap_compare, demo_app) -> None:
     async def open_composer(pilot: Pilot[None]) -> None:
         await ready(pilot)
         await pilot.press("u")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ComposerScreen))
+        await wait_for(pilot, lambda: showing(pilot.app, ComposerScreen))
         await pilot.pause()
 
     assert snap_compare(demo_app, terminal_size=(80, 24), run_before=open_composer)
@@ -38,7 +38,7 @@ def test_role_dialog_80x24(snap_compare, demo_app) -> None:
     async def open_role(pilot: Pilot[None]) -> None:
         await ready(pilot)
         await pilot.press("r")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, AssignScreen))
+        await wait_for(pilot, lambda: showing(pilot.app, AssignScreen))
         await pilot.press("down", "down", "enter", "d", "a")  # Scribe, then a contact's name
         await pilot.pause(0.2)
 

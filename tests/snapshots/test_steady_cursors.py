@@ -9,7 +9,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
-from tests.ui.helpers import make_app, ready, wait_for
+from tests.ui.helpers import make_app, ready, showing, wait_for
 from warroom.clock import FrozenClock
 from warroom.demo import seed_demo
 from warroom.loaders.policy import load_policy
@@ -48,7 +48,7 @@ async def test_composer_body_cursor_stays_drawn(tmp_path: Path, clock: FrozenClo
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         await pilot.press("u")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ComposerScreen))
+        await wait_for(pilot, lambda: showing(pilot.app, ComposerScreen))
         await wait_for(pilot, lambda: isinstance(app.focused, TextArea))
         assert isinstance(app.focused, TextArea) and not app.focused.cursor_blink
         await _steady_for_two_blinks(pilot, app.focused)

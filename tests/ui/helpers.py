@@ -7,8 +7,11 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
+from textual.app import App
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor, Incident
@@ -54,6 +57,12 @@ async def wait_for(
         if loop.time() > deadline:
             raise AssertionError("the console did not show it in time")
         await pilot.pause(0.02)
+
+
+def showing(app: App[object], kind: type[Screen[Any]]) -> bool:
+    """`kind` is the screen on top and it has mounted: its fields are there to read."""
+    screen = app.screen
+    return isinstance(screen, kind) and screen.is_mounted
 
 
 def timeline_text(app: WarRoomApp) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import sqlite_utils
 from textual.widgets import TextArea
 
-from tests.ui.helpers import make_app, ready, wait_for
+from tests.ui.helpers import make_app, ready, showing, wait_for
 from tests.ui.test_palette_search import labels, palette_lines
 from warroom import store
 from warroom.clock import FrozenClock
@@ -91,7 +91,7 @@ async def test_the_pane_shows_alerts_literally_and_their_raw_bodies(
         assert any("keys → alerts" in str(label.render()) for label in footer.query("FooterLabel"))
 
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, AlertPayloadScreen))
+        await wait_for(pilot, lambda: showing(app, AlertPayloadScreen))
         area = app.screen.query_one(TextArea)
         assert area.read_only
         header, _, rest = area.text.partition("\n")

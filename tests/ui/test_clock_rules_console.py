@@ -10,7 +10,7 @@ from pathlib import Path
 from textual.widgets import Input, Label
 
 from tests.conftest import T0
-from tests.ui.helpers import make_app, ready, timeline_text, wait_for
+from tests.ui.helpers import make_app, ready, showing, timeline_text, wait_for
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
@@ -39,7 +39,7 @@ async def test_m_names_the_owner_then_marks_the_post_mortem_done(
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         await pilot.press("m")
-        await wait_for(pilot, lambda: isinstance(app.screen, PostmortemScreen))
+        await wait_for(pilot, lambda: showing(app, PostmortemScreen))
         assert not app.screen.query("#pm-done")  # not resolved: nothing to mark done yet
         await pilot.press(*"Cy Ito", "enter")
         await wait_for(pilot, lambda: "Post-mortem owner: Cy Ito" in timeline_text(app))
@@ -48,7 +48,7 @@ async def test_m_names_the_owner_then_marks_the_post_mortem_done(
         await pilot.press("t")  # resolved: listed with the ended incidents
         await wait_for(pilot, lambda: "Post-mortem   in " in sla_text(app))
         await pilot.press("m")
-        await wait_for(pilot, lambda: isinstance(app.screen, PostmortemScreen))
+        await wait_for(pilot, lambda: showing(app, PostmortemScreen))
         await pilot.click("#pm-done")
         await pilot.press("ctrl+s")
         database = store.connect(db_path)
@@ -90,7 +90,7 @@ async def test_i_records_when_customer_impact_started_and_ended(
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         await pilot.press("i")
-        await wait_for(pilot, lambda: isinstance(app.screen, ImpactScreen))
+        await wait_for(pilot, lambda: showing(app, ImpactScreen))
         app.screen.query_one("#impact-impact_started_at", Input).value = "08:40"
         app.screen.query_one("#impact-impact_ended_at", Input).value = "later"
         await pilot.press("ctrl+s")

@@ -9,7 +9,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, Select
 
-from tests.ui.helpers import make_app, ready, wait_for
+from tests.ui.helpers import make_app, ready, showing, wait_for
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain import sla
@@ -40,7 +40,7 @@ async def test_compose_edit_copy_and_post(
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         await pilot.press("u")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ComposerScreen))
+        await wait_for(pilot, lambda: showing(pilot.app, ComposerScreen))
         assert isinstance(app.screen, ComposerScreen)
         screen = app.screen
         assert "We are currently investigating" in screen.body  # external initial
@@ -79,7 +79,7 @@ async def test_unfilled_markers_need_a_second_post(
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         await pilot.press("u")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ComposerScreen))
+        await wait_for(pilot, lambda: showing(pilot.app, ComposerScreen))
         screen = app.screen
         assert isinstance(screen, ComposerScreen)
         screen.query_one("#template").value = "incident-update"
@@ -102,7 +102,7 @@ async def test_a_marker_added_after_the_ask_is_asked_about_again(
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         await pilot.press("u")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ComposerScreen))
+        await wait_for(pilot, lambda: showing(pilot.app, ComposerScreen))
         screen = app.screen
         assert isinstance(screen, ComposerScreen)
         body = screen.query_one("#body")
@@ -132,7 +132,7 @@ async def test_the_composer_asks_about_the_markers_the_cli_refuses(
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         await pilot.press("u")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ComposerScreen))
+        await wait_for(pilot, lambda: showing(pilot.app, ComposerScreen))
         screen = app.screen
         assert isinstance(screen, ComposerScreen)
         screen.query_one("#body").text = "Range ⟨a, b\nc?⟩ seen; byte ⟨U+009B⟩ logged."
@@ -140,7 +140,7 @@ async def test_the_composer_asks_about_the_markers_the_cli_refuses(
         await wait_for(pilot, lambda: not isinstance(app.screen, ComposerScreen))
 
         await pilot.press("u")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ComposerScreen))
+        await wait_for(pilot, lambda: showing(pilot.app, ComposerScreen))
         screen = app.screen
         assert isinstance(screen, ComposerScreen)
         screen.query_one("#body").text = "ETA ⟨ETA?⟩, again ⟨ETA?⟩ and ⟨Next steps?⟩"
@@ -161,7 +161,7 @@ async def test_a_draft_survives_closing_and_reopening_the_app(
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         await pilot.press("u")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ComposerScreen))
+        await wait_for(pilot, lambda: showing(pilot.app, ComposerScreen))
         screen = app.screen
         assert isinstance(screen, ComposerScreen)
         screen.query_one("#body").text = "Half-written [bold]update[/]"
@@ -177,7 +177,7 @@ async def test_a_draft_survives_closing_and_reopening_the_app(
     async with again.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         await pilot.press("u")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ComposerScreen))
+        await wait_for(pilot, lambda: showing(pilot.app, ComposerScreen))
         screen = again.screen
         assert isinstance(screen, ComposerScreen)
         assert screen.body == "Half-written [bold]update[/]"
@@ -193,7 +193,7 @@ async def test_a_draft_survives_closing_and_reopening_the_app(
 
 async def open_composer(pilot: Pilot[None]) -> ComposerScreen:
     await pilot.press("u")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ComposerScreen))
+    await wait_for(pilot, lambda: showing(pilot.app, ComposerScreen))
     await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, ComposerScreen)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual import events
 
-from tests.ui.helpers import detail_text, make_app, ready, timeline_text, wait_for
+from tests.ui.helpers import detail_text, make_app, ready, showing, timeline_text, wait_for
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.demo import seed_demo
@@ -325,7 +325,7 @@ async def test_a_declaration_that_cannot_be_saved_reopens_the_form_with_its_text
         blocker.conn.execute("PRAGMA busy_timeout = 10000")  # the console may be writing
         blocker.conn.execute("BEGIN IMMEDIATE")
         await pilot.press("n", *"Payments down", "ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, DeclareScreen))
+        await wait_for(pilot, lambda: showing(app, DeclareScreen))
         assert app.screen.query_one("#title").value == "Payments down"
         blocker.conn.execute("ROLLBACK")
         await pilot.press("ctrl+s")

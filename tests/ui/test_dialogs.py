@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, TextArea
 
-from tests.ui.helpers import detail_text, make_app, ready, wait_for
+from tests.ui.helpers import detail_text, make_app, ready, showing, wait_for
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.loaders.policy import load_policy
@@ -47,7 +47,7 @@ async def test_role_enter_takes_the_role_then_assigns_and_esc_keeps_the_name(
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         await pilot.press("r")
-        await wait_for(pilot, lambda: isinstance(app.screen, AssignScreen) and app.focused)
+        await wait_for(pilot, lambda: showing(app, AssignScreen) and app.focused)
         assert app.focused is app.screen.query_one("#role")  # not the empty name
         await pilot.press("down", "enter")  # the role under command: the list moves on
         await wait_for(pilot, lambda: app.focused is field(app, "#person"))
@@ -57,7 +57,7 @@ async def test_role_enter_takes_the_role_then_assigns_and_esc_keeps_the_name(
         await pilot.press(*"Tom", "escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, AssignScreen))
         await pilot.press("r")  # reopened: the role and name as they were
-        await wait_for(pilot, lambda: isinstance(app.screen, AssignScreen) and app.focused)
+        await wait_for(pilot, lambda: showing(app, AssignScreen) and app.focused)
         assert field(app, "#person").value == "Tom"
         assert app.screen.role == app.screen.role_keys[1]  # type: ignore[attr-defined]
         role = app.screen.role  # type: ignore[attr-defined]
@@ -69,7 +69,7 @@ async def test_role_enter_takes_the_role_then_assigns_and_esc_keeps_the_name(
         # the dialog closes (and forgets the form) once the console hears the write went in
         await wait_for(pilot, lambda: not isinstance(app.screen, AssignScreen))
         await pilot.press("r")  # once saved, nothing is kept
-        await wait_for(pilot, lambda: isinstance(app.screen, AssignScreen))
+        await wait_for(pilot, lambda: showing(app, AssignScreen))
         assert field(app, "#person").value == ""
         await pilot.press("escape")
 
@@ -200,13 +200,13 @@ async def test_single_field_dialogs_save_on_enter_and_keep_on_esc(
         )
         await wait_for(pilot, lambda: not isinstance(app.screen, PostmortemScreen))
         app.war_room.close_incident()
-        await wait_for(pilot, lambda: isinstance(app.screen, CloseScreen))
+        await wait_for(pilot, lambda: showing(app, CloseScreen))
         await pilot.pause()
         assert field(app, "#owner").value == "Chen"
         await pilot.press("ctrl+u", *"Eve", "escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, CloseScreen))
         app.war_room.close_incident()
-        await wait_for(pilot, lambda: isinstance(app.screen, CloseScreen))
+        await wait_for(pilot, lambda: showing(app, CloseScreen))
         await pilot.pause()
         assert field(app, "#owner").value == "Eve"  # as typed before Esc
         await pilot.press("enter")
@@ -255,7 +255,7 @@ async def test_export_and_correction_keep_what_was_typed_and_save_on_enter(
         await pilot.press("x", "ctrl+u", *"pm.md", "escape")
         assert not isinstance(app.screen, ExportScreen)
         await pilot.press("x")
-        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
+        await wait_for(pilot, lambda: showing(app, ExportScreen))
         await pilot.pause()
         assert field(app, "#path").value == "pm.md"
         await pilot.press("enter")  # the only text field: exports
@@ -266,7 +266,7 @@ async def test_export_and_correction_keep_what_was_typed_and_save_on_enter(
         await pilot.press("E", "end", *" twice", "escape")  # the entry at the cursor
         assert not isinstance(app.screen, AnswerScreen)
         await pilot.press("E")
-        await wait_for(pilot, lambda: isinstance(app.screen, AnswerScreen))
+        await wait_for(pilot, lambda: showing(app, AnswerScreen))
         await pilot.pause()
         assert field(app, "#answer").value == "a: restarted the pool twice"
         await pilot.press("ctrl+s")

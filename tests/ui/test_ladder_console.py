@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import OptionList
 
-from tests.ui.helpers import detail_text, make_app, ready, timeline_text, wait_for
+from tests.ui.helpers import detail_text, make_app, ready, showing, timeline_text, wait_for
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
@@ -51,7 +51,7 @@ async def test_e_names_who_will_be_called_and_escape_pages_nobody(
         assert "On call   Ben Okafor\n  +44 20 7946 0102 · @ben" in pane
         assert "2nd       Chen Wei\n  +44 20 7946 0103 · @chen" in pane  # each person once
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, EscalateScreen))
+        await wait_for(pilot, lambda: showing(app, EscalateScreen))
         said = dialog_text(app)
         assert "Calls level 2 Tech lead: Chen Wei via Slack + Phone" in said
         assert "+44 20 7946 0103 · @chen · chen@example.com" in said  # how to reach him
@@ -62,7 +62,7 @@ async def test_e_names_who_will_be_called_and_escape_pages_nobody(
         assert calls(room, incident_id) == [("On-call", "Ben Okafor", "auto")]  # nobody paged
 
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, EscalateScreen))
+        await wait_for(pilot, lambda: showing(app, EscalateScreen))
         await pilot.press("e")  # one more key pages
         await wait_for(pilot, lambda: len(calls(room, incident_id)) == 2)
         assert calls(room, incident_id)[-1] == ("Tech lead", "Chen Wei", "manual")
@@ -80,7 +80,7 @@ async def test_a_rung_called_elsewhere_meanwhile_is_not_called_twice(
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, EscalateScreen))
+        await wait_for(pilot, lambda: showing(app, EscalateScreen))
         said = dialog_text(app)
         assert "Calls level 3 CTO: Eve Adams" in said and "Not needed yet: due at 09:30" in said
         room.escalate(incident_id)  # another console calls the CTO while this one asks
@@ -113,7 +113,7 @@ async def test_a_role_holds_several_people_in_the_console(
         holders = [(r.role, r.person) for r in queries.roles(room.db, incident_id)]
         assert ("sme", "Priya") in holders and ("sme", "Tom") in holders
         await pilot.press("R")  # take one holder off: the list names each person and role
-        await wait_for(pilot, lambda: isinstance(app.screen, ChooseScreen))
+        await wait_for(pilot, lambda: showing(app, ChooseScreen))
         options = app.screen.query_one(OptionList)
         assert [str(options.get_option_at_index(i).prompt) for i in range(2)] == [
             "Priya — SME", "Tom — SME"
@@ -144,7 +144,7 @@ async def test_e_says_when_the_next_rung_has_nobody_and_where_the_call_goes(
             pilot, lambda: "2 Tech lead nobody" in str(app.query_one(LadderPane).content)
         )
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, EscalateScreen))
+        await wait_for(pilot, lambda: showing(app, EscalateScreen))
         said = dialog_text(app)
         assert "⚠ Level 2 Tech lead: nobody holds it; the call falls through." in said
         assert "Calls level 3 CTO: Eve Adams via Slack + Phone" in said

@@ -13,7 +13,7 @@ from textual.widgets import TextArea
 
 from tests.conftest import T0, away_from_the_user, copy_record
 from tests.long_timeline import add_rows
-from tests.ui.helpers import make_app, ready, wait_for
+from tests.ui.helpers import make_app, ready, showing, wait_for
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
@@ -263,7 +263,7 @@ async def test_hand_off_and_update_draw_on_a_long_timeline(
         view = app.query_one(TimelineView)
         await wait_for(pilot, lambda: view.paged is not None)
         await pilot.press("h")
-        await wait_for(pilot, lambda: isinstance(app.screen, HandOffScreen))
+        await wait_for(pilot, lambda: showing(app, HandOffScreen))
         note = app.screen.query_one("#note", TextArea).text
         assert "- TODO entry 19996: observed bravo" in note
         assert "entry 19990:" not in note  # struck
@@ -271,7 +271,7 @@ async def test_hand_off_and_update_draw_on_a_long_timeline(
         await wait_for(pilot, lambda: not isinstance(app.screen, HandOffScreen))
 
         await pilot.press("u")
-        await wait_for(pilot, lambda: isinstance(app.screen, ComposerScreen))
+        await wait_for(pilot, lambda: showing(app, ComposerScreen))
         screen = app.screen
         assert isinstance(screen, ComposerScreen)
         await wait_for(pilot, lambda: bool(screen.query("#template SelectCurrent #label")))

@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 
-from tests.ui.helpers import make_app, ready, wait_for
+from tests.ui.helpers import make_app, ready, showing, wait_for
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.loaders.policy import load_policy
@@ -25,7 +25,7 @@ async def palette_lines(pilot, query: str) -> list[str]:  # type: ignore[no-unty
     app = pilot.app
     if not isinstance(app.screen, CommandPalette):
         await pilot.press("ctrl+p")
-        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await wait_for(pilot, lambda: showing(app, CommandPalette))
     palette_input = app.screen.query_one(Input)
     palette_input.value = query
     await pilot.pause(0.4)

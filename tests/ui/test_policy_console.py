@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.ui.helpers import ready, wait_for
+from tests.ui.helpers import ready, showing, wait_for
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
@@ -102,7 +102,7 @@ async def test_l_adopts_this_consoles_policy_after_a_confirm(
         await wait_for(pilot, lambda: bar.policy_differs is not None)
         assert "Adopt policy" in labels(app)
         await pilot.press("L")
-        await wait_for(pilot, lambda: isinstance(app.screen, AdoptPolicyScreen))
+        await wait_for(pilot, lambda: showing(app, AdoptPolicyScreen))
         said = " ".join(str(w.render()) for w in app.screen.query(Static))
         assert "recorded: " in said and "castiel-p0-p3.yaml" in said and "differs:" in said
         assert f"(fingerprint {mine.fingerprint}): its clocks, ladders and roles" in said

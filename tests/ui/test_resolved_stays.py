@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rich.text import Text
 
-from tests.ui.helpers import make_app, ready, timeline_text, wait_for
+from tests.ui.helpers import make_app, ready, showing, timeline_text, wait_for
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
@@ -40,7 +40,7 @@ async def test_a_resolved_incident_stays_listed_and_the_scribe_keeps_logging(
         screen = app.war_room
         assert screen.selected_id == checkout  # P1 first
         await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChooseScreen))
+        await wait_for(pilot, lambda: showing(app, ChooseScreen))
         await pilot.press("enter")  # the next step forward is highlighted: resolved
         database = store.connect(db_path)
         await wait_for(pilot, lambda: queries.incident(database, checkout).status == "resolved")
@@ -64,9 +64,9 @@ async def test_a_resolved_incident_stays_listed_and_the_scribe_keeps_logging(
         assert (logged.kind, logged.text) == ("root-cause", "expired TLS cert")
         # and the commander closes it, without `t`: closed is what `s` Enter offers
         await pilot.press("escape", "s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChooseScreen))
+        await wait_for(pilot, lambda: showing(app, ChooseScreen))
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, CloseScreen))
+        await wait_for(pilot, lambda: showing(app, CloseScreen))
         await pilot.press("ctrl+u", *"Di", "enter")
         await wait_for(pilot, lambda: queries.incident(database, checkout).status == "closed")
         # closed: it leaves the list (t shows it); the live one is selected
@@ -118,7 +118,7 @@ async def test_s_highlights_the_next_status_forward(db_path: Path, clock: Frozen
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChooseScreen))
+        await wait_for(pilot, lambda: showing(app, ChooseScreen))
         choices = app.screen.query_one("#choices")
         shown = [str(choices.get_option_at_index(n).prompt) for n in range(choices.option_count)]  # type: ignore[attr-defined]
         assert any(line.startswith("monitoring") and "next" in line for line in shown)

@@ -10,7 +10,7 @@ import pytest
 import sqlite_utils
 from textual.widgets import ContentSwitcher
 
-from tests.ui.helpers import make_app, ready, timeline_text, wait_for
+from tests.ui.helpers import make_app, ready, showing, timeline_text, wait_for
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.timeline_state import fold
@@ -298,7 +298,7 @@ async def test_the_composer_fills_from_what_the_console_shows(
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         await pilot.press("u")
-        await wait_for(pilot, lambda: isinstance(app.screen, ComposerScreen))
+        await wait_for(pilot, lambda: showing(app, ComposerScreen))
         screen = app.screen
         assert isinstance(screen, ComposerScreen)
         in_console = screen.fill("internal-update", {"eta": "30 min"})
