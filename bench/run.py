@@ -21,7 +21,8 @@ each file and for a minimal Textual app in the same run:
 - idle CPU: one console in tmux, % of one core over 10 s (2 s with --quick);
 - (not with --quick) `--consoles K` consoles in tmux on the 1,000-incident file: their CPU
   together while nobody types and while a scribe process logs 2 entries/s, and each entry's
-  time to show on each screen (capture-pane at 20 Hz); also alone:
+  time to show on each screen (capture-pane at 20 Hz), first for as many minimal Textual
+  apps that follow incident 1 (`MINIMAL_FEED`), the baseline in the same run; also alone:
   `python bench/run.py consoles [--db FILE] [--consoles K] [--seconds S]`.
 `--quick` measures small files only and is run by .ci/run, which asserts no timings.
 """
@@ -484,6 +485,47 @@ for n in range(int(rate * seconds)):
 """
 
 
+# the least a Textual app can do to follow the scribe: one thread polls the file's
+# data_version (at the console's busiest rate), reads incident 1's new rows and shows
+# the newest in a `Static`; the baseline the consoles' CPU is measured against in the same run
+MINIMAL_FEED = """
+import collections, sqlite3, sys, threading, time
+from rich.text import Text
+from textual.app import App
+from textual.widgets import Footer, Static
+ROWS = "SELECT id, at, author, kind, text FROM timeline WHERE incident_id = 1"
+class Feed(App):
+    CSS = "Static { height: 1fr; }"
+    def compose(self):
+        yield Static()
+        yield Footer()
+    def on_mount(self):
+        self.lines = collections.deque(["minimal feed following incident 1"], maxlen=32)
+        self.query_one(Static).update(Text(self.lines[0]))
+        threading.Thread(target=self.follow, daemon=True).start()
+    def follow(self):
+        db = sqlite3.connect(sys.argv[1])
+        rows = db.execute(ROWS + " ORDER BY id DESC LIMIT 30").fetchall()[::-1]
+        last, version = 0, None
+        while True:
+            seen = db.execute("PRAGMA data_version").fetchone()[0]
+            if seen != version:
+                version = seen
+                if last:
+                    rows = db.execute(ROWS + " AND id > ? ORDER BY id", (last,)).fetchall()
+                if rows:
+                    last = rows[-1][0]
+                    self.call_from_thread(self.show, rows)
+            time.sleep(0.05)
+    def show(self, rows):
+        self.lines.extend(
+            f"{at[5:16]} {author:12} {kind:8} {text}" for _, at, author, kind, text in rows
+        )
+        self.query_one(Static).update(Text("\\n".join(self.lines)))
+Feed().run()
+"""
+
+
 @dataclass
 class Consoles:
     consoles: int
@@ -495,24 +537,28 @@ class Consoles:
     missed: int = 0  # (entry, console) pairs never seen
 
 
-def consoles_scenario(path: Path, consoles: int, seconds: float, rate: float = 2.0) -> Consoles:
+def consoles_scenario(
+    path: Path, consoles: int, seconds: float, rate: float = 2.0, *, minimal: bool = False
+) -> Consoles:
     """`consoles` consoles in tmux on `path`; CPU while nobody types (`seconds`), then while a
     scribe process logs `rate` entries a second (`seconds`), and how long each entry takes to
-    show on each console's screen (polled at 20 Hz)."""
+    show on each console's screen (polled at 20 Hz). `minimal`: as many `MINIMAL_FEED` apps
+    instead, the baseline."""
     result = Consoles(consoles, seconds)
     tmux = Tmux()
     names = [f"c{n}" for n in range(consoles)]
     scribe: subprocess.Popen[bytes] | None = None
+    if minimal:
+        command, ready = [sys.executable, "-c", MINIMAL_FEED, str(path)], "minimal feed"
+    else:
+        command, ready = [*warroom_command(), "--db", str(path), "--tz", "UTC"], "Incident 1:"
     try:
         # what fell due on the built file's old incidents is recorded first (untimed), so the
         # consoles start on a file in its steady state, not all catching up at once
         sweep = [*warroom_command(), "--db", str(path), "--as", "bench", "sweep"]
         subprocess.run(sweep, check=True, capture_output=True)
-        pids = [
-            tmux.start(name, [*warroom_command(), "--db", str(path), "--tz", "UTC"])
-            for name in names
-        ]
-        tmux.wait_for(names, "Incident 1:")
+        pids = [tmux.start(name, command) for name in names]
+        tmux.wait_for(names, ready)
         time.sleep(5)  # start-up (and the first sweep, and what it wrote) is not idle
 
         def cpu() -> float:
@@ -542,8 +588,8 @@ def consoles_scenario(path: Path, consoles: int, seconds: float, rate: float = 2
             buffer += chunk
             *lines, buffer = buffer.split("\n")
             for line in lines:
-                at, text = line.split(" ", 1)
-                pending[text] = (float(at), set(names))
+                logged, text = line.split(" ", 1)
+                pending[text] = (float(logged), set(names))
             if finished is None and scribe.poll() is not None and not chunk and not buffer:
                 finished = time.monotonic()
             if finished is not None and time.monotonic() - finished > 5:
@@ -571,7 +617,7 @@ def consoles_scenario(path: Path, consoles: int, seconds: float, rate: float = 2
     return result
 
 
-def consoles_text(result: Consoles, incidents: int) -> str:
+def _seen(result: Consoles) -> str:
     shown = result.latencies
     seen = (
         f"median {statistics.median(shown) * 1000:,.0f} ms, p95 {p95(shown) * 1000:,.0f} ms"
@@ -579,13 +625,28 @@ def consoles_text(result: Consoles, incidents: int) -> str:
         if len(shown) >= 2
         else "too few seen to tell"
     )
-    return (
+    return seen + (f", {result.missed} never seen" if result.missed else "")
+
+
+def consoles_text(result: Consoles, incidents: int, minimal: Consoles | None = None) -> str:
+    """The scenario's figures, and beside them (`minimal`) the minimal feeds' in the same run:
+    CPU as a ratio to theirs, which a slower or busier machine moves alike."""
+    text = (
         f"{result.consoles} consoles in tmux on the {incidents:,}-incident file,"
         f" {result.seconds:.0f} s each: all together {result.idle_cpu:.1f} % of one core while"
         f" nobody types, {result.busy_cpu:.1f} % while a scribe logs 2 entries a second;"
-        f" each entry on each console's screen (tmux capture-pane at 20 Hz) after {seen}"
-        f"{f', {result.missed} never seen' if result.missed else ''}"
-        f" (the tmux server meanwhile: {result.tmux_cpu:.1f} %).\n"
+        f" each entry on each console's screen (tmux capture-pane at 20 Hz) after"
+        f" {_seen(result)} (the tmux server meanwhile: {result.tmux_cpu:.1f} %).\n"
+    )
+    if minimal is None:
+        return text
+    busy = result.busy_cpu / minimal.busy_cpu if minimal.busy_cpu else float("inf")
+    return text + (
+        f"As many minimal Textual apps following incident 1 (a thread polls the file at 20 Hz"
+        f" and shows its newest rows in a `Static`), in the same run:"
+        f" {minimal.idle_cpu:.1f} % idle, {minimal.busy_cpu:.1f} % while the scribe logs,"
+        f" each entry after {_seen(minimal)};"
+        f" the consoles while the scribe logs: {busy:.1f}x the minimal apps.\n"
     )
 
 
@@ -721,8 +782,10 @@ def run_consoles(path: Path | None, consoles: int, seconds: float) -> str:
             path = Path(tmp) / CONSOLES_CASE.file
             build(path, CONSOLES_CASE.incidents, CONSOLES_CASE.entries, NOW)
         incidents = sqlite3.connect(path).execute("SELECT count(*) FROM incidents").fetchone()[0]
-        print(f"measuring {consoles} consoles...", file=sys.stderr)
-        return consoles_text(consoles_scenario(path, consoles, seconds), incidents)
+        print(f"measuring {consoles} minimal apps, then {consoles} consoles...", file=sys.stderr)
+        minimal = consoles_scenario(path, consoles, seconds, minimal=True)
+        result = consoles_scenario(path, consoles, seconds)
+        return consoles_text(result, incidents, minimal)
 
 
 def run(
