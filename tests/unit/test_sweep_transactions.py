@@ -98,6 +98,18 @@ def turn_said(said: list[str]) -> Callable[[], AbstractContextManager[None]]:
     return turn
 
 
+def before_each(step: Callable[[], object]) -> Callable[[], AbstractContextManager[None]]:
+    """A console's turn that does `step` as it is taken, before each transaction begins
+    (where a console's person's writes go first)."""
+
+    @contextmanager
+    def turn() -> Iterator[None]:
+        step()
+        yield
+
+    return turn
+
+
 def swept(room: WarRoom, numbers: list[int]) -> set[int]:
     """Those of `numbers` with a breach on record."""
     return {number for number, _, _ in queries.recorded_breaches(room.db, numbers)}
@@ -157,8 +169,8 @@ def test_an_incident_that_fails_in_a_transaction_costs_none_of_the_others(
 def test_the_sweep_lets_writes_in_before_each_transaction_and_dates_its_rows_after(
     db_path: Path,
 ) -> None:
-    """`between` (a console's person's writes go first there) runs before each
-    transaction, with the lock free; each transaction's rows are dated after it."""
+    """The console's turn (a console's person's writes go first there) is taken before
+    each transaction, with the lock free; each transaction's rows are dated after it."""
     room, clock, numbers = backlog(db_path, 5)
     other = WarRoom(store.connect(db_path), clock, Actor("Cy", "cy"), load_policy())
     said: list[str] = []
@@ -172,7 +184,7 @@ def test_the_sweep_lets_writes_in_before_each_transaction_and_dates_its_rows_aft
         began.append(clock.now())
 
     transactions(room, said)
-    result = room.sweep(between=between, hold=2, monotonic=Ticks())
+    result = room.sweep(turn=before_each(between), hold=2, monotonic=Ticks())
     assert said == ["between", BEGIN, COMMIT] * 3  # 2 + 2 + 1 incidents
     assert {n for n, _ in result.breaches} == set(numbers)
     for number, logged_at in zip(
@@ -196,7 +208,7 @@ def test_two_sweepers_record_each_breach_and_rung_once(db_path: Path) -> None:
         if not theirs and swept(room, numbers):  # after this one's first transaction
             theirs.append(other.sweep(hold=3, monotonic=Ticks()))
 
-    ours = room.sweep(between=between, hold=3, monotonic=Ticks())
+    ours = room.sweep(turn=before_each(between), hold=3, monotonic=Ticks())
     assert ours.stopped is None and theirs and theirs[0].stopped is None
     assert {n for n, _ in ours.breaches} == set(numbers[:3])
     assert {n for n, _ in theirs[0].breaches} == set(numbers[3:])
@@ -227,7 +239,7 @@ def test_a_sweep_stopped_part_way_returns_what_it_recorded_and_why(
             blocker.conn.execute("BEGIN IMMEDIATE")
 
     room.db.conn.execute("PRAGMA busy_timeout = 50")
-    result = room.sweep(between=between, hold=2, monotonic=Ticks())
+    result = room.sweep(turn=before_each(between), hold=2, monotonic=Ticks())
     assert result.stopped is not None and "busy" in result.stopped.lower()
     assert {incident for incident, _ in result.breaches} == set(numbers[:2])
     reader = store.connect(db_path)
@@ -370,10 +382,8 @@ def test_each_transaction_runs_inside_the_consoles_turn(db_path: Path) -> None:
     turn = turn_said(said)
 
     transactions(room, said)
-    result = room.sweep(
-        between=lambda: said.append("between"), turn=turn, hold=2, monotonic=Ticks()
-    )
-    assert said == ["between", "turn", BEGIN, COMMIT, "turn over"] * 3  # 2 + 2 + 1
+    result = room.sweep(turn=turn, hold=2, monotonic=Ticks())
+    assert said == ["turn", BEGIN, COMMIT, "turn over"] * 3  # 2 + 2 + 1
     assert {n for n, _ in result.breaches} == set(numbers)
 
 

@@ -216,7 +216,6 @@ class Clocks(RoomBase):
         self,
         incident_ids: list[int] | None = None,
         *,
-        between: Callable[[], object] | None = None,
         waiting: Callable[[], bool] | None = None,
         turn: Callable[[], AbstractContextManager[object]] | None = None,
         hold: float = SWEEP_HOLD_SECONDS,
@@ -230,12 +229,11 @@ class Clocks(RoomBase):
         writes. Incidents are recorded in transactions that each hold the lock for
         about `hold` seconds (by `monotonic`) or `most` incidents, whichever comes
         first (one incident: one transaction). A console lets its person's writes go
-        first: `between` is called before each transaction, each runs inside `turn()`
-        (the console's own writes take that turn too, so they wait for the
-        transaction's end in the console, not in SQLite's busy handler, which sleeps in
-        steps of up to 25 ms), and a transaction commits after the incident it is on
-        once `waiting` says a write waits (an entry typed meanwhile waits for the
-        incident the transaction is on, not for the rest of it).
+        first: each transaction runs inside `turn()` (the console's own writes take that
+        turn too, so they wait for the transaction's end in the console, not in SQLite's
+        busy handler, which sleeps in steps of up to 25 ms), and one commits after the
+        incident it is on once `waiting` says a write waits (an entry typed meanwhile
+        waits for the incident the transaction is on, not for the rest of it).
         """
         now = self.clock.now()
         live = clock_queries.clock_incidents(self.db, incident_ids)
@@ -256,14 +254,13 @@ class Clocks(RoomBase):
                     candidates[start : start + max(most, 1)],
                     batch,
                     warn,
-                    between,
                     hold,
                     monotonic,
                     waiting,
                     turn,
                 )
             except Exception as exc:
-                return self._stopped(result, batch.done, exc, warn=warn, between=between, turn=turn)
+                return self._stopped(result, batch.done, exc, warn=warn, turn=turn)
             result.breaches.extend(batch.breaches)  # committed: said and paged
             result.engaged.extend(batch.engaged)
             start += len(batch.done)
@@ -274,7 +271,6 @@ class Clocks(RoomBase):
         incident_ids: Sequence[int],
         batch: _Batch,
         warn: bool,
-        between: Callable[[], object] | None,
         hold: float = 0.0,
         monotonic: Callable[[], float] = time.monotonic,
         waiting: Callable[[], bool] | None = None,
@@ -284,8 +280,6 @@ class Clocks(RoomBase):
         the transaction has held the write lock for less than `hold` seconds and no
         write is `waiting`, in one transaction (inside `turn()`); `batch` says which
         were done (all rolled back if it raises)."""
-        if between is not None:
-            between()
         with turn() if turn is not None else nullcontext(), self.unit_of_work() as uow:
             # its rows dated once it holds the write lock (a commit another console made
             # while it waited for it is read, and dated, before them), the same moment
@@ -305,7 +299,6 @@ class Clocks(RoomBase):
         failed: Exception,
         *,
         warn: bool,
-        between: Callable[[], object] | None,
         turn: Callable[[], AbstractContextManager[object]] | None = None,
     ) -> SweepResult:
         """What a sweep returns when a transaction failed and rolled back: `done`, the
@@ -315,7 +308,7 @@ class Clocks(RoomBase):
         for incident_id in done:
             alone = _Batch()
             try:
-                self._record_batch([incident_id], alone, warn, between, turn=turn)
+                self._record_batch([incident_id], alone, warn, turn=turn)
             except Exception as again:
                 failed = again
                 break
