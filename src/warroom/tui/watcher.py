@@ -664,7 +664,7 @@ class DatabaseWatcher:
             # the file again at once (it moved since this list was read)
             self._wake.set()
             return snapshot()
-        read = self._selection_read(
+        read = self._caught_up(selected, reset=selected != shown) or self._selection_read(
             db, listed, selected, reset=selected != shown, last=last, window=window, page=page
         )
         if not _as_listed(read, listed):
@@ -688,16 +688,24 @@ class DatabaseWatcher:
         moves through the list, the work waits (it shares the interpreter with the
         console's thread), until `BOARD_WAIT_SECONDS` after the first snapshot."""
         self._let_writes_through()
-        self._serve_waiting(db)
+        served, waited = self._serve_waiting(db), False
         while not self._stop.is_set():
+            if (
+                (served or waited)
+                and not self._wake.is_set()
+                and store.data_version(db) == self._version
+            ):
+                # the rows around the place, read now: the next keys show with the key (a
+                # key served waited for a quiet moment first, which keys at the keyboard's
+                # repeat rate never left: each of them was read for it in turn)
+                self._read_ahead(db, board=True)
             now = self._monotonic()
             with self._asked:
                 left = REST_QUIET_SECONDS - (now - self._moved_at)
             if left <= 0 or now >= self._board_until:
                 return
             self._wake.wait(min(left, self._board_until - now, 0.05))
-            if not self._serve_waiting(db) and store.data_version(db) == self._version:
-                self._read_ahead(db, board=True)  # the next keys show with the key
+            served, waited = self._serve_waiting(db), True
 
     def _serve_waiting(self, db: sqlite_utils.Database) -> bool:
         """In the middle of start-up's work: the selected incident, when the screen
@@ -895,7 +903,7 @@ class DatabaseWatcher:
             # the incident's row as the file holds it now, not as the list read it (a
             # commit served since the list was read: the list's row is older than that)
             listed = read_model.IncidentList((), {})
-        read = self._selection_read(
+        read = self._caught_up(selected, reset=selected != shown) or self._selection_read(
             db, listed, selected, reset=selected != shown, last=last_entry, window=window, page=page
         )
         if deadlines_kept and not _row_kept(read, last):
@@ -973,6 +981,19 @@ class DatabaseWatcher:
         )
         return HeldRead(selection, newest, window, page, self._version)
 
+    def _caught_up(self, selected: int, *, reset: bool) -> HeldRead | None:
+        """The read held of `selected` for the file as last read, when the screen asked
+        for the incident whole (`reset`): a key that came while it was read ahead
+        (the read under way finished, and is not made twice)."""
+        if not reset:
+            return None
+        with self._asked:
+            held = self._held.get(selected)
+            if held is None or held.version != self._version:
+                return None
+            del self._held[selected]
+            return held
+
     def _read_ahead(self, db: sqlite_utils.Database, *, board: bool = False) -> None:
         """Read the incidents near the selection ahead (one at a time, and only while
         nothing else is asked), so the screen can show the next one with the key.
@@ -1000,11 +1021,12 @@ class DatabaseWatcher:
                 return  # a key, a page or a commit first; the loop comes back here
             held = self._selection_read(db, listed, incident_id, reset=True)
             with self._asked:
-                if (
-                    self._version == version
-                    and incident_id in self._nearby
-                    and _as_listed(held, listed)
-                ):
+                # kept for the rows around the place, or for the key that came while it
+                # was read (its `take` found nothing held: the read it asked for is this)
+                wanted_now = incident_id in self._nearby or (
+                    incident_id == self.selected_id and incident_id != self._shown_id
+                )
+                if self._version == version and wanted_now and _as_listed(held, listed):
                     self._held[incident_id] = held
         with self._asked:
             # all read ahead for this place and file; while start-up's rest is read,
