@@ -664,7 +664,7 @@ class DatabaseWatcher:
             # the file again at once (it moved since this list was read)
             self._wake.set()
             return snapshot()
-        read = self._caught_up(selected, reset=selected != shown) or self._selection_read(
+        read = self._caught_up(listed, selected, reset=selected != shown) or self._selection_read(
             db, listed, selected, reset=selected != shown, last=last, window=window, page=page
         )
         if not _as_listed(read, listed):
@@ -903,7 +903,7 @@ class DatabaseWatcher:
             # the incident's row as the file holds it now, not as the list read it (a
             # commit served since the list was read: the list's row is older than that)
             listed = read_model.IncidentList((), {})
-        read = self._caught_up(selected, reset=selected != shown) or self._selection_read(
+        read = self._caught_up(listed, selected, reset=selected != shown) or self._selection_read(
             db, listed, selected, reset=selected != shown, last=last_entry, window=window, page=page
         )
         if deadlines_kept and not _row_kept(read, last):
@@ -981,18 +981,20 @@ class DatabaseWatcher:
         )
         return HeldRead(selection, newest, window, page, self._version)
 
-    def _caught_up(self, selected: int, *, reset: bool) -> HeldRead | None:
+    def _caught_up(
+        self, listed: read_model.IncidentList, selected: int, *, reset: bool
+    ) -> HeldRead | None:
         """The read held of `selected` for the file as last read, when the screen asked
-        for the incident whole (`reset`): a key that came while it was read ahead
-        (the read under way finished, and is not made twice)."""
+        for the incident whole (`reset`) and `listed` lists its very row: a key that
+        came while it was read ahead (the read under way finished, and is not made
+        twice). Else None: it is read now."""
         if not reset:
             return None
         with self._asked:
-            held = self._held.get(selected)
-            if held is None or held.version != self._version:
-                return None
-            del self._held[selected]
-            return held
+            held = self._held.pop(selected, None)
+        if held is None or held.version != self._version or not _as_listed(held, listed):
+            return None
+        return held
 
     def _read_ahead(self, db: sqlite_utils.Database, *, board: bool = False) -> None:
         """Read the incidents near the selection ahead (one at a time, and only while
@@ -1004,7 +1006,10 @@ class DatabaseWatcher:
         # while the rest is read beside, the live list holds every row the screen lists
         with self._asked:
             nearby = self._nearby
-            for incident_id in [i for i in self._held if i not in nearby]:
+            # kept: the rows around the place, and the incident a key selected while it
+            # was read ahead (the read it asked for is that one)
+            keep = {*nearby, *(() if self.selected_id == self._shown_id else (self.selected_id,))}
+            for incident_id in [i for i in self._held if i not in keep]:
                 del self._held[incident_id]
             now = self._monotonic()
             idle = now - self._moved_at > NEARBY_SECONDS and now - self._opened_at > OPENED_SECONDS
