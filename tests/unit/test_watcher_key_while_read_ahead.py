@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import sqlite_utils
 
-from tests.unit.test_watcher_board_first import BoardHeld, board_started
+from tests.unit.test_watcher_board_first import BoardHeld, board_held
 from tests.waits import until
 from tests.watching import WAIT, next_snapshot, running
 from warroom import store
@@ -118,11 +118,9 @@ def test_during_the_board_a_keys_incident_served_is_followed_by_reading_ahead(
 ) -> None:
     """Start-up's board waits while the person moves: a key's incident read for it is
     followed at once by the rows around it, not by a wait the next key would end."""
-    _, (first, second, third), board_watcher, posted = board_started(
-        db_path, clock, policy, monkeypatch
-    )
+    _, (first, second, third) = board_held(db_path, clock, policy, monkeypatch)
+    posted: queue.Queue[object] = queue.Queue()
     watcher = LogsWaits(db_path, posted.put, policy)
-    del board_watcher
     with running(watcher, watcher.go_on):
         next_snapshot(posted, lambda s: True)
         watcher.take(first, (second, third))
