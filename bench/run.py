@@ -15,7 +15,8 @@ each file and for a minimal Textual app in the same run:
   imports included); memory is that process's RSS once the data is on screen;
 - `j`/`k` to the next incident shown: in-process (headless), from the key
   posted to the first refresh after the detail shows it (call_after_refresh),
-  not pilot wall time (pilot.press waits for idle);
+  not pilot wall time (pilot.press waits for idle): keys back to back (a held
+  `j`), and paced `PACE` apart (a person pressing `j`), in a console of its own;
 - `warroom log`, `ack`, `list --json`: whole process (subprocess), median of N.
 - `l`, type, Enter to the entry shown: in-process, like j/k, from Enter posted;
 - idle CPU: one console in tmux, % of one core over 10 s (2 s with --quick);
@@ -71,6 +72,7 @@ from warroom.tui.widgets.entry_line import EntryLine, LineInput
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)  # the builder's clock
 SIZE = (120, 36)
 WAIT = 120.0  # seconds before a measurement gives up (and the run fails)
+PACE = 0.15  # seconds between keys a person presses one by one (j/k paced)
 
 MINIMAL = """
 from textual.app import App
@@ -117,6 +119,8 @@ class Row:
     on_screen: float | None = None
     key_median: float | None = None
     key_p95: float | None = None
+    paced_median: float | None = None  # j/k `PACE` apart
+    paced_p95: float | None = None
     rss_mib: float | None = None
     entry_median: float | None = None
     entry_p95: float | None = None
@@ -240,12 +244,19 @@ def stamp(painted: asyncio.Future[float]) -> None:
 
 
 async def key_times(
-    app: App[None], keys: list[str], changed: Callable[[], bool], state: Callable[[], object] = str
+    app: App[None],
+    keys: list[str],
+    changed: Callable[[], bool],
+    state: Callable[[], object] = str,
+    gap: float = 0.0,
 ) -> list[float]:
-    """Each key: from posting it until the first refresh after `changed()` says it took effect."""
+    """Each key: from posting it until the first refresh after `changed()` says it took effect;
+    the next key at once, or `gap` seconds after."""
     loop = asyncio.get_running_loop()
     times = []
     for n, key in enumerate(keys):
+        if gap:
+            await asyncio.sleep(gap)
         changed()  # remember the state before the key
         painted: asyncio.Future[float] = loop.create_future()
         start = time.perf_counter()
@@ -256,7 +267,7 @@ async def key_times(
     return times
 
 
-async def minimal_keys(presses: int) -> list[float]:
+async def minimal_keys(presses: int, gap: float = 0.0) -> list[float]:
     app = MinimalApp()
     async with app.run_test(size=SIZE):
         label = app.query_one("#n", Static)
@@ -269,7 +280,7 @@ async def minimal_keys(presses: int) -> list[float]:
                 return True
             return False
 
-        return await key_times(app, ["j"] * presses, changed)
+        return await key_times(app, ["j"] * presses, changed, gap=gap)
 
 
 def bench_app(path: Path) -> WarRoomApp:
@@ -282,7 +293,7 @@ def bench_app(path: Path) -> WarRoomApp:
     )
 
 
-async def warroom_keys(path: Path, presses: int) -> list[float]:
+async def warroom_keys(path: Path, presses: int, gap: float = 0.0) -> list[float]:
     app = bench_app(path)
     async with app.run_test(size=SIZE):
         room = app.war_room
@@ -304,7 +315,7 @@ async def warroom_keys(path: Path, presses: int) -> list[float]:
             position = room.table.order.index(selected) if selected in room.table.order else None
             return f"shown {room.shown_id}, selected {selected} at {position} of {rows}"
 
-        return await key_times(app, zigzag(presses, rows), changed, state)
+        return await key_times(app, zigzag(presses, rows), changed, state, gap)
 
 
 def typed_in(line: LineInput, text: str) -> bool:
@@ -668,6 +679,9 @@ def measure(case: Case, folder: Path, quick: bool) -> Row:
     keys = asyncio.run(warroom_keys(path, 20 if quick else 40))
     if keys:
         row.key_median, row.key_p95 = statistics.median(keys), p95(keys)
+    paced = asyncio.run(warroom_keys(path, 10 if quick else 30, PACE))
+    if paced:
+        row.paced_median, row.paced_p95 = statistics.median(paced), p95(paced)
     entries = asyncio.run(entry_times(path, 10 if quick else 20))
     row.entry_median, row.entry_p95 = statistics.median(entries), p95(entries)
     # what fell due on the built file's old incidents is recorded first (untimed): a
@@ -687,6 +701,7 @@ def minimal_row(quick: bool) -> Row:
         {"paint": re.compile(rb"minimal app painted")},
     )
     keys = asyncio.run(minimal_keys(20 if quick else 40))
+    paced = asyncio.run(minimal_keys(10 if quick else 30, PACE))
     idle = idle_cpu([sys.executable, "-c", MINIMAL], "minimal app painted", idle_seconds(quick))
     return Row(
         "minimal Textual app",
@@ -694,6 +709,8 @@ def minimal_row(quick: bool) -> Row:
         first_paint=seen["paint"],
         key_median=statistics.median(keys),
         key_p95=p95(keys),
+        paced_median=statistics.median(paced),
+        paced_p95=p95(paced),
         rss_mib=memory,
     )
 
@@ -714,6 +731,8 @@ def table(rows: list[Row]) -> str:
         "on screen ms",
         "j/k median ms",
         "j/k p95 ms",
+        "j/k paced median ms",
+        "j/k paced p95 ms",
         "RSS MiB",
         "entry median ms",
         "entry p95 ms",
@@ -735,6 +754,8 @@ def table(rows: list[Row]) -> str:
             ms(row.on_screen),
             "-" if row.key_median is None else f"{row.key_median * 1000:.1f}",
             "-" if row.key_p95 is None else f"{row.key_p95 * 1000:.1f}",
+            "-" if row.paced_median is None else f"{row.paced_median * 1000:.1f}",
+            "-" if row.paced_p95 is None else f"{row.paced_p95 * 1000:.1f}",
             "-" if row.rss_mib is None else f"{row.rss_mib:.0f}",
             "-" if row.entry_median is None else f"{row.entry_median * 1000:.1f}",
             "-" if row.entry_p95 is None else f"{row.entry_p95 * 1000:.1f}",
@@ -810,7 +831,8 @@ def run(
         f"{machine()}\n\n{table(rows)}\n\n"
         "First paint, on screen (the incident list and a timeline row written) and RSS: the"
         " whole process in a real pty (120x36), from spawn. j/k: in-process (headless), from"
-        " the key posted to the first refresh after the detail shows the next incident."
+        " the key posted to the first refresh after the detail shows the next incident, keys"
+        f" back to back (a held j), and paced {PACE * 1000:.0f} ms apart (a person pressing j)."
         " entry: in-process, `l`, type, Enter: from Enter posted to the first refresh after"
         " the timeline shows the entry. idle CPU: one console in tmux (120x36), once its data"
         f" is on screen, over {idle_seconds(quick):.0f} s, % of one core."
