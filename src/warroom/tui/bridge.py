@@ -51,9 +51,11 @@ T = TypeVar("T")
 PEOPLE_FIRST_SECONDS = 1.0
 # and how long after one it waits more, while the entry is read back and drawn
 DRAWN_SECONDS = 0.05
-# a key, a paste or a scroll this recent: the person is moving through the console (the
-# sweep's transactions wait for a pause, at most PEOPLE_FIRST_SECONDS each)
+# a key or a paste this recent: the person is moving through the console (the sweep's
+# transactions wait for a pause, at most MOVING_WAIT_SECONDS each: a backlog of 1,000
+# incidents, ~50 transactions, is still recorded in ~30 s while someone holds a key down)
 MOVING_SECONDS = 0.3
+MOVING_WAIT_SECONDS = 0.5
 MOVING_LOOK_SECONDS = 0.02  # how often the paused sweep looks again
 # the longest a write waits for the sweep's transaction in the console (one incident,
 # unless the sweep itself waits for another console's lock: then SQLite's wait decides)
@@ -251,9 +253,10 @@ class Bridge:
         return self._serving < self._asked
 
     def _moving(self) -> bool:
-        """Whether a key, a paste or a scroll came in the last `MOVING_SECONDS`."""
-        keyed_at = getattr(self.app, "keyed_at", None)
-        return keyed_at is not None and time.monotonic() - keyed_at < MOVING_SECONDS
+        """Whether a key or a paste came in the last `MOVING_SECONDS` (not the mouse:
+        a terminal reports its motion over the window, focused or not)."""
+        pressed_at = getattr(self.app, "pressed_at", None)
+        return pressed_at is not None and time.monotonic() - pressed_at < MOVING_SECONDS
 
     @contextmanager
     def _sweep_turn(self) -> Iterator[None]:
@@ -265,21 +268,29 @@ class Bridge:
 
     def _people_first(self) -> None:
         """The sweep's pause between two transactions: while the person's writes wait or
-        run (at most PEOPLE_FIRST_SECONDS), and DRAWN_SECONDS after the last, so they
-        neither queue for the write lock behind it nor share the interpreter with it
-        while the entry is read back and drawn; then while the person moves through the
-        console (at most PEOPLE_FIRST_SECONDS more): each of its commits has the console
-        read the file again and redraw, and on a file with a backlog (a month of
-        deadlines nobody recorded, 1,000 incidents) keys pressed 150 ms apart during the
-        catch-up took ~60 ms each (median), ~17 ms with this pause."""
+        run, and a moment after (`_writes_first`), so they neither queue for the write
+        lock behind it nor share the interpreter with it while the entry is read back
+        and drawn; then while the person presses keys (at most MOVING_WAIT_SECONDS, and
+        their writes first again after it): each of its commits has the console read
+        the file again and redraw, and on a file with a backlog (a month of deadlines
+        nobody recorded, 1,000 incidents) keys pressed 150 ms apart during the catch-up
+        took ~60 ms each (median), ~17 ms with this pause."""
+        self._writes_first()
+        if not self._moving():
+            return
+        until = time.monotonic() + MOVING_WAIT_SECONDS
+        while self._moving() and time.monotonic() < until:
+            time.sleep(MOVING_LOOK_SECONDS)
+        self._writes_first()  # a write asked meanwhile (a key's, or a background one)
+
+    def _writes_first(self) -> None:
+        """While the person's writes wait or run (at most PEOPLE_FIRST_SECONDS), and
+        DRAWN_SECONDS after the last."""
         with self._turn:
             self._turn.wait_for(lambda: self._serving >= self._asked, timeout=PEOPLE_FIRST_SECONDS)
             rest = self._served_at + DRAWN_SECONDS - time.monotonic()
         if rest > 0:
             time.sleep(min(rest, DRAWN_SECONDS))
-        until = time.monotonic() + PEOPLE_FIRST_SECONDS
-        while self._moving() and time.monotonic() < until:
-            time.sleep(MOVING_LOOK_SECONDS)
 
     def _attempt(
         self, request: Write[Any], action: Callable[[WarRoom], Any] | None = None

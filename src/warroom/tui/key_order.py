@@ -54,10 +54,11 @@ class OrderedKeys(App[None]):
         self._fallback: Timer | None = None
         self._focus_tries = 0
         self.keyed_at = time.monotonic()  # when the last key, paste or mouse event came
+        self.pressed_at = -1e9  # when the last key or paste came (mouse motion aside)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
-            self.keyed_at = time.monotonic()
+            self.keyed_at = self.pressed_at = time.monotonic()
             self._held.append(event)
             await self._deliver()
             return
