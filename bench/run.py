@@ -48,6 +48,7 @@ import sys
 import tempfile
 import termios
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -484,13 +485,13 @@ from warroom.domain.models import Actor
 from warroom.loaders.policy import load_policy
 from warroom.loaders.runbooks import load_runbooks
 from warroom.service import WarRoom
-path, rate, seconds = Path(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+path, rate, seconds, run = Path(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
 room = WarRoom(store.connect(path), SystemClock(), Actor("scribe", "scribe"), load_policy(),
                load_runbooks())
 start = time.time()
 for n in range(int(rate * seconds)):
     time.sleep(max(0.0, start + n / rate - time.time()))
-    text = f"scribe line {n:04d}"
+    text = f"scribe line {run}-{n:04d}"  # each run's own: never one an earlier run logged
     room.log(1, text, "note")
     print(f"{time.time()!r} {text}", flush=True)
 """
@@ -511,26 +512,29 @@ class Feed(App):
         yield Static()
         yield Footer()
     def on_mount(self):
-        self.lines = collections.deque(["minimal feed following incident 1"], maxlen=32)
+        self.lines = collections.deque(["minimal feed following incident 1"], maxlen=30)
         self.query_one(Static).update(Text(self.lines[0]))
         threading.Thread(target=self.follow, daemon=True).start()
     def follow(self):
         db = sqlite3.connect(sys.argv[1])
-        rows = db.execute(ROWS + " ORDER BY id DESC LIMIT 30").fetchall()[::-1]
-        last, version = 0, None
+        version = db.execute("PRAGMA data_version").fetchone()[0]
+        rows = db.execute(ROWS + " ORDER BY id DESC LIMIT 20").fetchall()[::-1]
+        last = rows[-1][0] if rows else 0
+        if rows:
+            self.call_from_thread(self.show, rows)
         while True:
+            time.sleep(0.05)
             seen = db.execute("PRAGMA data_version").fetchone()[0]
             if seen != version:
                 version = seen
-                if last:
-                    rows = db.execute(ROWS + " AND id > ? ORDER BY id", (last,)).fetchall()
+                rows = db.execute(ROWS + " AND id > ? ORDER BY id", (last,)).fetchall()
                 if rows:
                     last = rows[-1][0]
                     self.call_from_thread(self.show, rows)
-            time.sleep(0.05)
     def show(self, rows):
         self.lines.extend(
-            f"{at[5:16]} {author:12} {kind:8} {text}" for _, at, author, kind, text in rows
+            # one line each, cut to the screen's width: a wrapped row pushed the newest off it
+            f"{at[5:16]} {author:12} {kind:8} {text}"[:110] for _, at, author, kind, text in rows
         )
         self.query_one(Static).update(Text("\\n".join(self.lines)))
 Feed().run()
@@ -582,7 +586,15 @@ def consoles_scenario(
         server = int(tmux.run("display-message", "-p", "#{pid}"))
         before, started, server_before = cpu(), time.monotonic(), cpu_seconds(server)
         scribe = subprocess.Popen(
-            [sys.executable, "-c", SCRIBE, str(path), str(rate), str(seconds)],
+            [
+                sys.executable,
+                "-c",
+                SCRIBE,
+                str(path),
+                str(rate),
+                str(seconds),
+                uuid.uuid4().hex[:8],
+            ],
             stdout=subprocess.PIPE,
         )
         assert scribe.stdout is not None
