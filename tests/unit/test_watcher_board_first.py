@@ -93,11 +93,7 @@ def test_a_read_held_ahead_during_the_board_never_shows_an_entry_written_since(
         db_path, clock, policy, monkeypatch
     )
     with running(watcher, watcher.go_on):
-        next_snapshot(posted, lambda s: True)
-        watcher.take(first, (second, third))
-        assert watcher.in_board.wait(WAIT)
-        assert watcher.take(second, (third, first)) is None  # j: read between batches
-        next_snapshot(posted, lambda s: s.selection is not None)
+        j_during_the_board(watcher, posted, first, second, third)
         watcher.settled()  # drawn: while the person moves, the next rows are read ahead
         until(lambda: watcher.holds(third), "read the next row ahead")
         room.log(third, "rolled back the deploy")  # another console, meanwhile
@@ -112,6 +108,19 @@ def test_a_read_held_ahead_during_the_board_never_shows_an_entry_written_since(
             assert caught_up.board_pending  # before the board's work is done
             assert caught_up.selection is not None
             assert [e.text for e in caught_up.selection.entries] == ["rolled back the deploy"]
+
+
+def j_during_the_board(
+    watcher: BoardHeld, posted: queue.Queue[object], first: int, second: int, third: int
+) -> Snapshot:
+    """Start-up's first snapshot, its first row shown and the board's work waiting
+    between batches; then `j`: nothing is held ahead for the second row, read between
+    two batches and posted (the snapshot returned)."""
+    next_snapshot(posted, lambda s: True)
+    watcher.take(first, (second, third))
+    assert watcher.in_board.wait(WAIT)
+    assert watcher.take(second, (third, first)) is None  # j: read between batches
+    return next_snapshot(posted, lambda s: s.selection is not None)
 
 
 def board_held(

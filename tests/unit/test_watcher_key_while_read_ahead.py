@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 import sqlite_utils
 
-from tests.unit.test_watcher_board_first import BoardHeld, board_held
+from tests.unit.test_watcher_board_first import BoardHeld, board_held, j_during_the_board
 from tests.waits import until
-from tests.watching import WAIT, next_snapshot, running
+from tests.watching import next_snapshot, running
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
@@ -122,11 +122,7 @@ def test_during_the_board_a_keys_incident_served_is_followed_by_reading_ahead(
     posted: queue.Queue[object] = queue.Queue()
     watcher = LogsWaits(db_path, posted.put, policy)
     with running(watcher, watcher.go_on):
-        next_snapshot(posted, lambda s: True)
-        watcher.take(first, (second, third))
-        assert watcher.in_board.wait(WAIT)
-        assert watcher.take(second, (third, first)) is None  # j: read between batches
-        next_snapshot(posted, lambda s: s.selection is not None)
+        j_during_the_board(watcher, posted, first, second, third)
         until(lambda: watcher.holds(third), "read the next row ahead")
         events = list(watcher.events)
         watcher.go_on.set()

@@ -664,9 +664,7 @@ class DatabaseWatcher:
             # the file again at once (it moved since this list was read)
             self._wake.set()
             return snapshot()
-        read = self._caught_up(listed, selected, reset=selected != shown) or self._selection_read(
-            db, listed, selected, reset=selected != shown, last=last, window=window, page=page
-        )
+        read = self._read_selected(db, listed, selected, shown, last, window, page)
         if not _as_listed(read, listed):
             # the incident changed after this list was read: its rows read now would
             # show beside the list's row and deadlines from before (an acknowledgement's
@@ -903,9 +901,7 @@ class DatabaseWatcher:
             # the incident's row as the file holds it now, not as the list read it (a
             # commit served since the list was read: the list's row is older than that)
             listed = read_model.IncidentList((), {})
-        read = self._caught_up(listed, selected, reset=selected != shown) or self._selection_read(
-            db, listed, selected, reset=selected != shown, last=last_entry, window=window, page=page
-        )
+        read = self._read_selected(db, listed, selected, shown, last_entry, window, page)
         if deadlines_kept and not _row_kept(read, last):
             return None
         return read
@@ -981,20 +977,33 @@ class DatabaseWatcher:
         )
         return HeldRead(selection, newest, window, page, self._version)
 
-    def _caught_up(
-        self, listed: read_model.IncidentList, selected: int, *, reset: bool
-    ) -> HeldRead | None:
-        """The read held of `selected` for the file as last read, when the screen asked
-        for the incident whole (`reset`) and `listed` lists its very row: a key that
-        came while it was read ahead (the read under way finished, and is not made
-        twice). Else None: it is read now."""
-        if not reset:
-            return None
-        with self._asked:
-            held = self._held.pop(selected, None)
-        if held is None or held.version != self._version or not _as_listed(held, listed):
-            return None
-        return held
+    def _read_selected(
+        self,
+        db: sqlite_utils.Database,
+        listed: read_model.IncidentList,
+        selected: int,
+        shown: int | None,
+        last: int,
+        window: read_model.PageRequest | None,
+        page: read_model.TimelinePage | None,
+    ) -> HeldRead:
+        """The selected incident's view: whole if it is not the one `shown` (then the
+        read held of it when a key came while it was read ahead: the read under way
+        finished, and is not made twice), else what changed since `last`, `page`."""
+        reset = selected != shown
+        if reset:
+            with self._asked:
+                held = self._held.pop(selected, None)
+            if held is not None and held.version == self._version and _as_listed(held, listed):
+                return held
+        return self._selection_read(
+            db, listed, selected, reset=reset, last=last, window=window, page=page
+        )
+
+    def _unshown_selection(self) -> int | None:
+        """(Under `_asked`.) The incident the screen selected that this thread has not
+        shown yet (a key's, while its read is under way), if any."""
+        return self.selected_id if self.selected_id != self._shown_id else None
 
     def _read_ahead(self, db: sqlite_utils.Database, *, board: bool = False) -> None:
         """Read the incidents near the selection ahead (one at a time, and only while
@@ -1008,7 +1017,7 @@ class DatabaseWatcher:
             nearby = self._nearby
             # kept: the rows around the place, and the incident a key selected while it
             # was read ahead (the read it asked for is that one)
-            keep = {*nearby, *(() if self.selected_id == self._shown_id else (self.selected_id,))}
+            keep = {*nearby, self._unshown_selection()}
             for incident_id in [i for i in self._held if i not in keep]:
                 del self._held[incident_id]
             now = self._monotonic()
@@ -1028,9 +1037,7 @@ class DatabaseWatcher:
             with self._asked:
                 # kept for the rows around the place, or for the key that came while it
                 # was read (its `take` found nothing held: the read it asked for is this)
-                wanted_now = incident_id in self._nearby or (
-                    incident_id == self.selected_id and incident_id != self._shown_id
-                )
+                wanted_now = incident_id in self._nearby or incident_id == self._unshown_selection()
                 if self._version == version and wanted_now and _as_listed(held, listed):
                     self._held[incident_id] = held
         with self._asked:
