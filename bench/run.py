@@ -14,7 +14,7 @@ each file and for a minimal Textual app in the same run:
   from spawn until the text is written to the terminal (Python start-up and
   imports included); memory is that process's RSS once the data is on screen;
 - `j`/`k` to the next incident shown: in-process (headless), from the key
-  posted to the first refresh after the detail shows it (call_after_refresh),
+  posted to the end of the frame that draws its detail and timeline (`Frames`),
   not pilot wall time (pilot.press waits for idle): keys back to back (a held
   `j`), and paced `PACE` apart (a person pressing `j`), in a console of its own;
 - `warroom log`, `ack`, `list --json`: whole process (subprocess), median of N.
@@ -60,6 +60,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 import warroom
@@ -69,6 +71,7 @@ from warroom.domain.models import Actor
 from warroom.loaders.policy import load_policy
 from warroom.tui.app import WarRoomApp
 from warroom.tui.widgets.entry_line import EntryLine, LineInput
+from warroom.tui.widgets.incident_detail import IncidentDetail
 
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)  # the builder's clock
 SIZE = (120, 36)
@@ -236,35 +239,70 @@ async def until(condition: Callable[[], bool], state: Callable[[], object] = str
         await asyncio.sleep(0.0005)
 
 
-def describe(what: str, state: Callable[[], object]) -> str:
-    return f"{what}: {state()}"
+class Frames:
+    """The frames a screen draws, and what each draws: what the person sees.
 
+    A widget's change is on the screen when a frame draws over that widget (one of
+    the regions the frame writes meets it) after the change was made. The first
+    refresh after the change is not enough: Textual hands a widget's repaint to the
+    screen from the widget's own task, so a frame can go out with the incident list's
+    cursor moved and the detail as it was, the detail following a frame later (what
+    the bench measured before session 29 was that first frame).
+    """
 
-def stamp(painted: asyncio.Future[float]) -> None:
-    painted.set_result(time.perf_counter())
+    def __init__(self, screen: Screen[object]) -> None:
+        self._waiting: list[tuple[Callable[[], bool], set[Widget], asyncio.Future[float]]] = []
+        draw = screen._compositor_refresh  # noqa: SLF001 - where a frame is drawn
+        compositor = screen._compositor  # noqa: SLF001
+
+        def compositor_refresh() -> None:
+            # what this frame writes (after a layout too: the regions that moved)
+            regions = list(compositor._dirty_regions)  # noqa: SLF001
+            whole = compositor.size.region in regions
+            shows = [(waiting, waiting[0]()) for waiting in self._waiting]
+            draw()
+            for (_, widgets, painted), holds in shows:
+                if not holds:
+                    continue
+                widgets -= {w for w in widgets if whole or any(map(w.region.overlaps, regions))}
+                if not widgets and not painted.done():
+                    painted.set_result(time.perf_counter())
+            self._waiting = [w for w in self._waiting if not w[2].done()]
+
+        screen._compositor_refresh = compositor_refresh  # type: ignore[method-assign]  # noqa: SLF001
+
+    def painted(self, shown: Callable[[], bool], *widgets: Widget) -> asyncio.Future[float]:
+        """When every one of `widgets` has been drawn by a frame that began with `shown()`
+        true (perf_counter at the end of the last such frame)."""
+        painted: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self._waiting.append((shown, set(widgets), painted))
+        return painted
 
 
 async def key_times(
     app: App[None],
+    frames: Frames,
     keys: list[str],
-    changed: Callable[[], bool],
+    shown: Callable[[], Callable[[], bool]],
+    widgets: list[Widget],
     state: Callable[[], object] = str,
     gap: float = 0.0,
 ) -> list[float]:
-    """Each key: from posting it until the first refresh after `changed()` says it took effect;
-    the next key at once, or `gap` seconds after."""
-    loop = asyncio.get_running_loop()
+    """Each key: from posting it until a frame has drawn `widgets` with its effect
+    (`shown()`, made before the key, says when the key took effect); the next key at
+    once, or `gap` seconds after."""
     times = []
     for n, key in enumerate(keys):
         if gap:
             await asyncio.sleep(gap)
-        changed()  # remember the state before the key
-        painted: asyncio.Future[float] = loop.create_future()
+        painted = frames.painted(shown(), *widgets)
         start = time.perf_counter()
         app.post_message(events.Key(key, key))
-        await until(changed, partial(describe, f"key {n} ({key})", state))
-        app.call_after_refresh(partial(stamp, painted))
-        times.append(await painted - start)
+        try:
+            await asyncio.wait_for(asyncio.shield(painted), WAIT)
+        except TimeoutError:
+            raise SystemExit(f"timed out waiting for key {n} ({key}): {state()}") from None
+        times.append(painted.result() - start)
     return times
 
 
@@ -272,16 +310,13 @@ async def minimal_keys(presses: int, gap: float = 0.0) -> list[float]:
     app = MinimalApp()
     async with app.run_test(size=SIZE):
         label = app.query_one("#n", Static)
-        last = [str(label.render())]
+        frames = Frames(app.screen)
 
-        def changed() -> bool:
-            now = str(label.render())
-            if now != last[0]:
-                last[0] = now
-                return True
-            return False
+        def shown() -> Callable[[], bool]:
+            before = str(label.render())
+            return lambda: str(label.render()) != before
 
-        return await key_times(app, ["j"] * presses, changed, gap=gap)
+        return await key_times(app, frames, ["j"] * presses, shown, [label], gap=gap)
 
 
 def bench_app(path: Path) -> WarRoomApp:
@@ -295,17 +330,17 @@ def bench_app(path: Path) -> WarRoomApp:
 
 
 async def warroom_keys(path: Path, presses: int, gap: float = 0.0) -> list[float]:
+    """j/k until the next incident's detail and timeline are drawn (not only the list's
+    cursor, which is drawn first when the two do not go out in one frame)."""
     app = bench_app(path)
     async with app.run_test(size=SIZE):
         room = app.war_room
         await until(lambda: room.loaded and room.shown_id == room.selected_id)
-        last = [room.shown_id]
+        frames = Frames(room)
 
-        def changed() -> bool:
-            if room.shown_id != last[0] and room.shown_id == room.selected_id:
-                last[0] = room.shown_id
-                return True
-            return False
+        def shown() -> Callable[[], bool]:
+            before = room.shown_id
+            return lambda: room.shown_id != before and room.shown_id == room.selected_id
 
         rows = len(room.table.order)  # the incidents listed (live ones, unless all are shown)
         if rows < 2:
@@ -316,7 +351,8 @@ async def warroom_keys(path: Path, presses: int, gap: float = 0.0) -> list[float
             position = room.table.order.index(selected) if selected in room.table.order else None
             return f"shown {room.shown_id}, selected {selected} at {position} of {rows}"
 
-        return await key_times(app, zigzag(presses, rows), changed, state, gap)
+        drawn = [room.query_one(IncidentDetail), room.timeline]
+        return await key_times(app, frames, zigzag(presses, rows), shown, drawn, state, gap)
 
 
 def typed_in(line: LineInput, text: str) -> bool:
@@ -328,14 +364,14 @@ def typed(text: str) -> list[events.Key]:
 
 
 async def entry_times(path: Path, entries: int) -> list[float]:
-    """`l`, type, Enter: from Enter posted until the first refresh after the timeline
-    shows the entry (the typing itself is not timed)."""
+    """`l`, type, Enter: from Enter posted until a frame draws the timeline showing the
+    entry (the typing itself is not timed)."""
     app = bench_app(path)
-    loop = asyncio.get_running_loop()
     times = []
     async with app.run_test(size=SIZE):
         room = app.war_room
         await until(lambda: room.loaded and room.shown_id == room.selected_id)
+        frames = Frames(room)
         line = room.query_one(EntryLine).input
         timeline = room.timeline
         for n in range(entries):
@@ -349,14 +385,14 @@ async def entry_times(path: Path, entries: int) -> list[float]:
             def shown(text: str = text) -> bool:
                 return any(item.entry.text == text for item in timeline.shown[-5:])
 
-            painted: asyncio.Future[float] = loop.create_future()
+            painted = frames.painted(shown, timeline)
             start = time.perf_counter()
             app.post_message(events.Key("enter", "\r"))
-            await until(
-                shown, partial(describe, f"entry {n}", lambda: "not in the timeline's last rows")
-            )
-            app.call_after_refresh(partial(stamp, painted))
-            times.append(await painted - start)
+            try:
+                await asyncio.wait_for(asyncio.shield(painted), WAIT)
+            except TimeoutError:
+                raise SystemExit(f"timed out: entry {n} not drawn in the timeline") from None
+            times.append(painted.result() - start)
             app.post_message(events.Key("escape", None))
             await until(lambda: app.focused is not line)
     return times

@@ -50,6 +50,7 @@ from warroom.tui.messages import (
     TimelinePageRead,
     WatchFailed,
 )
+from warroom.tui.one_frame import hand_over
 from warroom.tui.reach import reach_lines
 from warroom.tui.screens.console_base import ConsoleSettings
 from warroom.tui.screens.incident_forms import IncidentForms
@@ -334,6 +335,8 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
             self.retitle()
         else:
             self.timeline.add(selection.entries)
+        # drawn with the key's cursor (or beside the entry's line), not a frame later
+        hand_over(self.query_one("#incident-pane"))
 
     def _start_up_read_kept(self) -> None:
         """What start-up read and drew (every incident, their rows and deadlines) lives
