@@ -405,6 +405,13 @@ def roles(db: sqlite_utils.Database, incident_id: int) -> list[RoleAssignment]:
     )
 
 
+def newest_row(db: sqlite_utils.Database) -> int:
+    """The id of the file's newest timeline row (0: none). Rows are never deleted, and
+    each commit's ids are greater than every id before it: a read that sees this row
+    sees every row up to it."""
+    return int(db.conn.execute("SELECT coalesce(max(id), 0) FROM timeline").fetchone()[0])
+
+
 def timeline_since(
     db: sqlite_utils.Database, incident_id: int, after_id: int = 0
 ) -> list[TimelineEntry]:

@@ -570,6 +570,11 @@ class IncidentView:
     # timeline rows after `timeline_after` (all of them unless asked otherwise), by `at`
     timeline: tuple[TimelineEntry, ...] = ()
     breaches: frozenset[tuple[str, str]] = field(default=frozenset())  # (timer, deadline)
+    # the file's newest timeline row as this was read: the incident's rows up to it are
+    # all in `timeline` (or were read before it), so a reader that follows the incident
+    # reads after it, not after the incident's own newest row (a quiet incident's row
+    # far back: every row written since, in any incident, walked at each look)
+    newest_row: int = 0
 
     @property
     def assigned(self) -> dict[str, str]:
@@ -640,6 +645,7 @@ def _incident_view(
 ) -> IncidentView:
     from warroom.store import checklist_queries
 
+    newest_row = queries.newest_row(db)
     incident = clock = None
     if (
         listed is not None
@@ -675,4 +681,5 @@ def _incident_view(
         follow_ups=tuple(scribe_queries.follow_ups(db, incident_id)),
         timeline=tuple(entries),
         breaches=breaches,
+        newest_row=newest_row,
     )

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from warroom.domain.models import TimelineEntry
 from warroom.domain.timeline_filters import TIMELINE_FILTERS, TimelineFilter
 from warroom.domain.timeline_state import ShownEntry
-from warroom.store.queries import read_snapshot, timeline_rows
+from warroom.store.queries import newest_row, read_snapshot, timeline_rows
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -107,12 +107,12 @@ def read_page(
 def _read_page(
     db: sqlite_utils.Database, request: PageRequest, since: TimelinePage | None
 ) -> TimelinePage:
-    newest_row = int(db.conn.execute("SELECT coalesce(max(id), 0) FROM timeline").fetchone()[0])
+    newest = newest_row(db)
     narrowed = _Narrowed(db, request)
     anchor = request.anchor
     if since is not None and anchor == "newest" and narrowed.counts_on(since):
         total = since.total + narrowed.written_since(since.newest_row)
-        appended = _appended(db, request, narrowed, since, total, newest_row)
+        appended = _appended(db, request, narrowed, since, total, newest)
         if appended is not None:
             return appended
     else:
@@ -142,7 +142,7 @@ def _read_page(
         max(0, start),
         tuple(entries),
         tuple((place[0], place[1]) for place in places),
-        newest_row,
+        newest,
     )
 
 

@@ -948,7 +948,8 @@ class DatabaseWatcher:
             after = None  # a long timeline: only the page read below
         view = read_model.incident_view(db, selected, timeline_after=after, listed=listed)
         entries = list(view.timeline)
-        newest = max((e.id for e in entries), default=0)
+        # read after the file's newest row: the incident's rows up to it are all read
+        newest = max(view.newest_row, max((e.id for e in entries), default=0))
         newest = newest if reset else max(last, newest)
         folded = shown_page = None
         if window is not None:
