@@ -24,4 +24,12 @@ from textual.widget import Widget
 def hand_over(pane: Widget) -> None:
     """Post what `pane` and the widgets in it were asked to draw to their screen now."""
     for widget in pane.walk_children(Widget, with_self=True):
-        widget._check_refresh()  # noqa: SLF001 - what the widget's own Idle runs
+        # (the flags `_check_refresh` looks at, read first: it finds the screen first,
+        # a walk up the tree, for each widget of each snapshot)
+        if (
+            widget._repaint_required  # noqa: SLF001
+            or widget._layout_required  # noqa: SLF001
+            or widget._scroll_required  # noqa: SLF001
+            or widget._refresh_styles_required  # noqa: SLF001
+        ):
+            widget._check_refresh()  # noqa: SLF001 - what the widget's own Idle runs
