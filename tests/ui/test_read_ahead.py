@@ -59,8 +59,8 @@ class Seen:
             if incident is not None:
                 seen.headers.append((incident.id, detail.describe(now).plain))
 
-        def timeline_replace(view: TimelineView, entries: Any) -> None:
-            replace(view, entries)
+        def timeline_replace(view: TimelineView, entries: Any, laid_out: Any = None) -> None:
+            replace(view, entries, laid_out)
             screen = view.app.war_room  # type: ignore[attr-defined]
             seen.timelines.append((screen.selected_id, timeline_text(view.app)))  # type: ignore[arg-type]
 

@@ -16,6 +16,7 @@ from warroom.domain.timeline_state import TimelineState
 from warroom.store.read_model import ClockInputs as ClockInputs  # kept importable from here
 from warroom.store.read_model import TimelinePage
 from warroom.tui.deadline_prep import BoardWork, Prepared
+from warroom.tui.timeline_layout import TimelineLayout
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,9 @@ class Selection:
     page: TimelinePage | None = None
     pages: list[Page] = field(default_factory=list)  # who it paged, and how it went
     alerts: list[AlertOnRecord] = field(default_factory=list)  # what monitoring said
+    # `folded` laid out as the screen's timeline was when it was read (the screen lays
+    # it out itself if its timeline has changed shape since)
+    laid_out: TimelineLayout | None = None
 
 
 @dataclass

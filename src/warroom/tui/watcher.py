@@ -53,7 +53,7 @@ from warroom.domain.timeline_state import TimelineState
 from warroom.domain.vocabulary import SCRIBE_KINDS
 from warroom.errors import WarroomError
 from warroom.store import read_model
-from warroom.tui import file_writes
+from warroom.tui import file_writes, timeline_layout
 from warroom.tui.deadline_prep import BoardWork, Prepared, prepare_all, work_out
 from warroom.tui.messages import (
     ClockInputs,
@@ -63,6 +63,7 @@ from warroom.tui.messages import (
     TimelinePageRead,
     WatchFailed,
 )
+from warroom.tui.timeline_layout import TimelineShape
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -160,6 +161,9 @@ class DatabaseWatcher:
         self._window: read_model.PageRequest | None = None  # the shown long timeline's page
         self._page: read_model.TimelinePage | None = None  # the last page read of it
         self._rule = TIMELINE_FILTERS["all"]  # the filter a long timeline was last read with
+        # how the screen's timeline lays out (set by the screen): a timeline read whole
+        # for a key is laid out here too, off the console's thread (None: not yet known)
+        self.timeline_shape: TimelineShape | None = None
         self._said: set[str] = set()  # unreadable rows already named
         self._list: read_model.IncidentList | None = None
         # the list last handed to the screen, as the containers it was handed in
@@ -951,7 +955,7 @@ class DatabaseWatcher:
         # read after the file's newest row: the incident's rows up to it are all read
         newest = max(view.newest_row, max((e.id for e in entries), default=0))
         newest = newest if reset else max(last, newest)
-        folded = shown_page = None
+        folded = shown_page = laid_out = None
         if window is not None:
             if reset or entries:  # the page where its reader is, as it reads now
                 since = None if reset else page  # following: counted on from it
@@ -963,6 +967,9 @@ class DatabaseWatcher:
             folded = TimelineState()
             folded.add(entries)
             folded.current()
+            shape = self.timeline_shape
+            if shape is not None:  # and laid out, as the screen's timeline lays out
+                laid_out = timeline_layout.laid_out(folded, shape)
         selection = Selection(
             view.incident,
             list(view.roles),
@@ -975,6 +982,7 @@ class DatabaseWatcher:
             shown_page,
             read_model.pages(db, selected),
             alerts=read_model.incident_alerts(db, selected),  # an ingest writes a row: read
+            laid_out=laid_out,
         )
         return HeldRead(selection, newest, window, page, self._version)
 

@@ -328,7 +328,7 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
             if selection.page is not None:
                 self.timeline.open_pages(selection.page)
             else:
-                self.timeline.replace(selection.folded or selection.entries)
+                self.timeline.replace(selection.folded or selection.entries, selection.laid_out)
             self.retitle()
         elif selection.page is not None:  # rows were written: the page read again
             self.timeline.show_page(selection.page)
@@ -337,6 +337,8 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
             self.timeline.add(selection.entries)
         # drawn with the key's cursor (or beside the entry's line), not a frame later
         hand_over(self.query_one("#incident-pane"))
+        if self._watcher is not None:  # the next incidents read ahead are laid out so
+            self._watcher.timeline_shape = self.timeline.shape()
 
     def _start_up_read_kept(self) -> None:
         """What start-up read and drew (every incident, their rows and deadlines) lives

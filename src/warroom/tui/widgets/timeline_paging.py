@@ -21,7 +21,7 @@ from warroom.domain.timeline_filters import TIMELINE_FILTERS
 from warroom.domain.timeline_state import ShownEntry
 from warroom.store.read_model import TIMELINE_PAGE, PageRequest, TimelinePage
 from warroom.tui.widgets.steady_scrollbar import SteadyScrollBar, steady_vertical_scrollbar
-from warroom.tui.widgets.timeline_text import TEXT_INDENT, wrapped
+from warroom.tui.widgets.timeline_text import TEXT_INDENT, line_count
 from warroom.tui.widgets.timeline_window import (
     ScreenRow,
     TimelineWindow,
@@ -201,7 +201,7 @@ class PagedTimeline(ScrollView):
         def lines_of(item: ShownEntry) -> int:
             lines = counts.get(item.entry.id)
             if lines is None:
-                lines = counts[item.entry.id] = len(wrapped(item, width))
+                lines = counts[item.entry.id] = line_count(item, width)
             return lines
 
         return lines_of

@@ -82,6 +82,18 @@ def wrapped(item: ShownEntry, width: int) -> tuple[str, ...]:
     return _wrapped(entry.text, entry.author, item.struck, item.edited, reason, width)
 
 
+def line_count(item: ShownEntry, width: int) -> int:
+    """How many lines `wrapped(item, width)` has. A plain line that fits (printable
+    ASCII: what `visible` leaves as it is) is one, counted without wrapping: a
+    selection lays out every entry of its timeline on the key, and the kept wraps
+    (`_wrapped`) hold a few dozen incidents' entries, not a thousand incidents'."""
+    text = item.entry.text
+    fits = len(text) <= max(8, width) and text.isascii() and text.isprintable()
+    if fits and not item.edited and not item.struck:
+        return 1
+    return len(wrapped(item, width))
+
+
 @lru_cache(maxsize=8192)
 def _wrapped(
     text: str, author: str, struck: bool, edited: bool, reason: str, width: int

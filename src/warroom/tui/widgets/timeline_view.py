@@ -37,6 +37,12 @@ from warroom.domain.timeline_state import ShownEntry, TimelineState
 from warroom.domain.visible import fit, visible_line
 from warroom.domain.vocabulary import ENTRY_KINDS
 from warroom.store.read_model import TimelinePage
+from warroom.tui.timeline_layout import (
+    TimelineLayout,
+    TimelineShape,
+    lay_out,
+    passing,
+)
 from warroom.tui.widgets.kept_strips import KeptStrips
 from warroom.tui.widgets.timeline_paging import PagedTimeline
 from warroom.tui.widgets.timeline_text import (
@@ -45,6 +51,7 @@ from warroom.tui.widgets.timeline_text import (
     TEXT_INDENT,
     TIME_W,
     kind_label,
+    line_count,
     wrapped,
 )
 from warroom.tui.widgets.timeline_window import ScreenRow
@@ -122,9 +129,18 @@ class TimelineView(PagedTimeline, can_focus=True):
             return None
         return state.shown(state.versions[state.root[entry_id]][-1])
 
-    def replace(self, entries: Iterable[TimelineEntry] | TimelineState) -> None:
-        """Show a different incident's timeline (rows, or rows already folded),
-        cursor on the newest entry."""
+    def replace(
+        self,
+        entries: Iterable[TimelineEntry] | TimelineState,
+        laid_out: TimelineLayout | None = None,
+    ) -> None:
+        """Show a different incident's timeline (rows, or rows already folded, and
+        perhaps laid out: taken as they are if in this view's shape), cursor on the
+        newest entry."""
+        # the timeline shown before is let go after the frame: freeing thousands of
+        # entries (~5 ms on a slow host at 3,000) held back the key that showed this one
+        let_go = [self.state, self.shown, self._rows, self._first_row, self._state_index]
+        self.call_after_refresh(let_go.clear)
         if isinstance(entries, TimelineState):
             self.state = entries
         else:
@@ -133,7 +149,21 @@ class TimelineView(PagedTimeline, can_focus=True):
         self.paged = self._asked = self._answered = None
         self.matches = None
         self.cursor = -1
-        self._relayout(follow=True)
+        width = self._text_width()
+        if laid_out is None or not laid_out.fits(self.state, width, self.filter_name):
+            self._relayout(follow=True)
+            return
+        laid_out.taken = True  # its lists are this view's now
+        self._line_counts, self._counted_width = laid_out.counts, width
+        self.shown, self._state_index = laid_out.shown, laid_out.state_index
+        self._rows, self._first_row = laid_out.rows, laid_out.first_row
+        self._laid_out_width = self.scrollable_content_region.width
+        self._laid_out_revision = self.state.revision
+        self._set_size(follow=True)
+
+    def shape(self) -> TimelineShape:
+        """How this view lays a timeline out now (for a reader that lays one out ahead)."""
+        return TimelineShape(self._text_width(), self.filter_name, self.tz, line_count)
 
     def open_pages(self, page: TimelinePage) -> None:
         """Show a long timeline from the page read for it (its newest entries), cursor
@@ -264,11 +294,9 @@ class TimelineView(PagedTimeline, can_focus=True):
                 cut -= 1
             del self._rows[cut:]
             del self.shown[start:], self._state_index[start:], self._first_row[start:]
-        passes = self._passes()
-        for index, item in enumerate(self.state.entries_from(changed), start=changed):
-            if passes(item):
-                self.shown.append(item)
-                self._state_index.append(index)
+        everything = self.filter_name == "all" and self.matches is None
+        passes = None if everything else self._passes()
+        passing(self.state.entries_from(changed), changed, passes, self.shown, self._state_index)
         if keep is not None and self.cursor >= start:  # before `start`: the same entry
             root = self.state.root
             self.cursor = next(
@@ -285,24 +313,16 @@ class TimelineView(PagedTimeline, can_focus=True):
 
     def _lay_out(self, start: int) -> None:
         """Add display rows for `shown[start:]` (the rows for those before are laid out)."""
-        width = self._counted_width
-        counts = self._line_counts
-        rows = self._rows
-        first_row = self._first_row
-        tz = self.tz
-        last_day = self.shown[start - 1].entry.at.astimezone(tz).date() if start else None
-        for index in range(start, len(self.shown)):
-            item = self.shown[index]
-            entry = item.entry
-            day = entry.at.astimezone(tz).date()
-            if day != last_day:
-                rows.append(("day", day))
-                last_day = day
-            first_row.append(len(rows))
-            lines = counts.get(entry.id)
-            if lines is None:
-                lines = counts[entry.id] = len(wrapped(item, width))
-            rows.extend(("entry", index, line_no) for line_no in range(lines))
+        lay_out(
+            self.shown,
+            start,
+            self._counted_width,
+            self.tz,
+            line_count,
+            self._line_counts,
+            self._rows,
+            self._first_row,
+        )
 
     def on_resize(self) -> None:
         if self.paged is not None:
