@@ -570,10 +570,11 @@ class IncidentView:
     # timeline rows after `timeline_after` (all of them unless asked otherwise), by `at`
     timeline: tuple[TimelineEntry, ...] = ()
     breaches: frozenset[tuple[str, str]] = field(default=frozenset())  # (timer, deadline)
-    # the file's newest timeline row as this was read: the incident's rows up to it are
-    # all in `timeline` (or were read before it), so a reader that follows the incident
-    # reads after it, not after the incident's own newest row (a quiet incident's row
-    # far back: every row written since, in any incident, walked at each look)
+    # the file's newest timeline row as this was read: when rows were read (a
+    # `timeline_after`), the incident's rows up to it are all in `timeline` or were read
+    # before, so a reader that follows the incident reads after it next, not after the
+    # incident's own newest row (a quiet incident's row far back: every row written
+    # since, in any incident, walked at each look)
     newest_row: int = 0
 
     @property

@@ -36,9 +36,11 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 # rows: a timeline this small is read whole and folded in memory. A whole read costs
-# ~35 us a row on a slow host (read 17, fold 7, lay out 6-11): a key onto an incident
-# of 2,749 rows waited ~100 ms for it, where a page (`PAGE` each side) costs ~10 ms
-WHOLE_UP_TO = 500
+# ~35 us a row on a slow host (read 17, fold 7, lay out 6-11; all off the console's
+# thread when read ahead): keys onto incidents of ~3,000 rows, back to back, waited
+# ~160 ms each for it, where a page (`PAGE` each side) costs ~10 ms. Not lower: a
+# paged timeline scrolls by entry, and cannot show an entry taller than its pane whole
+WHOLE_UP_TO = 2_000
 PAGE = 150  # entries read on each side of where the reader is
 
 Key = tuple[str, int]  # (`at` as stored, root id): the timeline's order, an entry's place

@@ -125,7 +125,9 @@ class HeldRead:
     """A selection read ahead, with what the watcher follows the shown incident by."""
 
     selection: Selection
-    newest: int  # its newest timeline row id (what is read after it, once shown)
+    # the file's newest timeline row as this read saw it (its incident's rows up to it
+    # are all shown with it): what is read after, once shown
+    newest: int
     window: read_model.PageRequest | None  # a long timeline: the page it was read as
     page: read_model.TimelinePage | None
     version: int  # the file's data_version it was read at
@@ -885,7 +887,7 @@ class DatabaseWatcher:
     ) -> HeldRead | None:
         """`_serve`'s read of the selected incident, or None: not to be hurried."""
         if deadlines_kept:
-            # only scribe entries (notes, actions, ...) written since the newest row shown:
+            # only scribe entries (notes, actions, ...) written since the last read shown:
             # a status, a severity, a role, an acknowledgement or a breach writes a row of
             # its own kind, and waits to show with its deadlines
             kinds = read_model.kinds_since(db, selected, last_entry)
@@ -942,7 +944,8 @@ class DatabaseWatcher:
         page: read_model.TimelinePage | None = None,
     ) -> HeldRead:
         """One incident's view: whole (`reset`), or what changed since `last` (the
-        newest row shown) and, for a long timeline, since `page` (the page shown)."""
+        file's newest row as the last read shown saw it) and, for a long timeline, since
+        `page` (the page shown)."""
         if reset:
             big = read_model.timeline_is_big(db, selected)
             window = read_model.PageRequest(selected, self._rule) if big else None
