@@ -88,3 +88,30 @@ async def test_a_view_of_another_shape_lays_out_itself(
         assert screen.shown_id == 2
         assert relayouts  # laid out here, under the filter
         assert [item.entry.text for item in view.shown] == ["a decision on two"]
+
+
+async def test_after_a_filter_the_incidents_read_ahead_are_laid_out_under_it(
+    db_path: Path, clock: FrozenClock, relayouts: list[int]
+) -> None:
+    room = three_incidents(db_path, clock)
+    room.log(2, "a decision on two", "decision")
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        screen, watcher = app.war_room, watcher_of(app)
+        view = app.query_one(TimelineView)
+        view.set_filter("decision")
+        await wait_for(
+            pilot,
+            lambda: (
+                watcher.timeline_shape is not None
+                and watcher.timeline_shape.filter_name == "decision"
+            ),
+        )
+        await pilot.press("j", "k")  # #2 read ahead again, now under the filter
+        await wait_for(pilot, lambda: screen.shown_id == 1 and laid_out_ahead(watcher, 2))
+        relayouts.clear()
+        await pilot.press("j")
+        assert screen.shown_id == 2
+        assert relayouts == []  # taken as laid out ahead, under the filter
+        assert [item.entry.text for item in view.shown] == ["a decision on two"]

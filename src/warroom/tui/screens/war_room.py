@@ -337,8 +337,12 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
             self.timeline.add(selection.entries)
         # drawn with the key's cursor (or beside the entry's line), not a frame later
         hand_over(self.query_one("#incident-pane"))
-        if self._watcher is not None:  # the next incidents read ahead are laid out so
-            self._watcher.timeline_shape = self.timeline.shape()
+
+    def on_timeline_view_shaped(self, message: TimelineView.Shaped) -> None:
+        """The timeline lays out in another shape (width, filter): the incidents read
+        ahead from now on are laid out so."""
+        if self._watcher is not None:
+            self._watcher.timeline_shape = message.shape
 
     def _start_up_read_kept(self) -> None:
         """What start-up read and drew (every incident, their rows and deadlines) lives

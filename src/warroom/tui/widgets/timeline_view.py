@@ -29,6 +29,7 @@ from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region
+from textual.message import Message
 from textual.strip import Strip
 
 from warroom.domain.models import TimelineEntry
@@ -64,6 +65,14 @@ FILTERS: dict[str, tuple[str, Callable[[ShownEntry], bool]]] = {
 
 class TimelineView(PagedTimeline, can_focus=True):
     """A scrolling, windowed view of one incident's timeline, with a cursor."""
+
+    class Shaped(Message):
+        """The view has laid out, in the shape it lays out in now (its width, its
+        filter): for a reader that lays timelines out ahead (the watcher) to follow."""
+
+        def __init__(self, shape: TimelineShape) -> None:
+            super().__init__()
+            self.shape = shape
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "timeline--time",
@@ -277,6 +286,9 @@ class TimelineView(PagedTimeline, can_focus=True):
         if width != self._counted_width:
             self._line_counts = {}
             self._counted_width = width
+        # said at each layout made here (a new incident not laid out ahead, a width,
+        # a filter): said before a reader was there to hear it, it is said again
+        self.post_message(self.Shaped(self.shape()))
         self.shown = []
         self._state_index = []
         self._rows = []
