@@ -31,6 +31,21 @@ def layout_of(view: TimelineView) -> tuple[object, ...]:
     )
 
 
+async def two_laid_out_ahead(pilot: Any) -> tuple[Any, Any, TimelineView]:
+    """`j`, `k`: back on #1 once the view has said its shape, and #2 read ahead since
+    (so laid out in that shape); the screen, its watcher and its timeline."""
+    app = pilot.app
+    screen, watcher = app.war_room, watcher_of(app)
+    await pilot.press("j", "k")
+    await wait_for(pilot, lambda: screen.shown_id == 1 and laid_out_ahead(watcher, 2))
+    return screen, watcher, app.query_one(TimelineView)
+
+
+def decision_on_two(db_path: Path, clock: FrozenClock) -> None:
+    """`three_incidents`, and a decision logged on #2 (what a filter to decisions shows)."""
+    three_incidents(db_path, clock).log(2, "a decision on two", "decision")
+
+
 @pytest.fixture
 def relayouts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
@@ -55,10 +70,7 @@ async def test_j_shows_the_timeline_laid_out_ahead_as_the_view_lays_it_out(
     app = make_app(db_path, clock)
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
-        screen, watcher = app.war_room, watcher_of(app)
-        view = app.query_one(TimelineView)
-        await pilot.press("j", "k")  # the view's shape known: read ahead from here
-        await wait_for(pilot, lambda: screen.shown_id == 1 and laid_out_ahead(watcher, 2))
+        screen, _, view = await two_laid_out_ahead(pilot)
         relayouts.clear()
         await pilot.press("j")
         assert screen.shown_id == 2
@@ -73,15 +85,11 @@ async def test_j_shows_the_timeline_laid_out_ahead_as_the_view_lays_it_out(
 async def test_a_view_of_another_shape_lays_out_itself(
     db_path: Path, clock: FrozenClock, relayouts: list[int]
 ) -> None:
-    room = three_incidents(db_path, clock)
-    room.log(2, "a decision on two", "decision")
+    decision_on_two(db_path, clock)
     app = make_app(db_path, clock)
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
-        screen, watcher = app.war_room, watcher_of(app)
-        view = app.query_one(TimelineView)
-        await pilot.press("j", "k")
-        await wait_for(pilot, lambda: screen.shown_id == 1 and laid_out_ahead(watcher, 2))
+        screen, _, view = await two_laid_out_ahead(pilot)
         view.set_filter("decision")  # after #2 was laid out ahead for "all"
         relayouts.clear()
         await pilot.press("j")
@@ -93,13 +101,11 @@ async def test_a_view_of_another_shape_lays_out_itself(
 async def test_after_a_filter_the_incidents_read_ahead_are_laid_out_under_it(
     db_path: Path, clock: FrozenClock, relayouts: list[int]
 ) -> None:
-    room = three_incidents(db_path, clock)
-    room.log(2, "a decision on two", "decision")
+    decision_on_two(db_path, clock)
     app = make_app(db_path, clock)
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
-        screen, watcher = app.war_room, watcher_of(app)
-        view = app.query_one(TimelineView)
+        watcher, view = watcher_of(app), app.query_one(TimelineView)
         view.set_filter("decision")
         await wait_for(
             pilot,
@@ -108,8 +114,7 @@ async def test_after_a_filter_the_incidents_read_ahead_are_laid_out_under_it(
                 and watcher.timeline_shape.filter_name == "decision"
             ),
         )
-        await pilot.press("j", "k")  # #2 read ahead again, now under the filter
-        await wait_for(pilot, lambda: screen.shown_id == 1 and laid_out_ahead(watcher, 2))
+        screen, _, _ = await two_laid_out_ahead(pilot)  # #2 read ahead under the filter
         relayouts.clear()
         await pilot.press("j")
         assert screen.shown_id == 2

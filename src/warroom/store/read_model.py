@@ -543,8 +543,8 @@ def kinds_since(db: sqlite_utils.Database, incident_id: int, after: int) -> froz
 
 def _walk_by_id(db: sqlite_utils.Database, incident_id: int, after: int) -> bool:
     """Whether the file's rows since `after` are no more than the incident's rows."""
-    (newest,) = db.conn.execute("SELECT max(id) FROM timeline").fetchone()
-    if newest is None or newest - after <= _KINDS_BY_ID:
+    newest = queries.newest_row(db)
+    if newest - after <= _KINDS_BY_ID:
         return True
     (rows,) = db.conn.execute(
         "SELECT coalesce(sum(written), 0) FROM timeline_counts WHERE incident_id = ?",
