@@ -4,6 +4,7 @@ and a held read never shows what another console has since changed."""
 from __future__ import annotations
 
 import gc
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -248,3 +249,33 @@ async def test_a_first_incident_read_before_a_commit_is_not_shown_stale(
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         await wait_for(pilot, lambda: "logged meanwhile" in timeline_text(app))
+
+
+async def test_a_key_s_incident_read_for_it_is_read_around_once_drawn(
+    db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No read held for the key's incident: the screen shows the one made for it, then
+    tells the watcher it is drawn (`settled`), which reads around it only then."""
+    three_incidents(db_path, clock)
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        watcher = watcher_of(app)
+        await wait_for(pilot, lambda: watcher.holds(2))
+        take, settled = watcher.take, watcher.settled
+        drawn: list[int | None] = []
+
+        def nothing_held(incident_id: int, nearby: Sequence[int] = ()) -> None:
+            take(incident_id, nearby)  # what was held is handed out, and thrown away
+
+        def noted() -> None:
+            drawn.append(app.war_room.shown_id)
+            settled()
+
+        monkeypatch.setattr(watcher, "take", nothing_held)
+        monkeypatch.setattr(watcher, "settled", noted)
+        await pilot.press("j")
+        await wait_for(pilot, lambda: app.war_room.shown_id == 2 and bool(drawn))
+        assert drawn == [2]
+        assert "first note on 2" in timeline_text(app)
+        await wait_for(pilot, lambda: watcher.holds(3))

@@ -18,7 +18,7 @@ from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
 from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
-from warroom.store import read_model
+from warroom.store import read_model, timeline_pages
 from warroom.tui.messages import Selection, Snapshot
 from warroom.tui.watcher import NEARBY_SECONDS, OPENED_SECONDS, DatabaseWatcher
 from warroom.tui.watcher import POLL_SECONDS as POLL
@@ -162,6 +162,163 @@ def test_a_console_nobody_moves_reads_nothing_ahead_again_after_a_commit(
     assert held is not None and texts(held)[-1] == "later on 3"
 
 
+def held_timeline(w: DatabaseWatcher, incident_id: int) -> object:
+    """The folded timeline of the read held of `incident_id` for the file as last read
+    (for its identity), or None."""
+    with w._asked:  # noqa: SLF001 - as `holds` reads it
+        held = w._held.get(incident_id)  # noqa: SLF001
+        return held.selection.folded if held and held.version == w._version else None  # noqa: SLF001
+
+
+def timelines_held(w: DatabaseWatcher, *incident_ids: int) -> tuple[object, ...]:
+    """Once reads of all `incident_ids` are held for the file as last read: their
+    folded timelines."""
+    found: list[object] = []
+
+    def all_held() -> bool:
+        found[:] = [held_timeline(w, i) for i in incident_ids]
+        return None not in found
+
+    until(all_held, f"read {incident_ids} ahead")
+    return tuple(found)
+
+
+def whole_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The incidents whose timelines are read whole from here on, in turn."""
+    whole: list[int] = []
+    timeline = read_model.queries.timeline
+
+    def counted(db: Any, incident_id: int) -> Any:
+        whole.append(incident_id)
+        return timeline(db, incident_id)
+
+    monkeypatch.setattr(read_model.queries, "timeline", counted)
+    return whole
+
+
+def test_commits_keep_the_timelines_held_and_fold_in_their_rows(
+    watcher: tuple[DatabaseWatcher, list[Any]],
+    room: WarRoom,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A scribe logs while this console sits on #1: #2 and #3, held ahead, keep their
+    timelines (read, folded and laid out) instead of being read whole again after each
+    commit, and a row on one of them is folded into what is held."""
+    w, posted = watcher
+    w.take(1, (2, 3))
+    w.poke(reset_selection=True)
+    until(lambda: w.whole_list_read, "read the whole list")
+    kept = timelines_held(w, 2, 3)
+    whole = whole_reads(monkeypatch)
+    posted.clear()
+    room.assign_role(4, "commander", "Mo")  # another console, on another incident
+    until(lambda: any(isinstance(m, Snapshot) for m in posted), "read the commit")
+    until(
+        lambda: held_timeline(w, 2) is kept[0] and held_timeline(w, 3) is kept[1],
+        "#2 and #3 held again, their timelines as they were",
+    )
+    posted.clear()
+    room.assign_role(2, "commander", "Ada")  # a row on #2 itself
+    until(lambda: any(isinstance(m, Snapshot) for m in posted), "read the commit")
+    until(lambda: held_timeline(w, 2) is kept[0], "#2 held again")
+    assert whole == []  # none was read whole
+    held = w.take(2, (3, 4, 1))
+    assert held is not None and held.reset and held.folded is kept[0]
+    assert [r.person for r in held.roles if r.role == "commander"] == ["Ada"]
+    assert texts(held)[-2:] == ["note on 2", "Ada is now Incident Commander (was Eve)"]
+    assert held.entries[-1].text == "Ada is now Incident Commander (was Eve)"
+
+
+def test_a_timeline_held_that_grows_past_what_is_read_whole_is_read_as_pages(
+    watcher: tuple[DatabaseWatcher, list[Any]],
+    room: WarRoom,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A scribe's rows on #2, held whole: past `WHOLE_UP_TO` it is read again as a long
+    timeline is (a page at a time), not grown in what is held."""
+    w, posted = watcher
+    w.take(1, (2, 3))
+    w.poke(reset_selection=True)
+    until(lambda: w.whole_list_read, "read the whole list")
+    timelines_held(w, 2)
+    rows = len(read_model.timeline(room.db, 2))
+    monkeypatch.setattr(read_model, "TIMELINE_WHOLE_UP_TO", rows)  # #2 as long as it can be
+    monkeypatch.setattr(timeline_pages, "WHOLE_UP_TO", rows)
+    posted.clear()
+    room.log(2, "one row too many")
+    until(lambda: any(isinstance(m, Snapshot) for m in posted), "read the commit")
+    until(lambda: w.holds(2), "#2 held again")
+    held = w.take(2, (3, 1))
+    assert held is not None and held.reset and held.folded is None
+    assert held.page is not None and held.page.entries[-1].entry.text == "one row too many"
+
+
+def test_a_key_after_a_commit_elsewhere_shows_the_timeline_held_with_the_incident_now(
+    watcher: tuple[DatabaseWatcher, list[Any]], room: WarRoom
+) -> None:
+    """Nobody moved for a while, so a commit's drop was not read ahead again: the key
+    onto #2 then brings its held read up to date (its row and roles read again, its
+    timeline kept), rather than reading it whole."""
+    w, posted = watcher
+    now = [1000.0]
+    w._monotonic = lambda: now[0]  # noqa: SLF001 - the test steps time
+    w.take(1, (2, 3))
+    w.poke(reset_selection=True)
+    until(lambda: w.whole_list_read, "read the whole list")
+    (kept,) = timelines_held(w, 2)
+    now[0] += max(NEARBY_SECONDS, OPENED_SECONDS) + 1  # left alone since
+    posted.clear()
+    room.log(5, "elsewhere")
+    until(lambda: any(isinstance(m, Snapshot) for m in posted), "read the commit")
+    time.sleep(POLL * 2)
+    assert not w.holds(2)  # of the file as it was: not handed out as it is
+    posted.clear()
+    assert w.take(2, (3, 1)) is None
+    w.poke(reset_selection=True)
+    until(lambda: any(s.incident.id == 2 for s in selections(posted)), "show #2")
+    shown = next(s for s in selections(posted) if s.incident.id == 2)
+    assert shown.reset and shown.folded is kept
+    assert texts(shown)[-1] == "note on 2"
+    # and it is followed from there: the next row on #2 comes as a new row
+    posted.clear()
+    room.log(2, "later on 2")
+    until(lambda: any(s.incident.id == 2 for s in selections(posted)), "read #2 on")
+    follow = next(s for s in selections(posted) if s.incident.id == 2)
+    assert not follow.reset and texts(follow) == ["later on 2"]
+
+
+def test_a_key_s_incident_read_for_it_is_drawn_before_anything_is_read_ahead(
+    watcher: tuple[DatabaseWatcher, list[Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key whose incident was not held: its read goes to the screen, and the rows
+    around it are read once the screen says it drew it (`settled`), not beside its
+    frame (an incident of ~1,800 entries read whole beside the frame took the key from
+    ~10 to 30-50 ms)."""
+    w, posted = watcher
+    w.take(1, (2, 3))
+    w.poke(reset_selection=True)
+    until(lambda: w.whole_list_read and w.holds(2), "read #2 ahead")
+    happened: list[str] = []
+    reads = w._selection_read  # noqa: SLF001
+
+    def noted(db: Any, listed: Any, incident_id: int, **kwargs: Any) -> Any:
+        if kwargs.get("reset") and incident_id != w.selected_id:
+            happened.append(f"ahead: #{incident_id}")
+        return reads(db, listed, incident_id, **kwargs)
+
+    monkeypatch.setattr(w, "_selection_read", noted)
+    posted.clear()
+    assert w.take(5, (4, 3)) is None  # a jump: nothing held for it
+    w.poke(reset_selection=True)
+    until(lambda: any(s.incident.id == 5 for s in selections(posted)), "read #5")
+    time.sleep(0.1)  # less than a poll: the screen is drawing it
+    assert happened == []
+    happened.append("settled")
+    w.settled()
+    until(lambda: w.holds(4), "read ahead from #5")
+    assert happened[:2] == ["settled", "ahead: #4"]
+
+
 class Waits(threading.Event):
     """The watcher's wake-up event, noting how long each poll waits."""
 
@@ -235,6 +392,13 @@ def test_after_a_commit_its_entry_is_handed_on_before_the_neighbours_are_read_ag
         return reads(db, listed, incident_id, **kwargs)
 
     watcher._selection_read = noted  # type: ignore[method-assign]  # noqa: SLF001
+    carries = watcher._carried  # noqa: SLF001 - a read held brought up to date
+
+    def carried(db: Any, listed: Any, incident_id: int) -> Any:
+        happened.append(f"ahead: #{incident_id}")
+        return carries(db, listed, incident_id)
+
+    watcher._carried = carried  # type: ignore[method-assign]  # noqa: SLF001
     thread = threading.Thread(target=watcher.run, daemon=True)
     watcher.take(1, (2, 3))  # before the thread: its start-up read would race the take
     thread.start()

@@ -288,6 +288,9 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         if selection is None or selection.incident.id != self.selected_id:
             return
         self._show_selection(selection, now, timers, board_kept=board_kept)
+        if selection.reset and self._watcher is not None:
+            # read whole for a key (or start-up): the watcher reads around it once drawn
+            self.call_after_refresh(self._watcher.settled)
 
     def _show_selection(
         self,
