@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,13 @@ def watcher(db_path: Path, room: WarRoom) -> Iterator[tuple[DatabaseWatcher, lis
     """A watcher whose thread starts once the test's first `take` (start-up's selection)
     is made: its own start-up read (the first row, held) would otherwise race that take."""
     posted: list[Any] = []
-    watcher = DatabaseWatcher(db_path, posted.append, load_policy())
+
+    def post(message: Any) -> None:
+        posted.append(message)
+        if isinstance(message, Snapshot) and message.selection and message.selection.reset:
+            watcher.settled()  # as the screen says once it has drawn an incident read for it
+
+    watcher = DatabaseWatcher(db_path, post, load_policy())
     thread = threading.Thread(target=watcher.run, daemon=True)
     take = watcher.take
 
@@ -183,6 +189,14 @@ def timelines_held(w: DatabaseWatcher, *incident_ids: int) -> tuple[object, ...]
     return tuple(found)
 
 
+def seen_move(w: DatabaseWatcher, write: Callable[[], object]) -> None:
+    """`write` (another console's commit), then wait until the watcher has looked at
+    the file as it moved (a snapshot posted meanwhile could be of a read begun before)."""
+    before = w._version  # noqa: SLF001 - the file's version last looked at
+    write()
+    until(lambda: w._version != before, "see the commit")  # noqa: SLF001
+
+
 def whole_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The incidents whose timelines are read whole from here on, in turn."""
     whole: list[int] = []
@@ -204,22 +218,19 @@ def test_commits_keep_the_timelines_held_and_fold_in_their_rows(
     """A scribe logs while this console sits on #1: #2 and #3, held ahead, keep their
     timelines (read, folded and laid out) instead of being read whole again after each
     commit, and a row on one of them is folded into what is held."""
-    w, posted = watcher
+    w, _ = watcher
     w.take(1, (2, 3))
     w.poke(reset_selection=True)
     until(lambda: w.whole_list_read, "read the whole list")
     kept = timelines_held(w, 2, 3)
     whole = whole_reads(monkeypatch)
-    posted.clear()
-    room.assign_role(4, "commander", "Mo")  # another console, on another incident
-    until(lambda: any(isinstance(m, Snapshot) for m in posted), "read the commit")
+    # another console, on another incident
+    seen_move(w, lambda: room.assign_role(4, "commander", "Mo"))
     until(
         lambda: held_timeline(w, 2) is kept[0] and held_timeline(w, 3) is kept[1],
         "#2 and #3 held again, their timelines as they were",
     )
-    posted.clear()
-    room.assign_role(2, "commander", "Ada")  # a row on #2 itself
-    until(lambda: any(isinstance(m, Snapshot) for m in posted), "read the commit")
+    seen_move(w, lambda: room.assign_role(2, "commander", "Ada"))  # a row on #2 itself
     until(lambda: held_timeline(w, 2) is kept[0], "#2 held again")
     assert whole == []  # none was read whole
     held = w.take(2, (3, 4, 1))
@@ -236,17 +247,14 @@ def test_a_timeline_held_that_grows_past_what_is_read_whole_is_read_as_pages(
 ) -> None:
     """A scribe's rows on #2, held whole: past `WHOLE_UP_TO` it is read again as a long
     timeline is (a page at a time), not grown in what is held."""
-    w, posted = watcher
+    w, _ = watcher
     w.take(1, (2, 3))
     w.poke(reset_selection=True)
     until(lambda: w.whole_list_read, "read the whole list")
     timelines_held(w, 2)
     rows = len(read_model.timeline(room.db, 2))
-    monkeypatch.setattr(read_model, "TIMELINE_WHOLE_UP_TO", rows)  # #2 as long as it can be
-    monkeypatch.setattr(timeline_pages, "WHOLE_UP_TO", rows)
-    posted.clear()
-    room.log(2, "one row too many")
-    until(lambda: any(isinstance(m, Snapshot) for m in posted), "read the commit")
+    monkeypatch.setattr(timeline_pages, "WHOLE_UP_TO", rows)  # #2 as long as it can be
+    seen_move(w, lambda: room.log(2, "one row too many"))
     until(lambda: w.holds(2), "#2 held again")
     held = w.take(2, (3, 1))
     assert held is not None and held.reset and held.folded is None
@@ -267,9 +275,7 @@ def test_a_key_after_a_commit_elsewhere_shows_the_timeline_held_with_the_inciden
     until(lambda: w.whole_list_read, "read the whole list")
     (kept,) = timelines_held(w, 2)
     now[0] += max(NEARBY_SECONDS, OPENED_SECONDS) + 1  # left alone since
-    posted.clear()
-    room.log(5, "elsewhere")
-    until(lambda: any(isinstance(m, Snapshot) for m in posted), "read the commit")
+    seen_move(w, lambda: room.log(5, "elsewhere"))
     time.sleep(POLL * 2)
     assert not w.holds(2)  # of the file as it was: not handed out as it is
     posted.clear()
@@ -298,6 +304,9 @@ def test_a_key_s_incident_read_for_it_is_drawn_before_anything_is_read_ahead(
     w.take(1, (2, 3))
     w.poke(reset_selection=True)
     until(lambda: w.whole_list_read and w.holds(2), "read #2 ahead")
+    now = [time.monotonic()]
+    w._monotonic = lambda: now[0]  # noqa: SLF001 - time stands: the screen draws on
+    w.post = posted.append  # and says nothing until the test says `settled` for it
     happened: list[str] = []
     reads = w._selection_read  # noqa: SLF001
 
@@ -311,7 +320,7 @@ def test_a_key_s_incident_read_for_it_is_drawn_before_anything_is_read_ahead(
     assert w.take(5, (4, 3)) is None  # a jump: nothing held for it
     w.poke(reset_selection=True)
     until(lambda: any(s.incident.id == 5 for s in selections(posted)), "read #5")
-    time.sleep(0.1)  # less than a poll: the screen is drawing it
+    time.sleep(POLL * 2)  # polls come and go: the screen is drawing it
     assert happened == []
     happened.append("settled")
     w.settled()

@@ -54,7 +54,6 @@ if TYPE_CHECKING:
     from warroom.store.list_rows import ListedIncident, list_rows
     from warroom.store.list_rows import json_text as list_json
     from warroom.store.timeline_pages import PAGE as TIMELINE_PAGE
-    from warroom.store.timeline_pages import WHOLE_UP_TO as TIMELINE_WHOLE_UP_TO
     from warroom.store.timeline_pages import PageRequest, TimelinePage, newest_of_kind
     from warroom.store.timeline_pages import is_big as timeline_is_big
     from warroom.store.timeline_pages import read_page as timeline_page
@@ -101,7 +100,6 @@ _LATER: dict[str, tuple[str, str]] = {
     "timeline_page": ("timeline_pages", "read_page"),
     "newest_of_kind": ("timeline_pages", "newest_of_kind"),  # latest TODOs, decisions
     "TIMELINE_PAGE": ("timeline_pages", "PAGE"),  # entries read on each side of the reader
-    "TIMELINE_WHOLE_UP_TO": ("timeline_pages", "WHOLE_UP_TO"),  # rows read whole, at most
     # engines on record (fresh or stale: see domain.engine_presence)
     "engines": ("engine_queries", "engines"),
     "incident_alerts": ("alert_queries", "incident_alerts"),  # alerts, labels and links
@@ -130,7 +128,6 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "CLOCK_STATUSES",
     "TIMELINE_PAGE",
-    "TIMELINE_WHOLE_UP_TO",
     "ClockHistories",
     "ClockInputs",
     "Engagement",

@@ -196,6 +196,9 @@ class DatabaseWatcher:
         # (`_carried`) rather than read whole again (an incident of ~1,800 entries: ~20 ms
         # whole against well under 1 ms brought on)
         self._stale: dict[int, HeldRead] = {}
+        # a key's incident read for it is posted: nothing is read ahead until the screen
+        # has drawn it (`settled`), or this long after (monotonic; guarded by _asked)
+        self._drawing_until = 0.0
         self._nearby: tuple[int, ...] = ()
         self._monotonic = time.monotonic  # moves, the busy poll (a test steps its own)
         self._moved_at = -NEARBY_SECONDS
@@ -286,6 +289,8 @@ class DatabaseWatcher:
         """The screen drew the incident it took, or a selection read for it: check the
         file (what changed since the held read is read on from it), then read ahead
         around the new place."""
+        with self._asked:
+            self._drawing_until = 0.0
         self._wake.set()
 
     @property
@@ -324,7 +329,7 @@ class DatabaseWatcher:
                 self._wake.clear()
                 heard, self._heard = self._heard, False
                 moved = False
-                commit_posted = key_posted = False
+                commit_posted = False
                 posted = self._posted
                 try:
                     if db is not None and self._replaced(identity):
@@ -373,12 +378,14 @@ class DatabaseWatcher:
                             snapshot.engines,
                             snapshot.policy_in_effect,
                         ) = self._file_wide
+                        if snapshot.selection is not None and snapshot.selection.reset:
+                            # a key's incident (read, not held): drawn first, as a held one
+                            # is (the screen says `settled` once it is), then read around
+                            with self._asked:
+                                self._drawing_until = self._monotonic() + POLL_SECONDS
                         self.post(snapshot)
                         self._posted = snapshot
                         commit_posted = current != old_version
-                        # a key's incident (read, not held): drawn first, as a held one is
-                        # (the screen says `settled` once it is), then read around
-                        key_posted = snapshot.selection is not None and snapshot.selection.reset
                         self._say_unreadable()
                         if self._rest_due and not self._rest_beside and snapshot.board:
                             # start-up: the live incidents are on screen (with the board's
@@ -389,8 +396,8 @@ class DatabaseWatcher:
                     if (
                         not self._wake.is_set()
                         and not commit_posted
-                        and not key_posted
                         and not self._board_due
+                        and not self._drawing()
                     ):
                         # after a commit's snapshot, read ahead on the next poll: the screen
                         # draws that entry meanwhile, and reading ahead at once held the
@@ -477,7 +484,8 @@ class DatabaseWatcher:
             moving = (
                 now - self._moved_at <= NEARBY_SECONDS or now - self._opened_at <= OPENED_SECONDS
             )
-            if moving and any(i in self._stale for i in self._nearby):
+            drawing = now < self._drawing_until  # a key's incident: `settled` wakes it
+            if moving and not drawing and any(i in self._stale for i in self._nearby):
                 # a commit left reads held to bring up to date (cheap, unlike a whole
                 # read): once its frame is drawn, not a poll later (a key meanwhile
                 # found nothing held, and waited for this thread)
@@ -486,6 +494,12 @@ class DatabaseWatcher:
                 # reading ahead (after a commit's snapshot: on the next poll), as before
                 return poll
         return HEARD_POLL_SECONDS
+
+    def _drawing(self) -> bool:
+        """Whether the screen is drawing a key's incident read for it (not `settled`
+        yet, and not for long): reading ahead now would slow its frame."""
+        with self._asked:
+            return self._monotonic() < self._drawing_until
 
     def _start_rest(self) -> None:
         """Read every incident (the ended ones too) on a thread of its own."""
@@ -1060,11 +1074,12 @@ class DatabaseWatcher:
         old = stale.selection
         entries, laid_out = old.entries, old.laid_out
         if view.timeline:  # a scribe's rows on it (held here alone: no view holds it yet)
-            if len(entries) + len(view.timeline) > read_model.TIMELINE_WHOLE_UP_TO:
+            if read_model.timeline_is_big(db, incident_id):
                 return None  # read as a long timeline now: paged
             folded.add(view.timeline)
             folded.current()
-            entries = [*entries, *view.timeline]
+            # in timeline order, as a whole read has them (a row can be dated back)
+            entries = sorted([*entries, *view.timeline], key=lambda e: (e.at, e.id))
             laid_out = None
         shape = self.timeline_shape
         if shape is not None and (laid_out is None or laid_out.shape != shape):
