@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, TextArea
 
-from tests.ui.helpers import detail_text, make_app, ready, showing, wait_for
+from tests.ui.helpers import detail_text, make_app, ready, showing, timeline_text, wait_for
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.loaders.policy import load_policy
@@ -260,6 +260,9 @@ async def test_export_and_correction_keep_what_was_typed_and_save_on_enter(
         assert field(app, "#path").value == "pm.md"
         await pilot.press("enter")  # the only text field: exports
         await wait_for(pilot, target.exists)
+        # the console's first sweep records the ladder's first call after the entry: once
+        # it shows (a cursor on the last entry follows rows that come after it)
+        await wait_for(pilot, lambda: "Escalated to level 1" in timeline_text(app))
         await pilot.press("tab")
         while app.query_one(TimelineView).selected.entry.kind != "action":  # type: ignore[union-attr]
             await pilot.press("k")  # past the ladder's records to the scribe's entry

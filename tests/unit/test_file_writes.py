@@ -195,7 +195,13 @@ def test_a_heard_commit_is_read_at_once_though_the_quiet_file_is_hardly_polled(
     heard_or_skip(db_path, lambda: None).stop()
     monkeypatch.setattr(watcher_module, "HEARD_POLL_SECONDS", 3600.0)
     posted: list[Any] = []
-    watcher = DatabaseWatcher(db_path, posted.append, load_policy())
+
+    def post(message: Any) -> None:
+        posted.append(message)
+        if isinstance(message, Snapshot) and message.selection and message.selection.reset:
+            watcher.settled()  # as the screen says once it has drawn an incident read for it
+
+    watcher = DatabaseWatcher(db_path, post, load_policy())
     now = [10_000.0]
     watcher._monotonic = lambda: now[0]  # noqa: SLF001 - the test steps time
     waits = watcher._wake = Waits()  # noqa: SLF001
