@@ -18,6 +18,8 @@ each file and for a minimal Textual app in the same run:
   posted to the end of the frame that draws its detail and timeline (`Frames`),
   not pilot wall time (pilot.press waits for idle): keys back to back (a held
   `j`), and paced `PACE` apart (a person pressing `j`), in a console of its own;
+  (not with --quick) paced again while a scribe process logs on the incidents the
+  keys move over (each commit puts the reads held ahead out of date);
 - `warroom log`, `ack`, `list --json`: whole process (subprocess), median of N.
 - `l`, type, Enter to the entry shown: in-process, like j/k, from Enter posted;
 - idle CPU: one console in tmux, % of one core over 10 s (2 s with --quick);
@@ -36,6 +38,7 @@ import asyncio
 import compileall
 import datetime as dt
 import fcntl
+import itertools
 import os
 import re
 import select
@@ -78,6 +81,7 @@ NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)  # the builder's clock
 SIZE = (120, 36)
 WAIT = 120.0  # seconds before a measurement gives up (and the run fails)
 PACE = 0.15  # seconds between keys a person presses one by one (j/k paced)
+SCRIBE_RATE = 2.0  # entries a second another process logs (j/k while a scribe logs)
 
 MINIMAL = """
 from textual.app import App
@@ -128,6 +132,8 @@ class Row:
     key_p95: float | None = None
     paced_median: float | None = None  # j/k `PACE` apart
     paced_p95: float | None = None
+    scribed_median: float | None = None  # j/k `PACE` apart while a scribe logs
+    scribed_p95: float | None = None
     rss_mib: float | None = None
     entry_median: float | None = None
     entry_p95: float | None = None
@@ -342,10 +348,16 @@ def bench_app(path: Path) -> WarRoomApp:
     )
 
 
-async def warroom_keys(path: Path, presses: int, gap: float = 0.0) -> list[float]:
+async def warroom_keys(
+    path: Path, presses: int, gap: float = 0.0, *, scribe: bool = False
+) -> list[float]:
     """j/k until the next incident's detail and timeline are drawn (not only the list's
-    cursor, which is drawn first when the two do not go out in one frame)."""
+    cursor, which is drawn first when the two do not go out in one frame). `scribe`:
+    meanwhile another process logs `SCRIBE_RATE` entries a second on the incidents the
+    keys move over and the next ones below (each commit: the reads held ahead of them
+    are out of date, and the list moves)."""
     app = bench_app(path)
+    writer: subprocess.Popen[bytes] | None = None
     async with app.run_test(size=SIZE):
         room = app.war_room
         await until(lambda: room.loaded and room.shown_id == room.selected_id)
@@ -365,7 +377,20 @@ async def warroom_keys(path: Path, presses: int, gap: float = 0.0) -> list[float
             return f"shown {room.shown_id}, selected {selected} at {position} of {rows}"
 
         drawn = [room.query_one(IncidentDetail), room.timeline]
-        return await key_times(app, frames, zigzag(presses, rows), shown, drawn, state, gap)
+        keys = zigzag(presses, rows)
+        if scribe:
+            moved_over = max(itertools.accumulate(1 if k == "j" else -1 for k in keys))
+            nearby = [str(i) for i in room.table.order[: moved_over + 3]]
+            seconds = presses * (gap + 0.05) + 5
+            run = uuid.uuid4().hex[:8]
+            command = [sys.executable, "-c", SCRIBE, str(path), str(SCRIBE_RATE), str(seconds)]
+            writer = subprocess.Popen([*command, run, *nearby], stdout=subprocess.DEVNULL)
+        try:
+            return await key_times(app, frames, keys, shown, drawn, state, gap)
+        finally:
+            if writer is not None:
+                writer.kill()
+                writer.wait()
 
 
 def typed_in(line: LineInput, text: str) -> bool:
@@ -535,13 +560,14 @@ from warroom.loaders.policy import load_policy
 from warroom.loaders.runbooks import load_runbooks
 from warroom.service import WarRoom
 path, rate, seconds, run = Path(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+incidents = [int(i) for i in sys.argv[5:]] or [1]  # in turn
 room = WarRoom(store.connect(path), SystemClock(), Actor("scribe", "scribe"), load_policy(),
                load_runbooks())
 start = time.time()
 for n in range(int(rate * seconds)):
     time.sleep(max(0.0, start + n / rate - time.time()))
     text = f"scribe line {run}-{n:04d}"  # each run's own: never one an earlier run logged
-    room.log(1, text, "note")
+    room.log(incidents[n % len(incidents)], text, "note")
     print(f"{time.time()!r} {text}", flush=True)
 """
 
@@ -745,6 +771,10 @@ def measure(case: Case, folder: Path, quick: bool) -> Row:
     paced = asyncio.run(warroom_keys(path, 10 if quick else 30, PACE))
     if paced:
         row.paced_median, row.paced_p95 = statistics.median(paced), p95(paced)
+    if not quick:
+        scribed = asyncio.run(warroom_keys(path, 60, PACE, scribe=True))
+        if scribed:
+            row.scribed_median, row.scribed_p95 = statistics.median(scribed), p95(scribed)
     entries = asyncio.run(entry_times(path, 10 if quick else 20))
     row.entry_median, row.entry_p95 = statistics.median(entries), p95(entries)
     # what fell due on the built file's old incidents is recorded first (untimed): a
@@ -802,6 +832,8 @@ def table(rows: list[Row]) -> str:
         "j/k p95 ms",
         "j/k paced median ms",
         "j/k paced p95 ms",
+        "j/k paced, scribe logging: median ms",
+        "p95 ms",
         "RSS MiB",
         "entry median ms",
         "entry p95 ms",
@@ -825,6 +857,8 @@ def table(rows: list[Row]) -> str:
             "-" if row.key_p95 is None else f"{row.key_p95 * 1000:.1f}",
             "-" if row.paced_median is None else f"{row.paced_median * 1000:.1f}",
             "-" if row.paced_p95 is None else f"{row.paced_p95 * 1000:.1f}",
+            "-" if row.scribed_median is None else f"{row.scribed_median * 1000:.1f}",
+            "-" if row.scribed_p95 is None else f"{row.scribed_p95 * 1000:.1f}",
             "-" if row.rss_mib is None else f"{row.rss_mib:.0f}",
             "-" if row.entry_median is None else f"{row.entry_median * 1000:.1f}",
             "-" if row.entry_p95 is None else f"{row.entry_p95 * 1000:.1f}",
@@ -904,7 +938,9 @@ def run(
         " unrecorded). j/k: in-process (headless), from"
         " the key posted to the end of the frame that draws the next incident's detail and"
         " timeline (the list's cursor alone does not count), keys back to back (a held j),"
-        f" and paced {PACE * 1000:.0f} ms apart (a person pressing j). entry: in-process,"
+        f" and paced {PACE * 1000:.0f} ms apart (a person pressing j), also while another"
+        f" process logs {SCRIBE_RATE:.0f} entries a second on the incidents the keys move"
+        " over (60 keys). entry: in-process,"
         " `l`, type, Enter: from Enter posted to the end of the frame that draws the"
         " timeline with the entry. idle CPU: one console in tmux (120x36), once its data"
         f" is on screen, over {idle_seconds(quick):.0f} s, % of one core."
