@@ -74,6 +74,16 @@ def texts(selection: Selection) -> list[str]:
     return [entry.text for entry in selection.entries]
 
 
+def followed_on(posted: list[Any], room: WarRoom, incident_id: int, text: str) -> None:
+    """Another console logs `text` on the shown incident: it comes as a new row only
+    (the incident is followed, not read whole again)."""
+    posted.clear()
+    room.log(incident_id, text)
+    until(lambda: any(s.incident.id == incident_id for s in selections(posted)), "read it on")
+    follow = next(s for s in selections(posted) if s.incident.id == incident_id)
+    assert not follow.reset and texts(follow) == [text]
+
+
 def test_a_take_hands_over_the_read_held_ahead_and_follows_it(
     watcher: tuple[DatabaseWatcher, list[Any]], room: WarRoom
 ) -> None:
@@ -91,11 +101,7 @@ def test_a_take_hands_over_the_read_held_ahead_and_follows_it(
     w.settled()
     until(lambda: w.holds(4) and w.holds(1), "read ahead from #2")
     # #2 is now the shown incident: another console's entry comes as new rows only
-    posted.clear()
-    room.log(2, "later on 2")
-    until(lambda: any(s.incident.id == 2 for s in selections(posted)), "read #2 on")
-    follow = next(s for s in selections(posted) if s.incident.id == 2)
-    assert not follow.reset and texts(follow) == ["later on 2"]
+    followed_on(posted, room, 2, "later on 2")
     # and that commit dropped what was held, then read it again as it is now
     until(lambda: w.holds(3), "read #3 ahead again")
 
@@ -127,11 +133,7 @@ def test_a_read_under_way_when_the_screen_takes_a_held_read_is_not_handed_on(
     until(lambda: w.holds(3), "read ahead from #2")
     # the read of #5 was not handed on: the screen shows #2, and the watcher follows #2
     assert not any(s.incident.id == 5 for s in selections(posted))
-    posted.clear()
-    room.log(2, "after the take")
-    until(lambda: any(s.incident.id == 2 for s in selections(posted)), "read #2 on")
-    follow = next(s for s in selections(posted) if s.incident.id == 2)
-    assert not follow.reset and texts(follow) == ["after the take"]
+    followed_on(posted, room, 2, "after the take")
 
 
 def test_a_console_nobody_moves_reads_nothing_ahead_again_after_a_commit(
@@ -286,11 +288,7 @@ def test_a_key_after_a_commit_elsewhere_shows_the_timeline_held_with_the_inciden
     assert shown.reset and shown.folded is kept
     assert texts(shown)[-1] == "note on 2"
     # and it is followed from there: the next row on #2 comes as a new row
-    posted.clear()
-    room.log(2, "later on 2")
-    until(lambda: any(s.incident.id == 2 for s in selections(posted)), "read #2 on")
-    follow = next(s for s in selections(posted) if s.incident.id == 2)
-    assert not follow.reset and texts(follow) == ["later on 2"]
+    followed_on(posted, room, 2, "later on 2")
 
 
 def test_a_key_s_incident_read_for_it_is_drawn_before_anything_is_read_ahead(
