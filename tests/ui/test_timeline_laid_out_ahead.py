@@ -5,6 +5,8 @@ it shows are those the view lays out itself, and a view of another shape lays ou
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +43,15 @@ async def two_laid_out_ahead(pilot: Any) -> tuple[Any, Any, TimelineView]:
     return screen, watcher, app.query_one(TimelineView)
 
 
-def decision_on_two(db_path: Path, clock: FrozenClock) -> None:
-    """`three_incidents`, and a decision logged on #2 (what a filter to decisions shows)."""
+@asynccontextmanager
+async def decision_on_two(db_path: Path, clock: FrozenClock) -> AsyncIterator[Any]:
+    """`three_incidents`, and a decision logged on #2 (what a filter to decisions shows),
+    in a console that is ready: its pilot."""
     three_incidents(db_path, clock).log(2, "a decision on two", "decision")
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        yield pilot
 
 
 @pytest.fixture
@@ -85,10 +93,7 @@ async def test_j_shows_the_timeline_laid_out_ahead_as_the_view_lays_it_out(
 async def test_a_view_of_another_shape_lays_out_itself(
     db_path: Path, clock: FrozenClock, relayouts: list[int]
 ) -> None:
-    decision_on_two(db_path, clock)
-    app = make_app(db_path, clock)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
+    async with decision_on_two(db_path, clock) as pilot:
         screen, _, view = await two_laid_out_ahead(pilot)
         view.set_filter("decision")  # after #2 was laid out ahead for "all"
         relayouts.clear()
@@ -101,10 +106,8 @@ async def test_a_view_of_another_shape_lays_out_itself(
 async def test_after_a_filter_the_incidents_read_ahead_are_laid_out_under_it(
     db_path: Path, clock: FrozenClock, relayouts: list[int]
 ) -> None:
-    decision_on_two(db_path, clock)
-    app = make_app(db_path, clock)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
+    async with decision_on_two(db_path, clock) as pilot:
+        app = pilot.app
         watcher, view = watcher_of(app), app.query_one(TimelineView)
         view.set_filter("decision")
         await wait_for(

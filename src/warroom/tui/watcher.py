@@ -36,17 +36,17 @@ row the screen lists).
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import threading
 import time
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from warroom import store
-from warroom.domain.models import Incident
+from warroom.domain.models import Incident, TimelineEntry
 from warroom.domain.policy import Policy
 from warroom.domain.timeline_filters import TIMELINE_FILTERS
 from warroom.domain.timeline_state import TimelineState
@@ -63,7 +63,7 @@ from warroom.tui.messages import (
     TimelinePageRead,
     WatchFailed,
 )
-from warroom.tui.timeline_layout import TimelineShape
+from warroom.tui.timeline_layout import TimelineLayout, TimelineShape
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -120,7 +120,7 @@ KEY_LOOK_SECONDS = 0.005
 DRAWN_SECONDS = 0.04
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclass(frozen=True)
 class HeldRead:
     """A selection read ahead, with what the watcher follows the shown incident by."""
 
@@ -484,7 +484,7 @@ class DatabaseWatcher:
             moving = (
                 now - self._moved_at <= NEARBY_SECONDS or now - self._opened_at <= OPENED_SECONDS
             )
-            drawing = now < self._drawing_until  # a key's incident: `settled` wakes it
+            drawing = now < self._drawing_until  # see `_drawing`: `settled` wakes it
             if moving and not drawing and any(i in self._stale for i in self._nearby):
                 # a commit left reads held to bring up to date (cheap, unlike a whole
                 # read): once its frame is drawn, not a poll later (a key meanwhile
@@ -1007,10 +1007,34 @@ class DatabaseWatcher:
             folded = TimelineState()
             folded.add(entries)
             folded.current()
-            shape = self.timeline_shape
-            if shape is not None:  # and laid out, as the screen's timeline lays out
-                laid_out = timeline_layout.laid_out(folded, shape)
-        selection = Selection(
+            laid_out = self._laid_out(folded)
+        selection = self._selection(db, view, entries, reset, folded, shown_page, laid_out)
+        return HeldRead(selection, newest, window, page, self._version)
+
+    def _laid_out(
+        self, folded: TimelineState, kept: TimelineLayout | None = None
+    ) -> TimelineLayout | None:
+        """`folded` laid out as the screen's timeline lays out now (`kept`, if it was laid
+        out so), or None while the screen has not said its shape."""
+        shape = self.timeline_shape
+        if shape is None or (kept is not None and kept.shape == shape):
+            return kept
+        return timeline_layout.laid_out(folded, shape)
+
+    def _selection(
+        self,
+        db: sqlite_utils.Database,
+        view: read_model.IncidentView,
+        entries: list[TimelineEntry],
+        reset: bool,
+        folded: TimelineState | None,
+        page: read_model.TimelinePage | None,
+        laid_out: TimelineLayout | None,
+    ) -> Selection:
+        """The incident's view as the screen takes it, with who it paged and its alerts
+        (an ingest writes a row: read with it)."""
+        incident_id = view.incident.id
+        return Selection(
             view.incident,
             list(view.roles),
             entries,
@@ -1019,12 +1043,11 @@ class DatabaseWatcher:
             list(view.checklists),
             list(view.follow_ups),
             folded,
-            shown_page,
-            read_model.pages(db, selected),
-            alerts=read_model.incident_alerts(db, selected),  # an ingest writes a row: read
+            page,
+            read_model.pages(db, incident_id),
+            alerts=read_model.incident_alerts(db, incident_id),
             laid_out=laid_out,
         )
-        return HeldRead(selection, newest, window, page, self._version)
 
     def _read_selected(
         self,
@@ -1071,8 +1094,7 @@ class DatabaseWatcher:
         if stale is None or stale.window is not None or folded is None:
             return None  # a long timeline is paged: its page is read as it is
         view = read_model.incident_view(db, incident_id, timeline_after=stale.newest, listed=listed)
-        old = stale.selection
-        entries, laid_out = old.entries, old.laid_out
+        entries, laid_out = stale.selection.entries, stale.selection.laid_out
         if view.timeline:  # a scribe's rows on it (held here alone: no view holds it yet)
             if read_model.timeline_is_big(db, incident_id):
                 return None  # read as a long timeline now: paged
@@ -1081,20 +1103,8 @@ class DatabaseWatcher:
             # in timeline order, as a whole read has them (a row can be dated back)
             entries = sorted([*entries, *view.timeline], key=lambda e: (e.at, e.id))
             laid_out = None
-        shape = self.timeline_shape
-        if shape is not None and (laid_out is None or laid_out.shape != shape):
-            laid_out = timeline_layout.laid_out(folded, shape)  # as the screen lays out now
-        selection = dataclasses.replace(
-            old,
-            incident=view.incident,
-            entries=entries,
-            roles=list(view.roles),
-            engagements=list(view.engagements),
-            checklists=list(view.checklists),
-            follow_ups=list(view.follow_ups),
-            pages=read_model.pages(db, incident_id),
-            alerts=read_model.incident_alerts(db, incident_id),
-            laid_out=laid_out,
+        selection = self._selection(
+            db, view, entries, True, folded, None, self._laid_out(folded, laid_out)
         )
         newest = max(stale.newest, view.newest_row, *(e.id for e in view.timeline))
         return HeldRead(selection, newest, None, None, self._version)
