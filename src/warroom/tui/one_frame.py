@@ -18,7 +18,12 @@ finds nothing left to hand over.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
 
 
 def hand_over(pane: Widget) -> None:
@@ -33,3 +38,30 @@ def hand_over(pane: Widget) -> None:
             or widget._refresh_styles_required  # noqa: SLF001
         ):
             widget._check_refresh()  # noqa: SLF001 - what the widget's own Idle runs
+
+
+def draw_soon(screen: Screen[Any]) -> None:
+    """Draw what the screen was handed, once it has taken it (the `Update` and `Layout`
+    messages `hand_over` posted come first in its queue), not at its frame timer's
+    next tick.
+
+    For what arrives just after a frame went out: a key's incident read for it (not held
+    ahead) comes a few ms after the frame that moved the cursor. Textual's frame timer,
+    paused while nothing changes, ticks at once when something does; but the tick after
+    that, past a pause, is one to two frames away, not at most one (its skip over the
+    ticks missed counts one tick too many): the incident was drawn 23-36 ms after the
+    key, where the read took ~1 ms. One frame more per key, at most.
+    """
+    screen.call_later(_draw_now, screen)
+
+
+def _draw_now(screen: Screen[Any]) -> None:
+    if not screen.is_current or screen.app._batch_count:  # noqa: SLF001 - as the timer
+        return  # a batch under way: its end asks for the frame
+    if (
+        screen._layout_required  # noqa: SLF001 - what the frame timer's tick looks at
+        or screen._scroll_required  # noqa: SLF001
+        or screen._repaint_required  # noqa: SLF001
+        or screen._dirty_widgets  # noqa: SLF001
+    ):
+        screen._on_timer_update()  # noqa: SLF001 - the frame timer's own tick

@@ -50,7 +50,7 @@ from warroom.tui.messages import (
     TimelinePageRead,
     WatchFailed,
 )
-from warroom.tui.one_frame import hand_over
+from warroom.tui.one_frame import draw_soon, hand_over
 from warroom.tui.reach import reach_lines
 from warroom.tui.screens.console_base import ConsoleSettings
 from warroom.tui.screens.incident_forms import IncidentForms
@@ -288,6 +288,11 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         if selection is None or selection.incident.id != self.selected_id:
             return
         self._show_selection(selection, now, timers, board_kept=board_kept)
+        if selection.reset or selection.entries or selection.page is not None:
+            # read for a key, or new rows (an entry typed here, or another console's):
+            # drawn as soon as they came, with the list as it is
+            hand_over(self.table)
+            draw_soon(self)
         if selection.reset and self._watcher is not None:
             # read whole for a key (or start-up): the watcher reads around it once drawn
             self.call_after_refresh(self._watcher.settled)
