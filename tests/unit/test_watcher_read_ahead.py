@@ -136,6 +136,37 @@ def test_a_read_under_way_when_the_screen_takes_a_held_read_is_not_handed_on(
     followed_on(posted, room, 2, "after the take")
 
 
+def test_a_read_ahead_under_way_gives_way_to_the_person_s_write_and_is_read_again_after(
+    watcher: tuple[DatabaseWatcher, list[Any]],
+    room: WarRoom,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Enter pressed while a neighbour is read ahead: that read stops where it is (a
+    busy incident's is ~30 ms of the watcher's thread, which reads the entry next)."""
+    w, _ = watcher
+    view = read_model.incident_view
+    reads_of_3: list[bool] = []  # each read of #3: whether a write was under way
+
+    def view_of(db: Any, incident_id: int, **kwargs: Any) -> read_model.IncidentView:
+        if incident_id == 3:
+            if not reads_of_3:
+                w.write_asked()  # the person's Enter, while #3 is read ahead
+            reads_of_3.append(w.write_under_way)
+        return view(db, incident_id, **kwargs)
+
+    monkeypatch.setattr(read_model, "incident_view", view_of)
+    w.take(1, (2, 3))
+    w.poke(reset_selection=True)
+    until(lambda: bool(reads_of_3), "read #3 ahead")
+    until(lambda: w.holds(2), "read #2 ahead")
+    assert not w.holds(3)  # given up for the write
+    w.write_done()
+    w.poke()  # as the console does once its write is done
+    until(lambda: w.holds(3), "read #3 ahead again")
+    # read again once the write was done (and again if start-up's whole list came since)
+    assert reads_of_3[0] and len(reads_of_3) >= 2 and not any(reads_of_3[1:])
+
+
 def test_a_console_nobody_moves_reads_nothing_ahead_again_after_a_commit(
     watcher: tuple[DatabaseWatcher, list[Any]], room: WarRoom
 ) -> None:

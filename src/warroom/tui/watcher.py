@@ -137,6 +137,10 @@ class HeldRead:
 Rest = tuple[read_model.IncidentList, dict[int, Prepared]]
 
 
+class _GaveUp(Exception):
+    """A read ahead given up half way: something the person waits for came first."""
+
+
 class DatabaseWatcher:
     """Reads snapshots when the file changes; runs inside a thread worker."""
 
@@ -979,10 +983,13 @@ class DatabaseWatcher:
         last: int = 0,
         window: read_model.PageRequest | None = None,
         page: read_model.TimelinePage | None = None,
+        waited_for: Callable[[int], bool] | None = None,
     ) -> HeldRead:
         """One incident's view: whole (`reset`), or what changed since `last` (the
         file's newest row as the last read shown saw it) and, for a long timeline, since
-        `page` (the page shown)."""
+        `page` (the page shown). `waited_for`: a read ahead, given up (`_GaveUp`) between
+        its steps once it says the person waits for something else (a busy incident's whole read
+        is ~30 ms of this thread: an entry typed meanwhile waited for all of it)."""
         if reset:
             big = read_model.timeline_is_big(db, selected)
             window = read_model.PageRequest(selected, self._rule) if big else None
@@ -992,6 +999,8 @@ class DatabaseWatcher:
             after = None  # a long timeline: only the page read below
         view = read_model.incident_view(db, selected, timeline_after=after, listed=listed)
         entries = list(view.timeline)
+        if waited_for is not None and waited_for(selected):
+            raise _GaveUp
         # read after the file's newest row: the incident's rows up to it are all read
         newest = max(view.newest_row, max((e.id for e in entries), default=0))
         newest = newest if reset else max(last, newest)
@@ -1007,6 +1016,8 @@ class DatabaseWatcher:
             folded = TimelineState()
             folded.add(entries)
             folded.current()
+            if waited_for is not None and waited_for(selected):
+                raise _GaveUp
             laid_out = self._laid_out(folded)
         selection = self._selection(db, view, entries, reset, folded, shown_page, laid_out)
         return HeldRead(selection, newest, window, page, self._version)
@@ -1141,11 +1152,18 @@ class DatabaseWatcher:
             ]
             version = self._version
         for incident_id in wanted:
-            if self._wake.is_set():
-                return  # a key, a page or a commit first; the loop comes back here
-            held = self._carried(db, listed, incident_id) or self._selection_read(
-                db, listed, incident_id, reset=True
-            )
+            if self._waited_for():
+                return  # a key, a page, a commit or a write first; the loop comes back
+            try:
+                held = self._carried(db, listed, incident_id) or self._selection_read(
+                    db,
+                    listed,
+                    incident_id,
+                    reset=True,
+                    waited_for=self._waited_for,
+                )
+            except _GaveUp:
+                return
             with self._asked:
                 # kept for the rows around the place, or for the key that came while it
                 # was read (its `take` found nothing held: the read it asked for is this)
@@ -1157,6 +1175,17 @@ class DatabaseWatcher:
             # its own first writes (the policy check) may still come: read again then
             if self._version == version and self._nearby == nearby and not self._live_only:
                 self._ahead_due = False
+
+    def _waited_for(self, reading: int | None = None) -> bool:
+        """Whether the person waits for this thread: a key, a page or a commit woke it,
+        or their write is under way (its commit is read next). Not for the key that
+        selected the incident `reading` (this read is the one it waits for)."""
+        if self.write_under_way:
+            return True
+        if not self._wake.is_set():
+            return False
+        with self._asked:
+            return reading is None or self._unshown_selection() != reading
 
 
 def _as_listed(read: HeldRead, listed: read_model.IncidentList) -> bool:
