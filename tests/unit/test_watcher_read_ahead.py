@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +36,10 @@ def room(db_path: Path, clock: FrozenClock) -> WarRoom:
 
 @pytest.fixture
 def watcher(db_path: Path, room: WarRoom) -> Iterator[tuple[DatabaseWatcher, list[Any]]]:
-    """A watcher whose thread starts once the test's first `take` (start-up's selection)
-    is made: its own start-up read (the first row, held) would otherwise race that take."""
+    """A watcher whose thread starts once the test has made start-up's selection (its
+    first `take`, then the `poke` the console makes when nothing is held): its own
+    start-up read (the first row, held) would otherwise race that take, and a read of
+    the selection made before the poke would be made again after it."""
     posted: list[Any] = []
 
     def post(message: Any) -> None:
@@ -47,15 +49,14 @@ def watcher(db_path: Path, room: WarRoom) -> Iterator[tuple[DatabaseWatcher, lis
 
     watcher = DatabaseWatcher(db_path, post, load_policy())
     thread = threading.Thread(target=watcher.run, daemon=True)
-    take = watcher.take
+    poke = watcher.poke
 
-    def first_take(incident_id: int, nearby: Sequence[int] = ()) -> Selection | None:
-        watcher.take = take  # type: ignore[method-assign]
-        held = take(incident_id, nearby)
+    def first_poke(*, reset_selection: bool = False) -> None:
+        watcher.poke = poke  # type: ignore[method-assign]
+        poke(reset_selection=reset_selection)
         thread.start()
-        return held
 
-    watcher.take = first_take  # type: ignore[method-assign]
+    watcher.poke = first_poke  # type: ignore[method-assign]
     try:
         yield watcher, posted
     finally:
