@@ -168,6 +168,39 @@ def test_a_read_ahead_under_way_gives_way_to_the_person_s_write_and_is_read_agai
     assert reads_of_3[0] and len(reads_of_3) >= 2 and not any(reads_of_3[1:])
 
 
+def test_a_read_ahead_under_way_is_finished_through_a_commit_and_a_settled_screen(
+    watcher: tuple[DatabaseWatcher, list[Any]],
+    room: WarRoom,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another console commits, and the screen says it has drawn, while a neighbour is
+    read ahead: nobody waits for the watcher's thread, so that read is finished and
+    brought up to date, not thrown away and read whole again."""
+    w, _ = watcher
+    w.take(1, (2, 3))
+    w.poke(reset_selection=True)
+    until(lambda: w.whole_list_read and w.holds(2) and w.holds(3), "read #2 and #3 ahead")
+    view = read_model.incident_view
+    whole_reads_of_4: list[int] = []
+
+    def view_of(db: Any, incident_id: int, **kwargs: Any) -> read_model.IncidentView:
+        if incident_id == 4 and kwargs.get("timeline_after") == 0:
+            whole_reads_of_4.append(incident_id)
+            if len(whole_reads_of_4) == 1:  # while #4 is read ahead, the first time
+                room.log(1, "another console's entry")
+                w.settled()
+        return view(db, incident_id, **kwargs)
+
+    monkeypatch.setattr(read_model, "incident_view", view_of)
+    assert w.take(5, (4, 3)) is None  # a jump to #5: read, then #4 ahead
+    w.poke(reset_selection=True)
+    until(lambda: bool(whole_reads_of_4), "read #4 ahead")
+    until(lambda: w.holds(4), "hold #4, brought up to date")
+    assert whole_reads_of_4 == [4]  # read whole once
+    held = w.take(4, (3, 5))
+    assert held is not None and texts(held)[-1] == "note on 4"
+
+
 def test_a_console_nobody_moves_reads_nothing_ahead_again_after_a_commit(
     watcher: tuple[DatabaseWatcher, list[Any]], room: WarRoom
 ) -> None:

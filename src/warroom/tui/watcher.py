@@ -839,11 +839,11 @@ class DatabaseWatcher:
         """Wait while the person's write is under way, until `WRITE_WAIT_SECONDS` after
         it was asked (a write held up longer, by another process's lock say, no longer
         holds up the work)."""
-        while self.write_under_way and not self._stop.is_set():
-            left = self._write_asked_at + WRITE_WAIT_SECONDS - self._monotonic()
-            if left <= 0 or self._key_waiting():  # a key waits to be read: first
+        while self._write_waits() and not self._stop.is_set():
+            if self._key_waiting():  # a key waits to be read: first
                 return
-            self._no_write.wait(min(left, KEY_LOOK_SECONDS))
+            left = self._write_asked_at + WRITE_WAIT_SECONDS - self._monotonic()
+            self._no_write.wait(max(0.0, min(left, KEY_LOOK_SECONDS)))
 
     def _serve(
         self,
@@ -1152,7 +1152,7 @@ class DatabaseWatcher:
             ]
             version = self._version
         for incident_id in wanted:
-            if self._waited_for():
+            if self._wake.is_set() or self._waited_for():
                 return  # a key, a page, a commit or a write first; the loop comes back
             try:
                 held = self._carried(db, listed, incident_id) or self._selection_read(
@@ -1177,15 +1177,25 @@ class DatabaseWatcher:
                 self._ahead_due = False
 
     def _waited_for(self, reading: int | None = None) -> bool:
-        """Whether the person waits for this thread: a key, a page or a commit woke it,
-        or their write is under way (its commit is read next). Not for the key that
-        selected the incident `reading` (this read is the one it waits for)."""
-        if self.write_under_way:
-            return True
-        if not self._wake.is_set():
-            return False
+        """Whether the person waits for this thread: their write is under way (as
+        `_let_writes_through` waits for it) or committed (its entry is read next), a page
+        is asked for, or a key selected an incident not shown yet, other than `reading`
+        (this read is the one that key waits for). Not another console's commit, nor the
+        screen's `settled`: a read ahead under way then is finished (`_carried` brings
+        it up to date in well under a millisecond) rather than thrown away."""
         with self._asked:
-            return reading is None or self._unshown_selection() != reading
+            if self._written or self._page_wanted is not None:
+                return True
+            unshown = self._unshown_selection()
+        return (unshown is not None and unshown != reading) or self._write_waits()
+
+    def _write_waits(self) -> bool:
+        """Whether the person's write is under way and the work still waits for it:
+        until `WRITE_WAIT_SECONDS` after it was asked (a write held up longer, by
+        another process's lock say, no longer holds up the work)."""
+        return (
+            self.write_under_way and self._monotonic() < self._write_asked_at + WRITE_WAIT_SECONDS
+        )
 
 
 def _as_listed(read: HeldRead, listed: read_model.IncidentList) -> bool:
