@@ -26,13 +26,19 @@ def _running(listed: read_model.IncidentList) -> list[int]:
 def test_the_first_rows_clocks_then_the_rest_say_what_a_whole_read_says(
     db: sqlite_utils.Database, room: WarRoom, policy: Policy, seeded: dict[str, int]
 ) -> None:
+    room.sweep()  # what fell due recorded: breaches on the first rows and beyond
     kept = read_model.ClockHistories()
     first = read_model.incident_list(db, policy, kept=kept, clocks_first=2)
     assert first.partial
-    assert set(first.clocks) == {i.id for i in first.incidents[:2]}
+    first_rows = {i.id for i in first.incidents[:2]}
+    assert set(first.clocks) == first_rows
     whole = read_model.incident_list(db, policy)
     assert not whole.partial and first.incidents == whole.incidents
-    assert first.breaches == whole.breaches  # every running incident's, as before
+    # the recorded breaches of the first rows only, too; the rest with their clocks
+    assert {b[0] for b in whole.breaches} - first_rows and {
+        b[0] for b in whole.breaches
+    } & first_rows
+    assert first.breaches == {b for b in whole.breaches if b[0] in first_rows}
     # incidents beyond the first rows whose histories matter: an update posted, a call
     assert {seeded["newer P1"], seeded["old P2"]} <= set(whole.clocks) - set(first.clocks)
 
@@ -45,7 +51,7 @@ def test_the_first_rows_clocks_then_the_rest_say_what_a_whole_read_says(
     assert not filled.partial and filled.incidents is again.incidents
     assert filled.mark == again.mark
     fresh = read_model.incident_list(db, policy)
-    assert same_list(filled, fresh)
+    assert same_list(filled, fresh)  # every running incident's breaches among them
     assert list(filled.clocks) == [i for i in _running(fresh)]  # in list order
     assert read_model.with_clocks(db, filled, kept) is filled  # whole: nothing to read
 
@@ -73,9 +79,11 @@ def test_the_watchers_first_snapshot_says_working_out_where_it_read_no_history(
     clock: FrozenClock,
     policy: Policy,
     monkeypatch: pytest.MonkeyPatch,
+    room: WarRoom,
     seeded: dict[str, int],
 ) -> None:
     monkeypatch.setattr(watcher_module, "FIRST_ROWS", 2)
+    room.sweep()  # breaches on record
     watcher = watcher_module.DatabaseWatcher(db_path, lambda _: None, policy)
     listed = read_model.incident_list(db, policy)
     whole = DeadlineBoard(policy)
@@ -104,6 +112,20 @@ def test_the_watchers_first_snapshot_says_working_out_where_it_read_no_history(
     assert second.incidents is first.incidents  # the rows drawn are the same rows
     assert dict(second.clocks) == dict(listed.clocks)
     board = _board_of(second, policy)
+    # the breaches on record beyond the first rows came with the board's snapshot: old
+    # ones, not new (the bell rings for none of them)
+    assert second.breaches == listed.breaches and first.breaches < second.breaches
+    assert (
+        shown.update(
+            second.incidents,
+            second.clocks,
+            second.breaches,
+            second.prepared,
+            second.board,
+            pending=second.board_pending,
+        )
+        == 0
+    )
     for incident_id in running:
         assert board.due_label(incident_id, now) == whole.due_label(incident_id, now)
         assert board.ladder(incident_id, now) == whole.ladder(incident_id, now)
