@@ -16,6 +16,7 @@ from warroom import store
 from warroom.clock import FrozenClock
 from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
+from warroom.store import read_model
 from warroom.tui.messages import Snapshot
 from warroom.tui.watcher import DatabaseWatcher
 from warroom.tui.widgets.incident_detail import IncidentDetail
@@ -279,3 +280,40 @@ async def test_a_key_s_incident_read_for_it_is_read_around_once_drawn(
         assert drawn == [2]
         assert "first note on 2" in timeline_text(app)
         await wait_for(pilot, lambda: watcher.holds(3))
+
+
+async def test_an_incident_shown_before_comes_back_brought_up_to_date_not_read_whole(
+    db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Down five incidents and back up to the first: its timeline, handed back as the
+    cursor left it, is brought up to date with what another console logged on it
+    meanwhile, not read whole again (a busy incident's whole read is ~20-30 ms)."""
+    room = three_incidents(db_path, clock)
+    for n in (4, 5):
+        room.log(room.declare(f"Incident number {n}", "P2"), f"first note on {n}")
+        clock.step(minutes=1)
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        screen = app.war_room
+        assert screen.selected_id == 1
+        for n in (2, 3, 4, 5):
+            await pilot.press("j")
+            await wait_for(pilot, lambda n=n: screen.shown_id == n)
+        room.log(1, "logged while the cursor was away")
+        whole: list[int] = []
+        timeline = read_model.queries.timeline
+
+        def counted(db: Any, incident_id: int) -> Any:
+            whole.append(incident_id)
+            return timeline(db, incident_id)
+
+        monkeypatch.setattr(read_model.queries, "timeline", counted)
+        for n in (4, 3, 2, 1):
+            await pilot.press("k")
+            await wait_for(pilot, lambda n=n: screen.shown_id == n)
+        await wait_for(pilot, lambda: "logged while the cursor was away" in timeline_text(app))
+        text = timeline_text(app)
+        assert text.count("first note on 1") == 1
+        assert text.count("logged while the cursor was away") == 1
+        assert 1 not in whole  # brought up to date, not read whole

@@ -12,10 +12,12 @@ from typing import Any
 
 import pytest
 
+import warroom.tui.watcher as watcher_module
 from tests.waits import until
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
+from warroom.domain.timeline_state import TimelineState
 from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
 from warroom.store import read_model, timeline_pages
@@ -500,3 +502,41 @@ def test_after_a_commit_its_entry_is_handed_on_before_the_neighbours_are_read_ag
     finally:
         watcher.stop()
         thread.join(5)
+
+
+def test_timelines_handed_back_are_kept_for_the_latest_few_of_this_file_only(
+    watcher: tuple[DatabaseWatcher, list[Any]],
+    room: WarRoom,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What the screen hands back as it moves on is kept within its limits (incidents
+    and rows, the oldest let go first), and only if it was read from this file."""
+    w, _ = watcher
+    monkeypatch.setattr(watcher_module, "RETURNED_MOST", 2)
+    monkeypatch.setattr(watcher_module, "RETURNED_ROWS", 3)
+    w.take(1, (2, 3))
+    w.poke(reset_selection=True)
+    until(lambda: w.whole_list_read, "read the whole list")
+    reading = w._reading  # noqa: SLF001 - the reading of the file the screen's came from
+
+    def folded(incident_id: int, count: int) -> TimelineState:
+        """The first `count` rows of the incident's timeline, folded."""
+        state = TimelineState()
+        state.add(read_model.queries.timeline(room.db, incident_id)[:count])
+        assert len(state.rows) == count
+        return state
+
+    def kept() -> list[int]:
+        with w._asked:  # noqa: SLF001
+            return list(w._returned)  # noqa: SLF001
+
+    w.hand_back(4, folded(4, 1), reading)
+    w.hand_back(5, folded(5, 1), reading)
+    w.hand_back(3, folded(3, 1), reading)
+    assert kept() == [5, 3]  # two at most: #4, the oldest, let go
+    w.hand_back(4, folded(4, 2), reading)
+    assert kept() == [3, 4]
+    w.hand_back(5, folded(5, 2), reading)
+    assert kept() == [5]  # three rows at most: #4's two and #5's two are four
+    w.hand_back(4, folded(4, 1), reading + 1)  # read from a file since put aside
+    assert kept() == [5]

@@ -39,6 +39,9 @@ class Selection:
     # `folded` laid out as the screen's timeline was when it was read (the screen lays
     # it out itself if its timeline has changed shape since)
     laid_out: TimelineLayout | None = None
+    # which reading of the file it is of (the watcher's count: a file put in place of
+    # another is read from scratch), so a timeline handed back is of the file read now
+    reading: int = 0
 
 
 @dataclass

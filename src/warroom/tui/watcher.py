@@ -66,6 +66,8 @@ from warroom.tui.messages import (
 from warroom.tui.timeline_layout import TimelineLayout, TimelineShape
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     import sqlite_utils
 
     from warroom.domain.engine_presence import EngineOnRecord
@@ -118,6 +120,12 @@ WRITE_WAIT_SECONDS = 0.25
 KEY_LOOK_SECONDS = 0.005
 # and once its entry is posted, the work waits this long more while the screen draws it
 DRAWN_SECONDS = 0.04
+# the timelines of the incidents the screen showed last, handed back as it moved on
+# (`hand_back`), kept to be brought up to date when it comes back to one (a busy
+# incident of ~1,800 entries: ~20-30 ms read whole, against ~1 ms brought on): at most
+# this many incidents, and this many timeline rows in all (the oldest let go first)
+RETURNED_MOST = 8
+RETURNED_ROWS = 20_000
 
 
 @dataclass(frozen=True)
@@ -200,6 +208,11 @@ class DatabaseWatcher:
         # (`_carried`) rather than read whole again (an incident of ~1,800 entries: ~20 ms
         # whole against well under 1 ms brought on)
         self._stale: dict[int, HeldRead] = {}
+        # timelines the screen showed and handed back (`hand_back`; guarded by _asked),
+        # the latest last; and which reading of the file they are of (a file put in
+        # place of another is read from scratch: `_forget_file` counts one more)
+        self._returned: dict[int, TimelineState] = {}
+        self._reading = 0
         # a key's incident read for it is posted: nothing is read ahead until the screen
         # has drawn it (`settled`), or this long after (monotonic; guarded by _asked)
         self._drawing_until = 0.0
@@ -296,6 +309,25 @@ class DatabaseWatcher:
         with self._asked:
             self._drawing_until = 0.0
         self._wake.set()
+
+    def hand_back(self, incident_id: int, folded: TimelineState, reading: int) -> None:
+        """The screen moved off `incident_id` (on its thread) and no longer touches the
+        timeline it showed, `folded` (whole, not paged), read from the file's `reading`
+        (`Selection.reading`): kept, to be brought up to date and handed out again if
+        the screen comes back to it (see `RETURNED_MOST`)."""
+        with self._asked:
+            if reading == self._reading:  # else of a file since put aside
+                self._keep_returned(incident_id, folded)
+
+    def _keep_returned(self, incident_id: int, folded: TimelineState) -> None:
+        """(Under `_asked`.) Keep `folded`, `incident_id`'s whole timeline, to be brought
+        up to date when it is wanted again; the oldest kept are let go past the limits."""
+        returned = self._returned
+        returned.pop(incident_id, None)
+        returned[incident_id] = folded
+        rows = sum(len(kept.rows) for kept in returned.values())
+        while len(returned) > RETURNED_MOST or rows > RETURNED_ROWS:
+            rows -= len(returned.pop(next(iter(returned))).rows)
 
     @property
     def whole_list_read(self) -> bool:
@@ -449,6 +481,8 @@ class DatabaseWatcher:
         with self._asked:
             self._held.clear()
             self._stale.clear()  # of another file: nothing of them is brought on
+            self._returned.clear()
+            self._reading += 1
             self._shown_id = None  # read whole again, as the new file has it
             self._last_entry_id = 0
             self._window = self._page = None
@@ -1058,6 +1092,7 @@ class DatabaseWatcher:
             read_model.pages(db, incident_id),
             alerts=read_model.incident_alerts(db, incident_id),
             laid_out=laid_out,
+            reading=self._reading,
         )
 
     def _read_selected(
@@ -1101,11 +1136,18 @@ class DatabaseWatcher:
         its view (its row, roles, checklists, pages, ...) read again. None: read it whole
         (none held, or its timeline is paged, or has grown too long to hold whole)."""
         stale = self._stale.pop(incident_id, None)
+        with self._asked:
+            returned = self._returned.pop(incident_id, None)
         folded = None if stale is None else stale.selection.folded
-        if stale is None or stale.window is not None or folded is None:
+        if stale is None and returned is not None:  # shown, and handed back since
+            folded, newest = returned, max(returned.rows, default=0)
+            entries, laid_out = sorted(returned.rows.values(), key=_timeline_order), None
+        elif stale is None or stale.window is not None or folded is None:
             return None  # a long timeline is paged: its page is read as it is
-        view = read_model.incident_view(db, incident_id, timeline_after=stale.newest, listed=listed)
-        entries, laid_out = stale.selection.entries, stale.selection.laid_out
+        else:
+            newest = stale.newest
+            entries, laid_out = stale.selection.entries, stale.selection.laid_out
+        view = read_model.incident_view(db, incident_id, timeline_after=newest, listed=listed)
         if view.timeline:  # a scribe's rows on it (held here alone: no view holds it yet)
             if read_model.timeline_is_big(db, incident_id):
                 return None  # read as a long timeline now: paged
@@ -1117,7 +1159,7 @@ class DatabaseWatcher:
         selection = self._selection(
             db, view, entries, True, folded, None, self._laid_out(folded, laid_out)
         )
-        newest = max(stale.newest, view.newest_row, *(e.id for e in view.timeline))
+        newest = max(newest, view.newest_row, *(e.id for e in view.timeline))
         return HeldRead(selection, newest, None, None, self._version)
 
     def _unshown_selection(self) -> int | None:
@@ -1140,7 +1182,10 @@ class DatabaseWatcher:
             keep = {*nearby, self._unshown_selection()}
             for held_reads in (self._held, self._stale):
                 for incident_id in [i for i in held_reads if i not in keep]:
-                    del held_reads[incident_id]
+                    # the place moved on: its timeline is kept as one handed back is
+                    let_go = held_reads.pop(incident_id)
+                    if let_go.window is None and let_go.selection.folded is not None:
+                        self._keep_returned(incident_id, let_go.selection.folded)
             now = self._monotonic()
             idle = now - self._moved_at > NEARBY_SECONDS and now - self._opened_at > OPENED_SECONDS
             if not self._ahead_due and idle:
@@ -1196,6 +1241,11 @@ class DatabaseWatcher:
         return (
             self.write_under_way and self._monotonic() < self._write_asked_at + WRITE_WAIT_SECONDS
         )
+
+
+def _timeline_order(entry: TimelineEntry) -> tuple[dt.datetime, int]:
+    """Where a timeline row stands in a whole read of its incident's timeline."""
+    return (entry.at, entry.id)
 
 
 def _as_listed(read: HeldRead, listed: read_model.IncidentList) -> bool:

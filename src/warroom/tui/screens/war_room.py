@@ -36,6 +36,7 @@ from warroom.domain.policy_record import (
     unknown_severity,
     warning_lines,
 )
+from warroom.domain.timeline_state import TimelineState
 from warroom.domain.visible import visible_line
 from warroom.domain.vocabulary import OPEN_STATUSES
 from warroom.store import read_model
@@ -93,6 +94,8 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         self.board = DeadlineBoard(settings.policy)
         self.engagements: list[Engagement] = []
         self.shown_id: int | None = None  # the incident the detail panes show
+        # which reading of the file the timeline shown is of (None: paged, or none)
+        self._timeline_reading: int | None = None
         self.loaded = False  # the first read has reached the screen
         self._sweeping = False
         self._watcher: DatabaseWatcher | None = None
@@ -319,7 +322,7 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         self._clocks_drawn = clocks_drawn
         self.query_one(IncidentDetail).show(selection.incident, selection.roles, now)
         self.query_one(PagesLine).show(selection.pages, now)
-        self.shown_id = selection.incident.id
+        was_shown, self.shown_id = self.shown_id, selection.incident.id
         self.engagements = selection.engagements
         if not deadlines_kept:
             self._show_deadlines(now, timers)
@@ -333,10 +336,18 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         self.query_one(AlertPane).show(selection.alerts, now)
         if selection.reset:
             self.search_text = ""
+            timeline = self.timeline
+            # the timeline shown so far, folded whole (not paged), unless it is this one's
+            was = (
+                None
+                if timeline.paged is not None or was_shown == selection.incident.id
+                else timeline.state
+            )
             if selection.page is not None:
-                self.timeline.open_pages(selection.page)
+                timeline.open_pages(selection.page)
             else:
-                self.timeline.replace(selection.folded or selection.entries, selection.laid_out)
+                timeline.replace(selection.folded or selection.entries, selection.laid_out)
+            self._hand_back(was_shown, was, selection)
             self.retitle()
         elif selection.page is not None:  # rows were written: the page read again
             self.timeline.show_page(selection.page)
@@ -345,6 +356,20 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
             self.timeline.add(selection.entries)
         # drawn with the key's cursor (or beside the entry's line), not a frame later
         hand_over(self.query_one("#incident-pane"))
+
+    def _hand_back(
+        self, shown: int | None, folded: TimelineState | None, selection: Selection
+    ) -> None:
+        """`selection`'s timeline has replaced the one of `shown`: that one, `folded`
+        (None: paged, or the same incident's), goes back to the watcher, which brings
+        it up to date if the screen comes back to it (instead of reading it whole
+        again); this screen does not touch it from here on."""
+        reading = self._timeline_reading
+        self._timeline_reading = selection.reading if selection.page is None else None
+        watcher = self._watcher
+        if watcher is None or shown is None or folded is None or reading is None:
+            return
+        watcher.hand_back(shown, folded, reading)
 
     def on_timeline_view_shaped(self, message: TimelineView.Shaped) -> None:
         """The timeline lays out in another shape (width, filter): the incidents read
@@ -438,7 +463,7 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
                 return
         self._watcher.selected_id = incident_id
         if incident_id is None:
-            self.shown_id = None
+            self.shown_id = self._timeline_reading = None
             self.query_one(IncidentDetail).show(None, [], self.clock.now())
             self.timeline.replace([])
             self.query_one(FollowUpPane).show([], self.today())
