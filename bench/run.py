@@ -776,15 +776,15 @@ def measure(case: Case, folder: Path, quick: bool) -> Row:
     started = time.perf_counter()
     build(path, case.incidents, case.entries, NOW, one_incident=case.one_incident)
     row = Row(case.name, built=time.perf_counter() - started)
+    catching_up = folder / f"catching-up-{case.file}"
+    if not quick:  # the file as built, for keys while a console records its backlog
+        copy_file(path, catching_up)  # (before the spawns below: each records some)
     seen, row.rss_mib = spawns(
         [*warroom_command(), "--db", str(path), "--tz", "UTC"],
         {"paint": PAINT, "data": DATA},
         spawn_times(quick),
     )
     row.first_paint, row.on_screen = seen["paint"], seen["data"]
-    catching_up = folder / f"catching-up-{case.file}"
-    if not quick:  # the file as built, for keys while a console records its backlog
-        copy_file(path, catching_up)
     # what fell due on the built file's old incidents is recorded first (untimed): a
     # console's first minute on a month-old file is catching up (a sweep of every live
     # incident's backlog beside the keys), which a file an engine or a console keeps up
