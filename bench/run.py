@@ -779,6 +779,9 @@ def measure(case: Case, folder: Path, quick: bool) -> Row:
     catching_up = folder / f"catching-up-{case.file}"
     if not quick:  # the file as built, for keys while a console records its backlog
         copy_file(path, catching_up)  # (before the spawns below: each records some)
+    # the files just written reach the disk before anything is timed: a console's first
+    # write (fsync) waited behind their writeback (first paint 1.4 s in one run)
+    os.sync()
     seen, row.rss_mib = spawns(
         [*warroom_command(), "--db", str(path), "--tz", "UTC"],
         {"paint": PAINT, "data": DATA},

@@ -20,6 +20,12 @@ from warroom.tui.palette import offered
 from warroom.tui.widgets.timeline_view import TimelineView
 
 
+def gathering(app: WarRoomApp) -> bool:
+    """Whether the command palette is still gathering the commands that match."""
+    group = CommandPalette._GATHER_COMMANDS_GROUP  # noqa: SLF001 - Textual's worker group
+    return any(w.group == group and not w.is_finished for w in app.workers)
+
+
 async def palette_lines(pilot, query: str) -> list[str]:  # type: ignore[no-untyped-def]
     """The palette's entries for `query`, as drawn (label, key, help)."""
     app = pilot.app
@@ -29,6 +35,8 @@ async def palette_lines(pilot, query: str) -> list[str]:  # type: ignore[no-unty
     palette_input = app.screen.query_one(Input)
     palette_input.value = query
     await pilot.pause(0.4)
+    # and, however slow the machine, until the palette has gathered every match
+    await wait_for(pilot, lambda: not gathering(app))
     listing = app.screen.query_one(CommandList)
     return [
         str(listing.get_option_at_index(i).prompt).replace("\n", " ")

@@ -25,10 +25,13 @@ from warroom.tui.widgets.timeline_view import TimelineView
 
 def three_incidents(db_path: Path, clock: FrozenClock) -> WarRoom:
     """#1, #2, #3 (P2, declared a minute apart: listed in that order), each with an
-    entry; the room writes as another console would (its own connection)."""
+    entry; the room writes as another console would (its own connection). The policy
+    is on record, so the console opens without a write of its own (its commit could
+    otherwise land between a read held ahead and the key that takes it)."""
     room = WarRoom(
         store.connect(db_path), clock, make_app(db_path, clock, "Eve").actor, load_policy()
     )
+    room.check_policy()
     for n in (1, 2, 3):
         incident_id = room.declare(f"Incident number {n}", "P2")
         room.log(incident_id, f"first note on {n}")
@@ -94,7 +97,7 @@ async def test_j_shows_the_next_incident_from_the_read_held_ahead(
         assert "Incident number 2" in detail_text(app)
         assert "first note on 2" in timeline_text(app)
         # shown from the held read: no whole read of #2 came from the watcher for the
-        # key (a commit meanwhile, the policy check's, brings only what is new)
+        # key (a commit meanwhile would bring only what is new)
         assert not [
             m
             for m in snapshots
