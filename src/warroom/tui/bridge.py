@@ -18,6 +18,7 @@ console (`_writing`), not in SQLite's busy handler.
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import threading
 import time
@@ -177,6 +178,17 @@ class Bridge:
         from warroom.service import WarRoom  # on a worker, not before the first frame
 
         return WarRoom(db, self.clock, self.actor, self.policy, self.runbooks)
+
+    def ready_writes(self) -> None:
+        """Import the service layer on a worker, once the console's first screen is
+        drawn (not before it: start-up imports no service): the person's first write
+        then runs at once, instead of importing ~25 modules first (30-40 ms beside
+        start-up's work, which the first entry typed waited for)."""
+
+        def load() -> None:
+            importlib.import_module("warroom.service.war_room")
+
+        self.app.run_worker(load, thread=True, group="ready", name="ready the writes")
 
     # -- following the file ---------------------------------------------------------
 

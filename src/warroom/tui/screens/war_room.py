@@ -96,6 +96,7 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
         self.shown_id: int | None = None  # the incident the detail panes show
         # which reading of the file the timeline shown is of (None: paged, or none)
         self._timeline_reading: int | None = None
+        self._writes_readied = False  # the service layer loaded (`Bridge.ready_writes`)
         self.loaded = False  # the first read has reached the screen
         self._sweeping = False
         self._watcher: DatabaseWatcher | None = None
@@ -356,6 +357,10 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
             self.timeline.add(selection.entries)
         # drawn with the key's cursor (or beside the entry's line), not a frame later
         hand_over(self.query_one("#incident-pane"))
+        if not self._writes_readied:  # the first incident is out: the first write is near
+            self._writes_readied = True
+            if self.observer is None:
+                self.call_after_refresh(bridge_of(self).ready_writes)
 
     def _hand_back(
         self, shown: int | None, folded: TimelineState | None, selection: Selection
