@@ -7,7 +7,11 @@ import queue
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
+import pytest
+
+from warroom.store import read_model
 from warroom.tui.messages import Snapshot
 from warroom.tui.watcher import DatabaseWatcher
 
@@ -36,3 +40,16 @@ def running(watcher: DatabaseWatcher, *held: threading.Event) -> Iterator[None]:
         watcher.stop()
         worker.join(WAIT)
     assert not worker.is_alive()
+
+
+def whole_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The incidents whose timelines are read whole from here on, in turn."""
+    whole: list[int] = []
+    timeline = read_model.queries.timeline
+
+    def counted(db: Any, incident_id: int) -> Any:
+        whole.append(incident_id)
+        return timeline(db, incident_id)
+
+    monkeypatch.setattr(read_model.queries, "timeline", counted)
+    return whole

@@ -12,11 +12,11 @@ import pytest
 from textual.message import Message
 
 from tests.ui.helpers import detail_text, make_app, ready, timeline_text, wait_for
+from tests.watching import whole_reads
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
-from warroom.store import read_model
 from warroom.tui.messages import Snapshot
 from warroom.tui.watcher import DatabaseWatcher
 from warroom.tui.widgets.incident_detail import IncidentDetail
@@ -304,14 +304,7 @@ async def test_an_incident_shown_before_comes_back_brought_up_to_date_not_read_w
             await pilot.press("j")
             await wait_for(pilot, lambda n=n: screen.shown_id == n)
         room.log(1, "logged while the cursor was away")
-        whole: list[int] = []
-        timeline = read_model.queries.timeline
-
-        def counted(db: Any, incident_id: int) -> Any:
-            whole.append(incident_id)
-            return timeline(db, incident_id)
-
-        monkeypatch.setattr(read_model.queries, "timeline", counted)
+        whole = whole_reads(monkeypatch)
         for n in (4, 3, 2, 1):
             await pilot.press("k")
             await wait_for(pilot, lambda n=n: screen.shown_id == n)

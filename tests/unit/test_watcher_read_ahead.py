@@ -14,6 +14,7 @@ import pytest
 
 import warroom.tui.watcher as watcher_module
 from tests.waits import until
+from tests.watching import whole_reads
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
@@ -268,19 +269,6 @@ def seen_move(w: DatabaseWatcher, write: Callable[[], object]) -> None:
     before = w._version  # noqa: SLF001 - the file's version last looked at
     write()
     until(lambda: w._version != before, "see the commit")  # noqa: SLF001
-
-
-def whole_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The incidents whose timelines are read whole from here on, in turn."""
-    whole: list[int] = []
-    timeline = read_model.queries.timeline
-
-    def counted(db: Any, incident_id: int) -> Any:
-        whole.append(incident_id)
-        return timeline(db, incident_id)
-
-    monkeypatch.setattr(read_model.queries, "timeline", counted)
-    return whole
 
 
 def test_commits_keep_the_timelines_held_and_fold_in_their_rows(
