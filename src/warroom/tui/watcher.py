@@ -1138,24 +1138,26 @@ class DatabaseWatcher:
         stale = self._stale.pop(incident_id, None)
         with self._asked:
             returned = self._returned.pop(incident_id, None)
-        folded = None if stale is None else stale.selection.folded
-        if stale is None and returned is not None:  # shown, and handed back since
-            folded, newest = returned, max(returned.rows, default=0)
-            entries, laid_out = sorted(returned.rows.values(), key=_timeline_order), None
-        elif stale is None or stale.window is not None or folded is None:
-            return None  # a long timeline is paged: its page is read as it is
-        else:
-            newest = stale.newest
+        if stale is not None:
+            if stale.window is not None or stale.selection.folded is None:
+                return None  # a long timeline is paged: its page is read as it is
+            folded, newest = stale.selection.folded, stale.newest
             entries, laid_out = stale.selection.entries, stale.selection.laid_out
+        elif returned is not None:  # shown, and handed back since: its rows as folded
+            folded, newest, laid_out = returned, max(returned.rows, default=0), None
+            entries = list(returned.rows.values())
+        else:
+            return None
         view = read_model.incident_view(db, incident_id, timeline_after=newest, listed=listed)
         if view.timeline:  # a scribe's rows on it (held here alone: no view holds it yet)
             if read_model.timeline_is_big(db, incident_id):
                 return None  # read as a long timeline now: paged
             folded.add(view.timeline)
             folded.current()
+            entries, laid_out = [*entries, *view.timeline], None
+        if view.timeline or stale is None:
             # in timeline order, as a whole read has them (a row can be dated back)
-            entries = sorted([*entries, *view.timeline], key=lambda e: (e.at, e.id))
-            laid_out = None
+            entries.sort(key=_timeline_order)
         selection = self._selection(
             db, view, entries, True, folded, None, self._laid_out(folded, laid_out)
         )
