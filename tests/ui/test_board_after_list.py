@@ -106,3 +106,45 @@ async def test_list_and_timeline_first_then_the_board(
             await wait_for(pilot, same_as_whole)
     finally:
         gate.set()
+
+
+async def test_a_long_list_shows_its_first_rows_and_the_whole_counts_then_every_row(
+    db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policy = load_policy()
+    room = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), policy)
+    ids = [
+        room.declare(f"outage {n}", "P1", declared_at=T0 - dt.timedelta(minutes=30 - n))
+        for n in range(4)
+    ]
+    major = room.declare("major", "P0", declared_at=T0 - dt.timedelta(minutes=5))
+    room.set_status(ids[3], "resolved")
+    room.log(major, "failed over to the standby")
+    listed = [major, *ids]  # the most severe first; the resolved one last
+    monkeypatch.setattr(watcher_module, "FIRST_PAGE", 2)  # start-up reads two rows first
+    gate = threading.Event()  # the board's snapshot (every row) waits for the test
+    worked = watcher_module.work_out
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        assert gate.wait(30)
+        return worked(*args, **kwargs)
+
+    monkeypatch.setattr(watcher_module, "work_out", held)
+    app = make_app(db_path, clock)
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await ready(pilot)
+            screen, bar = app.war_room, app.war_room.query_one(StatusBar)
+            # the first rows and the first incident's timeline, and the whole file's
+            # counts (not the page's: "2 live")
+            assert screen.table.order == listed[:2] and screen.shown_id == major
+            assert "failed over to the standby" in timeline_text(app)
+            assert "4 live · 1 resolved" in str(bar.render())
+            gate.set()
+            await wait_for(pilot, lambda: screen.table.order == listed)
+            assert "4 live · 1 resolved" in str(bar.render())
+            assert screen.shown_id == major and not screen.board.pending
+            await pilot.press("end")
+            await wait_for(pilot, lambda: screen.selected_id == ids[3])
+    finally:
+        gate.set()

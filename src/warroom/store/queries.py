@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import json
 import sqlite3
 import sys
 from _thread import _local as thread_local
 from _thread import allocate_lock
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -296,17 +297,18 @@ def incidents(db: sqlite_utils.Database, *, include_ended: bool = False) -> list
 
 
 def ended_incidents(
-    db: sqlite_utils.Database, after_id: int, limit: int
+    db: sqlite_utils.Database, after_id: int, limit: int, *, listed: bool = False
 ) -> tuple[list[Incident], int | None]:
-    """Up to `limit` closed and cancelled incidents (every status but `LISTED_STATUSES`)
-    with ids above `after_id`, in id order, and the last id read (None: none left),
-    so a reader can take them a few hundred at a time."""
+    """Up to `limit` closed and cancelled incidents (every status but `LISTED_STATUSES`;
+    with `listed`, the live and resolved ones instead) with ids above `after_id`, in id
+    order, and the last id read (None: none left), so a reader can take them a few
+    hundred at a time."""
     marks = ",".join("?" * len(LISTED_STATUSES))
+    among = f"status IN ({marks})" if listed else f"status NOT IN ({marks})"
     ids = [
         int(r[0])
         for r in db.conn.execute(
-            f"SELECT id FROM incidents WHERE id > ? AND status NOT IN ({marks})"
-            " ORDER BY id LIMIT ?",
+            f"SELECT id FROM incidents WHERE id > ? AND {among} ORDER BY id LIMIT ?",
             (after_id, *sorted(LISTED_STATUSES), limit),
         )
     ]
@@ -314,10 +316,51 @@ def ended_incidents(
         return [], None
     found = _incident_rows(
         db,
-        f"WHERE id BETWEEN ? AND ? AND status NOT IN ({marks}) ORDER BY id",
+        f"WHERE id BETWEEN ? AND ? AND {among} ORDER BY id",
         (ids[0], ids[-1], *sorted(LISTED_STATUSES)),
     )
     return found, ids[-1]
+
+
+# the stored form of a time (`timefmt.to_iso`), which sorts as text as it does as time
+_STORED_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z"
+
+
+def listed_counts(db: sqlite_utils.Database) -> tuple[int, int, bool]:
+    """How many incidents are live and how many resolved, and whether every one of them
+    was declared at a time in the stored form (then SQLite's order of the text is the
+    order of the times: see `first_listed`). One pass over the listed rows."""
+    marks = ",".join("?" * len(LISTED_STATUSES))
+    live, resolved, odd = db.conn.execute(
+        "SELECT count(*) - coalesce(sum(status = 'resolved'), 0),"
+        " coalesce(sum(status = 'resolved'), 0),"
+        " coalesce(sum(NOT (typeof(declared_at) = 'text' AND declared_at GLOB ?)), 0)"
+        f" FROM incidents WHERE status IN ({marks})",
+        (_STORED_GLOB, *sorted(LISTED_STATUSES)),
+    ).fetchone()
+    return int(live), int(resolved), not odd
+
+
+def first_listed(
+    db: sqlite_utils.Database, ranks: Mapping[str, int], unknown: int, limit: int
+) -> list[Incident]:
+    """The first `limit` live and resolved incidents in the list's order, sorted by
+    SQLite: live before resolved, then by severity (`ranks`, any other name `unknown`),
+    declared first, id. The same order as `read_model.list_order` only when every
+    declared time is in the stored form (`listed_counts` says so)."""
+    marks = ",".join("?" * len(LISTED_STATUSES))
+    rank = " ".join("WHEN ? THEN ?" for _ in ranks)
+    order = f"CASE severity {rank} ELSE ? END" if ranks else "?"
+    return _incident_rows(
+        db,
+        f"WHERE status IN ({marks}) ORDER BY status = 'resolved', {order}, declared_at, id LIMIT ?",
+        (
+            *sorted(LISTED_STATUSES),
+            *itertools.chain.from_iterable(ranks.items()),
+            unknown,
+            limit,
+        ),
+    )
 
 
 def incidents_by_id(

@@ -65,6 +65,9 @@ class Snapshot(Message):
     # start-up's first snapshot: the board's state is still being worked out (`prepared`
     # holds the first rows' only); it comes in a following snapshot of the same list
     board_pending: bool = False
+    # start-up's first snapshot of a long list: its first rows only, and how many
+    # incidents are (live, resolved) in all; the others come in the board's snapshot
+    counts: tuple[int, int] | None = None
 
 
 @dataclass

@@ -266,6 +266,7 @@ class WarRoomScreen(IncidentForms, TimelineTools, PolicyTools):
             timers = self.board.timers(now)
         else:
             self._last_list = (message.incidents, message.clocks, message.breaches)
+            self.query_one(StatusBar).counts = message.counts
             self.incidents = message.incidents
             self._ids = (message.incidents, message.ids)
             new_breaches = self.board.update(

@@ -28,6 +28,8 @@ class StatusBar(Static):
     failed_page: reactive[str | None] = reactive(None)  # the newest page that FAILED, said
     engine: reactive[EnginePresence | None] = reactive(None)
     loaded: reactive[bool] = reactive(False)  # the file's first read reached the screen
+    # (live, resolved) in all while the list holds start-up's first rows only
+    counts: reactive[tuple[int, int] | None] = reactive(None)
 
     def __init__(self, *, person: str, file_name: str, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -38,8 +40,11 @@ class StatusBar(Static):
         # the incidents come in the list's order: the live ones, then the resolved, then
         # the ended, so each count is where the next stage begins (10,000 incidents: two
         # walks over every row for each list read while a console catches up)
-        live = stage_from(self.incidents, 1)
-        resolved = stage_from(self.incidents, 2, lo=live) - live
+        if self.counts is not None:
+            live, resolved = self.counts
+        else:
+            live = stage_from(self.incidents, 1)
+            resolved = stage_from(self.incidents, 2, lo=live) - live
         text = Text()
         text.append(" warroom ", style="bold reverse")
         # before the first read, a count would be a wrong zero
