@@ -406,3 +406,55 @@ def test_the_list_sort_key_is_list_order(
         assert key(incident) == read_model.list_order(incident, policy)
     listed = read_model.incident_list(db, policy, show_ended=True).incidents
     assert list(listed) == sorted(every, key=lambda i: read_model.list_order(i, policy))
+
+
+def test_timeline_rows_read_without_a_dict_per_row_are_what_the_entry_reader_says(
+    db: sqlite_utils.Database, room: WarRoom, seeded: dict[str, int]
+) -> None:
+    """Timeline reads build each entry straight from the row's columns: the entries equal
+    what `_entry` reads from the row (data, corrections, pins), are whole frozen records,
+    and a row whose time is not the stored form is read or left out as `_entry` does;
+    the fold shows an entry as written (`_as_written`) as it shows it otherwise."""
+    import dataclasses
+
+    from warroom.domain.models import TimelineEntry
+    from warroom.domain.timeline_state import ShownEntry, TimelineState
+    from warroom.store import queries
+
+    incident = seeded["new P0"]
+    first = room.log(incident, "primary down")
+    room.log(incident, "[bold]markup[/bold] kept as typed", kind="finding")
+    fixed = room.correct(first, "primary and replica down")
+    room.pin(fixed)
+    room.strike(room.log(incident, "wrong host"), "typo")
+    hand = room.log(incident, "written by hand")
+    gone = room.log(incident, "no usable time")
+    db.conn.execute("UPDATE timeline SET at = '2026-03-01 10:00:00+00:00' WHERE id = ?", (hand,))
+    db.conn.execute("UPDATE timeline SET at = 'soon' WHERE id = ?", (gone,))
+    queries.forget_unreadable()
+    read = queries.timeline(db, incident)
+    noted = queries.unreadable_times()
+    queries.forget_unreadable()
+    rows = queries._rows(  # noqa: SLF001
+        db, "SELECT * FROM timeline WHERE incident_id = ? ORDER BY at, id", (incident,)
+    )
+    expected = queries._readable(queries._entry, rows)  # noqa: SLF001
+    assert read == expected and noted == queries.unreadable_times() and noted
+    assert hand in {e.id for e in read} and gone not in {e.id for e in read}
+    assert any(e.data for e in read) and any(e.supersedes == first for e in read)
+    assert queries.timeline_since(db, incident, first) == [e for e in expected if e.id > first]
+    assert queries._ENTRY_SLOTS_BUILD  # noqa: SLF001 (else `TimelineEntry(...)` is called)
+    for entry in read:
+        made = TimelineEntry(**{f.name: getattr(entry, f.name) for f in dataclasses.fields(entry)})
+        assert entry == made and repr(entry) == repr(made)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            entry.text = "changed"  # type: ignore[misc]
+    folded = TimelineState()
+    folded.add(read)
+    state = TimelineState()  # every entry shown through `shown`, as before
+    state.add(read)
+    for shown in folded.current():
+        made = ShownEntry(shown.entry, shown.pinned, shown.history)
+        assert shown == made and repr(shown) == repr(made)
+        assert shown == state.shown(shown.entry.id)
+    assert [s.pinned for s in folded.current()].count(True) == 1
