@@ -25,7 +25,7 @@ from warroom.domain.models import (
     TimelineEntry,
 )
 from warroom.domain.sla import IncidentHistory, SeverityChange
-from warroom.domain.timefmt import EARLIEST, LATEST, stored_time
+from warroom.domain.timefmt import EARLIEST, LATEST, stored_time, to_iso
 from warroom.domain.update_clocks import PostedUpdates
 from warroom.domain.vocabulary import LISTED_STATUSES, OPEN_STATUSES
 from warroom.errors import NotFound, WarroomError
@@ -325,19 +325,23 @@ def ended_incidents(
 
 # the stored form of a time (`timefmt.to_iso`), which sorts as text as it does as time
 _STORED_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z"
+# ... within the range warroom keeps (`timefmt.stored_time` reads no other)
+_STORED_RANGE = (to_iso(EARLIEST), to_iso(LATEST))
 
 
 def listed_counts(db: sqlite_utils.Database) -> tuple[int, int, bool]:
     """How many incidents are live and how many resolved, and whether every one of them
-    was declared at a time in the stored form (then SQLite's order of the text is the
-    order of the times: see `first_listed`). One pass over the listed rows."""
+    was declared at a time in the stored form and in range (then SQLite's order of the
+    text is the order of the times: see `first_listed`). One pass over the listed rows.
+    (A day that does not exist, 2026-02-30, is counted here and left out by the list.)"""
     marks = ",".join("?" * len(LISTED_STATUSES))
     live, resolved, odd = db.conn.execute(
         "SELECT count(*) - coalesce(sum(status = 'resolved'), 0),"
         " coalesce(sum(status = 'resolved'), 0),"
-        " coalesce(sum(NOT (typeof(declared_at) = 'text' AND declared_at GLOB ?)), 0)"
+        " coalesce(sum(NOT (typeof(declared_at) = 'text' AND declared_at GLOB ?"
+        " AND declared_at >= ? AND declared_at < ?)), 0)"
         f" FROM incidents WHERE status IN ({marks})",
-        (_STORED_GLOB, *sorted(LISTED_STATUSES)),
+        (_STORED_GLOB, *_STORED_RANGE, *sorted(LISTED_STATUSES)),
     ).fetchone()
     return int(live), int(resolved), not odd
 

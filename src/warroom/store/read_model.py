@@ -370,22 +370,19 @@ def first_page(
     (`page`). `after_page` adds the others. None when no more than `rows` are listed (a
     whole read is as quick) or a declared time is not in the stored form (SQLite's
     order of the text would not be the list's)."""
-    mark = queries.change_mark(db)  # before the rows: a change meanwhile is read again
-    live, resolved, sortable = queries.listed_counts(db)
-    if live + resolved <= rows or not sortable:
-        return None
-    ranks = {name: policy.rank(name) for name in policy.severity_names}
-    found = queries.first_listed(db, ranks, len(policy.severities), rows)
-    found.sort(key=list_order_key(policy))  # as SQLite did: the list's one order, exactly
-    first = [i.id for i in found if clocks_run(i)]
+    with queries.read_snapshot(db):  # the counts and the rows of one moment
+        mark = queries.change_mark(db)
+        live, resolved, sortable = queries.listed_counts(db)
+        if live + resolved <= rows or not sortable:
+            return None
+        ranks = {name: policy.rank(name) for name in policy.severity_names}
+        found = queries.first_listed(db, ranks, len(policy.severities), rows)
+        found.sort(key=list_order_key(policy))  # as SQLite did: the list's one order
+        first = [i.id for i in found if clocks_run(i)]
+        clocks = _clocks(db, first, kept, None)
+        breaches = queries.recorded_breaches(db, first)
     return IncidentList(
-        tuple(found),
-        _clocks(db, first, kept, None),
-        queries.recorded_breaches(db, first),
-        mark,
-        show_ended=False,
-        partial=True,
-        page=(live, resolved),
+        tuple(found), clocks, breaches, mark, show_ended=False, partial=True, page=(live, resolved)
     )
 
 
