@@ -19,6 +19,7 @@ from tests.ui.test_incident_list import line_of
 from warroom import store
 from warroom.clock import FrozenClock
 from warroom.domain.models import Actor
+from warroom.domain.policy import Policy
 from warroom.loaders.policy import load_policy
 from warroom.service import WarRoom
 from warroom.store import read_model
@@ -26,18 +27,20 @@ from warroom.tui.deadline_board import WORKING_OUT, DeadlineBoard
 from warroom.tui.widgets.status_bar import StatusBar
 
 
-async def test_list_and_timeline_first_then_the_board(
-    db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    policy = load_policy()
+def _outages(
+    db_path: Path, clock: FrozenClock, policy: Policy, count: int
+) -> tuple[WarRoom, list[int]]:
+    """`count` P1 outages declared a minute apart, the oldest 30 minutes ago."""
     room = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), policy)
-    ids = [
+    return room, [
         room.declare(f"outage {n}", "P1", declared_at=T0 - dt.timedelta(minutes=30 - n))
-        for n in range(3)
-    ]  # listed oldest first: outage 0, 1, 2; none acknowledged, deadlines passed
-    room.log(ids[0], "restarted the primary")
-    monkeypatch.setattr(watcher_module, "FIRST_ROWS", 1)  # the screen's first rows: one
-    gate = threading.Event()  # the board's work waits until the test lets it go on
+        for n in range(count)
+    ]
+
+
+def _board_held(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """The watcher's board work waits until the event returned is set."""
+    gate = threading.Event()
     worked = watcher_module.work_out
 
     def held(*args: Any, **kwargs: Any) -> Any:
@@ -45,6 +48,18 @@ async def test_list_and_timeline_first_then_the_board(
         return worked(*args, **kwargs)
 
     monkeypatch.setattr(watcher_module, "work_out", held)
+    return gate
+
+
+async def test_list_and_timeline_first_then_the_board(
+    db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policy = load_policy()
+    room, ids = _outages(db_path, clock, policy, 3)
+    # listed oldest first: outage 0, 1, 2; none acknowledged, deadlines passed
+    room.log(ids[0], "restarted the primary")
+    monkeypatch.setattr(watcher_module, "FIRST_ROWS", 1)  # the screen's first rows: one
+    gate = _board_held(monkeypatch)  # the board's work waits until the test lets it go on
     app = make_app(db_path, clock)
     try:
         async with app.run_test(size=(120, 36)) as pilot:
@@ -111,25 +126,13 @@ async def test_list_and_timeline_first_then_the_board(
 async def test_a_long_list_shows_its_first_rows_and_the_whole_counts_then_every_row(
     db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    policy = load_policy()
-    room = WarRoom(store.connect(db_path), clock, Actor("Bo", "bo"), policy)
-    ids = [
-        room.declare(f"outage {n}", "P1", declared_at=T0 - dt.timedelta(minutes=30 - n))
-        for n in range(4)
-    ]
+    room, ids = _outages(db_path, clock, load_policy(), 4)
     major = room.declare("major", "P0", declared_at=T0 - dt.timedelta(minutes=5))
     room.set_status(ids[3], "resolved")
     room.log(major, "failed over to the standby")
     listed = [major, *ids]  # the most severe first; the resolved one last
     monkeypatch.setattr(watcher_module, "FIRST_PAGE", 2)  # start-up reads two rows first
-    gate = threading.Event()  # the board's snapshot (every row) waits for the test
-    worked = watcher_module.work_out
-
-    def held(*args: Any, **kwargs: Any) -> Any:
-        assert gate.wait(30)
-        return worked(*args, **kwargs)
-
-    monkeypatch.setattr(watcher_module, "work_out", held)
+    gate = _board_held(monkeypatch)  # the board's snapshot (every row) waits for the test
     app = make_app(db_path, clock)
     try:
         async with app.run_test(size=(120, 36)) as pilot:

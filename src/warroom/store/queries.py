@@ -224,7 +224,6 @@ def _row_reader() -> Callable[[tuple[Any, ...]], Incident]:
     """The function that reads one `SELECT {_INCIDENT_COLUMNS}` row as `Incident(...)`
     of its values would (ValueError or TypeError: a time not in the stored form)."""
     names: dict[str, Any] = {"stored_time": stored_time, "intern": sys.intern}
-    names["Incident"], names["new"] = Incident, object.__new__
     values = []
     for n in range(len(INCIDENT_FIELDS)):
         value = f"row[{n}]"
@@ -235,16 +234,31 @@ def _row_reader() -> Callable[[tuple[Any, ...]], Incident]:
         elif n == _DRILL_AT:
             value = f"bool({value})"
         values.append(value)
-    if _SLOTS_BUILD:
-        lines = ["    made = new(Incident)"]
-        for n, name in enumerate(INCIDENT_FIELDS):
-            names[f"set_{name}"] = getattr(Incident, name).__set__
+    return _record_reader(Incident, INCIDENT_FIELDS, values, names, slots=_SLOTS_BUILD)
+
+
+def _record_reader(
+    record: type[_Record],
+    fields: tuple[str, ...],
+    values: list[str],
+    names: dict[str, Any],
+    *,
+    slots: bool,
+) -> Callable[[tuple[Any, ...]], _Record]:
+    """One function, written out and compiled, that makes a `record` of a row: each of
+    its `fields` is the expression of `values` in the same place (`names` the names they
+    use). `slots`: each slot set directly, else `record(...)` itself."""
+    names = {**names, "Record": record, "new": object.__new__}
+    if slots:
+        lines = ["    made = new(Record)"]
+        for n, name in enumerate(fields):
+            names[f"set_{name}"] = getattr(record, name).__set__
             lines.append(f"    set_{name}(made, {values[n]})")
         lines.append("    return made")
     else:
-        lines = [f"    return Incident({', '.join(values)})"]
+        lines = [f"    return Record({', '.join(values)})"]
     exec("def read(row):\n" + "\n".join(lines), names)  # our own text, from the fields
-    reader: Callable[[tuple[Any, ...]], Incident] = names["read"]
+    reader: Callable[[tuple[Any, ...]], _Record] = names["read"]
     return reader
 
 
@@ -422,8 +436,7 @@ _ENTRY_SHARED = ("author", "os_user", "kind")
 def _entry_reader() -> Callable[[tuple[Any, ...]], TimelineEntry]:
     """The function that reads one `SELECT {_ENTRY_COLUMNS}` row as `_entry` reads its
     dict (ValueError or TypeError: a time not in the stored form)."""
-    names: dict[str, Any] = {"stored_time": stored_time, "intern": sys.intern}
-    names["TimelineEntry"], names["new"], names["loads"] = TimelineEntry, object.__new__, json.loads
+    names: dict[str, Any] = {"stored_time": stored_time, "intern": sys.intern, "loads": json.loads}
     values = []
     for n, name in enumerate(ENTRY_FIELDS):
         value = f"row[{n}]"
@@ -434,17 +447,7 @@ def _entry_reader() -> Callable[[tuple[Any, ...]], TimelineEntry]:
         elif name == "data":
             value = f'(loads({value}) if {value} not in ("{{}}", "", None) else {{}})'
         values.append(value)
-    if _ENTRY_SLOTS_BUILD:
-        lines = ["    made = new(TimelineEntry)"]
-        for n, name in enumerate(ENTRY_FIELDS):
-            names[f"set_{name}"] = getattr(TimelineEntry, name).__set__
-            lines.append(f"    set_{name}(made, {values[n]})")
-        lines.append("    return made")
-    else:
-        lines = [f"    return TimelineEntry({', '.join(values)})"]
-    exec("def read(row):\n" + "\n".join(lines), names)  # our own text, from the fields
-    reader: Callable[[tuple[Any, ...]], TimelineEntry] = names["read"]
-    return reader
+    return _record_reader(TimelineEntry, ENTRY_FIELDS, values, names, slots=_ENTRY_SLOTS_BUILD)
 
 
 def _entry_rows(
