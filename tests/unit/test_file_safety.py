@@ -403,3 +403,31 @@ def test_a_snapshot_observer_follows_a_writer_that_arrives_later(open_folder: Pa
         observer.conn.close()
     assert moved != before
     assert found == ("1",)
+
+
+def test_a_wal_removed_by_another_process_meanwhile_is_no_obstacle(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last connection to close removes the -wal. When another process closes its
+    connection just as this one checks the file, the -wal that was there a moment ago is
+    gone: that is not a file "made by another user", and the write goes ahead (CI saw a
+    scribe's `warroom log` refused so, with other scribes logging at once)."""
+    from warroom.store import file_access
+
+    store.connect(db_path).conn.close()
+    wal = Path(f"{db_path}-wal")
+    wal.touch()
+    asked = file_access._writable  # noqa: SLF001
+
+    def closed_meanwhile(path: Path, mode: int = os.W_OK) -> bool:
+        if path == wal and wal.exists():
+            wal.unlink()  # the other process's last connection closed just now
+            return False  # as asking about a file that is gone answers
+        return asked(path, mode)
+
+    monkeypatch.setattr(file_access, "_writable", closed_meanwhile)
+    assert file_access.cannot_write(db_path) is None
+    # a -wal that is there and not writable is still refused, and named
+    wal.touch()
+    monkeypatch.setattr(file_access, "_writable", lambda path, mode=os.W_OK: path != wal)
+    assert file_access.cannot_write(db_path) == f"{wal} is not writable (made by another user?)"

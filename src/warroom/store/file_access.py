@@ -86,7 +86,11 @@ def cannot_write(path: Path) -> str | None:
     if not _writable(folder, os.W_OK | os.X_OK):
         return f"the folder {folder} is not writable"
     for companion in (Path(f"{path}-wal"), Path(f"{path}-shm")):
-        if companion.exists() and not _writable(companion):
+        # asked before it is looked for: the last connection to close removes the -wal,
+        # and another process may do so between the two (a -wal gone is no obstacle;
+        # looked for first, it read as "not writable", and a scribe's entry was refused
+        # while other scribes logged at once)
+        if not _writable(companion) and companion.exists() and not _writable(companion):
             return f"{companion} is not writable (made by another user?)"
     try:
         space = os.statvfs(folder)
@@ -103,15 +107,18 @@ def no_room(exc: sqlite3.Error) -> bool:
     return "disk I/O error" in str(exc) or "full" in str(exc)
 
 
+def _wal_size(path: Path) -> int:
+    """The size of the database's -wal, -1 when there is none (the last connection to
+    close removes it, another process's too, at any moment)."""
+    try:
+        return Path(f"{path}-wal").stat().st_size
+    except FileNotFoundError:
+        return -1
+
+
 def _signature(path: Path) -> Signature:
     found = path.stat()
-    wal = Path(f"{path}-wal")
-    return (
-        found.st_ino,
-        found.st_mtime_ns,
-        found.st_size,
-        wal.stat().st_size if wal.exists() else -1,
-    )
+    return (found.st_ino, found.st_mtime_ns, found.st_size, _wal_size(path))
 
 
 def open_connection(path: Path, read_only: str | None, *, could_write: bool) -> WarroomConnection:
@@ -119,8 +126,7 @@ def open_connection(path: Path, read_only: str | None, *, could_write: bool) -> 
     target = str(path)
     snapshot: Signature | None = None
     if read_only is not None:
-        wal = Path(f"{path}-wal")
-        if could_write or (wal.exists() and wal.stat().st_size > 0):
+        if could_write or _wal_size(path) > 0:
             how = "mode=ro"
         else:
             snapshot = _signature(path)
