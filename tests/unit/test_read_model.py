@@ -365,10 +365,10 @@ def test_incidents_read_without_a_dict_per_row_are_what_the_row_reader_says(
     investigating = [i.status for i in read if i.status == "investigating"]
     assert len(investigating) > 1 and all(s is investigating[0] for s in investigating)
     assert queries.incidents_by_id(db, list(by_id), include_ended=True) == expected
-    ended, after = queries.ended_incidents(db, 0, 100)
+    ended, after = queries.incident_batch(db, 0, 100, ended=True)
     assert ended == [i for i in expected if i.status in ("closed", "cancelled")]
     assert after == max(i.id for i in ended)
-    assert queries.ended_incidents(db, after, 100) == ([], None)
+    assert queries.incident_batch(db, after, 100, ended=True) == ([], None)
 
 
 def test_records_built_slot_by_slot_are_whole_frozen_incidents(

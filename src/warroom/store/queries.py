@@ -311,15 +311,15 @@ def incidents(db: sqlite_utils.Database, *, include_ended: bool = False) -> list
     )
 
 
-def ended_incidents(
-    db: sqlite_utils.Database, after_id: int, limit: int, *, listed: bool = False
+def incident_batch(
+    db: sqlite_utils.Database, after_id: int, limit: int, *, ended: bool
 ) -> tuple[list[Incident], int | None]:
-    """Up to `limit` closed and cancelled incidents (every status but `LISTED_STATUSES`;
-    with `listed`, the live and resolved ones instead) with ids above `after_id`, in id
-    order, and the last id read (None: none left), so a reader can take them a few
-    hundred at a time."""
+    """Up to `limit` incidents with ids above `after_id`, in id order, and the last id
+    read (None: none left), so a reader can take them a few hundred at a time: the
+    closed and cancelled ones with `ended` (every status but `LISTED_STATUSES`), else
+    the live and resolved ones."""
     marks = ",".join("?" * len(LISTED_STATUSES))
-    among = f"status IN ({marks})" if listed else f"status NOT IN ({marks})"
+    among = f"status NOT IN ({marks})" if ended else f"status IN ({marks})"
     ids = [
         int(r[0])
         for r in db.conn.execute(

@@ -402,7 +402,7 @@ def after_page(
     found = list(page.incidents)
     after: int | None = 0
     while after is not None:
-        batch, after = queries.ended_incidents(db, after, LISTED_BATCH, listed=True)
+        batch, after = queries.incident_batch(db, after, LISTED_BATCH, ended=False)
         found.extend(i for i in batch if i.id not in held)
         if between is not None and after is not None:
             between()
@@ -560,7 +560,7 @@ def ended_list(
     breaches: set[tuple[int, str, str]] = set()
     after: int | None = 0
     while after is not None:
-        batch, after = queries.ended_incidents(db, after, ENDED_BATCH)
+        batch, after = queries.incident_batch(db, after, ENDED_BATCH, ended=True)
         running = [i.id for i in batch if clocks_run(i)]
         clocks.update(_clocks(db, running, None, None))
         breaches.update(queries.recorded_breaches(db, running))
