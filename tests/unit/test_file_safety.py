@@ -14,6 +14,7 @@ import re
 import shutil
 import stat
 import subprocess
+import sysconfig
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-import warroom.transfer  # noqa: F401 - loaded now: `nobody` cannot read root's interpreter files
+import warroom.transfer  # loaded now: `nobody` cannot read root's interpreter files
 from warroom import store
 from warroom.cli import cli
 from warroom.errors import WriteFailed
@@ -70,12 +71,35 @@ def give_away(*paths: Path) -> None:
             os.chown(path, NOBODY, NOBODY)
 
 
+def _others_reach(path: Path) -> bool:
+    """Whether a user who is neither owner nor group (`nobody`) can reach `path`: every
+    folder above it open to others."""
+    return all(mode(folder) & stat.S_IXOTH for folder in path.resolve().parents)
+
+
+def _code_out_of_reach() -> str | None:
+    """Why `nobody` could not run warroom's code here, or None: a checkout or a virtual
+    environment inside a folder only root may enter (`mktemp -d`, 0700)."""
+    places = {
+        "warroom's code": Path(warroom.transfer.__file__),
+        "the installed packages": Path(sysconfig.get_paths()["purelib"]),
+    }
+    for what, path in places.items():
+        if not _others_reach(path):
+            return f"{what} sits in a folder nobody cannot enter ({path})"
+    return None
+
+
 @contextmanager
 def as_other_user() -> Iterator[None]:
-    """Run as a user the permission bits apply to: `nobody` when we are root."""
+    """Run as a user the permission bits apply to: `nobody` when we are root (skipped
+    when `nobody` cannot reach the code that runs: a root-only folder above it)."""
     if not ROOT:
         yield
         return
+    out_of_reach = _code_out_of_reach()
+    if out_of_reach is not None:
+        pytest.skip(f"running as nobody needs the code readable by others: {out_of_reach}")
     os.setegid(NOBODY)
     os.seteuid(NOBODY)
     try:
