@@ -30,23 +30,31 @@ def open_console(context: Context) -> None:
 def _run_console(context: Context) -> None:
     context.policy  # noqa: B018 - a bad policy stops here with its message, not in the UI
     refuse_without_a_terminal()  # then this, before the UI is loaded or the file made
-    from warroom.loaders.templates import load_templates
-    from warroom.tui.app import WarRoomApp  # the UI is only imported when it is needed
-
     # refuses a foreign file before the screen takes over the terminal; the console
     # itself records its policy or says, in its top bar, that the file records another
     with context.database(create=True, check_policy=False):
         pass
-    app = WarRoomApp(
-        db_path=context.settings.db_path,
-        actor=context.settings.actor,
-        policy=context.policy,
-        clock=context.clock,
-        tz=context.tz,
-        runbooks=context.runbooks,
-        templates=load_templates(context.settings.templates_dir),
-    )
-    app.run()
+    from warroom.tui.first_look import FirstLook
+
+    # the first read runs while the rest of the console is imported and set up
+    first_look = FirstLook(context.settings.db_path, context.policy).start()
+    try:
+        from warroom.loaders.templates import load_templates
+        from warroom.tui.app import WarRoomApp  # the UI is only imported when it is needed
+
+        app = WarRoomApp(
+            db_path=context.settings.db_path,
+            actor=context.settings.actor,
+            policy=context.policy,
+            clock=context.clock,
+            tz=context.tz,
+            runbooks=context.runbooks,
+            templates=load_templates(context.settings.templates_dir),
+            first_look=first_look,
+        )
+        app.run()
+    finally:
+        first_look.stop()  # the console's own stop, or one that never started
 
 
 def refuse_without_a_terminal(instead: str = "") -> None:

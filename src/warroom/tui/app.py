@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
     from warroom.domain.runbooks import Runbook
     from warroom.domain.templates import Template
+    from warroom.tui.first_look import FirstLook
 
 
 def console_commands() -> type[Provider]:
@@ -61,6 +62,7 @@ class WarRoomApp(OrderedKeys):
         tz: dt.tzinfo,
         runbooks: Sequence[Runbook] = (),
         templates: dict[str, Template] | None = None,
+        first_look: FirstLook | None = None,
     ) -> None:
         super().__init__()
         # its sources' parsed rules are kept between starts (see kept_css)
@@ -80,6 +82,7 @@ class WarRoomApp(OrderedKeys):
         self.tz = tz
         self._last_quiet = ""
         self.form_memory = FormMemory()  # forms cancelled with Esc, offered again
+        self._first_look = first_look  # the watcher started before this app was built
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver; on Linux one whose input thread sleeps while nobody types."""
@@ -110,7 +113,9 @@ class WarRoomApp(OrderedKeys):
             actor=self.actor,
             policy=self.policy,
             runbooks=self.runbooks,
+            first_look=self._first_look,
         )
+        self._first_look = None  # the bridge's now
         return WarRoomScreen(settings)
 
     @property

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
     from warroom.notify import HookRun
     from warroom.service import WarRoom
+    from warroom.tui.first_look import FirstLook
 
 T = TypeVar("T")
 
@@ -156,9 +157,12 @@ class Bridge:
         actor: Actor,
         policy: Policy,
         runbooks: Sequence[Runbook] = (),
+        first_look: FirstLook | None = None,
     ) -> None:
         self.app = app
         self.db_path = db_path
+        # a watcher started before the console was built (first_look.py): `watch` adopts it
+        self._first_look = first_look
         self.clock = clock
         self.actor = actor
         self.policy = policy
@@ -193,7 +197,14 @@ class Bridge:
     # -- following the file ---------------------------------------------------------
 
     def watch(self, reply_to: MessagePump) -> DatabaseWatcher:
-        """Start the watcher; its snapshots go to `reply_to`."""
+        """Start the watcher (or take over the one started before the console was
+        built, with what it has read so far); its snapshots go to `reply_to`."""
+        first, self._first_look = self._first_look, None
+        if first is not None:
+            self.watcher = first.hand_to(reply_to.post_message)
+            # its next work (the deadline board) waits until the screen has drawn this
+            self.app.call_after_refresh(first.release)
+            return self.watcher
         self.watcher = DatabaseWatcher(self.db_path, reply_to.post_message, self.policy)
         self.app.run_worker(
             self.watcher.run, thread=True, exclusive=True, group="watch", name="watcher"
@@ -201,6 +212,8 @@ class Bridge:
         return self.watcher
 
     def stop(self) -> None:
+        if self._first_look is not None:  # never taken over: the screen never came
+            self._first_look.stop()
         if self.watcher is not None:
             self.watcher.stop()
 
