@@ -34,14 +34,13 @@ def _run_console(context: Context) -> None:
     # itself records its policy or says, in its top bar, that the file records another
     with context.database(create=True, check_policy=False):
         pass
+    from warroom.loaders.templates import load_templates
+    from warroom.tui.app import WarRoomApp  # the UI is only imported when it is needed
     from warroom.tui.first_look import FirstLook
 
-    # the first read runs while the rest of the console is imported and set up
+    # the first read runs while the console is set up and draws its first frame
     first_look = FirstLook(context.settings.db_path, context.policy).start()
     try:
-        from warroom.loaders.templates import load_templates
-        from warroom.tui.app import WarRoomApp  # the UI is only imported when it is needed
-
         app = WarRoomApp(
             db_path=context.settings.db_path,
             actor=context.settings.actor,
