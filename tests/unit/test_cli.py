@@ -200,6 +200,27 @@ def test_demo_seeds_live_incidents_and_refuses_real_databases(run, tmp_path: Pat
     assert refused.exit_code == 1 and "not a demo" in refused.stderr
 
 
+def test_demo_seeds_the_file_named_before_the_command_but_not_warroom_db(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    named = tmp_path / "named.db"
+    seeded = run("demo", "--no-open", db=named)  # `warroom --db named.db demo`
+    assert seeded.exit_code == 0, seeded.output
+    assert str(named) in seeded.output
+    assert json.loads(run("list", "--json", db=named).stdout)
+    # a real database named so is refused, not seeded over
+    run("declare", "-s", "P1", "-t", "real")
+    refused = run("demo", "--no-open")
+    assert refused.exit_code == 1 and "not a demo" in refused.stderr
+    # WARROOM_DB (a team's file, set for every command) does not take the demo
+    team = tmp_path / "team.db"
+    env = {"WARROOM_DB": str(team)}
+    elsewhere = run("demo", "--no-open", db=None, env=env)
+    assert elsewhere.exit_code == 0, elsewhere.output
+    assert not team.exists() and str(team) not in elsewhere.output
+
+
 def test_version_and_real_process_errors_have_no_traceback(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "warroom", "--version"], capture_output=True, text=True, check=True

@@ -81,9 +81,13 @@ def _ascii(stream: Any) -> bool:
 class Context:
     """What every sub-command needs, built once from the global options."""
 
-    def __init__(self, options: settings.Settings, clock: Clock) -> None:
+    def __init__(
+        self, options: settings.Settings, clock: Clock, db_option: str | None = None
+    ) -> None:
         self.settings = options
         self.clock = clock
+        # `--db` as given on the command line (not WARROOM_DB): `warroom --db X demo` seeds X
+        self.db_option = db_option
         self._policy: Policy | None = None
         self._runbooks: list[Runbook] | None = None
         self._policy_warned = False  # the policy-record warning is given once a process

@@ -22,7 +22,10 @@ def demo(context: Context, db_path: str | None, no_open: bool) -> None:
 
     if not no_open:
         refuse_without_a_terminal(" `warroom demo --no-open` seeds the file only;")
-    path = settings.resolve(db=db_path).db_path if db_path else settings.demo_db_path()
+    # its own --db, or the one before the command (`warroom --db X demo`), never
+    # WARROOM_DB: a team's file is not where a demo goes unasked (seed_demo refuses one)
+    chosen = db_path or context.db_option
+    path = settings.resolve(db=chosen).db_path if chosen else settings.demo_db_path()
     ids = seed_demo(path, context.policy, context.clock.now(), context.runbooks, context.tz)
     click.echo(f"demo database, {_counted(path, len(ids))}: {path}", err=no_open is False)
     if not no_open:

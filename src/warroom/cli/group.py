@@ -204,7 +204,7 @@ def cli(
 
     # every connection this process opens on the file (console workers too) follows these
     db.set_access(options.db_path, db.Access(options.read_only, options.share_group))
-    ctx.obj = Context(options, SystemClock())
+    ctx.obj = Context(options, SystemClock(), db_path)
     if options.tz_name:  # every command refuses an unknown zone, not only those showing times
         ctx.obj.tz  # noqa: B018
     if ctx.invoked_subcommand is None:
